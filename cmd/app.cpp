@@ -1,0 +1,130 @@
+#include <fmt/format.h>
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+
+#include "cli.hpp"
+#include "failure.hpp"
+
+namespace prevent::cli {
+
+namespace {
+
+constexpr std::string_view kExitCodes =
+    "code  meaning\n"
+    "0     done (for check: no problems; notices may be printed)\n"
+    "1     unexpected failure (a bug)\n"
+    "2     usage: unknown command or option, missing required option\n"
+    "3     no such case, meeting or action\n"
+    "4     refused by a rule of the Channel process (for check: a rule is broken in the store; with --strict, "
+    "also hand edits)\n"
+    "5     invalid input data: YAML, CSV, schema, vocabulary, malformed date, period or duration\n"
+    "6     store problem: not a store, no git identity, locked by another writer, uncommitted edits in the way, "
+    "repository damaged\n"
+    "When several apply, the first in this order wins: 2, 5, 3, 4, 6.\n";
+
+void report(const Failure& f) {
+  for (const auto& d : f.details()) std::fprintf(stderr, "prevent: %s\n", d.c_str());
+  std::fprintf(stderr, "prevent: %s\n", f.what());
+  if (!f.hint().empty()) std::fprintf(stderr, "hint: %s\n", f.hint().c_str());
+}
+
+}  // namespace
+
+Date today(const Globals& g) {
+  if (g.as_of.empty()) return Date::today();
+  return option_date(g.as_of, "--as-of");
+}
+
+Store open_store(const Globals& g) { return Store::discover(g.store); }
+
+Date option_date(const std::string& text, std::string_view option) {
+  auto d = Date::parse(text);
+  if (!d) fail(Exit::invalid_data, fmt::format("{} takes a real date in YYYY-MM-DD form (command line)", option));
+  return *d;
+}
+
+std::optional<Date> option_date(const std::optional<std::string>& text, std::string_view option) {
+  if (!text) return std::nullopt;
+  return option_date(*text, option);
+}
+
+Format list_format(const std::string& text) {
+  if (text == "csv") return Format::csv;
+  if (text == "json") return Format::json;
+  if (text == "yaml") return Format::yaml;
+  return Format::table;
+}
+
+void print(std::string_view text) {
+  std::fwrite(text.data(), 1, text.size(), stdout);
+}
+
+void notice(const Globals& g, std::string_view text) {
+  if (!g.quiet) std::fprintf(stderr, "prevent: %.*s\n", static_cast<int>(text.size()), text.data());
+}
+
+int main(int argc, char** argv) {
+  // Store files hold special-category data: whatever the caller's umask,
+  // nothing prevent creates is readable by others.
+  ::umask(077);
+
+  CLI::App app{"prevent: the case records of a Channel panel, kept in git", "prevent"};
+  app.set_version_flag("--version", std::string("prevent ") + PREVENT_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough();
+  Globals g;
+  app.add_option("-C,--store", g.store, "the store directory (else PREVENT_STORE, else the enclosing store)");
+  app.add_option("--as-of", g.as_of, "the date to treat as today (YYYY-MM-DD)");
+  app.add_flag("-q,--quiet", g.quiet, "no notices on stderr");
+  bool exit_codes = false;
+  app.add_flag("--exit-codes", exit_codes, "print the exit codes and their meaning");
+  app.footer("Run `prevent COMMAND --help` for a command's options; `prevent --exit-codes` for exit codes.");
+
+  Action action;
+  for (Registrar add : {add_init, add_refer, add_import, add_show, add_list, add_check, add_panel}) add(app, g, action);
+
+  // --exit-codes stands alone.
+  for (int i = 1; i < argc; ++i)
+    if (std::string_view(argv[i]) == "--exit-codes") {
+      print(kExitCodes);
+      return 0;
+    }
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::string what = e.what();
+    std::fprintf(stderr, "prevent: %s (command line)\n", what.c_str());
+    std::fprintf(stderr, "hint: run `prevent --help` or `prevent COMMAND --help`\n");
+    return static_cast<int>(Exit::usage);
+  } catch (const Failure& f) {
+    report(f);
+    return static_cast<int>(f.code());
+  }
+  try {
+    if (!action) return static_cast<int>(Exit::usage);
+    return action();
+  } catch (const Failure& f) {
+    report(f);
+    return static_cast<int>(f.code());
+  } catch (const std::exception& e) {
+    // The text of an unexpected exception could quote a record, so it is
+    // shown only when asked for.
+    if (std::getenv("PREVENT_DEBUG"))
+      std::fprintf(stderr, "prevent: unexpected failure (a bug): %s\n", e.what());
+    else
+      std::fprintf(stderr, "prevent: unexpected failure (a bug); PREVENT_DEBUG=1 shows details\n");
+    return static_cast<int>(Exit::bug);
+  }
+}
+
+}  // namespace prevent::cli

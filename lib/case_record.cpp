@@ -1,0 +1,407 @@
+// Reading and writing a case record. This is the one module that reads and
+// writes the (P) fields of SPEC §3 (see personal_data.hpp).
+#include "case_record.hpp"
+
+#include <fmt/format.h>
+
+#include "failure.hpp"
+#include "schema.hpp"
+#include "text.hpp"
+
+namespace prevent {
+
+// ---------------------------------------------------------------------------
+// Writing
+
+namespace {
+
+YNode date_node(Date d) { return YNode::plain(d.str()); }
+
+void add_text(YNode& map, const char* key, const std::string& v) { map.add(key, YNode::text(v)); }
+
+void add_opt_text(YNode& map, const char* key, const std::optional<std::string>& v) {
+  if (v) map.add(key, YNode::text(*v));
+}
+
+void add_list(YNode& map, const char* key, const std::vector<std::string>& v) {
+  if (v.empty()) return;
+  YNode seq = YNode::seq();
+  for (const auto& s : v) seq.push(YNode::text(s));
+  map.add(key, std::move(seq));
+}
+
+YNode consent_node(const Consent& c) {
+  YNode n = YNode::map();
+  add_text(n, "status", c.status);
+  add_text(n, "by", c.by);
+  n.add("date", date_node(c.date));
+  return n;
+}
+
+YNode actions_node(const std::vector<Action>& actions) {
+  YNode seq = YNode::seq();
+  for (const auto& a : actions) {
+    YNode n = YNode::map();
+    add_text(n, "id", a.id);
+    add_text(n, "support", a.support);
+    add_text(n, "provider", a.provider);
+    n.add("added", date_node(a.added));
+    n.add("due", date_node(a.due));
+    add_text(n, "status", a.status);
+    if (a.closed) n.add("closed", date_node(*a.closed));
+    seq.push(std::move(n));
+  }
+  return seq;
+}
+
+YNode reviews_node(const std::vector<Review>& reviews) {
+  YNode seq = YNode::seq();
+  for (const auto& r : reviews) {
+    YNode n = YNode::map();
+    n.add("date", date_node(r.date));
+    add_text(n, "kind", r.kind);
+    if (r.meeting) n.add("meeting", date_node(*r.meeting));
+    add_text(n, "outcome", r.outcome);
+    add_opt_text(n, "notes", r.notes.reveal());
+    seq.push(std::move(n));
+  }
+  return seq;
+}
+
+YNode closure_node(const Closure& c) {
+  YNode n = YNode::map();
+  n.add("date", date_node(c.date));
+  add_text(n, "reason", c.reason);
+  return n;
+}
+
+}  // namespace
+
+YNode case_to_node(const Case& c) {
+  YNode root = YNode::map();
+  add_text(root, "id", c.id);
+
+  const Referral& r = c.referral;
+  YNode ref = YNode::map();
+  ref.add("received", date_node(r.received));
+  add_text(ref, "route", r.route);
+  add_opt_text(ref, "from_area", r.from_area);
+  YNode source = YNode::map();
+  add_text(source, "sector", r.sector);
+  add_text(source, "agency", r.agency);
+  add_text(source, "referrer_role", r.referrer_role);
+  ref.add("source", std::move(source));
+  YNode subject = YNode::map();
+  add_text(subject, "name", r.subject.name.reveal());
+  if (r.subject.date_of_birth.reveal()) subject.add("date_of_birth", date_node(*r.subject.date_of_birth.reveal()));
+  add_text(subject, "gender", r.subject.gender);
+  add_opt_text(subject, "postcode_district", r.subject.postcode_district.reveal());
+  ref.add("subject", std::move(subject));
+  YNode concern = YNode::map();
+  add_text(concern, "type", r.concern_type);
+  add_text(concern, "summary", r.concern_summary.reveal());
+  ref.add("concern", std::move(concern));
+  root.add("referral", std::move(ref));
+
+  add_list(root, "related", c.related);
+
+  if (c.triage) {
+    const Triage& t = *c.triage;
+    YNode n = YNode::map();
+    n.add("completed", date_node(t.completed));
+    add_text(n, "outcome", t.outcome);
+    add_list(n, "signposted_to", t.signposted_to);
+    if (t.section36) {
+      YNode s = YNode::map();
+      s.add("decided", date_node(t.section36->decided));
+      add_text(s, "by", t.section36->by);
+      n.add("section36", std::move(s));
+    }
+    add_opt_text(n, "rationale", t.rationale.reveal());
+    root.add("triage", std::move(n));
+  }
+
+  if (!c.assessments.empty()) {
+    YNode seq = YNode::seq();
+    for (const auto& a : c.assessments) {
+      YNode n = YNode::map();
+      n.add("date", date_node(a.date));
+      add_text(n, "framework", a.framework);
+      add_text(n, "engagement", a.engagement);
+      add_text(n, "intent", a.intent);
+      add_text(n, "capability", a.capability);
+      add_opt_text(n, "notes", a.notes.reveal());
+      seq.push(std::move(n));
+    }
+    root.add("assessments", std::move(seq));
+  }
+
+  if (!c.panel.empty()) {
+    YNode seq = YNode::seq();
+    for (const auto& h : c.panel) {
+      YNode n = YNode::map();
+      n.add("meeting", date_node(h.meeting));
+      add_text(n, "decision", h.decision);
+      add_opt_text(n, "method", h.method);
+      add_list(n, "signposted_to", h.signposted_to);
+      add_opt_text(n, "rationale", h.rationale.reveal());
+      seq.push(std::move(n));
+    }
+    root.add("panel", std::move(seq));
+  }
+
+  if (c.consent) root.add("consent", consent_node(*c.consent));
+  if (!c.support_plan.empty()) root.add("support_plan", actions_node(c.support_plan));
+
+  if (!c.chronology.empty()) {
+    YNode seq = YNode::seq();
+    for (const auto& e : c.chronology) {
+      YNode n = YNode::map();
+      n.add("date", date_node(e.date));
+      add_text(n, "kind", e.kind);
+      add_text(n, "with", e.with);
+      add_opt_text(n, "text", e.text.reveal());
+      seq.push(std::move(n));
+    }
+    root.add("chronology", std::move(seq));
+  }
+
+  if (!c.reviews.empty()) root.add("reviews", reviews_node(c.reviews));
+  if (c.closure) root.add("closure", closure_node(*c.closure));
+
+  if (!c.corrections.empty()) {
+    YNode seq = YNode::seq();
+    for (const auto& k : c.corrections) {
+      YNode n = YNode::map();
+      n.add("date", date_node(k.date));
+      YNode fields = YNode::seq();
+      for (const auto& f : k.fields) fields.push(YNode::text(f));
+      n.add("fields", std::move(fields));
+      add_text(n, "reason", k.reason.reveal());
+      seq.push(std::move(n));
+    }
+    root.add("corrections", std::move(seq));
+  }
+
+  if (!c.previous.empty()) {
+    YNode seq = YNode::seq();
+    for (const auto& e : c.previous) {
+      YNode n = YNode::map();
+      if (e.consent) n.add("consent", consent_node(*e.consent));
+      if (!e.support_plan.empty()) n.add("support_plan", actions_node(e.support_plan));
+      if (!e.reviews.empty()) n.add("reviews", reviews_node(e.reviews));
+      if (e.closure) n.add("closure", closure_node(*e.closure));
+      if (e.reopened) n.add("reopened", date_node(*e.reopened));
+      seq.push(std::move(n));
+    }
+    root.add("previous", std::move(seq));
+  }
+  return root;
+}
+
+std::string write_case(const Case& c) { return std::string(kCaseSchemaComment) + emit_yaml(case_to_node(c)); }
+
+// ---------------------------------------------------------------------------
+// Reading. The tree has passed the schema: keys, types and required fields
+// are as expected; what remains is turning text into dates.
+
+namespace {
+
+class Reader {
+ public:
+  explicit Reader(const std::string& where) : where_(where) {}
+
+  Date date(const YNode& map, const char* key, const std::string& path) const {
+    const YNode* n = map.find(key);
+    auto d = Date::parse(n->value);
+    if (!d)
+      fail(Exit::invalid_data, fmt::format("{}.{}: not a real date in YYYY-MM-DD form ({}:{})", path, key,
+                                           where_, n->line));
+    return *d;
+  }
+
+  std::optional<Date> opt_date(const YNode& map, const char* key, const std::string& path) const {
+    const YNode* n = map.find(key);
+    if (!n || n->is_null()) return std::nullopt;
+    return date(map, key, path);
+  }
+
+  static std::string text(const YNode& map, const char* key) { return map.find(key)->value; }
+
+  static std::optional<std::string> opt_text(const YNode& map, const char* key) {
+    const YNode* n = map.find(key);
+    if (!n || n->is_null()) return std::nullopt;
+    return n->value;
+  }
+
+  static std::vector<std::string> list(const YNode& map, const char* key) {
+    std::vector<std::string> out;
+    if (const YNode* n = map.find(key); n && n->is_seq())
+      for (const auto& item : n->items) out.push_back(item.value);
+    return out;
+  }
+
+  Consent consent(const YNode& n, const std::string& path) const {
+    return Consent{text(n, "status"), text(n, "by"), date(n, "date", path)};
+  }
+
+  std::vector<Action> actions(const YNode* seq, const std::string& path) const {
+    std::vector<Action> out;
+    if (!seq) return out;
+    for (size_t i = 0; i < seq->items.size(); ++i) {
+      const YNode& n = seq->items[i];
+      auto p = fmt::format("{}[{}]", path, i + 1);
+      out.push_back(Action{text(n, "id"), text(n, "support"), text(n, "provider"), date(n, "added", p),
+                           date(n, "due", p), text(n, "status"), opt_date(n, "closed", p)});
+    }
+    return out;
+  }
+
+  std::vector<Review> reviews(const YNode* seq, const std::string& path) const {
+    std::vector<Review> out;
+    if (!seq) return out;
+    for (size_t i = 0; i < seq->items.size(); ++i) {
+      const YNode& n = seq->items[i];
+      auto p = fmt::format("{}[{}]", path, i + 1);
+      out.push_back(Review{date(n, "date", p), text(n, "kind"), opt_date(n, "meeting", p), text(n, "outcome"),
+                           PersonalNote(opt_text(n, "notes"))});
+    }
+    return out;
+  }
+
+  Closure closure(const YNode& n, const std::string& path) const {
+    return Closure{date(n, "date", path), text(n, "reason")};
+  }
+
+ private:
+  const std::string& where_;
+};
+
+}  // namespace
+
+Case case_from_node(const YNode& root, const std::string& where) {
+  Reader rd(where);
+  Case c;
+  c.id = Reader::text(root, "id");
+
+  const YNode& ref = *root.find("referral");
+  Referral& r = c.referral;
+  r.received = rd.date(ref, "received", "referral");
+  r.route = Reader::text(ref, "route");
+  r.from_area = Reader::opt_text(ref, "from_area");
+  const YNode& source = *ref.find("source");
+  r.sector = Reader::text(source, "sector");
+  r.agency = Reader::text(source, "agency");
+  r.referrer_role = Reader::text(source, "referrer_role");
+  const YNode& subject = *ref.find("subject");
+  r.subject.name = PersonalText(Reader::text(subject, "name"));
+  r.subject.date_of_birth = PersonalDate(rd.opt_date(subject, "date_of_birth", "referral.subject"));
+  r.subject.gender = Reader::text(subject, "gender");
+  r.subject.postcode_district = Personal<std::optional<std::string>>(Reader::opt_text(subject, "postcode_district"));
+  const YNode& concern = *ref.find("concern");
+  r.concern_type = Reader::text(concern, "type");
+  r.concern_summary = PersonalText(Reader::text(concern, "summary"));
+
+  c.related = Reader::list(root, "related");
+
+  if (const YNode* t = root.find("triage")) {
+    Triage tr;
+    tr.completed = rd.date(*t, "completed", "triage");
+    tr.outcome = Reader::text(*t, "outcome");
+    tr.signposted_to = Reader::list(*t, "signposted_to");
+    if (const YNode* s = t->find("section36"))
+      tr.section36 = Section36{rd.date(*s, "decided", "triage.section36"), Reader::text(*s, "by")};
+    tr.rationale = PersonalNote(Reader::opt_text(*t, "rationale"));
+    c.triage = std::move(tr);
+  }
+
+  if (const YNode* seq = root.find("assessments")) {
+    for (size_t i = 0; i < seq->items.size(); ++i) {
+      const YNode& n = seq->items[i];
+      c.assessments.push_back(Assessment{rd.date(n, "date", fmt::format("assessments[{}]", i + 1)),
+                                         Reader::text(n, "framework"), Reader::text(n, "engagement"),
+                                         Reader::text(n, "intent"), Reader::text(n, "capability"),
+                                         PersonalNote(Reader::opt_text(n, "notes"))});
+    }
+  }
+
+  if (const YNode* seq = root.find("panel")) {
+    for (size_t i = 0; i < seq->items.size(); ++i) {
+      const YNode& n = seq->items[i];
+      c.panel.push_back(Hearing{rd.date(n, "meeting", fmt::format("panel[{}]", i + 1)),
+                                Reader::text(n, "decision"), Reader::opt_text(n, "method"),
+                                Reader::list(n, "signposted_to"), PersonalNote(Reader::opt_text(n, "rationale"))});
+    }
+  }
+
+  if (const YNode* n = root.find("consent")) c.consent = rd.consent(*n, "consent");
+  c.support_plan = rd.actions(root.find("support_plan"), "support_plan");
+
+  if (const YNode* seq = root.find("chronology")) {
+    for (size_t i = 0; i < seq->items.size(); ++i) {
+      const YNode& n = seq->items[i];
+      c.chronology.push_back(ChronologyEntry{rd.date(n, "date", fmt::format("chronology[{}]", i + 1)),
+                                             Reader::text(n, "kind"), Reader::text(n, "with"),
+                                             PersonalNote(Reader::opt_text(n, "text"))});
+    }
+  }
+
+  c.reviews = rd.reviews(root.find("reviews"), "reviews");
+  if (const YNode* n = root.find("closure")) c.closure = rd.closure(*n, "closure");
+
+  if (const YNode* seq = root.find("corrections")) {
+    for (size_t i = 0; i < seq->items.size(); ++i) {
+      const YNode& n = seq->items[i];
+      c.corrections.push_back(Correction{rd.date(n, "date", fmt::format("corrections[{}]", i + 1)),
+                                         Reader::list(n, "fields"), PersonalText(Reader::text(n, "reason"))});
+    }
+  }
+
+  if (const YNode* seq = root.find("previous")) {
+    for (size_t i = 0; i < seq->items.size(); ++i) {
+      const YNode& n = seq->items[i];
+      auto p = fmt::format("previous[{}]", i + 1);
+      Episode e;
+      if (const YNode* k = n.find("consent")) e.consent = rd.consent(*k, p + ".consent");
+      e.support_plan = rd.actions(n.find("support_plan"), p + ".support_plan");
+      e.reviews = rd.reviews(n.find("reviews"), p + ".reviews");
+      if (const YNode* k = n.find("closure")) e.closure = rd.closure(*k, p + ".closure");
+      e.reopened = rd.opt_date(n, "reopened", p);
+      c.previous.push_back(std::move(e));
+    }
+  }
+  return c;
+}
+
+void check_case_vocabularies(const Case& c, const Config& cfg, const std::string& where) {
+  require_in_vocabulary(cfg.sectors, c.referral.sector, "referral.source.sector", where);
+  require_in_vocabulary(cfg.genders, c.referral.subject.gender, "referral.subject.gender", where);
+  require_in_vocabulary(cfg.concern_types, c.referral.concern_type, "referral.concern.type", where);
+  if (c.triage)
+    for (const auto& s : c.triage->signposted_to)
+      require_in_vocabulary(cfg.services, s, "triage.signposted_to", where);
+  for (const auto& h : c.panel)
+    for (const auto& s : h.signposted_to) require_in_vocabulary(cfg.services, s, "panel.signposted_to", where);
+  for (const auto& a : c.support_plan) require_in_vocabulary(cfg.support_types, a.support, "support_plan.support", where);
+  for (const auto& e : c.previous)
+    for (const auto& a : e.support_plan)
+      require_in_vocabulary(cfg.support_types, a.support, "previous.support_plan.support", where);
+}
+
+std::string case_path(const std::string& id, int year) { return fmt::format("cases/{}/{}.yaml", year, id); }
+
+Case read_case(std::string_view text, const std::string& where, const Config& config) {
+  YNode node = parse_yaml(text, where);
+  validate_against_schema(node, SchemaKind::case_record, where);
+  Case c = case_from_node(node, where);
+  check_case_vocabularies(c, config, where);
+  return c;
+}
+
+std::optional<std::string> person_key(const Case& c) {
+  const auto& dob = c.referral.subject.date_of_birth.reveal();
+  if (!dob) return std::nullopt;
+  return fold_case_and_space(c.referral.subject.name.reveal()) + "|" + dob->str();
+}
+
+}  // namespace prevent

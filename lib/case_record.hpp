@@ -1,0 +1,160 @@
+// The case record of SPEC §3, and its mapping to and from YAML.
+//
+// Field names follow the record's keys. Values of the record's fixed lists
+// (route, outcome, decision, …) are kept as their keys; the case schema
+// lists them (schema_enum), the store's prevent.yaml lists the vocabularies.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config.hpp"
+#include "date.hpp"
+#include "personal_data.hpp"
+#include "yaml_doc.hpp"
+
+namespace prevent {
+
+struct Subject {              // (P) all of it, except gender
+  PersonalText name;
+  PersonalDate date_of_birth;
+  std::string gender;         // vocabulary `genders`: a reporting category
+  Personal<std::optional<std::string>> postcode_district;
+};
+
+struct Referral {
+  Date received;
+  std::string route;
+  std::optional<std::string> from_area;
+  std::string sector;         // source.sector, vocabulary `sectors`
+  std::string agency;         // source.agency
+  std::string referrer_role;  // source.referrer_role
+  Subject subject;
+  std::string concern_type;   // vocabulary `concern_types`
+  PersonalText concern_summary;
+};
+
+struct Section36 {
+  Date decided;
+  std::string by;
+};
+
+struct Triage {
+  Date completed;
+  std::string outcome;  // no-further-action | signposted | police-managed | channel-panel
+  std::vector<std::string> signposted_to;
+  std::optional<Section36> section36;
+  PersonalNote rationale;
+};
+
+struct Assessment {
+  Date date;
+  std::string framework, engagement, intent, capability;
+  PersonalNote notes;
+};
+
+struct Hearing {  // one entry of `panel`
+  Date meeting;
+  std::string decision;  // adopt | not-adopt | defer
+  std::optional<std::string> method;
+  std::vector<std::string> signposted_to;
+  PersonalNote rationale;
+};
+
+struct Consent {
+  std::string status;  // requested | given | declined | withdrawn
+  std::string by;
+  Date date;
+};
+
+struct Action {  // one entry of `support_plan`
+  std::string id;
+  std::string support;
+  std::string provider;
+  Date added;
+  Date due;
+  std::string status;  // open | done | cancelled
+  std::optional<Date> closed;
+};
+
+struct ChronologyEntry {
+  Date date;
+  std::string kind;
+  std::string with;
+  PersonalNote text;
+};
+
+struct Review {
+  Date date;
+  std::string kind;  // monthly | post-closure-6 | post-closure-12 | extended
+  std::optional<Date> meeting;
+  std::string outcome;  // continue | close | no-concerns | reopen
+  PersonalNote notes;
+};
+
+struct Closure {
+  Date date;
+  std::string reason;
+};
+
+struct Correction {
+  Date date;
+  std::vector<std::string> fields;
+  PersonalText reason;
+};
+
+// A closed episode moved aside when the case was reopened (SPEC §4 rule 8).
+struct Episode {
+  std::optional<Consent> consent;
+  std::vector<Action> support_plan;
+  std::vector<Review> reviews;
+  std::optional<Closure> closure;
+  std::optional<Date> reopened;  // date of the review that reopened the case
+};
+
+struct Case {
+  std::string id;
+  Referral referral;
+  std::vector<std::string> related;
+  std::optional<Triage> triage;
+  std::vector<Assessment> assessments;
+  std::vector<Hearing> panel;
+  std::optional<Consent> consent;
+  std::vector<Action> support_plan;
+  std::vector<ChronologyEntry> chronology;
+  std::vector<Review> reviews;
+  std::optional<Closure> closure;
+  std::vector<Correction> corrections;
+  std::vector<Episode> previous;
+};
+
+// The record as a YAML tree in the key order of SPEC §3; empty lists and
+// absent sections are left out.
+YNode case_to_node(const Case& c);
+
+// Builds a Case from a tree that passed the case schema. Throws
+// Failure(invalid_data) for impossible dates, naming key, `where` and line.
+Case case_from_node(const YNode& node, const std::string& where);
+
+// Every vocabulary-valued field against the store's prevent.yaml (exit 5).
+void check_case_vocabularies(const Case& c, const Config& config, const std::string& where);
+
+// Path of a case file relative to the store root, e.g. cases/2026/PRV-2026-0014.yaml
+std::string case_path(const std::string& id, int year);
+// The first line of every case file.
+inline constexpr std::string_view kCaseSchemaComment =
+    "# yaml-language-server: $schema=../../schemas/case.schema.json\n";
+
+// Full text of a case file in canonical form.
+std::string write_case(const Case& c);
+
+// Parses and validates the text of one case file (size, UTF-8, YAML, schema,
+// dates, vocabularies). Exit 5 on any defect.
+Case read_case(std::string_view text, const std::string& where, const Config& config);
+
+// The key of SPEC §4 rule 10: name folded for case and space, and date of
+// birth; nullopt without a date of birth (nothing to match on).
+std::optional<std::string> person_key(const Case& c);
+
+}  // namespace prevent

@@ -1,0 +1,197 @@
+#include "check.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "rules.hpp"
+#include "schema.hpp"
+
+namespace prevent {
+
+const std::vector<CheckInfo>& available_checks() {
+  static const std::vector<CheckInfo> checks = {
+      {"records", "every case and meeting file is valid: YAML, schema, vocabularies, file name"},
+      {"rules", "every case satisfies the rules of the Channel process (SPEC §4)"},
+      {"canonical", "files are in canonical form (a notice: rewritten on the next write)"},
+      {"schemas", "the store's schemas/ match the ones this prevent was built with"},
+      {"worktree", "no uncommitted or untracked changes under cases/, panels/, schemas/ and prevent.yaml"},
+  };
+  return checks;
+}
+
+namespace {
+
+class Run {
+ public:
+  Run(const Store& store, Date as_of) : store_(store), as_of_(as_of) {}
+
+  std::vector<Finding> findings;
+
+  void error(const char* check, Exit code, std::string message) {
+    findings.push_back({Finding::Level::error, code, check, std::move(message)});
+  }
+  void notice(const char* check, std::string message) {
+    findings.push_back({Finding::Level::notice, Exit::ok, check, std::move(message)});
+  }
+
+  // Reads every record once; the record-level checks share what was read.
+  void load() {
+    for (const auto& file : store_.case_files()) {
+      std::string text = store_.git().read_blob(file.blob);
+      try {
+        Case c = read_case(text, file.path, store_.config());
+        cases_.push_back({file, std::move(text), std::move(c)});
+      } catch (const Failure& f) {
+        invalid_.push_back({"records", f.code(), f.what()});
+      }
+    }
+    for (Date d : store_.meeting_dates()) {
+      std::string path = meeting_path(d);
+      try {
+        const Meeting* m = store_.meeting(d);
+        if (m && m->date != d)
+          invalid_.push_back({"records", Exit::invalid_data,
+                              fmt::format("date: {} does not match the file name ({})", m->date.str(), path)});
+        if (m) meeting_texts_.push_back({path, *store_.git().read_at_head(path), m});
+      } catch (const Failure& f) {
+        invalid_.push_back({"records", f.code(), f.what()});
+      }
+    }
+  }
+
+  void records() {
+    for (const auto& f : invalid_) error("records", f.code, f.message);
+    for (const auto& r : cases_) {
+      auto id = parse_case_id(r.record.id);
+      std::string expected = id ? case_path(r.record.id, r.record.referral.received.year()) : "";
+      if (!id || r.file.path != expected)
+        error("records", Exit::invalid_data,
+              fmt::format("id: the file name and folder must be cases/<year received>/<id>.yaml ({})", r.file.path));
+      else if (id->prefix != store_.config().prefix)
+        error("records", Exit::invalid_data,
+              fmt::format("id: the prefix is not the store's ({}) ({})", store_.config().prefix, r.file.path));
+    }
+  }
+
+  void rules() {
+    RuleContext ctx{store_.config(), as_of_, [&](Date d) { return store_.meeting(d); }};
+    for (const auto& r : cases_) {
+      try {
+        check_case_rules(r.record, ctx);
+      } catch (const Failure& f) {
+        error("rules", f.code(), fmt::format("{} [{}]", f.what(), r.file.path));
+      }
+    }
+  }
+
+  void canonical() {
+    for (const auto& r : cases_)
+      if (write_case(r.record) != r.text)
+        notice("canonical", fmt::format("not in canonical form; prevent rewrites it canonically on its next "
+                                        "change to the case ({})",
+                                        r.file.path));
+    for (const auto& m : meeting_texts_)
+      if (write_meeting(*m.meeting) != m.text)
+        notice("canonical", fmt::format("not in canonical form; prevent rewrites it canonically on its next "
+                                        "change to the meeting ({})",
+                                        m.path));
+  }
+
+  void schemas() {
+    for (const auto& s : schema_files()) {
+      std::string path = fmt::format("schemas/{}", s.file_name);
+      auto text = store_.git().read_at_head(path);
+      if (!text)
+        error("schemas", Exit::store, fmt::format("schema file missing ({})", path));
+      else if (*text != s.text)
+        error("schemas", Exit::store,
+              fmt::format("schema file differs from this prevent's own; editors may validate against a "
+                          "different version ({})",
+                          path));
+    }
+  }
+
+  void worktree() {
+    git_status_options opts = GIT_STATUS_OPTIONS_INIT;
+    opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+    opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
+                 GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+    const char* specs[] = {"cases", "panels", "schemas", "prevent.yaml"};
+    opts.pathspec = {const_cast<char**>(specs), 4};
+    git_status_list* list = nullptr;
+    if (git_status_list_new(&list, store_.git().raw(), &opts) < 0) {
+      error("worktree", Exit::store, fmt::format("cannot read the work tree's status: {}", git_error_text()));
+      return;
+    }
+    size_t n = git_status_list_entrycount(list);
+    for (size_t i = 0; i < n; ++i) {
+      const git_status_entry* e = git_status_byindex(list, i);
+      const git_diff_delta* d = e->index_to_workdir ? e->index_to_workdir : e->head_to_index;
+      if (!d) continue;
+      const char* path = d->new_file.path ? d->new_file.path : d->old_file.path;
+      const char* what = (e->status & GIT_STATUS_WT_NEW) ? "untracked file" : "uncommitted change";
+      error("worktree", Exit::store,
+            fmt::format("{}: prevent reads what is committed; commit it with git or restore it ({})", what, path));
+    }
+    git_status_list_free(list);
+  }
+
+ private:
+  struct Loaded {
+    CaseFile file;
+    std::string text;
+    Case record;
+  };
+  struct LoadedMeeting {
+    std::string path;
+    std::string text;
+    const Meeting* meeting;
+  };
+  struct Invalid {
+    std::string check;
+    Exit code;
+    std::string message;
+  };
+  const Store& store_;
+  Date as_of_;
+  std::vector<Loaded> cases_;
+  std::vector<LoadedMeeting> meeting_texts_;
+  std::vector<Invalid> invalid_;
+};
+
+}  // namespace
+
+std::vector<Finding> run_checks(const Store& store, const std::vector<std::string>& names, Date as_of) {
+  for (const auto& n : names) {
+    auto& all = available_checks();
+    if (std::none_of(all.begin(), all.end(), [&](const CheckInfo& c) { return c.name == n; })) {
+      std::vector<std::string> known;
+      for (const auto& c : all) known.push_back(c.name);
+      fail(Exit::usage, fmt::format("no such check: {} (command line)", n), fmt::format("checks: {}", fmt::join(known, ", ")));
+    }
+  }
+  auto wanted = [&](const char* name) {
+    return names.empty() || std::find(names.begin(), names.end(), name) != names.end();
+  };
+  Run run(store, as_of);
+  if (wanted("records") || wanted("rules") || wanted("canonical")) run.load();
+  if (wanted("records")) run.records();
+  if (wanted("rules")) run.rules();
+  if (wanted("canonical")) run.canonical();
+  if (wanted("schemas")) run.schemas();
+  if (wanted("worktree")) run.worktree();
+  return run.findings;
+}
+
+Exit check_exit_code(const std::vector<Finding>& findings, bool strict) {
+  Exit worst = Exit::ok;
+  for (const auto& f : findings) {
+    Exit code = f.level == Finding::Level::error ? f.code : (strict ? Exit::refused : Exit::ok);
+    if (code == Exit::ok) continue;
+    if (worst == Exit::ok || precedence(code) < precedence(worst)) worst = code;
+  }
+  return worst;
+}
+
+}  // namespace prevent

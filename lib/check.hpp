@@ -1,0 +1,35 @@
+// `prevent check`: is the store still valid? Each check has a name and can
+// be run alone; all is well when nothing is found (SPEC §8).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "failure.hpp"
+#include "store.hpp"
+
+namespace prevent {
+
+struct Finding {
+  enum class Level { error, notice };
+  Level level = Level::error;
+  Exit code = Exit::invalid_data;  // for errors: 5 invalid file, 4 rule broken, 6 store problem
+  std::string check;               // the check's name
+  std::string message;             // one line, never personal data
+};
+
+struct CheckInfo {
+  std::string name;
+  std::string summary;
+};
+const std::vector<CheckInfo>& available_checks();
+
+// Runs the named checks (all when `names` is empty). Unknown names are
+// Failure(usage).
+std::vector<Finding> run_checks(const Store& store, const std::vector<std::string>& names, Date as_of);
+
+// The exit code of a set of findings (SPEC §6 precedence); with `strict`,
+// notices of hand edits and non-canonical files count as rule breaks (4).
+Exit check_exit_code(const std::vector<Finding>& findings, bool strict);
+
+}  // namespace prevent

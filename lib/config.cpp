@@ -1,0 +1,210 @@
+#include "config.hpp"
+
+#include <fmt/format.h>
+
+#include "calendar.hpp"
+#include "failure.hpp"
+#include "schema.hpp"
+
+namespace prevent {
+
+bool Vocabulary::contains(std::string_view key) const {
+  for (const auto& e : entries)
+    if (e.key == key) return true;
+  return false;
+}
+
+std::vector<std::string> Vocabulary::keys() const {
+  std::vector<std::string> out;
+  for (const auto& e : entries) out.push_back(e.key);
+  return out;
+}
+
+std::string Config::age_band(std::optional<int> age) const {
+  if (age) {
+    for (const auto& e : age_bands.entries) {
+      if (!e.min && !e.max) continue;
+      if ((!e.min || *age >= *e.min) && (!e.max || *age <= *e.max)) return e.key;
+    }
+  }
+  return "not-known";
+}
+
+namespace {
+
+Vocabulary vocab(std::string name, std::initializer_list<std::pair<const char*, const char*>> items) {
+  Vocabulary v{std::move(name), {}};
+  for (auto [k, l] : items) v.entries.push_back({k, l, std::nullopt, std::nullopt});
+  return v;
+}
+
+}  // namespace
+
+// Keys follow the Home Office statistical release "Individuals referred to
+// and supported through the Prevent Programme" (SPEC §5).
+Config default_config(std::string area, std::string prefix, int this_year) {
+  Config c;
+  c.area = std::move(area);
+  c.prefix = std::move(prefix);
+  for (int y = this_year; y <= this_year + 2; ++y)
+    for (Date d : england_wales_bank_holidays(y)) c.holidays.insert(d);
+  c.sectors = vocab("sectors", {{"education", "Education"},
+                                {"police", "Police"},
+                                {"local-authority", "Local authority"},
+                                {"health", "Health"},
+                                {"community", "Community"},
+                                {"family-friends", "Family and friends"},
+                                {"prisons", "Prisons"},
+                                {"probation", "Probation"},
+                                {"other", "Other"}});
+  c.genders = vocab("genders", {{"female", "Female"}, {"male", "Male"}, {"other", "Other"},
+                                {"not-known", "Not known"}});
+  c.concern_types = vocab("concern_types",
+                          {{"islamist", "Islamist"},
+                           {"extreme-right-wing", "Extreme right-wing"},
+                           {"left-wing-anarchist-single-issue", "Left wing, anarchist or single issue"},
+                           {"conflicted", "Conflicted"},
+                           {"mixed-unclear-unstable", "Mixed, unclear or unstable"},
+                           {"high-ct-risk-no-ideology", "High CT risk but no ideology present"},
+                           {"vulnerability-no-ideology", "Vulnerability present but no ideology or CT risk"},
+                           {"other", "Other"}});
+  c.age_bands.entries = {
+      {"10-or-under", "10 or under", std::nullopt, 10}, {"11-15", "11 to 15", 11, 15},
+      {"16-17", "16 to 17", 16, 17},                    {"18-20", "18 to 20", 18, 20},
+      {"21-30", "21 to 30", 21, 30},                    {"31-40", "31 to 40", 31, 40},
+      {"41-50", "41 to 50", 41, 50},                    {"51-plus", "51 and over", 51, std::nullopt},
+      {"not-known", "Not known", std::nullopt, std::nullopt}};
+  c.services = vocab("services", {{"children-social-care", "Children's social care"},
+                                  {"adult-social-care", "Adult social care"},
+                                  {"early-help", "Early help"},
+                                  {"mental-health", "Mental health services"},
+                                  {"education", "Education"},
+                                  {"housing", "Housing"},
+                                  {"police-neighbourhood", "Neighbourhood policing"},
+                                  {"youth-justice", "Youth justice"},
+                                  {"other", "Other"}});
+  c.support_types = vocab("support_types", {{"ideological-mentoring", "Ideological or theological mentoring"},
+                                            {"education-training", "Education or training"},
+                                            {"mental-health", "Mental health"},
+                                            {"life-skills", "Life skills"},
+                                            {"anger-management", "Anger management"},
+                                            {"family-support", "Family support"},
+                                            {"housing", "Housing"},
+                                            {"employment", "Employment"},
+                                            {"diversionary-activity", "Diversionary activity"},
+                                            {"other", "Other"}});
+  return c;
+}
+
+namespace {
+
+int get_int(const YNode& map, std::string_view key) { return std::stoi(map.find(key)->value); }
+
+Vocabulary read_vocab(const YNode& vocabs, const char* name, const std::string& where) {
+  Vocabulary v{name, {}};
+  for (const auto& item : vocabs.find(name)->items) {
+    VocabEntry e;
+    e.key = item.find("key")->value;
+    e.label = item.find("label")->value;
+    if (auto* m = item.find("min"); m && !m->is_null()) e.min = std::stoi(m->value);
+    if (auto* m = item.find("max"); m && !m->is_null()) e.max = std::stoi(m->value);
+    if (v.contains(e.key))
+      fail(Exit::store, fmt::format("prevent.yaml is damaged: vocabulary {} lists '{}' twice ({}:{})", name,
+                                    e.key, where, item.line));
+    v.entries.push_back(std::move(e));
+  }
+  return v;
+}
+
+YNode vocab_node(const Vocabulary& v) {
+  YNode seq = YNode::seq();
+  for (const auto& e : v.entries) {
+    YNode item = YNode::map();
+    item.add("key", YNode::text(e.key));
+    item.add("label", YNode::text(e.label));
+    if (e.min) item.add("min", YNode::plain(std::to_string(*e.min)));
+    if (e.max) item.add("max", YNode::plain(std::to_string(*e.max)));
+    seq.push(std::move(item));
+  }
+  return seq;
+}
+
+}  // namespace
+
+Config parse_config(std::string_view text, const std::string& where) {
+  YNode root;
+  try {
+    root = parse_yaml(text, where);
+    validate_against_schema(root, SchemaKind::config, where);
+  } catch (const Failure& f) {
+    // A damaged prevent.yaml is a store problem (exit 6), not bad input.
+    fail(Exit::store, fmt::format("prevent.yaml is damaged: {}", f.what()),
+         "restore it from git history (git log -p prevent.yaml) and run `prevent check`");
+  }
+  Config c;
+  c.area = root.find("area")->value;
+  c.prefix = root.find("prefix")->value;
+  c.triage_target_working_days = get_int(root, "triage_target_working_days");
+  c.panel_target_days = get_int(root, "panel_target_days");
+  c.consent_target_days = get_int(root, "consent_target_days");
+  const YNode& review = *root.find("review");
+  c.review_monthly_days = get_int(review, "monthly_days");
+  c.post_closure_first_months = std::stoi(review.find("post_closure_months")->items.at(0).value);
+  c.post_closure_second_months = std::stoi(review.find("post_closure_months")->items.at(1).value);
+  c.extension_step_months = get_int(review, "extension_step_months");
+  c.extension_limit_months = get_int(review, "extension_limit_months");
+  c.suppression_threshold = get_int(root, "suppression_threshold");
+  for (const auto& h : root.find("holidays")->items) {
+    auto d = Date::parse(h.value);
+    if (!d)
+      fail(Exit::store, fmt::format("prevent.yaml is damaged: holidays: '{}' is not a date ({}:{})", h.value,
+                                    where, h.line));
+    c.holidays.insert(*d);
+  }
+  const YNode& v = *root.find("vocabularies");
+  c.sectors = read_vocab(v, "sectors", where);
+  c.genders = read_vocab(v, "genders", where);
+  c.concern_types = read_vocab(v, "concern_types", where);
+  c.age_bands = read_vocab(v, "age_bands", where);
+  c.services = read_vocab(v, "services", where);
+  c.support_types = read_vocab(v, "support_types", where);
+  return c;
+}
+
+std::string write_config(const Config& c) {
+  YNode root = YNode::map();
+  root.add("area", YNode::text(c.area));
+  root.add("prefix", YNode::text(c.prefix));
+  root.add("triage_target_working_days", YNode::plain(std::to_string(c.triage_target_working_days)));
+  root.add("panel_target_days", YNode::plain(std::to_string(c.panel_target_days)));
+  root.add("consent_target_days", YNode::plain(std::to_string(c.consent_target_days)));
+  YNode review = YNode::map();
+  review.add("monthly_days", YNode::plain(std::to_string(c.review_monthly_days)));
+  YNode months = YNode::seq();
+  months.push(YNode::plain(std::to_string(c.post_closure_first_months)));
+  months.push(YNode::plain(std::to_string(c.post_closure_second_months)));
+  review.add("post_closure_months", std::move(months));
+  review.add("extension_step_months", YNode::plain(std::to_string(c.extension_step_months)));
+  review.add("extension_limit_months", YNode::plain(std::to_string(c.extension_limit_months)));
+  root.add("review", std::move(review));
+  root.add("suppression_threshold", YNode::plain(std::to_string(c.suppression_threshold)));
+  YNode holidays = YNode::seq();
+  for (Date d : c.holidays) holidays.push(YNode::plain(d.str()));
+  root.add("holidays", std::move(holidays));
+  YNode vocabs = YNode::map();
+  for (const Vocabulary* v : {&c.sectors, &c.genders, &c.concern_types, &c.age_bands, &c.services,
+                              &c.support_types})
+    vocabs.add(v->name, vocab_node(*v));
+  root.add("vocabularies", std::move(vocabs));
+  return "# yaml-language-server: $schema=schemas/config.schema.json\n" + emit_yaml(root);
+}
+
+void require_in_vocabulary(const Vocabulary& vocab, std::string_view value, std::string_view field,
+                           const std::string& where) {
+  if (vocab.contains(value)) return;
+  fail(Exit::invalid_data,
+       fmt::format("{}: '{}' is not in the store's {} vocabulary ({})", field, value, vocab.name, where),
+       fmt::format("allowed: {}", fmt::join(vocab.keys(), ", ")));
+}
+
+}  // namespace prevent

@@ -1,0 +1,69 @@
+// prevent.yaml: the store's settings and vocabularies (SPEC §5).
+//
+// This is the one place that knows the vocabularies. The fixed value lists
+// of the record (routes, outcomes, …) live in the case schema; see
+// schema_enum().
+#pragma once
+
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "date.hpp"
+#include "yaml_doc.hpp"
+
+namespace prevent {
+
+struct VocabEntry {
+  std::string key;
+  std::string label;
+  std::optional<int> min;  // age bands only: years, inclusive
+  std::optional<int> max;
+};
+
+struct Vocabulary {
+  std::string name;  // e.g. "sectors"
+  std::vector<VocabEntry> entries;
+
+  bool contains(std::string_view key) const;
+  std::vector<std::string> keys() const;
+};
+
+struct Config {
+  std::string area;
+  std::string prefix = "PRV";
+  int triage_target_working_days = 5;
+  int panel_target_days = 28;
+  int consent_target_days = 14;
+  int review_monthly_days = 28;
+  int post_closure_first_months = 6;
+  int post_closure_second_months = 12;
+  int extension_step_months = 6;
+  int extension_limit_months = 24;
+  int suppression_threshold = 5;
+  std::set<Date> holidays;
+  Vocabulary sectors{"sectors", {}};
+  Vocabulary genders{"genders", {}};
+  Vocabulary concern_types{"concern_types", {}};
+  Vocabulary age_bands{"age_bands", {}};
+  Vocabulary services{"services", {}};
+  Vocabulary support_types{"support_types", {}};
+
+  // The age band key for an age in whole years, or "not-known" for none.
+  std::string age_band(std::optional<int> age) const;
+};
+
+// Defaults of SPEC §5, with the England and Wales bank holidays of
+// `this_year` and the two years after it.
+Config default_config(std::string area, std::string prefix, int this_year);
+
+// Reads prevent.yaml text; Failure(store) when damaged, naming the file.
+Config parse_config(std::string_view text, const std::string& where);
+std::string write_config(const Config& config);  // canonical text
+
+// Refuses (exit 5) a value outside a vocabulary, listing the allowed keys.
+void require_in_vocabulary(const Vocabulary& vocab, std::string_view value, std::string_view field,
+                           const std::string& where);
+
+}  // namespace prevent

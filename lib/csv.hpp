@@ -1,0 +1,25 @@
+// CSV (RFC 4180): reading referrals for `import`, writing listings.
+#pragma once
+
+#include <functional>
+#include <istream>
+#include <string>
+#include <vector>
+
+namespace prevent {
+
+// Reads records one at a time; `fn` gets the fields and the line the
+// record starts on. Quoted fields may hold commas, quotes ("") and line
+// breaks. A UTF-8 BOM and CRLF line ends are accepted. Failure(invalid_data)
+// for an unterminated quote or a record over 1 MiB.
+void read_csv(std::istream& in, const std::string& where,
+              const std::function<void(std::vector<std::string>&&, int line)>& fn);
+
+enum class CellKind { text, number, date };
+
+// One cell for output. A text cell beginning with = + - or @ is prefixed
+// with ' so a spreadsheet does not run it as a formula; numbers and dates
+// are never altered.
+std::string csv_cell(std::string_view value, CellKind kind);
+
+}  // namespace prevent

@@ -1,0 +1,61 @@
+// Date: the one calendar date type of prevent (proleptic Gregorian, no time).
+//
+// Stored as days since 1970-01-01 so that comparisons and differences are
+// plain integer arithmetic. Text form is ISO 8601 `YYYY-MM-DD` only.
+#pragma once
+
+#include <compare>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace prevent {
+
+class Date {
+ public:
+  Date() = default;
+  static Date from_ymd(int year, unsigned month, unsigned day);  // must be valid
+  static Date from_days(long days) { Date d; d.days_ = days; return d; }
+
+  // Strict ISO form: exactly YYYY-MM-DD and a real calendar day; years 1900-2999.
+  static std::optional<Date> parse(std::string_view text);
+  static Date today();  // the local calendar day
+
+  int year() const;
+  unsigned month() const;
+  unsigned day() const;
+  long days() const { return days_; }
+  // 0 = Monday … 6 = Sunday
+  int weekday() const;
+
+  std::string str() const;
+
+  Date add_days(long n) const { return from_days(days_ + n); }
+  // Calendar months, clamped to the end of the month (31 Jan + 1 = 28/29 Feb).
+  Date add_months(int n) const;
+
+  friend long operator-(Date a, Date b) { return a.days_ - b.days_; }
+  friend auto operator<=>(Date, Date) = default;
+  friend bool operator==(Date, Date) = default;
+
+ private:
+  long days_ = 0;
+};
+
+bool is_leap_year(int year);
+unsigned days_in_month(int year, unsigned month);
+
+// Whole years from `birth` to `on` (age on that day; a birthday counts on the day).
+int age_on(Date birth, Date on);
+
+// `--within` durations: `Nd` or `Nw`; returns days.
+std::optional<long> parse_duration_days(std::string_view text);
+
+// `--period`: YYYY-MM, YYYY-Qn, FYYYYY (1 April YYYY – 31 March YYYY+1).
+struct Period {
+  Date from;
+  Date to;  // inclusive
+};
+std::optional<Period> parse_period(std::string_view text);
+
+}  // namespace prevent

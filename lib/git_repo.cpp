@@ -1,0 +1,467 @@
+#include "git_repo.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+
+#include "failure.hpp"
+
+namespace prevent {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+void ensure_libgit2() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    git_libgit2_init();
+    // Records are written once and must survive a power cut.
+    git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
+  });
+}
+
+template <typename T, void (*Free)(T*)>
+struct Deleter {
+  void operator()(T* p) const {
+    if (p) Free(p);
+  }
+};
+template <typename T, void (*Free)(T*)>
+using Owned = std::unique_ptr<T, Deleter<T, Free>>;
+
+using Commit = Owned<git_commit, git_commit_free>;
+using Tree = Owned<git_tree, git_tree_free>;
+using TreeEntry = Owned<git_tree_entry, git_tree_entry_free>;
+using Blob = Owned<git_blob, git_blob_free>;
+using Reference = Owned<git_reference, git_reference_free>;
+using Index = Owned<git_index, git_index_free>;
+using Config = Owned<git_config, git_config_free>;
+using Signature = Owned<git_signature, git_signature_free>;
+
+[[noreturn]] void git_fail(const std::string& what) {
+  fail(Exit::store, fmt::format("{}: {}", what, git_error_text()));
+}
+
+void check(int rc, const char* what) {
+  if (rc < 0) git_fail(what);
+}
+
+std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+
+bool config_bool(git_repository* repo, const char* key) {
+  git_config* raw = nullptr;
+  if (git_repository_config_snapshot(&raw, repo) < 0) return false;
+  Config cfg(raw);
+  int v = 0;
+  if (git_config_get_bool(&v, cfg.get(), key) < 0) return false;
+  return v != 0;
+}
+
+Tree head_tree(git_repository* repo) {
+  git_object* obj = nullptr;
+  int rc = git_revparse_single(&obj, repo, "HEAD^{tree}");
+  if (rc == GIT_ENOTFOUND || rc == GIT_EUNBORNBRANCH) return Tree(nullptr);
+  check(rc, "cannot read HEAD");
+  return Tree(reinterpret_cast<git_tree*>(obj));
+}
+
+std::string read_all(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void fsync_dir(const fs::path& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+}
+
+// Time zone offset in minutes for a commit signature.
+int local_offset_minutes(std::time_t t) {
+  std::tm local{};
+  localtime_r(&t, &local);
+  return static_cast<int>(local.tm_gmtoff / 60);
+}
+
+}  // namespace
+
+std::string git_error_text() {
+  const git_error* e = git_error_last();
+  return e && e->message ? e->message : "unknown git error";
+}
+
+void make_private_dirs(const fs::path& dir) {
+  if (dir.empty() || fs::is_directory(dir)) return;
+  make_private_dirs(dir.parent_path());
+  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
+    fail(Exit::store, fmt::format("cannot create directory {}: {}", dir.string(), std::strerror(errno)));
+  ::chmod(dir.c_str(), 0700);
+}
+
+void write_file_atomically(const fs::path& path, std::string_view content) {
+  make_private_dirs(path.parent_path());
+  fs::path tmp = path.parent_path() / fmt::format(".{}.tmp-{}", path.filename().string(), ::getpid());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) fail(Exit::store, fmt::format("cannot write {}: {}", path.string(), std::strerror(errno)));
+  ::fchmod(fd, 0600);
+  size_t done = 0;
+  while (done < content.size()) {
+    ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int err = errno;
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      fail(Exit::store, fmt::format("cannot write {}: {}", path.string(), std::strerror(err)));
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    ::unlink(tmp.c_str());
+    fail(Exit::store, fmt::format("cannot write {}: {}", path.string(), std::strerror(errno)));
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    int err = errno;
+    ::unlink(tmp.c_str());
+    fail(Exit::store, fmt::format("cannot write {}: {}", path.string(), std::strerror(err)));
+  }
+  fsync_dir(path.parent_path());
+}
+
+GitRepo GitRepo::open(const fs::path& root) {
+  ensure_libgit2();
+  GitRepo r;
+  r.root_ = root;
+  if (git_repository_open_ext(&r.repo_, root.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr) < 0)
+    fail(Exit::store, fmt::format("not a git repository: {} ({})", git_error_text(), root.string()));
+  if (git_repository_is_bare(r.repo_))
+    fail(Exit::store, fmt::format("the store's repository has no work tree ({})", root.string()));
+  return r;
+}
+
+GitRepo GitRepo::init(const fs::path& root) {
+  ensure_libgit2();
+  GitRepo r;
+  r.root_ = root;
+  git_repository_init_options opts = GIT_REPOSITORY_INIT_OPTIONS_INIT;
+  opts.flags = GIT_REPOSITORY_INIT_MKPATH | GIT_REPOSITORY_INIT_NO_REINIT;
+  opts.mode = GIT_REPOSITORY_INIT_SHARED_UMASK;
+  if (git_repository_init_ext(&r.repo_, root.c_str(), &opts) < 0)
+    fail(Exit::store, fmt::format("cannot create the git repository: {} ({})", git_error_text(), root.string()));
+  return r;
+}
+
+GitRepo::GitRepo(GitRepo&& o) noexcept : repo_(o.repo_), root_(std::move(o.root_)) { o.repo_ = nullptr; }
+GitRepo& GitRepo::operator=(GitRepo&& o) noexcept {
+  std::swap(repo_, o.repo_);
+  std::swap(root_, o.root_);
+  return *this;
+}
+GitRepo::~GitRepo() {
+  if (repo_) git_repository_free(repo_);
+}
+
+namespace {
+
+GitIdentity resolve_identity(git_config* cfg, const fs::path& where) {
+  auto get = [&](const char* key) {
+    std::string out;
+    git_buf buf = GIT_BUF_INIT;
+    if (cfg && git_config_get_string_buf(&buf, cfg, key) == 0) out.assign(buf.ptr, buf.size);
+    git_buf_dispose(&buf);
+    return out;
+  };
+  // As git: the environment first, then the configuration chain.
+  GitIdentity id{env("GIT_AUTHOR_NAME"), env("GIT_AUTHOR_EMAIL")};
+  if (id.name.empty()) id.name = get("user.name");
+  if (id.email.empty()) id.email = get("user.email");
+  if (id.name.empty() || id.email.empty())
+    fail(Exit::store,
+         fmt::format("no git identity: every change is signed with a name and e-mail ({})", where.string()),
+         "set one with: git config --global user.name 'Your Name' && git config --global user.email "
+         "'you@example.org'");
+  return id;
+}
+
+}  // namespace
+
+GitIdentity GitRepo::identity() const {
+  git_config* raw = nullptr;
+  if (git_repository_config_snapshot(&raw, repo_) < 0) git_fail("cannot read the git configuration");
+  Config cfg(raw);
+  return resolve_identity(cfg.get(), root_);
+}
+
+GitIdentity GitRepo::default_identity(const fs::path& where) {
+  ensure_libgit2();
+  git_config* raw = nullptr;
+  git_config_open_default(&raw);
+  Config cfg(raw);
+  git_config* snap = nullptr;
+  if (cfg) git_config_snapshot(&snap, cfg.get());
+  Config snapshot(snap);
+  return resolve_identity(snapshot.get(), where);
+}
+
+std::optional<git_oid> GitRepo::head() const {
+  git_oid id;
+  int rc = git_reference_name_to_id(&id, repo_, "HEAD");
+  if (rc == GIT_ENOTFOUND || rc == GIT_EUNBORNBRANCH) return std::nullopt;
+  check(rc, "cannot read HEAD");
+  return id;
+}
+
+std::optional<git_oid> GitRepo::blob_id_at_head(const std::string& path) const {
+  Tree tree = head_tree(repo_);
+  if (!tree) return std::nullopt;
+  git_tree_entry* raw = nullptr;
+  int rc = git_tree_entry_bypath(&raw, tree.get(), path.c_str());
+  if (rc == GIT_ENOTFOUND) return std::nullopt;
+  check(rc, "cannot read HEAD");
+  TreeEntry entry(raw);
+  if (git_tree_entry_type(entry.get()) != GIT_OBJECT_BLOB) return std::nullopt;
+  return *git_tree_entry_id(entry.get());
+}
+
+std::string GitRepo::read_blob(const git_oid& id) const {
+  git_blob* raw = nullptr;
+  check(git_blob_lookup(&raw, repo_, &id), "cannot read a record from the repository");
+  Blob blob(raw);
+  return std::string(static_cast<const char*>(git_blob_rawcontent(blob.get())),
+                     static_cast<size_t>(git_blob_rawsize(blob.get())));
+}
+
+std::optional<std::string> GitRepo::read_at_head(const std::string& path) const {
+  auto id = blob_id_at_head(path);
+  if (!id) return std::nullopt;
+  return read_blob(*id);
+}
+
+std::vector<TreeFile> GitRepo::list_at_head(const std::string& dir) const {
+  std::vector<TreeFile> out;
+  Tree tree = head_tree(repo_);
+  if (!tree) return out;
+  Tree sub;
+  const git_tree* t = tree.get();
+  if (!dir.empty()) {
+    git_tree_entry* raw = nullptr;
+    int rc = git_tree_entry_bypath(&raw, tree.get(), dir.c_str());
+    if (rc == GIT_ENOTFOUND) return out;
+    check(rc, "cannot read HEAD");
+    TreeEntry entry(raw);
+    if (git_tree_entry_type(entry.get()) != GIT_OBJECT_TREE) return out;
+    git_tree* st = nullptr;
+    check(git_tree_lookup(&st, repo_, git_tree_entry_id(entry.get())), "cannot read HEAD");
+    sub.reset(st);
+    t = st;
+  }
+  size_t n = git_tree_entrycount(t);
+  out.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    const git_tree_entry* e = git_tree_entry_byindex(t, i);
+    out.push_back(TreeFile{git_tree_entry_name(e), *git_tree_entry_id(e)});
+  }
+  return out;
+}
+
+std::optional<git_oid> GitRepo::hash_worktree_file(const std::string& path) const {
+  fs::path p = root_ / path;
+  struct stat st;
+  if (::lstat(p.c_str(), &st) != 0) return std::nullopt;
+  std::string bytes = read_all(p);
+  git_oid id;
+  check(git_odb_hash(&id, bytes.data(), bytes.size(), GIT_OBJECT_BLOB), "cannot hash a file");
+  return id;
+}
+
+void GitRepo::require_clean(const std::vector<std::string>& paths) const {
+  for (const auto& path : paths) {
+    auto at_head = blob_id_at_head(path);
+    auto in_tree = hash_worktree_file(path);
+    bool same = (!at_head && !in_tree) || (at_head && in_tree && git_oid_equal(&*at_head, &*in_tree));
+    if (!same)
+      fail(Exit::store, fmt::format("uncommitted changes in the way ({})", path),
+           "commit them with git (then run `prevent check`) or restore the file with `git checkout -- FILE`");
+  }
+}
+
+git_oid GitRepo::commit(const std::vector<FileWrite>& files, const std::string& message,
+                        const GitIdentity& who) {
+  if (config_bool(repo_, "commit.gpgsign"))
+    fail(Exit::store, "the store's git configuration asks for signed commits, which this version of prevent "
+                      "cannot make yet",
+         "unset commit.gpgsign for this store, or sign with a later version");
+
+  // 1. Objects.
+  std::optional<git_oid> parent_id = head();
+  Commit parent;
+  Tree base;
+  if (parent_id) {
+    git_commit* pc = nullptr;
+    check(git_commit_lookup(&pc, repo_, &*parent_id), "cannot read HEAD");
+    parent.reset(pc);
+    git_tree* bt = nullptr;
+    check(git_commit_tree(&bt, pc), "cannot read HEAD");
+    base.reset(bt);
+  }
+  std::vector<git_oid> blob_ids(files.size());
+  std::vector<git_tree_update> updates(files.size());
+  for (size_t i = 0; i < files.size(); ++i) {
+    check(git_blob_create_from_buffer(&blob_ids[i], repo_, files[i].content.data(), files[i].content.size()),
+          "cannot write a record into the repository");
+    updates[i].action = GIT_TREE_UPDATE_UPSERT;
+    updates[i].id = blob_ids[i];
+    updates[i].filemode = GIT_FILEMODE_BLOB;
+    updates[i].path = files[i].path.c_str();
+  }
+  git_oid tree_id;
+  if (base) {
+    check(git_tree_create_updated(&tree_id, repo_, base.get(), updates.size(), updates.data()),
+          "cannot build the commit's tree");
+  } else {
+    // First commit: an index-free tree built from scratch.
+    git_tree* empty = nullptr;
+    git_oid empty_id;
+    git_treebuilder* tb = nullptr;
+    check(git_treebuilder_new(&tb, repo_, nullptr), "cannot build the commit's tree");
+    check(git_treebuilder_write(&empty_id, tb), "cannot build the commit's tree");
+    git_treebuilder_free(tb);
+    check(git_tree_lookup(&empty, repo_, &empty_id), "cannot build the commit's tree");
+    Tree e(empty);
+    check(git_tree_create_updated(&tree_id, repo_, e.get(), updates.size(), updates.data()),
+          "cannot build the commit's tree");
+  }
+  git_tree* nt = nullptr;
+  check(git_tree_lookup(&nt, repo_, &tree_id), "cannot build the commit's tree");
+  Tree new_tree(nt);
+
+  std::time_t now = std::time(nullptr);
+  git_signature* sig_raw = nullptr;
+  check(git_signature_new(&sig_raw, who.name.c_str(), who.email.c_str(), now, local_offset_minutes(now)),
+        "cannot make the commit's signature");
+  Signature author(sig_raw);
+  Signature committer;
+  std::string cname = env("GIT_COMMITTER_NAME"), cemail = env("GIT_COMMITTER_EMAIL");
+  if (!cname.empty() || !cemail.empty()) {
+    git_signature* c = nullptr;
+    check(git_signature_new(&c, cname.empty() ? who.name.c_str() : cname.c_str(),
+                            cemail.empty() ? who.email.c_str() : cemail.c_str(), now, local_offset_minutes(now)),
+          "cannot make the commit's signature");
+    committer.reset(c);
+  }
+  git_oid commit_id;
+  const git_commit* parents[1] = {parent.get()};
+  check(git_commit_create(&commit_id, repo_, nullptr, author.get(), committer ? committer.get() : author.get(),
+                          "UTF-8", message.c_str(), new_tree.get(), parent ? 1 : 0, parents),
+        "cannot write the commit");
+
+  // 2. Work tree, remembering what was there to put it back on failure.
+  struct Undo {
+    fs::path path;
+    std::optional<std::string> old;
+  };
+  std::vector<Undo> undo;
+  git_index* idx_raw = nullptr;
+  Index index;
+  bool index_written = false;
+  try {
+    for (const auto& f : files) {
+      fs::path p = root_ / f.path;
+      std::optional<std::string> old;
+      if (fs::exists(p)) old = read_all(p);
+      undo.push_back({p, std::move(old)});
+      write_file_atomically(p, f.content);
+    }
+
+    // 3. Index: only the written paths, with the new files' stat data.
+    check(git_repository_index(&idx_raw, repo_), "cannot open the git index");
+    index.reset(idx_raw);
+    check(git_index_read(index.get(), 0), "cannot read the git index");
+    for (size_t i = 0; i < files.size(); ++i) {
+      struct stat st;
+      fs::path p = root_ / files[i].path;
+      if (::stat(p.c_str(), &st) != 0) fail(Exit::store, fmt::format("cannot stat {}", p.string()));
+      git_index_entry e{};
+      e.ctime.seconds = static_cast<int32_t>(st.st_ctim.tv_sec);
+      e.ctime.nanoseconds = static_cast<uint32_t>(st.st_ctim.tv_nsec);
+      e.mtime.seconds = static_cast<int32_t>(st.st_mtim.tv_sec);
+      e.mtime.nanoseconds = static_cast<uint32_t>(st.st_mtim.tv_nsec);
+      e.dev = static_cast<uint32_t>(st.st_dev);
+      e.ino = static_cast<uint32_t>(st.st_ino);
+      e.uid = st.st_uid;
+      e.gid = st.st_gid;
+      e.file_size = static_cast<uint32_t>(st.st_size);
+      e.mode = GIT_FILEMODE_BLOB;
+      e.id = blob_ids[i];
+      e.path = files[i].path.c_str();
+      check(git_index_add(index.get(), &e), "cannot update the git index");
+    }
+    check(git_index_write(index.get()), "cannot write the git index");
+    index_written = true;
+
+    // 4. Move the branch, only if nobody else moved it meanwhile.
+    git_reference* head_ref = nullptr;
+    check(git_reference_lookup(&head_ref, repo_, "HEAD"), "cannot read HEAD");
+    Reference head_sym(head_ref);
+    std::string branch = git_reference_type(head_sym.get()) == GIT_REFERENCE_SYMBOLIC
+                             ? git_reference_symbolic_target(head_sym.get())
+                             : "HEAD";
+    std::string subject = message.substr(0, message.find('\n'));
+    git_reference* moved = nullptr;
+    int rc = parent_id ? git_reference_create_matching(&moved, repo_, branch.c_str(), &commit_id, 1,
+                                                       &*parent_id, ("commit: " + subject).c_str())
+                       : git_reference_create(&moved, repo_, branch.c_str(), &commit_id, 0,
+                                              ("commit (initial): " + subject).c_str());
+    if (rc < 0) git_fail("cannot move the branch to the new commit");
+    git_reference_free(moved);
+  } catch (...) {
+    for (auto it = undo.rbegin(); it != undo.rend(); ++it) {
+      try {
+        if (it->old)
+          write_file_atomically(it->path, *it->old);
+        else
+          fs::remove(it->path);
+      } catch (...) {
+      }
+    }
+    if (index_written) {
+      // Put the index entries of the touched paths back to HEAD's.
+      git_index_read(index.get(), 1);
+      for (const auto& f : files) {
+        git_tree_entry* old = nullptr;
+        if (base && git_tree_entry_bypath(&old, base.get(), f.path.c_str()) == 0) {
+          git_index_entry e{};
+          e.mode = GIT_FILEMODE_BLOB;
+          e.id = *git_tree_entry_id(old);
+          e.path = f.path.c_str();
+          git_index_add(index.get(), &e);
+          git_tree_entry_free(old);
+        } else {
+          git_index_remove_bypath(index.get(), f.path.c_str());
+        }
+      }
+      git_index_write(index.get());
+    }
+    throw;
+  }
+  return commit_id;
+}
+
+}  // namespace prevent

@@ -1,0 +1,103 @@
+// The git repository under a store, through libgit2.
+//
+// A write is one Commit: the new bytes of some files, a message, the user's
+// identity. It is applied in an order that leaves nothing half done:
+//   1. blobs, trees and the commit object are written to the object database
+//      (unreferenced objects change nothing a user sees);
+//   2. each file is written to a temporary name and renamed over the old one;
+//   3. the index is updated for exactly those paths (stat data from the new
+//      files, so `git status` need not re-hash anything);
+//   4. the branch is moved from the old head to the new commit with a
+//      compare-and-swap.
+// If any step fails, steps 2–3 are undone (old bytes put back, index
+// restored) and the branch is untouched.
+#pragma once
+
+#include <git2.h>
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace prevent {
+
+struct GitIdentity {
+  std::string name;
+  std::string email;
+};
+
+struct FileWrite {
+  std::string path;     // relative to the work tree, '/'-separated
+  std::string content;  // new bytes
+};
+
+struct TreeFile {
+  std::string name;  // file name within the directory
+  git_oid id;
+};
+
+class GitRepo {
+ public:
+  // Opens the repository whose work tree is `root`. Failure(store) otherwise.
+  static GitRepo open(const std::filesystem::path& root);
+  // Creates a new repository at `root` (which must exist).
+  static GitRepo init(const std::filesystem::path& root);
+
+  GitRepo(GitRepo&&) noexcept;
+  GitRepo& operator=(GitRepo&&) noexcept;
+  ~GitRepo();
+
+  const std::filesystem::path& root() const { return root_; }
+  git_repository* raw() const { return repo_; }
+
+  // The user's identity as git resolves it (GIT_AUTHOR_* / GIT_COMMITTER_*
+  // environment, then user.name / user.email in the store's config chain).
+  // Failure(store) with a hint when there is none.
+  GitIdentity identity() const;
+  // The same, for a repository not yet created (`init`).
+  static GitIdentity default_identity(const std::filesystem::path& where);
+
+  // HEAD's commit, or nullopt for a repository with no commit yet.
+  std::optional<git_oid> head() const;
+
+  // A file's bytes at HEAD, or nullopt when HEAD has no such file.
+  std::optional<std::string> read_at_head(const std::string& path) const;
+  // A blob's bytes.
+  std::string read_blob(const git_oid& id) const;
+  // The blob id of a file at HEAD.
+  std::optional<git_oid> blob_id_at_head(const std::string& path) const;
+  // The entries of a directory at HEAD (files and subdirectories), by name.
+  std::vector<TreeFile> list_at_head(const std::string& dir) const;
+
+  // The blob id a work-tree file would have (as `git hash-object`), or
+  // nullopt when the file does not exist.
+  std::optional<git_oid> hash_worktree_file(const std::string& path) const;
+
+  // Writes `files` and makes one commit on the current branch. `files` must
+  // not have uncommitted edits in the work tree (see require_clean). Returns
+  // the new commit id.
+  git_oid commit(const std::vector<FileWrite>& files, const std::string& message,
+                 const GitIdentity& who);
+
+  // Refuses (exit 6) when a path's work-tree bytes differ from HEAD's.
+  void require_clean(const std::vector<std::string>& paths) const;
+
+ private:
+  GitRepo() = default;
+  git_repository* repo_ = nullptr;
+  std::filesystem::path root_;
+};
+
+// libgit2's last error as text.
+std::string git_error_text();
+
+// Writes `content` to `path` through a temporary file and a rename, owner
+// read/write only, fsynced: a reader sees the old bytes or the new, never half.
+void write_file_atomically(const std::filesystem::path& path, std::string_view content);
+
+// Creates a directory (and its parents) with mode 0700.
+void make_private_dirs(const std::filesystem::path& dir);
+
+}  // namespace prevent

@@ -1,0 +1,250 @@
+#include "intake.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+#include "csv.hpp"
+#include "failure.hpp"
+#include "person_index.hpp"
+#include "rules.hpp"
+#include "schema.hpp"
+
+namespace prevent {
+
+const std::vector<std::string>& csv_columns() {
+  static const std::vector<std::string> cols = {
+      "id",   "received",      "route",  "from_area",         "sector",       "agency",          "referrer_role",
+      "name", "date_of_birth", "gender", "postcode_district", "concern_type", "concern_summary"};
+  return cols;
+}
+
+const std::vector<std::string>& csv_required_columns() {
+  static const std::vector<std::string> cols = {"received", "route",  "sector",       "agency",         "referrer_role",
+                                                "name",     "gender", "concern_type", "concern_summary"};
+  return cols;
+}
+
+YNode referral_document(const std::map<std::string, std::string>& f, int line) {
+  auto text = [&](const char* key) {
+    YNode n = YNode::text(f.count(key) ? f.at(key) : std::string());
+    n.line = line;
+    return n;
+  };
+  auto has = [&](const char* key) { return f.count(key) && !f.at(key).empty(); };
+  YNode doc = YNode::map();
+  doc.line = line;
+  if (has("id")) doc.add("id", text("id"));
+  YNode ref = YNode::map();
+  ref.line = line;
+  // Required fields are always present, so a missing one is reported by the schema.
+  ref.add("received", text("received"));
+  ref.add("route", text("route"));
+  if (has("from_area")) ref.add("from_area", text("from_area"));
+  YNode source = YNode::map();
+  source.line = line;
+  source.add("sector", text("sector"));
+  source.add("agency", text("agency"));
+  source.add("referrer_role", text("referrer_role"));
+  ref.add("source", std::move(source));
+  YNode subject = YNode::map();
+  subject.line = line;
+  subject.add("name", text("name"));
+  if (has("date_of_birth")) subject.add("date_of_birth", text("date_of_birth"));
+  subject.add("gender", text("gender"));
+  if (has("postcode_district")) subject.add("postcode_district", text("postcode_district"));
+  ref.add("subject", std::move(subject));
+  YNode concern = YNode::map();
+  concern.line = line;
+  concern.add("type", text("concern_type"));
+  concern.add("summary", text("concern_summary"));
+  ref.add("concern", std::move(concern));
+  doc.add("referral", std::move(ref));
+  return doc;
+}
+
+Incoming incoming_case(YNode doc, const std::string& where, int line) {
+  Incoming in;
+  in.line = line;
+  in.where = where;
+  if (!doc.is_map()) fail(Exit::invalid_data, fmt::format("record: expected a case document ({})", where));
+  in.has_id = doc.find("id") != nullptr;
+  if (!in.has_id) {
+    // The schema requires an ID; a new referral gets its real one when it is
+    // recorded, so it is validated with a stand-in.
+    YNode id = YNode::text("NEW-1900-0001");
+    id.line = line;
+    doc.entries.insert(doc.entries.begin(), {"id", std::move(id)});
+  }
+  validate_against_schema(doc, SchemaKind::case_record, where);
+  in.record = case_from_node(doc, where);
+  if (!in.has_id) in.record.id.clear();
+  return in;
+}
+
+namespace {
+
+int rank(Exit e) { return precedence(e); }
+
+}  // namespace
+
+IntakeResult record_new_cases(Store& store, std::vector<Incoming> cases, Date as_of, std::string_view action) {
+  const Config& cfg = store.config();
+  std::vector<std::string> problems;
+  Exit worst = Exit::ok;
+  auto problem = [&](const Failure& f, const Incoming& in) {
+    std::string msg = f.what();
+    problems.push_back(in.where.empty() ? msg : fmt::format("{} [record at {}]", msg, in.where));
+    if (worst == Exit::ok || rank(f.code()) < rank(worst)) worst = f.code();
+  };
+
+  // IDs: explicit ones must be well-formed for this store and free.
+  std::map<int, long> highest;  // year → highest number taken so far
+  std::set<std::string> taken;
+  for (auto& in : cases) {
+    if (!in.has_id) continue;
+    try {
+      auto id = parse_case_id(in.record.id);
+      if (!id || id->prefix != cfg.prefix || id->year != in.record.referral.received.year())
+        fail(Exit::invalid_data,
+             fmt::format("id: must be {}-YYYY-NNNN with YYYY the year the referral was received ({})", cfg.prefix,
+                         in.where));
+      if (taken.contains(in.record.id) || store.find_case_file(*id))
+        fail(Exit::invalid_data, fmt::format("id: {} is already taken ({})", in.record.id, in.where));
+      taken.insert(in.record.id);
+      highest[id->year] = std::max(highest[id->year], id->number);
+    } catch (const Failure& f) {
+      problem(f, in);
+    }
+  }
+  for (auto& in : cases) {
+    if (in.has_id) continue;
+    int year = in.record.referral.received.year();
+    if (!highest.contains(year)) highest[year] = store.next_id(year).number - 1;
+    in.record.id = CaseId{cfg.prefix, year, ++highest[year]}.str();
+    while (taken.contains(in.record.id) || store.find_case_file(*parse_case_id(in.record.id)))
+      in.record.id = CaseId{cfg.prefix, year, ++highest[year]}.str();
+    taken.insert(in.record.id);
+  }
+
+  // Rule 10: link repeat referrals of the same person, in input order.
+  IntakeResult result;
+  PersonIndex people = PersonIndex::load(store);
+  for (auto& in : cases) {
+    result.ids.push_back(in.record.id);
+    if (auto key = person_key(in.record)) {
+      auto found = people.matches(store, *key);
+      std::erase(found, in.record.id);
+      if (!found.empty()) {
+        result.linked[in.record.id] = found;
+        for (const auto& id : found)
+          if (std::find(in.record.related.begin(), in.record.related.end(), id) == in.record.related.end())
+            in.record.related.push_back(id);
+      }
+      people.add(in.record.id, *key);
+    }
+  }
+
+  // Every rule on every record; a related ID must name a case.
+  RuleContext ctx{cfg, as_of, [&](Date d) { return store.meeting(d); }};
+  for (auto& in : cases) {
+    try {
+      for (const auto& rel : in.record.related) {
+        auto rid = parse_case_id(rel);
+        if (!rid || (!taken.contains(rel) && !store.find_case_file(*rid)))
+          fail(Exit::not_found, fmt::format("related: no such case {} ({})", rel, in.where));
+      }
+      check_case_vocabularies(in.record, cfg, in.where.empty() ? "command line" : in.where);
+      check_case_rules(in.record, ctx);
+    } catch (const Failure& f) {
+      problem(f, in);
+    }
+  }
+  if (!problems.empty()) {
+    std::string summary = problems.size() == 1 && cases.size() == 1
+                              ? std::string()
+                              : fmt::format("{}: {} of {} records refused; nothing was written", action,
+                                            problems.size(), cases.size());
+    if (summary.empty()) {
+      // One record, one problem: the problem is the message.
+      throw Failure(worst, problems.front(), std::vector<std::string>{});
+    }
+    throw Failure(worst, summary, problems);
+  }
+
+  std::vector<FileWrite> files;
+  std::vector<std::string> ids;
+  for (const auto& in : cases) {
+    files.push_back({case_path(in.record.id, in.record.referral.received.year()), write_case(in.record)});
+    ids.push_back(in.record.id);
+  }
+  std::string tail = action == "refer" ? fmt::format("{} new referral", ids.front())
+                                       : fmt::format("{} {} cases", as_of.str(), ids.size());
+  store.commit(files, commit_message(action, tail, ids, action));
+  return result;
+}
+
+std::vector<Incoming> read_import(std::istream& in, const std::string& name, bool csv) {
+  std::vector<Incoming> out;
+  std::vector<std::string> problems;
+  Exit worst = Exit::ok;
+  auto take = [&](auto&& build, int line) {
+    try {
+      out.push_back(build());
+    } catch (const Failure& f) {
+      problems.push_back(f.what());
+      if (worst == Exit::ok || precedence(f.code()) < precedence(worst)) worst = f.code();
+    }
+    (void)line;
+  };
+  if (csv) {
+    std::vector<std::string> header;
+    read_csv(in, name, [&](std::vector<std::string>&& fields, int line) {
+      if (header.empty()) {
+        header = std::move(fields);
+        std::set<std::string> seen;
+        for (const auto& h : header) {
+          if (std::find(csv_columns().begin(), csv_columns().end(), h) == csv_columns().end())
+            fail(Exit::invalid_data, fmt::format("unknown CSV column '{}' ({}:{})", h, name, line),
+                 fmt::format("columns: {}", fmt::join(csv_columns(), ", ")));
+          if (!seen.insert(h).second)
+            fail(Exit::invalid_data, fmt::format("CSV column '{}' appears twice ({}:{})", h, name, line));
+        }
+        for (const auto& r : csv_required_columns())
+          if (!seen.contains(r))
+            fail(Exit::invalid_data, fmt::format("missing CSV column '{}' ({}:{})", r, name, line));
+        return;
+      }
+      std::string where = fmt::format("{}:{}", name, line);
+      take(
+          [&] {
+            if (fields.size() != header.size())
+              fail(Exit::invalid_data,
+                   fmt::format("expected {} fields, found {} ({})", header.size(), fields.size(), where));
+            std::map<std::string, std::string> row;
+            for (size_t i = 0; i < header.size(); ++i) row[header[i]] = fields[i];
+            return incoming_case(referral_document(row, line), where, line);
+          },
+          line);
+    });
+    if (header.empty()) fail(Exit::invalid_data, fmt::format("the CSV file is empty ({})", name));
+  } else {
+    parse_yaml_stream(
+        in, name,
+        [&](YNode&& doc, int line) {
+          std::string where = fmt::format("{}:{}", name, line);
+          take([&] { return incoming_case(std::move(doc), where, line); }, line);
+        },
+        [&](const Failure& f) {
+          problems.push_back(f.what());
+          if (worst == Exit::ok || precedence(f.code()) < precedence(worst)) worst = f.code();
+        });
+  }
+  if (!problems.empty())
+    throw Failure(worst, fmt::format("import: {} bad records; nothing was written", problems.size()), problems);
+  if (out.empty()) fail(Exit::invalid_data, fmt::format("no records to import ({})", name));
+  return out;
+}
+
+}  // namespace prevent

@@ -1,0 +1,53 @@
+// New cases: `refer` (flags or one document) and `import` (a YAML stream or
+// a CSV of referrals). Every way in goes through the same document → case
+// path, so the checks cannot differ between them.
+#pragma once
+
+#include <istream>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "case_record.hpp"
+#include "store.hpp"
+
+namespace prevent {
+
+// The referral fields of `refer`'s flags and of an import CSV's columns,
+// keyed by CSV column name (received, route, from_area, sector, agency,
+// referrer_role, name, date_of_birth, gender, postcode_district,
+// concern_type, concern_summary, id). Empty values are left out.
+YNode referral_document(const std::map<std::string, std::string>& fields, int line);
+
+// The CSV columns `import` accepts, and those it requires.
+const std::vector<std::string>& csv_columns();
+const std::vector<std::string>& csv_required_columns();
+
+// One incoming record, validated on its own (size, YAML, schema, dates);
+// the store's vocabularies are checked when it is recorded. `id` is empty
+// when the document carries none.
+struct Incoming {
+  Case record;
+  bool has_id = false;
+  int line = 0;
+  std::string where;  // "FILE:LINE"
+};
+Incoming incoming_case(YNode doc, const std::string& where, int line);
+
+struct IntakeResult {
+  std::vector<std::string> ids;                                // in input order
+  std::map<std::string, std::vector<std::string>> linked;     // id → related IDs found (rule 10)
+};
+
+// Records `cases` in one commit after allocating IDs, linking repeat
+// referrals and checking every rule of SPEC §4 on each. All or nothing:
+// every bad record is reported (Failure with details), and nothing is
+// written. `action` is "refer" or "import". The caller holds the lock.
+IntakeResult record_new_cases(Store& store, std::vector<Incoming> cases, Date as_of, std::string_view action);
+
+// Reads an import file (YAML stream, or CSV when the name ends in .csv).
+// Bad records are all reported together (Failure with details).
+std::vector<Incoming> read_import(std::istream& in, const std::string& name, bool csv);
+
+}  // namespace prevent

@@ -1,0 +1,108 @@
+#include "meeting.hpp"
+
+#include <fmt/format.h>
+
+#include "failure.hpp"
+#include "schema.hpp"
+
+namespace prevent {
+
+bool Meeting::police_present() const {
+  for (const auto& a : attendees)
+    if (a.police) return true;
+  return false;
+}
+
+std::string meeting_path(Date date) { return fmt::format("panels/{}.yaml", date.str()); }
+
+namespace {
+
+std::string trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return std::string(s);
+}
+
+YNode member_node(const Member& m, bool with_police) {
+  YNode n = YNode::map();
+  n.add("role", YNode::text(m.role));
+  n.add("agency", YNode::text(m.agency));
+  if (with_police && m.police) n.add("police", YNode::plain("true"));
+  return n;
+}
+
+Member member_from(const YNode& n) {
+  Member m{n.find("role")->value, n.find("agency")->value, false};
+  if (const YNode* p = n.find("police")) m.police = p->value == "true";
+  return m;
+}
+
+}  // namespace
+
+Member parse_member(std::string_view text, std::string_view option) {
+  auto at = text.rfind('@');
+  if (at == std::string_view::npos || trim(text.substr(0, at)).empty() || trim(text.substr(at + 1)).empty())
+    fail(Exit::invalid_data, fmt::format("{} takes ROLE@AGENCY, e.g. \"Detective Sergeant@Counter Terrorism "
+                                         "Policing North West\" (command line)",
+                                         option));
+  return Member{trim(text.substr(0, at)), trim(text.substr(at + 1)), false};
+}
+
+std::string write_meeting(const Meeting& m) {
+  YNode root = YNode::map();
+  root.add("date", YNode::plain(m.date.str()));
+  root.add("chair", member_node(m.chair, false));
+  auto members = [&](const char* key, const std::vector<Member>& list, bool police) {
+    if (list.empty()) return;
+    YNode seq = YNode::seq();
+    for (const auto& x : list) seq.push(member_node(x, police));
+    root.add(key, std::move(seq));
+  };
+  members("attendees", m.attendees, true);
+  members("apologies", m.apologies, false);
+  if (!m.declarations.empty()) {
+    YNode seq = YNode::seq();
+    for (const auto& d : m.declarations) {
+      YNode n = YNode::map();
+      n.add("role", YNode::text(d.role));
+      n.add("agency", YNode::text(d.agency));
+      n.add("case", YNode::text(d.case_id));
+      seq.push(std::move(n));
+    }
+    root.add("declarations", std::move(seq));
+  }
+  if (!m.agenda.empty()) {
+    YNode seq = YNode::seq();
+    for (const auto& a : m.agenda) {
+      YNode n = YNode::map();
+      n.add("case", YNode::text(a.case_id));
+      n.add("item", YNode::text(a.item));
+      seq.push(std::move(n));
+    }
+    root.add("agenda", std::move(seq));
+  }
+  return std::string(kMeetingSchemaComment) + emit_yaml(root);
+}
+
+Meeting read_meeting(std::string_view text, const std::string& where) {
+  YNode root = parse_yaml(text, where);
+  validate_against_schema(root, SchemaKind::meeting, where);
+  Meeting m;
+  const YNode* date = root.find("date");
+  auto d = Date::parse(date->value);
+  if (!d) fail(Exit::invalid_data, fmt::format("date: not a real date in YYYY-MM-DD form ({}:{})", where, date->line));
+  m.date = *d;
+  m.chair = member_from(*root.find("chair"));
+  if (const YNode* s = root.find("attendees"))
+    for (const auto& n : s->items) m.attendees.push_back(member_from(n));
+  if (const YNode* s = root.find("apologies"))
+    for (const auto& n : s->items) m.apologies.push_back(member_from(n));
+  if (const YNode* s = root.find("declarations"))
+    for (const auto& n : s->items)
+      m.declarations.push_back({n.find("role")->value, n.find("agency")->value, n.find("case")->value});
+  if (const YNode* s = root.find("agenda"))
+    for (const auto& n : s->items) m.agenda.push_back({n.find("case")->value, n.find("item")->value});
+  return m;
+}
+
+}  // namespace prevent

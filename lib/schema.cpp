@@ -1,0 +1,263 @@
+#include "schema.hpp"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+// g++ 12 reports a false -Wrestrict inside valijson's json_pointer at -O3
+// (GCC bug 105329); it is not in prevent's code.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wrestrict"
+#include <valijson/adapters/nlohmann_json_adapter.hpp>
+#include <valijson/schema.hpp>
+#include <valijson/schema_parser.hpp>
+#include <valijson/validation_results.hpp>
+#include <valijson/validator.hpp>
+#pragma GCC diagnostic pop
+
+#include "failure.hpp"
+#include "schemas_embedded.hpp"
+
+namespace prevent {
+
+const std::vector<SchemaFile>& schema_files() {
+  static const std::vector<SchemaFile> files = {
+      {SchemaKind::case_record, "case.schema.json", embedded::case_schema},
+      {SchemaKind::meeting, "meeting.schema.json", embedded::meeting_schema},
+      {SchemaKind::config, "config.schema.json", embedded::config_schema},
+  };
+  return files;
+}
+
+const SchemaFile& schema_file(SchemaKind kind) {
+  for (const auto& f : schema_files())
+    if (f.kind == kind) return f;
+  throw Failure(Exit::bug, "unknown schema");
+}
+
+namespace {
+
+struct Compiled {
+  nlohmann::json doc;
+  valijson::Schema schema;
+};
+
+const Compiled& compiled(SchemaKind kind) {
+  static std::mutex mu;
+  static std::map<SchemaKind, std::unique_ptr<Compiled>> cache;
+  std::lock_guard lock(mu);
+  auto& slot = cache[kind];
+  if (!slot) {
+    slot = std::make_unique<Compiled>();
+    slot->doc = nlohmann::json::parse(schema_file(kind).text);
+    valijson::SchemaParser parser;
+    valijson::adapters::NlohmannJsonAdapter adapter(slot->doc);
+    parser.populateSchema(adapter, slot->schema);
+  }
+  return *slot;
+}
+
+nlohmann::json plain_json(const YNode& n) {
+  switch (n.kind) {
+    case YNode::Kind::null: return nullptr;
+    case YNode::Kind::scalar: {
+      auto j = to_json(n);  // one conversion rule for scalars
+      if (j.is_boolean()) return j.get<bool>();
+      if (j.is_number_integer()) return j.get<long long>();
+      return j.get<std::string>();
+    }
+    case YNode::Kind::seq: {
+      nlohmann::json arr = nlohmann::json::array();
+      for (const auto& item : n.items) arr.push_back(plain_json(item));
+      return arr;
+    }
+    case YNode::Kind::map: {
+      nlohmann::json obj = nlohmann::json::object();
+      for (const auto& [k, v] : n.entries) obj[k] = plain_json(v);
+      return obj;
+    }
+  }
+  return nullptr;
+}
+
+// valijson context entries look like "<root>", "[referral]", "[0]".
+struct PathStep {
+  std::string key;  // empty for an index
+  size_t index = 0;
+};
+
+std::vector<PathStep> parse_context(const std::vector<std::string>& context) {
+  std::vector<PathStep> steps;
+  for (const auto& c : context) {
+    if (c.size() < 3 || c.front() != '[' || c.back() != ']') continue;
+    std::string inner = c.substr(1, c.size() - 2);
+    if (!inner.empty() && inner.front() == '"' && inner.back() == '"' && inner.size() >= 2)
+      inner = inner.substr(1, inner.size() - 2);
+    bool digits = !inner.empty();
+    for (char ch : inner) digits = digits && ch >= '0' && ch <= '9';
+    PathStep s;
+    if (digits)
+      s.index = std::stoul(inner);
+    else
+      s.key = inner;
+    steps.push_back(s);
+  }
+  return steps;
+}
+
+std::string dotted(const std::vector<PathStep>& steps) {
+  std::string out;
+  for (const auto& s : steps) {
+    if (s.key.empty()) {
+      out += fmt::format("[{}]", s.index + 1);
+    } else {
+      if (!out.empty()) out += '.';
+      out += s.key;
+    }
+  }
+  return out;
+}
+
+const YNode* walk(const YNode& root, const std::vector<PathStep>& steps) {
+  const YNode* n = &root;
+  for (const auto& s : steps) {
+    const YNode* next = nullptr;
+    if (s.key.empty() && n->is_seq() && s.index < n->items.size()) next = &n->items[s.index];
+    if (!s.key.empty() && n->is_map()) next = n->find(s.key);
+    if (!next) break;
+    n = next;
+  }
+  return n;
+}
+
+// The schema object at a dotted instance path, following $ref, properties and items.
+const nlohmann::json* schema_at(const nlohmann::json& doc, const std::vector<std::string>& keys) {
+  const nlohmann::json* s = &doc;
+  auto deref = [&](const nlohmann::json* node) {
+    for (int guard = 0; guard < 8 && node && node->contains("$ref"); ++guard) {
+      std::string ref = (*node)["$ref"].get<std::string>();
+      if (ref.rfind("#/", 0) != 0) return node;
+      try {
+        node = &doc.at(nlohmann::json::json_pointer(ref.substr(1)));
+      } catch (const nlohmann::json::exception&) {
+        return static_cast<const nlohmann::json*>(nullptr);
+      }
+    }
+    return node;
+  };
+  s = deref(s);
+  for (const auto& key : keys) {
+    if (!s) return nullptr;
+    if (s->contains("items")) s = deref(&(*s)["items"]);
+    if (!s || !s->contains("properties") || !(*s)["properties"].contains(key)) return nullptr;
+    s = deref(&(*s)["properties"][key]);
+  }
+  if (s && s->contains("items") && !s->contains("enum")) s = deref(&(*s)["items"]);
+  return s;
+}
+
+std::string describe(const std::string& description, const YNode* node) {
+  // valijson's wording, turned into a coordinator's.
+  if (description.find("Missing required property") != std::string::npos) {
+    auto q1 = description.find('\'');
+    auto q2 = description.rfind('\'');
+    if (q1 != std::string::npos && q2 > q1)
+      return fmt::format("required key '{}' is missing", description.substr(q1 + 1, q2 - q1 - 1));
+    return "a required key is missing";
+  }
+  if (description.find("additionalProperties") != std::string::npos ||
+      description.find("could not be validated") != std::string::npos)
+    return "unknown key";
+  if (description.find("enum") != std::string::npos) return "value is not one of the allowed values";
+  if (description.find("type") != std::string::npos || description.find("Value type") != std::string::npos) {
+    if (node && node->is_null()) return "a value is required";
+    return "wrong type of value";
+  }
+  if (description.find("regex") != std::string::npos || description.find("pattern") != std::string::npos)
+    return "value is not in the expected form";
+  return description;
+}
+
+}  // namespace
+
+std::vector<std::string> schema_enum(SchemaKind kind, std::string_view dotted_path) {
+  std::vector<std::string> keys;
+  std::string cur;
+  for (char c : dotted_path) {
+    if (c == '.') {
+      keys.push_back(cur);
+      cur.clear();
+    } else {
+      cur.push_back(c);
+    }
+  }
+  if (!cur.empty()) keys.push_back(cur);
+  std::vector<std::string> out;
+  const nlohmann::json* s = schema_at(compiled(kind).doc, keys);
+  if (s && s->contains("enum"))
+    for (const auto& v : (*s)["enum"])
+      if (v.is_string()) out.push_back(v.get<std::string>());
+  return out;
+}
+
+void validate_against_schema(const YNode& record, SchemaKind kind, const std::string& where) {
+  const Compiled& c = compiled(kind);
+  nlohmann::json instance = plain_json(record);
+  valijson::Validator validator;
+  valijson::ValidationResults results;
+  valijson::adapters::NlohmannJsonAdapter target(instance);
+  if (validator.validate(c.schema, target, &results)) return;
+
+  // The deepest error names the key best; valijson reports every enclosing
+  // object too. An unknown key is reported at the object; name the key.
+  valijson::ValidationResults::Error best;
+  size_t best_depth = 0;
+  bool have = false;
+  valijson::ValidationResults::Error err;
+  while (results.popError(err)) {
+    auto depth = parse_context(err.context).size();
+    if (!have || depth > best_depth) {
+      best = err;
+      best_depth = depth;
+      have = true;
+    }
+  }
+  auto steps = parse_context(best.context);
+  const YNode* node = walk(record, steps);
+  std::string what = describe(best.description, node);
+  std::string path = dotted(steps);
+
+  if (what == "unknown key" && node && node->is_map()) {
+    // Find the key the schema does not know.
+    std::vector<std::string> keys;
+    for (const auto& s : steps)
+      if (!s.key.empty()) keys.push_back(s.key);
+    const nlohmann::json* s = schema_at(c.doc, keys);
+    if (s && s->contains("properties")) {
+      for (const auto& [k, v] : node->entries) {
+        if (!(*s)["properties"].contains(k)) {
+          fail(Exit::invalid_data,
+               fmt::format("unknown key '{}{}{}' ({}:{})", path, path.empty() ? "" : ".", k, where,
+                           v.line ? v.line : node->line));
+        }
+      }
+    }
+  }
+  if (what == "value is not one of the allowed values") {
+    std::string no_index;
+    for (const auto& s : steps)
+      if (!s.key.empty()) {
+        if (!no_index.empty()) no_index.push_back('.');
+        no_index.append(s.key);
+      }
+    auto allowed = schema_enum(kind, no_index);
+    if (!allowed.empty())
+      what = fmt::format("value is not one of: {}", fmt::join(allowed, ", "));
+  }
+  fail(Exit::invalid_data, fmt::format("{}{}{} ({}:{})", path.empty() ? "record" : path,
+                                       ": ", what, where, node ? node->line : 1));
+}
+
+}  // namespace prevent

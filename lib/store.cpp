@@ -1,0 +1,204 @@
+#include "store.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <thread>
+
+#include "failure.hpp"
+#include "schema.hpp"
+
+namespace prevent {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool is_store_root(const fs::path& dir) {
+  std::error_code ec;
+  return fs::exists(dir / ".git", ec) && fs::is_regular_file(dir / "prevent.yaml", ec);
+}
+
+}  // namespace
+
+Store Store::discover(const std::optional<std::string>& explicit_dir) {
+  if (explicit_dir) return open(fs::path(*explicit_dir));
+  if (const char* env = std::getenv("PREVENT_STORE"); env && *env) return open(fs::path(env));
+  std::error_code ec;
+  fs::path dir = fs::current_path(ec);
+  // As git finds its repository: walk up, stopping at the first work tree.
+  while (!dir.empty()) {
+    if (is_store_root(dir)) return open(dir);
+    if (fs::exists(dir / ".git", ec)) break;
+    if (dir == dir.root_path()) break;
+    dir = dir.parent_path();
+  }
+  fail(Exit::store, "not in a prevent store (current directory)",
+       "give the store with -C DIR or PREVENT_STORE, or create one with `prevent init DIR --area NAME`");
+}
+
+Store Store::open(const fs::path& root_in) {
+  std::error_code ec;
+  fs::path root = fs::absolute(root_in, ec);
+  if (!fs::is_directory(root, ec)) fail(Exit::store, fmt::format("no such store directory ({})", root_in.string()));
+  if (!is_store_root(root))
+    fail(Exit::store, fmt::format("not a prevent store: no prevent.yaml and .git here ({})", root_in.string()),
+         "create one with `prevent init DIR --area NAME`");
+  GitRepo git = GitRepo::open(root);
+  auto text = git.read_at_head("prevent.yaml");
+  if (!text) fail(Exit::store, fmt::format("the store has no committed prevent.yaml ({})", root.string()));
+  Config config = parse_config(*text, "prevent.yaml");
+  return Store(std::move(git), std::move(config));
+}
+
+void Store::create(const fs::path& dir, const Config& config) {
+  std::error_code ec;
+  // Everything that can refuse is asked before anything is made.
+  GitIdentity id = GitRepo::default_identity(dir);
+  if (fs::exists(dir, ec)) {
+    if (!fs::is_directory(dir, ec)) fail(Exit::store, fmt::format("not a directory ({})", dir.string()));
+    if (!fs::is_empty(dir, ec))
+      fail(Exit::store, fmt::format("the directory is not empty ({})", dir.string()),
+           "give a new or empty directory for the store");
+  }
+  make_private_dirs(dir);
+  ::chmod(dir.c_str(), 0700);
+  GitRepo git = GitRepo::init(fs::absolute(dir));
+  std::vector<FileWrite> files;
+  files.push_back({"prevent.yaml", write_config(config)});
+  for (const auto& s : schema_files()) files.push_back({fmt::format("schemas/{}", s.file_name), std::string(s.text)});
+  try {
+    git.commit(files, commit_message("init", config.area.empty() ? "store" : "store created", {}, "init"), id);
+  } catch (...) {
+    // Leave no half store behind.
+    fs::remove_all(dir / ".git", ec);
+    for (const auto& f : files) fs::remove(dir / f.path, ec);
+    fs::remove(dir / "schemas", ec);
+    throw;
+  }
+}
+
+std::vector<CaseFile> Store::case_files() const {
+  std::vector<CaseFile> out;
+  for (const auto& year : git_.list_at_head("cases")) {
+    for (const auto& f : git_.list_at_head("cases/" + year.name)) {
+      if (f.name.size() < 6 || f.name.substr(f.name.size() - 5) != ".yaml") continue;
+      out.push_back(CaseFile{f.name.substr(0, f.name.size() - 5), "cases/" + year.name + "/" + f.name, f.id});
+    }
+  }
+  return out;
+}
+
+std::optional<CaseFile> Store::find_case_file(const CaseId& id) const {
+  std::string path = case_path(id.str(), id.year);
+  auto blob = git_.blob_id_at_head(path);
+  if (!blob) return std::nullopt;
+  return CaseFile{id.str(), path, *blob};
+}
+
+Case Store::load_case(const CaseId& id) const {
+  auto file = find_case_file(id);
+  if (!file) fail(Exit::not_found, fmt::format("no such case ({})", id.str()), "`prevent list` shows the cases");
+  return load_case(*file);
+}
+
+Case Store::load_case(const CaseFile& file) const {
+  return read_case(git_.read_blob(file.blob), file.path, config_);
+}
+
+const Meeting* Store::meeting(Date date) const {
+  if (auto it = meetings_.find(date); it != meetings_.end()) return it->second.get();
+  if (meeting_missing_.contains(date)) return nullptr;
+  std::string path = meeting_path(date);
+  auto text = git_.read_at_head(path);
+  if (!text) {
+    meeting_missing_[date] = true;
+    return nullptr;
+  }
+  auto m = std::make_unique<Meeting>(read_meeting(*text, path));
+  return (meetings_[date] = std::move(m)).get();
+}
+
+std::vector<Date> Store::meeting_dates() const {
+  std::vector<Date> out;
+  for (const auto& f : git_.list_at_head("panels")) {
+    if (f.name.size() != 15 || f.name.substr(10) != ".yaml") continue;
+    if (auto d = Date::parse(f.name.substr(0, 10))) out.push_back(*d);
+  }
+  return out;
+}
+
+CaseId Store::next_id(int year) const {
+  long highest = 0;
+  for (const auto& f : git_.list_at_head(fmt::format("cases/{}", year))) {
+    if (f.name.size() < 6) continue;
+    if (auto id = parse_case_id(f.name.substr(0, f.name.size() - 5)); id && id->year == year)
+      highest = std::max(highest, id->number);
+  }
+  return CaseId{config_.prefix, year, highest + 1};
+}
+
+StoreLock::~StoreLock() {
+  if (fd_ >= 0) {
+    ::flock(fd_, LOCK_UN);
+    ::close(fd_);
+  }
+}
+
+std::unique_ptr<StoreLock> Store::lock() const {
+  double wait = 30;
+  if (const char* w = std::getenv("PREVENT_LOCK_WAIT"); w && *w) {
+    char* end = nullptr;
+    double v = std::strtod(w, &end);
+    if (end && *end == '\0' && v >= 0) wait = v;
+  }
+  fs::path path = fs::path(git_repository_path(git_.raw())) / "prevent.lock";
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) fail(Exit::store, fmt::format("cannot open the store's lock: {} ({})", std::strerror(errno), path.string()));
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(wait);
+  auto pause = std::chrono::milliseconds(5);
+  while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    if (errno != EWOULDBLOCK && errno != EINTR) {
+      ::close(fd);
+      fail(Exit::store, fmt::format("cannot take the store's lock: {}", std::strerror(errno)));
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      ::close(fd);
+      fail(Exit::store, fmt::format("the store is locked by another writer (waited {} s)", wait),
+           "try again when the other command has finished; PREVENT_LOCK_WAIT sets the wait in seconds");
+    }
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(100));
+  }
+  return std::make_unique<StoreLock>(fd);
+}
+
+git_oid Store::commit(const std::vector<FileWrite>& files, const std::string& message) {
+  std::vector<std::string> paths;
+  for (const auto& f : files) paths.push_back(f.path);
+  git_.require_clean(paths);
+  GitIdentity who = git_.identity();
+  return git_.commit(files, message, who);
+}
+
+std::string commit_message(std::string_view action, std::string_view subject_tail,
+                           const std::vector<std::string>& case_ids, std::string_view action_trailer) {
+  std::string msg = fmt::format("{}: {}\n\n", action, subject_tail);
+  // SPEC §8: a Prevent-Case trailer per case, except for imports over 20
+  // cases, which give the count instead.
+  if (case_ids.size() > 20) {
+    msg += fmt::format("Prevent-Case-Count: {}\n", case_ids.size());
+  } else {
+    for (const auto& id : case_ids) msg += fmt::format("Prevent-Case: {}\n", id);
+  }
+  msg += fmt::format("Prevent-Action: {}\n", action_trailer);
+  return msg;
+}
+
+}  // namespace prevent

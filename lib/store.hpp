@@ -1,0 +1,93 @@
+// A prevent store: a git work tree holding prevent.yaml, schemas/, cases/
+// and panels/ (SPEC §2). Reads come from HEAD, the committed and audited
+// state, so a reader never sees a write half done; writes go through
+// git_repo's one-commit path under the store's lock.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "case_id.hpp"
+#include "case_record.hpp"
+#include "config.hpp"
+#include "git_repo.hpp"
+#include "meeting.hpp"
+
+namespace prevent {
+
+class StoreLock;
+
+struct CaseFile {
+  std::string id;
+  std::string path;  // cases/YYYY/ID.yaml
+  git_oid blob;
+};
+
+class Store {
+ public:
+  // -C/--store, else PREVENT_STORE, else the store enclosing `cwd` (SPEC §6).
+  static Store discover(const std::optional<std::string>& explicit_dir);
+  static Store open(const std::filesystem::path& root);
+
+  // Creates a store in `dir` (absent or empty): prevent.yaml, schemas/, one
+  // commit. The directory is made 0700.
+  static void create(const std::filesystem::path& dir, const Config& config);
+
+  const std::filesystem::path& root() const { return git_.root(); }
+  GitRepo& git() { return git_; }
+  const GitRepo& git() const { return git_; }
+  const Config& config() const { return config_; }
+
+  // Every case file at HEAD (listing only, nothing parsed), sorted by path.
+  std::vector<CaseFile> case_files() const;
+  std::optional<CaseFile> find_case_file(const CaseId& id) const;
+
+  // A case at HEAD; Failure(not_found) when there is none.
+  Case load_case(const CaseId& id) const;
+  Case load_case(const CaseFile& file) const;
+
+  // The meeting of a date at HEAD, or nullptr (cached per run).
+  const Meeting* meeting(Date date) const;
+  std::vector<Date> meeting_dates() const;
+
+  // The next free ID of a year (one more than the highest at HEAD).
+  CaseId next_id(int year) const;
+
+  // Takes the writer's lock, waiting up to PREVENT_LOCK_WAIT seconds
+  // (default 30); Failure(store) when it cannot.
+  std::unique_ptr<StoreLock> lock() const;
+
+  // One commit of `files`. Refuses when any of them has uncommitted edits.
+  git_oid commit(const std::vector<FileWrite>& files, const std::string& message);
+
+ private:
+  Store(GitRepo git, Config config) : git_(std::move(git)), config_(std::move(config)) {}
+  GitRepo git_;
+  Config config_;
+  mutable std::map<Date, std::unique_ptr<Meeting>> meetings_;
+  mutable std::map<Date, bool> meeting_missing_;
+};
+
+// A held writer's lock (flock on .git/prevent.lock, released on exit even
+// if the process is killed).
+class StoreLock {
+ public:
+  explicit StoreLock(int fd) : fd_(fd) {}
+  StoreLock(const StoreLock&) = delete;
+  StoreLock& operator=(const StoreLock&) = delete;
+  ~StoreLock();
+
+ private:
+  int fd_;
+};
+
+// A commit message of SPEC §8: subject, blank line, trailers.
+std::string commit_message(std::string_view action, std::string_view subject_tail,
+                           const std::vector<std::string>& case_ids, std::string_view action_trailer);
+
+}  // namespace prevent

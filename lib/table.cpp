@@ -1,0 +1,117 @@
+#include "table.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "yaml_doc.hpp"
+
+namespace prevent {
+
+namespace {
+
+size_t display_width(const std::string& s) {
+  size_t w = 0;
+  for (unsigned char c : s)
+    if ((c & 0xC0) != 0x80) ++w;
+  return w;
+}
+
+std::string render_text(const Table& t) {
+  std::vector<size_t> width(t.columns.size());
+  for (size_t i = 0; i < t.columns.size(); ++i) width[i] = display_width(t.columns[i].name);
+  for (const auto& row : t.rows)
+    for (size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], display_width(row[i].value_or("-")));
+  std::string out;
+  auto line = [&](auto cell) {
+    std::string l;
+    for (size_t i = 0; i < t.columns.size(); ++i) {
+      std::string v = cell(i);
+      l += v;
+      if (i + 1 < t.columns.size()) l.append(width[i] - display_width(v) + 2, ' ');
+    }
+    out += l + "\n";
+  };
+  line([&](size_t i) { return t.columns[i].name; });
+  for (const auto& row : t.rows) line([&](size_t i) { return row[i].value_or("-"); });
+  return out;
+}
+
+std::string render_csv(const Table& t) {
+  std::string out;
+  for (size_t i = 0; i < t.columns.size(); ++i) {
+    if (i) out += ',';
+    out += csv_cell(t.columns[i].name, CellKind::text);
+  }
+  out += "\r\n";
+  for (const auto& row : t.rows) {
+    for (size_t i = 0; i < row.size(); ++i) {
+      if (i) out += ',';
+      if (row[i]) out += csv_cell(*row[i], t.columns[i].kind);
+    }
+    out += "\r\n";
+  }
+  return out;
+}
+
+std::string render_json(const Table& t) {
+  nlohmann::ordered_json arr = nlohmann::ordered_json::array();
+  for (const auto& row : t.rows) {
+    nlohmann::ordered_json obj = nlohmann::ordered_json::object();
+    for (size_t i = 0; i < row.size(); ++i) {
+      const auto& col = t.columns[i];
+      if (!row[i])
+        obj[col.name] = nullptr;
+      else if (col.kind == CellKind::number)
+        obj[col.name] = std::stoll(*row[i]);
+      else
+        obj[col.name] = *row[i];
+    }
+    arr.push_back(std::move(obj));
+  }
+  // Invalid UTF-8 cannot reach here (every record is checked on reading);
+  // replace rather than throw if it ever did.
+  return arr.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+}
+
+std::string render_yaml(const Table& t) {
+  if (t.rows.empty()) return "[]\n";
+  YNode root = YNode::map();
+  YNode seq = YNode::seq();
+  for (const auto& row : t.rows) {
+    YNode m = YNode::map();
+    for (size_t i = 0; i < row.size(); ++i) {
+      const auto& col = t.columns[i];
+      if (!row[i])
+        m.add(col.name, YNode::null_node());
+      else
+        m.add(col.name, col.kind == CellKind::text ? YNode::text(*row[i]) : YNode::plain(*row[i]));
+    }
+    seq.push(std::move(m));
+  }
+  root.add("-", std::move(seq));
+  // A top-level list: emit it as the value of a key, then drop the key line
+  // and the indent it added.
+  std::string text = emit_yaml(root);
+  std::string out;
+  size_t pos = text.find('\n') + 1;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    std::string line = text.substr(pos, end - pos);
+    out += (line.size() >= 2 ? line.substr(2) : line) + "\n";
+    pos = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string render(const Table& t, Format f) {
+  switch (f) {
+    case Format::table: return render_text(t);
+    case Format::csv: return render_csv(t);
+    case Format::json: return render_json(t);
+    case Format::yaml: return render_yaml(t);
+  }
+  return {};
+}
+
+}  // namespace prevent

@@ -1,0 +1,24 @@
+// Text checks shared by every reader: UTF-8, BOM, line ends.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace prevent {
+
+// Offset of the first byte that is not valid UTF-8 (overlong forms,
+// surrogates and code points past U+10FFFF are invalid), or nullopt.
+std::optional<size_t> first_invalid_utf8(std::string_view text);
+
+// Drops a leading UTF-8 BOM and turns CRLF into LF.
+std::string normalise_line_ends(std::string_view text);
+
+// 1-based line number of a byte offset.
+int line_of_offset(std::string_view text, size_t offset);
+
+// Lower-cases ASCII and folds every run of white space into one space,
+// trimming both ends: the comparison key of SPEC §4 rule 10.
+std::string fold_case_and_space(std::string_view text);
+
+}  // namespace prevent

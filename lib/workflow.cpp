@@ -1,0 +1,177 @@
+#include "workflow.hpp"
+
+#include <algorithm>
+
+#include "calendar.hpp"
+
+namespace prevent {
+
+namespace {
+
+struct StageName {
+  Stage stage;
+  std::string_view key;
+};
+
+constexpr StageName kStages[] = {
+    {Stage::awaiting_triage, "awaiting-triage"},
+    {Stage::no_further_action, "no-further-action"},
+    {Stage::signposted, "signposted"},
+    {Stage::police_managed, "police-managed"},
+    {Stage::awaiting_panel, "awaiting-panel"},
+    {Stage::not_adopted, "not-adopted"},
+    {Stage::awaiting_consent, "awaiting-consent"},
+    {Stage::supported, "supported"},
+    {Stage::post_closure, "post-closure"},
+    {Stage::closed, "closed"},
+};
+
+bool is_post_closure_kind(const std::string& kind) {
+  return kind == "post-closure-6" || kind == "post-closure-12" || kind == "extended";
+}
+
+// Post-closure reviews outstanding after a closure (SPEC §4 rule 8):
+// closure + 6 and + 12 calendar months; `continue` at the 12-month review or
+// at an extended one adds an `extended` review 6 months on, up to 24 months.
+std::vector<DueItem> post_closure_due(const Case& c, const Config& cfg) {
+  std::vector<DueItem> out;
+  const Date closed = c.closure->date;
+  bool have_first = false, have_second = false;
+  const Review* last_late = nullptr;  // the latest 12-month or extended review
+  int extended = 0;
+  for (const auto& r : c.reviews) {
+    if (r.date < closed || !is_post_closure_kind(r.kind)) continue;
+    if (r.kind == "post-closure-6") have_first = true;
+    if (r.kind == "post-closure-12") have_second = true;
+    if (r.kind == "extended") ++extended;
+    if (r.kind == "post-closure-12" || r.kind == "extended")
+      if (!last_late || r.date >= last_late->date) last_late = &r;
+  }
+  if (!have_first) out.push_back({"post-closure-6", closed.add_months(cfg.post_closure_first_months), {}});
+  if (!have_second) {
+    out.push_back({"post-closure-12", closed.add_months(cfg.post_closure_second_months), {}});
+  } else if (last_late && last_late->outcome == "continue") {
+    int months = cfg.post_closure_second_months + (extended + 1) * cfg.extension_step_months;
+    if (months <= cfg.extension_limit_months)
+      out.push_back({"extended-review", closed.add_months(months), {}});
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string_view stage_key(Stage s) {
+  for (const auto& n : kStages)
+    if (n.stage == s) return n.key;
+  return "unknown";
+}
+
+std::optional<Stage> parse_stage(std::string_view key) {
+  for (const auto& n : kStages)
+    if (n.key == key) return n.stage;
+  return std::nullopt;
+}
+
+const std::vector<Stage>& all_stages() {
+  static const std::vector<Stage> stages = [] {
+    std::vector<Stage> v;
+    for (const auto& n : kStages) v.push_back(n.stage);
+    return v;
+  }();
+  return stages;
+}
+
+bool is_final(Stage s) {
+  return s == Stage::no_further_action || s == Stage::signposted || s == Stage::police_managed ||
+         s == Stage::not_adopted || s == Stage::closed;
+}
+
+std::optional<Date> reopened_on(const Case& c) {
+  if (c.previous.empty()) return std::nullopt;
+  const Episode& e = c.previous.back();
+  if (e.reopened) return e.reopened;
+  // An episode imported without `reopened`: the date of its reopening review.
+  for (auto it = e.reviews.rbegin(); it != e.reviews.rend(); ++it)
+    if (it->outcome == "reopen") return it->date;
+  if (e.closure) return e.closure->date;
+  return std::nullopt;
+}
+
+std::vector<const Hearing*> current_hearings(const Case& c) {
+  std::vector<const Hearing*> out;
+  auto since = reopened_on(c);
+  for (const auto& h : c.panel)
+    if (!since || h.meeting >= *since) out.push_back(&h);
+  // A hearing on the reopening day that adopted the closed episode is not
+  // part of the new one (the episode's closure came after it).
+  if (since && !c.previous.empty() && c.previous.back().closure) {
+    std::erase_if(out, [&](const Hearing* h) { return h->meeting <= c.previous.back().closure->date; });
+  }
+  return out;
+}
+
+const Hearing* adopting_hearing(const Case& c) {
+  for (const Hearing* h : current_hearings(c))
+    if (h->decision == "adopt") return h;
+  return nullptr;
+}
+
+Stage stage_of(const Case& c, const Config& cfg) {
+  if (!c.triage) return Stage::awaiting_triage;
+  const std::string& outcome = c.triage->outcome;
+  if (outcome == "no-further-action") return Stage::no_further_action;
+  if (outcome == "signposted") return Stage::signposted;
+  if (outcome == "police-managed") return Stage::police_managed;
+  auto hearings = current_hearings(c);
+  if (hearings.empty() || hearings.back()->decision == "defer") return Stage::awaiting_panel;
+  if (hearings.back()->decision == "not-adopt") return Stage::not_adopted;
+  // Adopted.
+  if (c.closure) {
+    return post_closure_due(c, cfg).empty() ? Stage::closed : Stage::post_closure;
+  }
+  if (c.consent && c.consent->status == "given") return Stage::supported;
+  return Stage::awaiting_consent;
+}
+
+std::vector<DueItem> due_items(const Case& c, const Config& cfg) {
+  std::vector<DueItem> out;
+  switch (stage_of(c, cfg)) {
+    case Stage::awaiting_triage:
+      out.push_back({"triage", add_working_days(c.referral.received, cfg.triage_target_working_days, cfg.holidays), {}});
+      break;
+    case Stage::awaiting_panel: {
+      // From the Section 36 decision, or from the review that reopened the case.
+      Date from = c.triage->section36 ? c.triage->section36->decided : c.triage->completed;
+      if (auto r = reopened_on(c)) from = *r;
+      out.push_back({"panel", from.add_days(cfg.panel_target_days), {}});
+      break;
+    }
+    case Stage::awaiting_consent:
+      out.push_back({"consent", adopting_hearing(c)->meeting.add_days(cfg.consent_target_days), {}});
+      break;
+    case Stage::supported: {
+      Date last = adopting_hearing(c)->meeting;
+      for (const auto& r : c.reviews)
+        if (r.date > last) last = r.date;
+      out.push_back({"monthly-review", last.add_days(cfg.review_monthly_days), {}});
+      for (const auto& a : c.support_plan)
+        if (a.status == "open") out.push_back({"action", a.due, a.id});
+      break;
+    }
+    case Stage::post_closure:
+      out = post_closure_due(c, cfg);
+      break;
+    default:
+      break;
+  }
+  std::stable_sort(out.begin(), out.end(), [](const DueItem& a, const DueItem& b) { return a.due < b.due; });
+  return out;
+}
+
+std::string age_band(const Case& c, const Config& cfg) {
+  const auto& dob = c.referral.subject.date_of_birth.reveal();
+  if (!dob) return cfg.age_band(std::nullopt);
+  return cfg.age_band(age_on(*dob, c.referral.received));
+}
+
+}  // namespace prevent
