@@ -7,6 +7,9 @@
 
 #include "cli.hpp"
 #include "failure.hpp"
+#include "schema.hpp"
+
+#include <algorithm>
 
 namespace prevent::cli {
 
@@ -51,6 +54,22 @@ std::optional<Date> option_date(const std::optional<std::string>& text, std::str
   return option_date(*text, option);
 }
 
+std::string enum_option(const std::string& value, std::string_view schema_path, std::string_view option) {
+  auto allowed = schema_enum(SchemaKind::case_record, schema_path);
+  if (std::find(allowed.begin(), allowed.end(), value) == allowed.end())
+    fail(Exit::invalid_data, fmt::format("{}: not one of the allowed values (command line)", option),
+         fmt::format("allowed: {}", fmt::join(allowed, ", ")));
+  return value;
+}
+
+std::string text_option(const std::string& value, std::string_view option) {
+  bool blank = std::all_of(value.begin(), value.end(), [](char c) { return c == ' ' || c == '\t'; });
+  if (blank) fail(Exit::invalid_data, fmt::format("{} must not be empty (command line)", option));
+  return value;
+}
+
+CaseId case_id_option(const std::string& text) { return require_case_id(text, "case ID"); }
+
 Format list_format(const std::string& text) {
   if (text == "csv") return Format::csv;
   if (text == "json") return Format::json;
@@ -83,8 +102,10 @@ int main(int argc, char** argv) {
   app.add_flag("--exit-codes", exit_codes, "print the exit codes and their meaning");
   app.footer("Run `prevent COMMAND --help` for a command's options; `prevent --exit-codes` for exit codes.");
 
-  Action action;
-  for (Registrar add : {add_init, add_refer, add_import, add_show, add_list, add_check, add_panel}) add(app, g, action);
+  Runner action;
+  for (Registrar add : {add_init, add_refer, add_import, add_triage, add_note, add_assess, add_panel, add_review,
+                        add_show, add_list, add_check})
+    add(app, g, action);
 
   // --exit-codes stands alone.
   for (int i = 1; i < argc; ++i)
@@ -103,6 +124,26 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::string what = e.what();
+    // CLI11 says only that a command is required when the first word is
+    // not one: name it. (It is echoed only when it looks like a command
+    // word, never arbitrary text that could be personal data.)
+    if (dynamic_cast<const CLI::RequiredError*>(&e) || dynamic_cast<const CLI::ExtrasError*>(&e)) {
+      for (int i = 1; i < argc; ++i) {
+        std::string_view a = argv[i];
+        if (a == "-C" || a == "--store" || a == "--as-of") {
+          ++i;
+          continue;
+        }
+        if (a.empty() || a[0] == '-') continue;
+        bool known = false;
+        for (const auto* sub : app.get_subcommands({})) known = known || sub->get_name() == a;
+        bool word = a.size() <= 32 && std::all_of(a.begin(), a.end(), [](char c) {
+          return (c >= 'a' && c <= 'z') || c == '-';
+        });
+        if (!known) what = word ? fmt::format("unknown command '{}'", a) : "unknown command";
+        break;
+      }
+    }
     std::fprintf(stderr, "prevent: %s (command line)\n", what.c_str());
     std::fprintf(stderr, "hint: run `prevent --help` or `prevent COMMAND --help`\n");
     return static_cast<int>(Exit::usage);

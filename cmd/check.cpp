@@ -27,7 +27,7 @@ int run_check(const Globals& g, const CheckOptions& o) {
 
 }  // namespace
 
-void add_check(CLI::App& app, Globals& g, Action& action) {
+void add_check(CLI::App& app, Globals& g, Runner& action) {
   auto o = std::make_shared<CheckOptions>();
   auto* sub = app.add_subcommand("check", "is the store valid? silent and exit 0 when all is well");
   sub->add_option("name", o->names, "run only these checks");

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "case_id.hpp"
 #include "date.hpp"
 #include "store.hpp"
 #include "table.hpp"
@@ -21,7 +22,7 @@ struct Globals {
   bool quiet = false;                // -q
 };
 
-using Action = std::function<int()>;
+using Runner = std::function<int()>;
 
 // "today" of SPEC §4 rule 1: --as-of when given (exit 5 if malformed).
 Date today(const Globals& g);
@@ -30,21 +31,31 @@ Store open_store(const Globals& g);
 Date option_date(const std::string& text, std::string_view option);
 std::optional<Date> option_date(const std::optional<std::string>& text, std::string_view option);
 Format list_format(const std::string& text);
+// A value of one of the record's fixed lists (the case schema's enum at
+// `schema_path`, e.g. "triage.outcome"); Failure(invalid_data) listing them.
+std::string enum_option(const std::string& value, std::string_view schema_path, std::string_view option);
+// Non-empty free text; Failure(invalid_data) naming the option otherwise.
+std::string text_option(const std::string& value, std::string_view option);
+CaseId case_id_option(const std::string& text);
 
 void print(std::string_view text);                   // stdout
 void notice(const Globals& g, std::string_view text);  // stderr, unless -q
 
 // Registers a subcommand. `action` is set to the command's body when the
 // subcommand is chosen; it runs after parsing, so Failures carry exit codes.
-using Registrar = void (*)(CLI::App& app, Globals& g, Action& action);
+using Registrar = void (*)(CLI::App& app, Globals& g, Runner& action);
 
-void add_init(CLI::App&, Globals&, Action&);
-void add_refer(CLI::App&, Globals&, Action&);
-void add_import(CLI::App&, Globals&, Action&);
-void add_show(CLI::App&, Globals&, Action&);
-void add_list(CLI::App&, Globals&, Action&);
-void add_check(CLI::App&, Globals&, Action&);
-void add_panel(CLI::App&, Globals&, Action&);
+void add_init(CLI::App&, Globals&, Runner&);
+void add_refer(CLI::App&, Globals&, Runner&);
+void add_import(CLI::App&, Globals&, Runner&);
+void add_show(CLI::App&, Globals&, Runner&);
+void add_list(CLI::App&, Globals&, Runner&);
+void add_check(CLI::App&, Globals&, Runner&);
+void add_panel(CLI::App&, Globals&, Runner&);
+void add_triage(CLI::App&, Globals&, Runner&);
+void add_note(CLI::App&, Globals&, Runner&);
+void add_assess(CLI::App&, Globals&, Runner&);
+void add_review(CLI::App&, Globals&, Runner&);
 
 int main(int argc, char** argv);
 

@@ -24,7 +24,7 @@ bool ends_with_csv(const std::string& name) {
 
 int run_import(const Globals& g, const ImportOptions& o) {
   Date as_of = today(g);
-  std::vector<Incoming> records;
+  IntakeBatch records;
   if (o.file == "-") {
     records = read_import(std::cin, "stdin", false);
   } else {
@@ -34,7 +34,7 @@ int run_import(const Globals& g, const ImportOptions& o) {
   }
   Store store = open_store(g);
   auto lock = store.lock();
-  size_t n = records.size();
+  size_t n = records.total;
   IntakeResult result = record_new_cases(store, std::move(records), as_of, "import");
   for (const auto& [id, others] : result.linked)
     notice(g, fmt::format("notice: {} has the same name and date of birth as {}; linked in `related`", id,
@@ -45,7 +45,7 @@ int run_import(const Globals& g, const ImportOptions& o) {
 
 }  // namespace
 
-void add_import(CLI::App& app, Globals& g, Action& action) {
+void add_import(CLI::App& app, Globals& g, Runner& action) {
   auto o = std::make_shared<ImportOptions>();
   auto* sub = app.add_subcommand("import", "record many cases in one commit, all or nothing");
   sub->add_option("file", o->file,

@@ -28,7 +28,7 @@ int run_init(const Globals& g, const InitOptions& o) {
 
 }  // namespace
 
-void add_init(CLI::App& app, Globals& g, Action& action) {
+void add_init(CLI::App& app, Globals& g, Runner& action) {
   auto o = std::make_shared<InitOptions>();
   auto* sub = app.add_subcommand("init", "create a store: a git repository with prevent.yaml and schemas/");
   sub->add_option("dir", o->dir, "directory for the store (new or empty; default: the current directory)");

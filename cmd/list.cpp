@@ -26,8 +26,13 @@ int run_list(const Globals& g, const ListOptions& o) {
   }
   f.received_from = option_date(o.from, "--received-from");
   f.received_to = option_date(o.to, "--received-to");
-  if (o.related_to) f.related_to = require_case_id(*o.related_to, "--related-to").str();
+  std::optional<CaseId> related;
+  if (o.related_to) related = require_case_id(*o.related_to, "--related-to");
   Store store = open_store(g);
+  if (related) {
+    if (!store.find_case_file(*related)) fail(Exit::not_found, fmt::format("no such case ({})", related->str()));
+    f.related_to = related->str();
+  }
   if (o.sector) require_in_vocabulary(store.config().sectors, *o.sector, "--sector", "command line");
   if (o.concern) require_in_vocabulary(store.config().concern_types, *o.concern, "--concern", "command line");
   f.sector = o.sector;
@@ -38,7 +43,7 @@ int run_list(const Globals& g, const ListOptions& o) {
 
 }  // namespace
 
-void add_list(CLI::App& app, Globals& g, Action& action) {
+void add_list(CLI::App& app, Globals& g, Runner& action) {
   auto o = std::make_shared<ListOptions>();
   auto* sub = app.add_subcommand("list", "a table of cases: id, stage, received, sector, concern, next_due");
   sub->add_option("--format", o->format, "table (default), csv, json or yaml")

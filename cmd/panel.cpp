@@ -3,6 +3,11 @@
 #include "cli.hpp"
 #include "failure.hpp"
 #include "meeting.hpp"
+#include "case_actions.hpp"
+#include "due_list.hpp"
+#include "minutes.hpp"
+
+#include <algorithm>
 
 namespace prevent::cli {
 
@@ -41,9 +46,197 @@ int run_panel_new(const Globals& g, const PanelNewOptions& o) {
   return 0;
 }
 
+
+struct AttendOptions {
+  std::string date;
+  std::vector<std::string> attendees, police, declarations;
+};
+
+int run_panel_attend(const Globals& g, const AttendOptions& o) {
+  Date date = option_date(o.date, "DATE");
+  std::vector<Member> add;
+  for (const auto& a : o.attendees) add.push_back(parse_member(a, "--attendee"));
+  for (const auto& p : o.police) {
+    Member m = parse_member(p, "--police");
+    m.police = true;
+    add.push_back(m);
+  }
+  std::vector<Declaration> declared;
+  for (const auto& d : o.declarations) {
+    auto colon = d.rfind(':');
+    if (colon == std::string::npos)
+      fail(Exit::invalid_data, "--declare takes ROLE@AGENCY:CASE-ID (command line)");
+    Member m = parse_member(d.substr(0, colon), "--declare");
+    declared.push_back({m.role, m.agency, require_case_id(d.substr(colon + 1), "--declare").str()});
+  }
+  if (add.empty() && declared.empty()) fail(Exit::usage, "give --attendee, --police or --declare (command line)");
+  Store store = open_store(g);
+  auto lock = store.lock();
+  const Meeting* existing = store.meeting(date);
+  if (!existing)
+    fail(Exit::not_found, fmt::format("no panel meeting on {} ({})", date.str(), meeting_path(date)),
+         "`prevent panel new DATE` creates one");
+  Meeting m = *existing;
+  std::vector<std::string> cases;
+  for (const auto& d : declared) {
+    if (!store.find_case_file(*parse_case_id(d.case_id)))
+      fail(Exit::not_found, fmt::format("no such case ({})", d.case_id));
+    if (std::find(cases.begin(), cases.end(), d.case_id) == cases.end()) cases.push_back(d.case_id);
+  }
+  for (auto& a : add) m.attendees.push_back(std::move(a));
+  for (auto& d : declared) m.declarations.push_back(std::move(d));
+  std::string tail = fmt::format("{} {} attending, {} declarations", date.str(), m.attendees.size() + 1,
+                                 m.declarations.size());
+  store.commit({{meeting_path(date), write_meeting(m)}}, commit_message("panel attend", tail, cases, "panel-attend"));
+  return 0;
+}
+
+struct AgendaOptions {
+  std::string date;
+  bool fill = false;
+  std::string format = "table";
+};
+
+int run_panel_agenda(const Globals& g, const AgendaOptions& o) {
+  Date date = option_date(o.date, "DATE");
+  Store store = open_store(g);
+  std::unique_ptr<StoreLock> lock;
+  if (o.fill) lock = store.lock();
+  const Meeting* existing = store.meeting(date);
+  if (!existing)
+    fail(Exit::not_found, fmt::format("no panel meeting on {} ({})", date.str(), meeting_path(date)),
+         "`prevent panel new DATE` creates one");
+  auto rows = agenda_for(store, date);
+  print(render(due_table(rows), list_format(o.format)));
+  if (!o.fill) return 0;
+  Meeting m = *existing;
+  m.agenda.clear();
+  std::vector<std::string> cases;
+  for (const auto& r : rows) {
+    m.agenda.push_back({r.id, r.item});
+    if (std::find(cases.begin(), cases.end(), r.id) == cases.end()) cases.push_back(r.id);
+  }
+  store.commit({{meeting_path(date), write_meeting(m)}},
+               commit_message("panel agenda", fmt::format("{} {} items", date.str(), rows.size()), cases,
+                              "panel-agenda"));
+  return 0;
+}
+
+struct DecideOptions {
+  std::string date, id, decision;
+  std::optional<std::string> method, rationale;
+  std::vector<std::string> signpost;
+};
+
+int run_panel_decide(const Globals& g, const DecideOptions& o) {
+  Date date = option_date(o.date, "DATE");
+  CaseId id = case_id_option(o.id);
+  Hearing h;
+  h.meeting = date;
+  h.decision = enum_option(o.decision, "panel.decision", "--decision");
+  if (o.method) h.method = enum_option(*o.method, "panel.method", "--method");
+  if (!o.signpost.empty() && h.decision != "not-adopt")
+    fail(Exit::usage, "--signpost goes with --decision not-adopt (command line)");
+  for (const auto& s : o.signpost)
+    if (std::find(h.signposted_to.begin(), h.signposted_to.end(), s) == h.signposted_to.end())
+      h.signposted_to.push_back(s);
+  if (o.rationale) h.rationale = PersonalNote(text_option(*o.rationale, "--rationale"));
+  Date as_of = today(g);
+  Store store = open_store(g);
+  for (const auto& s : h.signposted_to) require_in_vocabulary(store.config().services, s, "--signpost", "command line");
+  if (!store.find_case_file(id)) fail(Exit::not_found, fmt::format("no such case ({})", id.str()));
+  const Meeting* m = store.meeting(date);
+  if (!m)
+    fail(Exit::not_found, fmt::format("no panel meeting on {} ({})", date.str(), meeting_path(date)),
+         "`prevent panel new DATE` creates one");
+  Meeting meeting = *m;
+  update_case(store, id, as_of, "panel decide", "panel-decide", [&](Case& c) {
+    apply_decision(c, h, meeting, store.config());
+    return fmt::format("{} at {}", h.decision, date.str());
+  });
+  return 0;
+}
+
+struct ConsentOptions {
+  std::string id, status, by, date;
+};
+
+int run_panel_consent(const Globals& g, const ConsentOptions& o) {
+  CaseId id = case_id_option(o.id);
+  Consent k{enum_option(o.status, "consent.status", "--status"), enum_option(o.by, "consent.by", "--by"),
+            option_date(o.date, "--date")};
+  Date as_of = today(g);
+  Store store = open_store(g);
+  update_case(store, id, as_of, "panel consent", "panel-consent", [&](Case& c) {
+    apply_consent(c, k, store.config());
+    return fmt::format("{} by {}", k.status, k.by);
+  });
+  return 0;
+}
+
+struct ActionOptions {
+  std::string id;
+  // add
+  std::string support, provider, due;
+  std::optional<std::string> date;
+  // done / cancel
+  std::string action_id, close_date;
+};
+
+int run_action_add(const Globals& g, const ActionOptions& o) {
+  CaseId id = case_id_option(o.id);
+  Date as_of = today(g);
+  Action a;
+  a.provider = text_option(o.provider, "--provider");
+  a.due = option_date(o.due, "--due");
+  a.added = o.date ? option_date(*o.date, "--date") : as_of;
+  Store store = open_store(g);
+  require_in_vocabulary(store.config().support_types, o.support, "--support", "command line");
+  a.support = o.support;
+  std::string new_id;
+  update_case(store, id, as_of, "panel action", "panel-action", [&](Case& c) {
+    new_id = add_support_action(c, a, store.config());
+    return fmt::format("{} added", new_id);
+  });
+  print(new_id + "\n");
+  return 0;
+}
+
+int run_action_close(const Globals& g, const ActionOptions& o, const std::string& status) {
+  CaseId id = case_id_option(o.id);
+  if (o.action_id.empty() || o.action_id[0] != 'A' || o.action_id.size() > 6 ||
+      !std::all_of(o.action_id.begin() + 1, o.action_id.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
+      o.action_id.size() < 2)
+    fail(Exit::invalid_data, "an action ID is A1, A2, … (command line)");
+  Date date = option_date(o.close_date, "--date");
+  Date as_of = today(g);
+  Store store = open_store(g);
+  update_case(store, id, as_of, "panel action", "panel-action", [&](Case& c) {
+    close_support_action(c, o.action_id, status, date);
+    return fmt::format("{} {}", o.action_id, status);
+  });
+  return 0;
+}
+
+struct MinutesOptions {
+  std::string date;
+  std::string format = "md";
+};
+
+int run_panel_minutes(const Globals& g, const MinutesOptions& o) {
+  Date date = option_date(o.date, "DATE");
+  Store store = open_store(g);
+  Minutes m = minutes_of(store, date);
+  if (o.format == "json")
+    print(minutes_json(m).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");
+  else
+    print(minutes_markdown(m, store.config().area));
+  return 0;
+}
+
 }  // namespace
 
-void add_panel(CLI::App& app, Globals& g, Action& action) {
+void add_panel(CLI::App& app, Globals& g, Runner& action) {
   auto* panel = app.add_subcommand("panel", "panel meetings");
   panel->require_subcommand(1);
   auto o = std::make_shared<PanelNewOptions>();
@@ -54,6 +247,69 @@ void add_panel(CLI::App& app, Globals& g, Action& action) {
   sub->add_option("--police", o->police, "ROLE@FORCE of a police representative (repeatable)");
   sub->add_option("--apology", o->apologies, "ROLE@AGENCY of someone who sent apologies (repeatable)");
   sub->callback([&g, &action, o] { action = [&g, o] { return run_panel_new(g, *o); }; });
+
+  auto at = std::make_shared<AttendOptions>();
+  auto* attend = panel->add_subcommand("attend", "add attendees or declarations of interest to a meeting");
+  attend->add_option("date", at->date, "the meeting's date")->required();
+  attend->add_option("--attendee", at->attendees, "ROLE@AGENCY (repeatable)");
+  attend->add_option("--police", at->police, "ROLE@FORCE of a police representative (repeatable)");
+  attend->add_option("--declare", at->declarations, "ROLE@AGENCY:CASE-ID, a declaration of interest (repeatable)");
+  attend->callback([&g, &action, at] { action = [&g, at] { return run_panel_attend(g, *at); }; });
+
+  auto ag = std::make_shared<AgendaOptions>();
+  auto* agenda = panel->add_subcommand("agenda", "what comes before a meeting: cases awaiting panel, reviews due");
+  agenda->add_option("date", ag->date, "the meeting's date")->required();
+  agenda->add_flag("--fill", ag->fill, "write the agenda into the meeting");
+  agenda->add_option("--format", ag->format, "table (default), csv, json or yaml")
+      ->check(CLI::IsMember({"table", "csv", "json", "yaml"}));
+  agenda->footer("Columns as `review due`, with days_overdue counted at the meeting's date.");
+  agenda->callback([&g, &action, ag] { action = [&g, ag] { return run_panel_agenda(g, *ag); }; });
+
+  auto de = std::make_shared<DecideOptions>();
+  auto* decide = panel->add_subcommand("decide", "record the panel's decision on a case");
+  decide->add_option("date", de->date, "the meeting's date")->required();
+  decide->add_option("id", de->id, "case ID")->required();
+  decide->add_option("--decision", de->decision, "adopt | not-adopt | defer")->required();
+  decide->add_option("--method", de->method, "consensus | majority | chair (CTSA 2015 s.37)");
+  decide->add_option("--signpost", de->signpost, "with not-adopt: a service signposted to (repeatable)");
+  decide->add_option("--rationale", de->rationale, "why (personal data)");
+  decide->footer("Only a case awaiting panel is heard, and only with a police representative present (CTSA 2015 "
+                 "s.37).");
+  decide->callback([&g, &action, de] { action = [&g, de] { return run_panel_decide(g, *de); }; });
+
+  auto co = std::make_shared<ConsentOptions>();
+  auto* consent = panel->add_subcommand("consent", "record consent to Channel support");
+  consent->add_option("id", co->id, "case ID")->required();
+  consent->add_option("--status", co->status, "requested | given | declined | withdrawn")->required();
+  consent->add_option("--by", co->by, "subject | parent-guardian | attorney-or-deputy | best-interests")->required();
+  consent->add_option("--date", co->date, "date of the consent")->required();
+  consent->footer("A person under 18 cannot consent for themselves (--by parent-guardian). Declined or withdrawn "
+                  "consent closes the case; its post-closure reviews still fall due.");
+  consent->callback([&g, &action, co] { action = [&g, co] { return run_panel_consent(g, *co); }; });
+
+  auto ac = std::make_shared<ActionOptions>();
+  auto* act = panel->add_subcommand("action", "the support plan: add, done, cancel");
+  act->add_option("id", ac->id, "case ID")->required();
+  act->require_subcommand(1);
+  auto* add = act->add_subcommand("add", "add a support action; prints its ID (A1, A2, …)");
+  add->add_option("--support", ac->support, "vocabulary `support_types`")->required();
+  add->add_option("--provider", ac->provider, "who provides it")->required();
+  add->add_option("--due", ac->due, "when it is due")->required();
+  add->add_option("--date", ac->date, "date added (default: today)");
+  add->callback([&g, &action, ac] { action = [&g, ac] { return run_action_add(g, *ac); }; });
+  for (const char* verb : {"done", "cancel"}) {
+    auto* close = act->add_subcommand(verb, std::string(verb) == "done" ? "mark an action done" : "cancel an action");
+    close->add_option("action", ac->action_id, "action ID, e.g. A1")->required();
+    close->add_option("--date", ac->close_date, "date")->required();
+    std::string status = std::string(verb) == "done" ? "done" : "cancelled";
+    close->callback([&g, &action, ac, status] { action = [&g, ac, status] { return run_action_close(g, *ac, status); }; });
+  }
+
+  auto mi = std::make_shared<MinutesOptions>();
+  auto* minutes = panel->add_subcommand("minutes", "attendance, apologies, declarations and decisions of a meeting");
+  minutes->add_option("date", mi->date, "the meeting's date")->required();
+  minutes->add_option("--format", mi->format, "md (default) or json")->check(CLI::IsMember({"md", "json"}));
+  minutes->callback([&g, &action, mi] { action = [&g, mi] { return run_panel_minutes(g, *mi); }; });
 }
 
 }  // namespace prevent::cli

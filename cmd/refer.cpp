@@ -75,11 +75,12 @@ int run_refer(const Globals& g, const ReferOptions& o) {
     where = "command line";
     doc = referral_document(o.fields, 1);
   }
-  Incoming in = incoming_case(std::move(doc), where, 1);
-  in.where.clear();
+  IntakeBatch batch;
+  batch.records.push_back(incoming_case(std::move(doc), where, 1));
+  batch.total = 1;
   Store store = open_store(g);
   auto lock = store.lock();
-  IntakeResult result = record_new_cases(store, {std::move(in)}, as_of, "refer");
+  IntakeResult result = record_new_cases(store, std::move(batch), as_of, "refer");
   const std::string& id = result.ids.front();
   if (auto it = result.linked.find(id); it != result.linked.end())
     notice(g, fmt::format("notice: {} has the same name and date of birth as {}; linked in `related`", id,
@@ -90,7 +91,7 @@ int run_refer(const Globals& g, const ReferOptions& o) {
 
 }  // namespace
 
-void add_refer(CLI::App& app, Globals& g, Action& action) {
+void add_refer(CLI::App& app, Globals& g, Runner& action) {
   auto o = std::make_shared<ReferOptions>();
   auto* sub = app.add_subcommand("refer", "record a new referral; prints the new case ID");
   sub->add_option("--file", o->file, "one case document (YAML), or - for standard input");

@@ -32,7 +32,7 @@ int run_show(const Globals& g, const ShowOptions& o) {
 
 }  // namespace
 
-void add_show(CLI::App& app, Globals& g, Action& action) {
+void add_show(CLI::App& app, Globals& g, Runner& action) {
   auto o = std::make_shared<ShowOptions>();
   auto* sub = app.add_subcommand("show", "one case in full, with its stage (shows personal data)");
   sub->add_option("id", o->id, "case ID, e.g. PRV-2026-0014")->required();

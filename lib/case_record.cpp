@@ -289,6 +289,9 @@ Case case_from_node(const YNode& root, const std::string& where) {
   r.received = rd.date(ref, "received", "referral");
   r.route = Reader::text(ref, "route");
   r.from_area = Reader::opt_text(ref, "from_area");
+  if (r.from_area && r.route != "transfer-in")
+    fail(Exit::invalid_data, fmt::format("referral.from_area: only with route transfer-in ({}:{})", where,
+                                         ref.find("from_area")->line));
   const YNode& source = *ref.find("source");
   r.sector = Reader::text(source, "sector");
   r.agency = Reader::text(source, "agency");

@@ -13,6 +13,9 @@
 #include <mutex>
 #include <sstream>
 
+#include <git2/sys/mempack.h>
+#include <git2/sys/odb_backend.h>
+
 #include "failure.hpp"
 
 namespace prevent {
@@ -115,7 +118,14 @@ void make_private_dirs(const fs::path& dir) {
   ::chmod(dir.c_str(), 0700);
 }
 
-void write_file_atomically(const fs::path& path, std::string_view content) {
+void sync_filesystem(const fs::path& any_path) {
+  int fd = ::open(any_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  ::syncfs(fd);
+  ::close(fd);
+}
+
+void write_file_atomically(const fs::path& path, std::string_view content, Durability durability) {
   make_private_dirs(path.parent_path());
   fs::path tmp = path.parent_path() / fmt::format(".{}.tmp-{}", path.filename().string(), ::getpid());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -133,7 +143,7 @@ void write_file_atomically(const fs::path& path, std::string_view content) {
     }
     done += static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+  if ((durability == Durability::now && ::fsync(fd) != 0) || ::close(fd) != 0) {
     ::unlink(tmp.c_str());
     fail(Exit::store, fmt::format("cannot write {}: {}", path.string(), std::strerror(errno)));
   }
@@ -142,7 +152,7 @@ void write_file_atomically(const fs::path& path, std::string_view content) {
     ::unlink(tmp.c_str());
     fail(Exit::store, fmt::format("cannot write {}: {}", path.string(), std::strerror(err)));
   }
-  fsync_dir(path.parent_path());
+  if (durability == Durability::now) fsync_dir(path.parent_path());
 }
 
 GitRepo GitRepo::open(const fs::path& root) {
@@ -309,13 +319,38 @@ git_oid GitRepo::commit(const std::vector<FileWrite>& files, const std::string& 
                       "cannot make yet",
          "unset commit.gpgsign for this store, or sign with a later version");
 
-  // 1. Objects.
+  // 1. Objects. A large batch (an import) goes into one pack file instead
+  // of a loose object per file: a second handle on the repository writes
+  // into memory, and the memory is written out as a pack at the end.
+  const bool batch = files.size() >= kPackThreshold;
+  git_repository* objects_repo = repo_;
+  git_repository* batch_repo = nullptr;
+  git_odb_backend* mempack = nullptr;
+  struct BatchCleanup {
+    git_repository*& repo;
+    ~BatchCleanup() {
+      if (repo) git_repository_free(repo);
+    }
+  } batch_cleanup{batch_repo};
+  if (batch) {
+    check(git_repository_open_ext(&batch_repo, root_.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr),
+          "cannot open the repository");
+    git_odb* odb = nullptr;
+    check(git_repository_odb(&odb, batch_repo), "cannot open the object database");
+    Owned<git_odb, git_odb_free> odb_owner(odb);
+    check(git_mempack_new(&mempack), "cannot prepare the pack");
+    if (git_odb_add_backend(odb, mempack, 1000) < 0) {
+      mempack->free(mempack);
+      git_fail("cannot prepare the pack");
+    }
+    objects_repo = batch_repo;
+  }
   std::optional<git_oid> parent_id = head();
   Commit parent;
   Tree base;
   if (parent_id) {
     git_commit* pc = nullptr;
-    check(git_commit_lookup(&pc, repo_, &*parent_id), "cannot read HEAD");
+    check(git_commit_lookup(&pc, objects_repo, &*parent_id), "cannot read HEAD");
     parent.reset(pc);
     git_tree* bt = nullptr;
     check(git_commit_tree(&bt, pc), "cannot read HEAD");
@@ -324,7 +359,7 @@ git_oid GitRepo::commit(const std::vector<FileWrite>& files, const std::string& 
   std::vector<git_oid> blob_ids(files.size());
   std::vector<git_tree_update> updates(files.size());
   for (size_t i = 0; i < files.size(); ++i) {
-    check(git_blob_create_from_buffer(&blob_ids[i], repo_, files[i].content.data(), files[i].content.size()),
+    check(git_blob_create_from_buffer(&blob_ids[i], objects_repo, files[i].content.data(), files[i].content.size()),
           "cannot write a record into the repository");
     updates[i].action = GIT_TREE_UPDATE_UPSERT;
     updates[i].id = blob_ids[i];
@@ -333,23 +368,23 @@ git_oid GitRepo::commit(const std::vector<FileWrite>& files, const std::string& 
   }
   git_oid tree_id;
   if (base) {
-    check(git_tree_create_updated(&tree_id, repo_, base.get(), updates.size(), updates.data()),
+    check(git_tree_create_updated(&tree_id, objects_repo, base.get(), updates.size(), updates.data()),
           "cannot build the commit's tree");
   } else {
     // First commit: an index-free tree built from scratch.
     git_tree* empty = nullptr;
     git_oid empty_id;
     git_treebuilder* tb = nullptr;
-    check(git_treebuilder_new(&tb, repo_, nullptr), "cannot build the commit's tree");
+    check(git_treebuilder_new(&tb, objects_repo, nullptr), "cannot build the commit's tree");
     check(git_treebuilder_write(&empty_id, tb), "cannot build the commit's tree");
     git_treebuilder_free(tb);
-    check(git_tree_lookup(&empty, repo_, &empty_id), "cannot build the commit's tree");
+    check(git_tree_lookup(&empty, objects_repo, &empty_id), "cannot build the commit's tree");
     Tree e(empty);
-    check(git_tree_create_updated(&tree_id, repo_, e.get(), updates.size(), updates.data()),
+    check(git_tree_create_updated(&tree_id, objects_repo, e.get(), updates.size(), updates.data()),
           "cannot build the commit's tree");
   }
   git_tree* nt = nullptr;
-  check(git_tree_lookup(&nt, repo_, &tree_id), "cannot build the commit's tree");
+  check(git_tree_lookup(&nt, objects_repo, &tree_id), "cannot build the commit's tree");
   Tree new_tree(nt);
 
   std::time_t now = std::time(nullptr);
@@ -368,9 +403,30 @@ git_oid GitRepo::commit(const std::vector<FileWrite>& files, const std::string& 
   }
   git_oid commit_id;
   const git_commit* parents[1] = {parent.get()};
-  check(git_commit_create(&commit_id, repo_, nullptr, author.get(), committer ? committer.get() : author.get(),
+  check(git_commit_create(&commit_id, objects_repo, nullptr, author.get(), committer ? committer.get() : author.get(),
                           "UTF-8", message.c_str(), new_tree.get(), parent ? 1 : 0, parents),
         "cannot write the commit");
+  if (batch) {
+    git_buf pack = GIT_BUF_INIT;
+    check(git_mempack_dump(&pack, objects_repo, mempack), "cannot build the pack");
+    git_odb* odb = nullptr;
+    check(git_repository_odb(&odb, objects_repo), "cannot open the object database");
+    Owned<git_odb, git_odb_free> odb_owner(odb);
+    git_odb_writepack* wp = nullptr;
+    int rc = git_odb_write_pack(&wp, odb, nullptr, nullptr);
+    git_indexer_progress stats{};
+    if (rc == 0) rc = wp->append(wp, pack.ptr, pack.size, &stats);
+    if (rc == 0) rc = wp->commit(wp, &stats);
+    if (wp) wp->free(wp);
+    git_buf_dispose(&pack);
+    git_mempack_reset(mempack);
+    if (rc < 0) git_fail("cannot write the pack");
+    git_odb* main_odb = nullptr;
+    if (git_repository_odb(&main_odb, repo_) == 0) {
+      git_odb_refresh(main_odb);
+      git_odb_free(main_odb);
+    }
+  }
 
   // 2. Work tree, remembering what was there to put it back on failure.
   struct Undo {
@@ -387,8 +443,9 @@ git_oid GitRepo::commit(const std::vector<FileWrite>& files, const std::string& 
       std::optional<std::string> old;
       if (fs::exists(p)) old = read_all(p);
       undo.push_back({p, std::move(old)});
-      write_file_atomically(p, f.content);
+      write_file_atomically(p, f.content, batch ? Durability::later : Durability::now);
     }
+    if (batch) sync_filesystem(root_);
 
     // 3. Index: only the written paths, with the new files' stat data.
     check(git_repository_index(&idx_raw, repo_), "cannot open the git index");

@@ -94,8 +94,16 @@ class GitRepo {
 std::string git_error_text();
 
 // Writes `content` to `path` through a temporary file and a rename, owner
-// read/write only, fsynced: a reader sees the old bytes or the new, never half.
-void write_file_atomically(const std::filesystem::path& path, std::string_view content);
+// read/write only: a reader sees the old bytes or the new, never half.
+// Durability::now fsyncs the file and its directory; Durability::later
+// leaves that to one sync_filesystem() after a batch.
+enum class Durability { now, later };
+void write_file_atomically(const std::filesystem::path& path, std::string_view content,
+                           Durability durability = Durability::now);
+void sync_filesystem(const std::filesystem::path& any_path);
+
+// From this many files on, a commit's objects are written as one pack.
+inline constexpr size_t kPackThreshold = 64;
 
 // Creates a directory (and its parents) with mode 0700.
 void make_private_dirs(const std::filesystem::path& dir);

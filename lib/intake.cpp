@@ -64,10 +64,11 @@ YNode referral_document(const std::map<std::string, std::string>& f, int line) {
   return doc;
 }
 
-Incoming incoming_case(YNode doc, const std::string& where, int line) {
+Incoming incoming_case(YNode doc, const std::string& file, int line) {
   Incoming in;
   in.line = line;
-  in.where = where;
+  in.where = file == "command line" ? file : fmt::format("{}:{}", file, line);
+  const std::string& where = file;
   if (!doc.is_map()) fail(Exit::invalid_data, fmt::format("record: expected a case document ({})", where));
   in.has_id = doc.find("id") != nullptr;
   if (!in.has_id) {
@@ -83,23 +84,15 @@ Incoming incoming_case(YNode doc, const std::string& where, int line) {
   return in;
 }
 
-namespace {
-
-int rank(Exit e) { return precedence(e); }
-
-}  // namespace
-
-IntakeResult record_new_cases(Store& store, std::vector<Incoming> cases, Date as_of, std::string_view action) {
+IntakeResult record_new_cases(Store& store, IntakeBatch batch, Date as_of, std::string_view action) {
   const Config& cfg = store.config();
-  std::vector<std::string> problems;
-  Exit worst = Exit::ok;
-  auto problem = [&](const Failure& f, const Incoming& in) {
-    std::string msg = f.what();
-    problems.push_back(in.where.empty() ? msg : fmt::format("{} [record at {}]", msg, in.where));
-    if (worst == Exit::ok || rank(f.code()) < rank(worst)) worst = f.code();
-  };
+  std::vector<Incoming>& cases = batch.records;
+  std::vector<Failure>& problems = batch.problems;
+  auto problem = [&](const Failure& f, const Incoming&) { problems.push_back(f); };
 
   // IDs: explicit ones must be well-formed for this store and free.
+  std::set<std::string> existing;  // at HEAD, listed once
+  for (const auto& f : store.case_files()) existing.insert(f.id);
   std::map<int, long> highest;  // year → highest number taken so far
   std::set<std::string> taken;
   for (auto& in : cases) {
@@ -110,7 +103,7 @@ IntakeResult record_new_cases(Store& store, std::vector<Incoming> cases, Date as
         fail(Exit::invalid_data,
              fmt::format("id: must be {}-YYYY-NNNN with YYYY the year the referral was received ({})", cfg.prefix,
                          in.where));
-      if (taken.contains(in.record.id) || store.find_case_file(*id))
+      if (taken.contains(in.record.id) || existing.contains(in.record.id))
         fail(Exit::invalid_data, fmt::format("id: {} is already taken ({})", in.record.id, in.where));
       taken.insert(in.record.id);
       highest[id->year] = std::max(highest[id->year], id->number);
@@ -123,7 +116,7 @@ IntakeResult record_new_cases(Store& store, std::vector<Incoming> cases, Date as
     int year = in.record.referral.received.year();
     if (!highest.contains(year)) highest[year] = store.next_id(year).number - 1;
     in.record.id = CaseId{cfg.prefix, year, ++highest[year]}.str();
-    while (taken.contains(in.record.id) || store.find_case_file(*parse_case_id(in.record.id)))
+    while (taken.contains(in.record.id) || existing.contains(in.record.id))
       in.record.id = CaseId{cfg.prefix, year, ++highest[year]}.str();
     taken.insert(in.record.id);
   }
@@ -147,30 +140,35 @@ IntakeResult record_new_cases(Store& store, std::vector<Incoming> cases, Date as
   }
 
   // Every rule on every record; a related ID must name a case.
-  RuleContext ctx{cfg, as_of, [&](Date d) { return store.meeting(d); }};
   for (auto& in : cases) {
+    // A new record is named by where it came from: its ID does not exist yet.
+    RuleContext ctx{cfg, as_of, [&](Date d) { return store.meeting(d); },
+                    in.has_id ? std::string() : in.where};
     try {
       for (const auto& rel : in.record.related) {
         auto rid = parse_case_id(rel);
-        if (!rid || (!taken.contains(rel) && !store.find_case_file(*rid)))
+        if (!rid || (!taken.contains(rel) && !existing.contains(rel)))
           fail(Exit::not_found, fmt::format("related: no such case {} ({})", rel, in.where));
       }
-      check_case_vocabularies(in.record, cfg, in.where.empty() ? "command line" : in.where);
+      check_case_vocabularies(in.record, cfg, in.where);
       check_case_rules(in.record, ctx);
     } catch (const Failure& f) {
       problem(f, in);
     }
   }
   if (!problems.empty()) {
-    std::string summary = problems.size() == 1 && cases.size() == 1
-                              ? std::string()
-                              : fmt::format("{}: {} of {} records refused; nothing was written", action,
-                                            problems.size(), cases.size());
-    if (summary.empty()) {
-      // One record, one problem: the problem is the message.
-      throw Failure(worst, problems.front(), std::vector<std::string>{});
+    // One record, one problem: that problem, with its hint, is the message.
+    if (problems.size() == 1 && batch.total == 1) throw problems.front();
+    Exit worst = problems.front().code();
+    std::vector<std::string> lines;
+    for (const auto& f : problems) {
+      lines.push_back(f.what());
+      if (precedence(f.code()) < precedence(worst)) worst = f.code();
     }
-    throw Failure(worst, summary, problems);
+    throw Failure(worst,
+                  fmt::format("{}: {} of {} records refused; nothing was written", action, problems.size(),
+                              batch.total),
+                  lines);
   }
 
   std::vector<FileWrite> files;
@@ -185,18 +183,15 @@ IntakeResult record_new_cases(Store& store, std::vector<Incoming> cases, Date as
   return result;
 }
 
-std::vector<Incoming> read_import(std::istream& in, const std::string& name, bool csv) {
-  std::vector<Incoming> out;
-  std::vector<std::string> problems;
-  Exit worst = Exit::ok;
-  auto take = [&](auto&& build, int line) {
+IntakeBatch read_import(std::istream& in, const std::string& name, bool csv) {
+  IntakeBatch batch;
+  auto take = [&](auto&& build) {
+    ++batch.total;
     try {
-      out.push_back(build());
+      batch.records.push_back(build());
     } catch (const Failure& f) {
-      problems.push_back(f.what());
-      if (worst == Exit::ok || precedence(f.code()) < precedence(worst)) worst = f.code();
+      batch.problems.push_back(f);
     }
-    (void)line;
   };
   if (csv) {
     std::vector<std::string> header;
@@ -216,35 +211,26 @@ std::vector<Incoming> read_import(std::istream& in, const std::string& name, boo
             fail(Exit::invalid_data, fmt::format("missing CSV column '{}' ({}:{})", r, name, line));
         return;
       }
-      std::string where = fmt::format("{}:{}", name, line);
-      take(
-          [&] {
-            if (fields.size() != header.size())
-              fail(Exit::invalid_data,
-                   fmt::format("expected {} fields, found {} ({})", header.size(), fields.size(), where));
-            std::map<std::string, std::string> row;
-            for (size_t i = 0; i < header.size(); ++i) row[header[i]] = fields[i];
-            return incoming_case(referral_document(row, line), where, line);
-          },
-          line);
+      take([&] {
+        if (fields.size() != header.size())
+          fail(Exit::invalid_data,
+               fmt::format("expected {} fields, found {} ({}:{})", header.size(), fields.size(), name, line));
+        std::map<std::string, std::string> row;
+        for (size_t i = 0; i < header.size(); ++i) row[header[i]] = fields[i];
+        return incoming_case(referral_document(row, line), name, line);
+      });
     });
     if (header.empty()) fail(Exit::invalid_data, fmt::format("the CSV file is empty ({})", name));
   } else {
     parse_yaml_stream(
-        in, name,
-        [&](YNode&& doc, int line) {
-          std::string where = fmt::format("{}:{}", name, line);
-          take([&] { return incoming_case(std::move(doc), where, line); }, line);
-        },
+        in, name, [&](YNode&& doc, int line) { take([&] { return incoming_case(std::move(doc), name, line); }); },
         [&](const Failure& f) {
-          problems.push_back(f.what());
-          if (worst == Exit::ok || precedence(f.code()) < precedence(worst)) worst = f.code();
+          ++batch.total;
+          batch.problems.push_back(f);
         });
   }
-  if (!problems.empty())
-    throw Failure(worst, fmt::format("import: {} bad records; nothing was written", problems.size()), problems);
-  if (out.empty()) fail(Exit::invalid_data, fmt::format("no records to import ({})", name));
-  return out;
+  if (batch.total == 0) fail(Exit::invalid_data, fmt::format("no records to import ({})", name));
+  return batch;
 }
 
 }  // namespace prevent

@@ -31,9 +31,19 @@ struct Incoming {
   Case record;
   bool has_id = false;
   int line = 0;
-  std::string where;  // "FILE:LINE"
+  std::string where;  // "FILE:LINE", or "command line"
 };
-Incoming incoming_case(YNode doc, const std::string& where, int line);
+// `file` names the input (lines in `doc` count from its start), or is
+// "command line".
+Incoming incoming_case(YNode doc, const std::string& file, int line);
+
+// What an input gave: the records that read well, and a Failure for each
+// that did not (reported together with any found later).
+struct IntakeBatch {
+  std::vector<Incoming> records;
+  std::vector<Failure> problems;
+  size_t total = 0;  // records in the input, good and bad
+};
 
 struct IntakeResult {
   std::vector<std::string> ids;                                // in input order
@@ -44,10 +54,10 @@ struct IntakeResult {
 // referrals and checking every rule of SPEC §4 on each. All or nothing:
 // every bad record is reported (Failure with details), and nothing is
 // written. `action` is "refer" or "import". The caller holds the lock.
-IntakeResult record_new_cases(Store& store, std::vector<Incoming> cases, Date as_of, std::string_view action);
+IntakeResult record_new_cases(Store& store, IntakeBatch batch, Date as_of, std::string_view action);
 
 // Reads an import file (YAML stream, or CSV when the name ends in .csv).
-// Bad records are all reported together (Failure with details).
-std::vector<Incoming> read_import(std::istream& in, const std::string& name, bool csv);
+// A bad header or an unreadable file throws; bad records are collected.
+IntakeBatch read_import(std::istream& in, const std::string& name, bool csv);
 
 }  // namespace prevent

@@ -14,7 +14,7 @@ class Checker {
   Checker(const Case& c, const RuleContext& ctx) : c_(c), ctx_(ctx) {}
 
   [[noreturn]] void refuse(int rule, std::string_view title, const std::string& what) const {
-    fail(Exit::refused, fmt::format("refused by rule {} ({}): {} ({})", rule, title, what, c_.id));
+    fail(Exit::refused, fmt::format("refused by rule {} ({}): {} ({})", rule, title, what, label()));
   }
 
   void require(bool ok, int rule, std::string_view title, const std::string& what) const {
@@ -26,6 +26,8 @@ class Checker {
     require(later >= earlier, 9, "dates follow the process",
             fmt::format("{} ({}) is before {} ({})", later_name, later.str(), earlier_name, earlier.str()));
   }
+
+  const std::string& label() const { return ctx_.label.empty() ? c_.id : ctx_.label; }
 
   void run() {
     rule1_nothing_in_the_future();
@@ -65,6 +67,16 @@ class Checker {
     for (const auto& r2 : c_.reviews) future(r2.date, "reviews.date");
     if (c_.closure) future(c_.closure->date, "closure.date");
     for (const auto& k : c_.corrections) future(k.date, "corrections.date");
+    for (const auto& e : c_.previous) {
+      if (e.consent) future(e.consent->date, "previous consent.date");
+      for (const auto& a : e.support_plan) {
+        future(a.added, "previous support_plan.added");
+        if (a.closed) future(*a.closed, "previous support_plan.closed");
+      }
+      for (const auto& r2 : e.reviews) future(r2.date, "previous reviews.date");
+      if (e.closure) future(e.closure->date, "previous closure.date");
+      if (e.reopened) future(*e.reopened, "previous reopened");
+    }
   }
 
   // Rule 2: triage once, on or after the referral; channel-panel needs a
@@ -103,7 +115,7 @@ class Checker {
     for (const auto& h : c_.panel) {
       const Meeting* m = ctx_.meeting(h.meeting);
       if (!m)
-        fail(Exit::not_found, fmt::format("no panel meeting on {} ({})", h.meeting.str(), c_.id),
+        fail(Exit::not_found, fmt::format("no panel meeting on {} ({})", h.meeting.str(), label()),
              fmt::format("create it first: prevent panel new {} --chair ROLE@AGENCY --police ROLE@FORCE",
                          h.meeting.str()));
       require(m->police_present(), 4, "a police representative must be present",
@@ -197,7 +209,7 @@ class Checker {
                 fmt::format("the review of {} names the meeting of {}: they must be the same day", r.date.str(),
                             r.meeting->str()));
         if (!ctx_.meeting(*r.meeting))
-          fail(Exit::not_found, fmt::format("no panel meeting on {} ({})", r.meeting->str(), c_.id));
+          fail(Exit::not_found, fmt::format("no panel meeting on {} ({})", r.meeting->str(), label()));
       }
       if (c_.closure) {
         bool post = r.kind != "monthly";

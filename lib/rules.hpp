@@ -18,6 +18,9 @@ struct RuleContext {
   Date as_of;  // "today" of rule 1
   // The meeting held on a date, or nullptr when panels/ has none.
   std::function<const Meeting*(Date)> meeting;
+  // How refusals name the case; the case's ID when empty (a new referral's
+  // ID does not exist yet, so it is named by where it came from).
+  std::string label = {};
 };
 
 // Throws Failure(refused) naming the rule and the case — or

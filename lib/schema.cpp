@@ -18,6 +18,7 @@
 #pragma GCC diagnostic pop
 
 #include "failure.hpp"
+#include "text.hpp"
 #include "schemas_embedded.hpp"
 
 namespace prevent {
@@ -202,10 +203,31 @@ std::vector<std::string> schema_enum(SchemaKind kind, std::string_view dotted_pa
   return out;
 }
 
+namespace {
+
+// Text that came from the command line or a CSV cell has not been through
+// the file reader's checks: every value written must be valid UTF-8
+// without NUL bytes (SPEC §2.2).
+void require_clean_text(const YNode& n, const std::string& path, const std::string& where) {
+  auto bad = [](const std::string& s) { return s.find('\0') != std::string::npos || first_invalid_utf8(s); };
+  if (n.is_scalar() && bad(n.value))
+    fail(Exit::invalid_data, fmt::format("{}: not valid UTF-8 text ({}:{})", path.empty() ? "record" : path, where,
+                                         n.line ? n.line : 1));
+  for (size_t i = 0; i < n.items.size(); ++i) require_clean_text(n.items[i], fmt::format("{}[{}]", path, i + 1), where);
+  for (const auto& [k, v] : n.entries) {
+    if (bad(k)) fail(Exit::invalid_data, fmt::format("a key is not valid UTF-8 text ({}:{})", where, v.line ? v.line : 1));
+    require_clean_text(v, path.empty() ? k : path + "." + k, where);
+  }
+}
+
+}  // namespace
+
 void validate_against_schema(const YNode& record, SchemaKind kind, const std::string& where) {
+  require_clean_text(record, "", where);
   const Compiled& c = compiled(kind);
   nlohmann::json instance = plain_json(record);
-  valijson::Validator validator;
+  // One validator per thread: it caches compiled patterns across records.
+  thread_local valijson::Validator validator;
   valijson::ValidationResults results;
   valijson::adapters::NlohmannJsonAdapter target(instance);
   if (validator.validate(c.schema, target, &results)) return;

@@ -60,6 +60,34 @@ int line_of_offset(std::string_view s, size_t offset) {
   return line;
 }
 
+namespace {
+
+// Lower-cases the capitals of Latin-1 Supplement (À–Þ but ×) and Latin
+// Extended-A (Ā–ž, upper and lower case alternate), the letters of most
+// European names. Other scripts are compared as written.
+std::string fold_latin_letters(std::string s) {
+  for (size_t i = 0; i + 1 < s.size(); ++i) {
+    auto b0 = static_cast<unsigned char>(s[i]), b1 = static_cast<unsigned char>(s[i + 1]);
+    if ((b0 & 0xE0) != 0xC0 || (b1 & 0xC0) != 0x80) continue;
+    unsigned cp = ((b0 & 0x1Fu) << 6) | (b1 & 0x3Fu);
+    unsigned lower = cp;
+    if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) lower = cp + 0x20;
+    else if (cp >= 0x100 && cp <= 0x137 && cp % 2 == 0) lower = cp + 1;
+    else if (cp >= 0x139 && cp <= 0x148 && cp % 2 == 1) lower = cp + 1;
+    else if (cp >= 0x14A && cp <= 0x177 && cp % 2 == 0) lower = cp + 1;
+    else if (cp == 0x178) lower = 0xFF;
+    else if ((cp == 0x179 || cp == 0x17B || cp == 0x17D)) lower = cp + 1;
+    if (lower != cp) {
+      s[i] = static_cast<char>(0xC0 | (lower >> 6));
+      s[i + 1] = static_cast<char>(0x80 | (lower & 0x3F));
+    }
+    ++i;
+  }
+  return s;
+}
+
+}  // namespace
+
 std::string fold_case_and_space(std::string_view s) {
   std::string out;
   bool pending_space = false;
@@ -73,7 +101,7 @@ std::string fold_case_and_space(std::string_view s) {
     pending_space = false;
     out.push_back(c < 0x80 ? static_cast<char>(std::tolower(c)) : ch);
   }
-  return out;
+  return fold_latin_letters(out);
 }
 
 }  // namespace prevent

@@ -17,7 +17,8 @@ std::string normalise_line_ends(std::string_view text);
 // 1-based line number of a byte offset.
 int line_of_offset(std::string_view text, size_t offset);
 
-// Lower-cases ASCII and folds every run of white space into one space,
+// Lower-cases ASCII and the Latin letters of most European names (À, Ł, …)
+// and folds every run of white space into one space,
 // trimming both ends: the comparison key of SPEC §4 rule 10.
 std::string fold_case_and_space(std::string_view text);
 

@@ -52,7 +52,8 @@ constexpr size_t kMaxDepth = 16;
 
 class TreeBuilder : public YAML::EventHandler {
  public:
-  TreeBuilder(const std::string& where, int first_line) : where_(where), first_line_(first_line) {}
+  TreeBuilder(const std::string& where, int first_line, std::string_view source)
+      : where_(where), first_line_(first_line), source_(source) {}
 
   std::optional<YNode> root;
 
@@ -79,6 +80,7 @@ class TreeBuilder : public YAML::EventHandler {
     no_anchor(mark, anchor);
     if (tag != "?" && tag != "!" && !tag.empty())
       bad_yaml("tags are not allowed in a record", where_, line(mark));
+    if (tag == "!") require_closed_quote(mark);
     YNode n;
     n.kind = YNode::Kind::scalar;
     n.value = value;
@@ -107,6 +109,29 @@ class TreeBuilder : public YAML::EventHandler {
   };
 
   int line(const YAML::Mark& mark) const { return first_line_ + mark.line; }
+
+  // yaml-cpp 0.7 accepts a quoted scalar that runs to the end of the input
+  // without its closing quote, swallowing every key after it. Find the
+  // closing quote ourselves.
+  void require_closed_quote(const YAML::Mark& mark) const {
+    if (mark.pos < 0 || static_cast<size_t>(mark.pos) >= source_.size()) return;
+    size_t i = static_cast<size_t>(mark.pos);
+    char q = source_[i];
+    if (q != '"' && q != '\'') return;  // a block scalar (| or >)
+    for (++i; i < source_.size(); ++i) {
+      char c = source_[i];
+      if (q == '"' && c == '\\') {
+        ++i;
+      } else if (c == q) {
+        if (q == '\'' && i + 1 < source_.size() && source_[i + 1] == '\'') {
+          ++i;
+        } else {
+          return;
+        }
+      }
+    }
+    bad_yaml("a quoted value is never closed", where_, line(mark));
+  }
 
   void no_anchor(const YAML::Mark& mark, YAML::anchor_t anchor) {
     if (anchor != YAML::NullAnchor)
@@ -156,6 +181,7 @@ class TreeBuilder : public YAML::EventHandler {
 
   const std::string& where_;
   int first_line_;
+  std::string_view source_;
   std::vector<Frame> stack_;
 };
 
@@ -176,18 +202,20 @@ void check_bytes(std::string_view raw, const std::string& where, int first_line)
 std::optional<YNode> parse_one(std::string_view raw, const std::string& where, int first_line,
                                bool allow_empty) {
   check_bytes(raw, where, first_line);
-  std::istringstream in(normalise_line_ends(raw));
-  TreeBuilder builder(where, first_line);
+  const std::string text = normalise_line_ends(raw);
+  std::istringstream in(text);
+  TreeBuilder builder(where, first_line, text);
   try {
     YAML::Parser parser(in);
     if (!parser.HandleNextDocument(builder)) {
       if (allow_empty) return std::nullopt;
       fail(Exit::invalid_data, fmt::format("invalid YAML: the file is empty ({}:{})", where, first_line));
     }
-    TreeBuilder extra(where, first_line);
+    TreeBuilder extra(where, first_line, text);
     if (parser.HandleNextDocument(extra))
       fail(Exit::invalid_data,
-           fmt::format("invalid YAML: more than one document where one record was expected ({})", where));
+           fmt::format("invalid YAML: more than one document where one record was expected ({}:{})", where,
+                       extra.root ? extra.root->line : first_line));
   } catch (const YAML::Exception& e) {
     bad_yaml(e.msg, where, first_line + (e.mark.line < 0 ? 0 : e.mark.line));
   }
@@ -209,7 +237,7 @@ void parse_yaml_stream(std::istream& in, const std::string& where,
                        const std::function<void(const Failure&)>& on_error) {
   std::string doc, line;
   int line_no = 0, doc_start = 1;
-  bool first = true;
+  bool first = true, skipping = false;
   auto flush = [&]() {
     std::optional<YNode> node;
     try {
@@ -228,6 +256,10 @@ void parse_yaml_stream(std::istream& in, const std::string& where,
     if (!line.empty() && line.back() == '\r') line.pop_back();
     bool marker = line == "---" || line.rfind("--- ", 0) == 0 || line == "...";
     if (marker) {
+      if (skipping) {
+        skipping = false;
+        doc.clear();
+      }
       flush();
       doc_start = line_no + 1;
       if (line.size() > 4 && line[0] == '-') {  // content after `--- `
@@ -236,14 +268,19 @@ void parse_yaml_stream(std::istream& in, const std::string& where,
       }
       continue;
     }
+    if (skipping) continue;
     doc += line;
     doc += '\n';
-    if (doc.size() > kMaxRecordBytes)
-      fail(Exit::invalid_data,
-           fmt::format("record is larger than 1 MiB ({}:{})", where, doc_start));
+    if (doc.size() > kMaxRecordBytes) {
+      Failure too_big(Exit::invalid_data, fmt::format("record is larger than 1 MiB ({}:{})", where, doc_start));
+      if (!on_error) throw too_big;
+      on_error(too_big);
+      doc.clear();
+      skipping = true;  // the rest of this document, up to the next marker
+    }
   }
   if (in.bad()) fail(Exit::invalid_data, fmt::format("cannot read the input ({})", where));
-  flush();
+  if (!skipping) flush();
 }
 
 // ---------------------------------------------------------------------------
@@ -298,12 +335,12 @@ std::string double_quoted(std::string_view s) {
         if (c < 0x20 || c == 0x7F) {
           out += fmt::format("\\x{:02X}", c);
         } else if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x85) {
-          out += "\\N";
+          out += "\\u0085";
           ++i;
         } else if (c == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
                    (static_cast<unsigned char>(s[i + 2]) == 0xA8 ||
                     static_cast<unsigned char>(s[i + 2]) == 0xA9)) {
-          out += static_cast<unsigned char>(s[i + 2]) == 0xA8 ? "\\L" : "\\P";
+          out += static_cast<unsigned char>(s[i + 2]) == 0xA8 ? "\\u2028" : "\\u2029";
           i += 2;
         } else {
           out.push_back(static_cast<char>(c));

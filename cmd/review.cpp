@@ -1,0 +1,84 @@
+#include <fmt/format.h>
+
+#include "case_actions.hpp"
+#include "cli.hpp"
+#include "due_list.hpp"
+#include "failure.hpp"
+
+namespace prevent::cli {
+
+namespace {
+
+struct RecordOptions {
+  std::string id, date, kind, outcome;
+  std::optional<std::string> reason, meeting, notes;
+};
+
+int run_record(const Globals& g, const RecordOptions& o) {
+  CaseId id = case_id_option(o.id);
+  ReviewInput in;
+  in.review.date = option_date(o.date, "--date");
+  in.review.kind = enum_option(o.kind, "reviews.kind", "--kind");
+  in.review.outcome = enum_option(o.outcome, "reviews.outcome", "--outcome");
+  in.review.meeting = option_date(o.meeting, "--meeting");
+  in.review.notes = PersonalNote(o.notes);
+  if (o.reason) in.reason = enum_option(*o.reason, "closure.reason", "--reason");
+  if (in.review.outcome == "close" && !in.reason)
+    fail(Exit::usage, "--reason is required with --outcome close (command line)");
+  if (in.review.outcome != "close" && in.reason)
+    fail(Exit::usage, "--reason goes only with --outcome close (command line)");
+  Date as_of = today(g);
+  Store store = open_store(g);
+  update_case(store, id, as_of, "review record", "review-record", [&](Case& c) {
+    apply_review(c, in, store.config());
+    return fmt::format("{} {}", in.review.kind, in.review.outcome);
+  });
+  return 0;
+}
+
+struct DueOptions {
+  std::string within = "0d";
+  std::string format = "table";
+};
+
+int run_due(const Globals& g, const DueOptions& o) {
+  auto days = parse_duration_days(o.within);
+  if (!days) fail(Exit::invalid_data, "--within takes a duration such as 7d or 2w (command line)");
+  Date as_of = today(g);
+  Store store = open_store(g);
+  print(render(due_table(due_list(store, as_of, *days)), list_format(o.format)));
+  return 0;
+}
+
+}  // namespace
+
+void add_review(CLI::App& app, Globals& g, Runner& action) {
+  auto* review = app.add_subcommand("review", "reviews: record one, or list what is due");
+  review->require_subcommand(1);
+
+  auto r = std::make_shared<RecordOptions>();
+  auto* rec = review->add_subcommand("record", "record a review of an adopted case");
+  rec->add_option("id", r->id, "case ID")->required();
+  rec->add_option("--date", r->date, "date of the review")->required();
+  rec->add_option("--kind", r->kind, "monthly | post-closure-6 | post-closure-12 | extended")->required();
+  rec->add_option("--outcome", r->outcome, "continue | close | no-concerns | reopen")->required();
+  rec->add_option("--reason", r->reason,
+                  "with --outcome close: no-further-concerns | escalated-to-police | transferred-out | other");
+  rec->add_option("--meeting", r->meeting, "the panel meeting it was held at (the same date)");
+  rec->add_option("--notes", r->notes, "notes (personal data)");
+  rec->footer("Monthly reviews until the panel closes the case (--outcome close --reason R); then reviews 6 and 12 "
+              "months after closure; `continue` at the 12-month review extends by 6-month `extended` reviews up "
+              "to 24 months; `reopen` at any post-closure review returns the case to the panel.");
+  rec->callback([&g, &action, r] { action = [&g, r] { return run_record(g, *r); }; });
+
+  auto d = std::make_shared<DueOptions>();
+  auto* due = review->add_subcommand("due", "the coordinator's list of due and overdue work");
+  due->add_option("--within", d->within, "also what falls due within this time, e.g. 7d or 2w (default 0d)");
+  due->add_option("--format", d->format, "table (default), csv, json or yaml")
+      ->check(CLI::IsMember({"table", "csv", "json", "yaml"}));
+  due->footer("Columns: id, stage, item, due, days_overdue (as-of minus due). Most overdue first, then by ID. "
+              "Use --as-of to see the list for another day.");
+  due->callback([&g, &action, d] { action = [&g, d] { return run_due(g, *d); }; });
+}
+
+}  // namespace prevent::cli

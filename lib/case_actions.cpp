@@ -1,0 +1,175 @@
+#include "case_actions.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "failure.hpp"
+#include "rules.hpp"
+#include "schema.hpp"
+#include "workflow.hpp"
+
+namespace prevent {
+
+namespace {
+
+[[noreturn]] void refuse(const Case& c, int rule, std::string_view title, const std::string& what,
+                         std::string hint = {}) {
+  fail(Exit::refused, fmt::format("refused by rule {} ({}): {} ({})", rule, title, what, c.id), std::move(hint));
+}
+
+std::string stage_name(const Case& c, const Config& cfg) { return std::string(stage_key(stage_of(c, cfg))); }
+
+}  // namespace
+
+void apply_triage(Case& c, Triage triage) {
+  // Rule 2: the police gateway assessment happens once.
+  if (c.triage)
+    refuse(c, 2, "triage", fmt::format("the case was already triaged on {}", c.triage->completed.str()),
+           "a wrongly recorded triage is fixed with `prevent correct`");
+  c.triage = std::move(triage);
+}
+
+void apply_note(Case& c, ChronologyEntry entry) { c.chronology.push_back(std::move(entry)); }
+
+void apply_assessment(Case& c, Assessment assessment) { c.assessments.push_back(std::move(assessment)); }
+
+void apply_decision(Case& c, Hearing hearing, const Meeting& meeting, const Config& cfg) {
+  // Rule 3: only a case awaiting panel is heard.
+  if (stage_of(c, cfg) != Stage::awaiting_panel)
+    refuse(c, 3, "only a case awaiting panel is heard", fmt::format("the case is {}", stage_name(c, cfg)));
+  // Rule 4, CTSA 2015 s.37: the police must be represented when a case is
+  // discussed. Whether it is the force for the person's area cannot be
+  // checked from the record.
+  if (!meeting.police_present())
+    refuse(c, 4, "a police representative must be present",
+           fmt::format("no police representative attended the meeting of {} (CTSA 2015 s.37)", meeting.date.str()),
+           fmt::format("record one with `prevent panel attend {} --police ROLE@FORCE`", meeting.date.str()));
+  if (!c.panel.empty() && hearing.meeting <= c.panel.back().meeting)
+    refuse(c, 3, "only a case awaiting panel is heard",
+           fmt::format("the case was last heard on {}; a new decision needs a later meeting",
+                       c.panel.back().meeting.str()));
+  if (auto since = reopened_on(c); since && hearing.meeting < *since)
+    refuse(c, 9, "dates follow the process",
+           fmt::format("the case was reopened on {}; it is heard again at a meeting on or after that day",
+                       since->str()));
+  c.panel.push_back(std::move(hearing));
+}
+
+void apply_consent(Case& c, Consent consent, const Config& cfg) {
+  Stage s = stage_of(c, cfg);
+  if (consent.status == "withdrawn") {
+    // Withdrawal ends support already started.
+    if (s != Stage::supported)
+      refuse(c, 6, "declined or withdrawn consent closes the case",
+             fmt::format("consent can be withdrawn only while the case is supported; the case is {}", stage_name(c, cfg)),
+             s == Stage::awaiting_consent ? "a refusal before support starts is --status declined" : "");
+  } else if (s != Stage::awaiting_consent) {
+    refuse(c, 5, "consent", fmt::format("consent is recorded for an adopted case awaiting consent; the case is {}",
+                                        stage_name(c, cfg)));
+  }
+  // Rule 6, CTSA 2015 s.36(4)(e): refusal or withdrawal ends Channel support;
+  // the post-closure reviews still fall due.
+  if (consent.status == "declined" || consent.status == "withdrawn")
+    c.closure = Closure{consent.date, "consent-" + consent.status};
+  c.consent = std::move(consent);
+}
+
+std::string add_support_action(Case& c, Action action, const Config& cfg) {
+  // Rule 5: support only with consent given.
+  if (stage_of(c, cfg) != Stage::supported)
+    refuse(c, 5, "consent", fmt::format("support actions are added once consent is given; the case is {}",
+                                        stage_name(c, cfg)));
+  action.id = fmt::format("A{}", c.support_plan.size() + 1);
+  action.status = "open";
+  c.support_plan.push_back(std::move(action));
+  return c.support_plan.back().id;
+}
+
+void close_support_action(Case& c, const std::string& action_id, const std::string& status, Date date) {
+  auto it = std::find_if(c.support_plan.begin(), c.support_plan.end(),
+                         [&](const Action& a) { return a.id == action_id; });
+  if (it == c.support_plan.end())
+    fail(Exit::not_found, fmt::format("no support action {} on this case ({})", action_id, c.id),
+         "`prevent show ID` lists the support plan");
+  if (it->status != "open")
+    refuse(c, 5, "support plan", fmt::format("action {} is already {}", action_id, it->status));
+  it->status = status;
+  it->closed = date;
+}
+
+void apply_review(Case& c, ReviewInput in, const Config& cfg) {
+  Review& r = in.review;
+  Stage s = stage_of(c, cfg);
+  if (s == Stage::supported || s == Stage::awaiting_consent) {
+    // Rule 7: monthly reviews until the panel closes the case.
+    if (r.kind != "monthly")
+      refuse(c, 7, "reviews", fmt::format("the case is {}: its reviews are monthly until it is closed", stage_name(c, cfg)));
+    if (r.outcome == "reopen")
+      refuse(c, 8, "post-closure reviews", "only a review after closure can reopen the case");
+    if (r.outcome == "close") {
+      if (!in.reason) fail(Exit::usage, "--reason is required with --outcome close (command line)");
+      if (in.reason->rfind("consent-", 0) == 0)
+        refuse(c, 6, "declined or withdrawn consent closes the case",
+               "consent-declined and consent-withdrawn closures come from `prevent panel consent`");
+      c.reviews.push_back(r);
+      c.closure = Closure{r.date, *in.reason};
+      return;
+    }
+    if (in.reason) fail(Exit::usage, "--reason goes only with --outcome close (command line)");
+    c.reviews.push_back(r);
+    return;
+  }
+  if (s == Stage::post_closure) {
+    // Rule 8: +6 and +12 months after closure, extended to 24 months.
+    auto due = due_items(c, cfg);
+    std::string item = r.kind == "extended" ? "extended-review" : r.kind;
+    bool outstanding = std::any_of(due.begin(), due.end(), [&](const DueItem& d) { return d.item == item; });
+    if (!outstanding) {
+      std::vector<std::string> kinds;
+      for (const auto& d : due) kinds.push_back(d.item == "extended-review" ? "extended" : d.item);
+      refuse(c, 8, "post-closure reviews",
+             fmt::format("no {} review is outstanding; outstanding: {}", r.kind, fmt::join(kinds, ", ")));
+    }
+    if (r.outcome == "close")
+      refuse(c, 8, "post-closure reviews", "the case is already closed; a post-closure review's outcome is "
+                                           "no-concerns, continue or reopen");
+    if (in.reason) fail(Exit::usage, "--reason goes only with --outcome close (command line)");
+    c.reviews.push_back(r);
+    if (r.outcome == "reopen") {
+      // The closed episode moves aside, as it was; the case goes back to
+      // the panel.
+      Episode e;
+      e.consent = std::move(c.consent);
+      e.support_plan = std::move(c.support_plan);
+      e.reviews = std::move(c.reviews);
+      e.closure = std::move(c.closure);
+      e.reopened = r.date;
+      c.consent.reset();
+      c.support_plan.clear();
+      c.reviews.clear();
+      c.closure.reset();
+      c.previous.push_back(std::move(e));
+    }
+    return;
+  }
+  if (s == Stage::closed)
+    refuse(c, 8, "post-closure reviews", "the case is closed and every post-closure review is done");
+  refuse(c, 7, "reviews", fmt::format("only an adopted case is reviewed; the case is {}", stage_name(c, cfg)));
+}
+
+void update_case(Store& store, const CaseId& id, Date as_of, std::string_view action, std::string_view trailer,
+                 const std::function<std::string(Case&)>& change) {
+  auto lock = store.lock();
+  Case c = store.load_case(id);
+  std::string what = change(c);
+  // Every record written is valid against the schema (SPEC §2.4).
+  validate_against_schema(case_to_node(c), SchemaKind::case_record, "command line");
+  RuleContext ctx{store.config(), as_of, [&](Date d) { return store.meeting(d); }};
+  check_case_rules(c, ctx);
+  std::string tail = what.empty() ? c.id : fmt::format("{} {}", c.id, what);
+  store.commit({{case_path(c.id, c.referral.received.year()), write_case(c)}},
+               commit_message(action, tail, {c.id}, trailer));
+}
+
+}  // namespace prevent

@@ -1,0 +1,50 @@
+// The actions of the Channel workflow on one case (SPEC §6): each changes a
+// Case value and refuses (exit 4, naming the rule) what the process does not
+// allow from the case's current stage. They do no I/O; update_case() runs
+// one under the writer's lock, checks every rule of SPEC §4 on the result,
+// and commits it.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "case_record.hpp"
+#include "config.hpp"
+#include "meeting.hpp"
+#include "store.hpp"
+
+namespace prevent {
+
+// Rule 2: triage happens once.
+void apply_triage(Case& c, Triage triage);
+
+void apply_note(Case& c, ChronologyEntry entry);
+void apply_assessment(Case& c, Assessment assessment);
+
+// Rule 3: heard only while awaiting panel; rule 4: police present.
+void apply_decision(Case& c, Hearing hearing, const Meeting& meeting, const Config& config);
+
+// Rules 5 and 6: consent after adoption; declined or withdrawn closes.
+void apply_consent(Case& c, Consent consent, const Config& config);
+
+// Rule 5: actions only with consent given. Returns the new action's ID.
+std::string add_support_action(Case& c, Action action, const Config& config);
+// `done` or `cancelled`. Failure(not_found) for an unknown action.
+void close_support_action(Case& c, const std::string& action_id, const std::string& status, Date date);
+
+struct ReviewInput {
+  Review review;
+  std::optional<std::string> reason;  // closure reason, with outcome `close`
+};
+// Rules 7 and 8: which reviews fit which stage, closure and reopening.
+void apply_review(Case& c, ReviewInput input, const Config& config);
+
+// Loads the case, applies `change` (which returns the commit subject's
+// "what"), checks every rule on the result, and commits with
+// `<action>: <ID> <what>` and the trailers of SPEC §8. Holds the lock.
+void update_case(Store& store, const CaseId& id, Date as_of, std::string_view action, std::string_view trailer,
+                 const std::function<std::string(Case&)>& change);
+
+}  // namespace prevent

@@ -1,0 +1,63 @@
+#include "due_list.hpp"
+
+#include <algorithm>
+
+#include "listing.hpp"
+
+namespace prevent {
+
+namespace {
+
+void sort_rows(std::vector<DueRow>& rows) {
+  std::stable_sort(rows.begin(), rows.end(), [](const DueRow& a, const DueRow& b) {
+    if (a.due != b.due) return a.due < b.due;  // most overdue first
+    if (a.id != b.id) return case_id_less(a.id, b.id);
+    return a.item < b.item;
+  });
+}
+
+}  // namespace
+
+std::vector<DueRow> due_list(const Store& store, Date as_of, long within_days) {
+  std::vector<DueRow> rows;
+  Date until = as_of.add_days(within_days);
+  for (const auto& file : store.case_files()) {
+    Case c = store.load_case(file);
+    Stage s = stage_of(c, store.config());
+    if (is_final(s)) continue;
+    for (const auto& d : due_items(c, store.config()))
+      if (d.due <= until) rows.push_back({c.id, s, d.item, d.due, as_of - d.due});
+  }
+  sort_rows(rows);
+  return rows;
+}
+
+Table due_table(const std::vector<DueRow>& rows) {
+  Table t;
+  t.columns = {{"id", CellKind::text},
+               {"stage", CellKind::text},
+               {"item", CellKind::text},
+               {"due", CellKind::date},
+               {"days_overdue", CellKind::number}};
+  for (const auto& r : rows)
+    t.rows.push_back({r.id, std::string(stage_key(r.stage)), r.item, r.due.str(), std::to_string(r.days_overdue)});
+  return t;
+}
+
+std::vector<DueRow> agenda_for(const Store& store, Date date) {
+  std::vector<DueRow> rows;
+  for (const auto& file : store.case_files()) {
+    Case c = store.load_case(file);
+    Stage s = stage_of(c, store.config());
+    if (is_final(s)) continue;
+    for (const auto& d : due_items(c, store.config())) {
+      bool review = d.item == "monthly-review" || d.item == "post-closure-6" || d.item == "post-closure-12" ||
+                    d.item == "extended-review";
+      if (d.item == "panel" || (review && d.due <= date)) rows.push_back({c.id, s, d.item, d.due, date - d.due});
+    }
+  }
+  sort_rows(rows);
+  return rows;
+}
+
+}  // namespace prevent

@@ -1,0 +1,295 @@
+#!/usr/bin/env bash
+# `prevent check`: validation and integrity of a store, and hand edits made
+# with plain git (SPEC §2.4, §2.5, §6, §8).
+# shellcheck disable=SC2016 # literal `$schema` and `$(…)` text is meant
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.bash"
+
+S=""
+F=""
+setup_store_with_a_case() {
+    S="$T/store"
+    new_store "$S"
+    refer_ok "$S"
+    F="$S/cases/2026/PRV-2026-0001.yaml"
+}
+
+# hand_commit MESSAGE: commits every change in the store with plain git.
+hand_commit() {
+    if ! { git -C "$S" add -A && git -C "$S" commit -q -m "$1"; }; then fail "git commit failed"; fi
+}
+
+run_check() { run prevent -C "$S" check --as-of "$AS_OF" "$@"; }
+
+test_check_is_silent_and_exits_0_on_a_fresh_store() {
+    S="$T/store"
+    new_store "$S"
+    run_check
+    assert_rc 0
+    assert_stdout_empty
+    assert_stderr_empty
+    run_check --strict
+    assert_rc 0
+    assert_stdout_empty
+}
+
+test_check_is_silent_on_a_store_written_by_prevent() {
+    setup_store_with_a_case
+    refer_ok "$S" name="Maribex Tundrell" dob=2008-03-19 received=2025-05-05
+    meeting_ok "$S" 2026-11-05 --attendee "Channel Coordinator@Example Borough Council"
+    run_check --strict
+    assert_rc 0
+    assert_stdout_empty
+    assert_stderr_empty
+}
+
+test_each_check_can_be_run_alone() {
+    setup_store_with_a_case
+    local name
+    for name in records rules canonical schemas worktree; do
+        run_check "$name"
+        assert_rc 0 "check $name"
+        assert_stdout_empty
+    done
+    run_check records rules
+    assert_rc 0 "check records rules"
+}
+
+test_an_unknown_check_name_is_a_usage_error() {
+    setup_store_with_a_case
+    expect_refusal 2 "$S" prevent -C "$S" check bogus --as-of "$AS_OF"
+    assert_stderr_contains "bogus"
+    assert_hint_contains "records"
+    expect_refusal 2 "$S" prevent -C "$S" check records bogus --as-of "$AS_OF"
+}
+
+test_a_hand_edit_that_breaks_the_schema_is_reported_with_the_file_name() {
+    setup_store_with_a_case
+    sed -i 's/^  route: email$/  route: carrier-pigeon/' "$F"
+    hand_commit "Change the route by hand"
+    local before
+    before="$(snapshot "$S")"
+    run_check
+    assert_rc 5
+    assert_stdout_contains "cases/2026/PRV-2026-0001.yaml"
+    assert_stdout_contains "route"
+    assert_no_personal_data "$(stdout)$(stderr)" "check output"
+    assert_eq "$(snapshot "$S")" "$before" "the store after check"
+    run_check records
+    assert_rc 5 "check records"
+    run_check rules schemas worktree
+    assert_rc 0 "the other checks"
+}
+
+test_a_hand_edit_that_is_not_yaml_is_reported_without_quoting_it() {
+    setup_store_with_a_case
+    sed -i 's/^    name: Zorvan Quillet$/    name: [Zorvan Quillet/' "$F"
+    hand_commit "Break the YAML by hand"
+    run_check
+    assert_rc 5
+    assert_stdout_contains "cases/2026/PRV-2026-0001.yaml"
+    assert_no_personal_data "$(stdout)$(stderr)" "check output"
+}
+
+test_a_hand_edit_with_an_unknown_vocabulary_key_is_reported() {
+    setup_store_with_a_case
+    sed -i 's/^    sector: education$/    sector: nhs/' "$F"
+    hand_commit "Change the sector by hand"
+    run_check
+    assert_rc 5
+    assert_stdout_contains "cases/2026/PRV-2026-0001.yaml"
+}
+
+test_a_hand_edit_that_breaks_a_rule_is_reported() {
+    setup_store_with_a_case
+    printf 'triage:\n  completed: 2026-11-01\n  outcome: no-further-action\n' >>"$F"
+    hand_commit "Add a triage dated before the referral"
+    run_check
+    assert_rc 4
+    assert_stdout_contains "PRV-2026-0001"
+    assert_stdout_contains "rule 9"
+    assert_no_personal_data "$(stdout)$(stderr)" "check output"
+    run_check records
+    assert_rc 0 "check records"
+    run_check rules
+    assert_rc 4 "check rules"
+}
+
+test_a_record_dated_after_as_of_breaks_rule_1() {
+    setup_store_with_a_case
+    run_check
+    assert_rc 0
+    run prevent -C "$S" check --as-of 2026-11-02
+    assert_rc 4
+    assert_stdout_contains "rule 1"
+}
+
+test_an_invalid_file_outranks_a_broken_rule() {
+    setup_store_with_a_case
+    refer_ok "$S" name="Maribex Tundrell" dob=2008-03-19
+    printf 'triage:\n  completed: 2026-11-01\n  outcome: no-further-action\n' >>"$F"
+    sed -i 's/^  route: email$/  route: carrier-pigeon/' "$S/cases/2026/PRV-2026-0002.yaml"
+    hand_commit "Two bad hand edits"
+    run_check
+    assert_rc 5
+    assert_stdout_contains "PRV-2026-0001"
+    assert_stdout_contains "PRV-2026-0002"
+}
+
+test_a_valid_but_non_canonical_hand_edit_is_a_notice_and_strict_makes_it_exit_4() {
+    setup_store_with_a_case
+    sed -i 's/^  route: email$/  route: email\n  from_area: ~/' "$F"
+    hand_commit "Add an empty from_area by hand"
+    run_check
+    assert_rc 0
+    assert_stdout_contains "notice"
+    assert_stdout_contains "cases/2026/PRV-2026-0001.yaml"
+    assert_not_contains "$(stdout)" "error" "check output"
+    run_check --strict
+    assert_rc 4 "--strict"
+    assert_stdout_contains "cases/2026/PRV-2026-0001.yaml"
+    run prevent -C "$S" -q check --as-of "$AS_OF"
+    assert_rc 0 "-q"
+}
+
+test_reordered_keys_are_not_canonical() {
+    setup_store_with_a_case
+    # Move `route:` below `source:` and its three lines.
+    awk 'NR==1,0 { if ($0 == "  route: email") { held=$0; next } print; if ($0 ~ /^    referrer_role:/ && held != "") { print held; held="" } }' \
+        "$F" >"$T/reordered.yaml"
+    cp "$T/reordered.yaml" "$F"
+    assert_eq "$(grep -n '^  route:' "$F" | cut -d: -f1)" 9 "line of route after the edit"
+    hand_commit "Reorder keys by hand"
+    run_check
+    assert_rc 0
+    assert_stdout_contains "notice"
+    assert_stdout_contains "cases/2026/PRV-2026-0001.yaml"
+    run_check --strict
+    assert_rc 4
+}
+
+test_a_hand_edited_meeting_that_is_not_canonical_is_a_notice() {
+    S="$T/store"
+    new_store "$S"
+    meeting_ok "$S" 2026-11-05
+    sed -i 's/^date: 2026-11-05$/date: "2026-11-05"/' "$S/panels/2026-11-05.yaml"
+    hand_commit "Quote the date by hand"
+    run_check
+    assert_rc 0
+    assert_stdout_contains "panels/2026-11-05.yaml"
+    run_check --strict
+    assert_rc 4
+}
+
+test_a_meeting_file_whose_date_differs_from_its_name_is_reported() {
+    S="$T/store"
+    new_store "$S"
+    meeting_ok "$S" 2026-11-05
+    sed -i 's/^date: 2026-11-05$/date: 2026-11-06/' "$S/panels/2026-11-05.yaml"
+    hand_commit "Change the meeting date by hand"
+    run_check
+    assert_rc 5
+    assert_stdout_contains "panels/2026-11-05.yaml"
+}
+
+test_a_case_file_under_the_wrong_name_is_reported() {
+    setup_store_with_a_case
+    git -C "$S" mv cases/2026/PRV-2026-0001.yaml cases/2026/PRV-2026-0002.yaml
+    hand_commit "Rename a case by hand"
+    run_check
+    assert_rc 5
+    assert_stdout_contains "cases/2026/PRV-2026-0002.yaml"
+}
+
+test_an_uncommitted_edit_under_cases_is_a_store_problem() {
+    setup_store_with_a_case
+    echo "# a note" >>"$F"
+    local before
+    before="$(snapshot "$S")"
+    run_check
+    assert_rc 6
+    assert_stdout_contains "cases/2026/PRV-2026-0001.yaml"
+    assert_eq "$(snapshot "$S")" "$before" "the store after check"
+    run_check worktree
+    assert_rc 6 "check worktree"
+    run_check records
+    assert_rc 0 "check records reads what is committed"
+}
+
+test_an_untracked_file_under_panels_is_a_store_problem() {
+    setup_store_with_a_case
+    mkdir -p "$S/panels"
+    echo "date: 2026-11-05" >"$S/panels/2026-11-05.yaml"
+    run_check
+    assert_rc 6
+    assert_stdout_contains "panels/2026-11-05.yaml"
+}
+
+test_a_staged_but_uncommitted_edit_is_a_store_problem() {
+    setup_store_with_a_case
+    sed -i 's/Example Academy/Example College/' "$F"
+    git -C "$S" add "$F"
+    run_check
+    assert_rc 6
+    assert_stdout_contains "cases/2026/PRV-2026-0001.yaml"
+}
+
+test_files_outside_the_record_folders_do_not_concern_check() {
+    setup_store_with_a_case
+    echo "fictional notes" >"$S/NOTES.txt"
+    run_check
+    assert_rc 0
+    assert_stdout_empty
+}
+
+test_a_modified_schema_copy_is_reported() {
+    setup_store_with_a_case
+    echo '{"$schema": "http://json-schema.org/draft-07/schema#"}' >"$S/schemas/case.schema.json"
+    hand_commit "Replace the case schema by hand"
+    run_check
+    assert_rc 6
+    assert_stdout_contains "schemas/case.schema.json"
+    run_check schemas
+    assert_rc 6 "check schemas"
+    run_check records
+    assert_rc 0 "check records"
+    assert_stdout_empty
+}
+
+test_a_missing_schema_copy_is_reported() {
+    setup_store_with_a_case
+    git -C "$S" rm -q schemas/meeting.schema.json
+    hand_commit "Remove the meeting schema by hand"
+    run_check
+    assert_rc_nonzero
+    assert_stdout_contains "schemas/meeting.schema.json"
+}
+
+test_a_damaged_prevent_yaml_is_a_store_problem() {
+    setup_store_with_a_case
+    sed -i 's/^prefix: PRV$/prefix: [PRV/' "$S/prevent.yaml"
+    hand_commit "Break prevent.yaml by hand"
+    run_check
+    assert_rc 6
+    assert_one_error_line
+    assert_stderr_contains "prevent.yaml"
+    run prevent -C "$S" list --as-of "$AS_OF"
+    assert_rc 6 "list"
+    referral_flags name="Maribex Tundrell"
+    expect_refusal 6 "$S" prevent -C "$S" refer --as-of "$AS_OF" "${REFER_FLAGS[@]}"
+}
+
+test_check_outside_a_store_is_a_store_problem() {
+    mkdir "$T/elsewhere"
+    run_in "$T/elsewhere" "$PREVENT" check --as-of "$AS_OF"
+    assert_rc 6
+    assert_one_error_line
+}
+
+test_check_with_a_malformed_as_of_is_invalid_data() {
+    setup_store_with_a_case
+    run prevent -C "$S" check --as-of 2026-11-31
+    assert_rc 5
+    assert_one_error_line
+}
+
+run_tests "$@"

@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# `prevent init`: creating a store (SPEC §2, §5, §6).
+# shellcheck disable=SC2016 # literal `$schema` and `$(…)` text is meant
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.bash"
+
+test_init_creates_a_private_store_with_settings_schemas_and_one_commit() {
+    umask 022
+    run prevent init "$T/store" --area "Example Borough" --as-of "$AS_OF"
+    assert_rc 0
+    assert_mode "$T/store" 700
+    assert_file_exists "$T/store/prevent.yaml"
+    assert_mode "$T/store/prevent.yaml" 600
+    assert_mode "$T/store/schemas" 700
+    local f
+    for f in case meeting config; do
+        assert_file_exists "$T/store/schemas/$f.schema.json"
+        assert_mode "$T/store/schemas/$f.schema.json" 600
+        cmp -s "$T/store/schemas/$f.schema.json" "$PREVENT_SOURCE_DIR/schemas/$f.schema.json" ||
+            fail "schemas/$f.schema.json differs from the project's schemas/"
+    done
+    assert_eq "$(commit_count "$T/store")" 1 "number of commits"
+    assert_eq "$(head_trailers "$T/store" Prevent-Action)" "init" "Prevent-Action trailer"
+    assert_matches "$(git_in "$T/store" log -1 --format=%s)" '^init: ' "commit subject"
+    assert_eq "$(git_in "$T/store" log -1 --format='%an <%ae>')" "Test Coordinator <coordinator@example.invalid>" "author"
+    assert_clean "$T/store"
+    assert_eq "$(git_in "$T/store" ls-files | sort | tr '\n' ' ')" \
+        "prevent.yaml schemas/case.schema.json schemas/config.schema.json schemas/meeting.schema.json " "committed files"
+    assert_stdout_empty
+}
+
+test_init_writes_area_and_default_settings_into_prevent_yaml() {
+    new_store "$T/store"
+    local y
+    # Keys may be quoted ("10-or-under"): compare without quotes.
+    y="$(tr -d "\"'" <"$T/store/prevent.yaml")"
+    assert_contains "$y" "area: Example Borough"
+    assert_contains "$y" "prefix: PRV"
+    assert_contains "$y" "triage_target_working_days: 5"
+    assert_contains "$y" "panel_target_days: 28"
+    assert_contains "$y" "consent_target_days: 14"
+    assert_contains "$y" "monthly_days: 28"
+    assert_contains "$y" "suppression_threshold: 5"
+    assert_eq "$(head -1 "$T/store/prevent.yaml")" '# yaml-language-server: $schema=schemas/config.schema.json' "first line"
+    local key
+    for key in education family-friends probation extreme-right-wing vulnerability-no-ideology 10-or-under 51-plus \
+        children-social-care police-neighbourhood ideological-mentoring diversionary-activity not-known; do
+        assert_contains "$y" "key: $key" "prevent.yaml vocabularies"
+    done
+}
+
+test_init_fills_in_the_bank_holidays_of_this_year_and_the_next_two() {
+    run prevent init "$T/store" --area "Example Borough" --as-of 2026-06-15
+    assert_rc 0
+    local got expected
+    got="$(sed -n '/^holidays:/,/^[a-z]/p' "$T/store/prevent.yaml" | grep -oE '[0-9]{4}-[0-9]{2}-[0-9]{2}' | tr '\n' ' ')"
+    # England and Wales, 2026-2028: substitute days for Boxing Day 2026
+    # (28 Dec), Christmas and Boxing Day 2027 (27, 28 Dec), New Year 2028 (3 Jan).
+    expected="2026-01-01 2026-04-03 2026-04-06 2026-05-04 2026-05-25 2026-08-31 2026-12-25 2026-12-28 "
+    expected+="2027-01-01 2027-03-26 2027-03-29 2027-05-03 2027-05-31 2027-08-30 2027-12-27 2027-12-28 "
+    expected+="2028-01-03 2028-04-14 2028-04-17 2028-05-01 2028-05-29 2028-08-28 2028-12-25 2028-12-26 "
+    assert_eq "$got" "$expected" "holidays in prevent.yaml"
+}
+
+test_init_into_the_current_directory_when_no_directory_is_given() {
+    mkdir -m 755 "$T/here"
+    run_in "$T/here" "$PREVENT" init --area "Example Borough" --as-of "$AS_OF"
+    assert_rc 0
+    assert_file_exists "$T/here/prevent.yaml"
+    assert_mode "$T/here" 700
+    assert_eq "$(commit_count "$T/here")" 1 "number of commits"
+}
+
+test_init_creates_missing_parent_directories() {
+    run prevent init "$T/a/b/store" --area "Example Borough" --as-of "$AS_OF"
+    assert_rc 0
+    assert_file_exists "$T/a/b/store/prevent.yaml"
+    assert_mode "$T/a/b/store" 700
+}
+
+test_init_refuses_a_directory_that_is_not_empty() {
+    mkdir "$T/store"
+    echo "minutes of a fictional meeting" >"$T/store/notes.txt"
+    local before
+    before="$(ls -A "$T/store")"
+    run prevent init "$T/store" --area "Example Borough" --as-of "$AS_OF"
+    assert_rc 6
+    assert_one_error_line
+    assert_stderr_contains "not empty"
+    assert_eq "$(ls -A "$T/store")" "$before" "directory contents"
+    assert_eq "$(cat "$T/store/notes.txt")" "minutes of a fictional meeting" "notes.txt"
+}
+
+test_init_refuses_an_existing_store() {
+    new_store "$T/store"
+    expect_refusal 6 "$T/store" prevent init "$T/store" --area "Example Borough" --as-of "$AS_OF"
+}
+
+test_init_refuses_without_a_git_identity_and_creates_nothing() {
+    rm -f "$HOME/.gitconfig"
+    run prevent init "$T/store" --area "Example Borough" --as-of "$AS_OF"
+    assert_rc 6
+    assert_one_error_line
+    assert_stderr_contains "identity"
+    assert_hint_contains "user.name"
+    assert_no_file "$T/store"
+}
+
+test_init_refuses_without_a_git_email_and_leaves_an_empty_directory_empty() {
+    printf '[user]\n\tname = Test Coordinator\n' >"$HOME/.gitconfig"
+    mkdir "$T/store"
+    run prevent init "$T/store" --area "Example Borough" --as-of "$AS_OF"
+    assert_rc 6
+    assert_one_error_line
+    assert_eq "$(ls -A "$T/store")" "" "directory contents"
+}
+
+test_init_takes_the_identity_from_the_git_environment() {
+    rm -f "$HOME/.gitconfig"
+    GIT_AUTHOR_NAME="Quarto Vessain" GIT_AUTHOR_EMAIL="qv@example.invalid" \
+        run prevent init "$T/store" --area "Example Borough" --as-of "$AS_OF"
+    assert_rc 0
+    assert_eq "$(git_in "$T/store" log -1 --format='%an <%ae>')" "Quarto Vessain <qv@example.invalid>" "author"
+}
+
+test_init_without_area_is_a_usage_error() {
+    run prevent init "$T/store" --as-of "$AS_OF"
+    assert_rc 2
+    assert_one_error_line
+    assert_stderr_contains "--area"
+    assert_no_file "$T/store"
+}
+
+test_init_with_an_empty_area_is_refused() {
+    run prevent init "$T/store" --area "" --as-of "$AS_OF"
+    assert_rc 5
+    assert_one_error_line
+    assert_no_file "$T/store"
+}
+
+test_init_refuses_a_malformed_prefix() {
+    local p
+    for p in prv 1PRV P-R ABCDEFGHIJK "" "PRV/.." "PR V"; do
+        run prevent init "$T/store" --area "Example Borough" --prefix "$p" --as-of "$AS_OF"
+        assert_rc 5 "--prefix '$p'"
+        assert_one_error_line
+        assert_stderr_contains "--prefix"
+        assert_no_file "$T/store"
+    done
+}
+
+test_init_with_a_prefix_numbers_cases_with_it() {
+    new_store "$T/store" --prefix SK7
+    assert_contains "$(cat "$T/store/prevent.yaml")" "prefix: SK7"
+    refer_ok "$T/store"
+    assert_eq "$ID" "SK7-2026-0001" "new ID"
+    assert_file_exists "$T/store/cases/2026/SK7-2026-0001.yaml"
+}
+
+test_init_refuses_a_malformed_as_of_date() {
+    run prevent init "$T/store" --area "Example Borough" --as-of 2026-02-30
+    assert_rc 5
+    assert_one_error_line
+    assert_stderr_contains "--as-of"
+    assert_no_file "$T/store"
+}
+
+test_a_fresh_store_passes_check() {
+    new_store "$T/store"
+    run prevent -C "$T/store" check --as-of "$AS_OF"
+    assert_rc 0
+    assert_stdout_empty
+    assert_stderr_empty
+}
+
+run_tests "$@"

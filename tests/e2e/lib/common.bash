@@ -1,0 +1,532 @@
+# shellcheck shell=bash
+# Shared helpers of the end-to-end suites in tests/e2e/*.sh.
+#
+# Sourced, never run: it lives outside the *.sh glob that CMake registers as
+# tests. A suite is a list of functions named test_*; `run_tests` runs each
+# one in a subshell of its own, with
+#   - a fresh temporary directory $T (removed afterwards), the working
+#     directory;
+#   - HOME=$T/home holding a .gitconfig with a fictional identity
+#     ("Test Coordinator" <coordinator@example.invalid>), GIT_CONFIG_NOSYSTEM=1,
+#     no PREVENT_STORE and none of git's identity variables;
+#   - umask 022, so that prevent's own file modes are what is tested.
+# Every command is given --as-of, so nothing depends on today's date.
+#
+# A test fails when any assertion in it fails; the suite prints one line per
+# test, the failing assertions, and `N passed, M failed` last. Exit status is
+# non-zero when any test failed. `bash SUITE.sh PATTERN` runs only the tests
+# whose names contain PATTERN; PREVENT=path/to/prevent picks the binary
+# (default: build/cmd/prevent of the source tree).
+#
+# Stores made with new_store (no extra init options) are copies of one
+# `prevent init` per suite: the same files and commit, without paying for
+# init's fsyncs in every test. init.sh tests `prevent init` itself.
+#
+# Everyone named here is fictional; postcode districts are ZZ1..ZZ9.
+
+set -u
+
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+    echo "common.bash holds helpers for the e2e suites; it is not a suite" >&2
+    exit 0
+fi
+
+E2E_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+: "${PREVENT_SOURCE_DIR:=$(cd "$E2E_DIR/../.." && pwd)}"
+: "${PREVENT:=$PREVENT_SOURCE_DIR/build/cmd/prevent}"
+[[ "$PREVENT" == /* ]] || PREVENT="$(pwd)/$PREVENT"
+export PREVENT PREVENT_SOURCE_DIR
+
+# python3 for JSON checks, resolved once: a version manager's shim can cost
+# half a second a call.
+PYTHON="$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null || command -v python3)"
+export PYTHON
+
+# "Today" for every command of the suites.
+AS_OF=2026-11-27
+
+# ---------------------------------------------------------------------------
+# Running tests
+
+_E2E_PASSED=0
+_E2E_FAILED=0
+_E2E_FAILED_NAMES=()
+_E2E_SUITE_TMP=""
+
+# Per test (inside its subshell).
+_FAILS=0
+T=""
+RC=0
+OUT=""
+ERR=""
+# Values of (P) fields used by the test; assert_no_personal_data looks for them.
+PERSONAL=()
+
+_setup_test_env() {
+    T="$1"
+    export HOME="$T/home"
+    mkdir -p "$HOME" "$T/.cap" "$T/in"
+    write_gitconfig "$HOME"
+    export GIT_CONFIG_NOSYSTEM=1 XDG_CONFIG_HOME="$HOME/.config" TZ=UTC LC_ALL=C
+    unset PREVENT_STORE PREVENT_LOCK_WAIT PREVENT_DEBUG
+    unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY GIT_CEILING_DIRECTORIES
+    unset GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL EMAIL
+    umask 022
+    # The defaults of referral_flags and case_yaml, even when those run in a
+    # pipeline's subshell.
+    PERSONAL=("Zorvan Quillet" 2009-07-23 ZZ4 "Shared fictional extremist leaflets in the library"
+        "Maribex Tundrell" 2008-03-19 ZZ7 "Fictional concern raised by a form tutor")
+    OUT="$T/.cap/out"
+    ERR="$T/.cap/err"
+    : >"$OUT"
+    : >"$ERR"
+    cd "$T" || exit 99
+}
+
+write_gitconfig() {
+    printf '[user]\n\tname = Test Coordinator\n\temail = coordinator@example.invalid\n' >"$1/.gitconfig"
+}
+
+# Wall-clock milliseconds (bash 5's EPOCHREALTIME).
+now_ms() {
+    local t="${EPOCHREALTIME:-0}"
+    t="${t/[.,]/}"
+    echo $((10#$t / 1000))
+}
+
+_run_one() {
+    local fn="$1" dir log status start secs
+    start="$(now_ms)"
+    dir="$(mktemp -d "${TMPDIR:-/tmp}/prevent-e2e.XXXXXX")"
+    log="$(mktemp "${TMPDIR:-/tmp}/prevent-e2e-log.XXXXXX")"
+    (
+        trap 'chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"' EXIT
+        _setup_test_env "$dir"
+        "$fn"
+        if [[ "$_FAILS" -gt 0 ]]; then exit 1; fi
+        exit 0
+    ) >"$log" 2>&1
+    status=$?
+    secs="$((($(now_ms) - start) / 10))"
+    secs="$((secs / 100)).$(printf '%02d' $((secs % 100)))s"
+    if [[ $status -eq 0 ]]; then
+        _E2E_PASSED=$((_E2E_PASSED + 1))
+        echo "ok     $fn ($secs)"
+    else
+        _E2E_FAILED=$((_E2E_FAILED + 1))
+        _E2E_FAILED_NAMES+=("$fn")
+        echo "FAILED $fn ($secs)"
+        if [[ -s "$log" ]]; then
+            sed 's/^/       /' "$log"
+        else
+            echo "       (the test stopped without a message: exit status $status)"
+        fi
+    fi
+    rm -f "$log"
+    rm -rf "$dir"
+}
+
+# run_tests [PATTERN]: every test_* function of the calling suite, in the
+# order they are written.
+run_tests() {
+    local filter="${1:-}" fn suite="$0"
+    local -a names=()
+    mapfile -t names < <(grep -oE '^test_[A-Za-z0-9_]+' "$suite")
+    if [[ ! -x "$PREVENT" ]]; then
+        echo "prevent binary not found or not executable: $PREVENT" >&2
+        echo "0 passed, 1 failed"
+        exit 1
+    fi
+    _E2E_SUITE_TMP="$(mktemp -d "${TMPDIR:-/tmp}/prevent-e2e-suite.XXXXXX")"
+    for fn in "${names[@]}"; do
+        [[ -n "$filter" && "$fn" != *"$filter"* ]] && continue
+        _run_one "$fn"
+    done
+    rm -rf "$_E2E_SUITE_TMP"
+    if [[ $_E2E_FAILED -gt 0 ]]; then
+        echo "failed tests of $(basename "$suite"):"
+        printf '  %s\n' "${_E2E_FAILED_NAMES[@]}"
+    fi
+    echo "$_E2E_PASSED passed, $_E2E_FAILED failed"
+    [[ $_E2E_FAILED -eq 0 ]]
+}
+
+# ---------------------------------------------------------------------------
+# Running commands
+
+prevent() { "$PREVENT" "$@"; }
+
+# run CMD...: runs with stdin from /dev/null; stdout to $OUT, stderr to $ERR,
+# exit status in $RC.
+run() {
+    "$@" >"$OUT" 2>"$ERR" </dev/null
+    RC=$?
+}
+
+# run_stdin FILE CMD...: as run, with stdin from FILE.
+run_stdin() {
+    local input="$1"
+    shift
+    "$@" >"$OUT" 2>"$ERR" <"$input"
+    RC=$?
+}
+
+# run_in DIR CMD...: as run, in directory DIR.
+run_in() {
+    local dir="$1"
+    shift
+    (cd "$dir" && exec "$@") >"$OUT" 2>"$ERR" </dev/null
+    RC=$?
+}
+
+stdout() { cat "$OUT"; }
+stderr() { cat "$ERR"; }
+
+# ---------------------------------------------------------------------------
+# Assertions
+
+fail() {
+    _FAILS=$((_FAILS + 1))
+    printf 'FAIL: %s\n' "$*"
+}
+
+_excerpt() { # the start of a text, indented, for failure messages
+    local text="${1:0:800}"
+    [[ ${#1} -gt 800 ]] && text+="…"
+    printf '%s\n' "$text" | sed 's/^/         | /'
+}
+
+_show() { # a file's start, for failure messages
+    if [[ -s "$1" ]]; then _excerpt "$(cat "$1")"; else echo "         | (empty)"; fi
+}
+
+assert_rc() { # assert_rc CODE [CONTEXT]
+    if [[ "$RC" -ne "$1" ]]; then
+        fail "exit code: expected $1, got $RC${2:+ ($2)}"
+        echo "       stderr:"
+        _show "$ERR"
+        echo "       stdout:"
+        _show "$OUT"
+    fi
+}
+
+assert_rc_nonzero() {
+    [[ "$RC" -ne 0 ]] || fail "expected a non-zero exit code, got 0${1:+ ($1)}"
+}
+
+assert_eq() { # assert_eq ACTUAL EXPECTED [WHAT]
+    if [[ "$1" != "$2" ]]; then
+        fail "${3:-value}: expected [$2], got [$1]"
+    fi
+}
+
+assert_contains() { # assert_contains TEXT NEEDLE [WHAT]
+    if [[ "$1" != *"$2"* ]]; then
+        fail "${3:-text} does not contain [$2]"
+        _excerpt "$1"
+    fi
+}
+
+assert_not_contains() { # assert_not_contains TEXT NEEDLE [WHAT]
+    if [[ "$1" == *"$2"* ]]; then
+        fail "${3:-text} contains [$2] but must not"
+    fi
+}
+
+assert_matches() { # assert_matches TEXT ERE [WHAT]
+    if ! printf '%s' "$1" | grep -Eq -- "$2"; then
+        fail "${3:-text} does not match /$2/"
+        _excerpt "$1"
+    fi
+}
+
+assert_stdout_eq() { assert_eq "$(cat "$OUT")" "$1" "stdout"; }
+assert_stdout_contains() { assert_contains "$(cat "$OUT")" "$1" "stdout"; }
+assert_stderr_contains() { assert_contains "$(cat "$ERR")" "$1" "stderr"; }
+assert_stderr_not_contains() { assert_not_contains "$(cat "$ERR")" "$1" "stderr"; }
+assert_stderr_matches() { assert_matches "$(cat "$ERR")" "$1" "stderr"; }
+
+assert_stdout_empty() {
+    [[ ! -s "$OUT" ]] || { fail "stdout should be empty"; _show "$OUT"; }
+}
+assert_stderr_empty() {
+    [[ ! -s "$ERR" ]] || { fail "stderr should be empty"; _show "$ERR"; }
+}
+
+# The error shape of SPEC §6: exactly one line `prevent: …`, optionally
+# followed by one `hint: …` line, and nothing else.
+assert_one_error_line() {
+    local n first second
+    n="$(wc -l <"$ERR")"
+    first="$(sed -n 1p "$ERR")"
+    second="$(sed -n 2p "$ERR")"
+    if [[ "$n" -lt 1 || "$n" -gt 2 || "$first" != "prevent: "* ]] ||
+        [[ "$n" -eq 2 && "$second" != "hint: "* ]] ||
+        [[ -n "$(tail -c 1 "$ERR")" ]]; then
+        fail "stderr should be one 'prevent: ' line and at most one 'hint: ' line"
+        _show "$ERR"
+    fi
+}
+
+# A hint line is present and contains NEEDLE.
+assert_hint_contains() {
+    local hint
+    hint="$(grep '^hint: ' "$ERR" || true)"
+    if [[ -z "$hint" ]]; then
+        fail "stderr has no 'hint: ' line (expected one containing [$1])"
+        _show "$ERR"
+    else
+        assert_contains "$hint" "$1" "hint"
+    fi
+}
+
+# Several bad import records: N `prevent: ` lines (one per record) and a
+# summary, nothing but `prevent: ` and `hint: ` lines.
+assert_error_lines() { # assert_error_lines N_RECORDS
+    local lines other
+    lines="$(grep -c '^prevent: ' "$ERR")"
+    other="$(grep -vc -e '^prevent: ' -e '^hint: ' "$ERR")"
+    # One bad record may be reported alone, without a summary.
+    if [[ "$1" -ne 1 || "$lines" -ne 1 ]]; then
+        assert_eq "$lines" "$(($1 + 1))" "number of 'prevent: ' lines on stderr ($1 records + summary)"
+    fi
+    assert_eq "$other" "0" "stderr lines that are neither 'prevent: ' nor 'hint: '"
+}
+
+# The text reports LINE of FILE (`FILE:LINE`, not a longer number). The
+# record's first line or the `---` line before it are both accepted.
+assert_reports_line() { # assert_reports_line TEXT FILE LINE
+    # A record is named by its first line, its `---` marker, or the line of
+    # the offending key inside it (up to 5 lines on).
+    local file_re="${2//./\\.}" alts="" n
+    for ((n = $3 - 1; n <= $3 + 5; n++)); do alts+="${alts:+|}$n"; done
+    if ! printf '%s' "$1" | grep -Eq -- "${file_re}:($alts)([^0-9]|\$)"; then
+        fail "the report does not name ${2}:$3"
+        _excerpt "$1"
+    fi
+}
+
+assert_file_exists() { [[ -f "$1" ]] || fail "file does not exist: $1"; }
+assert_no_file() { [[ ! -e "$1" ]] || fail "should not exist: $1"; }
+assert_mode() { # assert_mode PATH OCTAL
+    local m
+    m="$(stat -c %a "$1" 2>/dev/null)"
+    assert_eq "$m" "$2" "mode of ${1#"$T"/}"
+}
+
+# None of the test's personal values (PERSONAL) appear in TEXT.
+assert_no_personal_data() {
+    local found
+    found="$(printf '%s' "$1" | grep -Fio -f <(printf '%s\n' "${PERSONAL[@]}" | sed '/^[[:space:]]*$/d') | sort -u | head -5 | tr '\n' '|')"
+    [[ -z "$found" ]] || fail "${2:-output} contains personal data [${found%|}]"
+}
+
+# ---------------------------------------------------------------------------
+# Stores
+
+# new_store DIR [INIT ARGS…]: a store for the fictional "Example Borough",
+# made by `prevent init --as-of $AS_OF`. Without INIT ARGS the suite's first
+# such store is kept as a template and later ones are copies of it (cp -a):
+# the same bytes and commit as a fresh init, without its fsyncs. The init
+# suite tests `prevent init` itself.
+new_store() {
+    local dir="$1"
+    shift
+    if [[ $# -eq 0 && -n "${_E2E_SUITE_TMP:-}" ]]; then
+        local tpl="$_E2E_SUITE_TMP/template-store"
+        if [[ ! -d "$tpl" ]]; then
+            prevent init "$tpl.tmp" --area "Example Borough" --as-of "$AS_OF" -q >/dev/null 2>"$T/.cap/init.err" ||
+                { fail "prevent init failed"; _show "$T/.cap/init.err"; return; }
+            mv "$tpl.tmp" "$tpl"
+        fi
+        mkdir -p "$(dirname "$dir")"
+        cp -a "$tpl" "$dir" || fail "copying the template store failed"
+        return
+    fi
+    prevent init "$dir" --area "Example Borough" --as-of "$AS_OF" -q "$@" >/dev/null 2>"$T/.cap/init.err" ||
+        { fail "prevent init $dir failed"; _show "$T/.cap/init.err"; }
+}
+
+git_in() { git -C "$1" "${@:2}"; }
+head_of() { git -C "$1" rev-parse HEAD 2>/dev/null; }
+commit_count() { git -C "$1" rev-list --count HEAD 2>/dev/null; }
+
+# Everything a failed command must leave as it was: HEAD, the number of
+# commits, the status, the index, and every file outside .git.
+snapshot() {
+    local dir="$1"
+    [[ -d "$dir" ]] || { echo "(no directory)"; return; }
+    (
+        cd "$dir" || exit
+        git rev-parse HEAD 2>&1
+        git rev-list --count HEAD 2>&1
+        git status --porcelain --untracked-files=all 2>&1
+        git ls-files --stage 2>&1
+        find . -path ./.git -prune -o -print | LC_ALL=C sort
+        find . -path ./.git -prune -o -type f -exec sha256sum {} + | LC_ALL=C sort -k2
+    )
+}
+
+assert_clean() { # git status --porcelain is empty
+    local s
+    s="$(git -C "$1" status --porcelain --untracked-files=all 2>&1)"
+    [[ -z "$s" ]] || { fail "git status is not clean in ${1#"$T"/}"; printf '%s\n' "$s" | sed 's/^/         | /'; }
+}
+
+# expect_refusal CODE STORE CMD...: the command fails with CODE, one error
+# line (and a hint at most), nothing on stdout, no personal data on stderr,
+# and STORE exactly as it was.
+expect_refusal() {
+    local code="$1" store="$2" before after
+    shift 2
+    before="$(snapshot "$store")"
+    run "$@"
+    assert_rc "$code" "$*"
+    assert_one_error_line
+    assert_stdout_empty
+    assert_no_personal_data "$(cat "$ERR")" "stderr"
+    after="$(snapshot "$store")"
+    if [[ "$before" != "$after" ]]; then
+        fail "the store changed although the command failed: $*"
+        diff <(printf '%s\n' "$before") <(printf '%s\n' "$after") | head -20 | sed 's/^/         | /'
+    fi
+}
+
+# As expect_refusal, for an import with several bad records: one `prevent: `
+# line per bad record plus a summary.
+expect_import_refusal() { # expect_import_refusal CODE N_BAD STORE CMD...
+    local code="$1" nbad="$2" store="$3" before after
+    shift 3
+    before="$(snapshot "$store")"
+    run "$@"
+    assert_rc "$code" "$*"
+    assert_error_lines "$nbad"
+    assert_stdout_empty
+    assert_no_personal_data "$(cat "$ERR")" "stderr"
+    after="$(snapshot "$store")"
+    if [[ "$before" != "$after" ]]; then
+        fail "the store changed although the import failed"
+        diff <(printf '%s\n' "$before") <(printf '%s\n' "$after") | head -20 | sed 's/^/         | /'
+    fi
+}
+
+# ---------------------------------------------------------------------------
+# Referrals
+
+# referral_flags [FLAG=VALUE]…: sets REFER_FLAGS to a complete set of
+# `prevent refer` flags for a fictional referral, with the given flags
+# replaced (FLAG without the leading --; an empty VALUE leaves the flag out).
+# The (P) values are added to PERSONAL.
+REFER_FLAGS=()
+referral_flags() {
+    local -A f=(
+        [received]=2026-11-03
+        [route]=email
+        [from-area]=""
+        [sector]=education
+        [agency]="Example Academy"
+        [referrer-role]="Designated Safeguarding Lead"
+        [name]="Zorvan Quillet"
+        [dob]=2009-07-23
+        [gender]=male
+        [postcode-district]=ZZ4
+        [concern]=extreme-right-wing
+        [summary]="Shared fictional extremist leaflets in the library"
+    )
+    local kv k
+    for kv in "$@"; do
+        k="${kv%%=*}"
+        f[$k]="${kv#*=}"
+    done
+    REFER_FLAGS=()
+    for k in received route from-area sector agency referrer-role name dob gender postcode-district concern summary; do
+        [[ -n "${f[$k]}" ]] && REFER_FLAGS+=("--$k" "${f[$k]}")
+    done
+    for k in "${!f[@]}"; do
+        case "$k" in
+            received | route | from-area | sector | agency | referrer-role | name | dob | gender | postcode-district | concern | summary) ;;
+            *) REFER_FLAGS+=("--$k" "${f[$k]}") ;; # an extra flag, e.g. bogus=1
+        esac
+    done
+    PERSONAL+=("${f[name]}" "${f[dob]}" "${f[postcode-district]}" "${f[summary]}")
+}
+
+# refer_ok STORE [FLAG=VALUE]…: records a referral; the new ID in $ID.
+ID=""
+refer_ok() {
+    local store="$1"
+    shift
+    referral_flags "$@"
+    run prevent -C "$store" refer --as-of "$AS_OF" "${REFER_FLAGS[@]}"
+    if [[ $RC -ne 0 ]]; then
+        fail "prevent refer failed (exit $RC)"
+        _show "$ERR"
+    fi
+    # shellcheck disable=SC2034 # ID is read by the suites
+    ID="$(cat "$OUT")"
+}
+
+# case_yaml [KEY=VALUE]…: a referral-only case document on stdout. Keys:
+# id, received, route, sector, agency, role, name, dob, gender, postcode,
+# concern, summary (empty dob/postcode/id leave the key out). (P) values are
+# added to PERSONAL — call it directly, not in a $(…) subshell, for that.
+case_yaml() {
+    local -A f=(
+        [id]=""
+        [received]=2026-11-03
+        [route]=email
+        [sector]=education
+        [agency]="Example Academy"
+        [role]="Designated Safeguarding Lead"
+        [name]="Maribex Tundrell"
+        [dob]=2008-03-19
+        [gender]=female
+        [postcode]=ZZ7
+        [concern]=islamist
+        [summary]="Fictional concern raised by a form tutor"
+    )
+    local kv
+    for kv in "$@"; do f[${kv%%=*}]="${kv#*=}"; done
+    [[ -n "${f[id]}" ]] && echo "id: ${f[id]}"
+    echo "referral:"
+    echo "  received: ${f[received]}"
+    echo "  route: ${f[route]}"
+    echo "  source:"
+    echo "    sector: ${f[sector]}"
+    echo "    agency: ${f[agency]}"
+    echo "    referrer_role: ${f[role]}"
+    echo "  subject:"
+    echo "    name: ${f[name]}"
+    [[ -n "${f[dob]}" ]] && echo "    date_of_birth: ${f[dob]}"
+    echo "    gender: ${f[gender]}"
+    [[ -n "${f[postcode]}" ]] && echo "    postcode_district: ${f[postcode]}"
+    echo "  concern:"
+    echo "    type: ${f[concern]}"
+    echo "    summary: ${f[summary]}"
+    PERSONAL+=("${f[name]}" "${f[dob]}" "${f[postcode]}" "${f[summary]}")
+}
+
+# A meeting with a chair and a police representative.
+meeting_ok() { # meeting_ok STORE DATE [EXTRA ARGS…]
+    local store="$1" date="$2"
+    shift 2
+    run prevent -C "$store" panel new "$date" --as-of "$AS_OF" \
+        --chair "Prevent Lead@Example Borough Council" \
+        --police "Detective Sergeant@Example Constabulary" "$@"
+    [[ $RC -eq 0 ]] || { fail "prevent panel new $date failed (exit $RC)"; _show "$ERR"; }
+}
+
+# JSON helper: python3 evaluates EXPR with `d` bound to the JSON on stdin.
+json_eval() { # json_eval EXPR < json
+    "$PYTHON" -c 'import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"
+}
+
+# A case's field through `prevent show --format json`.
+case_field() { # case_field STORE ID PYTHON-EXPR
+    prevent -C "$1" show "$2" --format json --as-of "$AS_OF" 2>/dev/null | json_eval "$3"
+}
+
+# Trailer values of HEAD's commit for KEY, one per line.
+head_trailers() { # head_trailers STORE KEY
+    git -C "$1" log -1 --format="%(trailers:key=$2,valueonly,unfold)" | sed '/^$/d'
+}

@@ -1,0 +1,245 @@
+#!/usr/bin/env bash
+# Personal data (the (P) fields of SPEC §3) never reaches commit messages,
+# file names, listings, check output or error messages.
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.bash"
+
+S=""
+
+# A full case: every free-text (P) field carries a distinctive word.
+full_case_yaml() {
+    case_yaml received=2026-09-01 name="Ilsabet Vorrowin" dob=2010-02-14 postcode=ZZ8 \
+        summary="Fictional summary Kestrelwine" agency="Example Academy"
+    cat <<'EOF'
+triage:
+  completed: 2026-09-04
+  outcome: channel-panel
+  section36:
+    decided: 2026-09-04
+    by: Example Counter Terrorism Policing
+  rationale: Fictional rationale Pellavoy
+assessments:
+  - date: 2026-09-10
+    framework: VAF
+    engagement: medium
+    intent: low
+    capability: low
+    notes: Fictional assessment Quorimble
+panel:
+  - meeting: 2026-10-08
+    decision: adopt
+    method: consensus
+    rationale: Fictional panel rationale Drumlevant
+consent:
+  status: given
+  by: parent-guardian
+  date: 2026-10-12
+support_plan:
+  - id: A1
+    support: ideological-mentoring
+    provider: Example Approved Intervention Provider
+    added: 2026-10-12
+    due: 2026-12-31
+    status: open
+chronology:
+  - date: 2026-09-02
+    kind: info-request
+    with: Example Academy
+    text: Fictional chronology Zantheroe
+reviews:
+  - date: 2026-11-05
+    kind: monthly
+    outcome: continue
+    notes: Fictional review Brallowick
+EOF
+}
+
+FULL_CASE_PERSONAL=("Ilsabet Vorrowin" 2010-02-14 ZZ8 Kestrelwine Pellavoy Quorimble Drumlevant Zantheroe Brallowick)
+
+setup_store_with_personal_data() {
+    S="$T/store"
+    new_store "$S"
+    meeting_ok "$S" 2026-10-08
+    refer_ok "$S"
+    refer_ok "$S" name="ZORVAN quillet" received=2026-11-20 summary="Second fictional summary Thimbleroot"
+    full_case_yaml >"$T/in/full.yaml"
+    run prevent -C "$S" refer --file "$T/in/full.yaml" --as-of "$AS_OF"
+    [[ $RC -eq 0 ]] || { fail "refer --file of the full case failed"; _show "$ERR"; }
+    {
+        echo "received,route,sector,agency,referrer_role,name,date_of_birth,gender,postcode_district,concern_type,concern_summary"
+        echo "2026-10-01,email,education,Example Academy,Teacher,Orvel Brisk,2005-05-05,male,ZZ2,islamist,Fictional summary Wintergold"
+        echo "2025-03-03,police,police,Example Constabulary,Constable,Yassa Mervil,1990-09-09,female,ZZ3,other,Fictional summary Ambernook"
+    } >"$T/in/referrals.csv"
+    run prevent -C "$S" import "$T/in/referrals.csv" --as-of "$AS_OF"
+    [[ $RC -eq 0 ]] || { fail "import of the CSV failed"; _show "$ERR"; }
+    PERSONAL+=("ZORVAN quillet" Thimbleroot "${FULL_CASE_PERSONAL[@]}" "Orvel Brisk" 2005-05-05 ZZ2 Wintergold
+        "Yassa Mervil" 1990-09-09 ZZ3 Ambernook)
+}
+
+test_the_personal_data_is_in_the_store_for_show() {
+    # The negative tests below mean something only if the values were stored.
+    setup_store_with_personal_data
+    local id text
+    text=""
+    for id in PRV-2026-0001 PRV-2026-0002 PRV-2026-0003 PRV-2026-0004 PRV-2025-0001; do
+        run prevent -C "$S" show "$id" --as-of "$AS_OF"
+        assert_rc 0 "show $id"
+        text+="$(stdout)"
+    done
+    local v
+    for v in "Zorvan Quillet" 2009-07-23 ZZ4 "ZORVAN quillet" Thimbleroot "${FULL_CASE_PERSONAL[@]}" "Orvel Brisk" \
+        2005-05-05 ZZ2 Wintergold "Yassa Mervil" 1990-09-09 ZZ3 Ambernook; do
+        assert_contains "$text" "$v" "show output"
+    done
+    run prevent -C "$S" show PRV-2026-0003 --as-of "$AS_OF"
+    assert_eq "$(sed -n 2p "$OUT")" "stage: supported" "stage of the full case"
+}
+
+test_personal_data_never_reaches_commit_messages_or_file_names() {
+    setup_store_with_personal_data
+    assert_no_personal_data "$(git_in "$S" log --all --format='%s%n%b%n%an%n%ae%n%cn%n%ce')" "commit messages"
+    assert_no_personal_data "$(git_in "$S" log --all --name-status --format=%H)" "files named in commits"
+    assert_no_personal_data "$(git_in "$S" ls-files)" "file names"
+    assert_no_personal_data "$(find "$S" -path "$S/.git/objects" -prune -o -print)" "paths in the store"
+    assert_no_personal_data "$(git_in "$S" reflog --format=%gs)" "reflog"
+    assert_no_personal_data "$(git_in "$S" for-each-ref)" "refs"
+    assert_no_personal_data "$(cat "$S/.git/COMMIT_EDITMSG" 2>/dev/null)" "COMMIT_EDITMSG"
+}
+
+test_personal_data_never_reaches_listings_in_any_format() {
+    setup_store_with_personal_data
+    local f filter
+    for f in table csv json yaml; do
+        for filter in "" "--related-to PRV-2026-0001"; do
+            # shellcheck disable=SC2086 # the filter is two words
+            run prevent -C "$S" list --format "$f" $filter --as-of "$AS_OF"
+            assert_rc 0 "list --format $f $filter"
+            assert_no_personal_data "$(stdout)$(stderr)" "list --format $f $filter"
+        done
+    done
+    run prevent -C "$S" list --format csv --as-of "$AS_OF"
+    assert_eq "$(tail -n +2 "$OUT" | wc -l)" 5 "rows listed"
+}
+
+test_personal_data_never_reaches_check_output() {
+    setup_store_with_personal_data
+    run prevent -C "$S" check --strict --as-of "$AS_OF"
+    assert_rc 0
+    assert_no_personal_data "$(stdout)$(stderr)" "check output"
+    # Problems in the records: reported by file, never by value.
+    local f="$S/cases/2026/PRV-2026-0001.yaml" g="$S/cases/2026/PRV-2026-0003.yaml" h="$S/cases/2026/PRV-2026-0004.yaml"
+    sed -i 's/^    name: Zorvan Quillet$/    name: [Zorvan Quillet/' "$f"
+    sed -i 's/^    date_of_birth: 2010-02-14$/    date_of_birth: 2010-02-30/' "$g"
+    sed -i 's/^    postcode_district: ZZ2$/    postcode_district: zz2 9zz/' "$h"
+    printf '  from_area: Fictional area Ilsabet Vorrowin\n' >>"$S/cases/2025/PRV-2025-0001.yaml"
+    git -C "$S" commit -q -am "Hand edits" || fail "git commit failed"
+    run prevent -C "$S" check --as-of "$AS_OF"
+    assert_rc 5
+    assert_no_personal_data "$(stdout)$(stderr)" "check output"
+    assert_stdout_contains "PRV-2026-0001"
+    assert_stdout_contains "PRV-2026-0003"
+    assert_stdout_contains "PRV-2026-0004"
+    # Consent by a 16-year-old subject breaks rule 5: the date of birth is not quoted.
+    git -C "$S" reset -q --hard HEAD~1
+    sed -i 's/^  by: parent-guardian$/  by: subject/' "$g"
+    git -C "$S" commit -q -am "Consent by the subject" || fail "git commit failed"
+    run prevent -C "$S" check --as-of "$AS_OF"
+    assert_rc 4
+    assert_stdout_contains "rule 5"
+    assert_no_personal_data "$(stdout)$(stderr)" "check output"
+}
+
+test_failing_commands_never_echo_personal_data() {
+    S="$T/store"
+    new_store "$S"
+    meeting_ok "$S" 2026-10-08
+    refer_ok "$S"
+    local all="$T/all-stderr.txt"
+    : >"$all"
+    PERSONAL+=("23/07/2009" "zz4 9qq" "Ilsabet Vorrowin" "${FULL_CASE_PERSONAL[@]}" "Orvel Brisk" Wintergold 2005-05-05)
+
+    # fails DESCRIPTION CMD…: the command fails; its output is collected.
+    fails() {
+        local what="$1"
+        shift
+        run "$@"
+        assert_rc_nonzero "$what"
+        assert_no_personal_data "$(stdout)$(stderr)" "output of: $what"
+        cat "$OUT" "$ERR" >>"$all"
+    }
+    fails_stdin() {
+        local what="$1" input="$2"
+        shift 2
+        run_stdin "$input" "$@"
+        assert_rc_nonzero "$what"
+        assert_no_personal_data "$(stdout)$(stderr)" "output of: $what"
+    }
+
+    referral_flags received=2026-02-30
+    fails "refer, impossible date" prevent -C "$S" refer --as-of "$AS_OF" "${REFER_FLAGS[@]}"
+    referral_flags sector=nhs
+    fails "refer, unknown sector" prevent -C "$S" refer --as-of "$AS_OF" "${REFER_FLAGS[@]}"
+    referral_flags received=2026-12-25
+    fails "refer, received after today" prevent -C "$S" refer --as-of "$AS_OF" "${REFER_FLAGS[@]}"
+    referral_flags dob=2026-11-05
+    fails "refer, born after the referral" prevent -C "$S" refer --as-of "$AS_OF" "${REFER_FLAGS[@]}"
+    referral_flags dob=23/07/2009
+    fails "refer, date of birth in another form" prevent -C "$S" refer --as-of "$AS_OF" "${REFER_FLAGS[@]}"
+    referral_flags postcode-district="zz4 9qq"
+    fails "refer, full postcode" prevent -C "$S" refer --as-of "$AS_OF" "${REFER_FLAGS[@]}"
+    referral_flags summary=
+    fails "refer, missing summary" prevent -C "$S" refer --as-of "$AS_OF" "${REFER_FLAGS[@]}"
+    referral_flags colour=blue
+    fails "refer, unknown option" prevent -C "$S" refer --as-of "$AS_OF" "${REFER_FLAGS[@]}"
+
+    full_case_yaml | sed 's/^    name: Ilsabet Vorrowin$/    name: "Ilsabet Vorrowin/' >"$T/in/unterminated.yaml"
+    fails "refer --file, unterminated string" prevent -C "$S" refer --file "$T/in/unterminated.yaml" --as-of "$AS_OF"
+    full_case_yaml | sed 's/^    name: Ilsabet Vorrowin$/    name: [Ilsabet, Vorrowin]/' >"$T/in/listname.yaml"
+    fails "refer --file, name as a list" prevent -C "$S" refer --file "$T/in/listname.yaml" --as-of "$AS_OF"
+    full_case_yaml | sed 's/^  rationale: Fictional rationale Pellavoy$/  rationale: Fictional rationale Pellavoy\n  rationale: Fictional rationale Pellavoy/' >"$T/in/dupkey.yaml"
+    fails "refer --file, duplicate key" prevent -C "$S" refer --file "$T/in/dupkey.yaml" --as-of "$AS_OF"
+    full_case_yaml | sed $'s/Kestrelwine/Kestrel\xffwine/' >"$T/in/latin1.yaml"
+    fails "refer --file, not UTF-8" prevent -C "$S" refer --file "$T/in/latin1.yaml" --as-of "$AS_OF"
+    full_case_yaml | sed 's/^    notes: Fictional assessment Quorimble$/    notes: Fictional assessment Quorimble\n    shoe_size: Quorimble/' >"$T/in/unknownkey.yaml"
+    fails "refer --file, unknown key" prevent -C "$S" refer --file "$T/in/unknownkey.yaml" --as-of "$AS_OF"
+    full_case_yaml | sed 's/^  by: parent-guardian$/  by: subject/' >"$T/in/rule5.yaml"
+    fails "refer --file, consent by a child" prevent -C "$S" refer --file "$T/in/rule5.yaml" --as-of "$AS_OF"
+    full_case_yaml | sed 's/2026-10-08/2026-10-15/' >"$T/in/nomeeting.yaml"
+    fails "refer --file, no such meeting" prevent -C "$S" refer --file "$T/in/nomeeting.yaml" --as-of "$AS_OF"
+    full_case_yaml | sed 's/^  completed: 2026-09-04$/  completed: 2026-08-04/' >"$T/in/rule9.yaml"
+    fails "refer --file, triage before referral" prevent -C "$S" refer --file "$T/in/rule9.yaml" --as-of "$AS_OF"
+    fails_stdin "refer --file -, not UTF-8" "$T/in/latin1.yaml" prevent -C "$S" refer --file - --as-of "$AS_OF"
+
+    {
+        echo "---"
+        full_case_yaml | sed 's/^  received: 2026-09-01$/  received: 2026-09-31/'
+        echo "---"
+        full_case_yaml | sed 's/^  by: parent-guardian$/  by: subject/'
+        echo "---"
+        full_case_yaml | sed 's/2026-10-08/2026-10-15/'
+        echo "---"
+        full_case_yaml | sed 's/^    name: Ilsabet Vorrowin$/    name: {Ilsabet: Vorrowin}/'
+    } >"$T/in/stream.yaml"
+    fails "import, several bad records" prevent -C "$S" import "$T/in/stream.yaml" --as-of "$AS_OF"
+    {
+        echo "received,route,sector,agency,referrer_role,name,date_of_birth,gender,concern_type,concern_summary"
+        echo "2026-10-01,email,education,Example Academy,Teacher,Orvel Brisk,2005-05-05,male,islamist"
+        echo "2026-10-01,email,education,Example Academy,Teacher,Orvel Brisk,2005-05-32,male,islamist,Wintergold"
+        echo "2026-10-01,email,education,Example Academy,Teacher,Orvel Brisk,2026-11-01,male,islamist,Wintergold"
+        echo "2026-10-01,email,education,Example Academy,Teacher,Orvel Brisk,05/05/2005,male,islamist,Wintergold"
+    } >"$T/in/bad.csv"
+    fails "import, bad CSV rows" prevent -C "$S" import "$T/in/bad.csv" --as-of "$AS_OF"
+    {
+        echo "received,route,sector,agency,referrer_role,name,gender,concern_type,concern_summary,notes"
+        echo "2026-10-01,email,education,Example Academy,Teacher,Orvel Brisk,male,islamist,Wintergold,Wintergold"
+    } >"$T/in/column.csv"
+    fails "import, unknown CSV column" prevent -C "$S" import "$T/in/column.csv" --as-of "$AS_OF"
+
+    fails "show, a name instead of an ID" prevent -C "$S" show "Zorvan Quillet" --as-of "$AS_OF"
+    fails "list, a name instead of an ID" prevent -C "$S" list --related-to "Zorvan Quillet" --as-of "$AS_OF"
+
+    assert_no_personal_data "$(cat "$all")" "the output of the failing commands"
+    assert_eq "$(commit_count "$S")" 3 "number of commits"
+    assert_clean "$S"
+}
+
+run_tests "$@"

@@ -1,0 +1,552 @@
+// The case record of SPEC §3: its canonical YAML form (§2.2), reading with
+// validation, vocabularies (§5) and the repeat-referral key (§4 rule 10).
+#include <doctest/doctest.h>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "case_record.hpp"
+#include "config.hpp"
+#include "failure.hpp"
+
+using namespace prevent;
+
+namespace {
+
+Date d(const char* iso) {
+  auto v = Date::parse(iso);
+  REQUIRE_MESSAGE(v.has_value(), iso);
+  return *v;
+}
+
+std::optional<Failure> failure_of(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const Failure& f) {
+    return f;
+  }
+  return std::nullopt;
+}
+
+bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+std::string replace(std::string text, const std::string& from, const std::string& to) {
+  auto pos = text.find(from);
+  REQUIRE_MESSAGE(pos != std::string::npos, from);
+  return text.replace(pos, from.size(), to);
+}
+
+Config test_config() { return default_config("Test", "PRV", 2026); }
+
+// A case with every section of SPEC §3 filled in, including `previous` and
+// `corrections`, and text that needs quoting.
+Case full_case() {
+  Case c;
+  c.id = "PRV-2026-0014";
+  Referral& r = c.referral;
+  r.received = d("2026-01-05");
+  r.route = "transfer-in";
+  r.from_area = "Zedshire";
+  r.sector = "education";
+  r.agency = "Quillet Academy";
+  r.referrer_role = "Designated Safeguarding Lead";
+  r.subject.name = PersonalText("Zorvan Quillet");
+  r.subject.date_of_birth = PersonalDate(d("2010-05-17"));
+  r.subject.gender = "male";
+  r.subject.postcode_district = Personal<std::optional<std::string>>("ZZ1");
+  r.concern_type = "extreme-right-wing";
+  r.concern_summary = PersonalText("Fictional: shared \"quoted\" material # online");
+  c.related = {"PRV-2025-0003"};
+
+  Triage t;
+  t.completed = d("2026-01-08");
+  t.outcome = "channel-panel";
+  t.signposted_to = {"early-help"};
+  t.section36 = Section36{d("2026-01-08"), "Counter Terrorism Policing North West"};
+  t.rationale = PersonalNote("Fictional rationale");
+  c.triage = t;
+
+  c.assessments.push_back({d("2026-01-20"), "VAF", "medium", "low", "low", PersonalNote("Fictional assessment")});
+  c.assessments.push_back({d("2026-02-20"), "PAF", "low", "low", "low", PersonalNote()});
+
+  c.panel.push_back({d("2026-01-22"), "defer", std::nullopt, {}, PersonalNote()});
+  c.panel.push_back({d("2026-02-05"), "adopt", "consensus", {"mental-health"}, PersonalNote("Fictional panel note")});
+
+  c.consent = Consent{"given", "parent-guardian", d("2026-11-20")};
+  c.support_plan.push_back({"A1", "ideological-mentoring", "Home Office approved intervention provider",
+                            d("2026-11-20"), d("2027-01-31"), "done", d("2027-01-20")});
+  c.support_plan.push_back(
+      {"A2", "family-support", "Zedshire Family Service", d("2026-11-25"), d("2027-03-31"), "open", std::nullopt});
+
+  c.chronology.push_back({d("2026-01-06"), "info-request", "Zedshire NHS FT", PersonalNote("Fictional text")});
+  c.chronology.push_back({d("2026-01-07"), "info-received", "Zedshire NHS FT", PersonalNote()});
+
+  c.reviews.push_back({d("2026-12-17"), "monthly", d("2026-12-17"), "continue", PersonalNote("Fictional notes")});
+  c.reviews.push_back({d("2027-01-14"), "monthly", std::nullopt, "close", PersonalNote()});
+  c.closure = Closure{d("2027-01-14"), "no-further-concerns"};
+
+  c.corrections.push_back(
+      {d("2027-01-20"), {"triage.completed", "referral.received"}, PersonalText("Fictional correction reason")});
+
+  Episode e;
+  e.consent = Consent{"given", "parent-guardian", d("2026-02-10")};
+  e.support_plan.push_back({"A1", "education-training", "Zedshire College", d("2026-02-10"), d("2026-04-30"),
+                            "done", d("2026-04-20")});
+  e.reviews.push_back({d("2026-03-05"), "monthly", std::nullopt, "close", PersonalNote("Fictional earlier notes")});
+  e.reviews.push_back({d("2026-09-07"), "post-closure-6", std::nullopt, "reopen", PersonalNote()});
+  e.closure = Closure{d("2026-03-05"), "no-further-concerns"};
+  e.reopened = d("2026-09-07");
+  c.previous.push_back(e);
+  return c;
+}
+
+// The canonical text of full_case(), written out by hand from SPEC §3.
+const std::string kFullText =
+    "# yaml-language-server: $schema=../../schemas/case.schema.json\n"
+    "id: PRV-2026-0014\n"
+    "referral:\n"
+    "  received: 2026-01-05\n"
+    "  route: transfer-in\n"
+    "  from_area: Zedshire\n"
+    "  source:\n"
+    "    sector: education\n"
+    "    agency: Quillet Academy\n"
+    "    referrer_role: Designated Safeguarding Lead\n"
+    "  subject:\n"
+    "    name: Zorvan Quillet\n"
+    "    date_of_birth: 2010-05-17\n"
+    "    gender: male\n"
+    "    postcode_district: ZZ1\n"
+    "  concern:\n"
+    "    type: extreme-right-wing\n"
+    "    summary: \"Fictional: shared \\\"quoted\\\" material # online\"\n"
+    "related:\n"
+    "  - PRV-2025-0003\n"
+    "triage:\n"
+    "  completed: 2026-01-08\n"
+    "  outcome: channel-panel\n"
+    "  signposted_to:\n"
+    "    - early-help\n"
+    "  section36:\n"
+    "    decided: 2026-01-08\n"
+    "    by: Counter Terrorism Policing North West\n"
+    "  rationale: Fictional rationale\n"
+    "assessments:\n"
+    "  - date: 2026-01-20\n"
+    "    framework: VAF\n"
+    "    engagement: medium\n"
+    "    intent: low\n"
+    "    capability: low\n"
+    "    notes: Fictional assessment\n"
+    "  - date: 2026-02-20\n"
+    "    framework: PAF\n"
+    "    engagement: low\n"
+    "    intent: low\n"
+    "    capability: low\n"
+    "panel:\n"
+    "  - meeting: 2026-01-22\n"
+    "    decision: defer\n"
+    "  - meeting: 2026-02-05\n"
+    "    decision: adopt\n"
+    "    method: consensus\n"
+    "    signposted_to:\n"
+    "      - mental-health\n"
+    "    rationale: Fictional panel note\n"
+    "consent:\n"
+    "  status: given\n"
+    "  by: parent-guardian\n"
+    "  date: 2026-11-20\n"
+    "support_plan:\n"
+    "  - id: A1\n"
+    "    support: ideological-mentoring\n"
+    "    provider: Home Office approved intervention provider\n"
+    "    added: 2026-11-20\n"
+    "    due: 2027-01-31\n"
+    "    status: done\n"
+    "    closed: 2027-01-20\n"
+    "  - id: A2\n"
+    "    support: family-support\n"
+    "    provider: Zedshire Family Service\n"
+    "    added: 2026-11-25\n"
+    "    due: 2027-03-31\n"
+    "    status: open\n"
+    "chronology:\n"
+    "  - date: 2026-01-06\n"
+    "    kind: info-request\n"
+    "    with: Zedshire NHS FT\n"
+    "    text: Fictional text\n"
+    "  - date: 2026-01-07\n"
+    "    kind: info-received\n"
+    "    with: Zedshire NHS FT\n"
+    "reviews:\n"
+    "  - date: 2026-12-17\n"
+    "    kind: monthly\n"
+    "    meeting: 2026-12-17\n"
+    "    outcome: continue\n"
+    "    notes: Fictional notes\n"
+    "  - date: 2027-01-14\n"
+    "    kind: monthly\n"
+    "    outcome: close\n"
+    "closure:\n"
+    "  date: 2027-01-14\n"
+    "  reason: no-further-concerns\n"
+    "corrections:\n"
+    "  - date: 2027-01-20\n"
+    "    fields:\n"
+    "      - triage.completed\n"
+    "      - referral.received\n"
+    "    reason: Fictional correction reason\n"
+    "previous:\n"
+    "  - consent:\n"
+    "      status: given\n"
+    "      by: parent-guardian\n"
+    "      date: 2026-02-10\n"
+    "    support_plan:\n"
+    "      - id: A1\n"
+    "        support: education-training\n"
+    "        provider: Zedshire College\n"
+    "        added: 2026-02-10\n"
+    "        due: 2026-04-30\n"
+    "        status: done\n"
+    "        closed: 2026-04-20\n"
+    "    reviews:\n"
+    "      - date: 2026-03-05\n"
+    "        kind: monthly\n"
+    "        outcome: close\n"
+    "        notes: Fictional earlier notes\n"
+    "      - date: 2026-09-07\n"
+    "        kind: post-closure-6\n"
+    "        outcome: reopen\n"
+    "    closure:\n"
+    "      date: 2026-03-05\n"
+    "      reason: no-further-concerns\n"
+    "    reopened: 2026-09-07\n";
+
+void check_same_consent(const std::optional<Consent>& a, const std::optional<Consent>& b) {
+  REQUIRE(a.has_value() == b.has_value());
+  if (!a) return;
+  CHECK(a->status == b->status);
+  CHECK(a->by == b->by);
+  CHECK(a->date == b->date);
+}
+
+void check_same_actions(const std::vector<Action>& a, const std::vector<Action>& b) {
+  REQUIRE(a.size() == b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    CHECK(a[i].id == b[i].id);
+    CHECK(a[i].support == b[i].support);
+    CHECK(a[i].provider == b[i].provider);
+    CHECK(a[i].added == b[i].added);
+    CHECK(a[i].due == b[i].due);
+    CHECK(a[i].status == b[i].status);
+    CHECK(a[i].closed == b[i].closed);
+  }
+}
+
+void check_same_reviews(const std::vector<Review>& a, const std::vector<Review>& b) {
+  REQUIRE(a.size() == b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    CHECK(a[i].date == b[i].date);
+    CHECK(a[i].kind == b[i].kind);
+    CHECK(a[i].meeting == b[i].meeting);
+    CHECK(a[i].outcome == b[i].outcome);
+    CHECK(a[i].notes == b[i].notes);
+  }
+}
+
+void check_same_closure(const std::optional<Closure>& a, const std::optional<Closure>& b) {
+  REQUIRE(a.has_value() == b.has_value());
+  if (!a) return;
+  CHECK(a->date == b->date);
+  CHECK(a->reason == b->reason);
+}
+
+void check_same_case(const Case& a, const Case& b) {
+  CHECK(a.id == b.id);
+  const Referral &ra = a.referral, &rb = b.referral;
+  CHECK(ra.received == rb.received);
+  CHECK(ra.route == rb.route);
+  CHECK(ra.from_area == rb.from_area);
+  CHECK(ra.sector == rb.sector);
+  CHECK(ra.agency == rb.agency);
+  CHECK(ra.referrer_role == rb.referrer_role);
+  CHECK(ra.subject.name == rb.subject.name);
+  CHECK(ra.subject.date_of_birth == rb.subject.date_of_birth);
+  CHECK(ra.subject.gender == rb.subject.gender);
+  CHECK(ra.subject.postcode_district == rb.subject.postcode_district);
+  CHECK(ra.concern_type == rb.concern_type);
+  CHECK(ra.concern_summary == rb.concern_summary);
+  CHECK(a.related == b.related);
+
+  REQUIRE(a.triage.has_value() == b.triage.has_value());
+  if (a.triage) {
+    CHECK(a.triage->completed == b.triage->completed);
+    CHECK(a.triage->outcome == b.triage->outcome);
+    CHECK(a.triage->signposted_to == b.triage->signposted_to);
+    REQUIRE(a.triage->section36.has_value() == b.triage->section36.has_value());
+    if (a.triage->section36) {
+      CHECK(a.triage->section36->decided == b.triage->section36->decided);
+      CHECK(a.triage->section36->by == b.triage->section36->by);
+    }
+    CHECK(a.triage->rationale == b.triage->rationale);
+  }
+
+  REQUIRE(a.assessments.size() == b.assessments.size());
+  for (size_t i = 0; i < a.assessments.size(); ++i) {
+    CHECK(a.assessments[i].date == b.assessments[i].date);
+    CHECK(a.assessments[i].framework == b.assessments[i].framework);
+    CHECK(a.assessments[i].engagement == b.assessments[i].engagement);
+    CHECK(a.assessments[i].intent == b.assessments[i].intent);
+    CHECK(a.assessments[i].capability == b.assessments[i].capability);
+    CHECK(a.assessments[i].notes == b.assessments[i].notes);
+  }
+
+  REQUIRE(a.panel.size() == b.panel.size());
+  for (size_t i = 0; i < a.panel.size(); ++i) {
+    CHECK(a.panel[i].meeting == b.panel[i].meeting);
+    CHECK(a.panel[i].decision == b.panel[i].decision);
+    CHECK(a.panel[i].method == b.panel[i].method);
+    CHECK(a.panel[i].signposted_to == b.panel[i].signposted_to);
+    CHECK(a.panel[i].rationale == b.panel[i].rationale);
+  }
+
+  check_same_consent(a.consent, b.consent);
+  check_same_actions(a.support_plan, b.support_plan);
+
+  REQUIRE(a.chronology.size() == b.chronology.size());
+  for (size_t i = 0; i < a.chronology.size(); ++i) {
+    CHECK(a.chronology[i].date == b.chronology[i].date);
+    CHECK(a.chronology[i].kind == b.chronology[i].kind);
+    CHECK(a.chronology[i].with == b.chronology[i].with);
+    CHECK(a.chronology[i].text == b.chronology[i].text);
+  }
+
+  check_same_reviews(a.reviews, b.reviews);
+  check_same_closure(a.closure, b.closure);
+
+  REQUIRE(a.corrections.size() == b.corrections.size());
+  for (size_t i = 0; i < a.corrections.size(); ++i) {
+    CHECK(a.corrections[i].date == b.corrections[i].date);
+    CHECK(a.corrections[i].fields == b.corrections[i].fields);
+    CHECK(a.corrections[i].reason == b.corrections[i].reason);
+  }
+
+  REQUIRE(a.previous.size() == b.previous.size());
+  for (size_t i = 0; i < a.previous.size(); ++i) {
+    check_same_consent(a.previous[i].consent, b.previous[i].consent);
+    check_same_actions(a.previous[i].support_plan, b.previous[i].support_plan);
+    check_same_reviews(a.previous[i].reviews, b.previous[i].reviews);
+    check_same_closure(a.previous[i].closure, b.previous[i].closure);
+    CHECK(a.previous[i].reopened == b.previous[i].reopened);
+  }
+}
+
+Case minimal_case() {
+  Case c;
+  c.id = "PRV-2026-0015";
+  c.referral.received = d("2026-11-03");
+  c.referral.route = "email";
+  c.referral.sector = "education";
+  c.referral.agency = "Quillet Academy";
+  c.referral.referrer_role = "Designated Safeguarding Lead";
+  c.referral.subject.name = PersonalText("Zorvan Quillet");
+  c.referral.subject.gender = "male";
+  c.referral.concern_type = "islamist";
+  c.referral.concern_summary = PersonalText("Fictional summary");
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("a full case is written in the key order of SPEC section 3") {
+  CHECK(write_case(full_case()) == kFullText);
+}
+
+TEST_CASE("a full case written and read back is the same case and the same bytes") {
+  Config cfg = test_config();
+  Case original = full_case();
+  std::string text = write_case(original);
+  Case back = read_case(text, "cases/2026/PRV-2026-0014.yaml", cfg);
+  check_same_case(original, back);
+  CHECK(write_case(back) == text);
+}
+
+TEST_CASE("reading then writing a canonical file gives back the same bytes") {
+  Config cfg = test_config();
+  CHECK(write_case(read_case(kFullText, "case.yaml", cfg)) == kFullText);
+  std::string minimal = write_case(minimal_case());
+  CHECK(write_case(read_case(minimal, "case.yaml", cfg)) == minimal);
+}
+
+TEST_CASE("empty lists and absent sections are left out of the file") {
+  std::string text = write_case(minimal_case());
+  CHECK(text ==
+        "# yaml-language-server: $schema=../../schemas/case.schema.json\n"
+        "id: PRV-2026-0015\n"
+        "referral:\n"
+        "  received: 2026-11-03\n"
+        "  route: email\n"
+        "  source:\n"
+        "    sector: education\n"
+        "    agency: Quillet Academy\n"
+        "    referrer_role: Designated Safeguarding Lead\n"
+        "  subject:\n"
+        "    name: Zorvan Quillet\n"
+        "    gender: male\n"
+        "  concern:\n"
+        "    type: islamist\n"
+        "    summary: Fictional summary\n");
+  for (const char* key : {"related", "triage", "assessments", "panel", "consent", "support_plan", "chronology",
+                          "reviews", "closure", "corrections", "previous", "from_area", "date_of_birth",
+                          "postcode_district", "[]", "~"})
+    CHECK_FALSE(has(text, key));
+}
+
+TEST_CASE("a valid but non-canonical case reads fine and is written canonically") {
+  std::string input =
+      "\xEF\xBB\xBF"
+      "# a hand-edited file\r\n"
+      "referral:\r\n"
+      "  subject:\r\n"
+      "    gender: male\r\n"
+      "    name: \"Zorvan Quillet\"\r\n"
+      "  concern: {type: islamist, summary: 'Fictional summary'}\r\n"
+      "  route: email\r\n"
+      "  from_area: ~\r\n"
+      "  received: 2026-11-03\r\n"
+      "  source:\r\n"
+      "      referrer_role:   Designated Safeguarding Lead\r\n"
+      "      agency: Quillet Academy   # trailing comment\r\n"
+      "      sector: education\r\n"
+      "id: 'PRV-2026-0015'\r\n"
+      "related: []\r\n";
+  Config cfg = test_config();
+  Case c = read_case(input, "case.yaml", cfg);
+  CHECK(c.id == "PRV-2026-0015");
+  CHECK_FALSE(c.referral.from_area.has_value());
+  CHECK(c.referral.agency == "Quillet Academy");
+  CHECK(c.related.empty());
+  CHECK(write_case(c) == write_case(minimal_case()));
+}
+
+TEST_CASE("the schema comment is the first line of every case file") {
+  std::string text = write_case(minimal_case());
+  CHECK(text.rfind(std::string(kCaseSchemaComment), 0) == 0);
+  CHECK(text.back() == '\n');
+  CHECK_FALSE(has(text, "\r"));
+  CHECK(text.rfind("\xEF\xBB\xBF", 0) == std::string::npos);
+}
+
+TEST_CASE("a case file lives under the year the referral was received") {
+  CHECK(case_path("PRV-2026-0014", 2026) == "cases/2026/PRV-2026-0014.yaml");
+  CHECK(case_path("PRV-2025-10000", 2025) == "cases/2025/PRV-2025-10000.yaml");
+}
+
+TEST_CASE("an impossible date in a case is invalid data naming the key and line") {
+  std::string text = replace(kFullText, "completed: 2026-01-08", "completed: 2026-02-30");
+  auto f = failure_of([&] { read_case(text, "case.yaml", test_config()); });
+  REQUIRE(f);
+  CHECK(f->code() == Exit::invalid_data);
+  CHECK_MESSAGE(has(f->what(), "triage.completed"), std::string(f->what()));
+  CHECK_MESSAGE(has(f->what(), "(case.yaml:22)"), std::string(f->what()));
+
+  std::string dob = replace(kFullText, "date_of_birth: 2010-05-17", "date_of_birth: 2010-02-29");
+  auto g = failure_of([&] { read_case(dob, "case.yaml", test_config()); });
+  REQUIRE(g);
+  CHECK(g->code() == Exit::invalid_data);
+  CHECK_FALSE(has(g->what(), "Zorvan"));
+}
+
+TEST_CASE("a sector outside the store's vocabulary is refused as invalid data") {
+  std::string text = replace(kFullText, "sector: education", "sector: space-agency");
+  auto f = failure_of([&] { read_case(text, "case.yaml", test_config()); });
+  REQUIRE(f);
+  CHECK(f->code() == Exit::invalid_data);
+  CHECK(has(f->what(), "referral.source.sector"));
+  CHECK(has(f->what(), "space-agency"));
+  CHECK_FALSE(has(f->what(), "Zorvan"));
+  CHECK_FALSE(has(f->what(), "Fictional"));
+}
+
+TEST_CASE("every vocabulary-valued field is checked against prevent.yaml") {
+  Config cfg = test_config();
+  CHECK_NOTHROW(check_case_vocabularies(full_case(), cfg, "case.yaml"));
+  auto expect_refused = [&](const Case& c, const char* field) {
+    CAPTURE(field);
+    auto f = failure_of([&] { check_case_vocabularies(c, cfg, "case.yaml"); });
+    REQUIRE(f);
+    CHECK(f->code() == Exit::invalid_data);
+    CHECK(has(f->what(), field));
+  };
+  Case gender = full_case();
+  gender.referral.subject.gender = "unknown";
+  expect_refused(gender, "referral.subject.gender");
+  Case concern = full_case();
+  concern.referral.concern_type = "anarchist";
+  expect_refused(concern, "referral.concern.type");
+  Case service = full_case();
+  service.triage->signposted_to = {"witchfinder"};
+  expect_refused(service, "triage.signposted_to");
+  Case panel_service = full_case();
+  panel_service.panel[1].signposted_to = {"witchfinder"};
+  expect_refused(panel_service, "panel.signposted_to");
+  Case support = full_case();
+  support.support_plan[0].support = "astrology";
+  expect_refused(support, "support_plan.support");
+  Case previous = full_case();
+  previous.previous[0].support_plan[0].support = "astrology";
+  expect_refused(previous, "support_plan.support");
+  // An entry a store added to its vocabulary is accepted.
+  cfg.sectors.entries.push_back({"space-agency", "Space agency", std::nullopt, std::nullopt});
+  Case added = full_case();
+  added.referral.sector = "space-agency";
+  CHECK_NOTHROW(check_case_vocabularies(added, cfg, "case.yaml"));
+}
+
+TEST_CASE("a case file over 1 MiB is refused before parsing") {
+  std::string text = kFullText + "# " + std::string(kMaxRecordBytes, 'x') + "\n";
+  auto f = failure_of([&] { read_case(text, "case.yaml", test_config()); });
+  REQUIRE(f);
+  CHECK(f->code() == Exit::invalid_data);
+}
+
+TEST_CASE("a case file with an unknown key or a missing section is invalid data") {
+  auto f = failure_of([&] { read_case(kFullText + "stage: closed\n", "case.yaml", test_config()); });
+  REQUIRE(f);
+  CHECK(f->code() == Exit::invalid_data);
+  auto g = failure_of([&] {
+    read_case(replace(kFullText, "  route: transfer-in\n", ""), "case.yaml", test_config());
+  });
+  REQUIRE(g);
+  CHECK(g->code() == Exit::invalid_data);
+}
+
+TEST_CASE("the person key folds case and spaces in the name") {
+  Case a = minimal_case();
+  a.referral.subject.date_of_birth = PersonalDate(d("2010-05-17"));
+  Case b = a;
+  b.referral.subject.name = PersonalText("  zorvan   QUILLET ");
+  Case c = a;
+  c.referral.subject.name = PersonalText("Zorvan\tQuillet");
+  REQUIRE(person_key(a).has_value());
+  CHECK(person_key(a) == person_key(b));
+  CHECK(person_key(a) == person_key(c));
+}
+
+TEST_CASE("the person key needs the same date of birth and the same name") {
+  Case a = minimal_case();
+  a.referral.subject.date_of_birth = PersonalDate(d("2010-05-17"));
+  Case other_dob = a;
+  other_dob.referral.subject.date_of_birth = PersonalDate(d("2010-05-18"));
+  Case other_name = a;
+  other_name.referral.subject.name = PersonalText("Zorvan Quillets");
+  CHECK(person_key(a) != person_key(other_dob));
+  CHECK(person_key(a) != person_key(other_name));
+}
+
+TEST_CASE("there is no person key without a date of birth") {
+  Case a = minimal_case();
+  CHECK_FALSE(person_key(a).has_value());
+}

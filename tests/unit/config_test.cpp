@@ -1,0 +1,199 @@
+// prevent.yaml: settings and vocabularies (SPEC §5).
+#include <doctest/doctest.h>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "calendar.hpp"
+#include "config.hpp"
+#include "failure.hpp"
+
+using prevent::Config;
+using prevent::Exit;
+using prevent::Failure;
+using V = std::vector<std::string>;
+
+namespace {
+
+std::optional<Failure> failure_of(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const Failure& f) {
+    return f;
+  }
+  return std::nullopt;
+}
+
+bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+std::string replace(std::string text, const std::string& from, const std::string& to) {
+  auto pos = text.find(from);
+  REQUIRE_MESSAGE(pos != std::string::npos, from);
+  return text.replace(pos, from.size(), to);
+}
+
+}  // namespace
+
+TEST_CASE("the default settings are those of SPEC section 5") {
+  Config c = prevent::default_config("Test", "PRV", 2026);
+  CHECK(c.area == "Test");
+  CHECK(c.prefix == "PRV");
+  CHECK(c.triage_target_working_days == 5);
+  CHECK(c.panel_target_days == 28);
+  CHECK(c.consent_target_days == 14);
+  CHECK(c.review_monthly_days == 28);
+  CHECK(c.post_closure_first_months == 6);
+  CHECK(c.post_closure_second_months == 12);
+  CHECK(c.extension_step_months == 6);
+  CHECK(c.extension_limit_months == 24);
+  CHECK(c.suppression_threshold == 5);
+}
+
+TEST_CASE("the default vocabularies have the keys of SPEC section 5 in order") {
+  Config c = prevent::default_config("Test", "PRV", 2026);
+  CHECK(c.sectors.name == "sectors");
+  CHECK(c.sectors.keys() == V{"education", "police", "local-authority", "health", "community", "family-friends",
+                              "prisons", "probation", "other"});
+  CHECK(c.genders.name == "genders");
+  CHECK(c.genders.keys() == V{"female", "male", "other", "not-known"});
+  CHECK(c.concern_types.name == "concern_types");
+  CHECK(c.concern_types.keys() == V{"islamist", "extreme-right-wing", "left-wing-anarchist-single-issue", "conflicted",
+                                    "mixed-unclear-unstable", "high-ct-risk-no-ideology", "vulnerability-no-ideology",
+                                    "other"});
+  CHECK(c.age_bands.name == "age_bands");
+  CHECK(c.age_bands.keys() ==
+        V{"10-or-under", "11-15", "16-17", "18-20", "21-30", "31-40", "41-50", "51-plus", "not-known"});
+  CHECK(c.services.name == "services");
+  CHECK(c.services.keys() == V{"children-social-care", "adult-social-care", "early-help", "mental-health", "education",
+                               "housing", "police-neighbourhood", "youth-justice", "other"});
+  CHECK(c.support_types.name == "support_types");
+  CHECK(c.support_types.keys() == V{"ideological-mentoring", "education-training", "mental-health", "life-skills",
+                                    "anger-management", "family-support", "housing", "employment",
+                                    "diversionary-activity", "other"});
+  for (const auto* v : {&c.sectors, &c.genders, &c.concern_types, &c.age_bands, &c.services, &c.support_types})
+    for (const auto& e : v->entries) {
+      CAPTURE(e.key);
+      CHECK_FALSE(e.label.empty());
+    }
+}
+
+TEST_CASE("the default holidays are the bank holidays of this year and the next two") {
+  Config c = prevent::default_config("Test", "PRV", 2026);
+  CHECK(c.holidays.size() == 24u);
+  for (int y : {2026, 2027, 2028})
+    for (auto d : prevent::england_wales_bank_holidays(y)) CHECK(c.holidays.contains(d));
+  CHECK(c.holidays.contains(prevent::Date::from_ymd(2026, 12, 28)));
+  CHECK_FALSE(c.holidays.contains(prevent::Date::from_ymd(2025, 12, 25)));
+  CHECK_FALSE(c.holidays.contains(prevent::Date::from_ymd(2029, 1, 1)));
+}
+
+TEST_CASE("prevent.yaml written and read again gives the same text") {
+  Config c = prevent::default_config("Zedshire Borough Council", "ZED", 2026);
+  std::string text = prevent::write_config(c);
+  CHECK(text.rfind("# yaml-language-server: $schema=schemas/config.schema.json\n", 0) == 0);
+  Config back = prevent::parse_config(text, "prevent.yaml");
+  CHECK(prevent::write_config(back) == text);
+  CHECK(back.area == "Zedshire Borough Council");
+  CHECK(back.prefix == "ZED");
+  CHECK(back.holidays == c.holidays);
+  CHECK(back.sectors.keys() == c.sectors.keys());
+  CHECK(back.age_bands.keys() == c.age_bands.keys());
+  CHECK(back.review_monthly_days == 28);
+  CHECK(back.extension_limit_months == 24);
+  REQUIRE(back.age_bands.entries.size() == c.age_bands.entries.size());
+  for (size_t i = 0; i < c.age_bands.entries.size(); ++i) {
+    CHECK(back.age_bands.entries[i].min == c.age_bands.entries[i].min);
+    CHECK(back.age_bands.entries[i].max == c.age_bands.entries[i].max);
+    CHECK(back.age_bands.entries[i].label == c.age_bands.entries[i].label);
+  }
+}
+
+TEST_CASE("changed settings and an added vocabulary entry survive a round trip") {
+  Config c = prevent::default_config("Test", "PRV", 2026);
+  c.triage_target_working_days = 3;
+  c.review_monthly_days = 30;
+  c.post_closure_first_months = 3;
+  c.post_closure_second_months = 9;
+  c.extension_limit_months = 36;
+  c.suppression_threshold = 10;
+  c.holidays.insert(prevent::Date::from_ymd(2026, 9, 19));
+  c.sectors.entries.push_back({"armed-forces", "Armed forces: \"reserve\" units", std::nullopt, std::nullopt});
+  Config back = prevent::parse_config(prevent::write_config(c), "prevent.yaml");
+  CHECK(back.triage_target_working_days == 3);
+  CHECK(back.review_monthly_days == 30);
+  CHECK(back.post_closure_first_months == 3);
+  CHECK(back.post_closure_second_months == 9);
+  CHECK(back.extension_limit_months == 36);
+  CHECK(back.suppression_threshold == 10);
+  CHECK(back.holidays.contains(prevent::Date::from_ymd(2026, 9, 19)));
+  CHECK(back.sectors.contains("armed-forces"));
+  CHECK(back.sectors.entries.back().label == "Armed forces: \"reserve\" units");
+}
+
+TEST_CASE("age bands follow their bounds") {
+  Config c = prevent::default_config("Test", "PRV", 2026);
+  CHECK(c.age_band(0) == "10-or-under");
+  CHECK(c.age_band(10) == "10-or-under");
+  CHECK(c.age_band(11) == "11-15");
+  CHECK(c.age_band(15) == "11-15");
+  CHECK(c.age_band(16) == "16-17");
+  CHECK(c.age_band(17) == "16-17");
+  CHECK(c.age_band(18) == "18-20");
+  CHECK(c.age_band(20) == "18-20");
+  CHECK(c.age_band(21) == "21-30");
+  CHECK(c.age_band(30) == "21-30");
+  CHECK(c.age_band(31) == "31-40");
+  CHECK(c.age_band(41) == "41-50");
+  CHECK(c.age_band(50) == "41-50");
+  CHECK(c.age_band(51) == "51-plus");
+  CHECK(c.age_band(99) == "51-plus");
+  CHECK(c.age_band(std::nullopt) == "not-known");
+}
+
+TEST_CASE("a store can follow a later banding through prevent.yaml") {
+  Config c = prevent::default_config("Test", "PRV", 2026);
+  c.age_bands.entries = {{"under-18", "Under 18", std::nullopt, 17},
+                         {"18-plus", "18 and over", 18, std::nullopt},
+                         {"not-known", "Not known", std::nullopt, std::nullopt}};
+  Config back = prevent::parse_config(prevent::write_config(c), "prevent.yaml");
+  CHECK(back.age_band(17) == "under-18");
+  CHECK(back.age_band(18) == "18-plus");
+  CHECK(back.age_band(std::nullopt) == "not-known");
+}
+
+TEST_CASE("a damaged prevent.yaml is a store problem") {
+  std::string good = prevent::write_config(prevent::default_config("Test", "PRV", 2026));
+  const std::vector<std::string> damaged = {
+      "",
+      "area: [unclosed\n",
+      "area: Test\n",                                                  // most keys missing
+      replace(good, "panel_target_days: 28", "panel_target_days: soon"),  // wrong type
+      replace(good, "prefix: PRV", "prefix: PRV\ncolour: blue"),         // unknown key
+      replace(good, "- 2026-12-28", "- 2026-02-30"),                     // not a real date
+      replace(good, "key: police\n", "key: education\n"),                // a vocabulary key twice
+      replace(good, "area: Test", "area: &a Test"),                      // an anchor
+  };
+  for (const auto& text : damaged) {
+    CAPTURE(text.substr(0, 200));
+    auto f = failure_of([&] { prevent::parse_config(text, "prevent.yaml"); });
+    REQUIRE(f);
+    CHECK(f->code() == Exit::store);
+    CHECK_MESSAGE(has(f->what(), "prevent.yaml"), std::string(f->what()));
+  }
+}
+
+TEST_CASE("a value outside a vocabulary is invalid data, listing the allowed keys") {
+  Config c = prevent::default_config("Test", "PRV", 2026);
+  CHECK_NOTHROW(prevent::require_in_vocabulary(c.sectors, "education", "referral.source.sector", "case.yaml"));
+  auto f = failure_of(
+      [&] { prevent::require_in_vocabulary(c.sectors, "space-agency", "referral.source.sector", "case.yaml"); });
+  REQUIRE(f);
+  CHECK(f->code() == Exit::invalid_data);
+  CHECK(has(f->what(), "referral.source.sector"));
+  CHECK(has(f->what(), "space-agency"));
+  CHECK(has(f->what(), "case.yaml"));
+  std::string allowed = std::string(f->what()) + " " + f->hint();
+  for (const auto& k : c.sectors.keys()) CHECK(has(allowed, k));
+}

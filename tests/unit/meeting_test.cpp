@@ -1,0 +1,94 @@
+// Panel meetings: panels/<YYYY-MM-DD>.yaml (SPEC §2, §4 rule 4, §6 `panel new`).
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "failure.hpp"
+#include "meeting.hpp"
+
+using namespace prevent;
+
+namespace {
+
+Meeting sample() {
+  Meeting m;
+  m.date = Date::from_ymd(2026, 12, 3);
+  m.chair = Member{"Prevent Lead", "Zedshire Council", false};
+  m.attendees = {Member{"Social Worker", "Zedshire Children's Services", false},
+                 Member{"Detective Sergeant", "Counter Terrorism Policing North West", true}};
+  m.apologies = {Member{"Head of Year", "Quillet Academy", false}};
+  m.declarations = {Declaration{"Social Worker", "Zedshire Children's Services", "PRV-2026-0014"}};
+  m.agenda = {AgendaItem{"PRV-2026-0014", "panel"}, AgendaItem{"PRV-2026-0003", "monthly-review"}};
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("a meeting file lives under panels/ by its date") {
+  CHECK(meeting_path(Date::from_ymd(2026, 12, 3)) == "panels/2026-12-03.yaml");
+}
+
+TEST_CASE("a meeting written and read back is the same meeting and the same bytes") {
+  std::string text = write_meeting(sample());
+  CHECK(text.rfind(std::string(kMeetingSchemaComment), 0) == 0);
+  Meeting back = read_meeting(text, "panels/2026-12-03.yaml");
+  CHECK(back.date == sample().date);
+  CHECK(back.chair.role == "Prevent Lead");
+  CHECK(back.chair.agency == "Zedshire Council");
+  REQUIRE(back.attendees.size() == 2u);
+  CHECK_FALSE(back.attendees[0].police);
+  CHECK(back.attendees[1].police);
+  CHECK(back.attendees[1].agency == "Counter Terrorism Policing North West");
+  REQUIRE(back.apologies.size() == 1u);
+  REQUIRE(back.declarations.size() == 1u);
+  CHECK(back.declarations[0].case_id == "PRV-2026-0014");
+  REQUIRE(back.agenda.size() == 2u);
+  CHECK(back.agenda[1].item == "monthly-review");
+  CHECK(write_meeting(back) == text);
+}
+
+TEST_CASE("a decision needs a police attendee, not a police apology") {
+  Meeting m = sample();
+  CHECK(m.police_present());
+  m.attendees[1].police = false;
+  CHECK_FALSE(m.police_present());
+  m.attendees.clear();
+  CHECK_FALSE(m.police_present());
+}
+
+TEST_CASE("a member is given as ROLE@AGENCY") {
+  Member m = parse_member("Detective Sergeant@Counter Terrorism Policing North West", "--police");
+  CHECK(m.role == "Detective Sergeant");
+  CHECK(m.agency == "Counter Terrorism Policing North West");
+  Member spaced = parse_member("  Prevent Lead @ Zedshire Council ", "--chair");
+  CHECK(spaced.role == "Prevent Lead");
+  CHECK(spaced.agency == "Zedshire Council");
+  for (const char* bad : {"Prevent Lead", "@Zedshire Council", "Prevent Lead@", " @ ", ""}) {
+    CAPTURE(bad);
+    try {
+      parse_member(bad, "--chair");
+      FAIL_CHECK("accepted");
+    } catch (const Failure& f) {
+      CHECK(f.code() == Exit::invalid_data);
+      CHECK(std::string(f.what()).find("--chair") != std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("a meeting file with an impossible date or no chair is invalid data") {
+  std::string text = write_meeting(sample());
+  std::string bad_date = text;
+  bad_date.replace(bad_date.find("2026-12-03"), 10, "2026-02-30");
+  CHECK_THROWS_AS(read_meeting(bad_date, "panels/x.yaml"), Failure);
+  try {
+    read_meeting(bad_date, "panels/x.yaml");
+  } catch (const Failure& f) {
+    CHECK(f.code() == Exit::invalid_data);
+  }
+  try {
+    read_meeting("date: 2026-12-03\n", "panels/2026-12-03.yaml");
+    FAIL_CHECK("a meeting without a chair was accepted");
+  } catch (const Failure& f) {
+    CHECK(f.code() == Exit::invalid_data);
+  }
+}

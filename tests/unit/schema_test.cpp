@@ -1,0 +1,198 @@
+// The compiled-in JSON Schemas (SPEC §2.4) and the messages they give.
+#include <doctest/doctest.h>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "failure.hpp"
+#include "schema.hpp"
+#include "yaml_doc.hpp"
+
+using prevent::Exit;
+using prevent::Failure;
+using prevent::SchemaKind;
+
+namespace {
+
+const std::string kMinimal =
+    "id: PRV-2026-0014\n"
+    "referral:\n"
+    "  received: 2026-11-03\n"
+    "  route: email\n"
+    "  source:\n"
+    "    sector: education\n"
+    "    agency: Quillet Academy\n"
+    "    referrer_role: Designated Safeguarding Lead\n"
+    "  subject:\n"
+    "    name: Zorvan Quillet\n"
+    "    gender: male\n"
+    "  concern:\n"
+    "    type: extreme-right-wing\n"
+    "    summary: Fictional concern used in a unit test\n";
+
+std::optional<Failure> validate(const std::string& text) {
+  try {
+    prevent::validate_against_schema(prevent::parse_yaml(text, "case.yaml"), SchemaKind::case_record, "case.yaml");
+  } catch (const Failure& f) {
+    return f;
+  }
+  return std::nullopt;
+}
+
+std::string replace(std::string text, const std::string& from, const std::string& to) {
+  auto pos = text.find(from);
+  REQUIRE_MESSAGE(pos != std::string::npos, from);
+  return text.replace(pos, from.size(), to);
+}
+
+bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("a minimal valid case passes the case schema") {
+  auto f = validate(kMinimal);
+  CHECK_MESSAGE(!f, (f ? std::string(f->what()) : std::string()));
+}
+
+TEST_CASE("a case with every optional section passes the case schema") {
+  std::string full = kMinimal +
+                     "related:\n"
+                     "  - PRV-2025-0003\n"
+                     "triage:\n"
+                     "  completed: 2026-11-07\n"
+                     "  outcome: channel-panel\n"
+                     "  section36:\n"
+                     "    decided: 2026-11-07\n"
+                     "    by: Counter Terrorism Policing North West\n"
+                     "panel:\n"
+                     "  - meeting: 2026-12-03\n"
+                     "    decision: adopt\n"
+                     "    method: consensus\n"
+                     "consent:\n"
+                     "  status: given\n"
+                     "  by: parent-guardian\n"
+                     "  date: 2026-12-05\n"
+                     "support_plan:\n"
+                     "  - id: A1\n"
+                     "    support: ideological-mentoring\n"
+                     "    provider: Quillet Mentoring\n"
+                     "    added: 2026-12-05\n"
+                     "    due: 2027-01-31\n"
+                     "    status: open\n"
+                     "    closed: ~\n";
+  auto f = validate(full);
+  CHECK_MESSAGE(!f, (f ? std::string(f->what()) : std::string()));
+}
+
+TEST_CASE("an unknown key is refused, naming the key and its line") {
+  auto f = validate(replace(kMinimal, "    gender: male\n", "    gender: male\n    colour: blue\n"));
+  REQUIRE(f);
+  CHECK(f->code() == Exit::invalid_data);
+  CHECK_MESSAGE(has(f->what(), "colour"), std::string(f->what()));
+  CHECK_MESSAGE(has(f->what(), "referral.subject.colour"), std::string(f->what()));
+  CHECK_MESSAGE(has(f->what(), "(case.yaml:12)"), std::string(f->what()));
+
+  auto top = validate(kMinimal + "stage: supported\n");
+  REQUIRE(top);
+  CHECK(top->code() == Exit::invalid_data);
+  CHECK_MESSAGE(has(top->what(), "'stage'"), std::string(top->what()));
+}
+
+TEST_CASE("a missing required key is refused, naming the key") {
+  auto f = validate(replace(kMinimal, "  route: email\n", ""));
+  REQUIRE(f);
+  CHECK(f->code() == Exit::invalid_data);
+  CHECK_MESSAGE(has(f->what(), "route"), std::string(f->what()));
+  CHECK_MESSAGE(has(f->what(), "missing"), std::string(f->what()));
+  CHECK_MESSAGE(has(f->what(), "referral"), std::string(f->what()));
+
+  auto g = validate(replace(kMinimal, "id: PRV-2026-0014\n", ""));
+  REQUIRE(g);
+  CHECK(g->code() == Exit::invalid_data);
+  CHECK_MESSAGE(has(g->what(), "'id'"), std::string(g->what()));
+}
+
+TEST_CASE("a value outside an enum is refused, listing the allowed values") {
+  auto f = validate(replace(kMinimal, "route: email", "route: fax"));
+  REQUIRE(f);
+  CHECK(f->code() == Exit::invalid_data);
+  std::string msg = f->what();
+  CAPTURE(msg);
+  CHECK(has(msg, "referral.route"));
+  for (const char* v : {"email", "massh-children", "massh-adults", "out-of-hours", "police", "transfer-in", "other"})
+    CHECK(has(msg, v));
+  CHECK(has(msg, "(case.yaml:4)"));
+}
+
+TEST_CASE("a malformed date or ID is refused by the schema") {
+  auto f = validate(replace(kMinimal, "received: 2026-11-03", "received: 3 November 2026"));
+  REQUIRE(f);
+  CHECK(f->code() == Exit::invalid_data);
+  CHECK_MESSAGE(has(f->what(), "referral.received"), std::string(f->what()));
+
+  auto g = validate(replace(kMinimal, "id: PRV-2026-0014", "id: ../../etc/passwd"));
+  REQUIRE(g);
+  CHECK(g->code() == Exit::invalid_data);
+}
+
+TEST_CASE("a wrong type of value is refused") {
+  auto f = validate(replace(kMinimal, "  source:\n", "  source: [a]\n  x:\n"));
+  REQUIRE(f);
+  CHECK(f->code() == Exit::invalid_data);
+  auto g = validate(replace(kMinimal, "    name: Zorvan Quillet\n", "    name:\n"));
+  REQUIRE(g);
+  CHECK(g->code() == Exit::invalid_data);
+  CHECK_MESSAGE(has(g->what(), "referral.subject.name"), std::string(g->what()));
+}
+
+TEST_CASE("error messages from the schema do not repeat personal data") {
+  auto f = validate(replace(kMinimal, "    gender: male\n", "    gender: male\n    nickname: Zorvan Q\n"));
+  REQUIRE(f);
+  CHECK_FALSE(has(f->what(), "Zorvan"));
+  CHECK_FALSE(has(f->what(), "Fictional concern"));
+}
+
+TEST_CASE("referral.route allows the seven routes of SPEC section 3") {
+  std::vector<std::string> expected = {"email",  "massh-children", "massh-adults", "out-of-hours",
+                                       "police", "transfer-in",    "other"};
+  CHECK(prevent::schema_enum(SchemaKind::case_record, "referral.route") == expected);
+}
+
+TEST_CASE("the record's other fixed lists come from the case schema") {
+  using V = std::vector<std::string>;
+  CHECK(prevent::schema_enum(SchemaKind::case_record, "triage.outcome") ==
+        V{"no-further-action", "signposted", "police-managed", "channel-panel"});
+  CHECK(prevent::schema_enum(SchemaKind::case_record, "panel.decision") == V{"adopt", "not-adopt", "defer"});
+  CHECK(prevent::schema_enum(SchemaKind::case_record, "consent.status") ==
+        V{"requested", "given", "declined", "withdrawn"});
+  CHECK(prevent::schema_enum(SchemaKind::case_record, "consent.by") ==
+        V{"subject", "parent-guardian", "attorney-or-deputy", "best-interests"});
+  CHECK(prevent::schema_enum(SchemaKind::case_record, "support_plan.status") == V{"open", "done", "cancelled"});
+  CHECK(prevent::schema_enum(SchemaKind::case_record, "reviews.kind") ==
+        V{"monthly", "post-closure-6", "post-closure-12", "extended"});
+  CHECK(prevent::schema_enum(SchemaKind::case_record, "reviews.outcome") ==
+        V{"continue", "close", "no-concerns", "reopen"});
+  CHECK(prevent::schema_enum(SchemaKind::case_record, "closure.reason") ==
+        V{"no-further-concerns", "consent-declined", "consent-withdrawn", "escalated-to-police", "transferred-out",
+          "other"});
+  CHECK(prevent::schema_enum(SchemaKind::case_record, "chronology.kind") ==
+        V{"contact", "info-request", "info-received", "home-visit", "other"});
+  CHECK(prevent::schema_enum(SchemaKind::case_record, "assessments.framework") == V{"VAF", "PAF", "other"});
+  CHECK(prevent::schema_enum(SchemaKind::case_record, "assessments.engagement") == V{"low", "medium", "high"});
+  CHECK(prevent::schema_enum(SchemaKind::case_record, "referral.source.agency").empty());
+  CHECK(prevent::schema_enum(SchemaKind::case_record, "no.such.path").empty());
+}
+
+TEST_CASE("the three schemas are compiled in and are JSON Schemas") {
+  const auto& files = prevent::schema_files();
+  CHECK(files.size() == 3u);
+  CHECK(prevent::schema_file(SchemaKind::case_record).file_name == "case.schema.json");
+  CHECK(prevent::schema_file(SchemaKind::meeting).file_name == "meeting.schema.json");
+  CHECK(prevent::schema_file(SchemaKind::config).file_name == "config.schema.json");
+  for (const auto& f : files) {
+    CAPTURE(f.file_name);
+    CHECK(f.text.find("\"$schema\"") != std::string_view::npos);
+  }
+}
