@@ -7,36 +7,19 @@
 #include <string>
 #include <vector>
 
+#include "test_support.hpp"
 #include "case_record.hpp"
 #include "config.hpp"
 #include "failure.hpp"
 
 using namespace prevent;
+using namespace prevent::test;
 
 namespace {
 
-Date d(const char* iso) {
-  auto v = Date::parse(iso);
-  REQUIRE_MESSAGE(v.has_value(), iso);
-  return *v;
-}
 
-std::optional<Failure> failure_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const Failure& f) {
-    return f;
-  }
-  return std::nullopt;
-}
 
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-std::string replace(std::string text, const std::string& from, const std::string& to) {
-  auto pos = text.find(from);
-  REQUIRE_MESSAGE(pos != std::string::npos, from);
-  return text.replace(pos, from.size(), to);
-}
 
 Config test_config() { return default_config("Test", "PRV", 2026); }
 

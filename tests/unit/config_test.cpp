@@ -6,33 +6,21 @@
 #include <string>
 #include <vector>
 
+#include "test_support.hpp"
 #include "calendar.hpp"
 #include "config.hpp"
 #include "failure.hpp"
 
 using prevent::Config;
 using prevent::Exit;
+using namespace prevent::test;
 using prevent::Failure;
 using V = std::vector<std::string>;
 
 namespace {
 
-std::optional<Failure> failure_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const Failure& f) {
-    return f;
-  }
-  return std::nullopt;
-}
 
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-std::string replace(std::string text, const std::string& from, const std::string& to) {
-  auto pos = text.find(from);
-  REQUIRE_MESSAGE(pos != std::string::npos, from);
-  return text.replace(pos, from.size(), to);
-}
 
 }  // namespace
 

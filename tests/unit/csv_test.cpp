@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "test_support.hpp"
 #include "csv.hpp"
 #include "failure.hpp"
 #include "yaml_doc.hpp"
@@ -14,6 +15,7 @@
 using prevent::CellKind;
 using prevent::csv_cell;
 using prevent::Exit;
+using namespace prevent::test;
 using prevent::Failure;
 using Fields = std::vector<std::string>;
 
@@ -40,7 +42,6 @@ std::optional<Failure> failure_reading(const std::string& text) {
   return std::nullopt;
 }
 
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 }  // namespace
 

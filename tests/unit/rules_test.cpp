@@ -7,29 +7,17 @@
 #include <optional>
 #include <string>
 
+#include "test_support.hpp"
 #include "failure.hpp"
 #include "rules.hpp"
 
 using namespace prevent;
+using namespace prevent::test;
 
 namespace {
 
-Date d(const char* iso) {
-  auto v = Date::parse(iso);
-  REQUIRE_MESSAGE(v.has_value(), iso);
-  return *v;
-}
 
-std::optional<Failure> failure_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const Failure& f) {
-    return f;
-  }
-  return std::nullopt;
-}
 
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 const Config& config() {
   static const Config c = default_config("Test", "PRV", 2026);

@@ -6,11 +6,13 @@
 #include <string>
 #include <vector>
 
+#include "test_support.hpp"
 #include "failure.hpp"
 #include "schema.hpp"
 #include "yaml_doc.hpp"
 
 using prevent::Exit;
+using namespace prevent::test;
 using prevent::Failure;
 using prevent::SchemaKind;
 
@@ -41,13 +43,7 @@ std::optional<Failure> validate(const std::string& text) {
   return std::nullopt;
 }
 
-std::string replace(std::string text, const std::string& from, const std::string& to) {
-  auto pos = text.find(from);
-  REQUIRE_MESSAGE(pos != std::string::npos, from);
-  return text.replace(pos, from.size(), to);
-}
 
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 }  // namespace
 

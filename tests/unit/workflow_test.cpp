@@ -5,17 +5,14 @@
 #include <string>
 #include <vector>
 
+#include "test_support.hpp"
 #include "workflow.hpp"
 
 using namespace prevent;
+using namespace prevent::test;
 
 namespace {
 
-Date d(const char* iso) {
-  auto v = Date::parse(iso);
-  REQUIRE_MESSAGE(v.has_value(), iso);
-  return *v;
-}
 
 Config cfg() {
   static const Config c = default_config("Test", "PRV", 2026);

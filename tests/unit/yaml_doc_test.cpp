@@ -8,25 +8,18 @@
 #include <string>
 #include <vector>
 
+#include "test_support.hpp"
 #include "failure.hpp"
 #include "yaml_doc.hpp"
 
 using prevent::Exit;
+using namespace prevent::test;
 using prevent::Failure;
 using prevent::YNode;
 
 namespace {
 
-std::optional<Failure> failure_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const Failure& f) {
-    return f;
-  }
-  return std::nullopt;
-}
 
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // Parses `text` expecting exit 5 with a message naming test.yaml and a line.
 Failure refused(const std::string& text) {
