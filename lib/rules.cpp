@@ -13,12 +13,13 @@ class Checker {
  public:
   Checker(const Case& c, const RuleContext& ctx) : c_(c), ctx_(ctx) {}
 
-  [[noreturn]] void refuse(int rule, std::string_view title, const std::string& what) const {
-    fail(Exit::refused, fmt::format("refused by rule {} ({}): {} ({})", rule, title, what, label()));
+  [[noreturn]] void refuse(int rule, std::string_view title, const std::string& what,
+                           std::string hint = {}) const {
+    fail(Exit::refused, fmt::format("refused by rule {} ({}): {} ({})", rule, title, what, label()), std::move(hint));
   }
 
-  void require(bool ok, int rule, std::string_view title, const std::string& what) const {
-    if (!ok) refuse(rule, title, what);
+  void require(bool ok, int rule, std::string_view title, const std::string& what, std::string hint = {}) const {
+    if (!ok) refuse(rule, title, what, std::move(hint));
   }
 
   // Rule 9 wording in one place.
@@ -129,10 +130,11 @@ class Checker {
     if (k.by != "subject") return;
     const auto& dob = c_.referral.subject.date_of_birth.reveal();
     require(dob.has_value(), 5, "consent",
-            "consent by the subject needs a date of birth showing they are 18 or over (hint: --by parent-guardian)");
+            "consent by the subject needs a date of birth showing they are 18 or over",
+            "a parent or guardian consents for a child: --by parent-guardian");
     require(age_on(*dob, k.date) >= 18, 5, "consent",
-            "the subject is under 18 on the consent date and cannot consent for themselves (hint: --by "
-            "parent-guardian)");
+            "the subject is under 18 on the consent date and cannot consent for themselves",
+            "a parent or guardian consents for a child: --by parent-guardian");
   }
 
   void rule5_6_consent_and_support() const {

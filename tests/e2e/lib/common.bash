@@ -530,3 +530,175 @@ case_field() { # case_field STORE ID PYTHON-EXPR
 head_trailers() { # head_trailers STORE KEY
     git -C "$1" log -1 --format="%(trailers:key=$2,valueonly,unfold)" | sed '/^$/d'
 }
+
+# ---------------------------------------------------------------------------
+# The Channel workflow (journeys.sh, rules.sh, review_due.sh)
+
+# cached_store DIR NAME BUILDER: DIR becomes a copy (cp -a) of a store that
+# the function BUILDER builds once per suite (called as BUILDER TARGET-DIR,
+# inside the first test that asks for NAME). Later tests pay for a copy only.
+cached_store() {
+    local dir="$1" name="$2" builder="$3" tpl
+    if [[ -z "${_E2E_SUITE_TMP:-}" ]]; then
+        "$builder" "$dir"
+        return
+    fi
+    tpl="$_E2E_SUITE_TMP/cache-$name"
+    if [[ ! -d "$tpl" ]]; then
+        local before="$_FAILS"
+        rm -rf "$tpl.tmp"
+        "$builder" "$tpl.tmp"
+        if [[ "$_FAILS" -ne "$before" ]]; then
+            fail "building the suite's $name store failed"
+            return
+        fi
+        # One pack instead of hundreds of loose objects: copies are 3x faster
+        # on a busy disk, and git (and prevent) read packs as they read
+        # loose objects.
+        git -C "$tpl.tmp" repack -adq && git -C "$tpl.tmp" prune-packed ||
+            fail "git repack of the $name store failed"
+        mv "$tpl.tmp" "$tpl"
+    fi
+    mkdir -p "$(dirname "$dir")"
+    cp -a "$tpl" "$dir" || fail "copying the $name store failed"
+}
+
+# pv STORE AS-OF ARGS…: `prevent -C STORE --as-of AS-OF ARGS…` through run.
+pv() {
+    local store="$1" as_of="$2"
+    shift 2
+    run prevent -C "$store" --as-of "$as_of" "$@"
+}
+
+# pv_ok STORE AS-OF ARGS…: as pv; the command must succeed (set-up steps).
+pv_ok() {
+    pv "$@"
+    if [[ "$RC" -ne 0 ]]; then
+        fail "prevent ${*:3} (as of $2) failed with exit $RC"
+        _show "$ERR"
+    fi
+}
+
+# A case's derived stage, from the `stage:` line of `prevent show`.
+stage_in_show() { # stage_in_show STORE ID [AS-OF]
+    local text line
+    text="$(prevent -C "$1" show "$2" --as-of "${3:-$AS_OF}" 2>/dev/null)"
+    while IFS= read -r line; do
+        [[ "$line" == "stage: "* ]] && { printf '%s\n' "${line#stage: }"; return; }
+    done <<<"$text"
+}
+
+# A case's stage column in `prevent list --format csv`.
+stage_in_list() { # stage_in_list STORE ID [AS-OF]
+    local text line
+    text="$(prevent -C "$1" list --format csv --as-of "${3:-$AS_OF}" 2>/dev/null)"
+    while IFS= read -r line; do
+        line="${line%$'\r'}"
+        if [[ "$line" == "$2,"* ]]; then
+            line="${line#"$2",}"
+            printf '%s\n' "${line%%,*}"
+            return
+        fi
+    done <<<"$text"
+}
+
+# assert_stage STORE ID STAGE [AS-OF]: both `show` and `list --format csv`
+# give STAGE.
+assert_stage() {
+    assert_eq "$(stage_in_show "$1" "$2" "${4:-$AS_OF}")" "$3" "stage of $2 in prevent show"
+    assert_eq "$(stage_in_list "$1" "$2" "${4:-$AS_OF}")" "$3" "stage of $2 in prevent list --format csv"
+}
+
+# write_step STORE AS-OF ACTION CASE ARGS…: runs `prevent -C STORE --as-of
+# AS-OF ARGS…`, which must succeed with exactly one new commit (whose parent
+# is the HEAD before) by the test identity, subject `<action>: <ID or date>
+# <what>` (SPEC §8), Prevent-Action ACTION and Prevent-Case trailers CASE
+# (several IDs: space-separated, in order; "-" for none), no personal data in
+# its message, and git status clean.
+write_step() {
+    local store="$1" as_of="$2" action="$3" cases="$4" before log parent got_action got_cases body found want
+    shift 4
+    before="$(git -C "$store" rev-parse HEAD)"
+    pv "$store" "$as_of" "$@"
+    if [[ "$RC" -ne 0 ]]; then
+        fail "prevent $* (as of $as_of) failed with exit $RC"
+        _show "$ERR"
+        return
+    fi
+    log="$(git -C "$store" log -1 --format='%P%x1f%an <%ae>%x1f%cn <%ce>%x1f%s%x1f%(trailers:key=Prevent-Action,valueonly,separator=%x20)%x1f%(trailers:key=Prevent-Case,valueonly,separator=%x20)%x1f%B')"
+    local author committer subject
+    IFS=$'\x1f' read -r -d '' parent author committer subject got_action got_cases body <<<"$log"
+    assert_eq "$parent" "$before" "parent of the commit of prevent $* (one new commit)"
+    assert_eq "$author" "Test Coordinator <coordinator@example.invalid>" "author of the commit of prevent $*"
+    assert_eq "$committer" "Test Coordinator <coordinator@example.invalid>" "committer of the commit of prevent $*"
+    # SPEC §8: `<action>: <ID or date> <what>`.
+    [[ "$subject" =~ ^${action//-/ }:\ ([A-Z]+-[0-9]{4}-[0-9]{4,}|[0-9]{4}-[0-9]{2}-[0-9]{2})(\ |$) ]] ||
+        fail "commit subject of prevent $*: [$subject] is not '${action//-/ }: <ID or date> <what>'"
+    assert_eq "$got_action" "$action" "Prevent-Action of prevent $*"
+    want="$cases"
+    [[ "$cases" == "-" ]] && want=""
+    assert_eq "$got_cases" "$want" "Prevent-Case of prevent $*"
+    if found="$(personal_in "$body")"; then fail "the commit message of prevent $* contains personal data [$found]"; fi
+    assert_clean "$store"
+}
+
+# The case file of ID (cases/YYYY/ID.yaml) in STORE.
+case_file() { # case_file STORE ID
+    local y="${2#*-}"
+    echo "$1/cases/${y%%-*}/$2.yaml"
+}
+
+# `prevent review due` as CSV with LF line ends (the renderer writes CRLF;
+# the suites check the bytes separately).
+due_csv() { # due_csv STORE AS-OF [ARGS…]
+    local store="$1" as_of="$2"
+    shift 2
+    prevent -C "$store" review due --format csv --as-of "$as_of" "$@" 2>&1 | tr -d '\r'
+}
+
+# quick_snapshot DIR: HEAD and every difference of the index and the working
+# tree from it (changed, staged, untracked and ignored files) in one git call.
+# For a store that is clean before a command, "the same quick snapshot after"
+# means the same HEAD, commit count, status, index and files outside .git.
+quick_snapshot() {
+    git -C "$1" status --porcelain=v2 --branch --untracked-files=all --ignored=matching 2>&1
+}
+
+# The first personal value (PERSONAL) found in TEXT, case-insensitively;
+# status 1 when there is none. Bash only: no processes.
+personal_in() {
+    local text="${1,,}" p
+    for p in "${PERSONAL[@]}"; do
+        [[ -n "${p//[[:space:]]/}" && "$text" == *"${p,,}"* ]] && { printf '%s' "$p"; return 0; }
+    done
+    return 1
+}
+
+# expect_refused CODE STORE CMD...: as expect_refusal (exit CODE, one
+# `prevent: ` line and at most one `hint: ` line, nothing on stdout, no
+# personal data on stderr, the store as it was), with quick_snapshot and bash
+# built-ins, for suites that check hundreds of refusals.
+expect_refused() {
+    local code="$1" store="$2" before after raw found
+    shift 2
+    before="$(quick_snapshot "$store")"
+    [[ "$before" == "# branch.oid "* ]] || { fail "git status of ${store#"$T"/} failed"; _excerpt "$before"; }
+    run "$@"
+    assert_rc "$code" "$*"
+    raw=""
+    IFS= read -r -d '' raw <"$ERR"
+    local -a lines=()
+    mapfile -t lines <"$ERR"
+    if [[ ${#lines[@]} -lt 1 || ${#lines[@]} -gt 2 || "${lines[0]}" != "prevent: "* || "${raw: -1}" != $'\n' ]] ||
+        [[ ${#lines[@]} -eq 2 && "${lines[1]}" != "hint: "* ]]; then
+        fail "stderr should be one 'prevent: ' line and at most one 'hint: ' line ($*)"
+        _show "$ERR"
+    fi
+    [[ ! -s "$OUT" ]] || { fail "stdout should be empty ($*)"; _show "$OUT"; }
+    if found="$(personal_in "$raw")"; then fail "stderr contains personal data [$found] ($*)"; fi
+    after="$(quick_snapshot "$store")"
+    if [[ "$before" != "$after" ]]; then
+        fail "the store changed although the command failed: $*"
+        diff <(printf '%s\n' "$before") <(printf '%s\n' "$after") | head -20 | sed 's/^/         | /'
+    fi
+}
