@@ -81,6 +81,15 @@ void print(std::string_view text) {
   std::fwrite(text.data(), 1, text.size(), stdout);
 }
 
+int report_unreadable(const std::vector<Failure>& unreadable) {
+  if (unreadable.empty()) return 0;
+  for (const auto& f : unreadable) std::fprintf(stderr, "prevent: %s\n", f.what());
+  std::fprintf(stderr, "prevent: %zu case file%s could not be read and %s left out (store)\n", unreadable.size(),
+               unreadable.size() == 1 ? "" : "s", unreadable.size() == 1 ? "is" : "are");
+  std::fprintf(stderr, "hint: `prevent check` lists every problem\n");
+  return static_cast<int>(Exit::invalid_data);
+}
+
 void notice(const Globals& g, std::string_view text) {
   if (!g.quiet) std::fprintf(stderr, "prevent: %.*s\n", static_cast<int>(text.size()), text.data());
 }
@@ -153,6 +162,7 @@ int main(int argc, char** argv) {
   }
   try {
     if (!action) return static_cast<int>(Exit::usage);
+    if (!g.as_of.empty()) today(g);  // a malformed --as-of is refused on every command
     return action();
   } catch (const Failure& f) {
     report(f);

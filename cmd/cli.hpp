@@ -11,6 +11,7 @@
 
 #include "case_id.hpp"
 #include "date.hpp"
+#include "failure.hpp"
 #include "store.hpp"
 #include "table.hpp"
 
@@ -39,6 +40,9 @@ std::string text_option(const std::string& value, std::string_view option);
 CaseId case_id_option(const std::string& text);
 
 void print(std::string_view text);                   // stdout
+// After a listing: each case file that could not be read, on stderr, and
+// exit 5 so a script notices; 0 when there were none.
+int report_unreadable(const std::vector<Failure>& unreadable);
 void notice(const Globals& g, std::string_view text);  // stderr, unless -q
 
 // Registers a subcommand. `action` is set to the command's body when the

@@ -37,8 +37,9 @@ int run_list(const Globals& g, const ListOptions& o) {
   if (o.concern) require_in_vocabulary(store.config().concern_types, *o.concern, "--concern", "command line");
   f.sector = o.sector;
   f.concern = o.concern;
-  print(render(list_cases(store, f), list_format(o.format)));
-  return 0;
+  auto all = store.load_all_cases();
+  print(render(list_cases(all.cases, store.config(), f), list_format(o.format)));
+  return report_unreadable(all.unreadable);
 }
 
 }  // namespace

@@ -85,8 +85,8 @@ int run_panel_attend(const Globals& g, const AttendOptions& o) {
   }
   for (auto& a : add) m.attendees.push_back(std::move(a));
   for (auto& d : declared) m.declarations.push_back(std::move(d));
-  std::string tail = fmt::format("{} {} attending, {} declarations", date.str(), m.attendees.size() + 1,
-                                 m.declarations.size());
+  std::string tail = fmt::format("{} {} attending, {} declaration{}", date.str(), m.attendees.size() + 1,
+                                 m.declarations.size(), m.declarations.size() == 1 ? "" : "s");
   store.commit({{meeting_path(date), write_meeting(m)}}, commit_message("panel attend", tail, cases, "panel-attend"));
   return 0;
 }
@@ -106,9 +106,11 @@ int run_panel_agenda(const Globals& g, const AgendaOptions& o) {
   if (!existing)
     fail(Exit::not_found, fmt::format("no panel meeting on {} ({})", date.str(), meeting_path(date)),
          "`prevent panel new DATE` creates one");
-  auto rows = agenda_for(store, date);
+  auto all = store.load_all_cases();
+  auto rows = agenda_for(all.cases, store.config(), date);
   print(render(due_table(rows), list_format(o.format)));
-  if (!o.fill) return 0;
+  // An agenda missing unreadable cases is not written into the meeting.
+  if (!o.fill || !all.unreadable.empty()) return report_unreadable(all.unreadable);
   Meeting m = *existing;
   m.agenda.clear();
   std::vector<std::string> cases;
@@ -117,7 +119,7 @@ int run_panel_agenda(const Globals& g, const AgendaOptions& o) {
     if (std::find(cases.begin(), cases.end(), r.id) == cases.end()) cases.push_back(r.id);
   }
   store.commit({{meeting_path(date), write_meeting(m)}},
-               commit_message("panel agenda", fmt::format("{} {} items", date.str(), rows.size()), cases,
+               commit_message("panel agenda", fmt::format("{} {} item{}", date.str(), rows.size(), rows.size() == 1 ? "" : "s"), cases,
                               "panel-agenda"));
   return 0;
 }
@@ -226,12 +228,17 @@ struct MinutesOptions {
 int run_panel_minutes(const Globals& g, const MinutesOptions& o) {
   Date date = option_date(o.date, "DATE");
   Store store = open_store(g);
-  Minutes m = minutes_of(store, date);
+  const Meeting* meeting = store.meeting(date);
+  if (!meeting)
+    fail(Exit::not_found, fmt::format("no panel meeting on {} ({})", date.str(), meeting_path(date)),
+         "`prevent panel new DATE` creates one");
+  auto all = store.load_all_cases();
+  Minutes m = minutes_of(*meeting, all.cases);
   if (o.format == "json")
     print(minutes_json(m).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");
   else
     print(minutes_markdown(m, store.config().area));
-  return 0;
+  return report_unreadable(all.unreadable);
 }
 
 }  // namespace

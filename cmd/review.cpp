@@ -46,8 +46,9 @@ int run_due(const Globals& g, const DueOptions& o) {
   if (!days) fail(Exit::invalid_data, "--within takes a duration such as 7d or 2w (command line)");
   Date as_of = today(g);
   Store store = open_store(g);
-  print(render(due_table(due_list(store, as_of, *days)), list_format(o.format)));
-  return 0;
+  auto all = store.load_all_cases();
+  print(render(due_table(due_list(all.cases, store.config(), as_of, *days)), list_format(o.format)));
+  return report_unreadable(all.unreadable);
 }
 
 }  // namespace

@@ -26,7 +26,7 @@ void apply_triage(Case& c, Triage triage) {
   // Rule 2: the police gateway assessment happens once.
   if (c.triage)
     refuse(c, 2, "triage", fmt::format("the case was already triaged on {}", c.triage->completed.str()),
-           "a wrongly recorded triage is fixed with `prevent correct`");
+           "this version cannot change a recorded triage; `prevent correct` is planned for that");
   c.triage = std::move(triage);
 }
 

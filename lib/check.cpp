@@ -91,6 +91,9 @@ class Run {
         notice("canonical", fmt::format("not in canonical form; prevent rewrites it canonically on its next "
                                         "change to the case ({})",
                                         r.file.path));
+    if (auto text = store_.git().read_at_head("prevent.yaml"); text && write_config(store_.config()) != *text)
+      notice("canonical", "not in canonical form; settings are read as they are, but a hand edit may hide a "
+                          "mistake (prevent.yaml)");
     for (const auto& m : meeting_texts_)
       if (write_meeting(*m.meeting) != m.text)
         notice("canonical", fmt::format("not in canonical form; prevent rewrites it canonically on its next "

@@ -18,14 +18,13 @@ void sort_rows(std::vector<DueRow>& rows) {
 
 }  // namespace
 
-std::vector<DueRow> due_list(const Store& store, Date as_of, long within_days) {
+std::vector<DueRow> due_list(const std::vector<Case>& cases, const Config& config, Date as_of, long within_days) {
   std::vector<DueRow> rows;
   Date until = as_of.add_days(within_days);
-  for (const auto& file : store.case_files()) {
-    Case c = store.load_case(file);
-    Stage s = stage_of(c, store.config());
+  for (const auto& c : cases) {
+    Stage s = stage_of(c, config);
     if (is_final(s)) continue;
-    for (const auto& d : due_items(c, store.config()))
+    for (const auto& d : due_items(c, config))
       if (d.due <= until) rows.push_back({c.id, s, d.item, d.due, as_of - d.due});
   }
   sort_rows(rows);
@@ -44,13 +43,12 @@ Table due_table(const std::vector<DueRow>& rows) {
   return t;
 }
 
-std::vector<DueRow> agenda_for(const Store& store, Date date) {
+std::vector<DueRow> agenda_for(const std::vector<Case>& cases, const Config& config, Date date) {
   std::vector<DueRow> rows;
-  for (const auto& file : store.case_files()) {
-    Case c = store.load_case(file);
-    Stage s = stage_of(c, store.config());
+  for (const auto& c : cases) {
+    Stage s = stage_of(c, config);
     if (is_final(s)) continue;
-    for (const auto& d : due_items(c, store.config())) {
+    for (const auto& d : due_items(c, config)) {
       bool review = d.item == "monthly-review" || d.item == "post-closure-6" || d.item == "post-closure-12" ||
                     d.item == "extended-review";
       if (d.item == "panel" || (review && d.due <= date)) rows.push_back({c.id, s, d.item, d.due, date - d.due});

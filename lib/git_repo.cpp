@@ -393,8 +393,27 @@ git_oid GitRepo::commit(const std::vector<FileWrite>& files, const std::string& 
         "cannot make the commit's signature");
   Signature author(sig_raw);
   Signature committer;
+  // The committer as git resolves it: GIT_COMMITTER_* first, then the
+  // configuration; it differs from the author only when one of those does.
   std::string cname = env("GIT_COMMITTER_NAME"), cemail = env("GIT_COMMITTER_EMAIL");
-  if (!cname.empty() || !cemail.empty()) {
+  {
+    git_config* raw = nullptr;
+    if (git_repository_config_snapshot(&raw, repo_) == 0) {
+      Config cfg(raw);
+      auto get = [&](const char* key) {
+        std::string out;
+        git_buf buf = GIT_BUF_INIT;
+        if (git_config_get_string_buf(&buf, cfg.get(), key) == 0) out.assign(buf.ptr, buf.size);
+        git_buf_dispose(&buf);
+        return out;
+      };
+      if (cname.empty()) cname = get("user.name");
+      if (cemail.empty()) cemail = get("user.email");
+    }
+  }
+  if (cname.empty()) cname = who.name;
+  if (cemail.empty()) cemail = who.email;
+  if (cname != who.name || cemail != who.email) {
     git_signature* c = nullptr;
     check(git_signature_new(&c, cname.empty() ? who.name.c_str() : cname.c_str(),
                             cemail.empty() ? who.email.c_str() : cemail.c_str(), now, local_offset_minutes(now)),

@@ -94,6 +94,7 @@ IntakeResult record_new_cases(Store& store, IntakeBatch batch, Date as_of, std::
   std::set<std::string> existing;  // at HEAD, listed once
   for (const auto& f : store.case_files()) existing.insert(f.id);
   std::map<int, long> highest;  // year → highest number taken so far
+  std::set<int> allocated;       // years whose store highest is in `highest`
   std::set<std::string> taken;
   for (auto& in : cases) {
     if (!in.has_id) continue;
@@ -114,7 +115,11 @@ IntakeResult record_new_cases(Store& store, IntakeBatch batch, Date as_of, std::
   for (auto& in : cases) {
     if (in.has_id) continue;
     int year = in.record.referral.received.year();
-    if (!highest.contains(year)) highest[year] = store.next_id(year).number - 1;
+    // One more than the highest of the year, in the store or given explicitly.
+    if (!allocated.contains(year)) {
+      highest[year] = std::max(highest[year], store.next_id(year).number - 1);
+      allocated.insert(year);
+    }
     in.record.id = CaseId{cfg.prefix, year, ++highest[year]}.str();
     while (taken.contains(in.record.id) || existing.contains(in.record.id))
       in.record.id = CaseId{cfg.prefix, year, ++highest[year]}.str();
@@ -178,7 +183,7 @@ IntakeResult record_new_cases(Store& store, IntakeBatch batch, Date as_of, std::
     ids.push_back(in.record.id);
   }
   std::string tail = action == "refer" ? fmt::format("{} new referral", ids.front())
-                                       : fmt::format("{} {} cases", as_of.str(), ids.size());
+                                       : fmt::format("{} {} case{}", as_of.str(), ids.size(), ids.size() == 1 ? "" : "s");
   store.commit(files, commit_message(action, tail, ids, action));
   return result;
 }

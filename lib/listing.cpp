@@ -10,20 +10,21 @@ bool case_id_less(const std::string& a, const std::string& b) {
   return a < b;
 }
 
-Table list_cases(const Store& store, const ListFilter& f) {
+Table list_cases(const std::vector<Case>& all, const Config& config, const ListFilter& f) {
   Table t;
   t.columns = {{"id", CellKind::text},     {"stage", CellKind::text},   {"received", CellKind::date},
                {"sector", CellKind::text}, {"concern", CellKind::text}, {"next_due", CellKind::date}};
-  // The related-to case's own links, read once.
+  // The related-to case's own links.
   std::vector<std::string> target_related;
   if (f.related_to)
-    if (auto other = parse_case_id(*f.related_to); other && store.find_case_file(*other))
-      target_related = store.load_case(*other).related;
-  auto files = store.case_files();
-  std::sort(files.begin(), files.end(), [](const CaseFile& a, const CaseFile& b) { return case_id_less(a.id, b.id); });
-  for (const auto& file : files) {
-    Case c = store.load_case(file);
-    Stage s = stage_of(c, store.config());
+    for (const auto& c : all)
+      if (c.id == *f.related_to) target_related = c.related;
+  std::vector<const Case*> cases;
+  for (const auto& c : all) cases.push_back(&c);
+  std::sort(cases.begin(), cases.end(), [](const Case* a, const Case* b) { return case_id_less(a->id, b->id); });
+  for (const Case* cp : cases) {
+    const Case& c = *cp;
+    Stage s = stage_of(c, config);
     if (f.stage && s != *f.stage) continue;
     if (f.sector && c.referral.sector != *f.sector) continue;
     if (f.concern && c.referral.concern_type != *f.concern) continue;
@@ -34,7 +35,7 @@ Table list_cases(const Store& store, const ListFilter& f) {
                     std::find(target_related.begin(), target_related.end(), c.id) != target_related.end();
       if (!linked) continue;
     }
-    auto due = due_items(c, store.config());
+    auto due = due_items(c, config);
     std::optional<std::string> next;
     if (!due.empty()) next = due.front().due.str();
     t.rows.push_back({c.id, std::string(stage_key(s)), c.referral.received.str(), c.referral.sector,

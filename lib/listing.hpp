@@ -20,7 +20,7 @@ struct ListFilter {
 };
 
 // Columns: id, stage, received, sector, concern, next_due. In ID order.
-Table list_cases(const Store& store, const ListFilter& filter);
+Table list_cases(const std::vector<Case>& cases, const Config& config, const ListFilter& filter);
 
 // Orders IDs by prefix, year and number (PRV-2026-9999 before PRV-2026-10000).
 bool case_id_less(const std::string& a, const std::string& b);

@@ -9,14 +9,10 @@
 
 namespace prevent {
 
-Minutes minutes_of(const Store& store, Date date) {
-  const Meeting* m = store.meeting(date);
-  if (!m)
-    fail(Exit::not_found, fmt::format("no panel meeting on {} ({})", date.str(), meeting_path(date)),
-         "`prevent panel new DATE` creates one");
-  Minutes out{*m, {}, {}};
-  for (const auto& file : store.case_files()) {
-    Case c = store.load_case(file);
+Minutes minutes_of(const Meeting& meeting, const std::vector<Case>& cases) {
+  const Date date = meeting.date;
+  Minutes out{meeting, {}, {}};
+  for (const auto& c : cases) {
     for (const auto& h : c.panel)
       if (h.meeting == date) out.decisions.push_back({c.id, h.decision, h.method.value_or(""), h.signposted_to});
     auto add_reviews = [&](const std::vector<Review>& reviews) {

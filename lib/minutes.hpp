@@ -31,7 +31,7 @@ struct Minutes {
   std::vector<MinuteReview> reviews;
 };
 
-Minutes minutes_of(const Store& store, Date date);  // Failure(not_found) without a meeting
+Minutes minutes_of(const Meeting& meeting, const std::vector<Case>& cases);
 std::string minutes_markdown(const Minutes& m, const std::string& area);
 nlohmann::ordered_json minutes_json(const Minutes& m);
 

@@ -178,6 +178,8 @@ std::string describe(const std::string& description, const YNode* node) {
   }
   if (description.find("regex") != std::string::npos || description.find("pattern") != std::string::npos)
     return "value is not in the expected form";
+  if (description.find("fewer than") != std::string::npos) return "must not be empty";
+  if (description.find("more than") != std::string::npos) return "too many values or too long";
   return description;
 }
 
@@ -278,6 +280,8 @@ void validate_against_schema(const YNode& record, SchemaKind kind, const std::st
     if (!allowed.empty())
       what = fmt::format("value is not one of: {}", fmt::join(allowed, ", "));
   }
+  if (where == "command line")
+    fail(Exit::invalid_data, fmt::format("{}: {} (command line)", path.empty() ? "record" : path, what));
   fail(Exit::invalid_data, fmt::format("{}{}{} ({}:{})", path.empty() ? "record" : path,
                                        ": ", what, where, node ? node->line : 1));
 }

@@ -292,4 +292,15 @@ test_check_with_a_malformed_as_of_is_invalid_data() {
     assert_one_error_line
 }
 
+test_a_non_canonical_prevent_yaml_is_a_notice() {
+    S="$T/store"
+    new_store "$S"
+    sed -i 's/^panel_target_days: 28$/panel_target_days: 28   # four weeks/' "$S/prevent.yaml"
+    hand_commit "Comment a setting by hand"
+    run_check
+    assert_rc 0
+    assert_stdout_contains "notice [canonical]"
+    assert_stdout_contains "prevent.yaml"
+}
+
 run_tests "$@"

@@ -520,4 +520,28 @@ test_an_import_file_that_cannot_be_read_is_refused() {
     assert_eq "$(commit_count "$S")" 1 "number of commits"
 }
 
+# SPEC §2.1: the next number is one more than the highest of that year in
+# the store, even when the import also carries a lower explicit ID.
+test_new_ids_follow_the_store_highest_even_beside_a_lower_explicit_id() {
+    S="$T/store"
+    new_store "$S"
+    {
+        echo "---"
+        case_yaml id=PRV-2026-0020 received=2026-11-03
+    } >"$T/in/first.yaml"
+    run prevent -C "$S" -q import "$T/in/first.yaml" --as-of "$AS_OF"
+    assert_rc 0 "first import"
+    {
+        echo "---"
+        case_yaml id=PRV-2026-0010 received=2026-11-04 name="Maribex Tundrell" dob=2008-03-19
+        echo "---"
+        case_yaml received=2026-11-05 name="Okkio Fennwhistle" dob=2007-01-09
+    } >"$T/in/second.yaml"
+    run prevent -C "$S" -q import "$T/in/second.yaml" --as-of "$AS_OF"
+    assert_rc 0 "second import"
+    assert_file_exists "$S/cases/2026/PRV-2026-0010.yaml"
+    assert_file_exists "$S/cases/2026/PRV-2026-0021.yaml"
+    assert_no_file "$S/cases/2026/PRV-2026-0011.yaml"
+}
+
 run_tests "$@"

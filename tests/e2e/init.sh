@@ -172,4 +172,17 @@ test_a_fresh_store_passes_check() {
     assert_stderr_empty
 }
 
+# As git: GIT_AUTHOR_* names the author; the committer still comes from
+# user.name and user.email when GIT_COMMITTER_* is not set.
+test_the_committer_is_resolved_as_git_resolves_it() {
+    S="$T/store"
+    new_store "$S"
+    referral_flags
+    GIT_AUTHOR_NAME="Other Coordinator" GIT_AUTHOR_EMAIL="other@example.invalid" \
+        run prevent -C "$S" refer --as-of "$AS_OF" "${REFER_FLAGS[@]}"
+    assert_rc 0
+    assert_eq "$(git -C "$S" log -1 --format='%an <%ae>')" "Other Coordinator <other@example.invalid>" "author"
+    assert_eq "$(git -C "$S" log -1 --format='%cn <%ce>')" "Test Coordinator <coordinator@example.invalid>" "committer"
+}
+
 run_tests "$@"

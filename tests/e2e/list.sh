@@ -210,4 +210,28 @@ test_list_is_read_only_and_reads_what_is_committed() {
     assert_eq "$(snapshot "$S")" "$before" "the store after list"
 }
 
+# A hand edit that breaks one file must not hide every other case from the
+# coordinator: the listing shows the rest, names the file, and exits 5.
+test_an_unreadable_case_file_is_reported_and_the_others_still_listed() {
+    setup_store_with_cases
+    local f
+    f="$(git -C "$S" ls-files cases | head -n 1)"
+    printf 'id: [unclosed\n' >"$S/$f"
+    git -C "$S" commit -q -am "Break a file by hand" || fail "git commit failed"
+    run prevent -C "$S" list --format csv --as-of "$AS_OF"
+    assert_rc 5
+    assert_eq "$(tail -n +2 "$OUT" | wc -l | tr -d ' ')" "4" "rows listed"
+    assert_stderr_contains "$f"
+    assert_stderr_contains "could not be read"
+    assert_no_personal_data "$(stdout)$(stderr)"
+}
+
+test_a_malformed_as_of_is_invalid_data_even_where_today_is_not_used() {
+    setup_store_with_cases
+    run prevent -C "$S" list --as-of 2026-02-30
+    assert_rc 5
+    assert_one_error_line
+    assert_stdout_empty
+}
+
 run_tests "$@"
