@@ -147,13 +147,11 @@ int run_panel_decide(const Globals& g, const DecideOptions& o) {
   Store store = open_store(g);
   for (const auto& s : h.signposted_to) require_in_vocabulary(store.config().services, s, "--signpost", "command line");
   if (!store.find_case_file(id)) fail(Exit::not_found, fmt::format("no such case ({})", id.str()));
-  const Meeting* m = store.meeting(date);
-  if (!m)
+  if (!store.meeting(date))
     fail(Exit::not_found, fmt::format("no panel meeting on {} ({})", date.str(), meeting_path(date)),
          "`prevent panel new DATE` creates one");
-  Meeting meeting = *m;
   update_case(store, id, as_of, "panel decide", "panel-decide", [&](Case& c) {
-    apply_decision(c, h, meeting, store.config());
+    apply_decision(c, h, store.config());
     return fmt::format("{} at {}", h.decision, date.str());
   });
   return 0;

@@ -34,17 +34,12 @@ void apply_note(Case& c, ChronologyEntry entry) { c.chronology.push_back(std::mo
 
 void apply_assessment(Case& c, Assessment assessment) { c.assessments.push_back(std::move(assessment)); }
 
-void apply_decision(Case& c, Hearing hearing, const Meeting& meeting, const Config& cfg) {
+void apply_decision(Case& c, Hearing hearing, const Config& cfg) {
   // Rule 3: only a case awaiting panel is heard.
   if (stage_of(c, cfg) != Stage::awaiting_panel)
     refuse(c, 3, "only a case awaiting panel is heard", fmt::format("the case is {}", stage_name(c, cfg)));
-  // Rule 4, CTSA 2015 s.37: the police must be represented when a case is
-  // discussed. Whether it is the force for the person's area cannot be
-  // checked from the record.
-  if (!meeting.police_present())
-    refuse(c, 4, "a police representative must be present",
-           fmt::format("no police representative attended the meeting of {} (CTSA 2015 s.37)", meeting.date.str()),
-           fmt::format("record one with `prevent panel attend {} --police ROLE@FORCE`", meeting.date.str()));
+  // Rule 4 (a police representative present) is checked with every rule
+  // on the result, by check_case_rules.
   if (!c.panel.empty() && hearing.meeting <= c.panel.back().meeting)
     refuse(c, 3, "only a case awaiting panel is heard",
            fmt::format("the case was last heard on {}; a new decision needs a later meeting",
@@ -54,6 +49,12 @@ void apply_decision(Case& c, Hearing hearing, const Meeting& meeting, const Conf
            fmt::format("the case was reopened on {}; it is heard again at a meeting on or after that day",
                        since->str()));
   c.panel.push_back(std::move(hearing));
+  // The one function that decides the episode must count the new hearing,
+  // or the decision would be recorded but never take effect.
+  auto current = current_hearings(c);
+  if (current.empty() || current.back() != &c.panel.back())
+    refuse(c, 9, "dates follow the process",
+           "the meeting is not after the closed episode; the case is heard again at a later meeting");
 }
 
 void apply_consent(Case& c, Consent consent, const Config& cfg) {

@@ -23,8 +23,9 @@ void apply_triage(Case& c, Triage triage);
 void apply_note(Case& c, ChronologyEntry entry);
 void apply_assessment(Case& c, Assessment assessment);
 
-// Rule 3: heard only while awaiting panel; rule 4: police present.
-void apply_decision(Case& c, Hearing hearing, const Meeting& meeting, const Config& config);
+// Rule 3: heard only while awaiting panel. (Rule 4, police present, is a
+// rule on the whole record: check_case_rules.)
+void apply_decision(Case& c, Hearing hearing, const Config& config);
 
 // Rules 5 and 6: consent after adoption; declined or withdrawn closes.
 void apply_consent(Case& c, Consent consent, const Config& config);

@@ -81,8 +81,9 @@ class Checker {
   }
 
   // Rule 2: triage once, on or after the referral; channel-panel needs a
-  // Section 36 decision (CTSA 2015 s.36(1): the police decide the case is
-  // suitable for a panel).
+  // Section 36 decision (CTSA 2015 s.36: a case comes to the panel on a
+  // referral by the police, who must have reasonable grounds to believe the
+  // person is vulnerable to being drawn into terrorism).
   void rule2_triage() const {
     if (!c_.triage) return;
     const Triage& t = *c_.triage;
@@ -119,8 +120,12 @@ class Checker {
         fail(Exit::not_found, fmt::format("no panel meeting on {} ({})", h.meeting.str(), label()),
              fmt::format("create it first: prevent panel new {} --chair ROLE@AGENCY --police ROLE@FORCE",
                          h.meeting.str()));
+      // CTSA 2015 s.37: the police are represented when a case is discussed.
+      // Whether it is the force for the person's area cannot be checked from
+      // the record.
       require(m->police_present(), 4, "a police representative must be present",
-              fmt::format("no police representative attended the meeting of {} (CTSA 2015 s.37)", h.meeting.str()));
+              fmt::format("no police representative attended the meeting of {} (CTSA 2015 s.37)", h.meeting.str()),
+              fmt::format("record one with `prevent panel attend {} --police ROLE@FORCE`", h.meeting.str()));
     }
   }
 

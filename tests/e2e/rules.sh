@@ -581,4 +581,50 @@ test_the_first_applicable_exit_code_wins_usage_then_invalid_then_not_found_then_
     refused 5 - - triage "$NFA" --outcome no-further-action --date 2026-11-31
 }
 
+# A case reopened on its closure day: a decision at a meeting that same day
+# would not count for the new episode, so it is refused, not recorded.
+test_rule9_a_case_reopened_on_its_closure_day_is_heard_at_a_later_meeting() {
+    S="$T/store"
+    new_store "$S"
+    meeting_ok "$S" 2026-03-05
+    meeting_ok "$S" 2026-06-04
+    {
+        echo "---"
+        case_yaml id=PRV-2026-0001 received=2026-02-02 name="Okkio Fennwhistle" dob=1990-04-04
+        cat <<'YAML'
+triage:
+  completed: 2026-02-04
+  outcome: channel-panel
+  section36:
+    decided: 2026-02-04
+    by: Counter Terrorism Policing North West
+panel:
+  - meeting: 2026-03-05
+    decision: adopt
+previous:
+  - consent:
+      status: given
+      by: subject
+      date: 2026-03-06
+    reviews:
+      - date: 2026-06-04
+        kind: monthly
+        outcome: close
+      - date: 2026-06-04
+        kind: post-closure-6
+        outcome: reopen
+    closure:
+      date: 2026-06-04
+      reason: no-further-concerns
+    reopened: 2026-06-04
+YAML
+    } >"$T/in/reopened.yaml"
+    run prevent -C "$S" -q import "$T/in/reopened.yaml" --as-of "$AS_OF"
+    assert_rc 0 "import of the reopened case"
+    assert_eq "$(stage_in_show "$S" PRV-2026-0001)" "awaiting-panel" "stage"
+    expect_refused 4 "$S" prevent -C "$S" panel decide 2026-06-04 PRV-2026-0001 --decision adopt --as-of "$AS_OF"
+    assert_stderr_contains "rule 9"
+    assert_stderr_contains "PRV-2026-0001"
+}
+
 run_tests "$@"
