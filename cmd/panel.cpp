@@ -72,11 +72,7 @@ int run_panel_attend(const Globals& g, const AttendOptions& o) {
   if (add.empty() && declared.empty()) fail(Exit::usage, "give --attendee, --police or --declare (command line)");
   Store store = open_store(g);
   auto lock = store.lock();
-  const Meeting* existing = store.meeting(date);
-  if (!existing)
-    fail(Exit::not_found, fmt::format("no panel meeting on {} ({})", date.str(), meeting_path(date)),
-         "`prevent panel new DATE` creates one");
-  Meeting m = *existing;
+  Meeting m = store.require_meeting(date);
   std::vector<std::string> cases;
   for (const auto& d : declared) {
     if (!store.find_case_file(*parse_case_id(d.case_id)))
@@ -102,16 +98,13 @@ int run_panel_agenda(const Globals& g, const AgendaOptions& o) {
   Store store = open_store(g);
   std::unique_ptr<StoreLock> lock;
   if (o.fill) lock = store.lock();
-  const Meeting* existing = store.meeting(date);
-  if (!existing)
-    fail(Exit::not_found, fmt::format("no panel meeting on {} ({})", date.str(), meeting_path(date)),
-         "`prevent panel new DATE` creates one");
+  const Meeting& existing = store.require_meeting(date);
   auto all = store.load_all_cases();
   auto rows = agenda_for(all.cases, store.config(), date);
   print(render(due_table(rows), list_format(o.format)));
   // An agenda missing unreadable cases is not written into the meeting.
   if (!o.fill || !all.unreadable.empty()) return report_unreadable(all.unreadable);
-  Meeting m = *existing;
+  Meeting m = existing;
   m.agenda.clear();
   std::vector<std::string> cases;
   for (const auto& r : rows) {
@@ -147,9 +140,7 @@ int run_panel_decide(const Globals& g, const DecideOptions& o) {
   Store store = open_store(g);
   for (const auto& s : h.signposted_to) require_in_vocabulary(store.config().services, s, "--signpost", "command line");
   if (!store.find_case_file(id)) fail(Exit::not_found, fmt::format("no such case ({})", id.str()));
-  if (!store.meeting(date))
-    fail(Exit::not_found, fmt::format("no panel meeting on {} ({})", date.str(), meeting_path(date)),
-         "`prevent panel new DATE` creates one");
+  store.require_meeting(date);
   update_case(store, id, as_of, "panel decide", "panel-decide", [&](Case& c) {
     apply_decision(c, h, store.config());
     return fmt::format("{} at {}", h.decision, date.str());
@@ -226,12 +217,9 @@ struct MinutesOptions {
 int run_panel_minutes(const Globals& g, const MinutesOptions& o) {
   Date date = option_date(o.date, "DATE");
   Store store = open_store(g);
-  const Meeting* meeting = store.meeting(date);
-  if (!meeting)
-    fail(Exit::not_found, fmt::format("no panel meeting on {} ({})", date.str(), meeting_path(date)),
-         "`prevent panel new DATE` creates one");
+  const Meeting& meeting = store.require_meeting(date);
   auto all = store.load_all_cases();
-  Minutes m = minutes_of(*meeting, all.cases);
+  Minutes m = minutes_of(meeting, all.cases);
   if (o.format == "json")
     print(minutes_json(m).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");
   else

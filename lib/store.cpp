@@ -137,6 +137,14 @@ const Meeting* Store::meeting(Date date) const {
   return (meetings_[date] = std::move(m)).get();
 }
 
+const Meeting& Store::require_meeting(Date date) const {
+  const Meeting* m = meeting(date);
+  if (!m)
+    fail(Exit::not_found, fmt::format("no panel meeting on {} ({})", date.str(), meeting_path(date)),
+         "`prevent panel new DATE` creates one");
+  return *m;
+}
+
 std::vector<Date> Store::meeting_dates() const {
   std::vector<Date> out;
   for (const auto& f : git_.list_at_head("panels")) {

@@ -61,6 +61,8 @@ class Store {
 
   // The meeting of a date at HEAD, or nullptr (cached per run).
   const Meeting* meeting(Date date) const;
+  // The same, or Failure(not_found) with a hint to create it.
+  const Meeting& require_meeting(Date date) const;
   std::vector<Date> meeting_dates() const;
 
   // The next free ID of a year (one more than the highest at HEAD).
