@@ -101,6 +101,10 @@ void close_support_action(Case& c, const std::string& action_id, const std::stri
 
 void apply_review(Case& c, ReviewInput in, const Config& cfg) {
   Review& r = in.review;
+  // The front end pairs --reason with --outcome close (a usage error there);
+  // this guards other callers.
+  if ((r.outcome == "close") != in.reason.has_value())
+    fail(Exit::usage, "a closure reason goes with, and only with, the outcome close");
   Stage s = stage_of(c, cfg);
   if (s == Stage::supported || s == Stage::awaiting_consent) {
     // Rule 7: monthly reviews until the panel closes the case.
@@ -109,7 +113,6 @@ void apply_review(Case& c, ReviewInput in, const Config& cfg) {
     if (r.outcome == "reopen")
       refuse(c, 8, "post-closure reviews", "only a review after closure can reopen the case");
     if (r.outcome == "close") {
-      if (!in.reason) fail(Exit::usage, "--reason is required with --outcome close (command line)");
       if (in.reason->rfind("consent-", 0) == 0)
         refuse(c, 6, "declined or withdrawn consent closes the case",
                "consent-declined and consent-withdrawn closures come from `prevent panel consent`");
@@ -117,7 +120,6 @@ void apply_review(Case& c, ReviewInput in, const Config& cfg) {
       c.closure = Closure{r.date, *in.reason};
       return;
     }
-    if (in.reason) fail(Exit::usage, "--reason goes only with --outcome close (command line)");
     c.reviews.push_back(r);
     return;
   }
@@ -135,7 +137,6 @@ void apply_review(Case& c, ReviewInput in, const Config& cfg) {
     if (r.outcome == "close")
       refuse(c, 8, "post-closure reviews", "the case is already closed; a post-closure review's outcome is "
                                            "no-concerns, continue or reopen");
-    if (in.reason) fail(Exit::usage, "--reason goes only with --outcome close (command line)");
     c.reviews.push_back(r);
     if (r.outcome == "reopen") {
       // The closed episode moves aside, as it was; the case goes back to

@@ -190,14 +190,17 @@ GitRepo::~GitRepo() {
 
 namespace {
 
+// A configuration value as text, or empty when unset.
+std::string config_text(git_config* cfg, const char* key) {
+  std::string out;
+  git_buf buf = GIT_BUF_INIT;
+  if (cfg && git_config_get_string_buf(&buf, cfg, key) == 0) out.assign(buf.ptr, buf.size);
+  git_buf_dispose(&buf);
+  return out;
+}
+
 GitIdentity resolve_identity(git_config* cfg, const fs::path& where) {
-  auto get = [&](const char* key) {
-    std::string out;
-    git_buf buf = GIT_BUF_INIT;
-    if (cfg && git_config_get_string_buf(&buf, cfg, key) == 0) out.assign(buf.ptr, buf.size);
-    git_buf_dispose(&buf);
-    return out;
-  };
+  auto get = [&](const char* key) { return config_text(cfg, key); };
   // As git: the environment first, then the configuration chain.
   GitIdentity id{env("GIT_AUTHOR_NAME"), env("GIT_AUTHOR_EMAIL")};
   if (id.name.empty()) id.name = get("user.name");
@@ -400,15 +403,8 @@ git_oid GitRepo::commit(const std::vector<FileWrite>& files, const std::string& 
     git_config* raw = nullptr;
     if (git_repository_config_snapshot(&raw, repo_) == 0) {
       Config cfg(raw);
-      auto get = [&](const char* key) {
-        std::string out;
-        git_buf buf = GIT_BUF_INIT;
-        if (git_config_get_string_buf(&buf, cfg.get(), key) == 0) out.assign(buf.ptr, buf.size);
-        git_buf_dispose(&buf);
-        return out;
-      };
-      if (cname.empty()) cname = get("user.name");
-      if (cemail.empty()) cemail = get("user.email");
+      if (cname.empty()) cname = config_text(cfg.get(), "user.name");
+      if (cemail.empty()) cemail = config_text(cfg.get(), "user.email");
     }
   }
   if (cname.empty()) cname = who.name;
