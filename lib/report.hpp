@@ -1,0 +1,71 @@
+// The steering-group report and FOI answers (SPEC §7; the counting rules are
+// docs/report.md). One value is computed from the cases, suppressed, and
+// rendered as JSON, CSV, Markdown or HTML, so the formats cannot disagree.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "case_record.hpp"
+#include "config.hpp"
+#include "date.hpp"
+
+namespace prevent {
+
+struct ReportOptions {
+  Date from;
+  Date to;     // inclusive
+  Date as_of;  // events after it are ignored
+  int threshold = 0;  // suppression threshold; 0 or 1: off
+  bool foi = false;   // FOI answer: in-hand and timeliness kept to totals
+};
+
+// One number of the report. `value` is nullopt for "no value" (the median
+// of nothing); `suppressed` cells are printed as [c] in every format.
+struct ReportCell {
+  enum class Kind {
+    count,    // a number of cases or items: suppressed from 1 to threshold-1
+    total,    // a table's total: never suppressed
+    measure,  // a median or percentile: withheld when its count is small
+  };
+  std::string key;    // JSON key, CSV category
+  std::string label;  // what md and html show
+  std::optional<long> value;
+  Kind kind = Kind::count;
+  bool suppressed = false;
+};
+
+// A table of the report: a dotted path ("referrals.by_sector") and its cells
+// in order. Sections are tables too: `referrals` holds `total`.
+struct ReportTable {
+  std::string path;
+  std::string title;
+  std::vector<ReportCell> cells;
+  bool chart = false;  // html draws a bar chart of it
+};
+
+struct Report {
+  std::string area;
+  ReportOptions options;
+  Date in_hand_at;
+  std::vector<ReportTable> tables;  // in the order of SPEC §7
+
+  const ReportTable* table(std::string_view path) const;
+  bool suppression_applied() const { return options.threshold >= 2; }
+};
+
+// The case as it stood at the end of `day`: everything dated after it taken
+// away (docs/report.md, "the state of a case on day D").
+Case case_on(const Case& c, Date day);
+
+// Nearest-rank percentile of sorted values: the value at rank ceil(p*n/100).
+std::optional<long> nearest_rank(const std::vector<long>& sorted, int p);
+
+// Counts, then suppresses when options.threshold >= 2.
+Report build_report(const std::vector<Case>& cases, const Config& config, const ReportOptions& options);
+
+enum class ReportFormat { json, csv, md, html };
+std::string render_report(const Report& report, ReportFormat format);
+
+}  // namespace prevent
