@@ -144,7 +144,7 @@ void suppress(Report& r, long triaged_late) {
     const ReportCell* count = find_cell(r, path, "count");
     for (const char* key : {"median", "p90"}) {
       ReportCell* m = find_cell(r, path, key);
-      if (m && count && *count->value < n) m->suppressed = true;
+      if (m && m->value && count && *count->value < n) m->suppressed = true;
     }
   }
   // Secondary, until nothing changes.
