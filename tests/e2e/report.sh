@@ -690,7 +690,8 @@ md_tables, cur = [], []
 for line in open(mpath, encoding="utf-8"):
     s = line.rstrip("\n")
     if s.startswith("|"):
-        cells = [c.strip() for c in s.strip().strip("|").split("|")]
+        # Markdown backslash escapes (\[c\]) read as the characters.
+        cells = [re.sub(r"\\(.)", r"\1", c.strip()) for c in s.strip().strip("|").split("|")]
         if not all(re.match(r"^:?-+:?$", c) for c in cells):
             cur.append(cells)
     elif cur:
@@ -746,10 +747,15 @@ test_the_four_formats_carry_the_same_numbers() {
     formats_agree --period FY2025 --suppress 3
 }
 
-test_json_is_the_default_format_and_csv_has_the_header_rows() {
+# docs/report.md (as committed with the rulebook): "`json` (default)".
+test_json_is_the_default_format() {
     main_store
     report "$S" "$AS_OF" --period 2026-Q3
-    "$PYTHON" -m json.tool <"$OUT" >/dev/null 2>&1 || fail "the default format is not JSON"
+    "$PYTHON" -m json.tool <"$OUT" >/dev/null 2>&1 || { fail "the default format is not JSON"; _show "$OUT"; }
+}
+
+test_csv_starts_with_the_header_rows() {
+    main_store
     report "$S" "$AS_OF" --period 2026-Q3 --suppress 0 --format csv
     local text
     text="$(tr -d '\r' <"$OUT" | head -7)"
@@ -766,6 +772,36 @@ report,suppression_threshold,0" "the first rows of the CSV"
     report "$S" "$AS_OF" --period 2026-Q3 --format csv
     assert_contains "$(tr -d '\r' <"$OUT")" $'\nreport,suppression_threshold,5\n' "csv"
     assert_contains "$(tr -d '\r' <"$OUT")" $'\nreferrals.by_month,2026-08,[c]\n' "csv"
+}
+
+# The text of a md or html report before its first table (the header).
+header_of() { # header_of FILE
+    "$PYTHON" - "$1" <<'PY'
+import re, sys
+doc = open(sys.argv[1], encoding="utf-8").read()
+cut = [i for i in (doc.find("\n|"), doc.lower().find("<table")) if i >= 0]
+head = doc[: min(cut)] if cut else doc
+print(" ".join(re.sub(r"<[^>]*>", " ", head).split()))
+PY
+}
+
+test_every_format_says_whether_suppression_was_applied() {
+    main_store
+    local f
+    for f in md html; do
+        report "$S" "$AS_OF" --period 2026-Q3 --suppress 0 --format "$f"
+        assert_matches "$(header_of "$OUT")" '[Ss]uppression (is )?(off|not applied)|[Nn]o suppression|[Nn]ot suppressed' "the $f header with --suppress 0"
+        report "$S" "$AS_OF" --period 2026-Q3 --format "$f"
+        assert_matches "$(header_of "$OUT")" '[Ss]uppress' "the $f header with threshold 5"
+        assert_matches "$(header_of "$OUT")" 'threshold (of )?5|1 to 4|below 5|under 5|less than 5|fewer than 5' "the $f header with threshold 5"
+        assert_not_contains "$(header_of "$OUT")" "uppression off" "the $f header with threshold 5"
+        report "$S" "$AS_OF" --period 2026-Q3 --suppress 3 --format "$f"
+        assert_matches "$(header_of "$OUT")" 'threshold (of )?3|1 to 2|below 3|under 3|less than 3|fewer than 3' "the $f header with --suppress 3"
+    done
+    report "$S" "$AS_OF" --period 2026-Q3 --format csv
+    assert_contains "$(tr -d '\r' <"$OUT")" $'\nreport,suppression_threshold,5\nreport,foi,false\n' "csv"
+    report "$S" "$AS_OF" --period 2026-Q3 --foi --format csv
+    assert_contains "$(tr -d '\r' <"$OUT")" $'\nreport,suppression_threshold,5\nreport,foi,true\n' "csv --foi"
 }
 
 test_no_personal_data_in_any_format() {
@@ -839,7 +875,7 @@ test_report_refuses_a_bad_format_or_threshold() {
 
 test_report_outside_a_store_is_exit_6() {
     mkdir -p "$T/empty"
-    run_in "$T/empty" prevent --as-of "$AS_OF" report --period 2026-Q3
+    run_in "$T/empty" "$PREVENT" --as-of "$AS_OF" report --period 2026-Q3
     assert_rc 6 "report outside a store"
     assert_one_error_line
     assert_stdout_empty
