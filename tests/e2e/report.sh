@@ -252,6 +252,30 @@ in_hand.at = "2026-09-29"
 EOF
 }
 
+test_work_in_hand_on_a_day_before_a_reopening() {
+    main_store
+    # On 2026-09-09 0011 is still in its first episode (closed 08-06,
+    # reopened 09-10): post-closure, its 6- and 12-month reviews
+    # outstanding. 0012 0013 0014 not yet received; 0009 0010 triaged
+    # (09-04, 09-07); 0008 supported (consent 09-04); 0007 closed 09-07.
+    # awaiting-panel 0006 0010 0018; awaiting-consent 0016; supported 0004
+    # 0008 0019; post-closure 0007 0011 0017 2025-0001.
+    # Overdue: panel 0006 (09-02) 0018 (07-01); monthly-review 0019 (09-03);
+    # action 0019 A1 (08-31) only (0004 A1 and 0019 A4 are due 09-15);
+    # extended-review 2025-0001 (09-06).
+    report "$S" "$AS_OF" --from 2026-07-01 --to 2026-09-09 --suppress 0 --format json
+    check_json "$OUT" <<'EOF'
+referrals.total = 11
+outcomes.adopted = 5
+outcomes.discussed_at_panel = 7
+in_hand.at = "2026-09-09"
+in_hand.total = 11
+in_hand.by_stage = {"awaiting-triage": 0, "awaiting-panel": 3, "awaiting-consent": 1, "supported": 3, "post-closure": 4}
+in_hand.overdue = {"triage": 0, "panel": 2, "consent": 0, "monthly-review": 1, "action": 1, "post-closure-6": 0, "post-closure-12": 0, "extended-review": 1}
+in_hand.post_closure = {"post-closure-6": 3, "post-closure-12": 3, "extended-review": 1}
+EOF
+}
+
 test_period_fy2025_is_april_to_march_with_every_month() {
     main_store
     report "$S" "$AS_OF" --period FY2025 --suppress 0 --format json
@@ -772,6 +796,19 @@ report,suppression_threshold,0" "the first rows of the CSV"
     report "$S" "$AS_OF" --period 2026-Q3 --format csv
     assert_contains "$(tr -d '\r' <"$OUT")" $'\nreport,suppression_threshold,5\n' "csv"
     assert_contains "$(tr -d '\r' <"$OUT")" $'\nreferrals.by_month,2026-08,[c]\n' "csv"
+}
+
+test_csv_prefixes_a_formula_looking_area_name() {
+    main_store
+    sed -i 's/^area: Example Borough$/area: "=Example Borough"/' "$S/prevent.yaml"
+    git_in "$S" commit -qam "Area name" || fail "committing prevent.yaml failed"
+    report "$S" "$AS_OF" --period 2026-Q3 --format csv
+    assert_eq "$(tr -d '\r' <"$OUT" | sed -n 2p)" "report,area,'=Example Borough" "the area row of the CSV"
+    assert_contains "$(tr -d '\r' <"$OUT")" $'\nreferrals,total,14\n' "csv (numbers are never altered)"
+    report "$S" "$AS_OF" --period 2026-Q3 --format json
+    check_json "$OUT" <<'EOF'
+area = "=Example Borough"
+EOF
 }
 
 # The text of a md or html report before its first table (the header).
