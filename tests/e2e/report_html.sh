@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# `prevent report --format html` (SPEC §7, docs/report.md "Formats"): one
+# self-contained file (inline CSS and SVG, no scripts, nothing fetched from
+# elsewhere), four bar charts (referrals by sector, by concern type, by age
+# band, by month) with suppressed cells labelled [c], rendered by headless
+# Chromium (Debian's `chromium`) into a DOM and an A4-sized screenshot.
+#
+# Without /usr/bin/chromium (or $CHROMIUM) the Chromium test prints SKIP and
+# is counted as skipped, not passed. The store is the one of report.sh
+# (tests/e2e/fixtures/report/cases.yaml); its numbers are checked there.
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.bash"
+
+FIXTURES="$E2E_DIR/fixtures/report"
+: "${CHROMIUM:=/usr/bin/chromium}"
+S=""
+
+build_main() {
+    local store="$1" d
+    new_store "$store"
+    for d in 2025-02-06 2026-03-05 2026-06-04 2026-07-16 2026-08-06 2026-09-03 2026-10-01; do
+        pv_ok "$store" "$AS_OF" panel new "$d" --chair "Prevent Lead@Example Borough Council" \
+            --police "Detective Sergeant@Example Constabulary"
+    done
+    pv_ok "$store" "$AS_OF" -q import "$FIXTURES/cases.yaml"
+}
+
+# The Q3 2026 report with the default threshold (5), in $T/report.html.
+html_report() {
+    S="$T/store"
+    cached_store "$S" main build_main
+    run prevent -C "$S" --as-of "$AS_OF" report --period 2026-Q3 --format html
+    assert_rc 0 "report --format html"
+    assert_stderr_empty
+    cp "$OUT" "$T/report.html"
+    PERSONAL+=(Quibbleforth Vantimber Mallowdrift Quillhaven Ashpenny Strattlecombe Orrowdale Hallibrand
+        Lindquay Crandlewick Torrivale Moultby Feathervane Dunstraw Brackwater Pennyfold Wendle Hartsease
+        Tenterby Winchcombe Greylark Kindlemoor 2010-07-01 2010-07-07 2008-07-14 2016-08-14 ZZ1 ZZ5 ZZ9)
+}
+
+# One line per SVG chart of a document: the number of <rect elements, a
+# tab, and the chart's text (tags removed).
+svg_charts() {
+    "$PYTHON" - "$1" <<'PY'
+import re, sys
+doc = open(sys.argv[1], encoding="utf-8").read()
+for svg in re.findall(r"<svg\b.*?</svg>", doc, flags=re.S | re.I):
+    rects = len(re.findall(r"<rect\b", svg, flags=re.I))
+    text = " ".join(re.sub(r"<[^>]*>", " ", svg).split())
+    print(f"{rects}\t{text}")
+PY
+}
+
+test_html_is_one_self_contained_file() {
+    html_report
+    local html
+    html="$(cat "$T/report.html")"
+    assert_matches "$html" '^<!(DOCTYPE|doctype) html>' "the start of the html report"
+    assert_contains "$html" "</html>" "the html report"
+    assert_matches "$html" '<style[ >]' "the html report (inline CSS)"
+    assert_matches "$html" '@media print|@page' "the html report (print styles)"
+    assert_not_contains "${html,,}" "<script" "the html report"
+    # No http(s) reference; the SVG namespace name (xmlns) is an
+    # identifier that nothing fetches.
+    local refs
+    refs="$(grep -oiE 'https?://[^"'"'"' <>)]*' "$T/report.html" | grep -vxE 'http://www\.w3\.org/(2000/svg|1999/xlink)' || true)"
+    assert_eq "$refs" "" "http:// or https:// references in the html report"
+    assert_not_contains "${html,,}" "@import" "the html report"
+    assert_not_contains "${html,,}" "<link" "the html report"
+    assert_not_contains "${html,,}" "<img" "the html report"
+    assert_not_contains "${html,,}" "<iframe" "the html report"
+    # url(…) only to the document itself (url(#id)) or inline data.
+    local urls
+    urls="$(grep -oiE 'url\([^)]*\)' "$T/report.html" | grep -viE "url\(['\"]?(#|data:)" || true)"
+    assert_eq "$urls" "" "url(…) references to anything outside the file"
+    local srcs
+    srcs="$(grep -oiE '(src|href)=("[^"]*"|'"'"'[^'"'"']*'"'"')' "$T/report.html" | grep -viE "=[\"']#" || true)"
+    assert_eq "$srcs" "" "src/href attributes pointing outside the file"
+    assert_eq "$(grep -o '<svg' "$T/report.html" | wc -l)" "4" "number of <svg charts"
+    assert_no_personal_data "$html" "the html report"
+    # Labels of prevent.yaml, the area and the period are shown.
+    assert_contains "$html" "Example Borough" "the html report"
+    assert_contains "$html" "Family and friends" "the html report"
+    assert_contains "$html" "Left wing, anarchist or single issue" "the html report"
+}
+
+test_html_charts_label_suppressed_cells() {
+    html_report
+    svg_charts "$T/report.html" >"$T/charts.txt"
+    assert_eq "$(wc -l <"$T/charts.txt")" "4" "charts"
+    # Default threshold: every sector (9), concern type (8) and age band (9)
+    # cell of Q3 2026 is [c]; by month is 6, [c], [c]. A chart is known by
+    # a label of its table (the order of the charts is not fixed).
+    local name label cells bars line rects text
+    for spec in "sector:Education:9:0" "concern type:Islamist:8:0" "age band:10 or under:9:0" "month:2026-07:2:1"; do
+        IFS=: read -r name label cells bars <<<"$spec"
+        line="$(grep -F -- "$label" "$T/charts.txt")"
+        if [[ -z "$line" || "$(grep -cF -- "$label" "$T/charts.txt")" -ne 1 ]]; then
+            fail "no single chart with the label [$label] (referrals by $name)"
+            continue
+        fi
+        rects="${line%%$'\t'*}"
+        text="${line#*$'\t'}"
+        [[ $(grep -o '\[c\]' <<<"$text" | wc -l) -ge $cells ]] ||
+            fail "the chart of referrals by $name labels fewer than $cells cells [c]: $text"
+        # A suppressed cell has no bar: at most one <rect> per shown
+        # non-zero cell, plus one for a frame.
+        [[ $rects -le $((bars + 1)) ]] || fail "the chart of referrals by $name has $rects <rect> elements for $bars shown cells"
+    done
+    assert_matches "$(grep -F 2026-07 "$T/charts.txt")" '(^|[^0-9])6([^0-9]|$)' "the month chart (July is 6)"
+}
+
+chromium_run() { # chromium_run ARGS…: headless Chromium, its own profile and HOME
+    HOME="$T" timeout 240 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage \
+        --no-first-run --disable-extensions --user-data-dir="$T/chromium" "$@"
+}
+
+test_html_renders_in_headless_chromium() {
+    [[ -x "$CHROMIUM" ]] || return 0 # reported as SKIP by the suite
+    html_report
+    chromium_run --dump-dom "file://$T/report.html" >"$T/dom.html" 2>"$T/chromium.err"
+    local rc=$?
+    assert_eq "$rc" "0" "exit status of chromium --dump-dom"
+    [[ $rc -eq 0 ]] || tail -5 "$T/chromium.err"
+    local dom
+    dom="$(cat "$T/dom.html")"
+    assert_contains "$dom" "<body" "the rendered DOM"
+    assert_eq "$(grep -o '<svg' "$T/dom.html" | wc -l)" "4" "<svg charts in the rendered DOM"
+    assert_contains "$dom" "Example Borough" "the rendered DOM"
+    assert_contains "$dom" "[c]" "the rendered DOM"
+    assert_not_contains "${dom,,}" "<script" "the rendered DOM"
+    assert_no_personal_data "$dom" "the rendered DOM"
+    chromium_run --screenshot="$T/report.png" --window-size=1240,1754 "file://$T/report.html" >/dev/null 2>"$T/chromium.err"
+    rc=$?
+    assert_eq "$rc" "0" "exit status of chromium --screenshot"
+    [[ -s "$T/report.png" ]] || fail "chromium wrote no screenshot"
+    assert_eq "$(head -c 8 "$T/report.png" | od -An -tx1 | tr -d ' \n')" "89504e470d0a1a0a" "PNG signature of the screenshot"
+    # 1240 x 1754: the width and height in the IHDR chunk.
+    assert_eq "$(dd if="$T/report.png" bs=1 skip=16 count=8 2>/dev/null | od -An -tu1 | tr -s ' ' | sed 's/^ //')" \
+        "0 0 4 216 0 0 6 218" "size of the screenshot (1240 x 1754)"
+}
+
+_status=0
+run_tests "$@" || _status=$?
+if [[ ! -x "$CHROMIUM" && "test_html_renders_in_headless_chromium" == *"${1:-}"* ]]; then
+    echo "SKIP   test_html_renders_in_headless_chromium: no chromium at $CHROMIUM (Debian package chromium); it did nothing"
+    echo "1 skipped"
+fi
+exit "$_status"
