@@ -772,10 +772,12 @@ test_the_four_formats_carry_the_same_numbers() {
 }
 
 # docs/report.md (as committed with the rulebook): "`json` (default)".
-test_json_is_the_default_format() {
+test_md_is_the_default_format() {
     main_store
     report "$S" "$AS_OF" --period 2026-Q3
-    "$PYTHON" -m json.tool <"$OUT" >/dev/null 2>&1 || { fail "the default format is not JSON"; _show "$OUT"; }
+    cp "$OUT" "$T/default.out"
+    report "$S" "$AS_OF" --period 2026-Q3 --format md
+    cmp -s "$T/default.out" "$OUT" || fail "the default format is not md"
 }
 
 test_csv_starts_with_the_header_rows() {
