@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include "case_id.hpp"
+#include "case_cache.hpp"
 #include "cli.hpp"
 #include "failure.hpp"
 #include "listing.hpp"
@@ -37,7 +38,7 @@ int run_list(const Globals& g, const ListOptions& o) {
   if (o.concern) require_in_vocabulary(store.config().concern_types, *o.concern, "--concern", "command line");
   f.sector = o.sector;
   f.concern = o.concern;
-  auto all = store.load_all_cases();
+  auto all = load_cases_without_personal_data(store);
   print(render(list_cases(all.cases, store.config(), f), list_format(o.format)));
   return report_unreadable(all.unreadable);
 }

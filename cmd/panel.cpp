@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include "case_cache.hpp"
 #include "cli.hpp"
 #include "failure.hpp"
 #include "meeting.hpp"
@@ -99,7 +100,7 @@ int run_panel_agenda(const Globals& g, const AgendaOptions& o) {
   std::unique_ptr<StoreLock> lock;
   if (o.fill) lock = store.lock();
   const Meeting& existing = store.require_meeting(date);
-  auto all = store.load_all_cases();
+  auto all = load_cases_without_personal_data(store);
   auto rows = agenda_for(all.cases, store.config(), date);
   print(render(due_table(rows), list_format(o.format)));
   // An agenda missing unreadable cases is not written into the meeting.
@@ -218,7 +219,7 @@ int run_panel_minutes(const Globals& g, const MinutesOptions& o) {
   Date date = option_date(o.date, "DATE");
   Store store = open_store(g);
   const Meeting& meeting = store.require_meeting(date);
-  auto all = store.load_all_cases();
+  auto all = load_cases_without_personal_data(store);
   Minutes m = minutes_of(meeting, all.cases);
   if (o.format == "json")
     print(minutes_json(m).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");

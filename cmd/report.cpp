@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "case_cache.hpp"
 #include "cli.hpp"
 #include "failure.hpp"
 #include "report.hpp"
@@ -69,7 +70,7 @@ int run_report(const Globals& g, const ReportCommand& o) {
   options.threshold = threshold ? *threshold : config.suppression_threshold;
   if (options.foi && options.threshold < 2) options.threshold = 5;
 
-  auto all = store.load_all_cases();
+  auto all = load_cases_without_personal_data(store);
   print(render_report(build_report(all.cases, config, options), report_format(o.format)));
   return report_unreadable(all.unreadable);
 }

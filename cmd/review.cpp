@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include "case_actions.hpp"
+#include "case_cache.hpp"
 #include "cli.hpp"
 #include "due_list.hpp"
 #include "failure.hpp"
@@ -46,7 +47,7 @@ int run_due(const Globals& g, const DueOptions& o) {
   if (!days) fail(Exit::invalid_data, "--within takes a duration such as 7d or 2w (command line)");
   Date as_of = today(g);
   Store store = open_store(g);
-  auto all = store.load_all_cases();
+  auto all = load_cases_without_personal_data(store);
   print(render(due_table(due_list(all.cases, store.config(), as_of, *days)), list_format(o.format)));
   return report_unreadable(all.unreadable);
 }

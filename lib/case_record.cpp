@@ -407,4 +407,37 @@ std::optional<std::string> person_key(const Case& c) {
   return fold_case_and_space(c.referral.subject.name.reveal()) + "|" + dob->str();
 }
 
+std::optional<int> age_at_referral(const Case& c) {
+  const auto& dob = c.referral.subject.date_of_birth.reveal();
+  if (!dob) return std::nullopt;
+  return age_on(*dob, c.referral.received);
+}
+
+void set_age_at_referral(Case& c, std::optional<int> age) {
+  if (!age) {
+    c.referral.subject.date_of_birth = PersonalDate();
+    return;
+  }
+  // add_months clamps 29 February to the 28th, which keeps the age.
+  c.referral.subject.date_of_birth = PersonalDate(c.referral.received.add_months(-12 * *age));
+}
+
+Case without_personal_data(const Case& c) {
+  Case r = c;
+  const auto age = age_at_referral(c);
+  r.referral.subject.name = PersonalText();
+  r.referral.subject.postcode_district = Personal<std::optional<std::string>>();
+  r.referral.concern_summary = PersonalText();
+  set_age_at_referral(r, age);
+  if (r.triage) r.triage->rationale = PersonalNote();
+  for (auto& a : r.assessments) a.notes = PersonalNote();
+  for (auto& h : r.panel) h.rationale = PersonalNote();
+  for (auto& e : r.chronology) e.text = PersonalNote();
+  for (auto& v : r.reviews) v.notes = PersonalNote();
+  for (auto& x : r.corrections) x.reason = PersonalText();
+  for (auto& e : r.previous)
+    for (auto& v : e.reviews) v.notes = PersonalNote();
+  return r;
+}
+
 }  // namespace prevent

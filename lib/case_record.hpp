@@ -157,4 +157,16 @@ Case read_case(std::string_view text, const std::string& where, const Config& co
 // birth; nullopt without a date of birth (nothing to match on).
 std::optional<std::string> person_key(const Case& c);
 
+// The case without its personal data, for whole-store reads (`list`,
+// `review due`, `report`, agendas) and their cache: every (P) field is
+// emptied, and the date of birth is replaced by the referral date less the
+// subject's age on it in whole years, so the age band is unchanged and no
+// real date of birth is kept. Such a case is for counting and listing only:
+// never write it back or check rules on it.
+Case without_personal_data(const Case& c);
+// The subject's age on the referral date, or nullopt without a date of birth.
+std::optional<int> age_at_referral(const Case& c);
+// Sets the stand-in date of birth of a case without personal data.
+void set_age_at_referral(Case& c, std::optional<int> age);
+
 }  // namespace prevent

@@ -112,18 +112,6 @@ Case Store::load_case(const CaseFile& file) const {
   return read_case(git_.read_blob(file.blob), file.path, config_);
 }
 
-Store::AllCases Store::load_all_cases() const {
-  AllCases all;
-  for (const auto& file : case_files()) {
-    try {
-      all.cases.push_back(load_case(file));
-    } catch (const Failure& f) {
-      all.unreadable.push_back(f);
-    }
-  }
-  return all;
-}
-
 const Meeting* Store::meeting(Date date) const {
   if (auto it = meetings_.find(date); it != meetings_.end()) return it->second.get();
   if (meeting_missing_.contains(date)) return nullptr;

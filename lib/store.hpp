@@ -51,13 +51,8 @@ class Store {
   Case load_case(const CaseId& id) const;
   Case load_case(const CaseFile& file) const;
 
-  // Every case at HEAD that reads as valid, and a Failure for each that
-  // does not: a listing shows what it can and reports the rest.
-  struct AllCases {
-    std::vector<Case> cases;
-    std::vector<Failure> unreadable;
-  };
-  AllCases load_all_cases() const;
+  // Whole-store reads go through load_cases_without_personal_data()
+  // (case_cache.hpp): every case at HEAD, parsed once and cached.
 
   // The meeting of a date at HEAD, or nullptr (cached per run).
   const Meeting* meeting(Date date) const;

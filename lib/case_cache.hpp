@@ -1,0 +1,43 @@
+// Whole-store reads (`list`, `review due`, `report`, panel agendas) through
+// a cache of parsed records keyed by git blob ID.
+//
+// The cache lives in .git/prevent/cases-v1 and holds each case WITHOUT its
+// personal data (see without_personal_data()): what the listings count and
+// show, and the age on the referral date in place of the date of birth. It
+// is never a source of truth: an entry is used only for the exact blob ID it
+// was made from, the whole file is checked (magic, format version, the
+// store's prevent.yaml blob ID, a SHA-1 of its bytes) and discarded when
+// anything is off, and it is rewritten whenever HEAD's records differ from
+// what it holds. A missing, stale, truncated or damaged cache gives the same
+// results as a good one, only slower.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store.hpp"
+
+namespace prevent {
+
+struct CasesWithoutPersonalData {
+  std::vector<Case> cases;           // in path order, as Store::case_files()
+  std::vector<Failure> unreadable;   // a Failure for each file that does not read
+  size_t parsed = 0;                 // records parsed in this run (cache misses)
+};
+
+// Every case at HEAD without its personal data. Misses are parsed on all
+// cores; the cache is brought up to date when it was not.
+CasesWithoutPersonalData load_cases_without_personal_data(const Store& store);
+
+// Where the cache lives, for tests and benchmarks.
+std::string case_cache_path(const Store& store);
+
+// One case's cache entry: every field of the record except personal data,
+// and the age on the referral date. Exposed for tests.
+std::string encode_case_entry(const Case& c);
+// nullopt when `bytes` is not a well-formed entry.
+std::optional<Case> decode_case_entry(std::string_view bytes);
+
+}  // namespace prevent
