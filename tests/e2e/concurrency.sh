@@ -140,4 +140,109 @@ test_a_writer_waiting_for_the_lock_goes_on_when_it_is_released() {
     assert_clean "$S"
 }
 
+# Writers of every kind at once on the same cases, and readers running
+# through it: 8 processes each make 10 referrals and 3 chronology notes on
+# the same two cases; 8 more try to triage the same case (one may win);
+# readers list, report and list what is due the whole time.
+test_mixed_writers_and_readers_lose_nothing() {
+    setup_store_with_200_cases
+    local before
+    before="$(commit_count "$S")"
+    mkdir "$T/jobs" "$T/readers"
+    local stop="$T/stop-readers"
+    reader() { # reader N: reads until $stop exists; each read's status and output kept
+        local n="$1" k=0
+        while [[ ! -e "$stop" ]]; do
+            k=$((k + 1))
+            "$PREVENT" -C "$S" --as-of "$AS_OF" list --format csv >"$T/readers/$n.$k.list" 2>"$T/readers/$n.$k.err" </dev/null
+            echo "list $?" >>"$T/readers/$n.rc"
+            "$PREVENT" -C "$S" --as-of "$AS_OF" review due --format csv >"$T/readers/$n.$k.due" 2>>"$T/readers/$n.$k.err" </dev/null
+            echo "due $?" >>"$T/readers/$n.rc"
+            "$PREVENT" -C "$S" --as-of "$AS_OF" report --period 2026-Q4 --suppress 0 --format json \
+                >"$T/readers/$n.$k.json" 2>>"$T/readers/$n.$k.err" </dev/null
+            echo "report $?" >>"$T/readers/$n.rc"
+        done
+    }
+    reader 1 &
+    local r1=$!
+    reader 2 &
+    local r2=$!
+    local w
+    for ((w = 1; w <= 8; w++)); do
+        (
+            local i
+            for ((i = 1; i <= 10; i++)); do
+                referral_flags name="Mixed Writer$w Person$i" dob="1990-01-$(printf '%02d' "$i")" received=2026-11-1$((i % 9))
+                "$PREVENT" -C "$S" refer --as-of "$AS_OF" "${REFER_FLAGS[@]}" >>"$T/jobs/$w.ids" 2>>"$T/jobs/$w.err" </dev/null
+                echo "refer $?" >>"$T/jobs/$w.rc"
+                if ((i % 3 == 0)); then
+                    "$PREVENT" -C "$S" note "PRV-2026-000$((1 + w % 2))" --as-of "$AS_OF" --date 2026-11-20 \
+                        --kind contact --with "Example Agency $w" --text "Fictional note $w $i" \
+                        >/dev/null 2>>"$T/jobs/$w.err" </dev/null
+                    echo "note $?" >>"$T/jobs/$w.rc"
+                fi
+            done
+            "$PREVENT" -C "$S" triage PRV-2026-0003 --as-of "$AS_OF" --outcome no-further-action --date 2026-11-20 \
+                >/dev/null 2>"$T/jobs/$w.triage.err" </dev/null
+            echo "triage $?" >>"$T/jobs/$w.rc"
+        ) &
+    done
+    local writers
+    for w in $(jobs -p); do
+        [[ "$w" == "$r1" || "$w" == "$r2" ]] || writers+=" $w"
+    done
+    # shellcheck disable=SC2086
+    wait $writers
+    touch "$stop"
+    wait "$r1" "$r2"
+
+    # Writers: every referral and note went in; exactly one triage won.
+    assert_eq "$(cat "$T"/jobs/*.rc | grep -c '^refer 0$')" 80 "successful referrals"
+    assert_eq "$(cat "$T"/jobs/*.rc | grep -c '^note 0$')" 24 "successful notes"
+    assert_eq "$(cat "$T"/jobs/*.rc | grep -c '^triage 0$')" 1 "successful triages"
+    assert_eq "$(cat "$T"/jobs/*.rc | grep -c '^triage 4$')" 7 "triages refused by rule 2 (exit 4)"
+    local e
+    for ((w = 1; w <= 8; w++)); do
+        [[ -s "$T/jobs/$w.err" ]] && { fail "writer $w wrote to stderr"; _show "$T/jobs/$w.err"; }
+        if ! grep -q '^triage 0$' "$T/jobs/$w.rc"; then
+            assert_eq "$(grep -c '^prevent: refused by rule 2' "$T/jobs/$w.triage.err")" 1 "writer $w's refused triage"
+        fi
+    done
+    assert_eq "$(cat "$T"/jobs/*.ids | sort -u | wc -l)" 80 "distinct IDs"
+    assert_eq "$(commit_count "$S")" "$((before + 80 + 24 + 1))" "one commit per successful command"
+    assert_eq "$(case_field "$S" PRV-2026-0001 'len(d.get("chronology", []))')" 12 "notes on PRV-2026-0001"
+    assert_eq "$(case_field "$S" PRV-2026-0002 'len(d.get("chronology", []))')" 12 "notes on PRV-2026-0002"
+    assert_clean "$S"
+    local fsck
+    fsck="$(git -C "$S" fsck --full --strict --no-dangling 2>&1)"
+    assert_eq "$?$fsck" "0" "git fsck"
+
+    # Readers: every read succeeded and saw a whole store.
+    local bad
+    bad="$(cat "$T"/readers/*.rc | grep -vc ' 0$')"
+    assert_eq "$bad" 0 "failed reads"
+    for e in "$T"/readers/*.err; do
+        [[ -s "$e" ]] && { fail "a reader wrote to stderr: $e"; _show "$e"; }
+    done
+    local reads
+    reads="$(cat "$T"/readers/*.rc | wc -l)"
+    [[ $reads -ge 6 ]] || fail "only $reads reads ran during the writes"
+    "$PYTHON" - "$T/readers" <<'PY' || fail "a reader saw a half-written store"
+import csv, glob, json, sys
+d = sys.argv[1]
+for f in glob.glob(d + "/*.list"):
+    rows = list(csv.reader(open(f, newline="")))
+    assert rows[0] == ["id", "stage", "received", "sector", "concern", "next_due"], f
+    assert all(len(r) == 6 for r in rows), f
+    ids = [r[0] for r in rows[1:]]
+    assert len(ids) == len(set(ids)) and len(ids) >= 200, f
+for f in glob.glob(d + "/*.json"):
+    j = json.load(open(f))
+    assert j["referrals"]["total"] >= 20, f
+for f in glob.glob(d + "/*.due"):
+    rows = list(csv.reader(open(f, newline="")))
+    assert rows[0] == ["id", "stage", "item", "due", "days_overdue"], f
+PY
+}
+
 run_tests "$@"
