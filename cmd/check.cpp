@@ -11,11 +11,19 @@ namespace {
 struct CheckOptions {
   std::vector<std::string> names;
   bool strict = false;
+  bool repair = false;
 };
 
 int run_check(const Globals& g, const CheckOptions& o) {
   Date as_of = today(g);
   Store store = open_store(g);
+  if (o.repair) {
+    // Only ever completes or rolls back an interrupted write, and says which.
+    auto lock = store.lock();
+    if (auto r = store.git().repair())
+      print(fmt::format("repaired: {} the interrupted write '{}' ({} file{})\n",
+                        r->completed ? "completed" : "rolled back", r->subject, r->files, r->files == 1 ? "" : "s"));
+  }
   auto findings = run_checks(store, o.names, as_of);
   for (const auto& f : findings) {
     const char* level = f.level == Finding::Level::error ? "error" : "notice";
@@ -32,6 +40,8 @@ void add_check(CLI::App& app, Globals& g, Runner& action) {
   auto* sub = app.add_subcommand("check", "is the store valid? silent and exit 0 when all is well");
   sub->add_option("name", o->names, "run only these checks");
   sub->add_flag("--strict", o->strict, "notices (hand edits, non-canonical files) count as problems (exit 4)");
+  sub->add_flag("--repair", o->repair,
+                "first complete or roll back a write a crash left half done (and say which); nothing else is changed");
   std::string names;
   for (const auto& c : available_checks()) names += fmt::format("\n  {:<10} {}", c.name, c.summary);
   sub->footer("Checks:" + names +

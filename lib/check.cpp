@@ -16,6 +16,7 @@ const std::vector<CheckInfo>& available_checks() {
       {"canonical", "files are in canonical form (a notice: rewritten on the next write)"},
       {"schemas", "the store's schemas/ match the ones this prevent was built with"},
       {"worktree", "no uncommitted or untracked changes under cases/, panels/, schemas/ and prevent.yaml"},
+      {"interrupted", "no write was left half done by a crash (`check --repair` completes or rolls it back)"},
   };
   return checks;
 }
@@ -184,6 +185,10 @@ std::vector<Finding> run_checks(const Store& store, const std::vector<std::strin
   if (wanted("canonical")) run.canonical();
   if (wanted("schemas")) run.schemas();
   if (wanted("worktree")) run.worktree();
+  if (wanted("interrupted") && store.git().has_interrupted_write())
+    run.findings.push_back({Finding::Level::error, Exit::store, "interrupted",
+                            "an earlier write was interrupted and is half done (.git/prevent/journal); "
+                            "`prevent check --repair` completes it or rolls it back"});
   return run.findings;
 }
 

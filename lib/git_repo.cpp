@@ -12,6 +12,8 @@
 #include <fstream>
 #include <mutex>
 #include <sstream>
+#include <set>
+#include <map>
 
 #include <git2/sys/mempack.h>
 #include <git2/sys/odb_backend.h>
@@ -86,6 +88,34 @@ std::string read_all(const fs::path& p) {
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+constexpr std::string_view kJournalHeader = "prevent write journal v1";
+constexpr const char* kJournalName = ".git/prevent/journal";
+
+std::string oid_hex(const git_oid& id) {
+  char buf[GIT_OID_HEXSZ + 1];
+  git_oid_tostr(buf, sizeof buf, &id);
+  return buf;
+}
+
+// An index entry for a file just written, with its stat data, so that
+// `git status` need not re-hash it.
+git_index_entry index_entry_of(const struct stat& st, const git_oid& blob, const std::string& path) {
+  git_index_entry e{};
+  e.ctime.seconds = static_cast<int32_t>(st.st_ctim.tv_sec);
+  e.ctime.nanoseconds = static_cast<uint32_t>(st.st_ctim.tv_nsec);
+  e.mtime.seconds = static_cast<int32_t>(st.st_mtim.tv_sec);
+  e.mtime.nanoseconds = static_cast<uint32_t>(st.st_mtim.tv_nsec);
+  e.dev = static_cast<uint32_t>(st.st_dev);
+  e.ino = static_cast<uint32_t>(st.st_ino);
+  e.uid = st.st_uid;
+  e.gid = st.st_gid;
+  e.file_size = static_cast<uint32_t>(st.st_size);
+  e.mode = GIT_FILEMODE_BLOB;
+  e.id = blob;
+  e.path = path.c_str();
+  return e;
 }
 
 void fsync_dir(const fs::path& dir) {
@@ -317,6 +347,9 @@ void GitRepo::require_clean(const std::vector<std::string>& paths) const {
 
 git_oid GitRepo::commit(const std::vector<FileWrite>& files, const std::string& message,
                         const GitIdentity& who) {
+  if (has_interrupted_write())
+    fail(Exit::store, fmt::format("an earlier write was interrupted and is half done ({})", kJournalName),
+         "`prevent check --repair` completes it or rolls it back");
   if (config_bool(repo_, "commit.gpgsign"))
     fail(Exit::store, "the store's git configuration asks for signed commits, which this version of prevent "
                       "cannot make yet",
@@ -443,6 +476,23 @@ git_oid GitRepo::commit(const std::vector<FileWrite>& files, const std::string& 
     }
   }
 
+  // The journal: what this write changes, so that a write killed between
+  // here and the branch move can be completed or rolled back by repair().
+  {
+    std::string journal = fmt::format("{}\nparent {}\ncommit {}\n", kJournalHeader,
+                                      parent_id ? oid_hex(*parent_id) : "-", oid_hex(commit_id));
+    for (size_t i = 0; i < files.size(); ++i) {
+      std::string old_blob = "-";
+      git_tree_entry* entry = nullptr;
+      if (base && git_tree_entry_bypath(&entry, base.get(), files[i].path.c_str()) == 0) {
+        old_blob = oid_hex(*git_tree_entry_id(entry));
+        git_tree_entry_free(entry);
+      }
+      journal += fmt::format("{} {} {}\n", old_blob, oid_hex(blob_ids[i]), files[i].path);
+    }
+    write_file_atomically(journal_path(), journal);
+  }
+
   // 2. Work tree, remembering what was there to put it back on failure.
   struct Undo {
     fs::path path;
@@ -470,19 +520,7 @@ git_oid GitRepo::commit(const std::vector<FileWrite>& files, const std::string& 
       struct stat st;
       fs::path p = root_ / files[i].path;
       if (::stat(p.c_str(), &st) != 0) fail(Exit::store, fmt::format("cannot stat {}", p.string()));
-      git_index_entry e{};
-      e.ctime.seconds = static_cast<int32_t>(st.st_ctim.tv_sec);
-      e.ctime.nanoseconds = static_cast<uint32_t>(st.st_ctim.tv_nsec);
-      e.mtime.seconds = static_cast<int32_t>(st.st_mtim.tv_sec);
-      e.mtime.nanoseconds = static_cast<uint32_t>(st.st_mtim.tv_nsec);
-      e.dev = static_cast<uint32_t>(st.st_dev);
-      e.ino = static_cast<uint32_t>(st.st_ino);
-      e.uid = st.st_uid;
-      e.gid = st.st_gid;
-      e.file_size = static_cast<uint32_t>(st.st_size);
-      e.mode = GIT_FILEMODE_BLOB;
-      e.id = blob_ids[i];
-      e.path = files[i].path.c_str();
+      git_index_entry e = index_entry_of(st, blob_ids[i], files[i].path);
       check(git_index_add(index.get(), &e), "cannot update the git index");
     }
     check(git_index_write(index.get()), "cannot write the git index");
@@ -503,7 +541,11 @@ git_oid GitRepo::commit(const std::vector<FileWrite>& files, const std::string& 
                                               ("commit (initial): " + subject).c_str());
     if (rc < 0) git_fail("cannot move the branch to the new commit");
     git_reference_free(moved);
+    // Done: the journal is no longer needed. (Killed before this line, the
+    // journal names a commit HEAD already has, and repair() completes.)
+    ::unlink(journal_path().c_str());
   } catch (...) {
+    bool undone = true;
     for (auto it = undo.rbegin(); it != undo.rend(); ++it) {
       try {
         if (it->old)
@@ -511,6 +553,7 @@ git_oid GitRepo::commit(const std::vector<FileWrite>& files, const std::string& 
         else
           fs::remove(it->path);
       } catch (...) {
+        undone = false;
       }
     }
     if (index_written) {
@@ -529,11 +572,140 @@ git_oid GitRepo::commit(const std::vector<FileWrite>& files, const std::string& 
           git_index_remove_bypath(index.get(), f.path.c_str());
         }
       }
-      git_index_write(index.get());
+      if (git_index_write(index.get()) < 0) undone = false;
     }
+    // Rolled back in-process; a rollback that failed part way keeps its
+    // journal, for repair().
+    if (undone) ::unlink(journal_path().c_str());
     throw;
   }
   return commit_id;
+}
+
+fs::path GitRepo::journal_path() const { return fs::path(git_repository_path(repo_)) / "prevent" / "journal"; }
+
+bool GitRepo::has_interrupted_write() const {
+  std::error_code ec;
+  return fs::exists(journal_path(), ec);
+}
+
+std::optional<Repair> GitRepo::repair() {
+  const fs::path jpath = journal_path();
+  std::error_code ec;
+  if (!fs::exists(jpath, ec)) return std::nullopt;
+  auto damaged = [&](std::string_view what) -> Failure {
+    return Failure(Exit::store, fmt::format("the journal of an interrupted write {} ({})", what, kJournalName),
+                   "compare `git status` with `git log -1`, then put the files right with git and remove the journal");
+  };
+  // Parse.
+  std::istringstream in(read_all(jpath));
+  std::string line, word;
+  std::optional<git_oid> parent, commit;
+  struct Entry {
+    std::optional<git_oid> old_blob, new_blob;
+    std::string path;
+  };
+  std::vector<Entry> entries;
+  auto parse_oid = [&](const std::string& hex) -> std::optional<git_oid> {
+    git_oid id;
+    if (hex == "-") return std::nullopt;
+    if (hex.size() != GIT_OID_HEXSZ || git_oid_fromstr(&id, hex.c_str()) < 0) throw damaged("is damaged");
+    return id;
+  };
+  if (!std::getline(in, line) || line != kJournalHeader) throw damaged("is damaged");
+  {
+    std::string key, hex;
+    if (!std::getline(in, line) || !(std::istringstream(line) >> key >> hex) || key != "parent") throw damaged("is damaged");
+    parent = parse_oid(hex);
+    if (!std::getline(in, line) || !(std::istringstream(line) >> key >> hex) || key != "commit" || hex == "-")
+      throw damaged("is damaged");
+    commit = parse_oid(hex);
+  }
+  while (std::getline(in, line)) {
+    std::istringstream ls(line);
+    std::string o, n, path;
+    if (!(ls >> o >> n >> path) || path.empty() || path.front() == '/' || path.find("..") != std::string::npos)
+      throw damaged("is damaged");
+    Entry e{parse_oid(o), parse_oid(n), path};
+    if (!e.new_blob) throw damaged("is damaged");
+    entries.push_back(std::move(e));
+  }
+
+  // Which way: forward when the branch was moved, back when it was not.
+  Repair result;
+  const auto now = head();
+  if (now && git_oid_equal(&*now, &*commit))
+    result.completed = true;
+  else if ((!now && !parent) || (now && parent && git_oid_equal(&*now, &*parent)))
+    result.completed = false;
+  else
+    throw damaged("names neither HEAD nor its parent, so it was left as it is");
+  {
+    git_commit* c = nullptr;
+    if (git_commit_lookup(&c, repo_, &*commit) == 0) {
+      result.subject = git_commit_summary(c) ? git_commit_summary(c) : "";
+      git_commit_free(c);
+    }
+  }
+
+  // Locks a killed libgit2 left behind (the writers' lock is held).
+  const fs::path gitdir = git_repository_path(repo_);
+  fs::remove(gitdir / "index.lock", ec);
+  {
+    git_reference* head_ref = nullptr;
+    if (git_reference_lookup(&head_ref, repo_, "HEAD") == 0) {
+      if (git_reference_type(head_ref) == GIT_REFERENCE_SYMBOLIC)
+        fs::remove(gitdir / (std::string(git_reference_symbolic_target(head_ref)) + ".lock"), ec);
+      git_reference_free(head_ref);
+    }
+  }
+
+  // Work tree and index to the chosen side, for exactly the journal's paths.
+  git_index* idx_raw = nullptr;
+  check(git_repository_index(&idx_raw, repo_), "cannot open the git index");
+  Index index(idx_raw);
+  check(git_index_read(index.get(), 1), "cannot read the git index");
+  // Temporary files of write_file_atomically that were never renamed:
+  // `.<name>.tmp-<pid>` beside a journal path.
+  {
+    std::map<fs::path, std::set<std::string>> names_by_dir;
+    for (const auto& e : entries) {
+      const fs::path p = root_ / e.path;
+      names_by_dir[p.parent_path()].insert(p.filename().string());
+    }
+    for (const auto& [dir, names] : names_by_dir)
+      for (const auto& f : fs::directory_iterator(dir, ec)) {
+        const std::string n = f.path().filename().string();
+        const size_t tmp = n.rfind(".tmp-");
+        if (n.size() > 1 && n[0] == '.' && tmp != std::string::npos && names.count(n.substr(1, tmp - 1)))
+          fs::remove(f.path(), ec);
+      }
+  }
+  bool wrote = false;
+  for (const auto& e : entries) {
+    const fs::path p = root_ / e.path;
+    const auto& target = result.completed ? e.new_blob : e.old_blob;
+    if (!target) {
+      fs::remove(p, ec);
+      git_index_remove_bypath(index.get(), e.path.c_str());
+      continue;
+    }
+    std::string bytes = read_blob(*target);
+    if (!fs::exists(p, ec) || read_all(p) != bytes) {
+      write_file_atomically(p, bytes, Durability::later);
+      wrote = true;
+    }
+    struct stat st;
+    if (::stat(p.c_str(), &st) != 0) fail(Exit::store, fmt::format("cannot stat {}", p.string()));
+    git_index_entry ie = index_entry_of(st, *target, e.path);
+    check(git_index_add(index.get(), &ie), "cannot update the git index");
+  }
+  if (wrote) sync_filesystem(root_);
+  check(git_index_write(index.get()), "cannot write the git index");
+  if (::unlink(jpath.c_str()) != 0) fail(Exit::store, fmt::format("cannot remove {}", kJournalName));
+  fsync_dir(jpath.parent_path());
+  result.files = entries.size();
+  return result;
 }
 
 }  // namespace prevent

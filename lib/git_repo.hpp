@@ -33,6 +33,13 @@ struct FileWrite {
   std::string content;  // new bytes
 };
 
+// What repair() did.
+struct Repair {
+  bool completed = false;  // true: completed; false: rolled back
+  std::string subject;     // the interrupted commit's subject (IDs, never personal data)
+  size_t files = 0;
+};
+
 struct TreeFile {
   std::string name;  // file name within the directory
   git_oid id;
@@ -84,8 +91,21 @@ class GitRepo {
   // Refuses (exit 6) when a path's work-tree bytes differ from HEAD's.
   void require_clean(const std::vector<std::string>& paths) const;
 
+  // A write killed between touching the work tree and moving the branch
+  // leaves its journal (.git/prevent/journal): the paths with their old and
+  // new blob IDs, the parent and the new commit. Until it is repaired, no
+  // further commit is made (exit 6).
+  bool has_interrupted_write() const;
+  // Under the writers' lock: finishes an interrupted write when the branch
+  // had been moved to its commit, else puts its files and index entries
+  // back to HEAD's; removes the journal. nullopt when there was nothing to
+  // do. Failure(store) when the journal is damaged or names neither HEAD
+  // nor its parent (then nothing is touched).
+  std::optional<Repair> repair();
+
  private:
   GitRepo() = default;
+  std::filesystem::path journal_path() const;
   git_repository* repo_ = nullptr;
   std::filesystem::path root_;
 };

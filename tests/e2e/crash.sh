@@ -1,0 +1,266 @@
+#!/usr/bin/env bash
+# Crash safety: a writing command killed (SIGKILL) at any point leaves the
+# store exactly as it was before the command or exactly as after it, once
+# `prevent check --repair` has completed or rolled back what was in flight
+# (SPEC §8: one commit or none, working tree and index as they were).
+#
+# The kill is injected with strace: before the k-th call of each syscall
+# that changes something on disk (write, rename, fsync, unlink, …), for
+# every k the command makes (`refer`, `panel decide`, `review record`), and
+# at sampled points of an import of 5,000 records. After each kill:
+#   - `git fsck` finds nothing wrong (unreferenced objects are allowed);
+#   - `prevent check --repair` exits 0, and says "completed" exactly when
+#     the branch had moved, "rolled back" when the journal was there and it
+#     had not;
+#   - HEAD's tree is then the tree before the command or the tree a run
+#     without the kill made, `git status` is clean, no journal is left;
+#   - every record is valid (`check` exits 0), no case is lost, and the next
+#     write succeeds.
+#
+# Needs strace (Debian package strace). Without it, or where ptrace is not
+# allowed, the suite skips (and fails when PREVENT_REQUIRE_STRACE is set, as
+# .ci/run does). CRASH_EVERY=N tries only every N-th crash point and
+# CRASH_QUICK=1 one point per syscall of the import (for slow sanitizer
+# builds); the number of points tried is printed after the suite.
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.bash"
+
+WRITE_SYSCALLS=(write pwrite64 rename renameat renameat2 fsync fdatasync syncfs unlink unlinkat ftruncate link linkat mkdir mkdirat)
+: "${CRASH_EVERY:=1}"
+# Crash points tried, per test, for the summary after the suite.
+CRASH_TALLY="$(mktemp)"
+
+strace_works() {
+    command -v strace >/dev/null 2>&1 && strace -f -qq -o /dev/null true >/dev/null 2>&1
+}
+
+skip_without_strace() {
+    if ! strace_works; then
+        [[ -z "${PREVENT_REQUIRE_STRACE:-}" ]] || fail "strace is missing or cannot trace and PREVENT_REQUIRE_STRACE is set"
+        echo "       SKIP: strace is missing or cannot trace here"
+        return 0
+    fi
+    return 1
+}
+
+# crash_points STORE CMD…: "SYSCALL K" lines, one per crash point of CMD
+# run on a copy of STORE, in a reference run without a kill (whose store is
+# kept in $T/reference for its tree).
+crash_points() {
+    local store="$1"
+    shift
+    rm -rf "$T/reference"
+    cp -a "$store" "$T/reference"
+    local set
+    set="$(
+        IFS=,
+        echo "${WRITE_SYSCALLS[*]}"
+    )"
+    (cd "$T/reference" && strace -f -qq -o "$T/trace" -e trace="$set" "$@" >/dev/null 2>&1)
+    local rc=$?
+    [[ $rc -eq 0 ]] || fail "the reference run failed ($rc): $*"
+    # Lines look like `1234  rename("a", "b") = 0`.
+    sed -E 's/^[0-9]+ +//; s/\(.*//' "$T/trace" | grep -E '^[a-z0-9_]+$' | sort | uniq -c |
+        while read -r count name; do
+            local k
+            for ((k = 1; k <= count; k += CRASH_EVERY)); do echo "$name $k"; done
+        done
+}
+
+# crash_at STORE SYSCALL K CMD…: runs CMD in a copy of STORE ($T/victim),
+# killed before the K-th SYSCALL; then checks and repairs the copy.
+crash_at() {
+    local store="$1" sys="$2" k="$3"
+    shift 3
+    rm -rf "$T/victim"
+    cp -a "$store" "$T/victim"
+    local before_head before_tree after_tree before_cases
+    before_head="$(head_of "$T/victim")"
+    before_tree="$(git_in "$T/victim" rev-parse 'HEAD^{tree}')"
+    after_tree="$(git_in "$T/reference" rev-parse 'HEAD^{tree}')"
+    before_cases="$(git_in "$T/victim" ls-tree -r --name-only HEAD cases | wc -l)"
+    (cd "$T/victim" && strace -f -qq -o /dev/null -e trace="$sys" -e inject="$sys:signal=KILL:when=$k" "$@" \
+        >/dev/null 2>&1)
+    local rc=$?
+    local where="killed before $sys #$k of: ${*:2}"
+    [[ $rc -eq 137 || $rc -eq 0 ]] || fail "$where: exit status $rc"
+
+    local fsck
+    fsck="$(git -C "$T/victim" fsck --full --strict --no-dangling 2>&1)" || fail "$where: git fsck: $fsck"
+    local moved=0 journal=0
+    [[ "$(head_of "$T/victim")" != "$before_head" ]] && moved=1
+    [[ -e "$T/victim/.git/prevent/journal" ]] && journal=1
+
+    run prevent -C "$T/victim" check --repair --as-of "$AS_OF"
+    [[ $RC -eq 0 ]] || { fail "$where: check --repair exit $RC"; _show "$OUT"; _show "$ERR"; }
+    if ((journal)); then
+        if ((moved)); then
+            grep -q '^repaired: completed ' "$OUT" || fail "$where: repair did not say it completed"
+        else
+            grep -q '^repaired: rolled back ' "$OUT" || fail "$where: repair did not say it rolled back"
+        fi
+    else
+        grep -q '^repaired' "$OUT" && fail "$where: repair with no journal"
+    fi
+    local tree
+    tree="$(git_in "$T/victim" rev-parse 'HEAD^{tree}')"
+    if [[ "$tree" == "$before_tree" ]]; then
+        assert_eq "$(head_of "$T/victim")" "$before_head" "$where: HEAD with the tree before"
+    elif [[ "$tree" == "$after_tree" ]]; then
+        assert_eq "$(git_in "$T/victim" rev-parse HEAD~1)" "$before_head" "$where: one commit on top"
+    else
+        fail "$where: HEAD's tree is neither the tree before nor the tree after"
+    fi
+    [[ -z "$(git -C "$T/victim" status --porcelain --untracked-files=all)" ]] ||
+        fail "$where: git status: $(git -C "$T/victim" status --porcelain --untracked-files=all | head -3)"
+    assert_no_file "$T/victim/.git/prevent/journal"
+    local cases
+    cases="$(git_in "$T/victim" ls-tree -r --name-only HEAD cases | wc -l)"
+    [[ $cases -ge $before_cases ]] || fail "$where: cases lost ($before_cases before, $cases after)"
+    # The store takes the next write.
+    run prevent -C "$T/victim" note PRV-2026-0001 --date 2026-11-20 --kind contact --with "Example Agency" --as-of "$AS_OF"
+    [[ $RC -eq 0 ]] || { fail "$where: the next write failed ($RC)"; _show "$ERR"; }
+}
+
+# crash_everywhere STORE CMD…: every crash point of CMD.
+crash_everywhere() {
+    local store="$1"
+    shift
+    local points n=0
+    points="$(crash_points "$store" "$@")"
+    [[ -n "$points" ]] || fail "no crash points found for: $*"
+    local sys k
+    while read -r sys k; do
+        [[ -n "$sys" ]] || continue
+        crash_at "$store" "$sys" "$k" "$@"
+        n=$((n + 1))
+    done <<<"$points"
+    echo "$n crash points of: ${*:4}" >>"$CRASH_TALLY"
+}
+
+# A store with two cases and a panel meeting: PRV-2026-0001 awaiting panel,
+# PRV-2026-0002 adopted with consent (for reviews).
+setup_base() {
+    S="$T/base"
+    new_store "$S"
+    meeting_ok "$S" 2026-11-12
+    {
+        echo "---"
+        case_yaml received=2026-11-02 name="Crashley Vontor" dob=2001-04-05
+        printf 'triage:\n  completed: 2026-11-03\n  outcome: channel-panel\n  section36:\n    decided: 2026-11-03\n    by: Example Constabulary\n'
+        echo "---"
+        case_yaml received=2026-10-01 name="Ombrel Tisk" dob=1999-09-09
+        printf 'triage:\n  completed: 2026-10-02\n  outcome: channel-panel\n  section36:\n    decided: 2026-10-02\n    by: Example Constabulary\n'
+        printf 'panel:\n  - meeting: 2026-11-12\n    decision: adopt\n    method: consensus\n'
+        printf 'consent:\n  status: given\n  by: subject\n  date: 2026-11-13\n'
+    } >"$T/in/cases.yaml"
+    run prevent -C "$S" -q import "$T/in/cases.yaml" --as-of "$AS_OF"
+    [[ $RC -eq 0 ]] || { fail "setup import failed"; _show "$ERR"; }
+}
+
+test_refer_killed_anywhere() {
+    skip_without_strace && return 0
+    setup_base
+    referral_flags name="Killian Vexworth" dob=2002-02-02
+    crash_everywhere "$S" "$PREVENT" -C . refer --as-of "$AS_OF" "${REFER_FLAGS[@]}"
+}
+
+test_panel_decide_killed_anywhere() {
+    skip_without_strace && return 0
+    setup_base
+    crash_everywhere "$S" "$PREVENT" -C . panel decide 2026-11-12 PRV-2026-0001 --decision adopt --as-of "$AS_OF"
+}
+
+test_review_record_killed_anywhere() {
+    skip_without_strace && return 0
+    setup_base
+    crash_everywhere "$S" "$PREVENT" -C . review record PRV-2026-0002 --date 2026-11-26 --kind monthly \
+        --outcome continue --as-of "$AS_OF"
+}
+
+test_import_of_5000_killed_at_sampled_points() {
+    skip_without_strace && return 0
+    setup_base
+    "$PYTHON" "$PREVENT_SOURCE_DIR/tests/bench/gen_referrals.py" 5000 2026 7 >"$T/in/5000.csv"
+    local points
+    points="$(crash_points "$S" "$PREVENT" -C . -q import "$T/in/5000.csv" --as-of "$AS_OF")"
+    # Every call of the syscalls made a few times (the pack, the journal,
+    # syncfs, the index and the branch), and the first, middle and last of
+    # the per-record ones (writes and renames of 5,000 files). CRASH_QUICK
+    # (sanitizer builds) keeps one point of each.
+    local sampled
+    sampled="$(awk -v quick="${CRASH_QUICK:-}" '{ n[$1] = $2 } END { for (s in n) { c = n[s];
+        if (quick != "") list = int((c + 1) / 2); else if (c <= 4) list = "1 2 3 4"; else list = "1 2 " int(c/2) " " c-1 " " c;
+        split(list, ks, " "); for (i in ks) if (ks[i] >= 1 && ks[i] <= c) print s, ks[i] } }' <<<"$points" | sort -u)"
+    local sys k n=0
+    while read -r sys k; do
+        [[ -n "$sys" ]] || continue
+        crash_at "$S" "$sys" "$k" "$PREVENT" -C . -q import "$T/in/5000.csv" --as-of "$AS_OF"
+        n=$((n + 1))
+    done <<<"$sampled"
+    echo "$n sampled crash points of an import of 5,000 records (of $(wc -l <<<"$points") in all)" >>"$CRASH_TALLY"
+}
+
+test_a_store_with_an_interrupted_write_refuses_the_next_until_repaired() {
+    S="$T/store"
+    new_store "$S"
+    refer_ok "$S"
+    local head
+    head="$(head_of "$S")"
+    # A journal as a write killed after touching the work tree leaves it:
+    # the file changed on disk, the branch not moved.
+    local blob path="cases/2026/PRV-2026-0001.yaml"
+    blob="$(git_in "$S" rev-parse "HEAD:$path")"
+    sed -i 's/^  agency: .*/  agency: Changed Agency/' "$S/$path"
+    local new_blob
+    new_blob="$(git_in "$S" hash-object -w "$path")"
+    mkdir -p "$S/.git/prevent"
+    printf 'prevent write journal v1\nparent %s\ncommit %s\n%s %s %s\n' "$head" "$head" "$blob" "$new_blob" "$path" \
+        >"$S/.git/prevent/journal"
+    # Here the journal names HEAD as its commit: repair completes. Point it
+    # at a commit HEAD does not have, as a killed write's would.
+    local other
+    other="$(git_in "$S" commit-tree -p "$head" -m "refer: never moved" "$(git_in "$S" rev-parse 'HEAD^{tree}')")"
+    sed -i "s/^commit .*/commit $other/" "$S/.git/prevent/journal"
+
+    referral_flags name="Blocked Writer" dob=2003-03-03
+    expect_refusal 6 "$S" prevent -C "$S" refer --as-of "$AS_OF" "${REFER_FLAGS[@]}"
+    assert_stderr_contains "interrupted"
+    assert_hint_contains "check --repair"
+    run prevent -C "$S" check --as-of "$AS_OF"
+    assert_rc 6 "check with an interrupted write"
+    assert_stdout_contains "error [interrupted]"
+    run prevent -C "$S" check --repair --as-of "$AS_OF"
+    assert_rc 0 "check --repair"
+    assert_stdout_contains "repaired: rolled back the interrupted write 'refer: never moved' (1 file)"
+    assert_clean "$S"
+    assert_eq "$(head_of "$S")" "$head" "HEAD after the rollback"
+    assert_no_file "$S/.git/prevent/journal"
+    run prevent -C "$S" refer --as-of "$AS_OF" "${REFER_FLAGS[@]}"
+    assert_rc 0 "refer after the repair"
+}
+
+test_repair_leaves_a_journal_that_names_neither_head_nor_its_parent() {
+    S="$T/store"
+    new_store "$S"
+    refer_ok "$S"
+    refer_ok "$S" name="Second Person" dob=2004-04-04
+    local path="cases/2026/PRV-2026-0001.yaml" blob
+    blob="$(git_in "$S" rev-parse "HEAD:$path")"
+    mkdir -p "$S/.git/prevent"
+    # Parent and commit two commits back: something else happened since.
+    printf 'prevent write journal v1\nparent %s\ncommit %s\n%s %s %s\n' "$(git_in "$S" rev-parse HEAD~2)" \
+        "$(git_in "$S" rev-parse HEAD~1)" "$blob" "$blob" "$path" >"$S/.git/prevent/journal"
+    cp "$S/.git/prevent/journal" "$T/journal.before"
+    run prevent -C "$S" check --repair --as-of "$AS_OF"
+    assert_rc 6 "repair of a journal that does not fit"
+    assert_one_error_line
+    assert_stderr_contains "names neither HEAD nor its parent"
+    cmp -s "$T/journal.before" "$S/.git/prevent/journal" || fail "the journal was changed"
+    assert_clean "$S"
+}
+
+_status=0
+run_tests "$@" || _status=$?
+sed 's/^/crash: /' "$CRASH_TALLY"
+rm -f "$CRASH_TALLY"
+exit "$_status"
