@@ -6,6 +6,7 @@
 
 #include "rules.hpp"
 #include "schema.hpp"
+#include "signing.hpp"
 
 namespace prevent {
 
@@ -16,6 +17,7 @@ const std::vector<CheckInfo>& available_checks() {
       {"canonical", "files are in canonical form (a notice: rewritten on the next write)"},
       {"schemas", "the store's schemas/ match the ones this prevent was built with"},
       {"worktree", "no uncommitted or untracked changes under cases/, panels/, schemas/ and prevent.yaml"},
+      {"signatures", "every commit from HEAD is signed and verifies (run when named, or when commit.gpgsign is true)"},
   };
   return checks;
 }
@@ -115,6 +117,17 @@ class Run {
     }
   }
 
+  // SPEC §8 "signs as git would": each commit's signature checked with the
+  // tool that made it (docs/signing.md).
+  void signatures() {
+    try {
+      for (const auto& p : verify_history_signatures(store_.git().raw()))
+        error("signatures", Exit::store, fmt::format("commit {} of {}: {}", p.commit.substr(0, 12), p.date, p.problem));
+    } catch (const Failure& f) {
+      error("signatures", f.code(), f.what());
+    }
+  }
+
   void worktree() {
     git_status_options opts = GIT_STATUS_OPTIONS_INIT;
     opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
@@ -184,6 +197,9 @@ std::vector<Finding> run_checks(const Store& store, const std::vector<std::strin
   if (wanted("canonical")) run.canonical();
   if (wanted("schemas")) run.schemas();
   if (wanted("worktree")) run.worktree();
+  // Verifying every commit runs a signer per commit: only when asked for,
+  // or when the store's configuration asks for signed commits.
+  if (names.empty() ? signing_requested(store.git().raw()) : wanted("signatures")) run.signatures();
   return run.findings;
 }
 
