@@ -3,6 +3,7 @@
 #include "check.hpp"
 #include "cli.hpp"
 #include "failure.hpp"
+#include "staged_check.hpp"
 
 namespace prevent::cli {
 
@@ -11,12 +12,15 @@ namespace {
 struct CheckOptions {
   std::vector<std::string> names;
   bool strict = false;
+  bool staged = false;
 };
 
 int run_check(const Globals& g, const CheckOptions& o) {
   Date as_of = today(g);
   Store store = open_store(g);
-  auto findings = run_checks(store, o.names, as_of);
+  if (o.staged && !o.names.empty())
+    fail(Exit::usage, "--staged checks what is staged; it takes no check names (command line)");
+  auto findings = o.staged ? check_staged(store, as_of) : run_checks(store, o.names, as_of);
   for (const auto& f : findings) {
     const char* level = f.level == Finding::Level::error ? "error" : "notice";
     if (f.level == Finding::Level::notice && g.quiet && !o.strict) continue;
@@ -32,6 +36,8 @@ void add_check(CLI::App& app, Globals& g, Runner& action) {
   auto* sub = app.add_subcommand("check", "is the store valid? silent and exit 0 when all is well");
   sub->add_option("name", o->names, "run only these checks");
   sub->add_flag("--strict", o->strict, "notices (hand edits, non-canonical files) count as problems (exit 4)");
+  sub->add_flag("--staged", o->staged,
+                "judge the staged changes (the commit git is about to make), as the pre-commit hook does");
   std::string names;
   for (const auto& c : available_checks()) names += fmt::format("\n  {:<10} {}", c.name, c.summary);
   sub->footer("Checks:" + names +
