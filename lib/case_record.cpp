@@ -290,9 +290,12 @@ Case case_from_node(const YNode& root, const std::string& where) {
   r.received = rd.date(ref, "received", "referral");
   r.route = Reader::text(ref, "route");
   r.from_area = Reader::opt_text(ref, "from_area");
-  if (r.from_area && r.route != "transfer-in")
-    fail(Exit::invalid_data, fmt::format("referral.from_area: only with route transfer-in ({}:{})", where,
-                                         ref.find("from_area")->line));
+  if (r.from_area && r.route != "transfer-in") {
+    // A tree built by the program (a correction) has no lines to name.
+    int line = ref.find("from_area")->line;
+    fail(Exit::invalid_data, fmt::format("referral.from_area: only with route transfer-in ({})",
+                                         line ? fmt::format("{}:{}", where, line) : where));
+  }
   const YNode& source = *ref.find("source");
   r.sector = Reader::text(source, "sector");
   r.agency = Reader::text(source, "agency");

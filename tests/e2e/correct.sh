@@ -151,6 +151,7 @@ test_values_of_the_wrong_type_or_outside_their_list_are_refused() {
     refuse 5 PRV-2026-0001 "referral.source.agency=   " --reason "$REASON"
     refuse 5 PRV-2026-0001 referral.subject.postcode_district="not a postcode" --reason "$REASON"
     refuse 5 PRV-2026-0001 referral.from_area="Elsewhere" --reason "$REASON"
+    assert_stderr_contains "only with route transfer-in (command line)"
     refuse 5 PRV-2026-0001 triage.completed=2026-11-05 triage.completed=2026-11-04 --reason "$REASON"
     assert_stderr_contains "given twice"
     refuse 5 PRV-2026-0001 "$(printf 'referral.source.agency=\xff')" --reason "$REASON"
