@@ -100,6 +100,19 @@ test_a_corrected_date_of_birth_links_the_same_person() {
         "['referral.subject.date_of_birth', 'related']"
 }
 
+test_the_person_index_follows_a_corrected_name() {
+    setup
+    PERSONAL+=("Quorian Wembleton")
+    # Matching on the old name fills the index before the correction.
+    refer_ok "$S" name="Maribex Tundrell" dob=2008-03-19 received=2026-11-21
+    assert_eq "$(case_field "$S" "$ID" "d['related']")" "['PRV-2026-0002']" "related of the repeat referral"
+    correct_ok PRV-2026-0002 referral.subject.name="Quorian Wembleton"
+    refer_ok "$S" name="Quorian Wembleton" dob=2008-03-19 received=2026-11-22
+    assert_eq "$(case_field "$S" "$ID" "d['related']")" "['PRV-2026-0002']" "related after the corrected name"
+    refer_ok "$S" name="Maribex Tundrell" dob=2008-03-19 received=2026-11-23
+    assert_eq "$(case_field "$S" "$ID" "d['related']")" "['PRV-2026-0003']" "related on the old name"
+}
+
 refuse() { # refuse CODE ARGS… (after `correct`)
     local code="$1"
     shift
