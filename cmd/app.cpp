@@ -112,8 +112,8 @@ int main(int argc, char** argv) {
   app.footer("Run `prevent COMMAND --help` for a command's options; `prevent --exit-codes` for exit codes.");
 
   Runner action;
-  for (Registrar add : {add_init, add_refer, add_import, add_triage, add_note, add_assess, add_panel, add_review, add_report,
-                        add_show, add_list, add_check})
+  for (Registrar add : {add_init, add_refer, add_import, add_triage, add_note, add_assess, add_panel, add_review,
+                        add_correct, add_report, add_show, add_list, add_check, add_hook})
     add(app, g, action);
 
   // --exit-codes stands alone.

@@ -3,6 +3,7 @@
 #include "check.hpp"
 #include "cli.hpp"
 #include "failure.hpp"
+#include "staged_check.hpp"
 
 namespace prevent::cli {
 
@@ -12,9 +13,13 @@ struct CheckOptions {
   std::vector<std::string> names;
   bool strict = false;
   bool repair = false;
+  bool staged = false;
 };
 
 int run_check(const Globals& g, const CheckOptions& o) {
+  if (o.staged && !o.names.empty())
+    fail(Exit::usage, "--staged checks what is staged; it takes no check names (command line)");
+  if (o.staged && o.repair) fail(Exit::usage, "--repair and --staged do not go together (command line)");
   Date as_of = today(g);
   Store store = open_store(g);
   if (o.repair) {
@@ -24,7 +29,7 @@ int run_check(const Globals& g, const CheckOptions& o) {
       print(fmt::format("repaired: {} the interrupted write '{}' ({} file{})\n",
                         r->completed ? "completed" : "rolled back", r->subject, r->files, r->files == 1 ? "" : "s"));
   }
-  auto findings = run_checks(store, o.names, as_of);
+  auto findings = o.staged ? check_staged(store, as_of) : run_checks(store, o.names, as_of);
   for (const auto& f : findings) {
     const char* level = f.level == Finding::Level::error ? "error" : "notice";
     if (f.level == Finding::Level::notice && g.quiet && !o.strict) continue;
@@ -42,6 +47,8 @@ void add_check(CLI::App& app, Globals& g, Runner& action) {
   sub->add_flag("--strict", o->strict, "notices (hand edits, non-canonical files) count as problems (exit 4)");
   sub->add_flag("--repair", o->repair,
                 "first complete or roll back a write a crash left half done (and say which); nothing else is changed");
+  sub->add_flag("--staged", o->staged,
+                "judge the staged changes (the commit git is about to make), as the pre-commit hook does");
   std::string names;
   for (const auto& c : available_checks()) names += fmt::format("\n  {:<10} {}", c.name, c.summary);
   sub->footer("Checks:" + names +

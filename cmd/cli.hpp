@@ -61,6 +61,8 @@ void add_note(CLI::App&, Globals&, Runner&);
 void add_assess(CLI::App&, Globals&, Runner&);
 void add_review(CLI::App&, Globals&, Runner&);
 void add_report(CLI::App&, Globals&, Runner&);
+void add_correct(CLI::App&, Globals&, Runner&);
+void add_hook(CLI::App&, Globals&, Runner&);
 
 int main(int argc, char** argv);
 

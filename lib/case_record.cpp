@@ -3,6 +3,7 @@
 #include "case_record.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "failure.hpp"
 #include "schema.hpp"
@@ -289,9 +290,12 @@ Case case_from_node(const YNode& root, const std::string& where) {
   r.received = rd.date(ref, "received", "referral");
   r.route = Reader::text(ref, "route");
   r.from_area = Reader::opt_text(ref, "from_area");
-  if (r.from_area && r.route != "transfer-in")
-    fail(Exit::invalid_data, fmt::format("referral.from_area: only with route transfer-in ({}:{})", where,
-                                         ref.find("from_area")->line));
+  if (r.from_area && r.route != "transfer-in") {
+    // A tree built by the program (a correction) has no lines to name.
+    int line = ref.find("from_area")->line;
+    fail(Exit::invalid_data, fmt::format("referral.from_area: only with route transfer-in ({})",
+                                         line ? fmt::format("{}:{}", where, line) : where));
+  }
   const YNode& source = *ref.find("source");
   r.sector = Reader::text(source, "sector");
   r.agency = Reader::text(source, "agency");
@@ -374,6 +378,81 @@ Case case_from_node(const YNode& root, const std::string& where) {
     }
   }
   return c;
+}
+
+namespace {
+
+YNode* find_mut(YNode& map, const std::string& key) {
+  for (auto& [k, v] : map.entries)
+    if (k == key) return &v;
+  return nullptr;
+}
+
+bool same_node(const YNode& a, const YNode& b) {
+  if (a.kind != b.kind || a.value != b.value || a.items.size() != b.items.size() ||
+      a.entries.size() != b.entries.size())
+    return false;
+  for (size_t i = 0; i < a.items.size(); ++i)
+    if (!same_node(a.items[i], b.items[i])) return false;
+  for (size_t i = 0; i < a.entries.size(); ++i)
+    if (a.entries[i].first != b.entries[i].first || !same_node(a.entries[i].second, b.entries[i].second))
+      return false;
+  return true;
+}
+
+}  // namespace
+
+Case edit_case_fields(const Case& c, const std::vector<FieldEdit>& edits, std::vector<bool>& changed,
+                      const std::string& where) {
+  YNode root = case_to_node(c);
+  changed.assign(edits.size(), false);
+  for (size_t e = 0; e < edits.size(); ++e) {
+    const auto& path = edits[e].path;
+    std::string shown = fmt::format("{}", fmt::join(path, "."));
+    YNode* node = &root;
+    for (size_t i = 0; i + 1 < path.size(); ++i) {
+      YNode* next = nullptr;
+      if (node->is_map()) {
+        next = find_mut(*node, path[i]);
+      } else if (node->is_seq()) {
+        const std::string& sel = path[i];
+        bool number = !sel.empty() && sel.find_first_not_of("0123456789") == std::string::npos;
+        if (number) {
+          size_t pos = std::stoul(sel.substr(0, 6));
+          if (pos >= 1 && pos <= node->items.size()) next = &node->items[pos - 1];
+        } else {
+          for (auto& item : node->items)
+            if (const YNode* id = item.find("id"); id && id->value == sel) next = &item;
+          if (!next)
+            fail(Exit::not_found, fmt::format("{}: no such action in the support plan ({})", shown, where),
+                 "`prevent show ID` lists the actions");
+        }
+      }
+      if (!next)
+        fail(Exit::invalid_data,
+             fmt::format("{}: the record has no {} to correct ({})", shown,
+                         fmt::join(path.begin(), path.begin() + static_cast<long>(i) + 1, "."), where));
+      node = next;
+    }
+    if (!node->is_map())
+      fail(Exit::invalid_data, fmt::format("{}: not a field of the record ({})", shown, where));
+    const std::string& key = path.back();
+    YNode* leaf = find_mut(*node, key);
+    if (edits[e].value) {
+      if (leaf) {
+        changed[e] = !same_node(*leaf, *edits[e].value);
+        *leaf = *edits[e].value;
+      } else {
+        changed[e] = true;
+        node->add(key, *edits[e].value);
+      }
+    } else if (leaf) {
+      changed[e] = true;
+      std::erase_if(node->entries, [&](const auto& kv) { return kv.first == key; });
+    }
+  }
+  validate_against_schema(root, SchemaKind::case_record, where);
+  return case_from_node(root, where);
 }
 
 void check_case_vocabularies(const Case& c, const Config& cfg, const std::string& where) {

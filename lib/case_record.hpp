@@ -137,6 +137,22 @@ YNode case_to_node(const Case& c);
 // Failure(invalid_data) for impossible dates, naming key, `where` and line.
 Case case_from_node(const YNode& node, const std::string& where);
 
+// One leaf of a case's YAML tree to set, or to remove (no value): how
+// `correct` changes a field. `path` holds map keys; inside a list, a
+// 1-based position or, for entries with an `id` (support actions), the ID.
+struct FieldEdit {
+  std::vector<std::string> path;
+  std::optional<YNode> value;
+};
+
+// The case with `edits` made on its tree, read back through the schema and
+// case_from_node. `changed[i]` says whether edit i changed anything.
+// Failure(invalid_data) naming the path when it addresses nothing in this
+// record (a missing section or list entry), Failure(not_found) for an
+// unknown action ID. Messages never quote a value.
+Case edit_case_fields(const Case& c, const std::vector<FieldEdit>& edits, std::vector<bool>& changed,
+                      const std::string& where);
+
 // Every vocabulary-valued field against the store's prevent.yaml (exit 5).
 void check_case_vocabularies(const Case& c, const Config& config, const std::string& where);
 

@@ -6,6 +6,7 @@
 
 #include "rules.hpp"
 #include "schema.hpp"
+#include "signing.hpp"
 
 namespace prevent {
 
@@ -17,6 +18,7 @@ const std::vector<CheckInfo>& available_checks() {
       {"schemas", "the store's schemas/ match the ones this prevent was built with"},
       {"worktree", "no uncommitted or untracked changes under cases/, panels/, schemas/ and prevent.yaml"},
       {"interrupted", "no write was left half done by a crash (`check --repair` completes or rolls it back)"},
+      {"signatures", "every commit from HEAD is signed and verifies (run when named, or when commit.gpgsign is true)"},
   };
   return checks;
 }
@@ -116,6 +118,17 @@ class Run {
     }
   }
 
+  // SPEC §8 "signs as git would": each commit's signature checked with the
+  // tool that made it (docs/signing.md).
+  void signatures() {
+    try {
+      for (const auto& p : verify_history_signatures(store_.git().raw()))
+        error("signatures", Exit::store, fmt::format("commit {} of {}: {}", p.commit.substr(0, 12), p.date, p.problem));
+    } catch (const Failure& f) {
+      error("signatures", f.code(), f.what());
+    }
+  }
+
   void worktree() {
     git_status_options opts = GIT_STATUS_OPTIONS_INIT;
     opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
@@ -189,6 +202,9 @@ std::vector<Finding> run_checks(const Store& store, const std::vector<std::strin
     run.findings.push_back({Finding::Level::error, Exit::store, "interrupted",
                             "an earlier write was interrupted and is half done (.git/prevent/journal); "
                             "`prevent check --repair` completes it or rolls it back"});
+  // Verifying every commit runs a signer per commit: only when asked for,
+  // or when the store's configuration asks for signed commits.
+  if (names.empty() ? signing_requested(store.git().raw()) : wanted("signatures")) run.signatures();
   return run.findings;
 }
 

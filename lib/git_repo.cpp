@@ -19,6 +19,7 @@
 #include <git2/sys/odb_backend.h>
 
 #include "failure.hpp"
+#include "signing.hpp"
 
 namespace prevent {
 
@@ -64,15 +65,6 @@ void check(int rc, const char* what) {
 std::string env(const char* name) {
   const char* v = std::getenv(name);
   return v ? v : "";
-}
-
-bool config_bool(git_repository* repo, const char* key) {
-  git_config* raw = nullptr;
-  if (git_repository_config_snapshot(&raw, repo) < 0) return false;
-  Config cfg(raw);
-  int v = 0;
-  if (git_config_get_bool(&v, cfg.get(), key) < 0) return false;
-  return v != 0;
 }
 
 Tree head_tree(git_repository* repo) {
@@ -350,10 +342,26 @@ git_oid GitRepo::commit(const std::vector<FileWrite>& files, const std::string& 
   if (has_interrupted_write())
     fail(Exit::store, fmt::format("an earlier write was interrupted and is half done ({})", kJournalName),
          "`prevent check --repair` completes it or rolls it back");
-  if (config_bool(repo_, "commit.gpgsign"))
-    fail(Exit::store, "the store's git configuration asks for signed commits, which this version of prevent "
-                      "cannot make yet",
-         "unset commit.gpgsign for this store, or sign with a later version");
+  // The committer as git resolves it: GIT_COMMITTER_* first, then the
+  // configuration; it differs from the author only when one of those does.
+  std::optional<Signer> signer;
+  std::string cname = env("GIT_COMMITTER_NAME"), cemail = env("GIT_COMMITTER_EMAIL");
+  {
+    git_config* raw = nullptr;
+    if (git_repository_config_snapshot(&raw, repo_) == 0) {
+      Config cfg(raw);
+      if (cname.empty()) cname = config_text(cfg.get(), "user.name");
+      if (cemail.empty()) cemail = config_text(cfg.get(), "user.email");
+      // Signed commits (SPEC §8): decided before anything is written, so a
+      // configuration prevent cannot follow refuses cleanly.
+      signer = configured_signer(cfg.get(), fmt::format("{} <{}>", cname.empty() ? who.name : cname,
+                                                        cemail.empty() ? who.email : cemail));
+    } else {
+      git_fail("cannot read the git configuration");
+    }
+  }
+  if (cname.empty()) cname = who.name;
+  if (cemail.empty()) cemail = who.email;
 
   // 1. Objects. A large batch (an import) goes into one pack file instead
   // of a loose object per file: a second handle on the repository writes
@@ -429,19 +437,6 @@ git_oid GitRepo::commit(const std::vector<FileWrite>& files, const std::string& 
         "cannot make the commit's signature");
   Signature author(sig_raw);
   Signature committer;
-  // The committer as git resolves it: GIT_COMMITTER_* first, then the
-  // configuration; it differs from the author only when one of those does.
-  std::string cname = env("GIT_COMMITTER_NAME"), cemail = env("GIT_COMMITTER_EMAIL");
-  {
-    git_config* raw = nullptr;
-    if (git_repository_config_snapshot(&raw, repo_) == 0) {
-      Config cfg(raw);
-      if (cname.empty()) cname = config_text(cfg.get(), "user.name");
-      if (cemail.empty()) cemail = config_text(cfg.get(), "user.email");
-    }
-  }
-  if (cname.empty()) cname = who.name;
-  if (cemail.empty()) cemail = who.email;
   if (cname != who.name || cemail != who.email) {
     git_signature* c = nullptr;
     check(git_signature_new(&c, cname.empty() ? who.name.c_str() : cname.c_str(),
@@ -451,9 +446,23 @@ git_oid GitRepo::commit(const std::vector<FileWrite>& files, const std::string& 
   }
   git_oid commit_id;
   const git_commit* parents[1] = {parent.get()};
-  check(git_commit_create(&commit_id, objects_repo, nullptr, author.get(), committer ? committer.get() : author.get(),
-                          "UTF-8", message.c_str(), new_tree.get(), parent ? 1 : 0, parents),
-        "cannot write the commit");
+  const git_signature* committer_sig = committer ? committer.get() : author.get();
+  if (signer) {
+    // As git signs: the commit's bytes, signed, stored in its gpgsig header.
+    git_buf buf = GIT_BUF_INIT;
+    check(git_commit_create_buffer(&buf, objects_repo, author.get(), committer_sig, "UTF-8", message.c_str(),
+                                   new_tree.get(), parent ? 1 : 0, parents),
+          "cannot write the commit");
+    std::string body(buf.ptr, buf.size);
+    git_buf_dispose(&buf);
+    std::string signature = sign_commit_buffer(*signer, body);
+    check(git_commit_create_with_signature(&commit_id, objects_repo, body.c_str(), signature.c_str(), "gpgsig"),
+          "cannot write the signed commit");
+  } else {
+    check(git_commit_create(&commit_id, objects_repo, nullptr, author.get(), committer_sig, "UTF-8", message.c_str(),
+                            new_tree.get(), parent ? 1 : 0, parents),
+          "cannot write the commit");
+  }
   if (batch) {
     git_buf pack = GIT_BUF_INIT;
     check(git_mempack_dump(&pack, objects_repo, mempack), "cannot build the pack");

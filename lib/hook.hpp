@@ -1,0 +1,25 @@
+// `prevent hook install` (SPEC §2.5): a git pre-commit hook in the store
+// that runs `prevent check --staged`, so a hand edit that would leave an
+// invalid record is refused before it becomes a commit, and one that passes
+// is an ordinary, visible commit without a Prevent-Action trailer.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "git_repo.hpp"
+
+namespace prevent {
+
+// The text of the hook for the prevent binary at `program` (absolute).
+std::string pre_commit_hook(const std::filesystem::path& program);
+
+enum class HookInstalled { installed, already, replaced };
+
+// Writes the hook (mode 0700) into core.hooksPath, else .git/hooks.
+// Failure(store) when a different pre-commit hook is there and `force` is
+// false. `where` gets the hook's path.
+HookInstalled install_pre_commit_hook(const GitRepo& repo, const std::filesystem::path& program, bool force,
+                                      std::filesystem::path& where);
+
+}  // namespace prevent

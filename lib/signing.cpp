@@ -1,0 +1,217 @@
+#include "signing.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <ctime>
+#include <memory>
+
+#include "failure.hpp"
+#include "subprocess.hpp"
+
+namespace prevent {
+
+namespace {
+
+std::string config_text(git_config* cfg, const char* key) {
+  std::string out;
+  git_buf buf = GIT_BUF_INIT;
+  if (cfg && git_config_get_string_buf(&buf, cfg, key) == 0) out.assign(buf.ptr, buf.size);
+  git_buf_dispose(&buf);
+  return out;
+}
+
+// `~/…` as git expands a path from its configuration.
+std::string expand_home(std::string path) {
+  if (path.rfind("~/", 0) == 0)
+    if (const char* home = std::getenv("HOME"); home && *home) path = std::string(home) + path.substr(1);
+  return path;
+}
+
+// A temporary file holding `content`, removed when it goes out of scope.
+class TempFile {
+ public:
+  explicit TempFile(std::string_view content) {
+    const char* dir = std::getenv("TMPDIR");
+    path_ = fmt::format("{}/prevent-sig.XXXXXX", dir && *dir ? dir : "/tmp");
+    int fd = ::mkstemp(path_.data());
+    if (fd < 0) fail(Exit::store, "cannot make a temporary file to verify a signature");
+    size_t done = 0;
+    while (done < content.size()) {
+      ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+      if (n <= 0) break;
+      done += static_cast<size_t>(n);
+    }
+    ::close(fd);
+  }
+  ~TempFile() { ::unlink(path_.c_str()); }
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+struct ConfigSnapshot {
+  git_config* cfg = nullptr;
+  explicit ConfigSnapshot(git_repository* repo) { git_repository_config_snapshot(&cfg, repo); }
+  ~ConfigSnapshot() {
+    if (cfg) git_config_free(cfg);
+  }
+};
+
+}  // namespace
+
+bool signing_requested(git_repository* repo) {
+  ConfigSnapshot snap(repo);
+  int v = 0;
+  return snap.cfg && git_config_get_bool(&v, snap.cfg, "commit.gpgsign") == 0 && v != 0;
+}
+
+std::optional<Signer> configured_signer(git_config* cfg, const std::string& committer) {
+  int wanted = 0;
+  if (!cfg || git_config_get_bool(&wanted, cfg, "commit.gpgsign") < 0 || !wanted) return std::nullopt;
+  std::string format = config_text(cfg, "gpg.format");
+  Signer s;
+  if (format.empty() || format == "openpgp") {
+    s.format = Signer::Format::openpgp;
+    s.program = config_text(cfg, "gpg.openpgp.program");
+    if (s.program.empty()) s.program = config_text(cfg, "gpg.program");
+    if (s.program.empty()) s.program = "gpg";
+    s.key = config_text(cfg, "user.signingkey");
+    if (s.key.empty()) s.key = committer;  // as git: the committer's identity names the key
+    return s;
+  }
+  if (format == "ssh") {
+    s.format = Signer::Format::ssh;
+    s.program = config_text(cfg, "gpg.ssh.program");
+    if (s.program.empty()) s.program = "ssh-keygen";
+    s.key = config_text(cfg, "user.signingkey");
+    if (s.key.empty())
+      fail(Exit::store, "the store's git configuration asks for ssh-signed commits but names no key (user.signingkey)",
+           "git config user.signingkey ~/.ssh/id_ed25519");
+    if (s.key.rfind("ssh-", 0) == 0 || s.key.rfind("key::", 0) == 0)
+      fail(Exit::store, "user.signingkey is a literal ssh public key, which prevent cannot sign with (git config)",
+           "set user.signingkey to the path of the key file, e.g. ~/.ssh/id_ed25519 (or its .pub with ssh-agent)");
+    s.key = expand_home(s.key);
+    return s;
+  }
+  if (format == "x509")
+    fail(Exit::store, "the store's git configuration asks for x509 (gpgsm) signed commits, which prevent cannot make "
+                      "(gpg.format)",
+         "use gpg.format openpgp or ssh for this store");
+  fail(Exit::store, fmt::format("unknown gpg.format '{}' in the store's git configuration", format),
+       "gpg.format is openpgp, ssh or x509");
+}
+
+std::string sign_commit_buffer(const Signer& signer, std::string_view buffer) {
+  std::vector<std::string> argv;
+  if (signer.format == Signer::Format::openpgp)
+    argv = {signer.program, "--status-fd=2", "-bsau", signer.key};
+  else
+    argv = {signer.program, "-Y", "sign", "-n", "git", "-f", signer.key};
+  ProcessResult r = run_process(argv, buffer);
+  const char* format = signer.format == Signer::Format::openpgp ? "openpgp" : "ssh";
+  if (!r.started)
+    fail(Exit::store, fmt::format("cannot sign the commit: cannot run {} (gpg.format {})", signer.program, format),
+         "install it, or name the program with git config gpg.program / gpg.ssh.program");
+  bool ok = r.exit_status == 0 && !r.out.empty();
+  if (ok && signer.format == Signer::Format::openpgp) ok = r.err.find("[GNUPG:] SIG_CREATED ") != std::string::npos;
+  if (!ok) {
+    std::string why = first_line(r.err);
+    fail(Exit::store,
+         fmt::format("cannot sign the commit: {} failed with exit status {} (gpg.format {})", signer.program,
+                     r.exit_status, format),
+         why.empty() ? "check user.signingkey and that the key can be used without a prompt" : why);
+  }
+  std::string sig = std::move(r.out);
+  while (!sig.empty() && (sig.back() == '\n' || sig.back() == '\r')) sig.pop_back();
+  return sig;
+}
+
+namespace {
+
+std::string verify_one(git_config* cfg, const std::string& signature, const std::string& data,
+                       const std::string& email) {
+  TempFile sig_file(signature + "\n");
+  if (signature.rfind("-----BEGIN SSH SIGNATURE-----", 0) == 0) {
+    std::string allowed = expand_home(config_text(cfg, "gpg.ssh.allowedSignersFile"));
+    if (allowed.empty())
+      fail(Exit::store, "cannot verify ssh signatures: gpg.ssh.allowedSignersFile is not set (git config)",
+           "git config gpg.ssh.allowedSignersFile PATH (see docs/signing.md)");
+    std::string program = config_text(cfg, "gpg.ssh.program");
+    if (program.empty()) program = "ssh-keygen";
+    std::vector<std::string> argv = {program, "-Y", "verify", "-n", "git", "-f", allowed, "-I", email,
+                                     "-s", sig_file.path()};
+    if (std::string revoked = expand_home(config_text(cfg, "gpg.ssh.revocationFile")); !revoked.empty()) {
+      argv.push_back("-r");
+      argv.push_back(revoked);
+    }
+    ProcessResult r = run_process(argv, data);
+    if (!r.started) fail(Exit::store, fmt::format("cannot verify ssh signatures: cannot run {}", program));
+    if (r.exit_status == 0 && r.out.find("Good \"git\" signature") != std::string::npos) return {};
+    return "bad ssh signature, or a key not allowed for the committer's e-mail in gpg.ssh.allowedSignersFile";
+  }
+  if (signature.rfind("-----BEGIN PGP SIGNATURE-----", 0) == 0) {
+    std::string program = config_text(cfg, "gpg.openpgp.program");
+    if (program.empty()) program = config_text(cfg, "gpg.program");
+    if (program.empty()) program = "gpg";
+    ProcessResult r =
+        run_process({program, "--keyid-format=long", "--status-fd=1", "--verify", sig_file.path(), "-"}, data);
+    if (!r.started) fail(Exit::store, fmt::format("cannot verify openpgp signatures: cannot run {}", program));
+    if (r.exit_status == 0 && r.out.find("[GNUPG:] GOODSIG ") != std::string::npos) return {};
+    if (r.out.find("[GNUPG:] NO_PUBKEY ") != std::string::npos)
+      return "openpgp signature by a key that is not in the keyring";
+    return "bad openpgp signature";
+  }
+  return "a signature of a kind prevent cannot verify (only openpgp and ssh)";
+}
+
+}  // namespace
+
+std::vector<SignatureProblem> verify_history_signatures(git_repository* repo) {
+  std::vector<SignatureProblem> out;
+  ConfigSnapshot snap(repo);
+  git_revwalk* walk = nullptr;
+  if (git_revwalk_new(&walk, repo) < 0) fail(Exit::store, "cannot walk the history");
+  std::unique_ptr<git_revwalk, void (*)(git_revwalk*)> walk_owner(walk, git_revwalk_free);
+  git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+  int rc = git_revwalk_push_head(walk);
+  if (rc == GIT_ENOTFOUND || rc == GIT_EUNBORNBRANCH) return out;
+  if (rc < 0) fail(Exit::store, "cannot walk the history from HEAD");
+  git_oid id;
+  while ((rc = git_revwalk_next(&id, walk)) == 0) {
+    git_commit* commit = nullptr;
+    if (git_commit_lookup(&commit, repo, &id) < 0) {
+      out.push_back({git_oid_tostr_s(&id), "", "the commit cannot be read"});
+      continue;
+    }
+    const git_signature* committer = git_commit_committer(commit);
+    std::string email = committer->email ? committer->email : "";
+    std::time_t t = static_cast<std::time_t>(committer->when.time);
+    std::tm utc{};
+    gmtime_r(&t, &utc);
+    char date[16];
+    std::strftime(date, sizeof date, "%Y-%m-%d", &utc);
+    git_commit_free(commit);
+
+    git_buf sig = GIT_BUF_INIT, data = GIT_BUF_INIT;
+    int erc = git_commit_extract_signature(&sig, &data, repo, &id, nullptr);
+    std::string problem;
+    if (erc == GIT_ENOTFOUND)
+      problem = "not signed";
+    else if (erc < 0)
+      problem = "its signature cannot be read";
+    else
+      problem = verify_one(snap.cfg, std::string(sig.ptr, sig.size), std::string(data.ptr, data.size), email);
+    git_buf_dispose(&sig);
+    git_buf_dispose(&data);
+    if (!problem.empty()) out.push_back({git_oid_tostr_s(&id), date, problem});
+  }
+  if (rc != GIT_ITEROVER) fail(Exit::store, "cannot walk the history from HEAD");
+  return out;
+}
+
+}  // namespace prevent
