@@ -60,6 +60,7 @@ void add_triage(CLI::App&, Globals&, Runner&);
 void add_note(CLI::App&, Globals&, Runner&);
 void add_assess(CLI::App&, Globals&, Runner&);
 void add_review(CLI::App&, Globals&, Runner&);
+void add_log(CLI::App&, Globals&, Runner&);
 
 int main(int argc, char** argv);
 
