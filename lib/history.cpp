@@ -6,6 +6,8 @@
 #include <cctype>
 #include <cstring>
 #include <ctime>
+#include <list>
+#include <map>
 
 #include "failure.hpp"
 #include "git_handles.hpp"
@@ -218,14 +220,38 @@ Version read_version(const Store& store, const std::optional<git_oid>& id, const
   return v;
 }
 
-RecordLog record_log(const Store& store, const PathChange& pc, ShowPersonal show) {
+// The last version read of each path: a commit's new version is the next
+// change's old one, so each version is read once in a walk.
+class VersionCache {
+ public:
+  const Version& get(const Store& store, const std::optional<git_oid>& id, const std::string& path, bool is_case) {
+    if (!id) return none_;
+    auto& slot = last_[path];
+    // The one found or read moves to the front, so the two versions of one
+    // comparison are both kept while they are in use.
+    for (auto it = slot.begin(); it != slot.end(); ++it)
+      if (git_oid_equal(&it->first, &*id)) {
+        slot.splice(slot.begin(), slot, it);
+        return slot.front().second;
+      }
+    slot.emplace_front(*id, read_version(store, id, path, is_case));
+    if (slot.size() > 2) slot.pop_back();
+    return slot.front().second;
+  }
+
+ private:
+  Version none_;
+  std::map<std::string, std::list<std::pair<git_oid, Version>>> last_;
+};
+
+RecordLog record_log(const Store& store, const PathChange& pc, ShowPersonal show, VersionCache& cache) {
   bool is_case = is_case_path(pc.path);
   RecordLog r;
   r.kind = is_case ? RecordLog::Kind::case_file : RecordLog::Kind::meeting;
   r.key = record_key(pc.path);
   r.path = pc.path;
-  Version a = read_version(store, pc.before, pc.path, is_case);
-  Version b = read_version(store, pc.after, pc.path, is_case);
+  const Version& a = cache.get(store, pc.before, pc.path, is_case);
+  const Version& b = cache.get(store, pc.after, pc.path, is_case);
   auto state = [&](const Version& v) -> std::optional<std::string> {
     if (!v.present) return std::nullopt;
     return v.readable ? pc.path : kUnreadable;
@@ -342,13 +368,14 @@ std::vector<LogEntry> case_history(const Store& store, const CaseId& id, const L
   std::vector<LogEntry> out;
   bool ever = false;
   std::optional<git_oid> previous;
+  VersionCache cache;
   walk_history(store.git(), [&](const HistoryStep& s) {
     LogEntry entry{s.meta, {}, {}};
     std::optional<git_oid> now = blob_at(s.tree, path);
     bool changed = now.has_value() != previous.has_value() || (now && !git_oid_equal(&*now, &*previous));
     if (now) ever = true;
     bool wanted = passes(filter, s.meta);
-    if (changed && wanted) entry.records.push_back(record_log(store, PathChange{path, previous, now}, show));
+    if (changed && wanted) entry.records.push_back(record_log(store, PathChange{path, previous, now}, show, cache));
     previous = now;
     if (!wanted) return;
     // Meetings that name the case (attendance, declarations, agenda).
@@ -356,7 +383,7 @@ std::vector<LogEntry> case_history(const Store& store, const CaseId& id, const L
     diff_top(repo, s.parent_tree, s.tree, "panels", panels);
     for (const auto& pc : panels) {
       auto text = blob_text(repo, pc.after ? *pc.after : *pc.before);
-      if (text && mentions(*text, id.str())) entry.records.push_back(record_log(store, pc, show));
+      if (text && mentions(*text, id.str())) entry.records.push_back(record_log(store, pc, show, cache));
     }
     if (!entry.records.empty()) out.push_back(std::move(entry));
   });
@@ -391,12 +418,13 @@ bool passes(const LogFilter& filter, const CommitMeta& m) {
 std::vector<LogEntry> store_history(const Store& store, const LogFilter& filter, ShowPersonal show) {
   git_repository* repo = store.git().raw();
   std::vector<LogEntry> out;
+  VersionCache cache;
   walk_history(store.git(), [&](const HistoryStep& s) {
     const CommitMeta& m = s.meta;
     if (!passes(filter, m)) return;
     LogEntry entry{m, {}, changed_other_paths(s.parent_tree, s.tree)};
     for (const auto& pc : changed_records(repo, s.parent_tree, s.tree))
-      entry.records.push_back(record_log(store, pc, show));
+      entry.records.push_back(record_log(store, pc, show, cache));
     out.push_back(std::move(entry));
   });
   return out;
