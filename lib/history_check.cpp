@@ -219,8 +219,8 @@ std::vector<Finding> check_verified_head(const Store& store) {
     std::string shown = name.substr(std::string("refs/remotes/").size());
     out.push_back(error("verified-head",
                         fmt::format("history diverged from {}: it has {} commit{} that HEAD's history does not "
-                                    "contain, and HEAD {} it lacks (a rewritten history, or work not yet merged) "
-                                    "({})",
+                                    "contain, and HEAD has {} that it lacks (a rewritten history, or work not yet "
+                                    "merged) ({})",
                                     shown, behind, behind == 1 ? "" : "s", ahead, name)));
   }
   return out;
