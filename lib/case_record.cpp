@@ -480,6 +480,33 @@ Case read_case(std::string_view text, const std::string& where, const Config& co
   return c;
 }
 
+namespace {
+
+// The (P) fields of SPEC §3, list positions left out. Everything under
+// referral.subject is personal except gender, a reporting category.
+constexpr std::string_view kPersonalFields[] = {
+    "referral.subject.name",    "referral.subject.date_of_birth", "referral.subject.postcode_district",
+    "referral.concern.summary", "triage.rationale",               "assessments.notes",
+    "panel.rationale",          "chronology.text",                "reviews.notes",
+    "corrections.reason",       "previous.reviews.notes",
+};
+
+}  // namespace
+
+bool is_personal_field(std::string_view path) {
+  std::string bare;
+  bare.reserve(path.size());
+  int depth = 0;
+  for (char ch : path) {
+    if (ch == '[') ++depth;
+    else if (ch == ']') --depth;
+    else if (depth == 0) bare += ch;
+  }
+  for (std::string_view p : kPersonalFields)
+    if (bare == p || (bare.size() > p.size() && bare.starts_with(p) && bare[p.size()] == '.')) return true;
+  return false;
+}
+
 std::optional<std::string> person_key(const Case& c) {
   const auto& dob = c.referral.subject.date_of_birth.reveal();
   if (!dob) return std::nullopt;

@@ -169,6 +169,12 @@ std::string write_case(const Case& c);
 // dates, vocabularies). Exit 5 on any defect.
 Case read_case(std::string_view text, const std::string& where, const Config& config);
 
+// Whether a field of the record's YAML tree is personal data ((P) in SPEC
+// §3). `path` is dotted, with list positions in brackets as the history
+// diff names them: `referral.subject.name`, `panel[2].rationale`,
+// `previous[1].reviews[3].notes`. Anything below a (P) field is (P) too.
+bool is_personal_field(std::string_view path);
+
 // The key of SPEC §4 rule 10: name folded for case and space, and date of
 // birth; nullopt without a date of birth (nothing to match on).
 std::optional<std::string> person_key(const Case& c);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "history_check.hpp"
 #include "rules.hpp"
 #include "schema.hpp"
 #include "signing.hpp"
@@ -17,6 +18,10 @@ const std::vector<CheckInfo>& available_checks() {
       {"canonical", "files are in canonical form (a notice: rewritten on the next write)"},
       {"schemas", "the store's schemas/ match the ones this prevent was built with"},
       {"worktree", "no uncommitted or untracked changes under cases/, panels/, schemas/ and prevent.yaml"},
+      {"repository", "every object reachable from HEAD can be read and matches its id"},
+      {"authors", "every commit that changed cases/ or panels/ has an author name and e-mail"},
+      {"history", "commit dates never go backwards, no case file was ever deleted; hand edits listed (notices)"},
+      {"verified-head", "the history still contains the last verified head and agrees with the remote's"},
       {"interrupted", "no write was left half done by a crash (`check --repair` completes or rolls it back)"},
       {"signatures", "every commit from HEAD is signed and verifies (run when named, or when commit.gpgsign is true)"},
   };
@@ -198,6 +203,13 @@ std::vector<Finding> run_checks(const Store& store, const std::vector<std::strin
   if (wanted("canonical")) run.canonical();
   if (wanted("schemas")) run.schemas();
   if (wanted("worktree")) run.worktree();
+  // The history checks (history_check.hpp).
+  auto add = [&](std::vector<Finding> more) {
+    for (auto& f : more) run.findings.push_back(std::move(f));
+  };
+  if (wanted("repository")) add(check_repository(store));
+  if (wanted("authors") || wanted("history")) add(check_history(store, {wanted("authors"), wanted("history")}));
+  if (wanted("verified-head")) add(check_verified_head(store));
   if (wanted("interrupted") && store.git().has_interrupted_write())
     run.findings.push_back({Finding::Level::error, Exit::store, "interrupted",
                             "an earlier write was interrupted and is half done (.git/prevent/journal); "

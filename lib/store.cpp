@@ -13,6 +13,7 @@
 
 #include "failure.hpp"
 #include "schema.hpp"
+#include "verified_head.hpp"
 
 namespace prevent {
 
@@ -74,7 +75,9 @@ void Store::create(const fs::path& dir, const Config& config) {
   files.push_back({"prevent.yaml", write_config(config)});
   for (const auto& s : schema_files()) files.push_back({fmt::format("schemas/{}", s.file_name), std::string(s.text)});
   try {
-    git.commit(files, commit_message("init", config.area.empty() ? "store" : "store created", {}, "init"), id);
+    git_oid first =
+        git.commit(files, commit_message("init", config.area.empty() ? "store" : "store created", {}, "init"), id);
+    advance_verified_head(git, first);
   } catch (...) {
     // Leave no half store behind.
     fs::remove_all(dir / ".git", ec);
@@ -192,7 +195,14 @@ git_oid Store::commit(const std::vector<FileWrite>& files, const std::string& me
   for (const auto& f : files) paths.push_back(f.path);
   git_.require_clean(paths);
   GitIdentity who = git_.identity();
-  return git_.commit(files, message, who);
+  git_oid id = git_.commit(files, message, who);
+  // Tamper evidence (SPEC §8). The commit is made whatever happens here: a
+  // failure to record leaves the older verified head, which check still uses.
+  try {
+    advance_verified_head(git_, id);
+  } catch (const Failure&) {
+  }
+  return id;
 }
 
 std::string commit_message(std::string_view action, std::string_view subject_tail,

@@ -45,7 +45,7 @@ test_check_is_silent_on_a_store_written_by_prevent() {
 test_each_check_can_be_run_alone() {
     setup_store_with_a_case
     local name
-    for name in records rules canonical schemas worktree; do
+    for name in records rules canonical schemas worktree repository authors history verified-head; do
         run_check "$name"
         assert_rc 0 "check $name"
         assert_stdout_empty
@@ -301,6 +301,201 @@ test_a_non_canonical_prevent_yaml_is_a_notice() {
     assert_rc 0
     assert_stdout_contains "notice [canonical]"
     assert_stdout_contains "prevent.yaml"
+}
+
+# ---------------------------------------------------------------------------
+# History: hand edits, deleted files, authors, dates, a damaged repository,
+# rewritten history (SPEC §8).
+
+test_a_hand_edit_commit_is_listed_as_a_notice_and_strict_makes_it_exit_4() {
+    setup_store_with_a_case
+    sed -i 's/^    agency: Example Academy$/    agency: Example Free School/' "$F"
+    hand_commit "Correct the agency by hand"
+    local short
+    short="$(git -C "$S" rev-parse --short=12 HEAD)"
+    run_check
+    assert_rc 0
+    assert_stdout_eq "notice [history] hand edit: commit $short by Test Coordinator <coordinator@example.invalid> on $(git -C "$S" log -1 --format=%ad --date=format:'%Y-%m-%d %H:%M:%S %z') changed records outside prevent (cases/2026/PRV-2026-0001.yaml)"
+    run_check --strict
+    assert_rc 4 "--strict"
+    run_check history
+    assert_rc 0 "check history"
+    assert_stdout_contains "$short"
+    run_check history --strict
+    assert_rc 4 "check history --strict"
+    run prevent -C "$S" -q check --as-of "$AS_OF"
+    assert_rc 0 "-q"
+    assert_stdout_empty
+}
+
+test_a_commit_through_prevent_is_not_a_hand_edit() {
+    setup_store_with_a_case
+    refer_ok "$S" name="Maribex Tundrell" dob=2008-03-19
+    run_check history --strict
+    assert_rc 0
+    assert_stdout_empty
+}
+
+test_a_hand_commit_outside_the_records_is_not_listed() {
+    setup_store_with_a_case
+    echo "fictional notes" >"$S/NOTES.txt"
+    hand_commit "Add notes"
+    run_check --strict
+    assert_rc 0
+    assert_stdout_empty
+}
+
+test_a_deleted_case_file_is_a_store_problem() {
+    setup_store_with_a_case
+    git -C "$S" rm -q cases/2026/PRV-2026-0001.yaml
+    hand_commit "Delete a case by hand"
+    run_check
+    assert_rc 6
+    assert_stdout_contains "error [history] a case file was deleted in commit $(git -C "$S" rev-parse --short=12 HEAD)"
+    assert_stdout_contains "(cases/2026/PRV-2026-0001.yaml)"
+    run_check history
+    assert_rc 6 "check history"
+    run_check records rules
+    assert_rc 0 "the record checks"
+    # Putting the file back does not undo the deletion in the history.
+    git -C "$S" revert --no-edit HEAD >/dev/null || fail "git revert failed"
+    run_check history
+    assert_rc 6 "after the file came back"
+}
+
+test_a_commit_dated_before_its_parent_is_a_store_problem() {
+    setup_store_with_a_case
+    sed -i 's/^    agency: Example Academy$/    agency: Example Free School/' "$F"
+    git -C "$S" add -A
+    GIT_COMMITTER_DATE="2020-01-01T10:00:00+00:00" git -C "$S" commit -q -m "Correct the agency with a wrong clock" ||
+        fail "git commit failed"
+    run_check history
+    assert_rc 6
+    assert_stdout_contains "error [history] commit $(git -C "$S" rev-parse --short=12 HEAD) is dated before its parent"
+}
+
+test_a_record_change_without_an_author_e_mail_is_a_store_problem() {
+    setup_store_with_a_case
+    sed -i 's/^    agency: Example Academy$/    agency: Example Free School/' "$F"
+    git -C "$S" add -A
+    local tree parent commit
+    tree="$(git -C "$S" write-tree)"
+    parent="$(git -C "$S" rev-parse HEAD)"
+    # git itself refuses an empty e-mail; the object is made by hand.
+    commit="$(printf 'tree %s\nparent %s\nauthor Anon <> 1795000000 +0000\ncommitter Anon <> 1795000000 +0000\n\nNo author\n' \
+        "$tree" "$parent" | git -C "$S" hash-object -t commit -w --literally --stdin)"
+    git -C "$S" update-ref HEAD "$commit" || fail "update-ref failed"
+    run_check authors
+    assert_rc 6
+    assert_stdout_contains "error [authors] commit ${commit:0:12} changed records without an author e-mail (cases/2026/PRV-2026-0001.yaml)"
+}
+
+test_a_damaged_object_is_a_store_problem() {
+    setup_store_with_a_case
+    refer_ok "$S" name="Maribex Tundrell" dob=2008-03-19
+    local a b
+    a="$(git -C "$S" rev-parse HEAD:cases/2026/PRV-2026-0001.yaml)"
+    b="$(git -C "$S" rev-parse HEAD:cases/2026/PRV-2026-0002.yaml)"
+    # One loose object's bytes replaced by another's: the content no longer matches the id.
+    chmod u+w "$S/.git/objects/${a:0:2}/${a:2}"
+    cp "$S/.git/objects/${b:0:2}/${b:2}" "$S/.git/objects/${a:0:2}/${a:2}"
+    run_check repository
+    assert_rc 6
+    assert_stdout_contains "error [repository] object $a cannot be read"
+    assert_no_personal_data "$(stdout)$(stderr)" "check output"
+    run_check
+    assert_rc_nonzero
+}
+
+# rewrite_old_commit: changes the triage outcome in the commit that made
+# it, and re-commits everything after it on top, with plain git.
+rewrite_old_commit() {
+    local old branch
+    branch="$(git -C "$S" symbolic-ref --short HEAD)"
+    old="$(git -C "$S" log --format=%H --grep '^triage: ' | tail -1)"
+    git -C "$S" checkout -q -b rewrite "$old" || fail "checkout failed"
+    sed -i 's/^  outcome: channel-panel$/  outcome: police-managed/; /^  section36:$/,/^    by: /d' "$F"
+    git -C "$S" commit -q -a --amend --no-edit || fail "amend failed"
+    git -C "$S" cherry-pick "$old..$branch" >/dev/null 2>&1 || fail "cherry-pick failed"
+    git -C "$S" branch -q -f "$branch" rewrite && git -C "$S" checkout -q "$branch" && git -C "$S" branch -q -D rewrite ||
+        fail "moving main failed"
+}
+
+history_for_rewrite() {
+    setup_store_with_a_case
+    pv_ok "$S" 2026-11-05 triage PRV-2026-0001 --outcome channel-panel --date 2026-11-04 --s36-date 2026-11-04 \
+        --s36-by "Example Counter Terrorism Policing"
+    refer_ok "$S" name="Maribex Tundrell" dob=2008-03-19
+    pv_ok "$S" 2026-11-06 note PRV-2026-0002 --date 2026-11-05 --kind contact --with "Example Academy"
+}
+
+test_a_rewritten_history_is_caught_through_the_verified_head() {
+    history_for_rewrite
+    local verified
+    verified="$(head_of "$S")"
+    assert_eq "$(cat "$S/.git/prevent/verified-head")" "$verified" "the verified head after the last write"
+    assert_mode "$S/.git/prevent/verified-head" 600
+    run_check
+    assert_rc 0
+    rewrite_old_commit
+    assert_eq "$(git -C "$S" show HEAD:cases/2026/PRV-2026-0001.yaml | grep -c police-managed)" 1 "the rewritten decision"
+    run_check
+    assert_rc 6
+    assert_stdout_contains "error [verified-head] history rewritten: HEAD's history no longer contains the last verified head $verified"
+    assert_stdout_contains "the histories part after commit $(git -C "$S" rev-parse --short=12 HEAD~3)"
+    run_check verified-head
+    assert_rc 6 "check verified-head"
+    # Neither a later write nor a check replaces the evidence.
+    refer_ok "$S" name="Orvel Brisk" dob=2005-05-05
+    assert_eq "$(cat "$S/.git/prevent/verified-head")" "$verified" "the verified head after a write on the rewritten history"
+    run_check
+    assert_rc 6 "after a write"
+}
+
+test_a_rewritten_history_is_caught_through_the_remote() {
+    history_for_rewrite
+    git init -q --bare "$T/remote.git"
+    git -C "$S" remote add origin "$T/remote.git"
+    local branch
+    branch="$(git -C "$S" symbolic-ref --short HEAD)"
+    git -C "$S" push -q origin "$branch" 2>/dev/null || fail "push failed"
+    run_check
+    assert_rc 0
+    rewrite_old_commit
+    rm "$S/.git/prevent/verified-head"
+    run_check
+    assert_rc 6
+    assert_stdout_contains "error [verified-head] history diverged from origin/$branch: it has 3 commits that HEAD's history does not contain"
+    # A remote that is only behind or ahead is fine.
+    git -C "$S" push -q -f origin "$branch" 2>/dev/null || fail "push -f failed"
+    run_check verified-head
+    assert_rc 0 "after the remote was overwritten too"
+}
+
+test_check_records_the_verified_head_when_all_is_well() {
+    setup_store_with_a_case
+    sed -i 's/^    agency: Example Academy$/    agency: Example Free School/' "$F"
+    hand_commit "Correct the agency by hand"
+    local before
+    before="$(cat "$S/.git/prevent/verified-head")"
+    assert_eq "$before" "$(git -C "$S" rev-parse HEAD~1)" "the verified head before check"
+    run_check --strict
+    assert_rc 4
+    assert_eq "$(cat "$S/.git/prevent/verified-head")" "$before" "after a failing check"
+    run_check records
+    assert_rc 0
+    assert_eq "$(cat "$S/.git/prevent/verified-head")" "$before" "after a check without verified-head"
+    run_check
+    assert_rc 0
+    assert_eq "$(cat "$S/.git/prevent/verified-head")" "$(head_of "$S")" "after a successful check"
+}
+
+test_an_unreadable_verified_head_file_is_a_store_problem() {
+    setup_store_with_a_case
+    echo "not a commit" >"$S/.git/prevent/verified-head"
+    run_check verified-head
+    assert_rc 6
+    assert_stdout_contains "(.git/prevent/verified-head)"
 }
 
 run_tests "$@"

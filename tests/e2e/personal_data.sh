@@ -148,6 +148,39 @@ test_personal_data_never_reaches_check_output() {
     assert_no_personal_data "$(stdout)$(stderr)" "check output"
 }
 
+test_personal_data_never_reaches_log_output_unless_asked() {
+    setup_store_with_personal_data
+    # A hand edit of every kind of (P) field, so that changes (not only
+    # creations) are logged too.
+    local g="$S/cases/2026/PRV-2026-0003.yaml"
+    sed -i 's/Pellavoy/Pellavoy Glimmerstake/; s/Zantheroe/Zantheroe Glimmerstake/; s/^    name: Ilsabet Vorrowin$/    name: Ilsabet Vorrowin-Quade/' "$g"
+    git -C "$S" commit -q -am "Hand edits of free text" || fail "git commit failed"
+    PERSONAL+=(Glimmerstake "Vorrowin-Quade")
+    local id f text all=""
+    for f in text json; do
+        for id in "" PRV-2026-0001 PRV-2026-0002 PRV-2026-0003 PRV-2026-0004 PRV-2025-0001; do
+            # shellcheck disable=SC2086 # no ID: the store-wide log
+            run prevent -C "$S" log $id --format "$f"
+            assert_rc 0 "log $id --format $f"
+            assert_no_personal_data "$(stdout)$(stderr)" "log $id --format $f"
+        done
+    done
+    run prevent -C "$S" log PRV-2026-0003
+    assert_stdout_contains "triage.rationale: changed (personal data)"
+    assert_stdout_contains "chronology[1].text: changed (personal data)"
+    for f in text json; do
+        run prevent -C "$S" log --format "$f" --show-personal
+        assert_rc 0 "log --show-personal --format $f"
+        text="$(stdout)"
+        all+="$text"
+        assert_contains "$text" "Pellavoy Glimmerstake" "log --show-personal --format $f"
+        assert_contains "$text" "Vorrowin-Quade" "log --show-personal --format $f"
+    done
+    for v in "Zorvan Quillet" 2009-07-23 ZZ4 "${FULL_CASE_PERSONAL[@]}" Wintergold Ambernook; do
+        assert_contains "$all" "$v" "log --show-personal"
+    done
+}
+
 test_failing_commands_never_echo_personal_data() {
     S="$T/store"
     new_store "$S"

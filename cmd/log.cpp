@@ -1,0 +1,136 @@
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "cli.hpp"
+#include "failure.hpp"
+#include "history.hpp"
+
+namespace prevent::cli {
+
+namespace {
+
+struct LogOptions {
+  std::string id;
+  std::optional<std::string> since, until;
+  std::string author;
+  std::string action;
+  std::string format = "text";
+  bool show_personal = false;
+};
+
+// A value on one line: a line break in free text would break the layout.
+std::string one_line(const std::string& v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else out += c;
+  }
+  return out;
+}
+
+std::string change_text(const FieldChange& c) {
+  if (c.personal && !c.from && !c.to) return fmt::format("{}: changed (personal data)", c.field);
+  return fmt::format("{}: {} → {}", c.field, c.from ? one_line(*c.from) : "(none)", c.to ? one_line(*c.to) : "(none)");
+}
+
+std::string action_name(const CommitMeta& m) { return m.action ? *m.action : "hand edit"; }
+
+std::string render_text(const std::vector<LogEntry>& entries) {
+  std::string out;
+  for (const auto& e : entries) {
+    if (!out.empty()) out += "\n";
+    const CommitMeta& m = e.commit;
+    out += fmt::format("{}  {}  {}  {} <{}>\n", m.short_id(), m.display_time(), action_name(m), m.author_name,
+                       m.author_email);
+    for (const auto& r : e.records) {
+      out += r.kind == RecordLog::Kind::case_file ? fmt::format("  {}\n", r.key)
+                                                  : fmt::format("  meeting {}\n", r.key);
+      for (const auto& c : r.changes) out += fmt::format("    {}\n", change_text(c));
+    }
+    if (!e.other_paths.empty()) out += fmt::format("  other files: {}\n", fmt::join(e.other_paths, ", "));
+  }
+  return out;
+}
+
+std::string render_json(const std::vector<LogEntry>& entries, bool show_personal) {
+  using json = nlohmann::ordered_json;
+  json arr = json::array();
+  for (const auto& e : entries) {
+    const CommitMeta& m = e.commit;
+    json cases = json::array(), meetings = json::array(), changes = json::array();
+    for (const auto& r : e.records) {
+      bool is_case = r.kind == RecordLog::Kind::case_file;
+      (is_case ? cases : meetings).push_back(r.key);
+      for (const auto& c : r.changes) {
+        json j;
+        j[is_case ? "case" : "meeting"] = r.key;
+        j["field"] = c.field;
+        if (!c.personal || show_personal) {
+          j["from"] = c.from ? json(*c.from) : json(nullptr);
+          j["to"] = c.to ? json(*c.to) : json(nullptr);
+        }
+        if (c.personal) j["personal"] = true;
+        changes.push_back(std::move(j));
+      }
+    }
+    json entry;
+    entry["commit"] = m.hex_id();
+    entry["author"] = {{"name", m.author_name}, {"email", m.author_email}};
+    entry["date"] = m.iso_time();
+    entry["action"] = action_name(m);
+    entry["hand_edit"] = m.hand_edit();
+    entry["cases"] = std::move(cases);
+    entry["meetings"] = std::move(meetings);
+    entry["changes"] = std::move(changes);
+    entry["other_files"] = e.other_paths;
+    arr.push_back(std::move(entry));
+  }
+  return arr.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+int run_log(const Globals& g, const LogOptions& o) {
+  LogFilter filter;
+  filter.since = option_date(o.since, "--since");
+  filter.until = option_date(o.until, "--until");
+  if (filter.since && filter.until && *filter.since > *filter.until)
+    fail(Exit::invalid_data, "--since is after --until (command line)");
+  filter.author = o.author;
+  if (!o.action.empty()) {
+    const auto& known = log_actions();
+    if (std::find(known.begin(), known.end(), o.action) == known.end())
+      fail(Exit::invalid_data, "--action: not a Prevent-Action value or hand-edit (command line)",
+           fmt::format("allowed: {}", fmt::join(known, ", ")));
+    filter.action = o.action;
+  }
+  std::optional<CaseId> id;
+  if (!o.id.empty()) id = require_case_id(o.id, "case ID");
+  Store store = open_store(g);
+  ShowPersonal show = o.show_personal ? ShowPersonal::yes : ShowPersonal::no;
+  auto entries = id ? case_history(store, *id, filter, show) : store_history(store, filter, show);
+  print(o.format == "json" ? render_json(entries, o.show_personal) : render_text(entries));
+  return 0;
+}
+
+}  // namespace
+
+void add_log(CLI::App& app, Globals& g, Runner& action) {
+  auto o = std::make_shared<LogOptions>();
+  auto* sub = app.add_subcommand("log", "history from git: one case's, or the store's activity (no personal data)");
+  sub->add_option("id", o->id, "case ID, e.g. PRV-2026-0014 (without it: every commit)");
+  sub->add_option("--since", o->since, "only commits authored on or after this date (YYYY-MM-DD)");
+  sub->add_option("--until", o->until, "only commits authored on or before this date (YYYY-MM-DD)");
+  sub->add_option("--author", o->author, "only commits whose author's name or e-mail contains this (any case)");
+  sub->add_option("--action", o->action, "only commits of this Prevent-Action (e.g. panel-decide), or hand-edit");
+  sub->add_option("--format", o->format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
+  sub->add_flag("--show-personal", o->show_personal, "show the values of personal-data fields");
+  sub->footer(
+      "Oldest first, along the first-parent history from HEAD. Each commit: its id, author date, action (from the "
+      "Prevent-Action trailer, or `hand edit`), author, and each record it changed, field by field. Personal-data "
+      "fields are shown as changed, without their values, unless --show-personal is given.");
+  sub->callback([&g, &action, o] { action = [&g, o] { return run_log(g, *o); }; });
+}
+
+}  // namespace prevent::cli

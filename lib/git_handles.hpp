@@ -1,0 +1,28 @@
+// Owning handles for libgit2 objects: freed when they go out of scope.
+#pragma once
+
+#include <git2.h>
+
+#include <memory>
+
+namespace prevent::git {
+
+template <typename T, void (*Free)(T*)>
+struct Deleter {
+  void operator()(T* p) const {
+    if (p) Free(p);
+  }
+};
+template <typename T, void (*Free)(T*)>
+using Owned = std::unique_ptr<T, Deleter<T, Free>>;
+
+using Commit = Owned<git_commit, git_commit_free>;
+using Tree = Owned<git_tree, git_tree_free>;
+using TreeEntry = Owned<git_tree_entry, git_tree_entry_free>;
+using Blob = Owned<git_blob, git_blob_free>;
+using Reference = Owned<git_reference, git_reference_free>;
+using Revwalk = Owned<git_revwalk, git_revwalk_free>;
+using Odb = Owned<git_odb, git_odb_free>;
+using OdbObject = Owned<git_odb_object, git_odb_object_free>;
+
+}  // namespace prevent::git

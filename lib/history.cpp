@@ -1,0 +1,433 @@
+#include "history.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <ctime>
+#include <list>
+#include <map>
+
+#include "failure.hpp"
+#include "git_handles.hpp"
+
+namespace prevent {
+
+namespace {
+
+[[noreturn]] void history_fail(const std::string& what) {
+  fail(Exit::store, fmt::format("{}: {} (.git)", what, git_error_text()),
+       "the repository may be damaged: `prevent check repository` examines it");
+}
+
+std::string two(int v) { return fmt::format("{:02}", v); }
+
+std::tm broken_down(std::int64_t time, int offset_minutes) {
+  std::time_t t = static_cast<std::time_t>(time + std::int64_t{offset_minutes} * 60);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  return tm;
+}
+
+std::string offset_text(int minutes, const char* sep) {
+  char sign = minutes < 0 ? '-' : '+';
+  int m = minutes < 0 ? -minutes : minutes;
+  return fmt::format("{}{}{}{}", sign, two(m / 60), sep, two(m % 60));
+}
+
+std::optional<std::string> action_trailer(const char* message) {
+  git_message_trailer_array arr{};
+  if (!message || git_message_trailers(&arr, message) < 0) return std::nullopt;
+  std::optional<std::string> out;
+  for (size_t i = 0; i < arr.count && !out; ++i)
+    if (std::strcmp(arr.trailers[i].key, "Prevent-Action") == 0) out = std::string(arr.trailers[i].value);
+  git_message_trailer_array_free(&arr);
+  return out;
+}
+
+CommitMeta meta_of(git_commit* c) {
+  CommitMeta m;
+  m.id = *git_commit_id(c);
+  if (const git_signature* a = git_commit_author(c)) {
+    m.author_name = a->name ? a->name : "";
+    m.author_email = a->email ? a->email : "";
+    m.author_time = a->when.time;
+    m.author_offset = a->when.offset;
+  }
+  m.commit_time = git_commit_time(c);
+  m.action = action_trailer(git_commit_message(c));
+  return m;
+}
+
+// Git's order of tree entries: by name, a directory's name as if it ended in '/'.
+int entry_order(const git_tree_entry* x, const git_tree_entry* y) {
+  const char* a = git_tree_entry_name(x);
+  const char* b = git_tree_entry_name(y);
+  size_t la = std::strlen(a), lb = std::strlen(b), n = std::min(la, lb);
+  if (int c = std::memcmp(a, b, n); c != 0) return c;
+  auto next = [](const git_tree_entry* e, const char* name, size_t len, size_t at) -> unsigned char {
+    if (at < len) return static_cast<unsigned char>(name[at]);
+    return git_tree_entry_type(e) == GIT_OBJECT_TREE ? '/' : '\0';
+  };
+  return static_cast<int>(next(x, a, la, n)) - static_cast<int>(next(y, b, lb, n));
+}
+
+git::Tree subtree(git_repository* repo, const git_tree_entry* e) {
+  git_tree* t = nullptr;
+  if (git_tree_lookup(&t, repo, git_tree_entry_id(e)) < 0) history_fail("cannot read a directory of the history");
+  return git::Tree(t);
+}
+
+void every_file(git_repository* repo, const std::string& path, const git_tree_entry* e, bool added,
+                std::vector<PathChange>& out);
+
+void every_file_in(git_repository* repo, const std::string& prefix, git_tree* t, bool added,
+                   std::vector<PathChange>& out) {
+  size_t n = git_tree_entrycount(t);
+  for (size_t i = 0; i < n; ++i) {
+    const git_tree_entry* e = git_tree_entry_byindex(t, i);
+    every_file(repo, prefix + "/" + git_tree_entry_name(e), e, added, out);
+  }
+}
+
+void every_file(git_repository* repo, const std::string& path, const git_tree_entry* e, bool added,
+                std::vector<PathChange>& out) {
+  if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
+    git::Tree t = subtree(repo, e);
+    every_file_in(repo, path, t.get(), added, out);
+  } else if (git_tree_entry_type(e) == GIT_OBJECT_BLOB) {
+    if (added)
+      out.push_back({path, std::nullopt, *git_tree_entry_id(e)});
+    else
+      out.push_back({path, *git_tree_entry_id(e), std::nullopt});
+  }
+}
+
+// Both directories' entries in step (they are sorted alike), descending only
+// where ids differ.
+void diff_dirs(git_repository* repo, const std::string& prefix, git_tree* a, git_tree* b,
+               std::vector<PathChange>& out) {
+  size_t na = a ? git_tree_entrycount(a) : 0, nb = b ? git_tree_entrycount(b) : 0, i = 0, j = 0;
+  while (i < na || j < nb) {
+    const git_tree_entry* ea = i < na ? git_tree_entry_byindex(a, i) : nullptr;
+    const git_tree_entry* eb = j < nb ? git_tree_entry_byindex(b, j) : nullptr;
+    int order = !ea ? 1 : !eb ? -1 : entry_order(ea, eb);
+    if (order < 0) {
+      every_file(repo, prefix + "/" + git_tree_entry_name(ea), ea, false, out);
+      ++i;
+      continue;
+    }
+    if (order > 0) {
+      every_file(repo, prefix + "/" + git_tree_entry_name(eb), eb, true, out);
+      ++j;
+      continue;
+    }
+    ++i, ++j;
+    if (git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) &&
+        git_tree_entry_type(ea) == git_tree_entry_type(eb))
+      continue;
+    std::string path = prefix + "/" + git_tree_entry_name(ea);
+    bool ta = git_tree_entry_type(ea) == GIT_OBJECT_TREE, tb = git_tree_entry_type(eb) == GIT_OBJECT_TREE;
+    if (ta && tb) {
+      git::Tree sa = subtree(repo, ea), sb = subtree(repo, eb);
+      diff_dirs(repo, path, sa.get(), sb.get(), out);
+    } else if (!ta && !tb) {
+      out.push_back({path, *git_tree_entry_id(ea), *git_tree_entry_id(eb)});
+    } else {
+      every_file(repo, path, ea, false, out);
+      every_file(repo, path, eb, true, out);
+    }
+  }
+}
+
+void diff_top(git_repository* repo, git_tree* before, git_tree* after, const char* dir,
+              std::vector<PathChange>& out) {
+  const git_tree_entry* ea = before ? git_tree_entry_byname(before, dir) : nullptr;
+  const git_tree_entry* eb = after ? git_tree_entry_byname(after, dir) : nullptr;
+  if (ea && git_tree_entry_type(ea) != GIT_OBJECT_TREE) ea = nullptr;
+  if (eb && git_tree_entry_type(eb) != GIT_OBJECT_TREE) eb = nullptr;
+  if (!ea && !eb) return;
+  if (ea && eb && git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb))) return;
+  git::Tree ta, tb;
+  if (ea) ta = subtree(repo, ea);
+  if (eb) tb = subtree(repo, eb);
+  diff_dirs(repo, dir, ta.get(), tb.get(), out);
+}
+
+std::optional<git_oid> blob_at(git_tree* tree, const std::string& path) {
+  if (!tree) return std::nullopt;
+  git_tree_entry* raw = nullptr;
+  int rc = git_tree_entry_bypath(&raw, tree, path.c_str());
+  if (rc == GIT_ENOTFOUND) return std::nullopt;
+  if (rc < 0) history_fail("cannot read a directory of the history");
+  git::TreeEntry e(raw);
+  if (git_tree_entry_type(e.get()) != GIT_OBJECT_BLOB) return std::nullopt;
+  return *git_tree_entry_id(e.get());
+}
+
+std::optional<std::string> blob_text(git_repository* repo, const git_oid& id) {
+  git_blob* raw = nullptr;
+  if (git_blob_lookup(&raw, repo, &id) < 0) return std::nullopt;
+  git::Blob b(raw);
+  return std::string(static_cast<const char*>(git_blob_rawcontent(b.get())),
+                     static_cast<size_t>(git_blob_rawsize(b.get())));
+}
+
+// The file name without its directory and `.yaml`.
+std::string record_key(const std::string& path) {
+  std::string name = path.substr(path.rfind('/') + 1);
+  if (name.size() > 5 && name.ends_with(".yaml")) name.resize(name.size() - 5);
+  return name;
+}
+
+bool is_case_path(const std::string& path) { return path.starts_with("cases/"); }
+
+// Whether `text` names case `id` (not a longer ID that starts with it).
+bool mentions(const std::string& text, const std::string& id) {
+  for (size_t at = text.find(id); at != std::string::npos; at = text.find(id, at + 1)) {
+    size_t end = at + id.size();
+    if (end >= text.size() || !std::isdigit(static_cast<unsigned char>(text[end]))) return true;
+  }
+  return false;
+}
+
+const char* kUnreadable = "unreadable version";
+
+// One version of a record, read as the program reads it; nullopt when it
+// does not read (the reason is for `prevent check`, and may quote the file).
+struct Version {
+  bool present = false;
+  bool readable = false;
+  std::optional<Case> record;  // cases
+  std::optional<YNode> tree;   // meetings
+};
+
+Version read_version(const Store& store, const std::optional<git_oid>& id, const std::string& path, bool is_case) {
+  Version v;
+  if (!id) return v;
+  v.present = true;
+  auto text = blob_text(store.git().raw(), *id);
+  if (!text) return v;
+  try {
+    if (is_case)
+      v.record = read_case(*text, path, store.config());
+    else
+      v.tree = parse_yaml(*text, path);
+    v.readable = true;
+  } catch (const Failure&) {
+  }
+  return v;
+}
+
+// The last version read of each path: a commit's new version is the next
+// change's old one, so each version is read once in a walk.
+class VersionCache {
+ public:
+  const Version& get(const Store& store, const std::optional<git_oid>& id, const std::string& path, bool is_case) {
+    if (!id) return none_;
+    auto& slot = last_[path];
+    // The one found or read moves to the front, so the two versions of one
+    // comparison are both kept while they are in use.
+    for (auto it = slot.begin(); it != slot.end(); ++it)
+      if (git_oid_equal(&it->first, &*id)) {
+        slot.splice(slot.begin(), slot, it);
+        return slot.front().second;
+      }
+    slot.emplace_front(*id, read_version(store, id, path, is_case));
+    if (slot.size() > 2) slot.pop_back();
+    return slot.front().second;
+  }
+
+ private:
+  Version none_;
+  std::map<std::string, std::list<std::pair<git_oid, Version>>> last_;
+};
+
+RecordLog record_log(const Store& store, const PathChange& pc, ShowPersonal show, VersionCache& cache) {
+  bool is_case = is_case_path(pc.path);
+  RecordLog r;
+  r.kind = is_case ? RecordLog::Kind::case_file : RecordLog::Kind::meeting;
+  r.key = record_key(pc.path);
+  r.path = pc.path;
+  const Version& a = cache.get(store, pc.before, pc.path, is_case);
+  const Version& b = cache.get(store, pc.after, pc.path, is_case);
+  auto state = [&](const Version& v) -> std::optional<std::string> {
+    if (!v.present) return std::nullopt;
+    return v.readable ? pc.path : kUnreadable;
+  };
+  // Created, deleted, or unreadable on either side: a line for the file.
+  if (!a.present || !b.present || !a.readable || !b.readable)
+    r.changes.push_back({"file", state(a), state(b), false});
+  // A deleted record: the file line says it all.
+  if ((a.present && !a.readable) || (b.present && !b.readable) || !b.present) return r;
+  std::vector<FieldChange> fields =
+      is_case ? diff_cases(a.record ? &*a.record : nullptr, b.record ? &*b.record : nullptr, show)
+              : diff_meetings(a.tree ? &*a.tree : nullptr, b.tree ? &*b.tree : nullptr);
+  for (auto& f : fields) r.changes.push_back(std::move(f));
+  return r;
+}
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+}  // namespace
+
+Date CommitMeta::author_date() const {
+  std::int64_t local = author_time + std::int64_t{author_offset} * 60;
+  std::int64_t days = local / 86400;
+  if (local % 86400 < 0) --days;
+  return Date::from_days(static_cast<long>(days));
+}
+
+std::string CommitMeta::iso_time() const {
+  std::tm tm = broken_down(author_time, author_offset);
+  return fmt::format("{}-{}-{}T{}:{}:{}{}", tm.tm_year + 1900, two(tm.tm_mon + 1), two(tm.tm_mday), two(tm.tm_hour),
+                     two(tm.tm_min), two(tm.tm_sec), offset_text(author_offset, ":"));
+}
+
+std::string CommitMeta::display_time() const {
+  std::tm tm = broken_down(author_time, author_offset);
+  return fmt::format("{}-{}-{} {}:{}:{} {}", tm.tm_year + 1900, two(tm.tm_mon + 1), two(tm.tm_mday),
+                     two(tm.tm_hour), two(tm.tm_min), two(tm.tm_sec), offset_text(author_offset, ""));
+}
+
+std::string CommitMeta::hex_id() const {
+  char buf[GIT_OID_HEXSZ + 1];
+  git_oid_tostr(buf, sizeof buf, &id);
+  return buf;
+}
+
+std::string CommitMeta::short_id() const { return hex_id().substr(0, 12); }
+
+void walk_history(const GitRepo& git, const std::function<void(const HistoryStep&)>& fn) {
+  git_repository* repo = git.raw();
+  auto head = git.head();
+  if (!head) return;
+  // The chain, newest first.
+  std::vector<git_oid> chain;
+  git_oid at = *head;
+  for (;;) {
+    chain.push_back(at);
+    git_commit* c = nullptr;
+    if (git_commit_lookup(&c, repo, &at) < 0) history_fail("cannot read a commit of the history");
+    git::Commit commit(c);
+    if (git_commit_parentcount(c) == 0) break;
+    at = *git_commit_parent_id(c, 0);
+  }
+  git::Tree parent_tree;
+  std::optional<std::int64_t> parent_time;
+  for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+    git_commit* c = nullptr;
+    if (git_commit_lookup(&c, repo, &*it) < 0) history_fail("cannot read a commit of the history");
+    git::Commit commit(c);
+    git_tree* t = nullptr;
+    if (git_commit_tree(&t, c) < 0) history_fail("cannot read the files of a commit");
+    git::Tree tree(t);
+    CommitMeta meta = meta_of(c);
+    fn(HistoryStep{meta, c, tree.get(), parent_tree.get(), parent_time});
+    parent_tree = std::move(tree);
+    parent_time = meta.commit_time;
+  }
+}
+
+std::vector<PathChange> changed_records(git_repository* repo, git_tree* before, git_tree* after) {
+  std::vector<PathChange> out;
+  diff_top(repo, before, after, "cases", out);
+  diff_top(repo, before, after, "panels", out);
+  return out;
+}
+
+std::vector<std::string> changed_other_paths(git_tree* before, git_tree* after) {
+  std::vector<std::string> out;
+  auto record_dir = [](const char* name) { return std::strcmp(name, "cases") == 0 || std::strcmp(name, "panels") == 0; };
+  if (after) {
+    for (size_t i = 0, n = git_tree_entrycount(after); i < n; ++i) {
+      const git_tree_entry* e = git_tree_entry_byindex(after, i);
+      const char* name = git_tree_entry_name(e);
+      if (record_dir(name)) continue;
+      const git_tree_entry* old = before ? git_tree_entry_byname(before, name) : nullptr;
+      if (!old || !git_oid_equal(git_tree_entry_id(old), git_tree_entry_id(e))) out.emplace_back(name);
+    }
+  }
+  if (before) {
+    for (size_t i = 0, n = git_tree_entrycount(before); i < n; ++i) {
+      const char* name = git_tree_entry_name(git_tree_entry_byindex(before, i));
+      if (!record_dir(name) && (!after || !git_tree_entry_byname(after, name))) out.emplace_back(name);
+    }
+  }
+  return out;
+}
+
+std::vector<LogEntry> case_history(const Store& store, const CaseId& id, const LogFilter& filter,
+                                   ShowPersonal show) {
+  const std::string path = case_path(id.str(), id.year);
+  git_repository* repo = store.git().raw();
+  std::vector<LogEntry> out;
+  bool ever = false;
+  std::optional<git_oid> previous;
+  VersionCache cache;
+  walk_history(store.git(), [&](const HistoryStep& s) {
+    LogEntry entry{s.meta, {}, {}};
+    std::optional<git_oid> now = blob_at(s.tree, path);
+    bool changed = now.has_value() != previous.has_value() || (now && !git_oid_equal(&*now, &*previous));
+    if (now) ever = true;
+    bool wanted = passes(filter, s.meta);
+    if (changed && wanted) entry.records.push_back(record_log(store, PathChange{path, previous, now}, show, cache));
+    previous = now;
+    if (!wanted) return;
+    // Meetings that name the case (attendance, declarations, agenda).
+    std::vector<PathChange> panels;
+    diff_top(repo, s.parent_tree, s.tree, "panels", panels);
+    for (const auto& pc : panels) {
+      auto text = blob_text(repo, pc.after ? *pc.after : *pc.before);
+      if (text && mentions(*text, id.str())) entry.records.push_back(record_log(store, pc, show, cache));
+    }
+    if (!entry.records.empty()) out.push_back(std::move(entry));
+  });
+  if (!ever)
+    fail(Exit::not_found, fmt::format("no such case ({})", id.str()), "`prevent list` shows the cases");
+  return out;
+}
+
+const std::vector<std::string>& log_actions() {
+  static const std::vector<std::string> actions = {
+      "init",          "refer",        "import",       "triage",        "note",
+      "assess",        "panel-new",    "panel-attend", "panel-agenda",  "panel-decide",
+      "panel-consent", "panel-action", "review-record", "correct",      "hand-edit",
+  };
+  return actions;
+}
+
+bool passes(const LogFilter& filter, const CommitMeta& m) {
+  Date day = m.author_date();
+  if (filter.since && day < *filter.since) return false;
+  if (filter.until && day > *filter.until) return false;
+  if (!filter.author.empty()) {
+    std::string a = lower(filter.author);
+    if (lower(m.author_name).find(a) == std::string::npos && lower(m.author_email).find(a) == std::string::npos)
+      return false;
+  }
+  if (!filter.action.empty() && (filter.action == "hand-edit" ? !m.hand_edit() : m.action != filter.action))
+    return false;
+  return true;
+}
+
+std::vector<LogEntry> store_history(const Store& store, const LogFilter& filter, ShowPersonal show) {
+  git_repository* repo = store.git().raw();
+  std::vector<LogEntry> out;
+  VersionCache cache;
+  walk_history(store.git(), [&](const HistoryStep& s) {
+    const CommitMeta& m = s.meta;
+    if (!passes(filter, m)) return;
+    LogEntry entry{m, {}, changed_other_paths(s.parent_tree, s.tree)};
+    for (const auto& pc : changed_records(repo, s.parent_tree, s.tree))
+      entry.records.push_back(record_log(store, pc, show, cache));
+    out.push_back(std::move(entry));
+  });
+  return out;
+}
+
+}  // namespace prevent

@@ -1,0 +1,114 @@
+#include "record_diff.hpp"
+
+#include <fmt/format.h>
+
+namespace prevent {
+
+namespace {
+
+// A scalar's text, or a list of scalars joined with ", ".
+std::optional<std::string> leaf_value(const YNode* n) {
+  if (!n || n->is_null()) return std::nullopt;
+  if (n->is_scalar()) return n->value;
+  std::vector<std::string> parts;
+  for (const auto& item : n->items) parts.push_back(item.is_scalar() ? item.value : "…");
+  if (parts.empty()) return std::nullopt;
+  return fmt::format("{}", fmt::join(parts, ", "));
+}
+
+bool is_list_of_maps(const YNode* n) {
+  if (!n || !n->is_seq() || n->items.empty()) return false;
+  for (const auto& item : n->items)
+    if (!item.is_map()) return false;
+  return true;
+}
+
+// The name of a list entry in a field path: its `id` when it has one, else
+// its 1-based position.
+std::string entry_key(const YNode& item, size_t index) {
+  if (const YNode* id = item.find("id"); id && id->is_scalar() && !id->value.empty()) return id->value;
+  return std::to_string(index + 1);
+}
+
+class Differ {
+ public:
+  Differ(ShowPersonal show, bool (*personal)(std::string_view)) : show_(show), personal_(personal) {}
+
+  std::vector<FieldChange> changes;
+
+  void node(const std::string& path, const YNode* a, const YNode* b) {
+    if (a && a->is_null()) a = nullptr;
+    if (b && b->is_null()) b = nullptr;
+    if (!a && !b) return;
+    bool a_map = a && a->is_map(), b_map = b && b->is_map();
+    if ((a_map || !a) && (b_map || !b)) {
+      map(path, a, b);
+      return;
+    }
+    if ((is_list_of_maps(a) || !a) && (is_list_of_maps(b) || !b)) {
+      list(path, a, b);
+      return;
+    }
+    leaf(path, a, b);
+  }
+
+ private:
+  void map(const std::string& path, const YNode* a, const YNode* b) {
+    auto sub = [&](const std::string& key) { return path.empty() ? key : path + "." + key; };
+    // Keys in the order of the newer version, then those only in the older.
+    if (b)
+      for (const auto& [key, value] : b->entries) node(sub(key), a ? a->find(key) : nullptr, &value);
+    if (a)
+      for (const auto& [key, value] : a->entries)
+        if (!b || !b->find(key)) node(sub(key), &value, nullptr);
+  }
+
+  void list(const std::string& path, const YNode* a, const YNode* b) {
+    std::vector<std::pair<std::string, const YNode*>> older, newer;
+    if (a)
+      for (size_t i = 0; i < a->items.size(); ++i) older.emplace_back(entry_key(a->items[i], i), &a->items[i]);
+    if (b)
+      for (size_t i = 0; i < b->items.size(); ++i) newer.emplace_back(entry_key(b->items[i], i), &b->items[i]);
+    auto find = [](const auto& v, const std::string& k) -> const YNode* {
+      for (const auto& [key, n] : v)
+        if (key == k) return n;
+      return nullptr;
+    };
+    for (const auto& [key, n] : newer) node(fmt::format("{}[{}]", path, key), find(older, key), n);
+    for (const auto& [key, n] : older)
+      if (!find(newer, key)) node(fmt::format("{}[{}]", path, key), n, nullptr);
+  }
+
+  void leaf(const std::string& path, const YNode* a, const YNode* b) {
+    auto from = leaf_value(a), to = leaf_value(b);
+    if (from == to) return;
+    FieldChange c{path, std::move(from), std::move(to), personal_ && personal_(path)};
+    if (c.personal && show_ == ShowPersonal::no) {
+      c.from.reset();
+      c.to.reset();
+    }
+    changes.push_back(std::move(c));
+  }
+
+  ShowPersonal show_;
+  bool (*personal_)(std::string_view);
+};
+
+}  // namespace
+
+std::vector<FieldChange> diff_cases(const Case* before, const Case* after, ShowPersonal show) {
+  std::optional<YNode> a, b;
+  if (before) a = case_to_node(*before);
+  if (after) b = case_to_node(*after);
+  Differ d(show, is_personal_field);
+  d.node("", a ? &*a : nullptr, b ? &*b : nullptr);
+  return std::move(d.changes);
+}
+
+std::vector<FieldChange> diff_meetings(const YNode* before, const YNode* after) {
+  Differ d(ShowPersonal::yes, nullptr);
+  d.node("", before, after);
+  return std::move(d.changes);
+}
+
+}  // namespace prevent

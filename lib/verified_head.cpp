@@ -1,0 +1,43 @@
+#include "verified_head.hpp"
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace prevent {
+
+namespace fs = std::filesystem;
+
+fs::path verified_head_path(const GitRepo& git) {
+  return fs::path(git_repository_path(git.raw())) / "prevent" / "verified-head";
+}
+
+RecordedHead read_verified_head(const GitRepo& git) {
+  RecordedHead r;
+  fs::path p = verified_head_path(git);
+  std::ifstream in(p);
+  if (!in) return r;
+  r.present = true;
+  std::string text;
+  std::getline(in, text);
+  git_oid id;
+  if (text.size() == GIT_OID_HEXSZ && git_oid_fromstr(&id, text.c_str()) == 0) r.id = id;
+  return r;
+}
+
+bool in_history_of(git_repository* repo, const git_oid& ancestor, const git_oid& descendant) {
+  if (git_oid_equal(&ancestor, &descendant)) return true;
+  return git_graph_descendant_of(repo, &descendant, &ancestor) == 1;
+}
+
+bool advance_verified_head(const GitRepo& git, const git_oid& head) {
+  RecordedHead before = read_verified_head(git);
+  if (before.present && (!before.id || !in_history_of(git.raw(), *before.id, head))) return false;
+  if (before.id && git_oid_equal(&*before.id, &head)) return true;
+  char hex[GIT_OID_HEXSZ + 1];
+  git_oid_tostr(hex, sizeof hex, &head);
+  write_file_atomically(verified_head_path(git), std::string(hex) + "\n");
+  return true;
+}
+
+}  // namespace prevent
