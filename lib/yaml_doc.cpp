@@ -15,6 +15,13 @@
 
 namespace prevent {
 
+YNode::YNode() = default;
+YNode::YNode(const YNode&) = default;
+YNode::YNode(YNode&&) noexcept = default;
+YNode& YNode::operator=(const YNode&) = default;
+YNode& YNode::operator=(YNode&&) noexcept = default;
+YNode::~YNode() = default;
+
 YNode YNode::text(std::string v) {
   YNode n;
   n.kind = Kind::scalar;
