@@ -1,8 +1,11 @@
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "check.hpp"
 #include "cli.hpp"
 #include "failure.hpp"
+#include "text.hpp"
 
 namespace prevent::cli {
 
@@ -14,6 +17,16 @@ struct CheckOptions {
 };
 
 int run_check(const Globals& g, const CheckOptions& o) {
+  // Names first: a usage error wins over a store problem (SPEC §6), and the
+  // name is repeated only when it looks like one.
+  const auto& all = available_checks();
+  for (const auto& n : o.names)
+    if (std::none_of(all.begin(), all.end(), [&](const CheckInfo& c) { return c.name == n; })) {
+      std::vector<std::string> known;
+      for (const auto& c : all) known.push_back(c.name);
+      fail(Exit::usage, fmt::format("no such check: {} (command line)", quote_if_key(n, "(not a check name)")),
+           fmt::format("checks: {}", fmt::join(known, ", ")));
+    }
   Date as_of = today(g);
   Store store = open_store(g);
   auto findings = run_checks(store, o.names, as_of);
