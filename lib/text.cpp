@@ -112,8 +112,13 @@ bool looks_like_key(std::string_view value) {
 }
 
 std::string quote_if_key(std::string_view value, std::string_view otherwise) {
-  if (looks_like_key(value)) return "'" + std::string(value) + "'";
-  return std::string(otherwise);
+  if (!looks_like_key(value)) return std::string(otherwise);
+  std::string out;
+  out.reserve(value.size() + 2);
+  out += '\'';
+  out += value;
+  out += '\'';
+  return out;
 }
 
 }  // namespace prevent
