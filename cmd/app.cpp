@@ -203,7 +203,13 @@ int main(int argc, char** argv) {
     if (!action) return static_cast<int>(Exit::usage);
     // A malformed --as-of is refused on every command; an empty one too,
     // rather than read as "today".
-    if (as_of->count() > 0) option_date(g.as_of, "--as-of");
+    // (CLI11 does not count an empty value, so the arguments are looked at.)
+    bool as_of_given = as_of->count() > 0;
+    for (int i = 1; i < argc; ++i) {
+      std::string_view a = argv[i];
+      if ((a == "--as-of" && i + 1 < argc) || a.rfind("--as-of=", 0) == 0) as_of_given = true;
+    }
+    if (as_of_given) option_date(g.as_of, "--as-of");
     return action();
   } catch (const Failure& f) {
     report(f);

@@ -252,7 +252,13 @@ bool read_line(std::istream& in, std::string& line, size_t limit, bool& too_long
   std::streambuf* buf = in.rdbuf();
   bool any = false;
   for (;;) {
-    int c = buf->sbumpc();
+    int c;
+    try {
+      c = buf->sbumpc();
+    } catch (const std::exception&) {  // libstdc++'s filebuf throws on a read error (a directory)
+      in.setstate(std::ios::badbit);
+      return false;
+    }
     if (c == std::char_traits<char>::eof()) {
       in.setstate(std::ios::eofbit);
       return any;

@@ -385,11 +385,16 @@ run_the_sweep() { # run_the_sweep UMASK
             fail "the sweep did not run prevent $cmd"
     done
     local listed
-    listed="$("$PREVENT" --help | sed -n '/^SUBCOMMANDS:/,$p' | awk 'NR > 1 && NF { print $1 }')"
-    for cmd in $listed; do
-        [[ "$SWEEP_LOG" == *" $cmd "* ]] ||
-            fail "prevent --help lists $cmd, which the sweep does not run"
+    listed="$("$PREVENT" --help | sed -n '/^Subcommands:/,/^$/p' | awk 'NR > 1 && NF { print $1 }')"
+    [[ "$listed" == *refer* ]] || fail "no commands found in prevent --help"
+    local sub
+    for sub in panel review; do
+        listed+=$'\n'"$("$PREVENT" "$sub" --help | sed -n '/^Subcommands:/,/^$/p' | awk -v p="$sub" 'NR > 1 && NF { print p " " $1 }')"
     done
+    while IFS= read -r cmd; do
+        [[ -z "$cmd" || "$SWEEP_LOG" == *" $cmd "* ]] ||
+            fail "prevent --help lists $cmd, which the sweep does not run"
+    done <<<"$listed"
 
     # The history and the names.
     local found
