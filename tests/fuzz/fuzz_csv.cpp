@@ -51,6 +51,11 @@ void cells_round_trip(const std::string& bytes) {
       line += cell;
     }
     line += "\r\n";
+    // As every CSV the program writes, the record follows a header line: a
+    // UTF-8 BOM at the very start of a file is dropped by the reader, so a
+    // first cell beginning with U+FEFF would not come back (fuzz_csv found
+    // this; no output of prevent starts with a text cell).
+    line.insert(0, "h\r\n");
     std::vector<std::vector<std::string>> back;
     std::istringstream again(line);
     try {
@@ -61,6 +66,8 @@ void cells_round_trip(const std::string& bytes) {
     }
     // One empty field is a blank line, which the reader skips.
     bool blank = expected.size() == 1 && expected[0].empty();
+    if (back.empty() || back[0] != std::vector<std::string>{"h"}) std::abort();
+    back.erase(back.begin());
     if (blank ? !back.empty() : (back.size() != 1 || back[0] != expected)) std::abort();
   }
 }
