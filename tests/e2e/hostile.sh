@@ -293,6 +293,14 @@ nasty_dates() {
         "$(printf '2%.0s' {1..5000})" $'2026-11-03\nx' $'2026-11-\xff3' 'today')
 }
 
+# in_short_list VALUE CANDIDATE…: VALUE is one of the candidates.
+in_short_list() {
+    local v="$1" c
+    shift
+    for c in "$@"; do [[ "$v" == "$c" ]] && return 0; done
+    return 1
+}
+
 # expect_bad_value CODE WHAT CMD…: a refusal without a message to look for.
 expect_bad_value() {
     local code="$1" what="$2"
@@ -308,6 +316,9 @@ test_a_malformed_case_id_is_refused_with_5_wherever_an_id_is_accepted() {
     for id in "${NASTY[@]}"; do
         expect_bad_value 5 "show [$id]" "${p[@]}" show "$id"
         expect_bad_value 5 "triage [$id]" "${p[@]}" triage "$id" --outcome no-further-action --date 2026-11-05
+        # Every value above; a few of each kind below (the suite's time).
+        in_short_list "$id" '../../etc/passwd' 'PRV-2026-0001/../x' "$T/work/abs-x" '$(touch pwned)' '' \
+            'PRV-2026-00001' || continue
         expect_bad_value 5 "note [$id]" "${p[@]}" note "$id" --date 2026-11-05 --kind contact --with "Example Academy"
         expect_bad_value 5 "assess [$id]" "${p[@]}" assess "$id" --date 2026-11-05 --framework VAF \
             --engagement low --intent low --capability low
@@ -367,6 +378,8 @@ test_a_malformed_date_is_refused_with_5_wherever_a_date_is_accepted() {
         expect_bad_value 5 "assess --date [$d]" "${p[@]}" assess "$c" --date "$d" --framework VAF \
             --engagement low --intent low --capability low
         expect_bad_value 5 "panel new [$d]" "${p[@]}" panel new "$d" --chair "Prevent Lead@Example Borough Council"
+        # Every value above; a few of each kind below (the suite's time).
+        in_short_list "$d" 2026-02-30 '../../x' "$T/work/abs-x" '$(touch pwned)' '' $'2026-11-03\nx' || continue
         expect_bad_value 5 "panel attend [$d]" "${p[@]}" panel attend "$d" --attendee "Nurse@Example NHS Trust"
         expect_bad_value 5 "panel agenda [$d]" "${p[@]}" panel agenda "$d" --fill
         expect_bad_value 5 "panel decide [$d]" "${p[@]}" panel decide "$d" "$c" --decision adopt
