@@ -8,6 +8,7 @@
 #include "cli.hpp"
 #include "failure.hpp"
 #include "schema.hpp"
+#include "text.hpp"
 
 #include <algorithm>
 
@@ -28,10 +29,48 @@ constexpr std::string_view kExitCodes =
     "repository damaged\n"
     "When several apply, the first in this order wins: 2, 5, 3, 4, 6.\n";
 
+// A message stays one line whatever it quotes (a file name, an option
+// value, a CSV header typed with a line break): control characters are
+// written as \xNN.
+std::string one_line(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    auto b = static_cast<unsigned char>(c);
+    if (b < 0x20 || b == 0x7f)
+      out += fmt::format("\\x{:02x}", b);
+    else
+      out += c;
+  }
+  return out;
+}
+
+void say(std::string_view label, std::string_view text) {
+  std::string line = one_line(text);
+  std::fprintf(stderr, "%.*s: %s\n", static_cast<int>(label.size()), label.data(), line.c_str());
+}
+
+// CLI11's messages repeat what was typed ("The following argument was not
+// expected: …", "--format: … not in {…}"). A value in the wrong place can be
+// a person's name, so each argument that does not look like an option or a
+// key is left out of the message.
+std::string scrub_values(std::string what, int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string_view a = argv[i];
+    if (auto eq = a.find('='); a.rfind("--", 0) == 0 && eq != std::string_view::npos) a = a.substr(eq + 1);
+    std::string_view word = a;
+    while (!word.empty() && word.front() == '-') word.remove_prefix(1);
+    if (a.size() < 3 || looks_like_key(word)) continue;
+    for (size_t at = what.find(a); at != std::string::npos; at = what.find(a, at + 9))
+      what.replace(at, a.size(), "(a value)");
+  }
+  return what;
+}
+
 void report(const Failure& f) {
-  for (const auto& d : f.details()) std::fprintf(stderr, "prevent: %s\n", d.c_str());
-  std::fprintf(stderr, "prevent: %s\n", f.what());
-  if (!f.hint().empty()) std::fprintf(stderr, "hint: %s\n", f.hint().c_str());
+  for (const auto& d : f.details()) say("prevent", d);
+  say("prevent", f.what());
+  if (!f.hint().empty()) say("hint", f.hint());
 }
 
 }  // namespace
@@ -83,7 +122,7 @@ void print(std::string_view text) {
 
 int report_unreadable(const std::vector<Failure>& unreadable) {
   if (unreadable.empty()) return 0;
-  for (const auto& f : unreadable) std::fprintf(stderr, "prevent: %s\n", f.what());
+  for (const auto& f : unreadable) say("prevent", f.what());
   std::fprintf(stderr, "prevent: %zu case file%s could not be read and %s left out (store)\n", unreadable.size(),
                unreadable.size() == 1 ? "" : "s", unreadable.size() == 1 ? "is" : "are");
   std::fprintf(stderr, "hint: `prevent check` lists every problem\n");
@@ -91,7 +130,7 @@ int report_unreadable(const std::vector<Failure>& unreadable) {
 }
 
 void notice(const Globals& g, std::string_view text) {
-  if (!g.quiet) std::fprintf(stderr, "prevent: %.*s\n", static_cast<int>(text.size()), text.data());
+  if (!g.quiet) say("prevent", text);
 }
 
 int main(int argc, char** argv) {
@@ -105,7 +144,7 @@ int main(int argc, char** argv) {
   app.fallthrough();
   Globals g;
   app.add_option("-C,--store", g.store, "the store directory (else PREVENT_STORE, else the enclosing store)");
-  app.add_option("--as-of", g.as_of, "the date to treat as today (YYYY-MM-DD)");
+  auto* as_of = app.add_option("--as-of", g.as_of, "the date to treat as today (YYYY-MM-DD)");
   app.add_flag("-q,--quiet", g.quiet, "no notices on stderr");
   bool exit_codes = false;
   app.add_flag("--exit-codes", exit_codes, "print the exit codes and their meaning");
@@ -153,7 +192,7 @@ int main(int argc, char** argv) {
         break;
       }
     }
-    std::fprintf(stderr, "prevent: %s (command line)\n", what.c_str());
+    say("prevent", scrub_values(what, argc, argv) + " (command line)");
     std::fprintf(stderr, "hint: run `prevent --help` or `prevent COMMAND --help`\n");
     return static_cast<int>(Exit::usage);
   } catch (const Failure& f) {
@@ -162,7 +201,15 @@ int main(int argc, char** argv) {
   }
   try {
     if (!action) return static_cast<int>(Exit::usage);
-    if (!g.as_of.empty()) today(g);  // a malformed --as-of is refused on every command
+    // A malformed --as-of is refused on every command; an empty one too,
+    // rather than read as "today".
+    // (CLI11 does not count an empty value, so the arguments are looked at.)
+    bool as_of_given = as_of->count() > 0;
+    for (int i = 1; i < argc; ++i) {
+      std::string_view a = argv[i];
+      if ((a == "--as-of" && i + 1 < argc) || a.rfind("--as-of=", 0) == 0) as_of_given = true;
+    }
+    if (as_of_given) option_date(g.as_of, "--as-of");
     return action();
   } catch (const Failure& f) {
     report(f);

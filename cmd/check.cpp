@@ -7,6 +7,7 @@
 #include "cli.hpp"
 #include "failure.hpp"
 #include "staged_check.hpp"
+#include "text.hpp"
 
 namespace prevent::cli {
 
@@ -20,6 +21,16 @@ struct CheckOptions {
 };
 
 int run_check(const Globals& g, const CheckOptions& o) {
+  // Names first: a usage error wins over a store problem (SPEC §6), and the
+  // name is repeated only when it looks like one.
+  const auto& all = available_checks();
+  for (const auto& n : o.names)
+    if (std::none_of(all.begin(), all.end(), [&](const CheckInfo& c) { return c.name == n; })) {
+      std::vector<std::string> known;
+      for (const auto& c : all) known.push_back(c.name);
+      fail(Exit::usage, fmt::format("no such check: {} (command line)", quote_if_key(n, "(not a check name)")),
+           fmt::format("checks: {}", fmt::join(known, ", ")));
+    }
   if (o.staged && !o.names.empty())
     fail(Exit::usage, "--staged checks what is staged; it takes no check names (command line)");
   if (o.staged && o.repair) fail(Exit::usage, "--repair and --staged do not go together (command line)");

@@ -196,9 +196,11 @@ int run_action_add(const Globals& g, const ActionOptions& o) {
 
 int run_action_close(const Globals& g, const ActionOptions& o, const std::string& status) {
   CaseId id = case_id_option(o.id);
+  // The case schema's form, ^A[1-9][0-9]*$: "A0" and "A01" name no action
+  // the program could have given, so they are malformed, not unknown.
   if (o.action_id.empty() || o.action_id[0] != 'A' || o.action_id.size() > 6 ||
       !std::all_of(o.action_id.begin() + 1, o.action_id.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
-      o.action_id.size() < 2)
+      o.action_id.size() < 2 || o.action_id[1] == '0')
     fail(Exit::invalid_data, "an action ID is A1, A2, … (command line)");
   Date date = option_date(o.close_date, "--date");
   Date as_of = today(g);

@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -72,6 +73,13 @@ int run_refer(const Globals& g, const ReferOptions& o) {
       if (f.required && !o.fields.contains(f.column))
         fail(Exit::usage, fmt::format("{} is required (command line)", f.flag),
              "give the referral with flags, or as a document with --file");
+    // An empty value (say `--dob "$DOB"` with DOB unset) is refused rather
+    // than read as "not known": leaving the flag out says that.
+    for (const auto& f : kFlags)
+      if (auto it = o.fields.find(f.column); it != o.fields.end() &&
+          std::all_of(it->second.begin(), it->second.end(), [](char c) { return c == ' ' || c == '\t'; }))
+        fail(Exit::invalid_data, fmt::format("{} is empty (command line)", f.flag),
+             f.required ? std::string() : "leave the flag out when there is no value");
     where = "command line";
     doc = referral_document(o.fields, 1);
   }

@@ -4,6 +4,7 @@
 
 #include "calendar.hpp"
 #include "failure.hpp"
+#include "text.hpp"
 #include "schema.hpp"
 
 namespace prevent {
@@ -203,7 +204,7 @@ void require_in_vocabulary(const Vocabulary& vocab, std::string_view value, std:
                            const std::string& where) {
   if (vocab.contains(value)) return;
   fail(Exit::invalid_data,
-       fmt::format("{}: '{}' is not in the store's {} vocabulary ({})", field, value, vocab.name, where),
+       fmt::format("{}: {} is not in the store's {} vocabulary ({})", field, quote_if_key(value), vocab.name, where),
        fmt::format("allowed: {}", fmt::join(vocab.keys(), ", ")));
 }
 

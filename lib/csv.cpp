@@ -67,6 +67,12 @@ void read_csv(std::istream& in, const std::string& where,
       end_field();
     } else if (c == '\r' && in.peek() == '\n') {
       continue;
+    } else if (c == '\r') {
+      // Line ends of CR alone (old Mac files) would make the whole file one
+      // record; a CR inside a field must be quoted (RFC 4180).
+      fail(Exit::invalid_data,
+           fmt::format("a carriage return without a line feed outside quotes ({}:{})", where, line),
+           "save the CSV with LF or CRLF line ends");
     } else if (c == '\n') {
       end_record();
       ++line;

@@ -10,7 +10,8 @@ namespace prevent {
 
 // Reads records one at a time; `fn` gets the fields and the line the
 // record starts on. Quoted fields may hold commas, quotes ("") and line
-// breaks. A UTF-8 BOM and CRLF line ends are accepted. Failure(invalid_data)
+// breaks. A UTF-8 BOM and CRLF line ends are accepted; a CR alone outside
+// quotes (old Mac line ends) is refused. Failure(invalid_data)
 // for an unterminated quote or a record over 1 MiB.
 void read_csv(std::istream& in, const std::string& where,
               const std::function<void(std::vector<std::string>&&, int line)>& fn);

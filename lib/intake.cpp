@@ -188,6 +188,22 @@ IntakeResult record_new_cases(Store& store, IntakeBatch batch, Date as_of, std::
   return result;
 }
 
+namespace {
+
+// A header cell as an error names it: quoted when it looks like a column
+// name, else by its position. A header that is really a data row (a file
+// without one, or with a line break inside a quoted header cell) must not
+// put a person's name or a line break into the message.
+std::string column_name(const std::string& h, size_t index) {
+  bool word = !h.empty() && h.size() <= 40 && std::all_of(h.begin(), h.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  });
+  if (word) return fmt::format("'{}'", h);
+  return fmt::format("number {} (not a column name)", index + 1);
+}
+
+}  // namespace
+
 IntakeBatch read_import(std::istream& in, const std::string& name, bool csv) {
   IntakeBatch batch;
   auto take = [&](auto&& build) {
@@ -204,12 +220,13 @@ IntakeBatch read_import(std::istream& in, const std::string& name, bool csv) {
       if (header.empty()) {
         header = std::move(fields);
         std::set<std::string> seen;
-        for (const auto& h : header) {
+        for (size_t i = 0; i < header.size(); ++i) {
+          const auto& h = header[i];
           if (std::find(csv_columns().begin(), csv_columns().end(), h) == csv_columns().end())
-            fail(Exit::invalid_data, fmt::format("unknown CSV column '{}' ({}:{})", h, name, line),
+            fail(Exit::invalid_data, fmt::format("unknown CSV column {} ({}:{})", column_name(h, i), name, line),
                  fmt::format("columns: {}", fmt::join(csv_columns(), ", ")));
           if (!seen.insert(h).second)
-            fail(Exit::invalid_data, fmt::format("CSV column '{}' appears twice ({}:{})", h, name, line));
+            fail(Exit::invalid_data, fmt::format("CSV column {} appears twice ({}:{})", column_name(h, i), name, line));
         }
         for (const auto& r : csv_required_columns())
           if (!seen.contains(r))

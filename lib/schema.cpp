@@ -7,9 +7,11 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 // g++ 12 reports a false -Wrestrict inside valijson's json_pointer at -O3
-// (GCC bug 105329); it is not in prevent's code.
+// (GCC bug 105329); it is not in prevent's code. clang has no such warning.
 #pragma GCC diagnostic push
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wrestrict"
+#endif
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
 #include <valijson/schema.hpp>
 #include <valijson/schema_parser.hpp>

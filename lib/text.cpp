@@ -104,4 +104,21 @@ std::string fold_case_and_space(std::string_view s) {
   return fold_latin_letters(out);
 }
 
+bool looks_like_key(std::string_view value) {
+  if (value.empty() || value.size() > 40) return false;
+  for (char c : value)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-')) return false;
+  return true;
+}
+
+std::string quote_if_key(std::string_view value, std::string_view otherwise) {
+  if (!looks_like_key(value)) return std::string(otherwise);
+  std::string out;
+  out.reserve(value.size() + 2);
+  out += '\'';
+  out += value;
+  out += '\'';
+  return out;
+}
+
 }  // namespace prevent

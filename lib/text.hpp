@@ -22,4 +22,11 @@ int line_of_offset(std::string_view text, size_t offset);
 // trimming both ends: the comparison key of SPEC §4 rule 10.
 std::string fold_case_and_space(std::string_view text);
 
+// A value as an error message may quote it: `'nhs'` when it looks like a
+// key or option word (at most 40 of a-z, 0-9, `.`, `_`, `-`), else
+// `otherwise`. A value typed into the wrong place can be a person's name;
+// messages never repeat one (SPEC §3).
+bool looks_like_key(std::string_view value);
+std::string quote_if_key(std::string_view value, std::string_view otherwise = "the value given");
+
 }  // namespace prevent

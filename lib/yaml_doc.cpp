@@ -7,6 +7,7 @@
 #include <yaml-cpp/parser.h>
 
 #include <istream>
+#include <string>
 #include <optional>
 #include <sstream>
 
@@ -14,6 +15,13 @@
 #include "text.hpp"
 
 namespace prevent {
+
+YNode::YNode() = default;
+YNode::YNode(const YNode&) = default;
+YNode::YNode(YNode&&) noexcept = default;
+YNode& YNode::operator=(const YNode&) = default;
+YNode& YNode::operator=(YNode&&) noexcept = default;
+YNode::~YNode() = default;
 
 YNode YNode::text(std::string v) {
   YNode n;
@@ -232,12 +240,47 @@ YNode parse_yaml(std::string_view text, const std::string& where, int first_line
   return *parse_one(text, where, first_line, false);
 }
 
+namespace {
+
+// One line of the input without its '\n', read straight from the buffer.
+// At most `limit` bytes are kept: a longer line sets `too_long` and stops
+// there, so a file without line ends (or /dev/zero) is never held whole.
+// False at the end of the input.
+bool read_line(std::istream& in, std::string& line, size_t limit, bool& too_long) {
+  line.clear();
+  too_long = false;
+  std::streambuf* buf = in.rdbuf();
+  bool any = false;
+  for (;;) {
+    int c;
+    try {
+      c = buf->sbumpc();
+    } catch (const std::exception&) {  // libstdc++'s filebuf throws on a read error (a directory)
+      in.setstate(std::ios::badbit);
+      return false;
+    }
+    if (c == std::char_traits<char>::eof()) {
+      in.setstate(std::ios::eofbit);
+      return any;
+    }
+    any = true;
+    if (c == '\n') return true;
+    if (line.size() >= limit) {
+      too_long = true;
+      return true;
+    }
+    line.push_back(static_cast<char>(c));
+  }
+}
+
+}  // namespace
+
 void parse_yaml_stream(std::istream& in, const std::string& where,
                        const std::function<void(YNode&&, int line)>& fn,
                        const std::function<void(const Failure&)>& on_error) {
   std::string doc, line;
   int line_no = 0, doc_start = 1;
-  bool first = true, skipping = false;
+  bool first = true, too_long = false;
   auto flush = [&]() {
     std::optional<YNode> node;
     try {
@@ -249,17 +292,13 @@ void parse_yaml_stream(std::istream& in, const std::string& where,
     doc.clear();
     if (node) fn(std::move(*node), doc_start);
   };
-  while (std::getline(in, line)) {
+  while (read_line(in, line, kMaxRecordBytes + 1, too_long)) {
     ++line_no;
     if (first && line.size() >= 3 && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);
     first = false;
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    bool marker = line == "---" || line.rfind("--- ", 0) == 0 || line == "...";
+    bool marker = !too_long && (line == "---" || line.rfind("--- ", 0) == 0 || line == "...");
     if (marker) {
-      if (skipping) {
-        skipping = false;
-        doc.clear();
-      }
       flush();
       doc_start = line_no + 1;
       if (line.size() > 4 && line[0] == '-') {  // content after `--- `
@@ -268,19 +307,21 @@ void parse_yaml_stream(std::istream& in, const std::string& where,
       }
       continue;
     }
-    if (skipping) continue;
     doc += line;
     doc += '\n';
-    if (doc.size() > kMaxRecordBytes) {
-      Failure too_big(Exit::invalid_data, fmt::format("record is larger than 1 MiB ({}:{})", where, doc_start));
+    if (too_long || doc.size() > kMaxRecordBytes) {
+      // The stream stops here: the record's end may be 100 MB on, or never
+      // come (a device, a pipe), and the import fails whatever follows.
+      Failure too_big(Exit::invalid_data,
+                      fmt::format("record is larger than 1 MiB; the rest of the input was not read ({}:{})", where,
+                                  doc_start));
       if (!on_error) throw too_big;
       on_error(too_big);
-      doc.clear();
-      skipping = true;  // the rest of this document, up to the next marker
+      return;
     }
   }
   if (in.bad()) fail(Exit::invalid_data, fmt::format("cannot read the input ({})", where));
-  if (!skipping) flush();
+  flush();
 }
 
 // ---------------------------------------------------------------------------

@@ -32,6 +32,15 @@ struct YNode {
   std::vector<YNode> items;                            // seq
   std::vector<std::pair<std::string, YNode>> entries;  // map, in order
 
+  // Declared here and defaulted in yaml_doc.cpp: clang with libstdc++
+  // cannot define them inside the class, where YNode is still incomplete.
+  YNode();
+  YNode(const YNode&);
+  YNode(YNode&&) noexcept;
+  YNode& operator=(const YNode&);
+  YNode& operator=(YNode&&) noexcept;
+  ~YNode();
+
   static YNode null_node() { return {}; }
   // A string: written plain when it reads back as the same string.
   static YNode text(std::string v);

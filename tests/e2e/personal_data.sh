@@ -275,4 +275,175 @@ test_failing_commands_never_echo_personal_data() {
     assert_clean "$S"
 }
 
+# ---------------------------------------------------------------------------
+# The sweep: every command of the program, succeeding and failing, on a store
+# seeded with distinctive fictional values. After each: nothing personal on
+# stdout (but for `show`) or stderr, and every file and directory of the
+# store owner-only. At the end: nothing personal in commit messages, refs or
+# file names. Run under umask 022 and 000: prevent's modes must not depend
+# on the caller's.
+
+SWEEP_PERSONAL=("Threnody Caskwell" 2009-06-02 ZZ9 Galvorine Murkhallow Pennyfroth Osterglen Wrenlicker
+    Caddisbrook Fellowmarsh Quintarrow)
+SWEEP_LOG=""
+
+# The store's files and directories that others could read or write.
+loose_modes() { find "$1" -perm /077 -printf '%m %p\n' 2>/dev/null | sed "s|$T/||"; }
+
+# sweep STDOUT-MAY-BE-PERSONAL EXPECT CMD…: EXPECT is ok (exit 0) or fail
+# (non-zero). Checks the output and the store's modes; keeps a log line.
+sweep() {
+    local personal_ok="$1" expect="$2" found loose
+    shift 2
+    run "$@"
+    if [[ "$expect" == ok && "$RC" -ne 0 ]]; then
+        fail "exit $RC from: ${*:3}"
+        _show "$ERR"
+    elif [[ "$expect" == fail && "$RC" -eq 0 ]]; then
+        fail "expected a failure from: ${*:3}"
+    fi
+    if [[ "$personal_ok" != show ]] && found="$(personal_in "$(stdout)")"; then
+        fail "stdout of ${*:3} contains personal data [$found]"
+    fi
+    if found="$(personal_in "$(stderr)")"; then fail "stderr of ${*:3} contains personal data [$found]"; fi
+    # Before any git command of the test's own: git may rewrite .git/index
+    # with the caller's umask.
+    loose="$(loose_modes "$S")"
+    [[ -z "$loose" ]] || fail "after ${*:3}: not owner-only: $(head -3 <<<"$loose" | tr '\n' ' ')"
+    SWEEP_LOG+="$* → $RC"$'\n'
+}
+
+run_the_sweep() { # run_the_sweep UMASK
+    umask "$1"
+    PERSONAL+=("${SWEEP_PERSONAL[@]}")
+    S="$T/store"
+    local p=("$PREVENT" -C "$S" --as-of "$AS_OF")
+    # init itself, under this umask.
+    sweep no ok "$PREVENT" init "$S" --area "Example Borough" --as-of "$AS_OF"
+    local id=PRV-2026-0001 m=2026-11-12 f
+
+    referral_flags name="Threnody Caskwell" dob=2009-06-02 postcode-district=ZZ9 summary="Fictional sweep summary Galvorine"
+    sweep no ok "${p[@]}" refer "${REFER_FLAGS[@]}"
+    referral_flags name="Threnody Caskwell" dob=2009-06-02 received=2026-02-30 summary="Fictional Galvorine"
+    sweep no fail "${p[@]}" refer "${REFER_FLAGS[@]}"
+    referral_flags name="Threnody Caskwell" summary="Fictional Galvorine" bogus=Fellowmarsh
+    sweep no fail "${p[@]}" refer "${REFER_FLAGS[@]}"
+    sweep no fail "${p[@]}" refer --name "Threnody Caskwell" --name "Quintarrow Caskwell"
+    sweep no fail "${p[@]}" show "Threnody Caskwell"
+    sweep no fail "${p[@]}" show "$id" "Threnody Caskwell"
+    sweep no fail "${p[@]}" Fellowmarsh
+    sweep no fail "${p[@]}" show "$id" --format "Fellowmarsh"
+
+    full_case_yaml >"$T/in/full.yaml"
+    PERSONAL+=("${FULL_CASE_PERSONAL[@]}")
+    sweep no fail "${p[@]}" refer --file "$T/in/full.yaml"  # its meeting does not exist yet
+    sweep no ok "${p[@]}" panel new 2026-10-08 --chair "Prevent Lead@Example Borough Council" \
+        --police "Detective Sergeant@Example Constabulary"
+    sweep no ok "${p[@]}" refer --file "$T/in/full.yaml"
+    {
+        echo "received,route,sector,agency,referrer_role,name,date_of_birth,gender,concern_type,concern_summary"
+        echo "2026-10-01,email,education,Example Academy,Teacher,Orvel Brisk,2005-05-05,male,islamist,Fictional Wintergold"
+    } >"$T/in/ok.csv"
+    PERSONAL+=("Orvel Brisk" 2005-05-05 Wintergold)
+    sweep no ok "${p[@]}" import "$T/in/ok.csv"
+    sed 's/2005-05-05/2005-02-30/; s/Orvel Brisk/Quintarrow Brisk/' "$T/in/ok.csv" >"$T/in/bad.csv"
+    sweep no fail "${p[@]}" import "$T/in/bad.csv"
+    sweep no fail "${p[@]}" import "$T/in/missing.csv"
+
+    sweep no ok "${p[@]}" panel new "$m" --chair "Prevent Lead@Example Borough Council" \
+        --police "Detective Sergeant@Example Constabulary" --apology "Nurse@Example NHS Trust"
+    sweep no fail "${p[@]}" panel new "$m" --chair "Prevent Lead@Example Borough Council"
+    sweep no fail "${p[@]}" triage "$id" --outcome channel-panel --date 2026-11-05 --rationale "Fictional Murkhallow"
+    sweep no fail "${p[@]}" triage "$id" --outcome "Fellowmarsh" --date 2026-11-05 --rationale "Fictional Murkhallow"
+    sweep no ok "${p[@]}" triage "$id" --outcome channel-panel --date 2026-11-05 --s36-date 2026-11-05 \
+        --s36-by "Example Counter Terrorism Policing" --rationale "Fictional rationale Murkhallow"
+    sweep no fail "${p[@]}" triage "$id" --outcome no-further-action --date 2026-11-06 --rationale "Fictional Murkhallow"
+    sweep no ok "${p[@]}" note "$id" --date 2026-11-06 --kind contact --with "Example Academy" --text "Fictional note Pennyfroth"
+    sweep no fail "${p[@]}" note PRV-2026-0099 --date 2026-11-06 --kind contact --with "Example Academy" --text "Fictional Pennyfroth"
+    sweep no fail "${p[@]}" note "$id" --date 2026-12-06 --kind contact --with "Example Academy" --text "Fictional Pennyfroth"
+    sweep no ok "${p[@]}" assess "$id" --date 2026-11-07 --framework VAF --engagement medium --intent low \
+        --capability low --notes "Fictional assessment Osterglen"
+    sweep no fail "${p[@]}" assess "$id" --date 2026-11-07 --framework Fellowmarsh --engagement medium --intent low \
+        --capability low --notes "Fictional Osterglen"
+    sweep no ok "${p[@]}" panel attend "$m" --attendee "Youth Worker@Example Youth Service" \
+        --declare "Youth Worker@Example Youth Service:$id"
+    sweep no fail "${p[@]}" panel attend "$m" --declare "Youth Worker@Example Youth Service:Threnody Caskwell"
+    for f in table csv json yaml; do
+        sweep no ok "${p[@]}" panel agenda "$m" --format "$f"
+    done
+    sweep no ok "${p[@]}" panel agenda "$m" --fill
+    sweep no fail "${p[@]}" panel decide 2026-11-13 "$id" --decision adopt --rationale "Fictional Wrenlicker"
+    sweep no ok "${p[@]}" panel decide "$m" "$id" --decision adopt --rationale "Fictional decision Wrenlicker"
+    sweep no fail "${p[@]}" panel decide "$m" "$id" --decision adopt --rationale "Fictional Wrenlicker"
+    sweep no fail "${p[@]}" panel consent "$id" --status given --by subject --date 2026-11-13
+    sweep no ok "${p[@]}" panel consent "$id" --status given --by parent-guardian --date 2026-11-13
+    sweep no ok "${p[@]}" panel action "$id" add --support housing --provider "Example Housing" --due 2026-12-20 --date 2026-11-14
+    sweep no fail "${p[@]}" panel action "$id" add --support Fellowmarsh --provider "Example Housing" --due 2026-12-20
+    sweep no ok "${p[@]}" panel action "$id" done A1 --date 2026-11-20
+    sweep no fail "${p[@]}" panel action "$id" cancel A1 --date 2026-11-21
+    sweep no fail "${p[@]}" review record "$id" --date 2026-11-25 --kind Fellowmarsh --outcome continue --notes "Fictional Caddisbrook"
+    sweep no ok "${p[@]}" review record "$id" --date 2026-11-25 --kind monthly --outcome continue --notes "Fictional review Caddisbrook"
+    for f in md json; do
+        sweep no ok "${p[@]}" panel minutes "$m" --format "$f"
+        sweep no ok "${p[@]}" panel minutes 2026-10-08 --format "$f"
+    done
+    sweep no fail "${p[@]}" panel minutes 2026-11-14
+    for f in table csv json yaml; do
+        sweep no ok "${p[@]}" review due --within 4w --format "$f"
+        sweep no ok "${p[@]}" list --format "$f"
+        sweep no ok "${p[@]}" list --format "$f" --related-to "$id" --stage supported
+    done
+    sweep no fail "${p[@]}" list --related-to "Threnody Caskwell"
+    sweep no fail "${p[@]}" list --stage "Threnody Caskwell"
+    for f in md html csv json; do
+        sweep no ok "${p[@]}" report --from 2026-01-01 --to 2026-11-27 --suppress 0 --format "$f"
+        sweep no ok "${p[@]}" report --period 2026-Q4 --foi --format "$f"
+    done
+    sweep no fail "${p[@]}" report --period "Threnody Caskwell"
+    sweep no ok "${p[@]}" check
+    sweep no ok "${p[@]}" check --strict
+    sweep no fail "${p[@]}" check Fellowmarsh
+    sweep show ok "${p[@]}" show "$id"
+    sweep show ok "${p[@]}" show "$id" --format json
+    assert_contains "$(stdout)" "Caddisbrook" "show --format json (the sweep's values were stored)"
+    sweep no ok "$PREVENT" --help
+    sweep no ok "$PREVENT" --exit-codes
+    sweep no ok "$PREVENT" --version
+
+    # Every command that exists was run.
+    local cmd
+    for cmd in init refer import triage note assess "panel new" "panel attend" "panel agenda" "panel decide" \
+        "panel consent" "panel action" "panel minutes" "review due" "review record" report show list check; do
+        [[ "$SWEEP_LOG" == *" $cmd "* ]] ||
+            fail "the sweep did not run prevent $cmd"
+    done
+    local listed
+    listed="$("$PREVENT" --help | sed -n '/^Subcommands:/,/^$/p' | awk 'NR > 1 && NF { print $1 }')"
+    [[ "$listed" == *refer* ]] || fail "no commands found in prevent --help"
+    local sub
+    for sub in panel review; do
+        listed+=$'\n'"$("$PREVENT" "$sub" --help | sed -n '/^Subcommands:/,/^$/p' | awk -v p="$sub" 'NR > 1 && NF { print p " " $1 }')"
+    done
+    while IFS= read -r cmd; do
+        [[ -z "$cmd" || "$SWEEP_LOG" == *" $cmd "* ]] ||
+            fail "prevent --help lists $cmd, which the sweep does not run"
+    done <<<"$listed"
+
+    # The history and the names.
+    local found
+    if found="$(personal_in "$(git_in "$S" log --all --format='%an%n%ae%n%cn%n%ce%n%B')")"; then
+        fail "commit messages contain personal data [$found]"
+    fi
+    if found="$(personal_in "$(git_in "$S" for-each-ref --format='%(refname)'; git_in "$S" reflog --format=%gs)")"; then
+        fail "refs or the reflog contain personal data [$found]"
+    fi
+    if found="$(personal_in "$(git_in "$S" log --all --name-only --format=; find "$S" -print)")"; then
+        fail "file names contain personal data [$found]"
+    fi
+    [[ "$(stat -c %a "$S")" == 700 ]] || fail "the store's directory is not 0700"
+}
+
+test_the_sweep_of_every_command_under_umask_022() { run_the_sweep 022; }
+test_the_sweep_of_every_command_under_umask_000() { run_the_sweep 000; }
+
 run_tests "$@"

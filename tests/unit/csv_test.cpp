@@ -107,6 +107,19 @@ TEST_CASE("stray quotes in a field are invalid data") {
   CHECK(g->code() == Exit::invalid_data);
 }
 
+TEST_CASE("line ends of a carriage return alone are invalid data, not one long record") {
+  auto f = failure_reading("a,b\r1,Quennet Harrowmoor\r2,x\r");
+  REQUIRE(f);
+  CHECK(f->code() == Exit::invalid_data);
+  CHECK_MESSAGE(has(f->what(), "carriage return"), std::string(f->what()));
+  CHECK_MESSAGE(has(f->what(), "referrals.csv:1"), std::string(f->what()));
+  CHECK_FALSE(has(f->what(), "Quennet"));
+  // Quoted, a carriage return is text like any other.
+  auto records = read("a,b\n1,\"x\ry\"\n");
+  REQUIRE(records.size() == 2);
+  CHECK(records[1].fields[1] == "x\ry");
+}
+
 TEST_CASE("a CSV record over 1 MiB is invalid data") {
   auto f = failure_reading("a,b\n1,\"" + std::string(prevent::kMaxRecordBytes + 10, 'x') + "\"\n");
   REQUIRE(f);

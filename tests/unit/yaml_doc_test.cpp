@@ -2,7 +2,9 @@
 // exit 5 for invalid input).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <functional>
+#include <iterator>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -413,3 +415,41 @@ TEST_CASE("a document over 1 MiB in a stream is refused") {
     CHECK(has(errors[0], "(stream.yaml:3)"));
   }
 }
+
+namespace {
+
+// An endless input, as /dev/zero is: 'x' with no line end, counting what
+// was read (it gives up at 64 MiB so that a failing test ends).
+class Endless : public std::streambuf {
+ public:
+  size_t served = 0;
+
+ protected:
+  int_type underflow() override {
+    if (served >= 64u * 1024 * 1024) return traits_type::eof();
+    served += sizeof chunk_;
+    std::fill(std::begin(chunk_), std::end(chunk_), 'x');
+    setg(chunk_, chunk_, chunk_ + sizeof chunk_);
+    return traits_type::to_int_type(chunk_[0]);
+  }
+
+ private:
+  char chunk_[4096];
+};
+
+}  // namespace
+
+TEST_CASE("a stream without line ends stops at 1 MiB instead of reading on") {
+  Endless endless;
+  std::istream in(&endless);
+  std::vector<std::string> errors;
+  int docs = 0;
+  prevent::parse_yaml_stream(
+      in, "endless.yaml", [&](prevent::YNode&&, int) { ++docs; },
+      [&](const Failure& f) { errors.push_back(f.what()); });
+  CHECK(docs == 0);
+  REQUIRE(errors.size() == 1u);
+  CHECK(has(errors[0], "1 MiB"));
+  CHECK(endless.served < 2u * 1024 * 1024);
+}
+

@@ -1,0 +1,548 @@
+#!/usr/bin/env bash
+# Hostile and broken input (docs/hardening.md): every input of the corpus in
+# tests/hostile/, through every way in that its manifest cases.tsv names, and
+# hostile values wherever a case ID or a date is accepted on the command line.
+#
+# Each refusal: the exit code of SPEC §6, one `prevent: ` line (and at most a
+# `hint: ` line), no personal data on stderr, the store exactly as it was, no
+# file made outside the store, and an answer within `timeout 10` (a hang
+# fails; nothing else here measures time). Valid inputs of the corpus (a BOM,
+# CRLF line ends, quoted newlines) must be taken: one commit, status clean.
+# shellcheck disable=SC2016 # literal `$(…)` text is meant
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.bash"
+
+CORPUS="$PREVENT_SOURCE_DIR/tests/hostile"
+S=""
+
+# The (P) values of the corpus's records.
+corpus_personal() {
+    PERSONAL+=("Quennet Harrowmoor" "Quennet" "Harrowmoor" Velmarine 2009-04-11 ZZ5)
+}
+
+# gen_input NAME FILE: the inputs too big to keep in the repository.
+gen_input() {
+    local name="$1" out="$2" base="$CORPUS/valid-case.yaml" pad
+    case "$name" in
+        over-1mib.yaml | exactly-1mib.yaml)
+            # A valid record whose summary makes it 1 MiB + 1 byte (or exactly 1 MiB).
+            pad=$((1048576 - $(wc -c <"$base") + 1))
+            [[ "$name" == exactly-1mib.yaml ]] && pad=$((pad - 1))
+            {
+                sed '$d' "$base"
+                printf '    summary: '
+                head -c $((pad + $(tail -1 "$base" | wc -c) - 14)) /dev/zero | tr '\0' 'x'
+                echo
+            } >"$out"
+            ;;
+        huge-100mb.yaml)
+            # One 100 MB record: a summary of 100 MB on one line.
+            {
+                sed '$d' "$base"
+                printf '    summary: '
+                head -c 104857600 /dev/zero | tr '\0' 'x'
+                echo
+            } >"$out"
+            ;;
+        huge-100mb-stream.yaml)
+            # A good record, then a 100 MB one: the stream stops at 1 MiB.
+            { cat "$base"; echo "---"; sed 's/PRV-2026-0001/PRV-2026-0002/' "$base" | sed '$d'
+              printf '    summary: '; head -c 104857600 /dev/zero | tr '\0' 'x'; echo; } >"$out"
+            ;;
+        huge-100mb.csv)
+            # One CSV record with a quoted field of 100 MB.
+            { echo "received,route,sector,agency,referrer_role,name,gender,concern_type,concern_summary"
+              printf '2026-11-03,email,education,Example Academy,Tutor,Quennet Harrowmoor,female,islamist,"'
+              head -c 104857600 /dev/zero | tr '\0' 'x'; echo '"'; } >"$out"
+            ;;
+        huge-100mb-header.csv)
+            # No line end at all: a 100 MB header.
+            head -c 104857600 /dev/zero | tr '\0' 'x' >"$out"
+            ;;
+        prevent-over-1mib.yaml)
+            { cat "$S/prevent.yaml"; printf '# '; head -c 1048576 /dev/zero | tr '\0' 'x'; echo; } >"$out"
+            ;;
+        *) fail "no generator for $name"; return 1 ;;
+    esac
+}
+
+# The input file of a manifest row: from the corpus, or generated.
+input_file() { # input_file NAME → path on stdout
+    local name="$1"
+    if [[ "$name" == gen:* ]]; then
+        name="${name#gen:}"
+        [[ -f "$T/gen/$name" ]] || { mkdir -p "$T/gen"; gen_input "$name" "$T/gen/$name" || return 1; }
+        echo "$T/gen/$name"
+    else
+        [[ -f "$CORPUS/$name" ]] || { fail "corpus file missing: $name"; return 1; }
+        echo "$CORPUS/$name"
+    fi
+}
+
+# Files in $T outside the store, the captures and the inputs: a hostile ID
+# or date must never make a file anywhere else.
+stray_files() {
+    find "$T" -mindepth 1 \( -path "$T/store" -o -path "$T/.cap" -o -path "$T/in" -o -path "$T/home" \
+        -o -path "$T/gen" -o -path "$T/work" \) -prune -o -print
+    find "$T/work" -mindepth 1 ! -path "$T/work/a" ! -path "$T/work/a/b" -print 2>/dev/null
+    [[ -e /tmp/prevent-hostile-x ]] && echo /tmp/prevent-hostile-x
+}
+
+# expect_outcome CODE NEEDLE WHAT CMD…: CMD (under timeout 10) exits CODE.
+# A refusal: one `prevent: ` line (import: at most two, a bad record and
+# the summary) and at most one `hint: ` line, NEEDLE on stderr, nothing on
+# stdout, no personal data, the store as it was, no stray files. Success:
+# exactly one new commit and a clean status for a write (`refer`, `import`).
+expect_outcome() {
+    local code="$1" needle="$2" what="$3" before after found nprevent nother
+    shift 3
+    before="$(quick_snapshot "$S")"
+    local commits_before
+    commits_before="$(commit_count "$S")"
+    run timeout 10 "$@"
+    if [[ "$RC" -ne "$code" ]]; then
+        fail "$what: exit code: expected $code, got $RC"
+        _show "$ERR"
+        return
+    fi
+    if [[ "$code" -eq 0 ]]; then
+        case "$*" in
+            *" refer "* | *" import "*)
+                assert_eq "$(commit_count "$S")" "$((commits_before + 1))" "$what: commits"
+                assert_clean "$S"
+                ;;
+            *) assert_eq "$(quick_snapshot "$S")" "$before" "$what: the store after a read" ;;
+        esac
+        return
+    fi
+    nprevent="$(grep -c '^prevent: ' "$ERR")"
+    nother="$(grep -vc -e '^prevent: ' -e '^hint: ' "$ERR")"
+    if [[ "$nother" -ne 0 || "$nprevent" -lt 1 || "$nprevent" -gt 2 ]] ||
+        [[ "$nprevent" -eq 2 && "$*" != *" import "* ]] || [[ "$(grep -c '^hint: ' "$ERR")" -gt 1 ]] ||
+        [[ "$(head -c 9 "$ERR")" != "prevent: " ]]; then
+        fail "$what: stderr should be one 'prevent: ' line and at most one 'hint: ' line"
+        _show "$ERR"
+    fi
+    [[ -z "$needle" ]] || assert_contains "$(stderr)" "$needle" "$what: stderr"
+    [[ ! -s "$OUT" ]] || { fail "$what: stdout should be empty"; _show "$OUT"; }
+    if found="$(personal_in "$(stderr)")"; then fail "$what: stderr contains personal data [$found]"; fi
+    after="$(quick_snapshot "$S")"
+    if [[ "$before" != "$after" ]]; then
+        fail "$what: the store changed although the command failed"
+        diff <(printf '%s\n' "$before") <(printf '%s\n' "$after") | head -20 | sed 's/^/         | /'
+    fi
+    found="$(stray_files)"
+    [[ -z "$found" ]] || fail "$what: files made outside the store: $found"
+}
+
+# The manifest's rows for one way in: NAME EXIT NEEDLE, tab-separated.
+manifest_rows() { # manifest_rows VIA
+    awk -F'\t' -v via="$1" '!/^#/ && NF >= 3 && $2 == via { print $1 "\t" $3 "\t" $4 }' "$CORPUS/cases.tsv"
+}
+
+fresh_store() {
+    rm -rf "$S"
+    new_store "$S"
+}
+
+# hand_commit FILE DEST: FILE committed with plain git as DEST in the store.
+hand_commit() {
+    mkdir -p "$(dirname "$S/$2")"
+    cp "$1" "$S/$2"
+    git -C "$S" add -A && git -C "$S" commit -q -m "Hand edit: $2" ||
+        fail "git commit of $2 failed"
+}
+
+# ---------------------------------------------------------------------------
+# The corpus
+
+test_the_manifest_names_every_corpus_file_and_only_those() {
+    local f name listed
+    listed="$(awk -F'\t' '!/^#/ && NF >= 3 { print $1 }' "$CORPUS/cases.tsv" | sort -u)"
+    for f in "$CORPUS"/*; do
+        name="$(basename "$f")"
+        [[ "$name" == cases.tsv || "$name" == README.md ]] && continue
+        grep -qxF -- "$name" <<<"$listed" || fail "corpus file not in cases.tsv: $name"
+    done
+    while IFS= read -r name; do
+        [[ "$name" == gen:* || -f "$CORPUS/$name" ]] || fail "cases.tsv names a missing file: $name"
+    done <<<"$listed"
+    awk -F'\t' '!/^#/ && NF > 0 && (NF < 3 || $2 !~ /^(refer|stdin|import|case|config|meeting)$/ || $3 !~ /^[0-6]$/) { print "bad row " NR ": " $0; bad = 1 } END { exit bad }' \
+        "$CORPUS/cases.tsv" || fail "cases.tsv has malformed rows"
+}
+
+test_corpus_through_refer_file() {
+    corpus_personal
+    S="$T/store"
+    local name code needle in
+    while IFS=$'\t' read -r name code needle; do
+        fresh_store
+        in="$(input_file "$name")" || continue
+        expect_outcome "$code" "$needle" "refer --file $name" "$PREVENT" -C "$S" refer --file "$in" --as-of "$AS_OF"
+    done < <(manifest_rows refer)
+}
+
+test_corpus_through_refer_from_standard_input() {
+    corpus_personal
+    S="$T/store"
+    local name code needle in
+    while IFS=$'\t' read -r name code needle; do
+        fresh_store
+        in="$(input_file "$name")" || continue
+        # run's stdin is /dev/null: the input comes through bash -c.
+        expect_outcome "$code" "$needle" "refer --file - < $name" \
+            bash -c '"$0" -C "$1" refer --file - --as-of "$2" <"$3"' "$PREVENT" "$S" "$AS_OF" "$in"
+    done < <(manifest_rows stdin)
+}
+
+test_corpus_through_import() {
+    corpus_personal
+    S="$T/store"
+    local name code needle in
+    while IFS=$'\t' read -r name code needle; do
+        fresh_store
+        in="$(input_file "$name")" || continue
+        expect_outcome "$code" "$needle" "import $name" "$PREVENT" -C "$S" import "$in" --as-of "$AS_OF"
+    done < <(manifest_rows import)
+}
+
+# A case file committed by hand: `show` gives the row's exit code, and so do
+# `check` (which reports on stdout) and `list` (which lists the rest and
+# reports the unreadable file).
+test_corpus_as_case_files_committed_by_hand() {
+    corpus_personal
+    S="$T/store"
+    local name code needle in
+    while IFS=$'\t' read -r name code needle; do
+        fresh_store
+        in="$(input_file "$name")" || continue
+        hand_commit "$in" cases/2026/PRV-2026-0001.yaml
+        expect_outcome "$code" "$needle" "show of a case file $name" \
+            "$PREVENT" -C "$S" show PRV-2026-0001 --as-of "$AS_OF"
+        local before
+        before="$(quick_snapshot "$S")"
+        run timeout 10 "$PREVENT" -C "$S" check records --as-of "$AS_OF"
+        assert_rc "$code" "check records of a case file $name"
+        [[ "$code" -eq 0 ]] || assert_contains "$(stdout)" "PRV-2026-0001.yaml" "check of $name"
+        if found="$(personal_in "$(stdout)$(stderr)")"; then fail "check of $name shows personal data [$found]"; fi
+        run timeout 10 "$PREVENT" -C "$S" list --format csv --as-of "$AS_OF"
+        assert_rc "$code" "list with a case file $name"
+        if found="$(personal_in "$(stdout)$(stderr)")"; then fail "list with $name shows personal data [$found]"; fi
+        assert_eq "$(quick_snapshot "$S")" "$before" "the store after check and list of $name"
+    done < <(manifest_rows case)
+}
+
+test_corpus_as_prevent_yaml() {
+    corpus_personal
+    S="$T/store"
+    local name code needle in
+    while IFS=$'\t' read -r name code needle; do
+        fresh_store
+        in="$(input_file "$name")" || continue
+        hand_commit "$in" prevent.yaml
+        expect_outcome "$code" "$needle" "list with a prevent.yaml $name" \
+            "$PREVENT" -C "$S" list --as-of "$AS_OF"
+        referral_flags
+        expect_outcome "$code" "$needle" "refer with a prevent.yaml $name" \
+            "$PREVENT" -C "$S" refer --as-of "$AS_OF" "${REFER_FLAGS[@]}"
+    done < <(manifest_rows config)
+}
+
+test_corpus_as_meeting_files() {
+    corpus_personal
+    S="$T/store"
+    local name code needle in
+    while IFS=$'\t' read -r name code needle; do
+        fresh_store
+        in="$(input_file "$name")" || continue
+        hand_commit "$in" panels/2026-10-08.yaml
+        expect_outcome "$code" "$needle" "panel minutes of a meeting file $name" \
+            "$PREVENT" -C "$S" panel minutes 2026-10-08 --as-of "$AS_OF"
+    done < <(manifest_rows meeting)
+}
+
+# ---------------------------------------------------------------------------
+# Hostile values on the command line
+
+# A store with a case awaiting triage (PRV-2026-0001) and a meeting.
+setup_store_for_options() {
+    corpus_personal
+    S="$T/store"
+    new_store "$S"
+    meeting_ok "$S" 2026-10-08
+    refer_ok "$S"
+    # Commands run two levels down in $T/work, so a relative path in a
+    # value would land inside $T, where stray_files looks.
+    mkdir -p "$T/work/a/b"
+    cd "$T/work/a/b" || fail "cd"
+}
+
+# Malformed case IDs, in NASTY: each names a path, a command or nothing.
+nasty_ids() {
+    NASTY=('../../etc/passwd' 'PRV-2026-0001/../x' '../../work/x' '/tmp/prevent-hostile-x'
+        "$T/work/abs-x" 'PRV-2026-0001; touch pwned' '$(touch pwned)' '`touch pwned`' 'PRV-2026-0001|x'
+        'PRV-2026-0001 ' ' PRV-2026-0001' 'prv-2026-0001' 'PRV-2026-00001' 'PRV-2026-0000' 'PRV-26-0001'
+        'PRV-2026-0001.yaml' 'cases/2026/PRV-2026-0001' 'PRV‐2026‐0001' 'ＰＲＶ-2026-0001' ''
+        "PRV-2026-$(printf '1%.0s' {1..5000})" $'PRV-2026-0001\nx' $'PRV-\xff-0001' 'PRV-2026-0001%00')
+}
+
+# Malformed dates, in NASTY, including ones that would name a path.
+nasty_dates() {
+    NASTY=(2026-02-30 2026-13-01 2026-00-10 2026-11-00 2026-1-5 20261103 '2026-11-03T00:00'
+        '+2026-11-03' '2026-11-03 ' ' 2026-11-03' 0000-01-01 3000-01-01 '../../x' '2026-11-03/../x'
+        '../../work/x' "$T/work/abs-x" '2026-11-03; touch pwned' '$(touch pwned)' '２０２６-１１-０３' ''
+        "$(printf '2%.0s' {1..5000})" $'2026-11-03\nx' $'2026-11-\xff3' 'today')
+}
+
+# in_short_list VALUE CANDIDATE…: VALUE is one of the candidates.
+in_short_list() {
+    local v="$1" c
+    shift
+    for c in "$@"; do [[ "$v" == "$c" ]] && return 0; done
+    return 1
+}
+
+# expect_bad_value CODE WHAT CMD…: a refusal without a message to look for.
+expect_bad_value() {
+    local code="$1" what="$2"
+    shift 2
+    expect_outcome "$code" "" "$what" "$@"
+}
+
+test_a_malformed_case_id_is_refused_with_5_wherever_an_id_is_accepted() {
+    setup_store_for_options
+    local id p=("$PREVENT" -C "$S" --as-of "$AS_OF")
+    local NASTY=()
+    nasty_ids
+    for id in "${NASTY[@]}"; do
+        expect_bad_value 5 "show [$id]" "${p[@]}" show "$id"
+        expect_bad_value 5 "triage [$id]" "${p[@]}" triage "$id" --outcome no-further-action --date 2026-11-05
+        # Every value above; a few of each kind below (the suite's time).
+        in_short_list "$id" '../../etc/passwd' 'PRV-2026-0001/../x' "$T/work/abs-x" '$(touch pwned)' '' \
+            'PRV-2026-00001' || continue
+        expect_bad_value 5 "note [$id]" "${p[@]}" note "$id" --date 2026-11-05 --kind contact --with "Example Academy"
+        expect_bad_value 5 "assess [$id]" "${p[@]}" assess "$id" --date 2026-11-05 --framework VAF \
+            --engagement low --intent low --capability low
+        expect_bad_value 5 "panel decide [$id]" "${p[@]}" panel decide 2026-10-08 "$id" --decision adopt
+        expect_bad_value 5 "panel consent [$id]" "${p[@]}" panel consent "$id" --status given \
+            --by parent-guardian --date 2026-11-05
+        expect_bad_value 5 "panel action add [$id]" "${p[@]}" panel action "$id" add --support housing \
+            --provider "Example Housing" --due 2026-12-01
+        expect_bad_value 5 "panel action done [$id]" "${p[@]}" panel action "$id" done A1 --date 2026-11-05
+        expect_bad_value 5 "review record [$id]" "${p[@]}" review record "$id" --date 2026-11-05 \
+            --kind monthly --outcome continue
+        expect_bad_value 5 "list --related-to [$id]" "${p[@]}" list --related-to "$id"
+        expect_bad_value 5 "panel attend --declare [$id]" "${p[@]}" panel attend 2026-10-08 \
+            --declare "Youth Worker@Example Youth Service:$id"
+    done
+    # An action ID is a name in the record, never a path either.
+    for id in ../../x A1/../A2 /tmp/prevent-hostile-x 'A1; touch pwned' A0 A01 a1 '' A9999999; do
+        expect_bad_value 5 "panel action done with action [$id]" "${p[@]}" panel action PRV-2026-0001 done "$id" \
+            --date 2026-11-05
+    done
+}
+
+test_a_well_formed_id_that_names_no_case_is_not_found_everywhere() {
+    setup_store_for_options
+    local id p=("$PREVENT" -C "$S" --as-of "$AS_OF")
+    for id in PRV-2026-0002 PRV-2025-0001 PRV-2026-10000 ABC-2026-0001; do
+        expect_bad_value 3 "show $id" "${p[@]}" show "$id"
+        expect_bad_value 3 "triage $id" "${p[@]}" triage "$id" --outcome no-further-action --date 2026-11-05
+        expect_bad_value 3 "note $id" "${p[@]}" note "$id" --date 2026-11-05 --kind contact --with "Example Academy"
+        expect_bad_value 3 "panel decide $id" "${p[@]}" panel decide 2026-10-08 "$id" --decision adopt
+        expect_bad_value 3 "panel consent $id" "${p[@]}" panel consent "$id" --status given \
+            --by parent-guardian --date 2026-11-05
+        expect_bad_value 3 "review record $id" "${p[@]}" review record "$id" --date 2026-11-05 \
+            --kind monthly --outcome continue
+        expect_bad_value 3 "list --related-to $id" "${p[@]}" list --related-to "$id"
+    done
+}
+
+test_a_malformed_date_is_refused_with_5_wherever_a_date_is_accepted() {
+    setup_store_for_options
+    local d p=("$PREVENT" -C "$S" --as-of "$AS_OF")
+    local c=PRV-2026-0001 m=2026-10-08
+    local NASTY=()
+    nasty_dates
+    for d in "${NASTY[@]}"; do
+        # (referral_flags leaves out a flag whose value is empty: add it after.)
+        referral_flags received=
+        expect_bad_value 5 "refer --received [$d]" "${p[@]}" refer "${REFER_FLAGS[@]}" --received "$d"
+        referral_flags dob=
+        expect_bad_value 5 "refer --dob [$d]" "${p[@]}" refer "${REFER_FLAGS[@]}" --dob "$d"
+        expect_bad_value 5 "--as-of [$d]" "$PREVENT" -C "$S" --as-of "$d" show "$c"
+        expect_bad_value 5 "list --as-of [$d]" "$PREVENT" -C "$S" list --as-of "$d"
+        expect_bad_value 5 "triage --date [$d]" "${p[@]}" triage "$c" --outcome no-further-action --date "$d"
+        expect_bad_value 5 "triage --s36-date [$d]" "${p[@]}" triage "$c" --outcome channel-panel --date 2026-11-05 \
+            --s36-date "$d" --s36-by "Example Counter Terrorism Policing"
+        expect_bad_value 5 "note --date [$d]" "${p[@]}" note "$c" --date "$d" --kind contact --with "Example Academy"
+        expect_bad_value 5 "assess --date [$d]" "${p[@]}" assess "$c" --date "$d" --framework VAF \
+            --engagement low --intent low --capability low
+        expect_bad_value 5 "panel new [$d]" "${p[@]}" panel new "$d" --chair "Prevent Lead@Example Borough Council"
+        # Every value above; a few of each kind below (the suite's time).
+        in_short_list "$d" 2026-02-30 '../../x' "$T/work/abs-x" '$(touch pwned)' '' $'2026-11-03\nx' || continue
+        expect_bad_value 5 "panel attend [$d]" "${p[@]}" panel attend "$d" --attendee "Nurse@Example NHS Trust"
+        expect_bad_value 5 "panel agenda [$d]" "${p[@]}" panel agenda "$d" --fill
+        expect_bad_value 5 "panel decide [$d]" "${p[@]}" panel decide "$d" "$c" --decision adopt
+        expect_bad_value 5 "panel minutes [$d]" "${p[@]}" panel minutes "$d"
+        expect_bad_value 5 "panel consent --date [$d]" "${p[@]}" panel consent "$c" --status given \
+            --by parent-guardian --date "$d"
+        expect_bad_value 5 "panel action add --due [$d]" "${p[@]}" panel action "$c" add --support housing \
+            --provider "Example Housing" --due "$d"
+        expect_bad_value 5 "panel action add --date [$d]" "${p[@]}" panel action "$c" add --support housing \
+            --provider "Example Housing" --due 2026-12-01 --date "$d"
+        expect_bad_value 5 "panel action done --date [$d]" "${p[@]}" panel action "$c" done A1 --date "$d"
+        expect_bad_value 5 "review record --date [$d]" "${p[@]}" review record "$c" --date "$d" \
+            --kind monthly --outcome continue
+        expect_bad_value 5 "review record --meeting [$d]" "${p[@]}" review record "$c" --date 2026-11-05 \
+            --kind monthly --outcome continue --meeting "$d"
+        expect_bad_value 5 "review due --as-of [$d]" "$PREVENT" -C "$S" review due --as-of "$d"
+        expect_bad_value 5 "list --received-from [$d]" "${p[@]}" list --received-from "$d"
+        expect_bad_value 5 "list --received-to [$d]" "${p[@]}" list --received-to "$d"
+        expect_bad_value 5 "report --from [$d]" "${p[@]}" report --from "$d" --to 2026-11-27
+        expect_bad_value 5 "report --to [$d]" "${p[@]}" report --from 2026-01-01 --to "$d"
+        expect_bad_value 5 "report --period [$d]" "${p[@]}" report --period "$d"
+        expect_bad_value 5 "review due --within [$d]" "${p[@]}" review due --within "$d"
+        expect_bad_value 5 "panel action [$m] with a meeting date as the case" "${p[@]}" panel action "$d" done A1 \
+            --date 2026-11-05
+    done
+    ls "$S/panels" >"$T/.cap/panels"
+    assert_eq "$(cat "$T/.cap/panels")" "2026-10-08.yaml" "meeting files"
+}
+
+test_malformed_periods_and_durations_are_refused_with_5() {
+    setup_store_for_options
+    local v p=("$PREVENT" -C "$S" --as-of "$AS_OF")
+    for v in 2026-Q0 2026-Q5 2026-Q 2026-13 2026-00 FY202 FY20266 FY1899 FY2999 fy2026 2026 Q1-2026 2026-q1 \
+        '2026-Q1/../x' '../../x' '$(touch pwned)'; do
+        expect_bad_value 5 "report --period [$v]" "${p[@]}" report --period "$v"
+    done
+    for v in 7 d 7x 7D -7d 1.5w 99999999999d 7d7d '7 d' '../../x' '$(touch pwned)' 0x10d; do
+        expect_bad_value 5 "review due --within [$v]" "${p[@]}" review due --within "$v"
+    done
+}
+
+test_an_empty_value_is_refused_not_read_as_not_known() {
+    # `--dob "$DOB"` with DOB unset must not record "no date of birth", nor
+    # `--as-of "$DAY"` today.
+    setup_store_for_options
+    local flag
+    for flag in dob postcode-district from-area; do
+        referral_flags "$flag="
+        expect_outcome 5 "--$flag is empty" "refer --$flag ''" "$PREVENT" -C "$S" refer --as-of "$AS_OF" \
+            "${REFER_FLAGS[@]}" "--$flag" ""
+    done
+    referral_flags dob=
+    expect_outcome 5 "--dob is empty" "refer --dob ' '" "$PREVENT" -C "$S" refer --as-of "$AS_OF" "${REFER_FLAGS[@]}" --dob " "
+    expect_outcome 5 "--as-of" "show --as-of ''" "$PREVENT" -C "$S" show PRV-2026-0001 --as-of ""
+    expect_outcome 5 "--as-of" "review due --as-of ''" "$PREVENT" -C "$S" review due --as-of ""
+}
+
+test_an_option_value_that_looks_like_an_option_is_a_usage_error() {
+    setup_store_for_options
+    local p=("$PREVENT" -C "$S" --as-of "$AS_OF")
+    expect_bad_value 2 "show -x" "${p[@]}" show -rf
+    expect_bad_value 2 "panel new --" "${p[@]}" panel new --chair
+}
+
+test_hostile_store_directories_and_file_names_are_refused_without_side_effects() {
+    setup_store_for_options
+    # -C naming something that is not a store: exit 6, nothing made there.
+    local d
+    for d in "$T/work/nowhere" "$T/work/a/../../work/nowhere2" "$S/cases" "$S/.git" "$S/prevent.yaml"; do
+        expect_bad_value 6 "-C $d" "$PREVENT" -C "$d" list --as-of "$AS_OF"
+    done
+    # Files that cannot be read as input.
+    expect_bad_value 5 "import of a directory" "$PREVENT" -C "$S" import "$T/work" --as-of "$AS_OF"
+    expect_bad_value 5 "refer --file of a directory" "$PREVENT" -C "$S" refer --file "$T/work" --as-of "$AS_OF"
+    expect_bad_value 5 "import of /dev/zero" timeout 10 "$PREVENT" -C "$S" import /dev/zero --as-of "$AS_OF"
+    expect_bad_value 5 "refer --file /dev/zero" timeout 10 "$PREVENT" -C "$S" refer --file /dev/zero --as-of "$AS_OF"
+}
+
+# ---------------------------------------------------------------------------
+# Output safety: what a hostile value in the store becomes in each format.
+
+HOSTILE_AREA='=HYPERLINK("http://example.invalid/x","Example")<script>alert(1)</script> & "Q" '"'"'x'"'"
+HOSTILE_LABEL='<img src=x onerror=alert(1)>Education & "Schools"'
+
+test_csv_html_and_json_output_are_safe_whatever_the_store_holds() {
+    corpus_personal
+    S="$T/store"
+    run prevent init "$S" --area "$HOSTILE_AREA" --as-of "$AS_OF" -q
+    assert_rc 0 "init with a hostile area name"
+    [[ -d "$S" ]] || return
+    # A label of prevent.yaml, edited by hand as a coordinator may.
+    "$PYTHON" - "$S/prevent.yaml" "$HOSTILE_LABEL" <<'PY'
+import sys
+path, label = sys.argv[1], sys.argv[2]
+text = open(path, encoding="utf-8").read()
+old = "      label: Education\n"
+assert old in text, "no Education label"
+text = text.replace(old, '      label: "' + label.replace('\\', '\\\\').replace('"', '\\"') + '"\n', 1)
+open(path, "w", encoding="utf-8").write(text)
+PY
+    git -C "$S" commit -qam "A hostile label" || fail "committing prevent.yaml failed"
+    refer_ok "$S" name=$'Quennet \u202e Harrowmoor "Q" <b>' summary=$'Fictional\tVelmarine\x1b[31m'
+    meeting_ok "$S" 2026-11-12 --attendee '=cmd|'"'"' /C calc'"'"'!A0@<script>x</script> "Agency"'
+
+    # CSV: a text cell that would start a formula is prefixed with '.
+    run prevent -C "$S" report --from 2026-01-01 --to 2026-11-27 --suppress 0 --format csv --as-of "$AS_OF"
+    assert_rc 0 "report csv"
+    "$PYTHON" - "$OUT" <<'PY' || fail "report csv: a cell starts a formula"
+import csv, io, sys
+rows = list(csv.reader(io.StringIO(open(sys.argv[1], "rb").read().decode("utf-8"), newline="")))
+bad = [c for r in rows for c in r if c[:1] in ("=", "+", "@") or (c[:1] == "-" and not c[1:].replace(".", "").isdigit())]
+assert not bad, bad
+assert any(c.startswith("'=HYPERLINK") for r in rows for c in r), "the area is not there, prefixed"
+PY
+    local f
+    for f in list "review due" "panel agenda 2026-11-12"; do
+        # shellcheck disable=SC2086 # the command is words
+        run prevent -C "$S" $f --format csv --as-of "$AS_OF"
+        assert_rc 0 "$f csv"
+        "$PYTHON" - "$OUT" <<'PY' || fail "$f csv: not RFC 4180 UTF-8, or a cell starts a formula"
+import csv, io, sys
+rows = list(csv.reader(io.StringIO(open(sys.argv[1], "rb").read().decode("utf-8"), newline="")))
+assert rows, "no header"
+bad = [c for r in rows for c in r if c[:1] in ("=", "+", "@") or (c[:1] == "-" and not c[1:].lstrip("-").isdigit())]
+assert not bad, bad
+PY
+    done
+
+    # HTML: the area and the label are shown, escaped; no markup of theirs.
+    run prevent -C "$S" report --from 2026-01-01 --to 2026-11-27 --suppress 0 --format html --as-of "$AS_OF"
+    assert_rc 0 "report html"
+    local html
+    html="$(stdout)"
+    assert_not_contains "${html,,}" "<script" "the html report"
+    assert_not_contains "${html,,}" "<img" "the html report"
+    assert_contains "$html" "&lt;script&gt;alert(1)&lt;/script&gt;" "the html report (the area, escaped)"
+    assert_contains "$html" "&lt;img src=x onerror=alert(1)&gt;Education" "the html report (the label, escaped)"
+    "$PYTHON" - "$OUT" <<'PY' || fail "the html report: text outside a tag holds a raw quote or ampersand of the area"
+import sys, re
+doc = open(sys.argv[1], "rb").read().decode("utf-8")
+assert 'alert(1)</script>' not in doc
+# Every & starts an entity.
+for m in re.finditer(r"&", doc):
+    assert re.match(r"&(#[0-9]+|#x[0-9a-fA-F]+|[a-zA-Z]+);", doc[m.start():]), doc[m.start():m.start() + 20]
+PY
+
+    # JSON: valid UTF-8, and the values come back exactly.
+    local what
+    for what in "report --from 2026-01-01 --to 2026-11-27 --suppress 0" "list" "review due" "panel minutes 2026-11-12" \
+        "panel agenda 2026-11-12" "show PRV-2026-0001"; do
+        # shellcheck disable=SC2086 # the command is words
+        run prevent -C "$S" $what --format json --as-of "$AS_OF"
+        assert_rc 0 "$what json"
+        "$PYTHON" -c 'import json,sys; json.loads(open(sys.argv[1],"rb").read().decode("utf-8"))' "$OUT" ||
+            fail "$what --format json is not valid JSON in UTF-8"
+    done
+    run prevent -C "$S" report --from 2026-01-01 --to 2026-11-27 --format json --as-of "$AS_OF"
+    assert_eq "$(json_eval 'd["area"]' <"$OUT")" "$HOSTILE_AREA" "the area in the json report"
+    run prevent -C "$S" show PRV-2026-0001 --format json --as-of "$AS_OF"
+    assert_eq "$(json_eval 'd["referral"]["subject"]["name"]' <"$OUT")" $'Quennet \u202e Harrowmoor "Q" <b>' "the name in show json"
+    assert_eq "$(json_eval 'd["referral"]["concern"]["summary"]' <"$OUT")" $'Fictional\tVelmarine\x1b[31m' "the summary in show json"
+    run prevent -C "$S" panel minutes 2026-11-12 --format json --as-of "$AS_OF"
+    assert_contains "$(json_eval 'json.dumps(d)' <"$OUT" 2>/dev/null || stdout)" 'cmd|' "the attendee in the minutes json"
+}
+
+run_tests "$@"
