@@ -226,7 +226,7 @@ std::vector<std::string> apply_correction(Case& c, const std::vector<FieldValue>
     // The canonical spelling: dotted, positions as numbers.
     std::string name = fmt::format("{}", fmt::join(path, "."));
     if (std::find(names.begin(), names.end(), name) != names.end())
-      fail(Exit::invalid_data, fmt::format("{}: given twice (command line)", name));
+      fail(Exit::invalid_data, fmt::format("{}: given twice (command line)", quote_if_key(name, "a field")));
     if (path[0] == "id")
       fail(Exit::invalid_data, "id: the ID of a case cannot be corrected (command line)",
            "the ID names the case in the history; record a new referral if the case was filed wrongly");
@@ -247,7 +247,9 @@ std::vector<std::string> apply_correction(Case& c, const std::vector<FieldValue>
       else if (path.size() >= 2 && !is_position(path[1]) &&
                (path[0] == "panel" || path[0] == "assessments" || path[0] == "chronology" || path[0] == "reviews"))
         hint = fmt::format("list entries are named by their position from 1, e.g. {}.1.date", path[0]);
-      fail(Exit::invalid_data, fmt::format("{}: not a field that can be corrected (command line)", name), hint);
+      fail(Exit::invalid_data,
+           fmt::format("{}: not a field that can be corrected (command line)", quote_if_key(name, "the field given")),
+           hint);
     }
     if (change.value.empty() && !optional_kind(rule->kind))
       fail(Exit::invalid_data, fmt::format("{}: must not be empty (command line)", name));

@@ -137,7 +137,7 @@ test_the_id_and_the_decisions_cannot_be_corrected() {
 test_unknown_fields_and_missing_entries_are_refused() {
     setup
     refuse 5 PRV-2026-0001 referral.colour=blue --reason "$REASON"
-    assert_stderr_contains "referral.colour: not a field that can be corrected"
+    assert_stderr_contains "'referral.colour': not a field that can be corrected"
     refuse 5 PRV-2026-0001 panel.first.method=consensus --reason "$REASON"
     assert_hint_contains "position from 1"
     refuse 5 PRV-2026-0001 support_plan.1.due=2027-01-01 --reason "$REASON"

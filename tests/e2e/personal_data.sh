@@ -400,6 +400,27 @@ run_the_sweep() { # run_the_sweep UMASK
         sweep no ok "${p[@]}" report --period 2026-Q4 --foi --format "$f"
     done
     sweep no fail "${p[@]}" report --period "Threnody Caskwell"
+    PERSONAL+=("Quorrelwick" "Threnody Vanecask")
+    sweep no ok "${p[@]}" correct "$id" referral.source.agency="Example College" --reason "Fictional reason Quorrelwick"
+    sweep no ok "${p[@]}" correct "$id" referral.subject.name="Threnody Vanecask" --reason "Fictional reason Quorrelwick"
+    sweep no fail "${p[@]}" correct "$id" referral.subject.date_of_birth=2031-01-01 --reason "Fictional Quorrelwick"
+    sweep no fail "${p[@]}" correct "$id" referral.subject.name="Threnody Caskwell" --reason ""
+    sweep no fail "${p[@]}" correct "Threnody Caskwell" referral.source.agency=X --reason "Fictional Quorrelwick"
+    sweep no fail "${p[@]}" correct "$id" "Threnody Caskwell"=1 --reason "Fictional Quorrelwick"
+    for f in text json; do
+        sweep no ok "${p[@]}" log "$id" --format "$f"
+        sweep no ok "${p[@]}" log --since 2026-01-01 --until 2026-11-27 --format "$f"
+        sweep no ok "${p[@]}" log --author "Threnody Caskwell" --format "$f"
+        sweep no ok "${p[@]}" log --action correct --format "$f"
+    done
+    sweep show ok "${p[@]}" log "$id" --show-personal
+    sweep no fail "${p[@]}" log "Threnody Caskwell"
+    sweep no fail "${p[@]}" log --since "Threnody Caskwell"
+    sweep no ok "${p[@]}" hook install
+    sweep no ok "${p[@]}" hook install
+    sweep no fail "${p[@]}" hook "Threnody Caskwell"
+    sweep no ok "${p[@]}" check --staged
+    sweep no ok "${p[@]}" check --repair
     sweep no ok "${p[@]}" check
     sweep no ok "${p[@]}" check --strict
     sweep no fail "${p[@]}" check Fellowmarsh
@@ -413,7 +434,8 @@ run_the_sweep() { # run_the_sweep UMASK
     # Every command that exists was run.
     local cmd
     for cmd in init refer import triage note assess "panel new" "panel attend" "panel agenda" "panel decide" \
-        "panel consent" "panel action" "panel minutes" "review due" "review record" report show list check; do
+        "panel consent" "panel action" "panel minutes" "review due" "review record" report correct log \
+        "hook install" show list check; do
         [[ "$SWEEP_LOG" == *" $cmd "* ]] ||
             fail "the sweep did not run prevent $cmd"
     done
@@ -421,7 +443,7 @@ run_the_sweep() { # run_the_sweep UMASK
     listed="$("$PREVENT" --help | sed -n '/^Subcommands:/,/^$/p' | awk 'NR > 1 && NF { print $1 }')"
     [[ "$listed" == *refer* ]] || fail "no commands found in prevent --help"
     local sub
-    for sub in panel review; do
+    for sub in panel review hook; do
         listed+=$'\n'"$("$PREVENT" "$sub" --help | sed -n '/^Subcommands:/,/^$/p' | awk -v p="$sub" 'NR > 1 && NF { print p " " $1 }')"
     done
     while IFS= read -r cmd; do
