@@ -24,5 +24,8 @@ using Reference = Owned<git_reference, git_reference_free>;
 using Revwalk = Owned<git_revwalk, git_revwalk_free>;
 using Odb = Owned<git_odb, git_odb_free>;
 using OdbObject = Owned<git_odb_object, git_odb_object_free>;
+using Index = Owned<git_index, git_index_free>;
+using Config = Owned<git_config, git_config_free>;
+using Signature = Owned<git_signature, git_signature_free>;
 
 }  // namespace prevent::git

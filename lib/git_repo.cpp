@@ -1,4 +1,5 @@
 #include "git_repo.hpp"
+#include "git_handles.hpp"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -36,23 +37,15 @@ void ensure_libgit2() {
   });
 }
 
-template <typename T, void (*Free)(T*)>
-struct Deleter {
-  void operator()(T* p) const {
-    if (p) Free(p);
-  }
-};
-template <typename T, void (*Free)(T*)>
-using Owned = std::unique_ptr<T, Deleter<T, Free>>;
-
-using Commit = Owned<git_commit, git_commit_free>;
-using Tree = Owned<git_tree, git_tree_free>;
-using TreeEntry = Owned<git_tree_entry, git_tree_entry_free>;
-using Blob = Owned<git_blob, git_blob_free>;
-using Reference = Owned<git_reference, git_reference_free>;
-using Index = Owned<git_index, git_index_free>;
-using Config = Owned<git_config, git_config_free>;
-using Signature = Owned<git_signature, git_signature_free>;
+using git::Blob;
+using git::Commit;
+using git::Config;
+using git::Index;
+using git::Owned;
+using git::Reference;
+using git::Signature;
+using git::Tree;
+using git::TreeEntry;
 
 [[noreturn]] void git_fail(const std::string& what) {
   fail(Exit::store, fmt::format("{}: {}", what, git_error_text()));
@@ -211,15 +204,6 @@ GitRepo::~GitRepo() {
 }
 
 namespace {
-
-// A configuration value as text, or empty when unset.
-std::string config_text(git_config* cfg, const char* key) {
-  std::string out;
-  git_buf buf = GIT_BUF_INIT;
-  if (cfg && git_config_get_string_buf(&buf, cfg, key) == 0) out.assign(buf.ptr, buf.size);
-  git_buf_dispose(&buf);
-  return out;
-}
 
 GitIdentity resolve_identity(git_config* cfg, const fs::path& where) {
   auto get = [&](const char* key) { return config_text(cfg, key); };
@@ -589,6 +573,14 @@ git_oid GitRepo::commit(const std::vector<FileWrite>& files, const std::string& 
     throw;
   }
   return commit_id;
+}
+
+std::string config_text(git_config* cfg, const char* key) {
+  std::string out;
+  git_buf buf = GIT_BUF_INIT;
+  if (cfg && git_config_get_string_buf(&buf, cfg, key) == 0) out.assign(buf.ptr, buf.size);
+  git_buf_dispose(&buf);
+  return out;
 }
 
 fs::path GitRepo::journal_path() const { return fs::path(git_repository_path(repo_)) / "prevent" / "journal"; }

@@ -113,6 +113,9 @@ class GitRepo {
 // libgit2's last error as text.
 std::string git_error_text();
 
+// A git configuration value as text, or empty when unset.
+std::string config_text(git_config* cfg, const char* key);
+
 // Writes `content` to `path` through a temporary file and a rename, owner
 // read/write only: a reader sees the old bytes or the new, never half.
 // Durability::now fsyncs the file and its directory; Durability::later

@@ -166,6 +166,18 @@ std::optional<git_oid> blob_at(git_tree* tree, const std::string& path) {
   return *git_tree_entry_id(e.get());
 }
 
+// The id of whatever is at `path` (a file or a directory), without reading
+// a directory below it.
+std::optional<git_oid> entry_id_at(git_tree* tree, const std::string& path) {
+  if (!tree) return std::nullopt;
+  git_tree_entry* raw = nullptr;
+  int rc = git_tree_entry_bypath(&raw, tree, path.c_str());
+  if (rc == GIT_ENOTFOUND) return std::nullopt;
+  if (rc < 0) history_fail("cannot read a directory of the history");
+  git::TreeEntry e(raw);
+  return *git_tree_entry_id(e.get());
+}
+
 std::optional<std::string> blob_text(git_repository* repo, const git_oid& id) {
   git_blob* raw = nullptr;
   if (git_blob_lookup(&raw, repo, &id) < 0) return std::nullopt;
@@ -368,10 +380,20 @@ std::vector<LogEntry> case_history(const Store& store, const CaseId& id, const L
   std::vector<LogEntry> out;
   bool ever = false;
   std::optional<git_oid> previous;
+  // The year directory's tree id: while it is the parent's, the file is
+  // too, and the year's tree (thousands of entries) need not be read.
+  const std::string dir = path.substr(0, path.rfind('/'));
+  std::optional<git_oid> previous_dir;
   VersionCache cache;
   walk_history(store.git(), [&](const HistoryStep& s) {
     LogEntry entry{s.meta, {}, {}};
-    std::optional<git_oid> now = blob_at(s.tree, path);
+    std::optional<git_oid> dir_now = entry_id_at(s.tree, dir);
+    std::optional<git_oid> now;
+    if (dir_now && previous_dir && git_oid_equal(&*dir_now, &*previous_dir))
+      now = previous;
+    else if (dir_now)
+      now = blob_at(s.tree, path);
+    previous_dir = dir_now;
     bool changed = now.has_value() != previous.has_value() || (now && !git_oid_equal(&*now, &*previous));
     if (now) ever = true;
     bool wanted = passes(filter, s.meta);

@@ -68,6 +68,8 @@ PersonIndex PersonIndex::load(const Store& store) {
     }
     index.by_id_[file.id] = e;
   }
+  for (const auto& [id, e] : index.by_id_)
+    if (e.key_hash != "-") index.by_hash_.emplace(e.key_hash, id);
   if (changed || cached.size() != index.by_id_.size()) {
     std::string text = std::string(kHeader) + "\n";
     for (const auto& [id, e] : index.by_id_) text += fmt::format("{} {} {} {}\n", id, e.path, e.blob_hex, e.key_hash);
@@ -83,8 +85,9 @@ PersonIndex PersonIndex::load(const Store& store) {
 std::vector<std::string> PersonIndex::matches(const Store& store, const std::string& key) const {
   std::vector<std::string> out;
   std::string hash = person_key_hash(key);
-  for (const auto& [id, e] : by_id_) {
-    if (e.key_hash != hash) continue;
+  auto [first, last] = by_hash_.equal_range(hash);
+  for (auto it = first; it != last; ++it) {
+    const std::string& id = it->second;
     auto cid = parse_case_id(id);
     if (!cid) continue;
     try {
@@ -92,12 +95,23 @@ std::vector<std::string> PersonIndex::matches(const Store& store, const std::str
     } catch (const Failure&) {
     }
   }
-  for (const auto& [id, k] : batch_)
-    if (k == key) out.push_back(id);
+  auto [bfirst, blast] = batch_by_key_.equal_range(key);
+  for (auto it = bfirst; it != blast; ++it) out.push_back(it->second);
   std::sort(out.begin(), out.end());
   return out;
 }
 
-void PersonIndex::add(const std::string& id, const std::string& key) { batch_[id] = key; }
+void PersonIndex::add(const std::string& id, const std::string& key) {
+  if (auto it = batch_.find(id); it != batch_.end()) {
+    auto [first, last] = batch_by_key_.equal_range(it->second);
+    for (auto b = first; b != last; ++b)
+      if (b->second == id) {
+        batch_by_key_.erase(b);
+        break;
+      }
+  }
+  batch_[id] = key;
+  batch_by_key_.emplace(key, id);
+}
 
 }  // namespace prevent

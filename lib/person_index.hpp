@@ -34,7 +34,9 @@ class PersonIndex {
     std::string key_hash;  // "-" when the case has no date of birth
   };
   std::map<std::string, Entry> by_id_;
-  std::map<std::string, std::string> batch_;  // id → key (not yet committed)
+  std::multimap<std::string, std::string> by_hash_;  // key hash → id, so a lookup does not scan
+  std::map<std::string, std::string> batch_;          // id → key (not yet committed)
+  std::multimap<std::string, std::string> batch_by_key_;
 };
 
 std::string person_key_hash(const std::string& key);

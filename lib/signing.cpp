@@ -8,19 +8,12 @@
 #include <memory>
 
 #include "failure.hpp"
+#include "git_repo.hpp"
 #include "subprocess.hpp"
 
 namespace prevent {
 
 namespace {
-
-std::string config_text(git_config* cfg, const char* key) {
-  std::string out;
-  git_buf buf = GIT_BUF_INIT;
-  if (cfg && git_config_get_string_buf(&buf, cfg, key) == 0) out.assign(buf.ptr, buf.size);
-  git_buf_dispose(&buf);
-  return out;
-}
 
 // `~/…` as git expands a path from its configuration.
 std::string expand_home(std::string path) {
