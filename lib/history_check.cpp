@@ -201,14 +201,27 @@ std::vector<Finding> check_verified_head(const Store& store) {
     git::Reference up(up_raw);
     tracking.insert(git_reference_name(up.get()));
   }
-  git_strarray remotes{};
-  if (branch && git_remote_list(&remotes, repo) == 0) {
-    for (size_t i = 0; i < remotes.count; ++i) {
-      std::string name = fmt::format("refs/remotes/{}/{}", remotes.strings[i], branch);
-      git_oid id;
-      if (git_reference_name_to_id(&id, repo, name.c_str()) == 0) tracking.insert(name);
+  // The remotes, from `remote.<name>.url` in the configuration. (Not
+  // git_remote_list: libgit2 1.5's regex matching behind it leaks memory.)
+  std::set<std::string> remotes;
+  git_config* cfg = nullptr;
+  if (branch && git_repository_config_snapshot(&cfg, repo) == 0) {
+    git_config_iterator* it = nullptr;
+    if (git_config_iterator_new(&it, cfg) == 0) {
+      git_config_entry* entry = nullptr;
+      while (git_config_next(&entry, it) == 0) {
+        std::string_view key = entry->name;
+        if (key.starts_with("remote.") && key.ends_with(".url") && key.size() > 11)
+          remotes.emplace(key.substr(7, key.size() - 11));
+      }
+      git_config_iterator_free(it);
     }
-    git_strarray_dispose(&remotes);
+    git_config_free(cfg);
+  }
+  for (const auto& remote : remotes) {
+    std::string name = fmt::format("refs/remotes/{}/{}", remote, branch);
+    git_oid id;
+    if (git_reference_name_to_id(&id, repo, name.c_str()) == 0) tracking.insert(name);
   }
   for (const auto& name : tracking) {
     git_oid up;
