@@ -19,15 +19,6 @@ namespace {
 
 using Kind = ReportCell::Kind;
 
-// The day an episode in `previous` was reopened (as reopened_on()).
-Date episode_reopened(const Episode& e) {
-  if (e.reopened) return *e.reopened;
-  for (auto it = e.reviews.rbegin(); it != e.reviews.rend(); ++it)
-    if (it->outcome == "reopen") return it->date;
-  if (e.closure) return e.closure->date;
-  return Date::from_days(0);
-}
-
 template <typename T, typename F>
 void drop_after(std::vector<T>& v, Date day, F date_of) {
   std::erase_if(v, [&](const T& x) { return date_of(x) > day; });
@@ -196,7 +187,7 @@ std::optional<long> nearest_rank(const std::vector<long>& sorted, int p) {
 Case case_on(const Case& c, Date day) {
   Case r = c;
   // An episode reopened after the day is the current one on the day.
-  while (!r.previous.empty() && episode_reopened(r.previous.back()) > day) {
+  while (!r.previous.empty() && reopened_on(r.previous.back()).value_or(Date::from_days(0)) > day) {
     Episode e = std::move(r.previous.back());
     r.previous.pop_back();
     r.consent = std::move(e.consent);

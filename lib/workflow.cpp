@@ -88,7 +88,10 @@ bool is_final(Stage s) {
 
 std::optional<Date> reopened_on(const Case& c) {
   if (c.previous.empty()) return std::nullopt;
-  const Episode& e = c.previous.back();
+  return reopened_on(c.previous.back());
+}
+
+std::optional<Date> reopened_on(const Episode& e) {
   if (e.reopened) return e.reopened;
   // An episode imported without `reopened`: the date of its reopening review.
   for (auto it = e.reviews.rbegin(); it != e.reviews.rend(); ++it)

@@ -40,6 +40,9 @@ std::vector<const Hearing*> current_hearings(const Case& c);
 const Hearing* adopting_hearing(const Case& c);
 // The date of the last reopening, if the case was ever reopened.
 std::optional<Date> reopened_on(const Case& c);
+// The date a closed episode in `previous` was reopened: its `reopened`, else
+// its reopening review, else its closure.
+std::optional<Date> reopened_on(const Episode& e);
 
 struct DueItem {
   std::string item;  // triage | panel | consent | monthly-review | action | post-closure-6 | …
