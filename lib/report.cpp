@@ -58,8 +58,6 @@ ReportCell total_cell(std::string key, std::string label, long value) {
   return {std::move(key), std::move(label), value, Kind::total, false};
 }
 
-const std::vector<std::string> kNonFinalStages = {"awaiting-triage", "awaiting-panel", "awaiting-consent", "supported",
-                                                  "post-closure"};
 const std::vector<std::string> kDueItems = {"triage", "panel", "consent", "monthly-review", "action",
                                             "post-closure-6", "post-closure-12", "extended-review"};
 const std::vector<std::string> kPostClosureItems = {"post-closure-6", "post-closure-12", "extended-review"};
@@ -238,7 +236,8 @@ Report build_report(const std::vector<Case>& cases, const Config& cfg, const Rep
   Timing to_triage, to_panel;
 
   Tally by_stage, overdue, post_closure;
-  by_stage.declare(kNonFinalStages);
+  for (Stage st : all_stages())  // the non-final stages, in workflow order
+    if (!is_final(st)) by_stage.declare(std::string(stage_key(st)), std::string(stage_key(st)));
   overdue.declare(kDueItems);
   post_closure.declare(kPostClosureItems);
   long in_hand = 0;
