@@ -186,7 +186,9 @@ GitRepo GitRepo::init(const fs::path& root) {
   GitRepo r;
   r.root_ = root;
   git_repository_init_options opts = GIT_REPOSITORY_INIT_OPTIONS_INIT;
-  opts.flags = GIT_REPOSITORY_INIT_MKPATH | GIT_REPOSITORY_INIT_NO_REINIT;
+  // An existing repository is one Store::create found with no commit in it
+  // (an empty `git init`, or an init that was stopped); it is kept.
+  opts.flags = GIT_REPOSITORY_INIT_MKPATH;
   opts.mode = GIT_REPOSITORY_INIT_SHARED_UMASK;
   if (git_repository_init_ext(&r.repo_, root.c_str(), &opts) < 0)
     fail(Exit::store, fmt::format("cannot create the git repository: {} ({})", git_error_text(), root.string()));

@@ -26,6 +26,78 @@ bool is_store_root(const fs::path& dir) {
   return fs::exists(dir / ".git", ec) && fs::is_regular_file(dir / "prevent.yaml", ec);
 }
 
+// `.<file>.tmp-<pid>`, as write_file_atomically names its temporary files.
+bool is_temp_of(const std::string& name, const std::string& file) {
+  return name.size() > file.size() + 6 && name[0] == '.' && name.compare(1, file.size(), file) == 0 &&
+         name.compare(1 + file.size(), 5, ".tmp-") == 0;
+}
+
+bool is_init_output(const std::string& name, const std::vector<std::string>& files) {
+  for (const auto& f : files)
+    if (name == f || is_temp_of(name, f)) return true;
+  return false;
+}
+
+// A git directory whose refs name no commit: made by `git init` or by an
+// `init` that was stopped before its commit.
+bool has_no_commit(const fs::path& gitdir) {
+  std::error_code ec;
+  if (!fs::is_directory(gitdir, ec) || fs::is_symlink(gitdir, ec)) return false;
+  const fs::path packed = gitdir / "packed-refs";
+  if (fs::exists(packed, ec) && (ec || fs::file_size(packed, ec) != 0 || ec)) return false;
+  const fs::path refs = gitdir / "refs";
+  if (fs::exists(refs, ec))
+    for (fs::recursive_directory_iterator it(refs, ec), end; !ec && it != end; it.increment(ec))
+      if (!it->is_directory(ec) && it->path().extension() != ".lock") return false;
+  return !ec;
+}
+
+// Is DIR what `init` can start again in: an empty git repository, with at
+// most the files a stopped `init` writes (prevent.yaml, schemas/, their
+// temporary files)? Anything else, or any commit, and it is not.
+bool is_unfinished_init(const fs::path& dir) {
+  std::error_code ec;
+  std::vector<std::string> schemas;
+  for (const auto& s : schema_files()) schemas.push_back(std::string(s.file_name));
+  bool git = false;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.starts_with("_git2_") && (it->is_symlink(ec) || it->is_regular_file(ec))) {
+      // libgit2 probes the file system (symbolic links, file modes) with a
+      // temporary `_git2_XXXX` file or link while it creates the repository.
+      continue;
+    }
+    if (it->is_symlink(ec)) return false;
+    if (name == ".git") {
+      if (!has_no_commit(it->path())) return false;
+      git = true;
+    } else if (name == "schemas" && it->is_directory(ec)) {
+      for (fs::directory_iterator s(it->path(), ec); !ec && s != end; s.increment(ec))
+        if (s->is_symlink(ec) || !s->is_regular_file(ec) || !is_init_output(s->path().filename().string(), schemas))
+          return false;
+    } else if (!it->is_regular_file(ec) || !is_init_output(name, {"prevent.yaml"})) {
+      return false;
+    }
+  }
+  return git && !ec;
+}
+
+// Clears what a stopped `init` wrote, keeping the repository (and any
+// settings in it) for the new attempt.
+void clear_unfinished_init(const fs::path& dir) {
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+    if (it->path().filename() != ".git") fs::remove_all(it->path(), ec);
+  const fs::path gitdir = dir / ".git";
+  for (const char* f : {"index", "prevent/journal"}) fs::remove(gitdir / f, ec);
+  // Lock files a stopped init left (config.lock, index.lock, HEAD.lock,
+  // a branch's .lock): with no commit, nothing else can be writing here.
+  std::vector<fs::path> locks;
+  for (fs::recursive_directory_iterator it(gitdir, ec), end; !ec && it != end; it.increment(ec))
+    if (it->path().extension() == ".lock") locks.push_back(it->path());
+  for (const auto& p : locks) fs::remove(p, ec);
+}
+
 }  // namespace
 
 Store Store::discover(const std::optional<std::string>& explicit_dir) {
@@ -62,11 +134,17 @@ void Store::create(const fs::path& dir, const Config& config) {
   std::error_code ec;
   // Everything that can refuse is asked before anything is made.
   GitIdentity id = GitRepo::default_identity(dir);
+  bool had_git = false;
   if (fs::exists(dir, ec)) {
     if (!fs::is_directory(dir, ec)) fail(Exit::store, fmt::format("not a directory ({})", dir.string()));
-    if (!fs::is_empty(dir, ec))
-      fail(Exit::store, fmt::format("the directory is not empty ({})", dir.string()),
-           "give a new or empty directory for the store");
+    if (!fs::is_empty(dir, ec)) {
+      // An empty git repository, or what an init that was stopped left.
+      if (!is_unfinished_init(dir))
+        fail(Exit::store, fmt::format("the directory is not empty ({})", dir.string()),
+             "give a new or empty directory for the store");
+      clear_unfinished_init(dir);
+      had_git = true;
+    }
   }
   make_private_dirs(dir);
   ::chmod(dir.c_str(), 0700);
@@ -79,8 +157,11 @@ void Store::create(const fs::path& dir, const Config& config) {
         git.commit(files, commit_message("init", config.area.empty() ? "store" : "store created", {}, "init"), id);
     advance_verified_head(git, first);
   } catch (...) {
-    // Leave no half store behind.
-    fs::remove_all(dir / ".git", ec);
+    // Leave no half store behind, and a repository that was there as it was.
+    if (had_git)
+      clear_unfinished_init(dir);
+    else
+      fs::remove_all(dir / ".git", ec);
     for (const auto& f : files) fs::remove(dir / f.path, ec);
     fs::remove(dir / "schemas", ec);
     throw;

@@ -6,7 +6,7 @@
 #
 # The kill is injected with strace: before the k-th call of each syscall
 # that changes something on disk (write, rename, fsync, unlink, …), for
-# every k the command makes (`refer`, `panel decide`, `review record`), and
+# every k the command makes (`init`, `refer`, `panel decide`, `review record`), and
 # at sampled points of an import of 5,000 records. After each kill:
 #   - `git fsck` finds nothing wrong (unreferenced objects are allowed);
 #   - `prevent check --repair` exits 0, and says "completed" exactly when
@@ -28,6 +28,11 @@ WRITE_SYSCALLS=(write pwrite64 rename renameat renameat2 fsync fdatasync syncfs 
 : "${CRASH_EVERY:=1}"
 # Crash points tried, per test, for the summary after the suite.
 CRASH_TALLY="$(mktemp)"
+
+# strace under LeakSanitizer: LSan cannot run in a traced process and would
+# report that instead of the program's leaks, so traced runs go without it
+# (every other suite runs with it in a sanitizer build).
+traced() { ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" strace "$@"; }
 
 strace_works() {
     command -v strace >/dev/null 2>&1 && strace -f -qq -o /dev/null true >/dev/null 2>&1
@@ -55,7 +60,7 @@ crash_points() {
         IFS=,
         echo "${WRITE_SYSCALLS[*]}"
     )"
-    (cd "$T/reference" && strace -f -qq -o "$T/trace" -e trace="$set" "$@" >/dev/null 2>&1)
+    (cd "$T/reference" && traced -f -qq -o "$T/trace" -e trace="$set" "$@" >/dev/null 2>&1)
     local rc=$?
     [[ $rc -eq 0 ]] || fail "the reference run failed ($rc): $*"
     # Lines look like `1234  rename("a", "b") = 0`.
@@ -78,7 +83,7 @@ crash_at() {
     before_tree="$(git_in "$T/victim" rev-parse 'HEAD^{tree}')"
     after_tree="$(git_in "$T/reference" rev-parse 'HEAD^{tree}')"
     before_cases="$(git_in "$T/victim" ls-tree -r --name-only HEAD cases | wc -l)"
-    (cd "$T/victim" && strace -f -qq -o /dev/null -e trace="$sys" -e inject="$sys:signal=KILL:when=$k" "$@" \
+    (cd "$T/victim" && traced -f -qq -o /dev/null -e trace="$sys" -e inject="$sys:signal=KILL:when=$k" "$@" \
         >/dev/null 2>&1)
     local rc=$?
     local where="killed before $sys #$k of: ${*:2}"
@@ -200,6 +205,48 @@ test_import_of_5000_killed_at_sampled_points() {
         n=$((n + 1))
     done <<<"$sampled"
     echo "$n sampled crash points of an import of 5,000 records (of $(wc -l <<<"$points") in all)" >>"$CRASH_TALLY"
+}
+
+# init killed anywhere: the directory then holds nothing, a whole store
+# (check --repair makes it clean), or what a half-done init leaves, which
+# the same `prevent init` takes up again. Either way the result is the
+# store an uninterrupted init makes.
+test_init_killed_anywhere_can_be_run_again() {
+    skip_without_strace && return 0
+    mkdir -p "$T/empty"
+    local init=("$PREVENT" init s --area "Example Borough" --as-of "$AS_OF" -q)
+    local points ref_tree
+    points="$(crash_points "$T/empty" "${init[@]}")"
+    [[ -n "$points" ]] || fail "no crash points found for init"
+    ref_tree="$(git_in "$T/reference/s" rev-parse 'HEAD^{tree}')"
+    local sys k n=0 rc where
+    while read -r sys k; do
+        [[ -n "$sys" ]] || continue
+        rm -rf "$T/victim"
+        mkdir "$T/victim"
+        (cd "$T/victim" && traced -f -qq -o /dev/null -e trace="$sys" -e inject="$sys:signal=KILL:when=$k" \
+            "${init[@]}" >/dev/null 2>&1)
+        rc=$?
+        where="init killed before $sys #$k"
+        [[ $rc -eq 137 || $rc -eq 0 ]] || fail "$where: exit status $rc"
+        if git -C "$T/victim/s" rev-parse -q --verify HEAD >/dev/null 2>&1; then
+            run prevent -C "$T/victim/s" check --repair --as-of "$AS_OF"
+            [[ $RC -eq 0 ]] || { fail "$where: check --repair exit $RC"; _show "$ERR"; }
+        else
+            run bash -c 'cd "$1" && shift && exec "$@"' - "$T/victim" "${init[@]}"
+            [[ $RC -eq 0 ]] || { fail "$where: init again: exit $RC"; _show "$ERR"; }
+        fi
+        assert_eq "$(git_in "$T/victim/s" rev-parse 'HEAD^{tree}' 2>&1)" "$ref_tree" "$where: the store's tree"
+        assert_eq "$(commit_count "$T/victim/s")" 1 "$where: commits"
+        [[ -z "$(git -C "$T/victim/s" status --porcelain --untracked-files=all 2>&1)" ]] ||
+            fail "$where: git status: $(git -C "$T/victim/s" status --porcelain --untracked-files=all 2>&1 | head -3)"
+        assert_no_file "$T/victim/s/.git/prevent/journal"
+        assert_mode "$T/victim/s" 700
+        run prevent -C "$T/victim/s" check --as-of "$AS_OF"
+        [[ $RC -eq 0 ]] || { fail "$where: check exit $RC"; _show "$OUT"; _show "$ERR"; }
+        n=$((n + 1))
+    done <<<"$points"
+    echo "$n crash points of: init" >>"$CRASH_TALLY"
 }
 
 test_a_store_with_an_interrupted_write_refuses_the_next_until_repaired() {

@@ -95,6 +95,50 @@ test_init_refuses_an_existing_store() {
     expect_refusal 6 "$T/store" prevent init "$T/store" --area "Example Borough" --as-of "$AS_OF"
 }
 
+test_init_takes_an_empty_git_repository_and_keeps_its_settings() {
+    git init -q -b main "$T/store"
+    git -C "$T/store" config prevent-test.kept yes
+    run prevent init "$T/store" --area "Example Borough" --as-of "$AS_OF"
+    assert_rc 0
+    assert_eq "$(commit_count "$T/store")" 1 "commits"
+    assert_eq "$(git -C "$T/store" config prevent-test.kept)" yes "the repository's own setting"
+    assert_clean "$T/store"
+    assert_mode "$T/store" 700
+}
+
+# What an init killed after writing its files but before its commit leaves:
+# a repository with no commit, prevent.yaml, schemas/ and the journal.
+test_init_takes_up_what_an_interrupted_init_left() {
+    new_store "$T/done"
+    git init -q -b main "$T/store"
+    cp "$T/done/prevent.yaml" "$T/store/"
+    mkdir "$T/store/schemas"
+    cp "$T/done/schemas/case.schema.json" "$T/store/schemas/"
+    echo "half" >"$T/store/schemas/.meeting.schema.json.tmp-4242"
+    mkdir -p "$T/store/.git/prevent"
+    printf 'prevent write journal v1\nparent -\ncommit %s\n' "$(git_in "$T/done" rev-parse HEAD)" \
+        >"$T/store/.git/prevent/journal"
+    run prevent init "$T/store" --area "Example Borough" --as-of "$AS_OF"
+    assert_rc 0
+    assert_eq "$(git_in "$T/store" rev-parse 'HEAD^{tree}')" "$(git_in "$T/done" rev-parse 'HEAD^{tree}')" "tree"
+    assert_clean "$T/store"
+    assert_no_file "$T/store/.git/prevent/journal"
+}
+
+test_init_refuses_a_repository_with_no_commit_that_holds_other_files() {
+    git init -q -b main "$T/store"
+    echo "minutes of a fictional meeting" >"$T/store/notes.txt"
+    expect_refusal 6 "$T/store" prevent init "$T/store" --area "Example Borough" --as-of "$AS_OF"
+    assert_stderr_contains "not empty"
+}
+
+test_init_refuses_a_repository_with_commits() {
+    git init -q -b main "$T/store"
+    git -C "$T/store" commit -q --allow-empty -m "a commit made with git"
+    expect_refusal 6 "$T/store" prevent init "$T/store" --area "Example Borough" --as-of "$AS_OF"
+    assert_stderr_contains "not empty"
+}
+
 test_init_refuses_without_a_git_identity_and_creates_nothing() {
     rm -f "$HOME/.gitconfig"
     run prevent init "$T/store" --area "Example Borough" --as-of "$AS_OF"
