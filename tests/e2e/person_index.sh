@@ -175,6 +175,23 @@ test_an_index_prevent_does_not_update_in_place_goes_through_libgit2() {
     done
 }
 
+test_an_index_with_extended_entries_is_updated_in_place_and_keeps_them() {
+    # Version 3 with an intent-to-add entry (an extended flag): spliced,
+    # the other entry kept as it was.
+    setup_store
+    git -C "$S" update-index --index-version 3
+    echo "notes" >"$S/notes.txt"
+    git -C "$S" add -N notes.txt
+    local before
+    before="$(git -C "$S" ls-files -s notes.txt)"
+    refer_ok "$S"
+    refer_ok "$S" name="Maribex Tundrell" dob=2008-03-19
+    assert_eq "$(git -C "$S" ls-files -s notes.txt)" "$before" "the intent-to-add entry"
+    assert_eq "$(git -C "$S" status --porcelain)" " A notes.txt" "git status"
+    assert_eq "$(git -C "$S" write-tree)" "$(git -C "$S" rev-parse 'HEAD^{tree}')" "tree of the index"
+    assert_eq "$(od -An -tu1 -j4 -N4 "$S/.git/index" | tr -s ' ')" " 0 0 0 3" "index version"
+}
+
 test_a_held_index_lock_refuses_the_write_and_changes_nothing() {
     setup_store
     refer_ok "$S"
