@@ -90,9 +90,21 @@ IntakeResult record_new_cases(Store& store, IntakeBatch batch, Date as_of, std::
   std::vector<Failure>& problems = batch.problems;
   auto problem = [&](const Failure& f, const Incoming&) { problems.push_back(f); };
 
-  // IDs: explicit ones must be well-formed for this store and free.
-  std::set<std::string> existing;  // at HEAD, listed once
-  for (const auto& f : store.case_files()) existing.insert(f.id);
+  // IDs: explicit ones must be well-formed for this store and free. The
+  // IDs at HEAD are listed a year at a time, only for the years needed, so
+  // a referral does not list every case of a large store.
+  std::map<int, std::set<std::string>> listed;  // year → IDs at HEAD
+  auto exists = [&](const std::string& id) {
+    auto cid = parse_case_id(id);
+    if (!cid) return false;
+    auto it = listed.find(cid->year);
+    if (it == listed.end()) {
+      it = listed.emplace(cid->year, std::set<std::string>()).first;
+      for (const auto& f : store.git().list_at_head(fmt::format("cases/{}", cid->year)))
+        if (f.name.size() > 5 && f.name.ends_with(".yaml")) it->second.insert(f.name.substr(0, f.name.size() - 5));
+    }
+    return it->second.contains(id);
+  };
   std::map<int, long> highest;  // year → highest number taken so far
   std::set<int> allocated;       // years whose store highest is in `highest`
   std::set<std::string> taken;
@@ -104,7 +116,7 @@ IntakeResult record_new_cases(Store& store, IntakeBatch batch, Date as_of, std::
         fail(Exit::invalid_data,
              fmt::format("id: must be {}-YYYY-NNNN with YYYY the year the referral was received ({})", cfg.prefix,
                          in.where));
-      if (taken.contains(in.record.id) || existing.contains(in.record.id))
+      if (taken.contains(in.record.id) || exists(in.record.id))
         fail(Exit::invalid_data, fmt::format("id: {} is already taken ({})", in.record.id, in.where));
       taken.insert(in.record.id);
       highest[id->year] = std::max(highest[id->year], id->number);
@@ -121,7 +133,7 @@ IntakeResult record_new_cases(Store& store, IntakeBatch batch, Date as_of, std::
       allocated.insert(year);
     }
     in.record.id = CaseId{cfg.prefix, year, ++highest[year]}.str();
-    while (taken.contains(in.record.id) || existing.contains(in.record.id))
+    while (taken.contains(in.record.id) || exists(in.record.id))
       in.record.id = CaseId{cfg.prefix, year, ++highest[year]}.str();
     taken.insert(in.record.id);
   }
@@ -152,7 +164,7 @@ IntakeResult record_new_cases(Store& store, IntakeBatch batch, Date as_of, std::
     try {
       for (const auto& rel : in.record.related) {
         auto rid = parse_case_id(rel);
-        if (!rid || (!taken.contains(rel) && !existing.contains(rel)))
+        if (!rid || (!taken.contains(rel) && !exists(rel)))
           fail(Exit::not_found, fmt::format("related: no such case {} ({})", rel, in.where));
       }
       check_case_vocabularies(in.record, cfg, in.where);

@@ -2,10 +2,15 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstring>
 #include <fstream>
+#include <optional>
 #include <sstream>
+#include <thread>
 
 #include "failure.hpp"
+#include "git_handles.hpp"
 
 namespace prevent {
 
@@ -13,7 +18,18 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::string_view kHeader = "prevent person index v1";
+// The file:
+//   prevent person index v2
+//   cases <id of HEAD's `cases` tree the entries describe, or ->
+//   body <bytes> <checksum, 16 hex digits>
+//   <hash> <path>            one line per case file with a person key,
+//   …                        sorted by path
+// <hash> is the first 16 hex digits of person_key_hash(): enough to make a
+// false match rare, and every match is confirmed against the record.
+constexpr std::string_view kHeader = "prevent person index v2";
+constexpr size_t kHashChars = 16;
+
+fs::path index_dir(const Store& store) { return fs::path(git_repository_path(store.git().raw())) / "prevent"; }
 
 std::string hex(const git_oid& id) {
   char buf[GIT_OID_HEXSZ + 1];
@@ -21,8 +37,266 @@ std::string hex(const git_oid& id) {
   return buf;
 }
 
-fs::path index_path(const Store& store) {
-  return fs::path(git_repository_path(store.git().raw())) / "prevent" / "people-v1";
+// A checksum of the body, to notice a damaged or truncated file (not a
+// defence against someone who can write .git). Each step is a bijection of
+// the state, so a change to any one 8-byte word is always noticed.
+uint64_t checksum(std::string_view s) {
+  uint64_t h = 0x9e3779b97f4a7c15ULL ^ s.size();
+  auto mix = [&h](uint64_t w) {
+    h = (h ^ w) * 0xff51afd7ed558ccdULL;
+    h ^= h >> 32;
+  };
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    mix(w);
+  }
+  uint64_t w = 0;
+  std::memcpy(&w, s.data() + i, s.size() - i);
+  mix(w);
+  return h;
+}
+
+// The case ID a file name stands for: `<ID>.yaml` with a well-formed ID.
+// Other files under cases/ never match (as before: a match is read back by
+// its ID).
+bool is_case_file_name(std::string_view name) {
+  if (name.size() < 6 || name.substr(name.size() - 5) != ".yaml") return false;
+  return parse_case_id(std::string(name.substr(0, name.size() - 5))).has_value();
+}
+
+std::string line_of(const std::string& key, const std::string& path) {
+  return person_key_hash(key).substr(0, kHashChars) + " " + path + "\n";
+}
+
+// The `cases` tree at HEAD, or nullopt when there is none.
+std::optional<git_oid> cases_tree_at_head(git_repository* repo) {
+  git_object* obj = nullptr;
+  int rc = git_revparse_single(&obj, repo, "HEAD^{tree}");
+  if (rc < 0) return std::nullopt;
+  git::Tree root(reinterpret_cast<git_tree*>(obj));
+  const git_tree_entry* e = git_tree_entry_byname(root.get(), "cases");
+  if (!e || git_tree_entry_type(e) != GIT_OBJECT_TREE) return std::nullopt;
+  return *git_tree_entry_id(e);
+}
+
+git::Tree lookup_tree(git_repository* repo, const std::optional<git_oid>& id) {
+  git_tree* t = nullptr;
+  if (id && git_tree_lookup(&t, repo, &*id) == 0) return git::Tree(t);
+  return git::Tree(nullptr);
+}
+
+struct FileChange {
+  std::string path;
+  std::optional<git_oid> blob;  // nullopt: no longer a case file at HEAD
+};
+
+// Walks two sorted tree listings together (git's order), calling
+// both(a, b), only_old(a) and only_new(b).
+template <typename Both, typename Old, typename New>
+void merge_walk(const git_tree* a, const git_tree* b, Both both, Old only_old, New only_new) {
+  size_t na = a ? git_tree_entrycount(a) : 0, nb = b ? git_tree_entrycount(b) : 0, i = 0, j = 0;
+  while (i < na || j < nb) {
+    const git_tree_entry* ea = i < na ? git_tree_entry_byindex(a, i) : nullptr;
+    const git_tree_entry* eb = j < nb ? git_tree_entry_byindex(b, j) : nullptr;
+    int c = !ea ? 1 : !eb ? -1 : std::strcmp(git_tree_entry_name(ea), git_tree_entry_name(eb));
+    if (c == 0 && ea && eb) {
+      both(ea, eb);
+      ++i, ++j;
+    } else if (ea && (!eb || git_tree_entry_cmp(ea, eb) < 0)) {
+      only_old(ea);
+      ++i;
+    } else {
+      only_new(eb);
+      ++j;
+    }
+  }
+}
+
+// The case files that differ between two `cases` trees, sorted by path.
+std::vector<FileChange> diff_cases(git_repository* repo, const git_tree* old_cases, const git_tree* new_cases) {
+  std::vector<FileChange> out;
+  auto year_tree = [&](const git_tree_entry* e) {
+    git_tree* t = nullptr;
+    if (e && git_tree_entry_type(e) == GIT_OBJECT_TREE) {
+      if (git_tree_lookup(&t, repo, git_tree_entry_id(e)) < 0)
+        fail(Exit::store, fmt::format("cannot read HEAD: {}", git_error_text()));
+    }
+    return git::Tree(t);
+  };
+  auto case_blob = [](const git_tree_entry* e) {
+    return e && git_tree_entry_type(e) == GIT_OBJECT_BLOB && is_case_file_name(git_tree_entry_name(e));
+  };
+  auto year = [&](const git_tree_entry* ea, const git_tree_entry* eb) {
+    const std::string dir = std::string("cases/") + git_tree_entry_name(ea ? ea : eb) + "/";
+    git::Tree ta = year_tree(ea), tb = year_tree(eb);
+    merge_walk(
+        ta.get(), tb.get(),
+        [&](const git_tree_entry* fa, const git_tree_entry* fb) {
+          bool was = case_blob(fa), is = case_blob(fb);
+          if (is && (!was || !git_oid_equal(git_tree_entry_id(fa), git_tree_entry_id(fb))))
+            out.push_back({dir + git_tree_entry_name(fb), *git_tree_entry_id(fb)});
+          else if (was && !is)
+            out.push_back({dir + git_tree_entry_name(fa), std::nullopt});
+        },
+        [&](const git_tree_entry* fa) {
+          if (case_blob(fa)) out.push_back({dir + git_tree_entry_name(fa), std::nullopt});
+        },
+        [&](const git_tree_entry* fb) {
+          if (case_blob(fb)) out.push_back({dir + git_tree_entry_name(fb), *git_tree_entry_id(fb)});
+        });
+  };
+  merge_walk(
+      old_cases, new_cases,
+      [&](const git_tree_entry* ea, const git_tree_entry* eb) {
+        if (!git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) ||
+            git_tree_entry_type(ea) != git_tree_entry_type(eb))
+          year(ea, eb);
+      },
+      [&](const git_tree_entry* ea) { year(ea, nullptr); }, [&](const git_tree_entry* eb) { year(nullptr, eb); });
+  std::sort(out.begin(), out.end(), [](const FileChange& x, const FileChange& y) { return x.path < y.path; });
+  return out;
+}
+
+// The index line of a record, or "" when it has no person key or does not
+// read (it matches nothing; `check` reports it).
+std::string line_for_record(std::string_view text, const std::string& path, const Config& config) {
+  try {
+    if (auto key = person_key(read_case(text, path, config))) return line_of(*key, path);
+  } catch (const Failure&) {
+  }
+  return {};
+}
+
+// Index lines for `files`, reading and parsing each record: blobs are read
+// on this thread (libgit2's repository is not shared across threads), and
+// parsed on all cores, a chunk at a time so that memory stays small.
+std::vector<std::string> lines_for(const Store& store, const std::vector<FileChange>& files) {
+  std::vector<std::string> out(files.size());
+  constexpr size_t kChunk = 1024;
+  const unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
+  std::vector<std::string> texts;
+  for (size_t start = 0; start < files.size(); start += kChunk) {
+    const size_t end = std::min(files.size(), start + kChunk);
+    texts.clear();
+    for (size_t i = start; i < end; ++i) texts.push_back(store.git().read_blob(*files[i].blob));
+    auto work = [&](size_t from, size_t step) {
+      for (size_t i = start + from; i < end; i += step)
+        out[i] = line_for_record(texts[i - start], files[i].path, store.config());
+    };
+    const size_t n = end - start;
+    const unsigned use = n < 64 ? 1u : threads;
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < use; ++t) pool.emplace_back(work, t, use);
+    work(0, use);
+    for (auto& t : pool) t.join();
+  }
+  return out;
+}
+
+// Every case file of a `cases` tree, sorted by path.
+std::vector<FileChange> all_case_files(git_repository* repo, const git_tree* cases) {
+  return diff_cases(repo, nullptr, cases);
+}
+
+std::string_view line_path(std::string_view line) { return line.substr(kHashChars + 1); }
+
+bool well_formed(std::string_view line) {
+  if (line.size() < kHashChars + 2 || line[kHashChars] != ' ') return false;
+  for (size_t i = 0; i < kHashChars; ++i)
+    if (!std::isxdigit(static_cast<unsigned char>(line[i]))) return false;
+  return line_path(line).starts_with("cases/");
+}
+
+// `body` with `changes` applied (both sorted by path), or nullopt when the
+// body is not well formed.
+std::optional<std::string> merged(std::string_view body, const std::vector<FileChange>& changes,
+                                  const std::vector<std::string>& lines) {
+  std::string out;
+  out.reserve(body.size() + changes.size() * 64);
+  size_t c = 0;
+  std::string_view previous;
+  auto emit_changes_before = [&](std::string_view path, bool inclusive) {
+    while (c < changes.size() && (changes[c].path < path || (inclusive && changes[c].path == path))) {
+      out += lines[c];
+      ++c;
+    }
+  };
+  size_t pos = 0;
+  while (pos < body.size()) {
+    size_t nl = body.find('\n', pos);
+    if (nl == std::string_view::npos) return std::nullopt;
+    std::string_view line = body.substr(pos, nl - pos);
+    pos = nl + 1;
+    if (!well_formed(line)) return std::nullopt;
+    std::string_view path = line_path(line);
+    if (!previous.empty() && path <= previous) return std::nullopt;
+    previous = path;
+    emit_changes_before(path, false);
+    if (c < changes.size() && changes[c].path == path) {
+      out += lines[c];  // replaces (or, when empty, removes) the old line
+      ++c;
+      continue;
+    }
+    out.append(line);
+    out += '\n';
+  }
+  while (c < changes.size()) out += lines[c++];
+  return out;
+}
+
+struct IndexFile {
+  std::optional<git_oid> cases;  // nullopt: made for a store without cases
+  std::string body;
+};
+
+// The index file when it is whole: right header, body of the stated size
+// and checksum. nullopt otherwise.
+std::optional<IndexFile> read_index_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::string header, tree_line, body_line;
+  if (!std::getline(in, header) || header != kHeader) return std::nullopt;
+  if (!std::getline(in, tree_line) || !std::getline(in, body_line)) return std::nullopt;
+  IndexFile f;
+  {
+    std::istringstream ts(tree_line);
+    std::string word, id;
+    if (!(ts >> word >> id) || word != "cases") return std::nullopt;
+    if (id != "-") {
+      git_oid oid;
+      if (id.size() != GIT_OID_HEXSZ || git_oid_fromstr(&oid, id.c_str()) < 0) return std::nullopt;
+      f.cases = oid;
+    }
+  }
+  size_t size = 0;
+  std::string sum;
+  {
+    std::istringstream bs(body_line);
+    std::string word;
+    if (!(bs >> word >> size >> sum) || word != "body" || sum.size() != 16) return std::nullopt;
+  }
+  f.body.resize(size);
+  in.read(f.body.data(), static_cast<std::streamsize>(size));
+  if (static_cast<size_t>(in.gcount()) != size || in.peek() != std::char_traits<char>::eof()) return std::nullopt;
+  if (fmt::format("{:016x}", checksum(f.body)) != sum) return std::nullopt;
+  return f;
+}
+
+void write_index_file(const Store& store, const std::optional<git_oid>& cases, const std::string& body) {
+  std::string text = fmt::format("{}\ncases {}\nbody {} {:016x}\n", kHeader, cases ? hex(*cases) : "-", body.size(),
+                                 checksum(body));
+  text += body;
+  try {
+    // A cache needs no fsync: lost or damaged, it is rebuilt.
+    write_file_atomically(index_dir(store) / "people-v2", text, Durability::later);
+    // The first format's file, keyed by case; no longer read.
+    std::error_code ec;
+    fs::remove(index_dir(store) / "people-v1", ec);
+  } catch (const Failure&) {
+    // A cache that cannot be written is brought up to date next time.
+  }
 }
 
 }  // namespace
@@ -34,70 +308,93 @@ std::string person_key_hash(const std::string& key) {
 }
 
 PersonIndex PersonIndex::load(const Store& store) {
-  // Read what was cached; anything unreadable is simply recomputed.
-  std::map<std::string, Entry> cached;
-  {
-    std::ifstream in(index_path(store));
-    std::string line;
-    if (in && std::getline(in, line) && line == kHeader) {
-      while (std::getline(in, line)) {
-        std::istringstream ls(line);
-        std::string id;
-        Entry e;
-        if (ls >> id >> e.path >> e.blob_hex >> e.key_hash && e.blob_hex.size() == GIT_OID_HEXSZ)
-          cached[id] = e;
+  git_repository* repo = store.git().raw();
+  const std::optional<git_oid> head = cases_tree_at_head(repo);
+  git::Tree head_tree = lookup_tree(repo, head);
+  if (head && !head_tree) fail(Exit::store, fmt::format("cannot read HEAD: {}", git_error_text()));
+
+  PersonIndex index;
+  std::optional<IndexFile> file = read_index_file(index_dir(store) / "people-v2");
+  if (file) {
+    if ((!file->cases && !head) || (file->cases && head && git_oid_equal(&*file->cases, &*head))) {
+      index.body_ = std::move(file->body);
+      index.source_ = Source::fresh;
+      return index;
+    }
+    // Only what changed between the tree it describes and HEAD's. A tree
+    // that is no longer in the repository means a full rebuild.
+    git::Tree old_tree = lookup_tree(repo, file->cases);
+    if (old_tree || !file->cases) {
+      auto changes = diff_cases(repo, old_tree.get(), head_tree.get());
+      std::vector<FileChange> reread;
+      std::vector<size_t> where;
+      for (size_t i = 0; i < changes.size(); ++i)
+        if (changes[i].blob) {
+          reread.push_back(changes[i]);
+          where.push_back(i);
+        }
+      auto new_lines = lines_for(store, reread);
+      std::vector<std::string> lines(changes.size());
+      for (size_t k = 0; k < where.size(); ++k) lines[where[k]] = std::move(new_lines[k]);
+      if (auto body = merged(file->body, changes, lines)) {
+        index.body_ = std::move(*body);
+        index.source_ = Source::updated;
+        index.reread_ = reread.size();
+        write_index_file(store, head, index.body_);
+        return index;
       }
     }
   }
-  PersonIndex index;
-  bool changed = false;
-  for (const auto& file : store.case_files()) {
-    std::string blob = hex(file.blob);
-    auto it = cached.find(file.id);
-    if (it != cached.end() && it->second.blob_hex == blob && it->second.path == file.path) {
-      index.by_id_[file.id] = it->second;
-      continue;
-    }
-    changed = true;
-    Entry e{file.path, blob, "-"};
-    try {
-      auto key = person_key(store.load_case(file));
-      if (key) e.key_hash = person_key_hash(*key);
-    } catch (const Failure&) {
-      // An invalid record matches nothing; `check` reports it.
-    }
-    index.by_id_[file.id] = e;
-  }
-  for (const auto& [id, e] : index.by_id_)
-    if (e.key_hash != "-") index.by_hash_.emplace(e.key_hash, id);
-  if (changed || cached.size() != index.by_id_.size()) {
-    std::string text = std::string(kHeader) + "\n";
-    for (const auto& [id, e] : index.by_id_) text += fmt::format("{} {} {} {}\n", id, e.path, e.blob_hex, e.key_hash);
-    try {
-      write_file_atomically(index_path(store), text);
-    } catch (const Failure&) {
-      // A cache that cannot be written is rebuilt next time.
-    }
-  }
+  // Missing or damaged: every record, once.
+  auto files = all_case_files(repo, head_tree.get());
+  auto lines = lines_for(store, files);
+  for (const auto& l : lines) index.body_ += l;
+  index.source_ = Source::rebuilt;
+  index.reread_ = files.size();
+  write_index_file(store, head, index.body_);
   return index;
 }
 
 std::vector<std::string> PersonIndex::matches(const Store& store, const std::string& key) const {
   std::vector<std::string> out;
-  std::string hash = person_key_hash(key);
-  auto [first, last] = by_hash_.equal_range(hash);
-  for (auto it = first; it != last; ++it) {
-    const std::string& id = it->second;
-    auto cid = parse_case_id(id);
+  const std::string hash = person_key_hash(key).substr(0, kHashChars);
+  const std::string_view body = body_;
+  auto line_at = [&](size_t pos) {
+    size_t nl = body.find('\n', pos);
+    return body.substr(pos, (nl == std::string_view::npos ? body.size() : nl) - pos);
+  };
+  std::vector<size_t> hits;
+  if (++lookups_ == 2) {
+    for (size_t pos = 0; pos < body.size();) {
+      std::string_view line = line_at(pos);
+      if (line.size() > kHashChars + 1) by_hash_.emplace(line.substr(0, kHashChars), pos);
+      pos += line.size() + 1;
+    }
+  }
+  if (lookups_ >= 2) {
+    auto [first, last] = by_hash_.equal_range(hash);
+    for (auto it = first; it != last; ++it) hits.push_back(it->second);
+  } else {
+    for (size_t pos = 0; pos < body.size();) {
+      std::string_view line = line_at(pos);
+      if (line.size() > kHashChars + 1 && line.compare(0, kHashChars, hash) == 0) hits.push_back(pos);
+      pos += line.size() + 1;
+    }
+  }
+  for (size_t at : hits) {
+    std::string_view path = line_path(line_at(at));
+    std::string_view name = path.substr(path.rfind('/') + 1);
+    auto cid = parse_case_id(std::string(name.substr(0, name.size() - 5)));
     if (!cid) continue;
     try {
-      if (person_key(store.load_case(*cid)) == key) out.push_back(id);
+      if (person_key(store.load_case(*cid)) == key) out.push_back(cid->str());
     } catch (const Failure&) {
     }
   }
   auto [bfirst, blast] = batch_by_key_.equal_range(key);
   for (auto it = bfirst; it != blast; ++it) out.push_back(it->second);
   std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 

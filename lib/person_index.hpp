@@ -1,13 +1,18 @@
 // Repeat referrals (SPEC §4 rule 10) without re-reading every record.
 //
-// The index maps each case file's blob ID to a hash of its person key (name
+// The index maps each case file at HEAD to a hash of its person key (name
 // folded for case and space, and date of birth). It lives in
-// .git/prevent/people-v1, is derived from HEAD only, and is never a source
-// of truth: entries whose blob changed are recomputed, and a damaged file is
-// rebuilt. A hash match is confirmed against the records themselves.
+// .git/prevent/people-v2 with the id of the `cases` tree it describes, and
+// is never a source of truth: when HEAD's `cases` tree differs, only the
+// files that changed between the two trees are read again; a missing or
+// damaged file (wrong header, wrong checksum, a tree that no longer exists)
+// is rebuilt from every record. A hash match is confirmed against the
+// records themselves, so the index can only speed matching up.
 #pragma once
 
 #include <map>
+#include <string_view>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -17,6 +22,11 @@ namespace prevent {
 
 class PersonIndex {
  public:
+  PersonIndex() = default;
+  PersonIndex(PersonIndex&&) = default;
+  PersonIndex(const PersonIndex&) = delete;  // by_hash_ points into body_
+  PersonIndex& operator=(const PersonIndex&) = delete;
+
   // Brings the index up to date with HEAD (reading only changed records).
   static PersonIndex load(const Store& store);
 
@@ -27,16 +37,23 @@ class PersonIndex {
   // A case of the same import batch, not yet at HEAD.
   void add(const std::string& id, const std::string& key);
 
+  // What the last load() did, for tests and diagnostics.
+  enum class Source { fresh, updated, rebuilt };
+  Source source() const { return source_; }
+  size_t reread() const { return reread_; }
+
  private:
-  struct Entry {
-    std::string path;
-    std::string blob_hex;
-    std::string key_hash;  // "-" when the case has no date of birth
-  };
-  std::map<std::string, Entry> by_id_;
-  std::multimap<std::string, std::string> by_hash_;  // key hash → id, so a lookup does not scan
-  std::map<std::string, std::string> batch_;          // id → key (not yet committed)
+  // "<hash> <path>\n" lines, one per case file whose record has a person
+  // key, sorted by path.
+  std::string body_;
+  // hash → offset of its line in body_: made on the second lookup of a run
+  // (an import), as one scan of the body is cheaper for a single referral.
+  mutable std::unordered_multimap<std::string_view, size_t> by_hash_;
+  mutable size_t lookups_ = 0;
+  std::map<std::string, std::string> batch_;  // id → key (not yet committed)
   std::multimap<std::string, std::string> batch_by_key_;
+  Source source_ = Source::fresh;
+  size_t reread_ = 0;
 };
 
 std::string person_key_hash(const std::string& key);
