@@ -12,6 +12,7 @@
 // results as a good one, only slower.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,8 +28,19 @@ struct CasesWithoutPersonalData {
   size_t parsed = 0;                 // records parsed in this run (cache misses)
 };
 
-// Every case at HEAD without its personal data. Misses are parsed on all
-// cores; the cache is brought up to date when it was not.
+struct CaseReadSummary {
+  std::vector<Failure> unreadable;  // a Failure for each file that does not read, in path order
+  size_t parsed = 0;                // records parsed in this run (cache misses)
+};
+
+// Calls `each` with every readable case at HEAD without its personal data,
+// one at a time and in path order (as Store::case_files()); nothing is kept
+// after the call returns, so memory does not grow with the store. Misses are
+// read and parsed on all cores; the cache is brought up to date when it was
+// not. `each` may throw: the cache is then left as it was.
+CaseReadSummary for_each_case_without_personal_data(const Store& store, const std::function<void(const Case&)>& each);
+
+// The same, every case held at once (for callers that need them together).
 CasesWithoutPersonalData load_cases_without_personal_data(const Store& store);
 
 // Where the cache lives, for tests and benchmarks.
