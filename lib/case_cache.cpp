@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <cstring>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -411,6 +411,7 @@ struct Parsed {
   std::optional<Case> c;
   std::string entry;
   std::optional<Failure> failure;
+  std::exception_ptr error;
 };
 
 // Parses files[todo[i]] into out[i] on all cores.
@@ -424,16 +425,25 @@ void parse_all(const Store& store, ParallelBlobs& blobs, const std::vector<CaseF
   blobs.run(ids, [&](size_t i, const std::string* text) {
     const CaseFile& f = files[todo[i]];
     try {
-      if (!text) throw Failure(Exit::store, fmt::format("cannot read a record from the repository ({})", f.path));
+      if (!text) {
+        // A damaged repository stops the command, as it always has.
+        out[i].error = std::make_exception_ptr(
+            Failure(Exit::store, fmt::format("cannot read a record from the repository ({})", f.path)));
+        return;
+      }
       Case c = without_personal_data(read_case(*text, f.path, store.config()));
       out[i].entry = encode_case_entry(c);
       out[i].c = std::move(c);
     } catch (const Failure& e) {
       out[i].failure = e;
-    } catch (const std::exception& e) {
-      out[i].failure = Failure(Exit::bug, fmt::format("cannot read a record ({}): {}", f.path, e.what()));
+    } catch (...) {
+      // Anything else is a bug: raised on the calling thread below, as it
+      // would have been had the record been read there.
+      out[i].error = std::current_exception();
     }
   });
+  for (const auto& p : out)
+    if (p.error) std::rethrow_exception(p.error);
 }
 
 }  // namespace

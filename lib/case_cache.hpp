@@ -6,10 +6,12 @@
 // show, and the age on the referral date in place of the date of birth. It
 // is never a source of truth: an entry is used only for the exact blob ID it
 // was made from, the whole file is checked (magic, format version, the
-// store's prevent.yaml blob ID, a SHA-1 of its bytes) and discarded when
+// store's prevent.yaml blob ID, a checksum of its bytes) and discarded when
 // anything is off, and it is rewritten whenever HEAD's records differ from
-// what it holds. A missing, stale, truncated or damaged cache gives the same
-// results as a good one, only slower.
+// what it holds. When HEAD's `cases` tree is the one it was written for, its
+// entries are read in order without listing HEAD. A missing, stale,
+// truncated or damaged cache gives the same results as a good one, only
+// slower. The layout is in docs/store.md.
 #pragma once
 
 #include <functional>

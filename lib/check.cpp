@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <exception>
 
 #include "history_check.hpp"
 #include "parallel_blobs.hpp"
@@ -56,6 +57,7 @@ class Run {
     struct Parsed {
       std::optional<Case> record;
       std::optional<Failure> failure;
+      std::exception_ptr error;
       bool canonical = true;
     };
     constexpr size_t kChunk = 4096;
@@ -71,16 +73,22 @@ class Run {
         const CaseFile& file = files[start + i];
         Parsed& p = parsed[i];
         try {
-          if (!text)
-            throw Failure(Exit::store, fmt::format("cannot read a record from the repository ({})", file.path));
+          if (!text) {
+            // A damaged repository stops the check, as it always has.
+            p.error = std::make_exception_ptr(
+                Failure(Exit::store, fmt::format("cannot read a record from the repository ({})", file.path)));
+            return;
+          }
           p.record = read_case(*text, file.path, store_.config());
           if (canonical) p.canonical = write_case(*p.record) == *text;
         } catch (const Failure& f) {
           p.failure = f;
-        } catch (const std::exception& e) {
-          p.failure = Failure(Exit::bug, fmt::format("cannot read a record ({}): {}", file.path, e.what()));
+        } catch (...) {
+          p.error = std::current_exception();  // a bug: raised below, on this thread
         }
       });
+      for (const auto& p : parsed)
+        if (p.error) std::rethrow_exception(p.error);
       for (size_t i = start; i < end; ++i) {
         const CaseFile& file = files[i];
         Parsed& p = parsed[i - start];
