@@ -38,9 +38,10 @@ int run_list(const Globals& g, const ListOptions& o) {
   if (o.concern) require_in_vocabulary(store.config().concern_types, *o.concern, "--concern", "command line");
   f.sector = o.sector;
   f.concern = o.concern;
-  auto all = load_cases_without_personal_data(store);
-  print(render(list_cases(all.cases, store.config(), f), list_format(o.format)));
-  return report_unreadable(all.unreadable);
+  CaseLister lister(store.config(), f);
+  auto read = for_each_case_without_personal_data(store, [&](const Case& c) { lister.add(c); });
+  print(render(lister.finish(), list_format(o.format)));
+  return report_unreadable(read.unreadable);
 }
 
 }  // namespace

@@ -100,8 +100,10 @@ int run_panel_agenda(const Globals& g, const AgendaOptions& o) {
   std::unique_ptr<StoreLock> lock;
   if (o.fill) lock = store.lock();
   const Meeting& existing = store.require_meeting(date);
-  auto all = load_cases_without_personal_data(store);
-  auto rows = agenda_for(all.cases, store.config(), date);
+  std::vector<DueRow> rows;
+  auto all = for_each_case_without_personal_data(
+      store, [&](const Case& c) { add_agenda_rows(rows, c, store.config(), date); });
+  sort_due_rows(rows);
   print(render(due_table(rows), list_format(o.format)));
   // An agenda missing unreadable cases is not written into the meeting.
   if (!o.fill || !all.unreadable.empty()) return report_unreadable(all.unreadable);

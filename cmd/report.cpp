@@ -70,9 +70,10 @@ int run_report(const Globals& g, const ReportCommand& o) {
   options.threshold = threshold ? *threshold : config.suppression_threshold;
   if (options.foi && options.threshold < 2) options.threshold = 5;
 
-  auto all = load_cases_without_personal_data(store);
-  print(render_report(build_report(all.cases, config, options), report_format(o.format)));
-  return report_unreadable(all.unreadable);
+  ReportBuilder builder(config, options);
+  auto read = for_each_case_without_personal_data(store, [&](const Case& c) { builder.add(c); });
+  print(render_report(builder.finish(), report_format(o.format)));
+  return report_unreadable(read.unreadable);
 }
 
 }  // namespace

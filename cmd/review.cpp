@@ -47,9 +47,12 @@ int run_due(const Globals& g, const DueOptions& o) {
   if (!days) fail(Exit::invalid_data, "--within takes a duration such as 7d or 2w (command line)");
   Date as_of = today(g);
   Store store = open_store(g);
-  auto all = load_cases_without_personal_data(store);
-  print(render(due_table(due_list(all.cases, store.config(), as_of, *days)), list_format(o.format)));
-  return report_unreadable(all.unreadable);
+  std::vector<DueRow> rows;
+  auto read = for_each_case_without_personal_data(
+      store, [&](const Case& c) { add_due_rows(rows, c, store.config(), as_of, *days); });
+  sort_due_rows(rows);
+  print(render(due_table(rows), list_format(o.format)));
+  return report_unreadable(read.unreadable);
 }
 
 }  // namespace

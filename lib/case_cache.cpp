@@ -3,15 +3,17 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <thread>
-#include <unordered_map>
 
 #include "failure.hpp"
+#include "git_handles.hpp"
 #include "git_repo.hpp"
+#include "parallel_blobs.hpp"
 
 namespace prevent {
 
@@ -21,7 +23,7 @@ namespace {
 
 constexpr std::string_view kMagic = "PRVCASES";
 // Bump when the entry layout or what a record reads as changes.
-constexpr uint32_t kFormatVersion = 1;
+constexpr uint32_t kFormatVersion = 2;
 
 // ---------------------------------------------------------------------------
 // Entry encoding: little-endian integers, length-prefixed strings.
@@ -201,128 +203,247 @@ std::optional<Closure> read_closure(Reader& r) {
 }
 
 // ---------------------------------------------------------------------------
-// The cache file.
+// The cache file (format 2), little-endian:
+//
+//   "PRVCASES" u32 version
+//   [20] prevent.yaml's blob ID at HEAD when written
+//   [20] the `cases` tree ID at HEAD when written, or zeros when some record
+//        there did not read (then every run lists HEAD and looks entries up)
+//   u32 n, then n × ([20] blob ID, u32 offset, u32 size): one per readable
+//        record, in path order; offset and size locate its entry in
+//   the entries, back to back
+//   u64 checksum of everything before it
+//
+// When the `cases` tree at HEAD is the one recorded, the entries are exactly
+// HEAD's records in path order: a warm read decodes them one after another
+// and does not list HEAD's trees at all.
 
-using Key = std::string;  // the 20 raw bytes of a blob ID
-Key key_of(const git_oid& id) { return Key(reinterpret_cast<const char*>(id.id), GIT_OID_RAWSZ); }
+constexpr size_t kOidSize = GIT_OID_RAWSZ;
+constexpr size_t kHeaderSize = 8 + 4 + kOidSize + kOidSize + 4;
+constexpr size_t kIndexEntrySize = kOidSize + 4 + 4;
 
-git_oid sha1_of(std::string_view bytes) {
-  git_oid id;
-  git_odb_hash(&id, bytes.data(), bytes.size(), GIT_OBJECT_BLOB);
-  return id;
+uint32_t get_u32(const char* p) {
+  uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) v |= static_cast<uint32_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+  return v;
+}
+void put_u32(std::string& out, uint32_t v) {
+  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
 }
 
-Key config_key(const Store& store) {
-  auto id = store.git().blob_id_at_head("prevent.yaml");
-  return id ? key_of(*id) : Key(GIT_OID_RAWSZ, '\0');
+// A 64-bit checksum against damage (a truncated or overwritten file, a
+// flipped bit), not against tampering: whoever can write .git/prevent can
+// write the records themselves. Two multiply-rotate lanes over 8-byte words,
+// several times faster than SHA-1 over a 30 MB file.
+uint64_t checksum(std::string_view bytes) {
+  constexpr uint64_t k1 = 0x9e3779b97f4a7c15ULL, k2 = 0xc2b2ae3d27d4eb4fULL, k3 = 0x165667b19e3779f9ULL;
+  auto rotl = [](uint64_t x, int r) { return (x << r) | (x >> (64 - r)); };
+  uint64_t a = k3 ^ bytes.size(), b = k1;
+  size_t i = 0;
+  const char* p = bytes.data();
+  for (; i + 16 <= bytes.size(); i += 16) {
+    uint64_t x, y;
+    std::memcpy(&x, p + i, 8);
+    std::memcpy(&y, p + i + 8, 8);
+    a = rotl(a ^ (x * k2), 31) * k1;
+    b = rotl(b ^ (y * k2), 29) * k3;
+  }
+  for (; i < bytes.size(); ++i) a = rotl(a ^ (static_cast<unsigned char>(p[i]) * k2), 23) * k1;
+  uint64_t h = a ^ rotl(b, 32);
+  h ^= h >> 33;
+  h *= k2;
+  h ^= h >> 29;
+  h *= k3;
+  h ^= h >> 32;
+  return h;
 }
 
-// A cache file's bytes and its entries (views into them); no entries when
-// it is missing or damaged in any way.
-struct CacheFile {
-  std::string bytes;
-  std::unordered_map<Key, std::string_view> entries;
+using Key = std::array<unsigned char, kOidSize>;
+Key key_of(const git_oid& id) {
+  Key k;
+  std::memcpy(k.data(), id.id, kOidSize);
+  return k;
+}
+Key key_at(const char* p) {
+  Key k;
+  std::memcpy(k.data(), p, kOidSize);
+  return k;
+}
+constexpr Key kNoKey{};
+
+// The IDs the cache is valid for: prevent.yaml's blob and the `cases` tree
+// at HEAD (kNoKey when absent).
+struct HeadKeys {
+  Key config = kNoKey;
+  Key cases = kNoKey;
+};
+HeadKeys head_keys(const Store& store) {
+  HeadKeys keys;
+  git_object* obj = nullptr;
+  int rc = git_revparse_single(&obj, store.git().raw(), "HEAD^{tree}");
+  if (rc < 0) return keys;
+  git::Tree tree(reinterpret_cast<git_tree*>(obj));
+  if (const git_tree_entry* e = git_tree_entry_byname(tree.get(), "prevent.yaml"))
+    if (git_tree_entry_type(e) == GIT_OBJECT_BLOB) keys.config = key_of(*git_tree_entry_id(e));
+  if (const git_tree_entry* e = git_tree_entry_byname(tree.get(), "cases"))
+    if (git_tree_entry_type(e) == GIT_OBJECT_TREE) keys.cases = key_of(*git_tree_entry_id(e));
+  return keys;
+}
+
+// A cache file checked whole: valid() only when magic, version, prevent.yaml
+// and checksum are right and every index entry points inside the file.
+class CacheFile {
+ public:
+  CacheFile(const fs::path& path, const Key& config) {
+    std::ifstream in(path, std::ios::binary | std::ios::ate);
+    if (!in) return;
+    const auto size = static_cast<std::streamoff>(in.tellg());
+    if (size < static_cast<std::streamoff>(kHeaderSize + 8) || size > (std::streamoff{1} << 32)) return;
+    bytes_.resize(static_cast<size_t>(size));
+    in.seekg(0);
+    if (!in.read(bytes_.data(), size)) return;
+    const std::string_view body(bytes_.data(), bytes_.size() - 8);
+    uint64_t sum = 0;
+    std::memcpy(&sum, bytes_.data() + body.size(), 8);
+    if (sum != checksum(body)) return;
+    const char* p = bytes_.data();
+    if (body.substr(0, kMagic.size()) != kMagic || get_u32(p + 8) != kFormatVersion) return;
+    if (key_at(p + 12) != config) return;
+    cases_tree_ = key_at(p + 12 + kOidSize);
+    n_ = get_u32(p + 12 + 2 * kOidSize);
+    const size_t index_end = kHeaderSize + size_t{n_} * kIndexEntrySize;
+    if (index_end > body.size()) return;
+    for (size_t i = 0; i < n_; ++i) {
+      const char* e = p + kHeaderSize + i * kIndexEntrySize;
+      size_t off = get_u32(e + kOidSize), len = get_u32(e + kOidSize + 4);
+      if (off < index_end || off > body.size() || len > body.size() - off) return;
+    }
+    valid_ = true;
+  }
+
+  bool valid() const { return valid_; }
+  const Key& cases_tree() const { return cases_tree_; }
+  size_t size() const { return valid_ ? n_ : 0; }
+  Key key(size_t i) const { return key_at(index(i)); }
+  std::string_view entry(size_t i) const {
+    const char* e = index(i);
+    return std::string_view(bytes_.data() + get_u32(e + kOidSize), get_u32(e + kOidSize + 4));
+  }
+  // The position of the entry for a blob, if any (binary search over a
+  // sorted copy of the keys, made on first use).
+  std::optional<size_t> find(const Key& k) const {
+    if (!valid_) return std::nullopt;
+    if (sorted_.empty() && n_ > 0) {
+      sorted_.resize(n_);
+      for (uint32_t i = 0; i < n_; ++i) sorted_[i] = i;
+      std::sort(sorted_.begin(), sorted_.end(), [&](uint32_t a, uint32_t b) {
+        return std::memcmp(index(a), index(b), kOidSize) < 0;
+      });
+    }
+    auto it = std::lower_bound(sorted_.begin(), sorted_.end(), k, [&](uint32_t a, const Key& key) {
+      return std::memcmp(index(a), key.data(), kOidSize) < 0;
+    });
+    if (it == sorted_.end() || std::memcmp(index(*it), k.data(), kOidSize) != 0) return std::nullopt;
+    return *it;
+  }
+
+ private:
+  const char* index(size_t i) const { return bytes_.data() + kHeaderSize + i * kIndexEntrySize; }
+  std::string bytes_;
+  bool valid_ = false;
+  Key cases_tree_ = kNoKey;
+  uint32_t n_ = 0;
+  mutable std::vector<uint32_t> sorted_;
 };
 
-CacheFile read_cache_file(const fs::path& path, const Key& config) {
-  CacheFile file;
-  auto& entries = file.entries;
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) return file;
-  const auto size = static_cast<std::streamoff>(in.tellg());
-  if (size <= 0 || size > (std::streamoff{1} << 34)) return file;
-  std::string& bytes = file.bytes;
-  bytes.resize(static_cast<size_t>(size));
-  in.seekg(0);
-  if (!in.read(bytes.data(), size)) return file;
-  if (bytes.size() < kMagic.size() + 4 + GIT_OID_RAWSZ + 4 + GIT_OID_RAWSZ) return file;
-  std::string_view body(bytes.data(), bytes.size() - GIT_OID_RAWSZ);
-  git_oid sum = sha1_of(body);
-  if (std::memcmp(sum.id, bytes.data() + body.size(), GIT_OID_RAWSZ) != 0) return file;
-  try {
-    if (body.substr(0, kMagic.size()) != kMagic) return file;
-    Reader r(body.substr(kMagic.size()));
-    if (r.u32() != kFormatVersion) return file;
-    std::string cfg;
-    for (size_t i = 0; i < GIT_OID_RAWSZ; ++i) cfg.push_back(static_cast<char>(r.u8()));
-    if (cfg != config) return file;
-    uint32_t n = r.u32();
-    entries.reserve(n);
-    for (uint32_t i = 0; i < n; ++i) {
-      Key k(r.view());
-      if (k.size() != GIT_OID_RAWSZ) throw Malformed{};
-      entries.emplace(std::move(k), r.view());
-    }
-    if (!r.done()) throw Malformed{};
-  } catch (const Malformed&) {
-    entries.clear();
+// A new cache file, built entry by entry in path order.
+class CacheBuilder {
+ public:
+  void add(const Key& k, std::string_view entry) {
+    index_.append(reinterpret_cast<const char*>(k.data()), kOidSize);
+    put_u32(index_, static_cast<uint32_t>(entries_.size()));  // made absolute in write()
+    put_u32(index_, static_cast<uint32_t>(entry.size()));
+    entries_.append(entry);
   }
-  return file;
-}
+  size_t size() const { return index_.size() / kIndexEntrySize; }
 
-void write_cache_file(const fs::path& path, const Key& config,
-                      const std::vector<std::pair<Key, std::string_view>>& entries) {
-  Writer w;
-  w.u32(kFormatVersion);
-  std::string body(kMagic);
-  body += w.take();
-  body += config;
-  Writer e;
-  e.u32(static_cast<uint32_t>(entries.size()));
-  for (const auto& [k, v] : entries) {
-    e.str(k);
-    e.str(v);
+  void write(const fs::path& path, const Key& config, const Key& cases_tree) {
+    const size_t n = size();
+    const size_t base = kHeaderSize + index_.size();
+    if (base + entries_.size() + 8 > (size_t{1} << 32) - 1) return;  // too large to cache: not kept
+    std::string out;
+    out.reserve(base + entries_.size() + 8);
+    out.append(kMagic);
+    put_u32(out, kFormatVersion);
+    out.append(reinterpret_cast<const char*>(config.data()), kOidSize);
+    out.append(reinterpret_cast<const char*>(cases_tree.data()), kOidSize);
+    put_u32(out, static_cast<uint32_t>(n));
+    for (size_t i = 0; i < n; ++i) {
+      const char* e = index_.data() + i * kIndexEntrySize;
+      out.append(e, kOidSize);
+      put_u32(out, static_cast<uint32_t>(base + get_u32(e + kOidSize)));
+      out.append(e + kOidSize + 4, 4);
+    }
+    index_.clear();
+    index_.shrink_to_fit();
+    out.append(entries_);
+    entries_.clear();
+    entries_.shrink_to_fit();
+    uint64_t sum = checksum(out);
+    char tail[8];
+    std::memcpy(tail, &sum, 8);
+    out.append(tail, 8);
+    try {
+      make_private_dirs(path.parent_path());
+      // A cache needs no fsync: lost, it is rebuilt.
+      write_file_atomically(path, out, Durability::later);
+    } catch (const Failure&) {
+      // A cache that cannot be written (read-only store) is simply not kept.
+    }
   }
-  body += e.take();
-  git_oid sum = sha1_of(body);
-  body.append(reinterpret_cast<const char*>(sum.id), GIT_OID_RAWSZ);
-  try {
-    make_private_dirs(path.parent_path());
-    // A cache needs no fsync: lost, it is rebuilt.
-    write_file_atomically(path, body, Durability::later);
-  } catch (const Failure&) {
-    // A cache that cannot be written (read-only store) is simply not kept.
-  }
-}
+
+ private:
+  std::string index_;
+  std::string entries_;
+};
 
 struct Parsed {
   std::optional<Case> c;
   std::string entry;
   std::optional<Failure> failure;
+  std::exception_ptr error;
 };
 
-// Parses the records of `files[i]` for each i in `todo`, on all cores.
-std::vector<Parsed> parse_all(const Store& store, const std::vector<CaseFile>& files, const std::vector<size_t>& todo) {
-  std::vector<Parsed> out(todo.size());
-  // Blobs are read on this thread (libgit2's repository is not shared
-  // across threads); parsing and validation, the costly part, is spread.
-  constexpr size_t kChunk = 2048;
-  const unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
-  std::vector<std::string> texts;
-  for (size_t start = 0; start < todo.size(); start += kChunk) {
-    const size_t end = std::min(todo.size(), start + kChunk);
-    texts.clear();
-    for (size_t i = start; i < end; ++i) texts.push_back(store.git().read_blob(files[todo[i]].blob));
-    auto work = [&](size_t from, size_t step) {
-      for (size_t i = start + from; i < end; i += step) {
-        const CaseFile& f = files[todo[i]];
-        try {
-          Case c = without_personal_data(read_case(texts[i - start], f.path, store.config()));
-          out[i].entry = encode_case_entry(c);
-          out[i].c = std::move(c);
-        } catch (const Failure& e) {
-          out[i].failure = e;
-        }
+// Parses files[todo[i]] into out[i] on all cores.
+void parse_all(const Store& store, ParallelBlobs& blobs, const std::vector<CaseFile>& files,
+               const std::vector<size_t>& todo, std::vector<Parsed>& out) {
+  out.clear();
+  out.resize(todo.size());
+  std::vector<git_oid> ids;
+  ids.reserve(todo.size());
+  for (size_t i : todo) ids.push_back(files[i].blob);
+  blobs.run(ids, [&](size_t i, const std::string* text) {
+    const CaseFile& f = files[todo[i]];
+    try {
+      if (!text) {
+        // A damaged repository stops the command, as it always has.
+        out[i].error = std::make_exception_ptr(
+            Failure(Exit::store, fmt::format("cannot read a record from the repository ({})", f.path)));
+        return;
       }
-    };
-    const size_t n = end - start;
-    const unsigned use = n < 64 ? 1u : threads;
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < use; ++t) pool.emplace_back(work, t, use);
-    work(0, use);
-    for (auto& t : pool) t.join();
-  }
-  return out;
+      Case c = without_personal_data(read_case(*text, f.path, store.config()));
+      out[i].entry = encode_case_entry(c);
+      out[i].c = std::move(c);
+    } catch (const Failure& e) {
+      out[i].failure = e;
+    } catch (...) {
+      // Anything else is a bug: raised on the calling thread below, as it
+      // would have been had the record been read there.
+      out[i].error = std::current_exception();
+    }
+  });
+  for (const auto& p : out)
+    if (p.error) std::rethrow_exception(p.error);
 }
 
 }  // namespace
@@ -475,59 +596,85 @@ std::string case_cache_path(const Store& store) {
   return (fs::path(git_repository_path(store.git().raw())) / "prevent" / "cases-v1").string();
 }
 
-CasesWithoutPersonalData load_cases_without_personal_data(const Store& store) {
+CaseReadSummary for_each_case_without_personal_data(const Store& store,
+                                                   const std::function<void(const Case&)>& each) {
   const fs::path path = case_cache_path(store);
-  const Key config = config_key(store);
-  const CacheFile cache = read_cache_file(path, config);
-  const auto& cached = cache.entries;
-  const auto files = store.case_files();
+  const HeadKeys head = head_keys(store);
+  const CacheFile cache(path, head.config);
+  CaseReadSummary out;
 
-  CasesWithoutPersonalData out;
-  std::vector<std::optional<Case>> cases(files.size());
-  std::vector<std::optional<Failure>> failures(files.size());
+  // Warm: the cache was made from this very `cases` tree, so its entries are
+  // HEAD's records in path order.
+  size_t delivered = 0;
+  if (cache.valid() && head.cases != kNoKey && cache.cases_tree() == head.cases) {
+    for (; delivered < cache.size(); ++delivered) {
+      auto c = decode_case_entry(cache.entry(delivered));
+      if (!c) break;
+      each(*c);
+    }
+    if (delivered == cache.size()) return out;
+    // An entry that does not decode (it passed the checksum, so it was
+    // written so: an older program's bug): the rest is done the long way,
+    // and the first `delivered` records, the same files in the same order,
+    // are not given again.
+  }
+
+  // Otherwise list HEAD, take what the cache has, parse the rest in chunks
+  // (path order kept, so callers see the same order either way), and write
+  // a new cache holding exactly HEAD's readable records.
+  const auto files = store.case_files();
+  CacheBuilder fresh;
+  ParallelBlobs blobs(store);
+  constexpr size_t kChunk = 4096;
+  std::vector<std::optional<Case>> hits;  // decoded from the cache, per file of the chunk
+  std::vector<std::string_view> entries;
   std::vector<size_t> misses;
-  for (size_t i = 0; i < files.size(); ++i) {
-    auto it = cached.find(key_of(files[i].blob));
-    if (it != cached.end())
-      if (auto c = decode_case_entry(it->second)) {
-        cases[i] = std::move(*c);
+  std::vector<Parsed> parsed;
+  bool changed = !cache.valid() || cache.cases_tree() != head.cases;
+  for (size_t start = 0; start < files.size(); start += kChunk) {
+    const size_t end = std::min(files.size(), start + kChunk);
+    hits.assign(end - start, std::nullopt);
+    entries.assign(end - start, {});
+    misses.clear();
+    for (size_t i = start; i < end; ++i) {
+      if (auto at = cache.find(key_of(files[i].blob))) {
+        entries[i - start] = cache.entry(*at);
+        hits[i - start] = decode_case_entry(entries[i - start]);
+      }
+      if (!hits[i - start]) misses.push_back(i);
+    }
+    parse_all(store, blobs, files, misses, parsed);
+    out.parsed += misses.size();
+    size_t m = 0;
+    for (size_t i = start; i < end; ++i) {
+      const Key k = key_of(files[i].blob);
+      if (auto& h = hits[i - start]) {
+        if (i >= delivered) each(*h);
+        fresh.add(k, entries[i - start]);
+        h.reset();
         continue;
       }
-    misses.push_back(i);
-  }
-  auto parsed = parse_all(store, files, misses);
-  out.parsed = misses.size();
-
-  std::unordered_map<Key, size_t> fresh;
-  for (size_t j = 0; j < misses.size(); ++j) {
-    if (parsed[j].c) {
-      cases[misses[j]] = std::move(parsed[j].c);
-      fresh.emplace(key_of(files[misses[j]].blob), j);
-    } else {
-      failures[misses[j]] = std::move(parsed[j].failure);
+      Parsed& p = parsed[m++];
+      changed = true;
+      if (p.c) {
+        if (i >= delivered) each(*p.c);
+        fresh.add(k, p.entry);
+      } else {
+        out.unreadable.push_back(std::move(*p.failure));
+      }
+      p = Parsed{};
     }
   }
-  // Rewritten when something was parsed or an entry is no longer at HEAD:
-  // then it holds exactly the readable blobs at HEAD, in path order.
-  const size_t hits = files.size() - misses.size();
-  if (!misses.empty() || hits != cached.size()) {
-    std::vector<std::pair<Key, std::string_view>> keep;
-    keep.reserve(files.size());
-    for (size_t i = 0; i < files.size(); ++i) {
-      if (!cases[i]) continue;
-      Key k = key_of(files[i].blob);
-      if (auto f = fresh.find(k); f != fresh.end())
-        keep.emplace_back(std::move(k), parsed[f->second].entry);
-      else if (auto it = cached.find(k); it != cached.end())
-        keep.emplace_back(std::move(k), it->second);
-    }
-    write_cache_file(path, config, keep);
-  }
+  if (fresh.size() != cache.size()) changed = true;
+  if (changed) fresh.write(path, head.config, out.unreadable.empty() ? head.cases : kNoKey);
+  return out;
+}
 
-  for (size_t i = 0; i < files.size(); ++i) {
-    if (cases[i]) out.cases.push_back(std::move(*cases[i]));
-    if (failures[i]) out.unreadable.push_back(std::move(*failures[i]));
-  }
+CasesWithoutPersonalData load_cases_without_personal_data(const Store& store) {
+  CasesWithoutPersonalData out;
+  auto summary = for_each_case_without_personal_data(store, [&](const Case& c) { out.cases.push_back(c); });
+  out.unreadable = std::move(summary.unreadable);
+  out.parsed = summary.parsed;
   return out;
 }
 

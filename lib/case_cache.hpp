@@ -6,12 +6,15 @@
 // show, and the age on the referral date in place of the date of birth. It
 // is never a source of truth: an entry is used only for the exact blob ID it
 // was made from, the whole file is checked (magic, format version, the
-// store's prevent.yaml blob ID, a SHA-1 of its bytes) and discarded when
+// store's prevent.yaml blob ID, a checksum of its bytes) and discarded when
 // anything is off, and it is rewritten whenever HEAD's records differ from
-// what it holds. A missing, stale, truncated or damaged cache gives the same
-// results as a good one, only slower.
+// what it holds. When HEAD's `cases` tree is the one it was written for, its
+// entries are read in order without listing HEAD. A missing, stale,
+// truncated or damaged cache gives the same results as a good one, only
+// slower. The layout is in docs/store.md.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,8 +30,19 @@ struct CasesWithoutPersonalData {
   size_t parsed = 0;                 // records parsed in this run (cache misses)
 };
 
-// Every case at HEAD without its personal data. Misses are parsed on all
-// cores; the cache is brought up to date when it was not.
+struct CaseReadSummary {
+  std::vector<Failure> unreadable;  // a Failure for each file that does not read, in path order
+  size_t parsed = 0;                // records parsed in this run (cache misses)
+};
+
+// Calls `each` with every readable case at HEAD without its personal data,
+// one at a time and in path order (as Store::case_files()); nothing is kept
+// after the call returns, so memory does not grow with the store. Misses are
+// read and parsed on all cores; the cache is brought up to date when it was
+// not. `each` may throw: the cache is then left as it was.
+CaseReadSummary for_each_case_without_personal_data(const Store& store, const std::function<void(const Case&)>& each);
+
+// The same, every case held at once (for callers that need them together).
 CasesWithoutPersonalData load_cases_without_personal_data(const Store& store);
 
 // Where the cache lives, for tests and benchmarks.

@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <exception>
 
 #include "history_check.hpp"
+#include "parallel_blobs.hpp"
 #include "rules.hpp"
 #include "schema.hpp"
 #include "signing.hpp"
@@ -43,15 +45,78 @@ class Run {
     findings.push_back({Finding::Level::notice, Exit::ok, check, std::move(message)});
   }
 
-  // Reads every record once; the record-level checks share what was read.
-  void load() {
-    for (const auto& file : store_.case_files()) {
-      std::string text = store_.git().read_blob(file.blob);
-      try {
-        Case c = read_case(text, file.path, store_.config());
-        cases_.push_back({file, std::move(text), std::move(c)});
-      } catch (const Failure& f) {
-        invalid_.push_back({"records", f.code(), f.what()});
+  // Reads every record once and runs the record-level checks that are
+  // wanted on it there and then: records are parsed on all cores, a chunk
+  // at a time, and dropped once checked, so memory does not grow with the
+  // store. Findings are kept per check and given in the order they always
+  // were: records, then rules, then canonical, each in path order.
+  void scan(bool records, bool rules, bool canonical) {
+    const auto files = store_.case_files();
+    ParallelBlobs blobs(store_);
+    RuleContext ctx{store_.config(), as_of_, [&](Date d) { return store_.meeting(d); }};
+    struct Parsed {
+      std::optional<Case> record;
+      std::optional<Failure> failure;
+      std::exception_ptr error;
+      bool canonical = true;
+    };
+    constexpr size_t kChunk = 4096;
+    std::vector<Parsed> parsed;
+    std::vector<git_oid> ids;
+    for (size_t start = 0; start < files.size(); start += kChunk) {
+      const size_t end = std::min(files.size(), start + kChunk);
+      ids.clear();
+      for (size_t i = start; i < end; ++i) ids.push_back(files[i].blob);
+      parsed.clear();
+      parsed.resize(end - start);
+      blobs.run(ids, [&](size_t i, const std::string* text) {
+        const CaseFile& file = files[start + i];
+        Parsed& p = parsed[i];
+        try {
+          if (!text) {
+            // A damaged repository stops the check, as it always has.
+            p.error = std::make_exception_ptr(
+                Failure(Exit::store, fmt::format("cannot read a record from the repository ({})", file.path)));
+            return;
+          }
+          p.record = read_case(*text, file.path, store_.config());
+          if (canonical) p.canonical = write_case(*p.record) == *text;
+        } catch (const Failure& f) {
+          p.failure = f;
+        } catch (...) {
+          p.error = std::current_exception();  // a bug: raised below, on this thread
+        }
+      });
+      for (const auto& p : parsed)
+        if (p.error) std::rethrow_exception(p.error);
+      for (size_t i = start; i < end; ++i) {
+        const CaseFile& file = files[i];
+        Parsed& p = parsed[i - start];
+        if (!p.record) {
+          invalid_.push_back({"records", p.failure->code(), p.failure->what()});
+          continue;
+        }
+        const Case& c = *p.record;
+        if (records) {
+          auto id = parse_case_id(c.id);
+          std::string expected = id ? case_path(c.id, c.referral.received.year()) : "";
+          if (!id || file.path != expected)
+            records_.push_back(fmt::format("id: the file name and folder must be cases/<year received>/<id>.yaml ({})",
+                                           file.path));
+          else if (id->prefix != store_.config().prefix)
+            records_.push_back(
+                fmt::format("id: the prefix is not the store's ({}) ({})", store_.config().prefix, file.path));
+        }
+        if (rules) try {
+            check_case_rules(c, ctx);
+          } catch (const Failure& f) {
+            rules_.push_back({f.code(), fmt::format("{} [{}]", f.what(), file.path)});
+          }
+        if (canonical && !p.canonical)
+          canonical_.push_back(fmt::format("not in canonical form; prevent rewrites it canonically on its next "
+                                           "change to the case ({})",
+                                           file.path));
+        p = Parsed{};
       }
     }
     for (Date d : store_.meeting_dates()) {
@@ -70,35 +135,15 @@ class Run {
 
   void records() {
     for (const auto& f : invalid_) error("records", f.code, f.message);
-    for (const auto& r : cases_) {
-      auto id = parse_case_id(r.record.id);
-      std::string expected = id ? case_path(r.record.id, r.record.referral.received.year()) : "";
-      if (!id || r.file.path != expected)
-        error("records", Exit::invalid_data,
-              fmt::format("id: the file name and folder must be cases/<year received>/<id>.yaml ({})", r.file.path));
-      else if (id->prefix != store_.config().prefix)
-        error("records", Exit::invalid_data,
-              fmt::format("id: the prefix is not the store's ({}) ({})", store_.config().prefix, r.file.path));
-    }
+    for (auto& m : records_) error("records", Exit::invalid_data, std::move(m));
   }
 
   void rules() {
-    RuleContext ctx{store_.config(), as_of_, [&](Date d) { return store_.meeting(d); }};
-    for (const auto& r : cases_) {
-      try {
-        check_case_rules(r.record, ctx);
-      } catch (const Failure& f) {
-        error("rules", f.code(), fmt::format("{} [{}]", f.what(), r.file.path));
-      }
-    }
+    for (auto& [code, m] : rules_) error("rules", code, std::move(m));
   }
 
   void canonical() {
-    for (const auto& r : cases_)
-      if (write_case(r.record) != r.text)
-        notice("canonical", fmt::format("not in canonical form; prevent rewrites it canonically on its next "
-                                        "change to the case ({})",
-                                        r.file.path));
+    for (auto& m : canonical_) notice("canonical", std::move(m));
     if (auto text = store_.git().read_at_head("prevent.yaml"); text && write_config(store_.config()) != *text)
       notice("canonical", "not in canonical form; settings are read as they are, but a hand edit may hide a "
                           "mistake (prevent.yaml)");
@@ -160,11 +205,6 @@ class Run {
   }
 
  private:
-  struct Loaded {
-    CaseFile file;
-    std::string text;
-    Case record;
-  };
   struct LoadedMeeting {
     std::string path;
     std::string text;
@@ -177,7 +217,9 @@ class Run {
   };
   const Store& store_;
   Date as_of_;
-  std::vector<Loaded> cases_;
+  std::vector<std::string> records_;                 // records: file name and ID findings
+  std::vector<std::pair<Exit, std::string>> rules_;  // rules broken
+  std::vector<std::string> canonical_;               // case files not in canonical form
   std::vector<LoadedMeeting> meeting_texts_;
   std::vector<Invalid> invalid_;
 };
@@ -197,7 +239,8 @@ std::vector<Finding> run_checks(const Store& store, const std::vector<std::strin
     return names.empty() || std::find(names.begin(), names.end(), name) != names.end();
   };
   Run run(store, as_of);
-  if (wanted("records") || wanted("rules") || wanted("canonical")) run.load();
+  if (wanted("records") || wanted("rules") || wanted("canonical"))
+    run.scan(wanted("records"), wanted("rules"), wanted("canonical"));
   if (wanted("records")) run.records();
   if (wanted("rules")) run.rules();
   if (wanted("canonical")) run.canonical();

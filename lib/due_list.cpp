@@ -6,9 +6,7 @@
 
 namespace prevent {
 
-namespace {
-
-void sort_rows(std::vector<DueRow>& rows) {
+void sort_due_rows(std::vector<DueRow>& rows) {
   std::stable_sort(rows.begin(), rows.end(), [](const DueRow& a, const DueRow& b) {
     if (a.due != b.due) return a.due < b.due;  // most overdue first
     if (a.id != b.id) return case_id_less(a.id, b.id);
@@ -16,18 +14,18 @@ void sort_rows(std::vector<DueRow>& rows) {
   });
 }
 
-}  // namespace
+void add_due_rows(std::vector<DueRow>& rows, const Case& c, const Config& config, Date as_of, long within_days) {
+  Date until = as_of.add_days(within_days);
+  Stage s = stage_of(c, config);
+  if (is_final(s)) return;
+  for (const auto& d : due_items(c, config))
+    if (d.due <= until) rows.push_back({c.id, s, d.item, d.due, as_of - d.due});
+}
 
 std::vector<DueRow> due_list(const std::vector<Case>& cases, const Config& config, Date as_of, long within_days) {
   std::vector<DueRow> rows;
-  Date until = as_of.add_days(within_days);
-  for (const auto& c : cases) {
-    Stage s = stage_of(c, config);
-    if (is_final(s)) continue;
-    for (const auto& d : due_items(c, config))
-      if (d.due <= until) rows.push_back({c.id, s, d.item, d.due, as_of - d.due});
-  }
-  sort_rows(rows);
+  for (const auto& c : cases) add_due_rows(rows, c, config, as_of, within_days);
+  sort_due_rows(rows);
   return rows;
 }
 
@@ -43,18 +41,20 @@ Table due_table(const std::vector<DueRow>& rows) {
   return t;
 }
 
+void add_agenda_rows(std::vector<DueRow>& rows, const Case& c, const Config& config, Date date) {
+  Stage s = stage_of(c, config);
+  if (is_final(s)) return;
+  for (const auto& d : due_items(c, config)) {
+    bool review = d.item == "monthly-review" || d.item == "post-closure-6" || d.item == "post-closure-12" ||
+                  d.item == "extended-review";
+    if (d.item == "panel" || (review && d.due <= date)) rows.push_back({c.id, s, d.item, d.due, date - d.due});
+  }
+}
+
 std::vector<DueRow> agenda_for(const std::vector<Case>& cases, const Config& config, Date date) {
   std::vector<DueRow> rows;
-  for (const auto& c : cases) {
-    Stage s = stage_of(c, config);
-    if (is_final(s)) continue;
-    for (const auto& d : due_items(c, config)) {
-      bool review = d.item == "monthly-review" || d.item == "post-closure-6" || d.item == "post-closure-12" ||
-                    d.item == "extended-review";
-      if (d.item == "panel" || (review && d.due <= date)) rows.push_back({c.id, s, d.item, d.due, date - d.due});
-    }
-  }
-  sort_rows(rows);
+  for (const auto& c : cases) add_agenda_rows(rows, c, config, date);
+  sort_due_rows(rows);
   return rows;
 }
 

@@ -23,6 +23,11 @@ struct DueRow {
 // not final; most overdue first, then by ID.
 std::vector<DueRow> due_list(const std::vector<Case>& cases, const Config& config, Date as_of, long within_days);
 
+// The same one case at a time: add_due_rows for each case, then
+// sort_due_rows once.
+void add_due_rows(std::vector<DueRow>& rows, const Case& c, const Config& config, Date as_of, long within_days);
+void sort_due_rows(std::vector<DueRow>& rows);
+
 // Columns id, stage, item, due, days_overdue.
 Table due_table(const std::vector<DueRow>& rows);
 
@@ -30,5 +35,7 @@ Table due_table(const std::vector<DueRow>& rows);
 // every review (monthly, post-closure, extended) due on or before the date.
 // days_overdue is counted at the meeting's date.
 std::vector<DueRow> agenda_for(const std::vector<Case>& cases, const Config& config, Date date);
+// The same one case at a time, then sort_due_rows once.
+void add_agenda_rows(std::vector<DueRow>& rows, const Case& c, const Config& config, Date date);
 
 }  // namespace prevent

@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "store.hpp"
 #include "table.hpp"
@@ -21,6 +22,30 @@ struct ListFilter {
 
 // Columns: id, stage, received, sector, concern, next_due. In ID order.
 Table list_cases(const std::vector<Case>& cases, const Config& config, const ListFilter& filter);
+
+// The same table built one case at a time: only the listed columns of each
+// case are kept, never the case itself.
+class CaseLister {
+ public:
+  CaseLister(const Config& config, ListFilter filter) : config_(config), filter_(std::move(filter)) {}
+  void add(const Case& c);
+  Table finish();
+
+ private:
+  struct Row {
+    std::string id;
+    Stage stage;
+    Date received;
+    std::string sector;
+    std::string concern;
+    std::optional<Date> next_due;
+    bool linked = false;  // with --related-to: the case names the target
+  };
+  const Config& config_;
+  ListFilter filter_;
+  std::vector<Row> rows_;
+  std::vector<std::string> target_related_;  // the related-to case's own links
+};
 
 // Orders IDs by prefix, year and number (PRV-2026-9999 before PRV-2026-10000).
 bool case_id_less(const std::string& a, const std::string& b);

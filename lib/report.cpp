@@ -210,39 +210,33 @@ Case case_on(const Case& c, Date day) {
   return r;
 }
 
-Report build_report(const std::vector<Case>& cases, const Config& cfg, const ReportOptions& o) {
-  Report report;
-  report.area = cfg.area;
-  report.options = o;
-  report.in_hand_at = std::min(o.to, o.as_of);
+// The report's running counts: build_report's state between cases.
+struct ReportBuilder::State {
+  State(const Config& config, const ReportOptions& options) : cfg(config), o(options) {
+    report.area = cfg.area;
+    report.options = o;
+    report.in_hand_at = std::min(o.to, o.as_of);
 
-  Tally by_sector, by_route, by_age, by_gender, by_concern, by_month, signposted_to, ch_concern, ch_age;
-  by_sector.declare(cfg.sectors);
-  by_route.declare(schema_enum(SchemaKind::case_record, "referral.route"));
-  by_age.declare(cfg.age_bands);
-  by_gender.declare(cfg.genders);
-  by_concern.declare(cfg.concern_types);
-  signposted_to.declare(cfg.services);
-  ch_concern.declare(cfg.concern_types);
-  ch_age.declare(cfg.age_bands);
-  for (int y = o.from.year(), m = static_cast<int>(o.from.month());
-       y < o.to.year() || (y == o.to.year() && m <= static_cast<int>(o.to.month()));) {
-    by_month.declare(month_key(y, m), month_key(y, m));
-    if (++m > 12) m = 1, ++y;
+    by_sector.declare(cfg.sectors);
+    by_route.declare(schema_enum(SchemaKind::case_record, "referral.route"));
+    by_age.declare(cfg.age_bands);
+    by_gender.declare(cfg.genders);
+    by_concern.declare(cfg.concern_types);
+    signposted_to.declare(cfg.services);
+    ch_concern.declare(cfg.concern_types);
+    ch_age.declare(cfg.age_bands);
+    for (int y = o.from.year(), m = static_cast<int>(o.from.month());
+         y < o.to.year() || (y == o.to.year() && m <= static_cast<int>(o.to.month()));) {
+      by_month.declare(month_key(y, m), month_key(y, m));
+      if (++m > 12) m = 1, ++y;
+    }
+    for (Stage st : all_stages())  // the non-final stages, in workflow order
+      if (!is_final(st)) by_stage.declare(std::string(stage_key(st)), std::string(stage_key(st)));
+    overdue.declare(kDueItems);
+    post_closure.declare(kPostClosureItems);
   }
 
-  long total = 0, nfa = 0, signposted = 0, police = 0, discussed = 0, adopted = 0, declined = 0, withdrawn = 0;
-  long triaged = 0, within_target = 0;
-  Timing to_triage, to_panel;
-
-  Tally by_stage, overdue, post_closure;
-  for (Stage st : all_stages())  // the non-final stages, in workflow order
-    if (!is_final(st)) by_stage.declare(std::string(stage_key(st)), std::string(stage_key(st)));
-  overdue.declare(kDueItems);
-  post_closure.declare(kPostClosureItems);
-  long in_hand = 0;
-
-  for (const Case& c : cases) {
+  void add(const Case& c) {
     const Date received = c.referral.received;
     if (received >= o.from && received <= o.to) {
       const Case a = case_on(c, o.as_of);
@@ -296,7 +290,7 @@ Report build_report(const std::vector<Case>& cases, const Config& cfg, const Rep
     if (received <= report.in_hand_at) {
       const Case s = case_on(c, report.in_hand_at);
       const Stage stage = stage_of(s, cfg);
-      if (is_final(stage)) continue;
+      if (is_final(stage)) return;
       ++in_hand;
       by_stage.add(std::string(stage_key(stage)));
       for (const auto& item : due_items(s, cfg)) {
@@ -306,57 +300,81 @@ Report build_report(const std::vector<Case>& cases, const Config& cfg, const Rep
     }
   }
 
-  auto& T = report.tables;
-  T.push_back({"referrals", "Referrals received", {total_cell("total", "Referrals received", total)}, false});
-  T.push_back({"referrals.by_sector", "Referrals by sector of the referrer", by_sector.cells(), true});
-  T.push_back({"referrals.by_route", "Referrals by route", by_route.cells(), false});
-  T.push_back({"referrals.by_age_band", "Referrals by age on the referral date", by_age.cells(), true});
-  T.push_back({"referrals.by_gender", "Referrals by gender", by_gender.cells(), false});
-  T.push_back({"referrals.by_concern", "Referrals by type of concern", by_concern.cells(), true});
-  T.push_back({"referrals.by_month", "Referrals by month received", by_month.cells(), true});
-  T.push_back({"outcomes",
-               "Outcomes of these referrals",
-               {count_cell("no_further_action", "No further action at triage", nfa),
-                count_cell("signposted", "Signposted at triage", signposted),
-                count_cell("police_managed", "Police-managed", police),
-                count_cell("discussed_at_panel", "Discussed at a Channel panel", discussed),
-                count_cell("adopted", "Adopted as a Channel case", adopted),
-                count_cell("not_adopted", "Discussed, not adopted", discussed - adopted),
-                count_cell("consent_declined", "Consent declined", declined),
-                count_cell("consent_withdrawn", "Consent withdrawn", withdrawn)},
-               false});
-  T.push_back({"outcomes.signposted_to", "Signposted to (at triage or panel)", signposted_to.cells(), false});
-  T.push_back({"channel_cases.by_concern", "Channel cases by type of concern", ch_concern.cells(), false});
-  T.push_back({"channel_cases.by_age_band", "Channel cases by age on the referral date", ch_age.cells(), false});
-
-  auto sum = [](const Tally& t) {
-    long s = 0;
-    for (const auto& c : t.cells()) s += *c.value;
-    return s;
-  };
-  if (o.foi) {
-    T.push_back({"in_hand",
-                 "Work in hand",
-                 {total_cell("total", "Cases in hand", in_hand), total_cell("overdue", "Overdue items", sum(overdue)),
-                  total_cell("post_closure", "Post-closure reviews outstanding", sum(post_closure))},
+  Report finish() {
+    auto& T = report.tables;
+    T.push_back({"referrals", "Referrals received", {total_cell("total", "Referrals received", total)}, false});
+    T.push_back({"referrals.by_sector", "Referrals by sector of the referrer", by_sector.cells(), true});
+    T.push_back({"referrals.by_route", "Referrals by route", by_route.cells(), false});
+    T.push_back({"referrals.by_age_band", "Referrals by age on the referral date", by_age.cells(), true});
+    T.push_back({"referrals.by_gender", "Referrals by gender", by_gender.cells(), false});
+    T.push_back({"referrals.by_concern", "Referrals by type of concern", by_concern.cells(), true});
+    T.push_back({"referrals.by_month", "Referrals by month received", by_month.cells(), true});
+    T.push_back({"outcomes",
+                 "Outcomes of these referrals",
+                 {count_cell("no_further_action", "No further action at triage", nfa),
+                  count_cell("signposted", "Signposted at triage", signposted),
+                  count_cell("police_managed", "Police-managed", police),
+                  count_cell("discussed_at_panel", "Discussed at a Channel panel", discussed),
+                  count_cell("adopted", "Adopted as a Channel case", adopted),
+                  count_cell("not_adopted", "Discussed, not adopted", discussed - adopted),
+                  count_cell("consent_declined", "Consent declined", declined),
+                  count_cell("consent_withdrawn", "Consent withdrawn", withdrawn)},
                  false});
-  } else {
-    T.push_back({"in_hand", "Work in hand", {total_cell("total", "Cases in hand", in_hand)}, false});
-    T.push_back({"in_hand.by_stage", "Cases in hand by stage", by_stage.cells(), false});
-    T.push_back({"in_hand.overdue", "Items overdue", overdue.cells(), false});
-    T.push_back({"in_hand.post_closure", "Post-closure reviews outstanding", post_closure.cells(), false});
+    T.push_back({"outcomes.signposted_to", "Signposted to (at triage or panel)", signposted_to.cells(), false});
+    T.push_back({"channel_cases.by_concern", "Channel cases by type of concern", ch_concern.cells(), false});
+    T.push_back({"channel_cases.by_age_band", "Channel cases by age on the referral date", ch_age.cells(), false});
+
+    auto sum = [](const Tally& t) {
+      long s = 0;
+      for (const auto& c : t.cells()) s += *c.value;
+      return s;
+    };
+    if (o.foi) {
+      T.push_back({"in_hand",
+                   "Work in hand",
+                   {total_cell("total", "Cases in hand", in_hand), total_cell("overdue", "Overdue items", sum(overdue)),
+                    total_cell("post_closure", "Post-closure reviews outstanding", sum(post_closure))},
+                   false});
+    } else {
+      T.push_back({"in_hand", "Work in hand", {total_cell("total", "Cases in hand", in_hand)}, false});
+      T.push_back({"in_hand.by_stage", "Cases in hand by stage", by_stage.cells(), false});
+      T.push_back({"in_hand.overdue", "Items overdue", overdue.cells(), false});
+      T.push_back({"in_hand.post_closure", "Post-closure reviews outstanding", post_closure.cells(), false});
+    }
+
+    T.push_back(timing_table("timeliness.referral_to_triage_days", "Days from referral to triage", to_triage, o.foi));
+    T.push_back(timing_table("timeliness.referral_to_first_panel_days", "Days from referral to first panel",
+                             to_panel, o.foi));
+    T.push_back({"timeliness.triaged_within_target",
+                 fmt::format("Triaged within {} working days", cfg.triage_target_working_days),
+                 {count_cell("count", "Within the target", within_target), total_cell("of", "Triaged", triaged)},
+                 false});
+
+    if (report.suppression_applied()) suppress(report, triaged - within_target);
+    return std::move(report);
   }
 
-  T.push_back(timing_table("timeliness.referral_to_triage_days", "Days from referral to triage", to_triage, o.foi));
-  T.push_back(timing_table("timeliness.referral_to_first_panel_days", "Days from referral to first panel",
-                           to_panel, o.foi));
-  T.push_back({"timeliness.triaged_within_target",
-               fmt::format("Triaged within {} working days", cfg.triage_target_working_days),
-               {count_cell("count", "Within the target", within_target), total_cell("of", "Triaged", triaged)},
-               false});
+  const Config& cfg;
+  const ReportOptions o;
+  Report report;
+  Tally by_sector, by_route, by_age, by_gender, by_concern, by_month, signposted_to, ch_concern, ch_age;
+  long total = 0, nfa = 0, signposted = 0, police = 0, discussed = 0, adopted = 0, declined = 0, withdrawn = 0;
+  long triaged = 0, within_target = 0;
+  Timing to_triage, to_panel;
+  Tally by_stage, overdue, post_closure;
+  long in_hand = 0;
+};
 
-  if (report.suppression_applied()) suppress(report, triaged - within_target);
-  return report;
+ReportBuilder::ReportBuilder(const Config& config, const ReportOptions& options)
+    : state_(std::make_unique<State>(config, options)) {}
+ReportBuilder::~ReportBuilder() = default;
+void ReportBuilder::add(const Case& c) { state_->add(c); }
+Report ReportBuilder::finish() { return state_->finish(); }
+
+Report build_report(const std::vector<Case>& cases, const Config& cfg, const ReportOptions& o) {
+  ReportBuilder builder(cfg, o);
+  for (const Case& c : cases) builder.add(c);
+  return builder.finish();
 }
 
 // ---------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 // rendered as JSON, CSV, Markdown or HTML, so the formats cannot disagree.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -61,6 +62,23 @@ Case case_on(const Case& c, Date day);
 
 // Nearest-rank percentile of sorted values: the value at rank ceil(p*n/100).
 std::optional<long> nearest_rank(const std::vector<long>& sorted, int p);
+
+// The report built one case at a time (in any order: the result does not
+// depend on it), so a whole-store read need not hold every case.
+class ReportBuilder {
+ public:
+  ReportBuilder(const Config& config, const ReportOptions& options);
+  ~ReportBuilder();
+  ReportBuilder(const ReportBuilder&) = delete;
+  ReportBuilder& operator=(const ReportBuilder&) = delete;
+  void add(const Case& c);
+  // Counts, then suppresses when options.threshold >= 2. Call once.
+  Report finish();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 // Counts, then suppresses when options.threshold >= 2.
 Report build_report(const std::vector<Case>& cases, const Config& config, const ReportOptions& options);

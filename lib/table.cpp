@@ -8,7 +8,7 @@ namespace prevent {
 
 namespace {
 
-size_t display_width(const std::string& s) {
+size_t display_width(std::string_view s) {
   size_t w = 0;
   for (unsigned char c : s)
     if ((c & 0xC0) != 0x80) ++w;
@@ -16,22 +16,26 @@ size_t display_width(const std::string& s) {
 }
 
 std::string render_text(const Table& t) {
+  constexpr std::string_view kNone = "-";
+  auto text = [&](const std::optional<std::string>& cell) { return cell ? std::string_view(*cell) : kNone; };
   std::vector<size_t> width(t.columns.size());
   for (size_t i = 0; i < t.columns.size(); ++i) width[i] = display_width(t.columns[i].name);
   for (const auto& row : t.rows)
-    for (size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], display_width(row[i].value_or("-")));
+    for (size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], display_width(text(row[i])));
   std::string out;
+  size_t line_width = 1;
+  for (size_t w : width) line_width += w + 2;
+  out.reserve(line_width * (t.rows.size() + 1));
   auto line = [&](auto cell) {
-    std::string l;
     for (size_t i = 0; i < t.columns.size(); ++i) {
-      std::string v = cell(i);
-      l += v;
-      if (i + 1 < t.columns.size()) l.append(width[i] - display_width(v) + 2, ' ');
+      std::string_view v = cell(i);
+      out += v;
+      if (i + 1 < t.columns.size()) out.append(width[i] - display_width(v) + 2, ' ');
     }
-    out += l + "\n";
+    out += '\n';
   };
-  line([&](size_t i) { return t.columns[i].name; });
-  for (const auto& row : t.rows) line([&](size_t i) { return row[i].value_or("-"); });
+  line([&](size_t i) { return std::string_view(t.columns[i].name); });
+  for (const auto& row : t.rows) line([&](size_t i) { return text(row[i]); });
   return out;
 }
 

@@ -114,7 +114,7 @@ test_a_cache_of_another_format_version_is_rebuilt() {
     printf '\x63\x00\x00\x00' | dd of="$CACHE" bs=1 seek=8 conv=notrunc 2>/dev/null
     reads old_version
     same_as_cold old_version
-    assert_eq "$(od -An -tu1 -j8 -N4 "$CACHE" | tr -s ' ')" " 1 0 0 0" "the rebuilt cache's version"
+    assert_eq "$(od -An -tu1 -j8 -N4 "$CACHE" | tr -s ' ')" " 2 0 0 0" "the rebuilt cache's version"
 }
 
 test_a_write_is_seen_by_the_next_read() {
@@ -164,6 +164,50 @@ test_an_unreadable_record_is_reported_with_or_without_cache() {
         assert_not_contains "$(cat "$OUT")" "PRV-2026-0002"
         assert_contains "$(cat "$OUT")" "PRV-2026-0001"
     done
+}
+
+test_a_file_beside_the_records_changes_nothing() {
+    # A new `cases` tree with the same records: the cache is rewritten for
+    # the new tree, nothing is parsed, the output is the same.
+    setup_store
+    reads cold
+    echo "notes" >"$S/cases/README.txt"
+    git_in "$S" add cases/README.txt
+    git_in "$S" commit -qm "A note beside the records"
+    reads beside
+    same_as_cold beside
+    reads beside_again
+    same_as_cold beside_again
+}
+
+test_a_record_fixed_after_being_unreadable_is_read_again() {
+    setup_store
+    reads cold
+    local f="$S/cases/2026/PRV-2026-0002.yaml"
+    cp "$f" "$T/good.yaml"
+    sed -i 's/^  route: .*/  route: carrier-pigeon/' "$f"
+    git_in "$S" commit -qam "Break a record by hand"
+    run prevent -C "$S" --as-of "$AS_OF" list --format csv
+    assert_rc 5 "list over a broken record"
+    cp "$T/good.yaml" "$f"
+    git_in "$S" commit -qam "Mend it"
+    reads mended
+    same_as_cold mended
+}
+
+test_a_cache_from_another_store_is_not_used() {
+    setup_store
+    reads cold
+    # Another store's cache (other records) in its place: made for another
+    # `cases` tree, so each record is looked up by its blob ID.
+    local other="$T/other"
+    new_store "$other"
+    refer_ok "$other" name="Quen Arbolt" dob=2001-02-13 sector=police
+    run prevent -C "$other" --as-of "$AS_OF" list
+    assert_rc 0 "list in the other store"
+    cp "$other/.git/prevent/cases-v1" "$CACHE"
+    reads foreign
+    same_as_cold foreign
 }
 
 run_tests "$@"

@@ -135,6 +135,38 @@ test_an_invalid_file_outranks_a_broken_rule() {
     assert_stdout_contains "PRV-2026-0002"
 }
 
+test_findings_keep_their_order_when_many_records_are_read_at_once() {
+    # Enough records to be read on all cores: records, then rules, then
+    # canonical, each in path order, however the records were shared out.
+    S="$T/store"
+    new_store "$S"
+    local i
+    {
+        for i in $(seq 1 90); do
+            echo "---"
+            case_yaml received=2026-10-$(printf '%02d' $((i % 28 + 1))) name="Orlo Vantrek $i" dob=2008-03-19
+        done
+    } >"$T/in/many.yaml"
+    run prevent -C "$S" -q import "$T/in/many.yaml" --as-of "$AS_OF"
+    assert_rc 0 "import of 90 cases"
+    local d="$S/cases/2026"
+    sed -i 's/^  route: email$/  route: carrier-pigeon/' "$d/PRV-2026-0070.yaml" "$d/PRV-2026-0007.yaml"
+    printf 'triage:\n  completed: 2026-09-01\n  outcome: no-further-action\n' >>"$d/PRV-2026-0080.yaml"
+    printf 'triage:\n  completed: 2026-09-01\n  outcome: no-further-action\n' >>"$d/PRV-2026-0008.yaml"
+    sed -i 's/^  route: email$/  route: email\n  from_area: ~/' "$d/PRV-2026-0060.yaml" "$d/PRV-2026-0006.yaml"
+    hand_commit "Six bad hand edits"
+    run_check records rules canonical
+    assert_rc 5
+    local got
+    got=$(grep -o '^[a-z]* \[[a-z]*\].*PRV-2026-00[0-9][0-9]' "$OUT" | sed -E 's/^([a-z]+) \[([a-z]+)\].*(PRV-2026-[0-9]+)$/\1 \2 \3/')
+    assert_eq "$got" "error records PRV-2026-0007
+error records PRV-2026-0070
+error rules PRV-2026-0008
+error rules PRV-2026-0080
+notice canonical PRV-2026-0006
+notice canonical PRV-2026-0060" "findings in order"
+}
+
 test_a_valid_but_non_canonical_hand_edit_is_a_notice_and_strict_makes_it_exit_4() {
     setup_store_with_a_case
     sed -i 's/^  route: email$/  route: email\n  from_area: ~/' "$F"

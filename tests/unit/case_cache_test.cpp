@@ -1,8 +1,13 @@
 // The cache entry of a case without its personal data (case_cache.hpp) and
 // without_personal_data() itself (case_record.hpp).
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <string>
+#include <unistd.h>
 
 #include "case_cache.hpp"
 #include "case_record.hpp"
@@ -98,4 +103,110 @@ TEST_CASE("a damaged cache entry is refused, never half read") {
   std::string huge = entry;
   huge[0] = '\xff', huge[1] = '\xff', huge[2] = '\xff', huge[3] = '\x7f';  // an absurd length
   CHECK_FALSE(decode_case_entry(huge));
+}
+
+namespace {
+
+// A store in a temporary directory, removed afterwards.
+struct TempStore {
+  std::filesystem::path dir;
+  TempStore() {
+    ::setenv("GIT_AUTHOR_NAME", "Cache Test", 1);
+    ::setenv("GIT_AUTHOR_EMAIL", "cache-test@example.invalid", 1);
+    ::setenv("GIT_COMMITTER_NAME", "Cache Test", 1);
+    ::setenv("GIT_COMMITTER_EMAIL", "cache-test@example.invalid", 1);
+    dir = std::filesystem::temp_directory_path() / ("prevent-cache-test-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    Store::create(dir, default_config("Test", "PRV", 2026));
+  }
+  ~TempStore() { std::filesystem::remove_all(dir); }
+};
+
+Case simple_case(int n) {
+  Case c;
+  c.id = fmt::format("PRV-2026-{:04}", n);
+  c.referral.received = d("2026-11-02");
+  c.referral.route = "email";
+  c.referral.sector = "education";
+  c.referral.agency = "Example Academy 1";
+  c.referral.referrer_role = "Designated Safeguarding Lead";
+  c.referral.subject.name = PersonalText("Vexlo Drellquix");
+  c.referral.subject.date_of_birth = PersonalDate(d(("2010-01-0" + std::to_string(n % 9 + 1)).c_str()));
+  c.referral.subject.gender = "female";
+  c.referral.concern_type = "islamist";
+  c.referral.concern_summary = PersonalText("Summary phrase Okkvan");
+  return c;
+}
+
+void add_case(Store& store, int n) {
+  Case c = simple_case(n);
+  store.commit({{case_path(c.id, 2026), write_case(c)}}, commit_message("refer", c.id, {c.id}, "refer"));
+}
+
+struct Seen {
+  std::vector<std::string> ids;
+  CaseReadSummary summary;
+};
+Seen read_all(const Store& store) {
+  Seen s;
+  s.summary = for_each_case_without_personal_data(store, [&](const Case& c) {
+    CHECK(c.referral.subject.name.reveal().empty());
+    s.ids.push_back(c.id);
+  });
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("every case through the cache: the same cases in path order, cold, warm, stale and damaged") {
+  TempStore t;
+  Store store = Store::open(t.dir);
+  for (int n : {3, 1, 2}) add_case(store, n);
+  const std::vector<std::string> three = {"PRV-2026-0001", "PRV-2026-0002", "PRV-2026-0003"};
+
+  auto cold = read_all(store);
+  CHECK(cold.ids == three);
+  CHECK(cold.summary.parsed == 3);
+  CHECK(cold.summary.unreadable.empty());
+  CHECK(std::filesystem::exists(case_cache_path(store)));
+
+  auto warm = read_all(store);
+  CHECK(warm.ids == three);
+  CHECK(warm.summary.parsed == 0);
+
+  add_case(store, 4);  // stale: one new record, three cached
+  auto stale = read_all(store);
+  CHECK(stale.ids.size() == 4);
+  CHECK(stale.summary.parsed == 1);
+  CHECK(read_all(store).summary.parsed == 0);
+
+  // A record that does not read is reported on every run, cache or not.
+  store.commit({{"cases/2026/PRV-2026-0005.yaml", "referral: [\n"}}, commit_message("refer", "x", {}, "refer"));
+  for (int run = 0; run < 2; ++run) {
+    auto broken = read_all(store);
+    CHECK(broken.ids.size() == 4);
+    CHECK(broken.summary.parsed == 1);
+    REQUIRE(broken.summary.unreadable.size() == 1);
+    CHECK(has(broken.summary.unreadable[0].what(), "PRV-2026-0005"));
+  }
+
+  // Garbage, truncation and a version from elsewhere all read as no cache.
+  const auto path = case_cache_path(store);
+  std::string bytes;
+  {
+    std::ifstream in(path, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  for (const std::string& damaged : {std::string("garbage"), bytes.substr(0, bytes.size() / 2), std::string()}) {
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << damaged;
+    auto again = read_all(store);
+    CHECK(again.ids.size() == 4);
+    CHECK(again.summary.parsed == 5);
+    CHECK(again.summary.unreadable.size() == 1);
+  }
+
+  // `each` may throw: the error comes out, and the next read is whole.
+  CHECK_THROWS_AS(for_each_case_without_personal_data(store, [](const Case&) { throw Failure(Exit::bug, "stop"); }),
+                  Failure);
+  CHECK(read_all(store).ids.size() == 4);
 }

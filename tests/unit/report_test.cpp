@@ -341,3 +341,21 @@ TEST_CASE("no personal data in any format") {
     CHECK_FALSE(has(out, "Qzxv"));
   }
 }
+
+TEST_CASE("the report built one case at a time does not depend on the order the cases come in") {
+  std::vector<Case> cases;
+  for (int i = 0; i < 12; ++i) {
+    Case c = referral(i % 3 ? "2026-05-04" : "2026-06-15", i % 2 ? "education" : "health");
+    if (i % 4 != 3) triage(c, i % 3 ? "2026-05-06" : "2026-06-30", i % 5 ? "signposted" : "channel-panel",
+                           i % 5 ? std::vector<std::string>{"early-help"} : std::vector<std::string>{});
+    if (i % 5 == 0) hear(c, "2026-07-09", i % 2 ? "adopt" : "not-adopt");
+    cases.push_back(c);
+  }
+  auto options = period("2026-04-01", "2027-03-31", "2026-11-27");
+  const std::string whole = render_report(build_report(cases, cfg(), options), ReportFormat::json);
+  ReportBuilder backwards(cfg(), options);
+  for (auto it = cases.rbegin(); it != cases.rend(); ++it) backwards.add(*it);
+  CHECK(render_report(backwards.finish(), ReportFormat::json) == whole);
+  ReportBuilder none(cfg(), options);
+  CHECK(value(none.finish(), "referrals", "total") == 0);
+}

@@ -1,0 +1,37 @@
+// Whole-store reads on every core: each thread reads blobs through its own
+// libgit2 repository handle (handles are not shared across threads), so
+// reading and inflating is spread as well as the work done on each blob.
+#pragma once
+
+#include <git2.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "store.hpp"
+
+namespace prevent {
+
+class ParallelBlobs {
+ public:
+  explicit ParallelBlobs(const Store& store);
+  ~ParallelBlobs();
+  ParallelBlobs(const ParallelBlobs&) = delete;
+  ParallelBlobs& operator=(const ParallelBlobs&) = delete;
+
+  // Calls work(i, text) once for every i < ids.size(), spread over up to
+  // `threads()` threads (the calling one among them), and returns when all
+  // are done; text is nullptr when the blob cannot be read. `work` must be
+  // safe to run concurrently and must not throw.
+  void run(const std::vector<git_oid>& ids, const std::function<void(size_t, const std::string*)>& work);
+
+  unsigned threads() const { return threads_; }
+
+ private:
+  const Store& store_;
+  unsigned threads_ = 1;
+  std::vector<git_repository*> repos_;  // one for each thread but the caller's
+};
+
+}  // namespace prevent
