@@ -1,0 +1,705 @@
+#include "log_index.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+
+#include "failure.hpp"
+#include "git_handles.hpp"
+
+namespace fs = std::filesystem;
+
+namespace prevent {
+
+namespace {
+
+constexpr std::string_view kMagic = "prevent log index v1\n";
+// A `log ID` that finds more segments than this rewrites the file as one.
+constexpr size_t kMaxSegments = 32;
+constexpr size_t kOid = GIT_OID_RAWSZ;
+
+[[noreturn]] void index_fail(const std::string& what) {
+  fail(Exit::store, fmt::format("{}: {} (.git)", what, git_error_text()),
+       "the repository may be damaged: `prevent check repository` examines it");
+}
+
+bool is_zero(const git_oid& id) { return git_oid_is_zero(&id) != 0; }
+
+git_oid sha1_of(std::string_view bytes) {
+  git_oid id;
+  git_odb_hash(&id, bytes.data(), bytes.size(), GIT_OBJECT_BLOB);
+  return id;
+}
+
+// --------------------------------------------------------------- encoding
+
+void put_u32(std::string& out, std::uint32_t v) {
+  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+void put_u64(std::string& out, std::uint64_t v) {
+  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+void put_oid(std::string& out, const git_oid& id) { out.append(reinterpret_cast<const char*>(id.id), kOid); }
+
+struct Malformed {};
+
+class Reader {
+ public:
+  explicit Reader(std::string_view b) : b_(b) {}
+  std::string_view take(size_t n) {
+    if (n > b_.size() - at_) throw Malformed{};
+    std::string_view v = b_.substr(at_, n);
+    at_ += n;
+    return v;
+  }
+  std::uint64_t uint(int bytes) {
+    std::string_view v = take(static_cast<size_t>(bytes));
+    std::uint64_t x = 0;
+    for (int i = bytes - 1; i >= 0; --i) x = (x << 8) | static_cast<unsigned char>(v[static_cast<size_t>(i)]);
+    return x;
+  }
+  git_oid oid() {
+    git_oid id;
+    std::memcpy(id.id, take(kOid).data(), kOid);
+    return id;
+  }
+  size_t at() const { return at_; }
+  bool done() const { return at_ == b_.size(); }
+
+ private:
+  std::string_view b_;
+  size_t at_ = 0;
+};
+
+// Segment layout (integers little-endian):
+//   u64 length of what follows up to and including `head`
+//   previous segment's checksum (20 bytes; zeros for the first)
+//   u32 commit count, the commits (20 bytes each)
+//   u32 key count; per key: u16 length, the key, u32 count, u32 positions
+//   parent head (20 bytes; zeros for the first), head (20 bytes)
+//   checksum: SHA-1 (as of a git blob) of everything above from the length on
+// The parent and head come last so that an append reads them with one pread.
+constexpr size_t kTrailer = 3 * kOid;  // parent, head, checksum
+
+std::string payload_of(const LogIndexSegment& s) {
+  std::string p;
+  put_u32(p, static_cast<std::uint32_t>(s.commits.size()));
+  for (const auto& c : s.commits) put_oid(p, c);
+  put_u32(p, static_cast<std::uint32_t>(s.keys.size()));
+  for (const auto& [key, positions] : s.keys) {
+    std::uint16_t n = static_cast<std::uint16_t>(key.size());
+    p.push_back(static_cast<char>(n & 0xff));
+    p.push_back(static_cast<char>(n >> 8));
+    p += key;
+    put_u32(p, static_cast<std::uint32_t>(positions.size()));
+    for (auto at : positions) put_u32(p, at);
+  }
+  return p;
+}
+
+// A segment read in place: views into the file's bytes.
+struct SegmentView {
+  git_oid parent{}, head{}, sum{};
+  std::string_view commits;  // 20 bytes each
+  std::string_view keys;     // u32 count, then the keys
+};
+
+// Walks the keys of a segment: fn(key, positions bytes, count).
+template <typename Fn>
+void each_key(std::string_view keys, size_t commit_count, Fn&& fn) {
+  Reader r(keys);
+  std::uint64_t n = r.uint(4);
+  for (std::uint64_t i = 0; i < n; ++i) {
+    size_t len = static_cast<size_t>(r.uint(2));
+    std::string_view key = r.take(len);
+    size_t count = static_cast<size_t>(r.uint(4));
+    if (count > keys.size()) throw Malformed{};
+    std::string_view positions = r.take(count * 4);
+    fn(key, positions, count);
+  }
+  if (!r.done()) throw Malformed{};
+  (void)commit_count;
+}
+
+std::uint32_t u32_at(std::string_view b, size_t i) {
+  const auto* p = reinterpret_cast<const unsigned char*>(b.data()) + 4 * i;
+  return static_cast<std::uint32_t>(p[0]) | (static_cast<std::uint32_t>(p[1]) << 8) |
+         (static_cast<std::uint32_t>(p[2]) << 16) | (static_cast<std::uint32_t>(p[3]) << 24);
+}
+
+// Every segment of a file, checked: checksums, the chain of checksums and
+// heads, every length, every position in range and ascending. nullopt when
+// anything is off.
+std::optional<std::vector<SegmentView>> read_segments(std::string_view bytes) {
+  if (bytes.substr(0, kMagic.size()) != kMagic) return std::nullopt;
+  std::vector<SegmentView> out;
+  try {
+    Reader r(bytes.substr(kMagic.size()));
+    git_oid last_sum{}, last_head{};
+    while (!r.done()) {
+      size_t start = r.at();
+      std::uint64_t len = r.uint(8);
+      if (len < 3 * kOid + 8) throw Malformed{};
+      std::string_view body = r.take(static_cast<size_t>(len));
+      std::string_view whole(bytes.data() + kMagic.size() + start, 8 + body.size());
+      git_oid sum = r.oid();
+      git_oid computed = sha1_of(whole);
+      if (!git_oid_equal(&sum, &computed)) throw Malformed{};
+      Reader b(body);
+      git_oid prev = b.oid();
+      if (!git_oid_equal(&prev, &last_sum)) throw Malformed{};
+      SegmentView s;
+      s.sum = sum;
+      size_t nc = static_cast<size_t>(b.uint(4));
+      if (nc > body.size() / kOid) throw Malformed{};
+      s.commits = b.take(nc * kOid);
+      if (b.at() + 2 * kOid > body.size()) throw Malformed{};
+      std::string_view rest = body.substr(b.at(), body.size() - b.at() - 2 * kOid);
+      s.keys = rest;
+      std::string_view tail = body.substr(body.size() - 2 * kOid);
+      std::memcpy(s.parent.id, tail.data(), kOid);
+      std::memcpy(s.head.id, tail.data() + kOid, kOid);
+      if (!git_oid_equal(&s.parent, &last_head)) throw Malformed{};
+      if (is_zero(s.head)) throw Malformed{};
+      each_key(s.keys, nc, [&](std::string_view key, std::string_view positions, size_t count) {
+        if (key.empty() || (key[0] != 'f' && key[0] != 'm')) throw Malformed{};
+        for (size_t i = 0; i < count; ++i) {
+          std::uint32_t at = u32_at(positions, i);
+          if (at >= nc || (i > 0 && at <= u32_at(positions, i - 1))) throw Malformed{};
+        }
+      });
+      last_sum = sum;
+      last_head = s.head;
+      out.push_back(s);
+    }
+  } catch (const Malformed&) {
+    return std::nullopt;
+  }
+  return out;
+}
+
+LogIndexSegment decode_segment(const SegmentView& v) {
+  LogIndexSegment s;
+  if (!is_zero(v.parent)) s.parent = v.parent;
+  s.head = v.head;
+  size_t nc = v.commits.size() / kOid;
+  for (size_t i = 0; i < nc; ++i) {
+    git_oid id;
+    std::memcpy(id.id, v.commits.data() + i * kOid, kOid);
+    s.commits.push_back(id);
+  }
+  each_key(v.keys, nc, [&](std::string_view key, std::string_view positions, size_t count) {
+    std::vector<std::uint32_t> at;
+    at.reserve(count);
+    for (size_t i = 0; i < count; ++i) at.push_back(u32_at(positions, i));
+    s.keys.emplace_back(std::string(key), std::move(at));
+  });
+  return s;
+}
+
+// ------------------------------------------------------- reading the history
+
+// A git object's bytes, read raw (no parsing by libgit2).
+class RawObject {
+ public:
+  RawObject(git_odb* odb, const git_oid& id) {
+    git_odb_object* o = nullptr;
+    if (git_odb_read(&o, odb, &id) < 0) index_fail("cannot read an object of the history");
+    obj_.reset(o);
+  }
+  std::string_view bytes() const {
+    return {static_cast<const char*>(git_odb_object_data(obj_.get())), git_odb_object_size(obj_.get())};
+  }
+  git_object_t type() const { return git_odb_object_type(obj_.get()); }
+
+ private:
+  git::OdbObject obj_;
+};
+
+struct Link {
+  git_oid commit{};
+  git_oid tree{};
+};
+
+bool parse_hex_line(std::string_view text, std::string_view field, size_t& at, git_oid& out) {
+  if (text.substr(at, field.size()) != field) return false;
+  size_t start = at + field.size();
+  if (text.size() < start + GIT_OID_HEXSZ + 1 || text[start + GIT_OID_HEXSZ] != '\n') return false;
+  if (git_oid_fromstrn(&out, text.data() + start, GIT_OID_HEXSZ) < 0) return false;
+  at = start + GIT_OID_HEXSZ + 1;
+  return true;
+}
+
+// A commit's tree and first parent, from its raw bytes.
+Link read_link(git_odb* odb, const git_oid& id, std::optional<git_oid>& parent) {
+  RawObject o(odb, id);
+  if (o.type() != GIT_OBJECT_COMMIT) index_fail("cannot read a commit of the history");
+  std::string_view text = o.bytes();
+  Link l;
+  l.commit = id;
+  size_t at = 0;
+  if (!parse_hex_line(text, "tree ", at, l.tree)) index_fail("cannot read a commit of the history");
+  git_oid p;
+  if (parse_hex_line(text, "parent ", at, p))
+    parent = p;
+  else
+    parent.reset();
+  return l;
+}
+
+// One entry of a raw tree.
+struct RawEntry {
+  std::string_view name;
+  std::string_view bytes;  // the whole entry: mode, name, id
+  const unsigned char* id = nullptr;
+  bool tree = false;
+  bool blob = false;  // a file (regular, executable or a link); not a submodule
+};
+
+bool next_entry(std::string_view t, size_t& at, RawEntry& e) {
+  if (at >= t.size()) return false;
+  size_t sp = t.find(' ', at);
+  size_t nul = sp == std::string_view::npos ? sp : t.find('\0', sp);
+  if (nul == std::string_view::npos || nul + 1 + kOid > t.size()) index_fail("cannot read a directory of the history");
+  std::string_view mode = t.substr(at, sp - at);
+  e.name = t.substr(sp + 1, nul - sp - 1);
+  e.bytes = t.substr(at, nul + 1 + kOid - at);
+  e.id = reinterpret_cast<const unsigned char*>(t.data() + nul + 1);
+  e.tree = mode == "40000";
+  e.blob = !e.tree && mode != "160000";
+  at = nul + 1 + kOid;
+  return true;
+}
+
+// Git's order of tree entries: a directory's name compares as if it ended in '/'.
+int entry_order(const RawEntry& a, const RawEntry& b) {
+  size_t n = std::min(a.name.size(), b.name.size());
+  if (int c = std::memcmp(a.name.data(), b.name.data(), n); c != 0) return c;
+  auto next = [](const RawEntry& e, size_t at) -> int {
+    if (at < e.name.size()) return static_cast<unsigned char>(e.name[at]);
+    return e.tree ? '/' : 0;
+  };
+  return next(a, n) - next(b, n);
+}
+
+git_oid oid_of(const unsigned char* raw) {
+  git_oid id;
+  std::memcpy(id.id, raw, kOid);
+  return id;
+}
+
+// What the index is built from: one commit's changed paths.
+struct Change {
+  std::string path;
+  std::optional<git_oid> before, after;  // blobs only
+};
+
+// Diffs raw trees, reading each version of a directory once per walk: a
+// commit's old trees are the previous commit's new ones.
+class TreeDiffer {
+ public:
+  explicit TreeDiffer(git_odb* odb) : odb_(odb) {}
+
+  void diff_roots(const std::optional<git_oid>& a, const std::optional<git_oid>& b, std::vector<Change>& out) {
+    if (a && b && git_oid_equal(&*a, &*b)) return;
+    std::shared_ptr<RawObject> ta = a ? tree("", *a) : nullptr;
+    std::shared_ptr<RawObject> tb = b ? tree("", *b) : nullptr;
+    for (std::string_view dir : {"cases", "panels"}) {
+      std::optional<git_oid> ea = ta ? dir_id(ta->bytes(), dir) : std::nullopt;
+      std::optional<git_oid> eb = tb ? dir_id(tb->bytes(), dir) : std::nullopt;
+      if (!ea && !eb) continue;
+      if (ea && eb && git_oid_equal(&*ea, &*eb)) continue;
+      std::string p(dir);
+      diff(p, ea ? tree(p, *ea) : nullptr, eb ? tree(p, *eb) : nullptr, out);
+    }
+  }
+
+ private:
+  static std::optional<git_oid> dir_id(std::string_view t, std::string_view name) {
+    size_t at = 0;
+    RawEntry e;
+    while (next_entry(t, at, e))
+      if (e.name == name) return e.tree ? std::optional<git_oid>(oid_of(e.id)) : std::nullopt;
+    return std::nullopt;
+  }
+
+  std::shared_ptr<RawObject> tree(const std::string& path, const git_oid& id) {
+    auto& slot = last_[path];
+    if (slot.second && git_oid_equal(&slot.first, &id)) return slot.second;
+    auto t = std::make_shared<RawObject>(odb_, id);
+    if (t->type() != GIT_OBJECT_TREE) index_fail("cannot read a directory of the history");
+    slot = {id, t};
+    return t;
+  }
+
+  void every(const std::string& path, const RawEntry& e, bool added, std::vector<Change>& out) {
+    if (e.tree) {
+      if (added)
+        diff(path, nullptr, tree(path, oid_of(e.id)), out);
+      else
+        diff(path, tree(path, oid_of(e.id)), nullptr, out);
+    } else if (e.blob) {
+      Change c{path, {}, {}};
+      (added ? c.after : c.before) = oid_of(e.id);
+      out.push_back(std::move(c));
+    }
+  }
+
+  void diff(const std::string& prefix, const std::shared_ptr<RawObject>& a, const std::shared_ptr<RawObject>& b,
+            std::vector<Change>& out) {
+    std::string_view ta = a ? a->bytes() : std::string_view(), tb = b ? b->bytes() : std::string_view();
+    // Most of two versions of a directory is the same bytes: skip the
+    // common start at once, then go entry by entry.
+    size_t same = 0;
+    {
+      size_t n = std::min(ta.size(), tb.size());
+      auto m = std::mismatch(ta.begin(), ta.begin() + static_cast<std::ptrdiff_t>(n), tb.begin());
+      same = static_cast<size_t>(m.first - ta.begin());
+    }
+    size_t i = 0, j = 0;
+    {
+      RawEntry e;
+      size_t at = 0;
+      while (next_entry(ta, at, e) && at <= same) i = j = at;
+    }
+    RawEntry ea, eb;
+    bool ha = next_entry(ta, i, ea), hb = next_entry(tb, j, eb);
+    while (ha || hb) {
+      int order = !ha ? 1 : !hb ? -1 : entry_order(ea, eb);
+      if (order < 0) {
+        every(prefix + "/" + std::string(ea.name), ea, false, out);
+        ha = next_entry(ta, i, ea);
+        continue;
+      }
+      if (order > 0) {
+        every(prefix + "/" + std::string(eb.name), eb, true, out);
+        hb = next_entry(tb, j, eb);
+        continue;
+      }
+      if (ea.bytes != eb.bytes) {
+        std::string path = prefix + "/" + std::string(ea.name);
+        if (ea.tree && eb.tree) {
+          diff(path, tree(path, oid_of(ea.id)), tree(path, oid_of(eb.id)), out);
+        } else if (!ea.tree && !eb.tree) {
+          Change c{path, {}, {}};
+          if (ea.blob) c.before = oid_of(ea.id);
+          if (eb.blob) c.after = oid_of(eb.id);
+          out.push_back(std::move(c));
+        } else {
+          every(path, ea, false, out);
+          every(path, eb, true, out);
+        }
+      }
+      ha = next_entry(ta, i, ea);
+      hb = next_entry(tb, j, eb);
+    }
+  }
+
+  git_odb* odb_;
+  std::map<std::string, std::pair<git_oid, std::shared_ptr<RawObject>>> last_;
+};
+
+// While a build reads the history, objects are not hashed again to check
+// them against their ids (libgit2's strict verification: a SHA-1 of every
+// directory read, most of a build's time). Pack data is still checked by
+// zlib; the log itself reads the commits it shows through the checked path,
+// and `prevent check repository` checks every object.
+class UncheckedReads {
+ public:
+  UncheckedReads() { git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0); }
+  ~UncheckedReads() { git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1); }
+  UncheckedReads(const UncheckedReads&) = delete;
+  UncheckedReads& operator=(const UncheckedReads&) = delete;
+};
+
+// The segment for `links` (oldest first), the commits after `parent`.
+LogIndexSegment build_segment(git_odb* odb, const std::optional<git_oid>& parent, const std::vector<Link>& links) {
+  UncheckedReads unchecked;
+  LogIndexSegment s;
+  s.parent = parent;
+  s.head = links.back().commit;
+  std::map<std::string, std::vector<std::uint32_t>> keys;
+  TreeDiffer differ(odb);
+  std::optional<git_oid> previous_tree;
+  if (parent) {
+    std::optional<git_oid> unused;
+    previous_tree = read_link(odb, *parent, unused).tree;
+  }
+  std::vector<Change> changes;
+  for (const auto& l : links) {
+    changes.clear();
+    differ.diff_roots(previous_tree, l.tree, changes);
+    previous_tree = l.tree;
+    if (changes.empty()) continue;
+    auto at = static_cast<std::uint32_t>(s.commits.size());
+    bool named = false;
+    auto add = [&](std::string key) {
+      auto& v = keys[std::move(key)];
+      if (v.empty() || v.back() != at) v.push_back(at);
+      named = true;
+    };
+    for (const auto& c : changes) {
+      if (c.path.starts_with("cases/")) {
+        add(log_index_file_key(c.path));
+      } else {
+        // A meeting: its new version, or the old one when it was removed.
+        const auto& id = c.after ? c.after : c.before;
+        if (!id) continue;
+        git_odb_object* o = nullptr;
+        if (git_odb_read(&o, odb, &*id) < 0) continue;  // unreadable: names nobody (as in the log)
+        git::OdbObject obj(o);
+        std::string_view text(static_cast<const char*>(git_odb_object_data(o)), git_odb_object_size(o));
+        for (auto& k : log_index_mention_keys(text)) add(std::move(k));
+      }
+    }
+    if (named) s.commits.push_back(l.commit);
+  }
+  s.keys.assign(std::make_move_iterator(keys.begin()), std::make_move_iterator(keys.end()));
+  return s;
+}
+
+// HEAD's first-parent chain back to `stop` (exclusive), oldest first;
+// `reached` tells whether `stop` was met (else the chain goes to the root).
+std::vector<Link> chain_back_to(git_odb* odb, const git_oid& head, const std::optional<git_oid>& stop, bool& reached) {
+  std::vector<Link> links;
+  reached = false;
+  std::optional<git_oid> at = head;
+  while (at) {
+    if (stop && git_oid_equal(&*at, &*stop)) {
+      reached = true;
+      break;
+    }
+    std::optional<git_oid> parent;
+    links.push_back(read_link(odb, *at, parent));
+    at = parent;
+  }
+  std::reverse(links.begin(), links.end());
+  return links;
+}
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in) return {};
+  auto size = static_cast<std::streamoff>(in.tellg());
+  if (size <= 0 || size > (std::streamoff{1} << 34)) return {};
+  std::string bytes(static_cast<size_t>(size), '\0');
+  in.seekg(0);
+  if (!in.read(bytes.data(), size)) return {};
+  return bytes;
+}
+
+void save(const fs::path& path, const std::string& bytes) noexcept {
+  try {
+    make_private_dirs(path.parent_path());
+    // Derived data needs no fsync: lost, it is rebuilt.
+    write_file_atomically(path, bytes, Durability::later);
+  } catch (...) {
+    // An index that cannot be written (a read-only store) is not kept.
+  }
+}
+
+git::Odb odb_of(const GitRepo& git) {
+  git_odb* odb = nullptr;
+  if (git_repository_odb(&odb, git.raw()) < 0) index_fail("cannot open the object database");
+  return git::Odb(odb);
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- public
+
+std::string log_index_file_key(std::string_view path) {
+  std::string key(1, 'f');
+  key += path;
+  return key;
+}
+
+std::string log_index_mention_key(std::string_view case_id) {
+  size_t last = case_id.rfind('-');
+  size_t before = last == std::string_view::npos || last == 0 ? std::string_view::npos : case_id.rfind('-', last - 1);
+  std::string key(1, 'm');
+  key += before == std::string_view::npos ? case_id : case_id.substr(before + 1);
+  return key;
+}
+
+std::vector<std::string> log_index_mention_keys(std::string_view text) {
+  auto digit = [&](size_t i) { return i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])); };
+  std::vector<std::string> out;
+  for (size_t i = text.find('-'); i != std::string_view::npos; i = text.find('-', i + 1)) {
+    if (!(digit(i + 1) && digit(i + 2) && digit(i + 3) && digit(i + 4))) continue;
+    if (i + 5 >= text.size() || text[i + 5] != '-' || !digit(i + 6)) continue;
+    size_t end = i + 6;
+    while (digit(end)) ++end;
+    std::string key(1, 'm');
+    key += text.substr(i + 1, end - i - 1);
+    out.push_back(std::move(key));
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+std::string encode_log_segment(const LogIndexSegment& s, const git_oid& previous_sum) {
+  std::string body;
+  put_oid(body, previous_sum);
+  body += payload_of(s);
+  git_oid zero{};
+  put_oid(body, s.parent ? *s.parent : zero);
+  put_oid(body, s.head);
+  std::string out;
+  put_u64(out, body.size());
+  out += body;
+  git_oid sum = sha1_of(out);
+  put_oid(out, sum);
+  return out;
+}
+
+std::string encode_log_index(const std::vector<LogIndexSegment>& segments) {
+  std::string out(kMagic);
+  git_oid sum{};
+  for (const auto& s : segments) {
+    std::string seg = encode_log_segment(s, sum);
+    std::memcpy(sum.id, seg.data() + seg.size() - kOid, kOid);
+    out += seg;
+  }
+  return out;
+}
+
+std::optional<std::vector<LogIndexSegment>> decode_log_index(std::string_view bytes) {
+  auto views = read_segments(bytes);
+  if (!views) return std::nullopt;
+  std::vector<LogIndexSegment> out;
+  for (const auto& v : *views) out.push_back(decode_segment(v));
+  return out;
+}
+
+std::string log_index_path(const GitRepo& git) {
+  return (fs::path(git_repository_path(git.raw())) / "prevent" / "log-v1").string();
+}
+
+std::vector<git_oid> log_index_commits(const GitRepo& git, const std::string& path, std::string_view case_id) {
+  auto head = git.head();
+  if (!head) return {};
+  git::Odb odb = odb_of(git);
+  const fs::path file = log_index_path(git);
+  std::string bytes = read_file(file);
+  auto views = read_segments(bytes);
+  if (views && views->empty()) views.reset();
+
+  // Up to date, extended, or rebuilt.
+  std::vector<LogIndexSegment> fresh;  // segments to add (or all, when rebuilt)
+  bool rebuilt = false;
+  if (!views || !git_oid_equal(&views->back().head, &*head)) {
+    bool reached = false;
+    std::optional<git_oid> stop;
+    if (views) stop = views->back().head;
+    std::vector<Link> links = chain_back_to(odb.get(), *head, stop, reached);
+    if (!reached) {
+      rebuilt = true;
+      views.reset();
+      stop.reset();
+    }
+    fresh.push_back(build_segment(odb.get(), stop, links));
+  }
+
+  // Save what changed: appended as one segment to a good file, else the
+  // whole file (one segment when there were many).
+  if (!fresh.empty()) {
+    std::string out;
+    if (rebuilt || !views) {
+      out = encode_log_index(fresh);
+    } else if (views->size() + 1 > kMaxSegments) {
+      // Compact: all segments as one.
+      LogIndexSegment all;
+      all.head = fresh.back().head;
+      std::map<std::string, std::vector<std::uint32_t>> keys;
+      std::vector<LogIndexSegment> segs;
+      for (const auto& v : *views) segs.push_back(decode_segment(v));
+      segs.push_back(fresh.back());
+      for (const auto& s : segs) {
+        auto base = static_cast<std::uint32_t>(all.commits.size());
+        all.commits.insert(all.commits.end(), s.commits.begin(), s.commits.end());
+        for (const auto& [k, at] : s.keys) {
+          auto& v = keys[k];
+          for (auto a : at) v.push_back(base + a);
+        }
+      }
+      all.keys.assign(std::make_move_iterator(keys.begin()), std::make_move_iterator(keys.end()));
+      fresh = {std::move(all)};
+      views.reset();
+      out = encode_log_index(fresh);
+    } else {
+      out = bytes;
+      out += encode_log_segment(fresh.back(), views->back().sum);
+    }
+    save(file, out);
+  }
+
+  // The commits under either key, in chain order.
+  const std::string fkey = log_index_file_key(path), mkey = log_index_mention_key(case_id);
+  std::vector<git_oid> commits;
+  auto collect = [&](std::string_view commit_bytes, std::string_view keys) {
+    size_t nc = commit_bytes.size() / kOid;
+    std::vector<std::uint32_t> at;
+    each_key(keys, nc, [&](std::string_view key, std::string_view positions, size_t count) {
+      if (key != fkey && key != mkey) return;
+      for (size_t i = 0; i < count; ++i) at.push_back(u32_at(positions, i));
+    });
+    std::sort(at.begin(), at.end());
+    at.erase(std::unique(at.begin(), at.end()), at.end());
+    for (auto a : at) {
+      git_oid id;
+      std::memcpy(id.id, commit_bytes.data() + a * kOid, kOid);
+      commits.push_back(id);
+    }
+  };
+  if (views)
+    for (const auto& v : *views) collect(v.commits, v.keys);
+  for (const auto& s : fresh) {
+    std::string commit_bytes;
+    for (const auto& c : s.commits) put_oid(commit_bytes, c);
+    std::string p = payload_of(s);
+    collect(commit_bytes, std::string_view(p).substr(4 + commit_bytes.size()));
+  }
+  return commits;
+}
+
+void log_index_after_commit(const GitRepo& git, const git_oid& commit) noexcept {
+  try {
+    const fs::path file = log_index_path(git);
+    int fd = ::open(file.c_str(), O_RDWR | O_APPEND | O_CLOEXEC);
+    if (fd < 0) return;
+    struct Closer {
+      int fd;
+      ~Closer() { ::close(fd); }
+    } closer{fd};
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || static_cast<size_t>(st.st_size) < kMagic.size() + 8 + 4 * kOid) return;
+    char tail[kTrailer];
+    if (::pread(fd, tail, kTrailer, st.st_size - static_cast<off_t>(kTrailer)) != static_cast<ssize_t>(kTrailer))
+      return;
+    git_oid head, sum;
+    std::memcpy(head.id, tail + kOid, kOid);
+    std::memcpy(sum.id, tail + 2 * kOid, kOid);
+    git::Odb odb = odb_of(git);
+    std::optional<git_oid> parent;
+    Link link = read_link(odb.get(), commit, parent);
+    if (!parent || !git_oid_equal(&*parent, &head)) return;
+    std::string seg = encode_log_segment(build_segment(odb.get(), parent, {link}), sum);
+    // One write: a reader sees the segment whole, or (killed half way) a
+    // damaged file that it rebuilds.
+    if (::write(fd, seg.data(), seg.size()) != static_cast<ssize_t>(seg.size())) return;
+  } catch (...) {
+  }
+}
+
+}  // namespace prevent
