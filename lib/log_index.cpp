@@ -303,23 +303,68 @@ struct Change {
   std::optional<git_oid> before, after;  // blobs only
 };
 
-// Diffs raw trees, reading each version of a directory once per walk: a
-// commit's old trees are the previous commit's new ones.
+// One version of a directory: its raw bytes and, once known, where each
+// entry starts.
+struct TreeVersion {
+  git_oid id{};
+  std::unique_ptr<RawObject> obj;
+  std::vector<std::uint32_t> offsets;
+  bool indexed = false;
+  std::string_view bytes() const { return obj->bytes(); }
+};
+using TreeRef = std::shared_ptr<TreeVersion>;
+
+// The end of the entry that starts at `at` (mode and name hold no NUL).
+size_t skip_entry(std::string_view t, size_t at) {
+  const void* nul = std::memchr(t.data() + at, '\0', t.size() - at);
+  if (!nul) index_fail("cannot read a directory of the history");
+  size_t end = static_cast<size_t>(static_cast<const char*>(nul) - t.data()) + 1 + kOid;
+  if (end > t.size()) index_fail("cannot read a directory of the history");
+  return end;
+}
+
+void index_entries(TreeVersion& t) {
+  if (t.indexed) return;
+  std::string_view b = t.bytes();
+  t.offsets.clear();
+  for (size_t at = 0; at < b.size(); at = skip_entry(b, at)) t.offsets.push_back(static_cast<std::uint32_t>(at));
+  t.indexed = true;
+}
+
+// How many bytes two buffers share from the start.
+size_t common_start(std::string_view a, std::string_view b) {
+  constexpr size_t kChunk = 512;
+  size_t n = std::min(a.size(), b.size()), i = 0;
+  while (i + kChunk <= n && std::memcmp(a.data() + i, b.data() + i, kChunk) == 0) i += kChunk;
+  while (i < n && a[i] == b[i]) ++i;
+  return i;
+}
+
+// Diffs raw trees, reading each version of a directory once per walk (a
+// commit's old directories are the previous commit's new ones). Two
+// versions of a large directory mostly share their bytes: the common start
+// is skipped with one comparison (the entry offsets of the old version
+// say where its entries start), and once the rest of both is the same
+// bytes the comparison stops, the new version's offsets following from
+// the old one's.
 class TreeDiffer {
  public:
   explicit TreeDiffer(git_odb* odb) : odb_(odb) {}
 
   void diff_roots(const std::optional<git_oid>& a, const std::optional<git_oid>& b, std::vector<Change>& out) {
     if (a && b && git_oid_equal(&*a, &*b)) return;
-    std::shared_ptr<RawObject> ta = a ? tree("", *a) : nullptr;
-    std::shared_ptr<RawObject> tb = b ? tree("", *b) : nullptr;
+    TreeRef ta = a ? tree("", *a) : nullptr;
+    TreeRef tb = b ? tree("", *b) : nullptr;
     for (std::string_view dir : {"cases", "panels"}) {
       std::optional<git_oid> ea = ta ? dir_id(ta->bytes(), dir) : std::nullopt;
       std::optional<git_oid> eb = tb ? dir_id(tb->bytes(), dir) : std::nullopt;
       if (!ea && !eb) continue;
       if (ea && eb && git_oid_equal(&*ea, &*eb)) continue;
       std::string p(dir);
-      diff(p, ea ? tree(p, *ea) : nullptr, eb ? tree(p, *eb) : nullptr, out);
+      // The old version first: it is the one already read.
+      TreeRef da = ea ? tree(p, *ea) : nullptr;
+      TreeRef db = eb ? tree(p, *eb) : nullptr;
+      diff(p, da, db, out);
     }
   }
 
@@ -332,12 +377,14 @@ class TreeDiffer {
     return std::nullopt;
   }
 
-  std::shared_ptr<RawObject> tree(const std::string& path, const git_oid& id) {
+  TreeRef tree(const std::string& path, const git_oid& id) {
     auto& slot = last_[path];
-    if (slot.second && git_oid_equal(&slot.first, &id)) return slot.second;
-    auto t = std::make_shared<RawObject>(odb_, id);
-    if (t->type() != GIT_OBJECT_TREE) index_fail("cannot read a directory of the history");
-    slot = {id, t};
+    if (slot && git_oid_equal(&slot->id, &id)) return slot;
+    auto t = std::make_shared<TreeVersion>();
+    t->id = id;
+    t->obj = std::make_unique<RawObject>(odb_, id);
+    if (t->obj->type() != GIT_OBJECT_TREE) index_fail("cannot read a directory of the history");
+    slot = t;
     return t;
   }
 
@@ -354,58 +401,83 @@ class TreeDiffer {
     }
   }
 
-  void diff(const std::string& prefix, const std::shared_ptr<RawObject>& a, const std::shared_ptr<RawObject>& b,
-            std::vector<Change>& out) {
+  void diff(const std::string& prefix, const TreeRef& a, const TreeRef& b, std::vector<Change>& out) {
     std::string_view ta = a ? a->bytes() : std::string_view(), tb = b ? b->bytes() : std::string_view();
-    // Most of two versions of a directory is the same bytes: skip the
-    // common start at once, then go entry by entry.
-    size_t same = 0;
-    {
-      size_t n = std::min(ta.size(), tb.size());
-      auto m = std::mismatch(ta.begin(), ta.begin() + static_cast<std::ptrdiff_t>(n), tb.begin());
-      same = static_cast<size_t>(m.first - ta.begin());
+    const bool both = a && b;
+    const bool fill = b && !b->indexed;  // b's offsets are worked out on the way
+    std::vector<std::uint32_t> B;
+    size_t pa = 0, pb = 0, ia = 0;  // the next entry of each; its index in a
+    if (both) {
+      index_entries(*a);
+      const auto& A = a->offsets;
+      size_t same = common_start(ta, tb);
+      // The entries wholly within the common start are the same in both.
+      size_t k = static_cast<size_t>(std::upper_bound(A.begin(), A.end(), same) - A.begin());
+      if (k > 0) --k;
+      if (k + 1 == A.size() && ta.size() <= same) k = A.size();
+      ia = k;
+      pa = pb = k < A.size() ? A[k] : ta.size();
+      if (fill) B.assign(A.begin(), A.begin() + static_cast<std::ptrdiff_t>(k));
     }
-    size_t i = 0, j = 0;
-    {
-      RawEntry e;
-      size_t at = 0;
-      while (next_entry(ta, at, e) && at <= same) i = j = at;
-    }
+    int tail_checks = 0;
     RawEntry ea, eb;
-    bool ha = next_entry(ta, i, ea), hb = next_entry(tb, j, eb);
-    while (ha || hb) {
+    while (pa < ta.size() || pb < tb.size()) {
+      bool ha = pa < ta.size(), hb = pb < tb.size();
+      size_t na = pa, nb = pb;
+      if (ha) next_entry(ta, na, ea);
+      if (hb) next_entry(tb, nb, eb);
       int order = !ha ? 1 : !hb ? -1 : entry_order(ea, eb);
+      bool changed = true;
       if (order < 0) {
         every(prefix + "/" + std::string(ea.name), ea, false, out);
-        ha = next_entry(ta, i, ea);
-        continue;
-      }
-      if (order > 0) {
+        pa = na, ++ia;
+      } else if (order > 0) {
+        if (fill) B.push_back(static_cast<std::uint32_t>(pb));
         every(prefix + "/" + std::string(eb.name), eb, true, out);
-        hb = next_entry(tb, j, eb);
-        continue;
-      }
-      if (ea.bytes != eb.bytes) {
-        std::string path = prefix + "/" + std::string(ea.name);
-        if (ea.tree && eb.tree) {
-          diff(path, tree(path, oid_of(ea.id)), tree(path, oid_of(eb.id)), out);
-        } else if (!ea.tree && !eb.tree) {
-          Change c{path, {}, {}};
-          if (ea.blob) c.before = oid_of(ea.id);
-          if (eb.blob) c.after = oid_of(eb.id);
-          out.push_back(std::move(c));
+        pb = nb;
+      } else {
+        if (fill) B.push_back(static_cast<std::uint32_t>(pb));
+        if (ea.bytes == eb.bytes) {
+          changed = false;
         } else {
-          every(path, ea, false, out);
-          every(path, eb, true, out);
+          std::string path = prefix + "/" + std::string(ea.name);
+          if (ea.tree && eb.tree) {
+            TreeRef sa = tree(path, oid_of(ea.id));
+            TreeRef sb = tree(path, oid_of(eb.id));
+            diff(path, sa, sb, out);
+          } else if (!ea.tree && !eb.tree) {
+            Change c{path, {}, {}};
+            if (ea.blob) c.before = oid_of(ea.id);
+            if (eb.blob) c.after = oid_of(eb.id);
+            out.push_back(std::move(c));
+          } else {
+            every(path, ea, false, out);
+            every(path, eb, true, out);
+          }
+        }
+        pa = na, pb = nb, ++ia;
+      }
+      // After a change, the rest is often the same bytes: then it is done.
+      if (changed && both && tail_checks < 8) {
+        ++tail_checks;
+        size_t rest = ta.size() - pa;
+        if (rest == tb.size() - pb && std::memcmp(ta.data() + pa, tb.data() + pb, rest) == 0) {
+          if (fill)
+            for (size_t x = ia; x < a->offsets.size(); ++x)
+              B.push_back(static_cast<std::uint32_t>(a->offsets[x] - pa + pb));
+          pa = ta.size();
+          pb = tb.size();
         }
       }
-      ha = next_entry(ta, i, ea);
-      hb = next_entry(tb, j, eb);
+    }
+    if (fill) {
+      b->offsets = std::move(B);
+      b->indexed = true;
     }
   }
 
   git_odb* odb_;
-  std::map<std::string, std::pair<git_oid, std::shared_ptr<RawObject>>> last_;
+  std::map<std::string, TreeRef> last_;
 };
 
 // While a build reads the history, objects are not hashed again to check

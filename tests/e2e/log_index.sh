@@ -113,11 +113,21 @@ test_a_damaged_or_foreign_index_is_rebuilt() {
     : >"$T/bad.empty"
     { cat "$T/good"; printf 'x'; } >"$T/bad.extra"
     local f
+    local want_text want_json
+    want_text="$(PREVENT_LOG_INDEX=0 "$PREVENT" -C "$S" log "$C1")"
+    want_json="$(PREVENT_LOG_INDEX=0 "$PREVENT" -C "$S" log "$C1" --format json)"
     for f in "$T"/bad.*; do
         cp "$f" "$IDX"
-        same_logs "index ${f##*.}"
+        run prevent -C "$S" log "$C1"
+        assert_rc 0 "index ${f##*.}"
+        assert_stderr_empty
+        assert_eq "$(stdout)" "$want_text" "log $C1 with index ${f##*.}"
         cmp -s "$IDX" "$T/good" || fail "index ${f##*.}: not rebuilt as a fresh one"
+        cp "$f" "$IDX"
+        run prevent -C "$S" log "$C1" --format json
+        assert_eq "$(stdout)" "$want_json" "log $C1 --format json with index ${f##*.}"
     done
+    same_logs "after the repairs"
 }
 
 test_an_index_of_a_history_that_was_rewritten_is_rebuilt() {
