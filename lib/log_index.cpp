@@ -22,7 +22,15 @@ namespace prevent {
 
 namespace {
 
-constexpr std::string_view kMagic = "prevent log index v1\n";
+// The first line of a file: this, the scope, a newline.
+constexpr std::string_view kMagic = "prevent log index v1 ";
+
+std::string magic_of(std::string_view scope) {
+  std::string m(kMagic);
+  m += scope;
+  m += '\n';
+  return m;
+}
 // A `log ID` that finds more segments than this rewrites the file as one.
 constexpr size_t kMaxSegments = 32;
 constexpr size_t kOid = GIT_OID_RAWSZ;
@@ -139,18 +147,19 @@ std::uint32_t u32_at(std::string_view b, size_t i) {
 // Every segment of a file, checked: checksums, the chain of checksums and
 // heads, every length, every position in range and ascending. nullopt when
 // anything is off.
-std::optional<std::vector<SegmentView>> read_segments(std::string_view bytes) {
-  if (bytes.substr(0, kMagic.size()) != kMagic) return std::nullopt;
+std::optional<std::vector<SegmentView>> read_segments(std::string_view scope, std::string_view bytes) {
+  const std::string magic = magic_of(scope);
+  if (bytes.substr(0, magic.size()) != magic) return std::nullopt;
   std::vector<SegmentView> out;
   try {
-    Reader r(bytes.substr(kMagic.size()));
+    Reader r(bytes.substr(magic.size()));
     git_oid last_sum{}, last_head{};
     while (!r.done()) {
       size_t start = r.at();
       std::uint64_t len = r.uint(8);
       if (len < 3 * kOid + 8) throw Malformed{};
       std::string_view body = r.take(static_cast<size_t>(len));
-      std::string_view whole(bytes.data() + kMagic.size() + start, 8 + body.size());
+      std::string_view whole(bytes.data() + magic.size() + start, 8 + body.size());
       git_oid sum = r.oid();
       git_oid computed = sha1_of(whole);
       if (!git_oid_equal(&sum, &computed)) throw Malformed{};
@@ -351,24 +360,42 @@ class TreeDiffer {
  public:
   explicit TreeDiffer(git_odb* odb) : odb_(odb) {}
 
-  void diff_roots(const std::optional<git_oid>& a, const std::optional<git_oid>& b, std::vector<Change>& out) {
-    if (a && b && git_oid_equal(&*a, &*b)) return;
+  // The changes between two root trees within `scopes` (directories:
+  // "panels", "cases/2026").
+  void diff_roots(const std::optional<git_oid>& a, const std::optional<git_oid>& b,
+                  const std::vector<std::string>& scopes, std::vector<Change>& out) {
+    if (scopes.empty() || (a && b && git_oid_equal(&*a, &*b))) return;
     TreeRef ta = a ? tree("", *a) : nullptr;
     TreeRef tb = b ? tree("", *b) : nullptr;
-    for (std::string_view dir : {"cases", "panels"}) {
-      std::optional<git_oid> ea = ta ? dir_id(ta->bytes(), dir) : std::nullopt;
-      std::optional<git_oid> eb = tb ? dir_id(tb->bytes(), dir) : std::nullopt;
-      if (!ea && !eb) continue;
-      if (ea && eb && git_oid_equal(&*ea, &*eb)) continue;
-      std::string p(dir);
-      // The old version first: it is the one already read.
-      TreeRef da = ea ? tree(p, *ea) : nullptr;
-      TreeRef db = eb ? tree(p, *eb) : nullptr;
-      diff(p, da, db, out);
+    bool any_year = false;
+    for (const auto& sc : scopes) {
+      if (sc.starts_with("cases/")) any_year = true;
+      else if (sc == "panels") diff_dir(ta, tb, "panels", out);
     }
+    if (!any_year) return;
+    std::optional<git_oid> ca = ta ? dir_id(ta->bytes(), "cases") : std::nullopt;
+    std::optional<git_oid> cb = tb ? dir_id(tb->bytes(), "cases") : std::nullopt;
+    if ((!ca && !cb) || (ca && cb && git_oid_equal(&*ca, &*cb))) return;
+    TreeRef xa = ca ? tree("cases", *ca) : nullptr;
+    TreeRef xb = cb ? tree("cases", *cb) : nullptr;
+    for (const auto& sc : scopes)
+      if (sc.starts_with("cases/")) diff_dir(xa, xb, sc, out);
   }
 
  private:
+  // The directory `path` (its last name looked up in `a` and `b`).
+  void diff_dir(const TreeRef& a, const TreeRef& b, const std::string& path, std::vector<Change>& out) {
+    std::string_view name = std::string_view(path).substr(path.rfind('/') + 1);
+    std::optional<git_oid> ea = a ? dir_id(a->bytes(), name) : std::nullopt;
+    std::optional<git_oid> eb = b ? dir_id(b->bytes(), name) : std::nullopt;
+    if (!ea && !eb) return;
+    if (ea && eb && git_oid_equal(&*ea, &*eb)) return;
+    // The old version first: it is the one already read.
+    TreeRef da = ea ? tree(path, *ea) : nullptr;
+    TreeRef db = eb ? tree(path, *eb) : nullptr;
+    diff(path, da, db, out);
+  }
+
   static std::optional<git_oid> dir_id(std::string_view t, std::string_view name) {
     size_t at = 0;
     RawEntry e;
@@ -493,69 +520,137 @@ class UncheckedReads {
   UncheckedReads& operator=(const UncheckedReads&) = delete;
 };
 
-// The segment for `links` (oldest first), the commits after `parent`.
-LogIndexSegment build_segment(git_odb* odb, const std::optional<git_oid>& parent, const std::vector<Link>& links) {
-  UncheckedReads unchecked;
-  LogIndexSegment s;
-  s.parent = parent;
-  s.head = links.back().commit;
+// One scope's index file, as found and as it will be.
+struct ScopeFile {
+  std::string scope;  // "cases/YYYY"
+  fs::path path;
+  std::string bytes;
+  std::optional<std::vector<SegmentView>> views;  // nullopt: missing or damaged
+  bool current = false;                          // its head is HEAD
+  // While catching up: where its new commits start in the walk, and the
+  // segment being built.
+  size_t start = 0;
+  LogIndexSegment fresh;
   std::map<std::string, std::vector<std::uint32_t>> keys;
-  TreeDiffer differ(odb);
-  std::optional<git_oid> previous_tree;
-  if (parent) {
-    std::optional<git_oid> unused;
-    previous_tree = read_link(odb, *parent, unused).tree;
+};
+
+// The keys one change gives its scope's index.
+void keys_of(git_odb* odb, const Change& c, std::vector<std::string>& out) {
+  if (c.path.starts_with("cases/")) {
+    out.push_back(log_index_file_key(c.path));
+    return;
   }
-  std::vector<Change> changes;
-  for (const auto& l : links) {
-    changes.clear();
-    differ.diff_roots(previous_tree, l.tree, changes);
-    previous_tree = l.tree;
-    if (changes.empty()) continue;
-    auto at = static_cast<std::uint32_t>(s.commits.size());
-    bool named = false;
-    auto add = [&](std::string key) {
-      auto& v = keys[std::move(key)];
-      if (v.empty() || v.back() != at) v.push_back(at);
-      named = true;
-    };
-    for (const auto& c : changes) {
-      if (c.path.starts_with("cases/")) {
-        add(log_index_file_key(c.path));
-      } else {
-        // A meeting: its new version, or the old one when it was removed.
-        const auto& id = c.after ? c.after : c.before;
-        if (!id) continue;
-        git_odb_object* o = nullptr;
-        if (git_odb_read(&o, odb, &*id) < 0) continue;  // unreadable: names nobody (as in the log)
-        git::OdbObject obj(o);
-        std::string_view text(static_cast<const char*>(git_odb_object_data(o)), git_odb_object_size(o));
-        for (auto& k : log_index_mention_keys(text)) add(std::move(k));
-      }
-    }
-    if (named) s.commits.push_back(l.commit);
-  }
-  s.keys.assign(std::make_move_iterator(keys.begin()), std::make_move_iterator(keys.end()));
-  return s;
+  // A meeting: its new version, or the old one when it was removed.
+  const auto& id = c.after ? c.after : c.before;
+  if (!id) return;
+  git_odb_object* o = nullptr;
+  if (git_odb_read(&o, odb, &*id) < 0) return;  // unreadable: names nobody (as in the log)
+  git::OdbObject obj(o);
+  std::string_view text(static_cast<const char*>(git_odb_object_data(o)), git_odb_object_size(o));
+  for (auto& k : log_index_mention_keys(text)) out.push_back(std::move(k));
 }
 
-// HEAD's first-parent chain back to `stop` (exclusive), oldest first;
-// `reached` tells whether `stop` was met (else the chain goes to the root).
-std::vector<Link> chain_back_to(git_odb* odb, const git_oid& head, const std::optional<git_oid>& stop, bool& reached) {
-  std::vector<Link> links;
-  reached = false;
+// Adds one commit's changes to the index files they concern: a case file
+// to its year's file, a meeting's keys each to the file of its year.
+void route(git_odb* odb, const std::vector<Change>& changes, const std::vector<ScopeFile*>& files,
+           const git_oid& commit) {
+  std::vector<std::string> keys;
+  std::vector<bool> named(files.size(), false);
+  for (const auto& c : changes) {
+    const bool meeting = c.path.starts_with("panels/");
+    bool computed = false;
+    for (size_t i = 0; i < files.size(); ++i) {
+      ScopeFile& f = *files[i];
+      if (!meeting && !(c.path.starts_with(f.scope) && c.path.size() > f.scope.size() && c.path[f.scope.size()] == '/'))
+        continue;
+      if (!computed) {
+        keys.clear();
+        keys_of(odb, c, keys);
+        computed = true;
+      }
+      auto at = static_cast<std::uint32_t>(f.fresh.commits.size());
+      for (const auto& k : keys) {
+        if (meeting && std::string_view(k).substr(1, 4) != std::string_view(f.scope).substr(6)) continue;
+        auto& v = f.keys[k];
+        if (v.empty() || v.back() != at) v.push_back(at);
+        named[i] = true;
+      }
+    }
+  }
+  for (size_t i = 0; i < files.size(); ++i)
+    if (named[i]) files[i]->fresh.commits.push_back(commit);
+}
+
+// Brings `files` (none current) up to HEAD in one walk of the first-parent
+// chain: back from HEAD to the oldest of their heads (to the first commit
+// when one must be rebuilt), then forward, each commit diffed within the
+// scopes whose new commits have begun. A file whose head is not on the
+// chain is rebuilt.
+void catch_up(git_odb* odb, const git_oid& head, std::vector<ScopeFile*>& files) {
+  UncheckedReads unchecked;
+  // Back from HEAD.
+  std::vector<Link> links;  // newest first, then reversed
+  std::vector<std::optional<size_t>> seen(files.size());
+  bool rebuild = false;
+  for (auto* f : files)
+    if (!f->views) rebuild = true;
+  std::optional<git_oid> base_tree;
   std::optional<git_oid> at = head;
   while (at) {
-    if (stop && git_oid_equal(&*at, &*stop)) {
-      reached = true;
-      break;
+    bool all_seen = !rebuild;
+    for (size_t i = 0; i < files.size(); ++i) {
+      auto& f = *files[i];
+      if (f.views && !seen[i] && git_oid_equal(&f.views->back().head, &*at)) seen[i] = links.size();
+      if (!seen[i]) all_seen = false;
     }
     std::optional<git_oid> parent;
-    links.push_back(read_link(odb, *at, parent));
+    Link l = read_link(odb, *at, parent);
+    if (all_seen) {
+      base_tree = l.tree;
+      break;
+    }
+    links.push_back(l);
     at = parent;
   }
   std::reverse(links.begin(), links.end());
-  return links;
+  const size_t n = links.size();
+  for (size_t i = 0; i < files.size(); ++i) {
+    auto& f = *files[i];
+    if (seen[i]) {
+      f.start = n - *seen[i];
+      f.fresh.parent = f.views->back().head;
+    } else {
+      f.start = 0;  // rebuilt from the first commit
+      f.views.reset();
+      f.fresh.parent.reset();
+    }
+    f.fresh.head = head;
+  }
+  size_t first = n;
+  for (auto* f : files) first = std::min(first, f->start);
+
+  TreeDiffer differ(odb);
+  std::vector<Change> changes;
+  std::vector<std::string> scopes;
+  std::vector<ScopeFile*> active;
+  for (size_t p = first; p < n; ++p) {
+    std::optional<git_oid> before = p == 0 ? base_tree : std::optional<git_oid>(links[p - 1].tree);
+    active.clear();
+    scopes.clear();
+    for (auto* f : files)
+      if (f->start <= p) {
+        active.push_back(f);
+        scopes.push_back(f->scope);
+      }
+    scopes.push_back("panels");
+    changes.clear();
+    differ.diff_roots(before, links[p].tree, scopes, changes);
+    route(odb, changes, active, links[p].commit);
+  }
+  for (auto* f : files) {
+    f->fresh.keys.assign(std::make_move_iterator(f->keys.begin()), std::make_move_iterator(f->keys.end()));
+    f->keys.clear();
+  }
 }
 
 std::string read_file(const fs::path& path) {
@@ -635,8 +730,8 @@ std::string encode_log_segment(const LogIndexSegment& s, const git_oid& previous
   return out;
 }
 
-std::string encode_log_index(const std::vector<LogIndexSegment>& segments) {
-  std::string out(kMagic);
+std::string encode_log_index(std::string_view scope, const std::vector<LogIndexSegment>& segments) {
+  std::string out = magic_of(scope);
   git_oid sum{};
   for (const auto& s : segments) {
     std::string seg = encode_log_segment(s, sum);
@@ -646,79 +741,62 @@ std::string encode_log_index(const std::vector<LogIndexSegment>& segments) {
   return out;
 }
 
-std::optional<std::vector<LogIndexSegment>> decode_log_index(std::string_view bytes) {
-  auto views = read_segments(bytes);
+std::optional<std::vector<LogIndexSegment>> decode_log_index(std::string_view scope, std::string_view bytes) {
+  auto views = read_segments(scope, bytes);
   if (!views) return std::nullopt;
   std::vector<LogIndexSegment> out;
   for (const auto& v : *views) out.push_back(decode_segment(v));
   return out;
 }
 
-std::string log_index_path(const GitRepo& git) {
+std::string log_index_dir(const GitRepo& git) {
   return (fs::path(git_repository_path(git.raw())) / "prevent" / "log-v1").string();
 }
 
-std::vector<git_oid> log_index_commits(const GitRepo& git, const std::string& path, std::string_view case_id) {
-  auto head = git.head();
-  if (!head) return {};
-  git::Odb odb = odb_of(git);
-  const fs::path file = log_index_path(git);
-  std::string bytes = read_file(file);
-  auto views = read_segments(bytes);
-  if (views && views->empty()) views.reset();
+namespace {
 
-  // Up to date, extended, or rebuilt.
-  std::vector<LogIndexSegment> fresh;  // segments to add (or all, when rebuilt)
-  bool rebuilt = false;
-  if (!views || !git_oid_equal(&views->back().head, &*head)) {
-    bool reached = false;
-    std::optional<git_oid> stop;
-    if (views) stop = views->back().head;
-    std::vector<Link> links = chain_back_to(odb.get(), *head, stop, reached);
-    if (!reached) {
-      rebuilt = true;
-      views.reset();
-      stop.reset();
-    }
-    fresh.push_back(build_segment(odb.get(), stop, links));
+// "cases/2026" → "cases-2026"; nullopt for what is not a scope.
+std::optional<std::string> file_name_of(std::string_view scope) {
+  if (scope.size() == 10 && scope.starts_with("cases/") &&
+      std::all_of(scope.begin() + 6, scope.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return "cases-" + std::string(scope.substr(6));
+  return std::nullopt;
+}
+
+std::optional<std::string> scope_of_file(std::string_view name) {
+  if (name.size() == 10 && name.starts_with("cases-")) {
+    std::string scope = "cases/" + std::string(name.substr(6));
+    if (file_name_of(scope)) return scope;
   }
+  return std::nullopt;
+}
 
-  // Save what changed: appended as one segment to a good file, else the
-  // whole file (one segment when there were many).
-  if (!fresh.empty()) {
-    std::string out;
-    if (rebuilt || !views) {
-      out = encode_log_index(fresh);
-    } else if (views->size() + 1 > kMaxSegments) {
-      // Compact: all segments as one.
-      LogIndexSegment all;
-      all.head = fresh.back().head;
-      std::map<std::string, std::vector<std::uint32_t>> keys;
-      std::vector<LogIndexSegment> segs;
-      for (const auto& v : *views) segs.push_back(decode_segment(v));
-      segs.push_back(fresh.back());
-      for (const auto& s : segs) {
-        auto base = static_cast<std::uint32_t>(all.commits.size());
-        all.commits.insert(all.commits.end(), s.commits.begin(), s.commits.end());
-        for (const auto& [k, at] : s.keys) {
-          auto& v = keys[k];
-          for (auto a : at) v.push_back(base + a);
-        }
-      }
-      all.keys.assign(std::make_move_iterator(keys.begin()), std::make_move_iterator(keys.end()));
-      fresh = {std::move(all)};
-      views.reset();
-      out = encode_log_index(fresh);
-    } else {
-      out = bytes;
-      out += encode_log_segment(fresh.back(), views->back().sum);
+// The file's bytes: the new segment appended, or the whole file again (as
+// one segment when there would be too many, or when it was rebuilt).
+std::string updated_bytes(const ScopeFile& f) {
+  if (!f.views || f.views->empty()) return encode_log_index(f.scope, {f.fresh});
+  if (f.views->size() + 1 <= kMaxSegments) return f.bytes + encode_log_segment(f.fresh, f.views->back().sum);
+  LogIndexSegment all;
+  all.head = f.fresh.head;
+  std::map<std::string, std::vector<std::uint32_t>> keys;
+  std::vector<LogIndexSegment> segs;
+  for (const auto& v : *f.views) segs.push_back(decode_segment(v));
+  segs.push_back(f.fresh);
+  for (const auto& s : segs) {
+    auto base = static_cast<std::uint32_t>(all.commits.size());
+    all.commits.insert(all.commits.end(), s.commits.begin(), s.commits.end());
+    for (const auto& [k, at] : s.keys) {
+      auto& v = keys[k];
+      for (auto a : at) v.push_back(base + a);
     }
-    save(file, out);
   }
+  all.keys.assign(std::make_move_iterator(keys.begin()), std::make_move_iterator(keys.end()));
+  return encode_log_index(f.scope, {all});
+}
 
-  // The commits under either key, in chain order.
-  const std::string fkey = log_index_file_key(path), mkey = log_index_mention_key(case_id);
-  std::vector<git_oid> commits;
+// The commits of `f` under either key, oldest first.
+std::vector<git_oid> commits_under(const ScopeFile& f, const std::string& fkey, const std::string& mkey) {
+  std::vector<git_oid> out;
   auto collect = [&](std::string_view commit_bytes, std::string_view keys) {
     size_t nc = commit_bytes.size() / kOid;
     std::vector<std::uint32_t> at;
@@ -731,45 +809,123 @@ std::vector<git_oid> log_index_commits(const GitRepo& git, const std::string& pa
     for (auto a : at) {
       git_oid id;
       std::memcpy(id.id, commit_bytes.data() + a * kOid, kOid);
-      commits.push_back(id);
+      out.push_back(id);
     }
   };
-  if (views)
-    for (const auto& v : *views) collect(v.commits, v.keys);
-  for (const auto& s : fresh) {
+  if (f.views)
+    for (const auto& v : *f.views) collect(v.commits, v.keys);
+  if (!f.current) {
     std::string commit_bytes;
-    for (const auto& c : s.commits) put_oid(commit_bytes, c);
-    std::string p = payload_of(s);
+    for (const auto& c : f.fresh.commits) put_oid(commit_bytes, c);
+    std::string p = payload_of(f.fresh);
     collect(commit_bytes, std::string_view(p).substr(4 + commit_bytes.size()));
   }
-  return commits;
+  return out;
+}
+
+}  // namespace
+
+std::string log_index_path(const GitRepo& git, std::string_view scope) {
+  auto name = file_name_of(scope);
+  if (!name) fail(Exit::bug, fmt::format("not a directory of case files ({})", scope));
+  return (fs::path(log_index_dir(git)) / *name).string();
+}
+
+std::vector<git_oid> log_index_commits(const GitRepo& git, const std::string& path, std::string_view case_id) {
+  auto head = git.head();
+  if (!head) return {};
+  ScopeFile f;
+  f.scope = path.substr(0, path.rfind('/'));
+  f.path = log_index_path(git, f.scope);
+  f.bytes = read_file(f.path);
+  f.views = read_segments(f.scope, f.bytes);
+  if (f.views && f.views->empty()) f.views.reset();
+  f.current = f.views && git_oid_equal(&f.views->back().head, &*head);
+  if (!f.current) {
+    git::Odb odb = odb_of(git);
+    std::vector<ScopeFile*> files{&f};
+    catch_up(odb.get(), *head, files);
+    save(f.path, updated_bytes(f));
+  }
+  return commits_under(f, log_index_file_key(path), log_index_mention_key(case_id));
 }
 
 void log_index_after_commit(const GitRepo& git, const git_oid& commit) noexcept {
   try {
-    const fs::path file = log_index_path(git);
-    int fd = ::open(file.c_str(), O_RDWR | O_APPEND | O_CLOEXEC);
-    if (fd < 0) return;
-    struct Closer {
-      int fd;
-      ~Closer() { ::close(fd); }
-    } closer{fd};
-    struct stat st {};
-    if (::fstat(fd, &st) != 0 || static_cast<size_t>(st.st_size) < kMagic.size() + 8 + 4 * kOid) return;
-    char tail[kTrailer];
-    if (::pread(fd, tail, kTrailer, st.st_size - static_cast<off_t>(kTrailer)) != static_cast<ssize_t>(kTrailer))
-      return;
-    git_oid head, sum;
-    std::memcpy(head.id, tail + kOid, kOid);
-    std::memcpy(sum.id, tail + 2 * kOid, kOid);
+    const fs::path dir = log_index_dir(git);
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) return;
     git::Odb odb = odb_of(git);
     std::optional<git_oid> parent;
     Link link = read_link(odb.get(), commit, parent);
-    if (!parent || !git_oid_equal(&*parent, &head)) return;
-    std::string seg = encode_log_segment(build_segment(odb.get(), parent, {link}), sum);
-    // One write: a reader sees the segment whole, or (killed half way) a
-    // damaged file that it rebuilds.
-    if (::write(fd, seg.data(), seg.size()) != static_cast<ssize_t>(seg.size())) return;
+    if (!parent) return;
+    // Each file whose head is the commit's parent gets one segment.
+    struct Open {
+      ScopeFile file;
+      int fd;
+    };
+    std::vector<Open> open;
+    struct Closer {
+      std::vector<Open>& v;
+      ~Closer() {
+        for (auto& o : v) ::close(o.fd);
+      }
+    } closer{open};
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+      auto scope = scope_of_file(entry.path().filename().string());
+      if (!scope) continue;
+      int fd = ::open(entry.path().c_str(), O_RDWR | O_APPEND | O_CLOEXEC);
+      if (fd < 0) continue;
+      open.push_back({ScopeFile{}, fd});
+      struct stat st {};
+      if (::fstat(fd, &st) != 0 || static_cast<size_t>(st.st_size) < magic_of(*scope).size() + 8 + 4 * kOid) {
+        open.back().file.current = true;  // left alone
+        continue;
+      }
+      char tail[kTrailer];
+      git_oid head, sum;
+      if (::pread(fd, tail, kTrailer, st.st_size - static_cast<off_t>(kTrailer)) != static_cast<ssize_t>(kTrailer)) {
+        open.back().file.current = true;
+        continue;
+      }
+      std::memcpy(head.id, tail + kOid, kOid);
+      std::memcpy(sum.id, tail + 2 * kOid, kOid);
+      auto& f = open.back().file;
+      f.scope = *scope;
+      f.current = !git_oid_equal(&head, &*parent);  // not ours to extend
+      f.fresh.parent = head;
+      f.fresh.head = commit;
+      // The last checksum, for the new segment's chain.
+      SegmentView last;
+      last.sum = sum;
+      last.head = head;
+      f.views = std::vector<SegmentView>{last};
+    }
+    std::vector<ScopeFile*> files;
+    for (auto& o : open)
+      if (!o.file.current) files.push_back(&o.file);
+    if (files.empty()) return;
+    {
+      UncheckedReads unchecked;
+      std::optional<git_oid> grandparent;
+      Link before = read_link(odb.get(), *parent, grandparent);
+      TreeDiffer differ(odb.get());
+      std::vector<std::string> scopes;
+      for (auto* f : files) scopes.push_back(f->scope);
+      scopes.push_back("panels");
+      std::vector<Change> changes;
+      differ.diff_roots(before.tree, link.tree, scopes, changes);
+      route(odb.get(), changes, files, commit);
+    }
+    for (auto& o : open) {
+      if (o.file.current) continue;
+      auto& f = o.file;
+      f.fresh.keys.assign(std::make_move_iterator(f.keys.begin()), std::make_move_iterator(f.keys.end()));
+      std::string seg = encode_log_segment(f.fresh, f.views->back().sum);
+      // One write: a reader sees the segment whole, or (killed half way) a
+      // damaged file that it rebuilds.
+      if (::write(o.fd, seg.data(), seg.size()) != static_cast<ssize_t>(seg.size())) continue;
+    }
   } catch (...) {
   }
 }

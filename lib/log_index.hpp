@@ -47,14 +47,14 @@ struct LogIndexSegment {
   std::vector<std::pair<std::string, std::vector<std::uint32_t>>> keys;
 };
 
-// The file's bytes for `segments` (each one's parent must be the previous
-// one's head, the first one's nullopt).
-std::string encode_log_index(const std::vector<LogIndexSegment>& segments);
+// The bytes of the file of `scope` ("cases/2026") for `segments` (each
+// one's parent must be the previous one's head, the first one's nullopt).
+std::string encode_log_index(std::string_view scope, const std::vector<LogIndexSegment>& segments);
 // The bytes of one more segment to append to a file whose last segment has
 // checksum `previous_sum`.
 std::string encode_log_segment(const LogIndexSegment& segment, const git_oid& previous_sum);
-// nullopt when `bytes` are not a well-formed, unbroken index.
-std::optional<std::vector<LogIndexSegment>> decode_log_index(std::string_view bytes);
+// nullopt when `bytes` are not a well-formed, unbroken index of `scope`.
+std::optional<std::vector<LogIndexSegment>> decode_log_index(std::string_view scope, std::string_view bytes);
 
 // The keys of the index.
 std::string log_index_file_key(std::string_view path);
@@ -76,7 +76,9 @@ std::vector<git_oid> log_index_commits(const GitRepo& git, const std::string& pa
 // left behind is brought up to date by the next `log ID`.
 void log_index_after_commit(const GitRepo& git, const git_oid& commit) noexcept;
 
-// Where the index lives, for tests and benchmarks.
-std::string log_index_path(const GitRepo& git);
+// Where the index lives (a directory), and the file of one year's
+// directory of cases ("cases/2026" → .git/prevent/log-v1/cases-2026).
+std::string log_index_dir(const GitRepo& git);
+std::string log_index_path(const GitRepo& git, std::string_view scope);
 
 }  // namespace prevent

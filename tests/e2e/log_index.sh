@@ -37,7 +37,7 @@ build_index_store() {
 setup() {
     S="$T/store"
     cached_store "$S" index build_index_store
-    IDX="$S/.git/prevent/log-v1"
+    IDX="$S/.git/prevent/log-v1/cases-2026"
     PERSONAL+=(Larkspindle Corvantile Mossgrave Ondrakey "Quendra Vallisk" 2007-01-30 Brackwold)
 }
 
@@ -174,7 +174,8 @@ test_a_hand_commit_is_added_to_the_index_by_the_next_log() {
 test_prevent_writes_extend_the_index_as_they_commit() {
     setup
     run prevent -C "$S" log "$C1"
-    local size
+    run prevent -C "$S" log "$C3"
+    local size idx25="$S/.git/prevent/log-v1/cases-2025"
     size="$(stat -c %s "$IDX")"
     pv_ok "$S" 2026-11-20 panel action "$C1" "done" A1 --date 2026-11-20
     assert_eq "$(index_head)" "$(head_of "$S")" "the index's head after panel action"
@@ -182,13 +183,17 @@ test_prevent_writes_extend_the_index_as_they_commit() {
     pv_ok "$S" 2026-11-22 triage "$ID" --outcome no-further-action --date 2026-11-22 --rationale "Fictional rationale Quorrel"
     PERSONAL+=(Quorrel)
     meeting_ok "$S" 2026-11-24
-    pv_ok "$S" 2026-11-23 panel attend 2026-11-24 --declare "Housing Officer@Example Homes:$C2"
+    pv_ok "$S" 2026-11-23 panel attend 2026-11-24 --declare "Housing Officer@Example Homes:$C2" \
+        --declare "Youth Worker@Example Youth Service:$C3"
     assert_eq "$(index_head)" "$(head_of "$S")" "the index's head after five writes"
+    assert_eq "$(IDX="$idx25" index_head)" "$(head_of "$S")" "the 2025 index's head after five writes"
     [[ "$(stat -c %s "$IDX")" -gt "$size" ]] || fail "the index did not grow"
     cp "$IDX" "$T/extended"
     same_logs "after prevent writes"
     cmp -s "$IDX" "$T/extended" || fail "the log rewrote an index the writes had kept up to date"
     run prevent -C "$S" log "$C2"
+    assert_stdout_contains "  meeting 2026-11-24"
+    run prevent -C "$S" log "$C3"
     assert_stdout_contains "  meeting 2026-11-24"
     run prevent -C "$S" log PRV-2026-0003
     assert_stdout_contains "triage.outcome: (none) → no-further-action"
@@ -232,9 +237,16 @@ test_the_index_holds_no_personal_data() {
     setup
     run prevent -C "$S" log "$C1" --show-personal
     assert_rc 0
-    assert_no_personal_data "$(tr -c '[:print:]\n' ' ' <"$IDX")" "the index"
-    # Only paths of cases, ID numbers and binary commit ids.
-    assert_contains "$(tr -c '[:print:]\n' ' ' <"$IDX")" "cases/2026/PRV-2026-0001.yaml" "the index"
+    run prevent -C "$S" log "$C3" --show-personal
+    assert_rc 0
+    assert_eq "$(ls "$S/.git/prevent/log-v1" | tr '\n' ' ')" "cases-2025 cases-2026 " "one file per year queried"
+    local all
+    all="$(cat "$S/.git/prevent/log-v1"/* | tr -c '[:print:]\n' ' ')"
+    assert_no_personal_data "$all" "the index"
+    # Paths of cases, ID numbers (a meeting's mentions) and binary commit ids.
+    assert_contains "$all" "cases/2026/PRV-2026-0001.yaml" "the index"
+    assert_contains "$all" "cases/2025/PRV-2025-0001.yaml" "the index"
+    assert_contains "$all" "m2026-0001" "the index"
 }
 
 test_a_store_whose_index_cannot_be_written_still_logs() {

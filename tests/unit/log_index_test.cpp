@@ -14,6 +14,8 @@ using namespace prevent::test;
 
 namespace {
 
+constexpr const char* kScope = "cases/2026";
+
 git_oid oid(unsigned char fill) {
   git_oid id;
   std::memset(id.id, fill, GIT_OID_RAWSZ);
@@ -49,69 +51,72 @@ std::vector<LogIndexSegment> two_segments() {
 
 TEST_CASE("an index reads back as written") {
   auto segs = two_segments();
-  std::string bytes = encode_log_index(segs);
-  auto back = decode_log_index(bytes);
+  std::string bytes = encode_log_index(kScope, segs);
+  auto back = decode_log_index(kScope, bytes);
   REQUIRE(back.has_value());
   REQUIRE(back->size() == 2);
   CHECK(same((*back)[0], segs[0]));
   CHECK(same((*back)[1], segs[1]));
   // The same bytes every time.
-  CHECK(encode_log_index(segs) == bytes);
+  CHECK(encode_log_index(kScope, segs) == bytes);
 }
 
 TEST_CASE("a segment appended to a file continues it") {
   auto segs = two_segments();
-  std::string one = encode_log_index({segs[0]});
-  auto first = decode_log_index(one);
+  std::string one = encode_log_index(kScope, {segs[0]});
+  auto first = decode_log_index(kScope, one);
   REQUIRE(first.has_value());
   // The last 20 bytes of a file are its last segment's checksum.
   git_oid sum;
   std::memcpy(sum.id, one.data() + one.size() - GIT_OID_RAWSZ, GIT_OID_RAWSZ);
   std::string appended = one + encode_log_segment(segs[1], sum);
-  CHECK(appended == encode_log_index(segs));
+  CHECK(appended == encode_log_index(kScope, segs));
   // Appended after the wrong checksum, it breaks the chain.
-  CHECK_FALSE(decode_log_index(one + encode_log_segment(segs[1], oid(9))).has_value());
+  CHECK_FALSE(decode_log_index(kScope, one + encode_log_segment(segs[1], oid(9))).has_value());
 }
 
 TEST_CASE("an empty file of segments is well formed; anything else off is not") {
-  std::string bytes = encode_log_index(two_segments());
-  CHECK(decode_log_index(encode_log_index({}))->empty());
-  CHECK_FALSE(decode_log_index("").has_value());
-  CHECK_FALSE(decode_log_index("garbage").has_value());
+  std::string bytes = encode_log_index(kScope, two_segments());
+  CHECK(decode_log_index(kScope, encode_log_index(kScope, {}))->empty());
+  CHECK_FALSE(decode_log_index(kScope, "").has_value());
+  CHECK_FALSE(decode_log_index(kScope, "garbage").has_value());
   // Another version.
-  CHECK_FALSE(decode_log_index(replace(bytes, "log index v1", "log index v2")).has_value());
+  CHECK_FALSE(decode_log_index(kScope, replace(bytes, "log index v1", "log index v2")).has_value());
   // Truncated anywhere.
   for (size_t n : {size_t{22}, size_t{40}, bytes.size() / 2, bytes.size() - 1})
-    CHECK_FALSE(decode_log_index(bytes.substr(0, n)).has_value());
+    CHECK_FALSE(decode_log_index(kScope, bytes.substr(0, n)).has_value());
   // Any byte changed.
-  for (size_t at = 21; at < bytes.size(); at += 7) {
+  for (size_t at = 0; at < bytes.size(); at += 7) {
     std::string b = bytes;
     b[at] = static_cast<char>(b[at] ^ 0x20);
-    CHECK_FALSE(decode_log_index(b).has_value());
+    CHECK_FALSE(decode_log_index(kScope, b).has_value());
   }
   // Extra bytes after the last segment.
-  CHECK_FALSE(decode_log_index(bytes + "x").has_value());
+  CHECK_FALSE(decode_log_index(kScope, bytes + "x").has_value());
+  // The file of another year's directory.
+  CHECK_FALSE(decode_log_index("cases/2025", bytes).has_value());
+  CHECK(decode_log_index("cases/2025", encode_log_index("cases/2025", two_segments())).has_value());
 }
 
 TEST_CASE("segments must follow on from each other") {
   auto segs = two_segments();
   segs[1].parent = oid(2);  // not the first segment's head
-  CHECK_FALSE(decode_log_index(encode_log_index(segs)).has_value());
+  CHECK_FALSE(decode_log_index(kScope, encode_log_index(kScope, segs)).has_value());
   segs = two_segments();
   segs[0].parent = oid(7);  // the first starts from nothing
-  CHECK_FALSE(decode_log_index(encode_log_index(segs)).has_value());
+  CHECK_FALSE(decode_log_index(kScope, encode_log_index(kScope, segs)).has_value());
 }
 
 TEST_CASE("positions must name a commit of the segment, in order") {
   auto segs = two_segments();
   segs[0].keys[0].second = {0, 3};  // there are three commits
-  CHECK_FALSE(decode_log_index(encode_log_index(segs)).has_value());
+  CHECK_FALSE(decode_log_index(kScope, encode_log_index(kScope, segs)).has_value());
   segs = two_segments();
   segs[0].keys[0].second = {2, 0};
-  CHECK_FALSE(decode_log_index(encode_log_index(segs)).has_value());
+  CHECK_FALSE(decode_log_index(kScope, encode_log_index(kScope, segs)).has_value());
   segs = two_segments();
   segs[0].keys[0].first = "xcases/2026/PRV-2026-0001.yaml";  // no such kind of key
-  CHECK_FALSE(decode_log_index(encode_log_index(segs)).has_value());
+  CHECK_FALSE(decode_log_index(kScope, encode_log_index(kScope, segs)).has_value());
 }
 
 TEST_CASE("keys") {
