@@ -512,10 +512,20 @@ class TreeDiffer {
 // directory read, most of a build's time). Pack data is still checked by
 // zlib; the log itself reads the commits it shows through the checked path,
 // and `prevent check repository` checks every object.
+// Nor are they kept in libgit2's object cache: a walk reads each object
+// once, and filling and evicting the cache cost both time and memory
+// (measured on 100,000 commits: 2.5 s user and 255 MB peak without it,
+// 3.4 s and 325 MB with it).
 class UncheckedReads {
  public:
-  UncheckedReads() { git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0); }
-  ~UncheckedReads() { git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1); }
+  UncheckedReads() {
+    git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+    git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
+  }
+  ~UncheckedReads() {
+    git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
+    git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 1);
+  }
   UncheckedReads(const UncheckedReads&) = delete;
   UncheckedReads& operator=(const UncheckedReads&) = delete;
 };
