@@ -1,10 +1,13 @@
-// The case → commits index behind `prevent log ID` (.git/prevent/log-v1).
+// The case → commits index behind `prevent log ID`: one file per year
+// directory of cases, .git/prevent/log-v1/cases-YYYY (docs/store.md).
 //
-// For every file under cases/ it lists the commits of HEAD's first-parent
-// chain that changed it, and for every "YYYY-N" that a panel meeting file
-// could name (the tail of a case ID) the commits that changed such a
-// meeting. `log ID` then reads only the commits it names, instead of
-// walking the whole history.
+// For every file under cases/YYYY/ a year's file lists the commits of
+// HEAD's first-parent chain that changed it, and for every "YYYY-N" of that
+// year that a panel meeting file could name (the tail of a case ID) the
+// commits that changed such a meeting. `log ID` then reads only the
+// commits it names, instead of walking the whole history. A year's file is
+// built the first time one of its cases is logged, by one walk that reads
+// the year's directory only when its id changes (as `git log -- PATH`).
 //
 // It is derived, never a source of truth:
 // - it names commits only; the log is still computed from those commits'
@@ -13,16 +16,16 @@
 // - it is stamped with the head it was built for; when HEAD has moved on
 //   (that head is on HEAD's first-parent chain) only the new commits are
 //   read; otherwise (history rewritten), or when anything in the file is
-//   off (magic, version, lengths, checksums), it is rebuilt from scratch;
+//   off (first line, lengths, positions, checksums), it is rebuilt;
 // - it holds commit ids, paths under cases/ (IDs only) and "YYYY-N"
 //   numbers: no personal data.
 //
-// The file is a magic line and a chain of segments, each bringing the
-// index from one head to the next; a segment carries the SHA-1 of the one
-// before it and of itself. A write by prevent appends one segment for its
-// commit (only when the index's head is that commit's parent); a `log ID`
-// that extends or rebuilds it rewrites the whole file through a temporary
-// file and a rename, as one segment when there are many.
+// A file is a first line naming its year's directory and a chain of
+// segments, each bringing the index from one head to the next; a segment
+// carries the SHA-1 of the one before it and of itself. A write by prevent
+// appends one segment for its commit to each file whose head is that
+// commit's parent; a `log ID` that extends or rebuilds a file rewrites it
+// through a temporary file and a rename, as one segment when there are many.
 #pragma once
 
 #include <git2.h>

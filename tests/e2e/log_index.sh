@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The case → commits index behind `prevent log ID` (.git/prevent/log-v1,
+# The case → commits index behind `prevent log ID` (.git/prevent/log-v1/cases-YYYY,
 # docs/store.md): the same log, text and JSON, with no index, a warm one, a
 # damaged or stale one, after hand commits, a rewritten history and prevent
 # writes; and no personal data in it. PREVENT_LOG_INDEX=0 makes `log ID`
