@@ -547,7 +547,8 @@ struct ScopeFile {
 // The keys one change gives its scope's index.
 void keys_of(git_odb* odb, const Change& c, std::vector<std::string>& out) {
   if (c.path.starts_with("cases/")) {
-    out.push_back(log_index_file_key(c.path));
+    // A key's length is 16 bits; no case file's path is near that long.
+    if (c.path.size() < 1024) out.push_back(log_index_file_key(c.path));
     return;
   }
   // A meeting: its new version, or the old one when it was removed.
@@ -557,7 +558,8 @@ void keys_of(git_odb* odb, const Change& c, std::vector<std::string>& out) {
   if (git_odb_read(&o, odb, &*id) < 0) return;  // unreadable: names nobody (as in the log)
   git::OdbObject obj(o);
   std::string_view text(static_cast<const char*>(git_odb_object_data(o)), git_odb_object_size(o));
-  for (auto& k : log_index_mention_keys(text)) out.push_back(std::move(k));
+  for (auto& k : log_index_mention_keys(text))
+    if (k.size() < 1024) out.push_back(std::move(k));
 }
 
 // Adds one commit's changes to the index files they concern: a case file
