@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <list>
@@ -11,6 +12,7 @@
 
 #include "failure.hpp"
 #include "git_handles.hpp"
+#include "log_index.hpp"
 
 namespace prevent {
 
@@ -373,10 +375,37 @@ std::vector<std::string> changed_other_paths(git_tree* before, git_tree* after) 
   return out;
 }
 
-std::vector<LogEntry> case_history(const Store& store, const CaseId& id, const LogFilter& filter,
-                                   ShowPersonal show) {
-  const std::string path = case_path(id.str(), id.year);
+namespace {
+
+// One commit's entry in a case's log: the case's file from `previous` to
+// `now`, and the meetings changed by the commit that name the case.
+void case_step(const Store& store, const CaseId& id, const std::string& path, const LogFilter& filter,
+               ShowPersonal show, const HistoryStep& s, const std::optional<git_oid>& previous,
+               const std::optional<git_oid>& now, VersionCache& cache, std::vector<LogEntry>& out) {
   git_repository* repo = store.git().raw();
+  LogEntry entry{s.meta, {}, {}};
+  bool changed = now.has_value() != previous.has_value() || (now && !git_oid_equal(&*now, &*previous));
+  if (!passes(filter, s.meta)) return;
+  if (changed) entry.records.push_back(record_log(store, PathChange{path, previous, now}, show, cache));
+  // Meetings that name the case (attendance, declarations, agenda).
+  std::vector<PathChange> panels;
+  diff_top(repo, s.parent_tree, s.tree, "panels", panels);
+  for (const auto& pc : panels) {
+    auto text = blob_text(repo, pc.after ? *pc.after : *pc.before);
+    if (text && mentions(*text, id.str())) entry.records.push_back(record_log(store, pc, show, cache));
+  }
+  if (!entry.records.empty()) out.push_back(std::move(entry));
+}
+
+[[noreturn]] void no_such_case(const CaseId& id) {
+  fail(Exit::not_found, fmt::format("no such case ({})", id.str()), "`prevent list` shows the cases");
+}
+
+// The whole first-parent chain, commit by commit (PREVENT_LOG_INDEX=0):
+// what the index must give the same result as.
+std::vector<LogEntry> case_history_by_walk(const Store& store, const CaseId& id, const LogFilter& filter,
+                                           ShowPersonal show) {
+  const std::string path = case_path(id.str(), id.year);
   std::vector<LogEntry> out;
   bool ever = false;
   std::optional<git_oid> previous;
@@ -386,7 +415,6 @@ std::vector<LogEntry> case_history(const Store& store, const CaseId& id, const L
   std::optional<git_oid> previous_dir;
   VersionCache cache;
   walk_history(store.git(), [&](const HistoryStep& s) {
-    LogEntry entry{s.meta, {}, {}};
     std::optional<git_oid> dir_now = entry_id_at(s.tree, dir);
     std::optional<git_oid> now;
     if (dir_now && previous_dir && git_oid_equal(&*dir_now, &*previous_dir))
@@ -394,23 +422,57 @@ std::vector<LogEntry> case_history(const Store& store, const CaseId& id, const L
     else if (dir_now)
       now = blob_at(s.tree, path);
     previous_dir = dir_now;
-    bool changed = now.has_value() != previous.has_value() || (now && !git_oid_equal(&*now, &*previous));
     if (now) ever = true;
-    bool wanted = passes(filter, s.meta);
-    if (changed && wanted) entry.records.push_back(record_log(store, PathChange{path, previous, now}, show, cache));
+    case_step(store, id, path, filter, show, s, previous, now, cache, out);
     previous = now;
-    if (!wanted) return;
-    // Meetings that name the case (attendance, declarations, agenda).
-    std::vector<PathChange> panels;
-    diff_top(repo, s.parent_tree, s.tree, "panels", panels);
-    for (const auto& pc : panels) {
-      auto text = blob_text(repo, pc.after ? *pc.after : *pc.before);
-      if (text && mentions(*text, id.str())) entry.records.push_back(record_log(store, pc, show, cache));
-    }
-    if (!entry.records.empty()) out.push_back(std::move(entry));
   });
-  if (!ever)
-    fail(Exit::not_found, fmt::format("no such case ({})", id.str()), "`prevent list` shows the cases");
+  if (!ever) no_such_case(id);
+  return out;
+}
+
+bool log_index_wanted() {
+  const char* v = std::getenv("PREVENT_LOG_INDEX");
+  return !(v && std::string_view(v) == "0");
+}
+
+}  // namespace
+
+std::vector<LogEntry> case_history(const Store& store, const CaseId& id, const LogFilter& filter,
+                                   ShowPersonal show) {
+  if (!log_index_wanted()) return case_history_by_walk(store, id, filter, show);
+  const std::string path = case_path(id.str(), id.year);
+  git_repository* repo = store.git().raw();
+  std::vector<LogEntry> out;
+  bool ever = false;
+  VersionCache cache;
+  // Only the commits the index names: each is compared with its first
+  // parent, as in the walk.
+  for (const git_oid& cid : log_index_commits(store.git(), path, id.str())) {
+    git_commit* c = nullptr;
+    if (git_commit_lookup(&c, repo, &cid) < 0) history_fail("cannot read a commit of the history");
+    git::Commit commit(c);
+    git_tree* t = nullptr;
+    if (git_commit_tree(&t, c) < 0) history_fail("cannot read the files of a commit");
+    git::Tree tree(t);
+    git::Tree parent_tree;
+    std::optional<std::int64_t> parent_time;
+    if (git_commit_parentcount(c) > 0) {
+      git_commit* p = nullptr;
+      if (git_commit_parent(&p, c, 0) < 0) history_fail("cannot read a commit of the history");
+      git::Commit parent(p);
+      git_tree* pt = nullptr;
+      if (git_commit_tree(&pt, p) < 0) history_fail("cannot read the files of a commit");
+      parent_tree.reset(pt);
+      parent_time = git_commit_time(p);
+    }
+    std::optional<git_oid> now = blob_at(tree.get(), path);
+    std::optional<git_oid> previous = blob_at(parent_tree.get(), path);
+    if (now) ever = true;
+    CommitMeta meta = meta_of(c);
+    HistoryStep step{meta, c, tree.get(), parent_tree.get(), parent_time};
+    case_step(store, id, path, filter, show, step, previous, now, cache, out);
+  }
+  if (!ever) no_such_case(id);
   return out;
 }
 

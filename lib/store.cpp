@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "failure.hpp"
+#include "log_index.hpp"
 #include "schema.hpp"
 #include "verified_head.hpp"
 
@@ -283,6 +284,8 @@ git_oid Store::commit(const std::vector<FileWrite>& files, const std::string& me
     advance_verified_head(git_, id);
   } catch (const Failure&) {
   }
+  // The case → commits index of `log ID`, when there is one (never fails).
+  log_index_after_commit(git_, id);
   return id;
 }
 
