@@ -4,6 +4,7 @@
 #include <git2.h>
 
 #include <memory>
+#include <string_view>
 
 namespace prevent::git {
 
@@ -27,5 +28,16 @@ using OdbObject = Owned<git_odb_object, git_odb_object_free>;
 using Index = Owned<git_index, git_index_free>;
 using Config = Owned<git_config, git_config_free>;
 using Signature = Owned<git_signature, git_signature_free>;
+
+// A git_buf disposed of when it goes out of scope, even by an exception.
+struct Buf {
+  git_buf buf = GIT_BUF_INIT;
+  Buf() = default;
+  Buf(const Buf&) = delete;
+  Buf& operator=(const Buf&) = delete;
+  ~Buf() { git_buf_dispose(&buf); }
+  git_buf* get() { return &buf; }
+  std::string_view view() const { return {buf.ptr ? buf.ptr : "", buf.size}; }
+};
 
 }  // namespace prevent::git

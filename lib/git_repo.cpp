@@ -727,12 +727,11 @@ git_oid GitRepo::commit(const std::vector<FileWrite>& files, const std::string& 
   const git_signature* committer_sig = committer ? committer.get() : author.get();
   if (signer) {
     // As git signs: the commit's bytes, signed, stored in its gpgsig header.
-    git_buf buf = GIT_BUF_INIT;
-    check(git_commit_create_buffer(&buf, objects_repo, author.get(), committer_sig, "UTF-8", message.c_str(),
+    git::Buf buf;
+    check(git_commit_create_buffer(buf.get(), objects_repo, author.get(), committer_sig, "UTF-8", message.c_str(),
                                    new_tree.get(), parent ? 1 : 0, parents),
           "cannot write the commit");
-    std::string body(buf.ptr, buf.size);
-    git_buf_dispose(&buf);
+    std::string body(buf.view());
     std::string signature = sign_commit_buffer(*signer, body);
     check(git_commit_create_with_signature(&commit_id, objects_repo, body.c_str(), signature.c_str(), "gpgsig"),
           "cannot write the signed commit");
@@ -742,18 +741,17 @@ git_oid GitRepo::commit(const std::vector<FileWrite>& files, const std::string& 
           "cannot write the commit");
   }
   if (batch) {
-    git_buf pack = GIT_BUF_INIT;
-    check(git_mempack_dump(&pack, objects_repo, mempack), "cannot build the pack");
+    git::Buf pack;
+    check(git_mempack_dump(pack.get(), objects_repo, mempack), "cannot build the pack");
     git_odb* odb = nullptr;
     check(git_repository_odb(&odb, objects_repo), "cannot open the object database");
     Owned<git_odb, git_odb_free> odb_owner(odb);
     git_odb_writepack* wp = nullptr;
     int rc = git_odb_write_pack(&wp, odb, nullptr, nullptr);
     git_indexer_progress stats{};
-    if (rc == 0) rc = wp->append(wp, pack.ptr, pack.size, &stats);
+    if (rc == 0) rc = wp->append(wp, pack.buf.ptr, pack.buf.size, &stats);
     if (rc == 0) rc = wp->commit(wp, &stats);
     if (wp) wp->free(wp);
-    git_buf_dispose(&pack);
     git_mempack_reset(mempack);
     if (rc < 0) git_fail("cannot write the pack");
     git_odb* main_odb = nullptr;

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "failure.hpp"
+#include "git_handles.hpp"
 #include "git_repo.hpp"
 #include "subprocess.hpp"
 
@@ -190,17 +191,17 @@ std::vector<SignatureProblem> verify_history_signatures(git_repository* repo) {
     std::strftime(date, sizeof date, "%Y-%m-%d", &utc);
     git_commit_free(commit);
 
-    git_buf sig = GIT_BUF_INIT, data = GIT_BUF_INIT;
-    int erc = git_commit_extract_signature(&sig, &data, repo, &id, nullptr);
+    // Owned, so a verification that throws (no allowed signers file)
+    // does not leak them.
+    git::Buf sig, data;
+    int erc = git_commit_extract_signature(sig.get(), data.get(), repo, &id, nullptr);
     std::string problem;
     if (erc == GIT_ENOTFOUND)
       problem = "not signed";
     else if (erc < 0)
       problem = "its signature cannot be read";
     else
-      problem = verify_one(snap.cfg, std::string(sig.ptr, sig.size), std::string(data.ptr, data.size), email);
-    git_buf_dispose(&sig);
-    git_buf_dispose(&data);
+      problem = verify_one(snap.cfg, std::string(sig.view()), std::string(data.view()), email);
     if (!problem.empty()) out.push_back({git_oid_tostr_s(&id), date, problem});
   }
   if (rc != GIT_ITEROVER) fail(Exit::store, "cannot walk the history from HEAD");
