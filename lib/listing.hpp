@@ -27,7 +27,9 @@ Table list_cases(const std::vector<Case>& cases, const Config& config, const Lis
 // case are kept, never the case itself.
 class CaseLister {
  public:
+  // Keeps a reference to `config`, which must outlive the lister.
   CaseLister(const Config& config, ListFilter filter) : config_(config), filter_(std::move(filter)) {}
+  CaseLister(Config&&, ListFilter) = delete;
   void add(const Case& c);
   Table finish();
 

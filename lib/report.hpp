@@ -67,7 +67,10 @@ std::optional<long> nearest_rank(const std::vector<long>& sorted, int p);
 // depend on it), so a whole-store read need not hold every case.
 class ReportBuilder {
  public:
+  // Keeps a reference to `config`, which must outlive the builder (a
+  // temporary is refused at compile time).
   ReportBuilder(const Config& config, const ReportOptions& options);
+  ReportBuilder(Config&&, const ReportOptions&) = delete;
   ~ReportBuilder();
   ReportBuilder(const ReportBuilder&) = delete;
   ReportBuilder& operator=(const ReportBuilder&) = delete;

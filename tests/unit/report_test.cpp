@@ -353,9 +353,10 @@ TEST_CASE("the report built one case at a time does not depend on the order the 
   }
   auto options = period("2026-04-01", "2027-03-31", "2026-11-27");
   const std::string whole = render_report(build_report(cases, cfg(), options), ReportFormat::json);
-  ReportBuilder backwards(cfg(), options);
+  const Config config = cfg();
+  ReportBuilder backwards(config, options);
   for (auto it = cases.rbegin(); it != cases.rend(); ++it) backwards.add(*it);
   CHECK(render_report(backwards.finish(), ReportFormat::json) == whole);
-  ReportBuilder none(cfg(), options);
+  ReportBuilder none(config, options);
   CHECK(value(none.finish(), "referrals", "total") == 0);
 }
