@@ -157,26 +157,27 @@ void diff_top(git_repository* repo, git_tree* before, git_tree* after, const cha
   diff_dirs(repo, dir, ta.get(), tb.get(), out);
 }
 
-std::optional<git_oid> blob_at(git_tree* tree, const std::string& path) {
-  if (!tree) return std::nullopt;
+// The entry at `path` (a file or a directory), without reading a directory
+// below it; empty when there is none.
+git::TreeEntry entry_at(git_tree* tree, const std::string& path) {
+  if (!tree) return nullptr;
   git_tree_entry* raw = nullptr;
   int rc = git_tree_entry_bypath(&raw, tree, path.c_str());
-  if (rc == GIT_ENOTFOUND) return std::nullopt;
+  if (rc == GIT_ENOTFOUND) return nullptr;
   if (rc < 0) history_fail("cannot read a directory of the history");
-  git::TreeEntry e(raw);
-  if (git_tree_entry_type(e.get()) != GIT_OBJECT_BLOB) return std::nullopt;
+  return git::TreeEntry(raw);
+}
+
+std::optional<git_oid> blob_at(git_tree* tree, const std::string& path) {
+  git::TreeEntry e = entry_at(tree, path);
+  if (!e || git_tree_entry_type(e.get()) != GIT_OBJECT_BLOB) return std::nullopt;
   return *git_tree_entry_id(e.get());
 }
 
-// The id of whatever is at `path` (a file or a directory), without reading
-// a directory below it.
+// The id of whatever is at `path` (a file or a directory).
 std::optional<git_oid> entry_id_at(git_tree* tree, const std::string& path) {
-  if (!tree) return std::nullopt;
-  git_tree_entry* raw = nullptr;
-  int rc = git_tree_entry_bypath(&raw, tree, path.c_str());
-  if (rc == GIT_ENOTFOUND) return std::nullopt;
-  if (rc < 0) history_fail("cannot read a directory of the history");
-  git::TreeEntry e(raw);
+  git::TreeEntry e = entry_at(tree, path);
+  if (!e) return std::nullopt;
   return *git_tree_entry_id(e.get());
 }
 
