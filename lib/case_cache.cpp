@@ -479,7 +479,9 @@ class CacheBuilder {
 //     u32 y, y × (u32 length, year directory name, u32 records in that
 //       directory after the write, u32 k,
 //       k × (u32 position among the directory's records after the write,
-//            u8 1 inserted / 0 replaced, [20] blob ID, u32 length, entry))
+//            u8 1 inserted / 0 replaced / 2 the only change in the
+//            directory, inserted when the directory has one record more
+//            after the write than before, [20] blob ID, u32 length, entry))
 //     positions ascending.
 //
 // A record states a fact about two trees (the second is the first with
@@ -544,7 +546,19 @@ bool apply_record(std::string_view body, std::vector<YearItems>& years) {
       size_t s = 0;
       for (uint32_t j = 0; j < k; ++j) {
         const uint32_t pos = r.u32();
-        const bool insert = r.flag();
+        const uint8_t how = r.u8();
+        bool insert = how == 1;
+        if (how == 2) {
+          // The one change in this directory: inserted when the directory
+          // has one record more after it, else replaced.
+          if (k != 1) return false;
+          if (total == old.size() + 1)
+            insert = true;
+          else if (total != old.size())
+            return false;
+        } else if (how > 2) {
+          return false;
+        }
         Key key;
         for (auto& b : key) b = r.u8();
         std::string_view entry = r.view();
@@ -1081,13 +1095,18 @@ void case_cache_after_commit(const Store& store, const git_oid& commit, const st
     const bool parse = files.size() <= 16;
     for (auto& [year, written] : by_year) {
       git::Tree y_new = subtree(repo, cases_new.get(), year.c_str());
-      git::Tree y_old = subtree(repo, cases_old.get(), year.c_str());
       if (!y_new) return;
+      // Whether each record is new: with one record written in this
+      // directory the reader tells from the directory's count (saving a
+      // second listing of a directory of thousands); with more, from the
+      // directory before the write.
+      const bool one = written.size() == 1;
+      git::Tree y_old = one ? git::Tree() : subtree(repo, cases_old.get(), year.c_str());
       std::map<std::string_view, const Written*> wanted;
       for (const auto& x : written) wanted[x.name] = &x;
       struct Op {
         uint32_t pos;
-        bool insert;
+        uint8_t how;
         git_oid blob;
         const Written* w;
       };
@@ -1101,11 +1120,11 @@ void case_cache_after_commit(const Store& store, const git_oid& commit, const st
         if (auto it = wanted.find(name); it != wanted.end()) {
           if (git_tree_entry_type(e) != GIT_OBJECT_BLOB) return;
           bool existed = false;
-          if (y_old) {
+          if (!one && y_old) {
             const git_tree_entry* o = git_tree_entry_byname(y_old.get(), it->second->name.c_str());
             existed = o != nullptr;
           }
-          ops.push_back(Op{count, !existed, *git_tree_entry_id(e), it->second});
+          ops.push_back(Op{count, static_cast<uint8_t>(one ? 2 : existed ? 0 : 1), *git_tree_entry_id(e), it->second});
         }
         ++count;
       }
@@ -1127,7 +1146,7 @@ void case_cache_after_commit(const Store& store, const git_oid& commit, const st
           entry = encode_case_entry(without_personal_data(*given));
         }
         w.u32(op.pos);
-        w.u8(op.insert ? 1 : 0);
+        w.u8(op.how);
         put_key(op.blob);
         w.str(entry);
       }

@@ -316,6 +316,16 @@ TEST_CASE("writes keep the cache warm through its side file: the next read parse
   CHECK(s.parsed == 0);
   CHECK(warm.size() == 36);
   CHECK(warm == cold_entries(store));
+  // Two records of one directory in one commit: one replaced, one new.
+  Case again = case_of_year(2026, 3);
+  again.referral.sector = "health";
+  Case fresh = case_of_year(2026, 5);
+  store.commit({{case_path(again.id, 2026), write_case(again)}, {case_path(fresh.id, 2026), write_case(fresh)}},
+               commit_message("import", "two", {}, "import"));
+  warm = entries_of(store, &s);
+  CHECK(s.parsed == 0);
+  CHECK(warm.size() == 37);
+  CHECK(warm == cold_entries(store));
   CHECK_FALSE(has(read_bytes(changes), "Vexlo"));
   CHECK_FALSE(has(read_bytes(changes), "Okkvan"));
 }
