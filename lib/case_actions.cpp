@@ -171,7 +171,7 @@ void update_case(Store& store, const CaseId& id, Date as_of, std::string_view ac
   check_case_rules(c, ctx);
   std::string tail = what.empty() ? c.id : fmt::format("{} {}", c.id, what);
   store.commit({{case_path(c.id, c.referral.received.year()), write_case(c)}},
-               commit_message(action, tail, {c.id}, trailer));
+               commit_message(action, tail, {c.id}, trailer), {&c});
 }
 
 }  // namespace prevent

@@ -11,7 +11,9 @@
 // what it holds. When HEAD's `cases` tree is the one it was written for, its
 // entries are read in order without listing HEAD. A missing, stale,
 // truncated or damaged cache gives the same results as a good one, only
-// slower. The layout is in docs/store.md.
+// slower. Writes by prevent append what they changed to a side file
+// (cases-v1-changes) that the next read applies instead of taking the long
+// way. The layout is in docs/store.md.
 #pragma once
 
 #include <functional>
@@ -44,6 +46,16 @@ CaseReadSummary for_each_case_without_personal_data(const Store& store, const st
 
 // The same, every case held at once (for callers that need them together).
 CasesWithoutPersonalData load_cases_without_personal_data(const Store& store);
+
+// After a write by prevent (Store::commit): records in the cache's side file
+// what `commit` changed under cases/ (each written record's entry, keyed by
+// its blob ID, and where it stands), so that the next read need not list
+// HEAD or parse anything. `cases[i]`, when given, is the record written as
+// files[i] (a large batch uses it instead of parsing the text again).
+// Only when a cache exists. Never fails: anything it cannot do, the next
+// read does the long way.
+void case_cache_after_commit(const Store& store, const git_oid& commit, const std::vector<FileWrite>& files,
+                             const std::vector<const Case*>& cases) noexcept;
 
 // Where the cache lives, for tests and benchmarks.
 std::string case_cache_path(const Store& store);

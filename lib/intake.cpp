@@ -189,14 +189,16 @@ IntakeResult record_new_cases(Store& store, IntakeBatch batch, Date as_of, std::
   }
 
   std::vector<FileWrite> files;
+  std::vector<const Case*> records;
   std::vector<std::string> ids;
   for (const auto& in : cases) {
     files.push_back({case_path(in.record.id, in.record.referral.received.year()), write_case(in.record)});
+    records.push_back(&in.record);
     ids.push_back(in.record.id);
   }
   std::string tail = action == "refer" ? fmt::format("{} new referral", ids.front())
                                        : fmt::format("{} {} case{}", as_of.str(), ids.size(), ids.size() == 1 ? "" : "s");
-  store.commit(files, commit_message(action, tail, ids, action));
+  store.commit(files, commit_message(action, tail, ids, action), records);
   return result;
 }
 

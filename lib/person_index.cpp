@@ -7,10 +7,11 @@
 #include <fstream>
 #include <optional>
 #include <sstream>
-#include <thread>
+#include <exception>
 
 #include "failure.hpp"
 #include "git_handles.hpp"
+#include "parallel_blobs.hpp"
 
 namespace prevent {
 
@@ -169,28 +170,41 @@ std::string line_for_record(std::string_view text, const std::string& path, cons
   return {};
 }
 
-// Index lines for `files`, reading and parsing each record: blobs are read
-// on this thread (libgit2's repository is not shared across threads), and
-// parsed on all cores, a chunk at a time so that memory stays small.
+// Index lines for `files`, reading and parsing each record on all cores
+// (ParallelBlobs: each thread reads through its own repository handle), a
+// chunk at a time so that memory stays small. The lines are those a read
+// and parse on one thread would give, in the same order.
 std::vector<std::string> lines_for(const Store& store, const std::vector<FileChange>& files) {
   std::vector<std::string> out(files.size());
-  constexpr size_t kChunk = 1024;
-  const unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
-  std::vector<std::string> texts;
+  constexpr size_t kChunk = 4096;
+  ParallelBlobs blobs(store);
+  std::vector<git_oid> ids;
+  std::vector<std::exception_ptr> errors;
   for (size_t start = 0; start < files.size(); start += kChunk) {
     const size_t end = std::min(files.size(), start + kChunk);
-    texts.clear();
-    for (size_t i = start; i < end; ++i) texts.push_back(store.git().read_blob(*files[i].blob));
-    auto work = [&](size_t from, size_t step) {
-      for (size_t i = start + from; i < end; i += step)
-        out[i] = line_for_record(texts[i - start], files[i].path, store.config());
-    };
-    const size_t n = end - start;
-    const unsigned use = n < 64 ? 1u : threads;
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < use; ++t) pool.emplace_back(work, t, use);
-    work(0, use);
-    for (auto& t : pool) t.join();
+    ids.clear();
+    for (size_t i = start; i < end; ++i) ids.push_back(*files[i].blob);
+    errors.assign(end - start, nullptr);
+    std::vector<char> unread(end - start, 0);
+    blobs.run(ids, [&](size_t i, const std::string* text) {
+      if (!text) {
+        unread[i] = 1;
+        return;
+      }
+      try {
+        out[start + i] = line_for_record(*text, files[start + i].path, store.config());
+      } catch (...) {
+        // Not a Failure (line_for_record takes those): a bug, raised on the
+        // calling thread below.
+        errors[i] = std::current_exception();
+      }
+    });
+    for (size_t i = 0; i < end - start; ++i) {
+      // A blob that does not read stops the build as it always has: read
+      // again here, it raises the same Failure the one-thread read did.
+      if (unread[i]) (void)store.git().read_blob(ids[i]);
+      if (errors[i]) std::rethrow_exception(errors[i]);
+    }
   }
   return out;
 }

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <thread>
 
+#include "case_cache.hpp"
 #include "failure.hpp"
 #include "log_index.hpp"
 #include "schema.hpp"
@@ -272,7 +273,8 @@ std::unique_ptr<StoreLock> Store::lock() const {
   return std::make_unique<StoreLock>(fd);
 }
 
-git_oid Store::commit(const std::vector<FileWrite>& files, const std::string& message) {
+git_oid Store::commit(const std::vector<FileWrite>& files, const std::string& message,
+                      const std::vector<const Case*>& cases) {
   std::vector<std::string> paths;
   for (const auto& f : files) paths.push_back(f.path);
   git_.require_clean(paths);
@@ -286,6 +288,8 @@ git_oid Store::commit(const std::vector<FileWrite>& files, const std::string& me
   }
   // The case → commits index of `log ID`, when there is one (never fails).
   log_index_after_commit(git_, id);
+  // The record cache's side file, when there is a cache (never fails).
+  case_cache_after_commit(*this, id, files, cases);
   return id;
 }
 

@@ -68,7 +68,10 @@ class Store {
   std::unique_ptr<StoreLock> lock() const;
 
   // One commit of `files`. Refuses when any of them has uncommitted edits.
-  git_oid commit(const std::vector<FileWrite>& files, const std::string& message);
+  // `cases[i]`, when given, is the record written as files[i]: the record
+  // cache (case_cache.hpp) takes it instead of parsing a large batch again.
+  git_oid commit(const std::vector<FileWrite>& files, const std::string& message,
+                 const std::vector<const Case*>& cases = {});
 
  private:
   Store(GitRepo git, Config config) : git_(std::move(git)), config_(std::move(config)) {}

@@ -3,15 +3,21 @@
 # never a source of truth. `list`, `review due`, `report` and `panel
 # agenda` give the same output with no cache, a good one, a stale one, a
 # truncated one, one overwritten with garbage and one of another format
-# version; the cache holds no personal data and is owner-only.
+# version; the cache holds no personal data and is owner-only. Writes by
+# prevent keep it warm through its side file (cases-v1-changes): the first
+# read after a write does not take the long way and gives what a read
+# without a cache gives; a hand commit, a reset or a damaged side file
+# only make it slower.
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.bash"
 
 S=""
 CACHE=""
+CHANGES=""
 
 setup_store() {
     S="$T/store"
     CACHE="$S/.git/prevent/cases-v1"
+    CHANGES="$S/.git/prevent/cases-v1-changes"
     new_store "$S"
     {
         echo "---"
@@ -114,7 +120,7 @@ test_a_cache_of_another_format_version_is_rebuilt() {
     printf '\x63\x00\x00\x00' | dd of="$CACHE" bs=1 seek=8 conv=notrunc 2>/dev/null
     reads old_version
     same_as_cold old_version
-    assert_eq "$(od -An -tu1 -j8 -N4 "$CACHE" | tr -s ' ')" " 2 0 0 0" "the rebuilt cache's version"
+    assert_eq "$(od -An -tu1 -j8 -N4 "$CACHE" | tr -s ' ')" " 3 0 0 0" "the rebuilt cache's version"
 }
 
 test_a_write_is_seen_by_the_next_read() {
@@ -208,6 +214,170 @@ test_a_cache_from_another_store_is_not_used() {
     cp "$other/.git/prevent/cases-v1" "$CACHE"
     reads foreign
     same_as_cold foreign
+}
+
+# ---------------------------------------------------------------------------
+# Writes keep the cache warm.
+
+# The reads of this moment with no cache at all, into outputs.NAME; the
+# cache and its side file are put back as they were.
+cold_now() { # cold_now NAME
+    mkdir -p "$T/hold"
+    rm -f "$T/hold/"*
+    mv "$CACHE" "$T/hold/cache"
+    [[ -f "$CHANGES" ]] && mv "$CHANGES" "$T/hold/changes"
+    reads "$1"
+    rm -f "$CHANGES"
+    mv "$T/hold/cache" "$CACHE"
+    [[ -f "$T/hold/changes" ]] && mv "$T/hold/changes" "$CHANGES"
+    return 0
+}
+
+same_as() { # same_as NAME OTHER
+    cmp -s "$T/outputs.$2" "$T/outputs.$1" || {
+        fail "output after $1 differs from the output without a cache"
+        diff "$T/outputs.$2" "$T/outputs.$1" | head -10
+    }
+}
+
+# After a write: the reads leave the cache file as it was (the long way
+# rewrites it, HEAD having a new tree) and give what a read without a
+# cache gives.
+check_warm() { # check_warm NAME
+    local name="$1"
+    cp "$CACHE" "$T/cache.before"
+    reads "$name"
+    cmp -s "$CACHE" "$T/cache.before" || fail "after $name the first read took the long way (the cache was rewritten)"
+    cold_now "${name}_cold"
+    same_as "$name" "${name}_cold"
+}
+
+write_ok() { # write_ok WHAT ARGS…: a prevent write that must succeed
+    local what="$1"
+    shift
+    run prevent -C "$S" --as-of "$AS_OF" "$@"
+    assert_rc 0 "$what"
+    [[ $RC -eq 0 ]] || _show "$ERR"
+}
+
+test_every_kind_of_write_keeps_the_cache_warm() {
+    setup_store
+    reads cold
+    refer_ok "$S" name="Varnel Oskbright" dob=2010-05-04 sector=police received=2026-11-20
+    assert_file_exists "$CHANGES"
+    assert_mode "$CHANGES" 600
+    check_warm refer
+    write_ok triage triage PRV-2026-0001 --outcome channel-panel --date 2026-11-05 --s36-date 2026-11-05 \
+        --s36-by "Counter Terrorism Policing Example Region" --rationale "Cache rationale Ombrith"
+    check_warm triage
+    write_ok note note PRV-2026-0001 --date 2026-11-06 --kind info-request --with "Example NHS Foundation Trust" \
+        --text "Cache note Ombrith"
+    check_warm note
+    meeting_ok "$S" 2026-11-12
+    check_warm panel_new
+    write_ok "panel decide" panel decide 2026-11-12 PRV-2026-0001 --decision adopt --method consensus
+    check_warm panel_decide
+    write_ok "panel consent" panel consent PRV-2026-0001 --status given --by parent-guardian --date 2026-11-13
+    check_warm panel_consent
+    write_ok "review record" review record PRV-2026-0001 --date 2026-11-26 --kind monthly --outcome continue
+    check_warm review_record
+    write_ok correct correct PRV-2026-0003 referral.subject.date_of_birth=2001-02-14 \
+        --reason "Fictional reason: typed from the wrong form"
+    check_warm correct
+    # An import large enough to be encoded from the records it was given.
+    {
+        local i
+        for ((i = 1; i <= 20; i++)); do
+            echo "---"
+            case_yaml received=2026-11-1$((i % 10)) name="Import Quolberg$i" dob=2007-01-$((10 + i)) postcode=ZZ3 \
+                sector=health concern=islamist
+        done
+        echo "---"
+        case_yaml received=2024-02-29 name="Import Lepworth" dob=2012-02-29 postcode=ZZ5
+    } >"$T/in/more.yaml"
+    write_ok import -q import "$T/in/more.yaml"
+    check_warm import
+    local p
+    for p in "${PERSONAL[@]}" "Varnel Oskbright" 2010-05-04 2001-02-14; do
+        if grep -qaF -- "$p" "$CHANGES"; then fail "the side file holds personal data: $p"; fi
+    done
+    assert_clean "$S"
+}
+
+test_a_hand_commit_after_writes_gives_the_same_results() {
+    setup_store
+    reads cold
+    refer_ok "$S" name="Varnel Oskbright" dob=2010-05-04 received=2026-11-20
+    write_ok triage triage PRV-2026-0001 --outcome no-further-action --date 2026-11-05
+    # A hand edit, committed with git: the side file has no record of it.
+    sed -i 's/^    sector: education/    sector: health/' "$S/cases/2026/PRV-2026-0001.yaml"
+    git_in "$S" commit -qam "Hand edit of a sector"
+    cp "$CACHE" "$T/cache.before"
+    reads hand
+    if cmp -s "$CACHE" "$T/cache.before"; then fail "a hand commit did not send the read the long way"; fi
+    assert_no_file "$CHANGES"
+    cold_now hand_cold
+    same_as hand hand_cold
+    assert_contains "$(cat "$T/outputs.hand")" '"sector": "health"'
+    # prevent's writes after it are kept warm again.
+    refer_ok "$S" name="Pellam Dorquist" dob=2011-08-09 received=2026-11-21
+    check_warm after_hand
+}
+
+test_a_reset_to_an_earlier_commit_gives_the_same_results() {
+    setup_store
+    reads cold
+    refer_ok "$S" name="Varnel Oskbright" dob=2010-05-04 received=2026-11-20
+    write_ok triage triage PRV-2026-0001 --outcome no-further-action --date 2026-11-05
+    reads written
+    git_in "$S" reset -q --hard HEAD~1
+    reads reset
+    cold_now reset_cold
+    same_as reset reset_cold
+    run prevent -C "$S" --as-of "$AS_OF" list --format csv
+    assert_contains "$(cat "$OUT")" "PRV-2026-0001,awaiting-triage"
+    git_in "$S" reset -q --hard HEAD~1
+    reads reset2
+    cold_now reset2_cold
+    same_as reset2 reset2_cold
+    assert_not_contains "$(cat "$T/outputs.reset2")" "PRV-2026-0005"
+    # A write from here starts another line of history, kept warm too.
+    write_ok triage triage PRV-2026-0001 --outcome no-further-action --date 2026-11-06
+    check_warm after_reset
+}
+
+test_a_damaged_side_file_is_not_used() {
+    local damage size
+    for damage in garbage truncated flipped old_version; do
+        setup_store
+        reads cold
+        refer_ok "$S" name="Varnel Oskbright" dob=2010-05-04 received=2026-11-20
+        write_ok triage triage PRV-2026-0001 --outcome no-further-action --date 2026-11-05
+        size=$(stat -c %s "$CHANGES")
+        case "$damage" in
+            garbage) head -c 3000 /dev/urandom >"$CHANGES" ;;
+            truncated) head -c $((size - 5)) "$CHANGES" >"$T/part" && cp "$T/part" "$CHANGES" ;;
+            flipped)
+                "$PYTHON" - "$CHANGES" <<'EOF'
+import sys
+p = sys.argv[1]
+b = bytearray(open(p, "rb").read())
+b[len(b) - 30] ^= 0x01
+open(p, "wb").write(bytes(b))
+EOF
+                ;;
+            old_version) printf '\x02\x00\x00\x00' | dd of="$CHANGES" bs=1 seek=8 conv=notrunc 2>/dev/null ;;
+        esac
+        cp "$CACHE" "$T/cache.before"
+        reads "$damage"
+        if cmp -s "$CACHE" "$T/cache.before"; then fail "a $damage side file was used"; fi
+        assert_no_file "$CHANGES"
+        cold_now "${damage}_cold"
+        same_as "$damage" "${damage}_cold"
+        reads "${damage}_again"
+        same_as "${damage}_again" "${damage}_cold"
+        rm -rf "$S" "$T/outputs."*
+    done
 }
 
 run_tests "$@"

@@ -6,7 +6,8 @@
 #
 # The kill is injected with strace: before the k-th call of each syscall
 # that changes something on disk (write, rename, fsync, unlink, …), for
-# every k the command makes (`init`, `refer`, `panel decide`, `review record`), and
+# every k the command makes (`init`, `refer`, `panel decide`, `review record`,
+# `triage` with a record cache whose side file it appends to), and
 # at sampled points of an import of 5,000 records. After each kill:
 #   - `git fsck` finds nothing wrong (unreferenced objects are allowed);
 #   - `prevent check --repair` exits 0, and says "completed" exactly when
@@ -124,6 +125,18 @@ crash_at() {
     # The store takes the next write.
     run prevent -C "$T/victim" note PRV-2026-0001 --date 2026-11-20 --kind contact --with "Example Agency" --as-of "$AS_OF"
     [[ $RC -eq 0 ]] || { fail "$where: the next write failed ($RC)"; _show "$ERR"; }
+    # With a record cache: what reads give through it (and its side file,
+    # however the kill left them) is what they give without one.
+    if [[ -n "${CRASH_CACHE_CHECK:-}" ]]; then
+        run prevent -C "$T/victim" list --format json --as-of "$AS_OF"
+        [[ $RC -eq 0 ]] || fail "$where: list through the cache exit $RC"
+        cp "$OUT" "$T/list.cached"
+        rm -rf "$T/victim-cold"
+        cp -a "$T/victim" "$T/victim-cold"
+        rm -f "$T/victim-cold/.git/prevent/cases-v1" "$T/victim-cold/.git/prevent/cases-v1-changes"
+        run prevent -C "$T/victim-cold" list --format json --as-of "$AS_OF"
+        cmp -s "$OUT" "$T/list.cached" || fail "$where: list through the cache differs from list without it"
+    fi
 }
 
 # crash_everywhere STORE CMD…: every crash point of CMD.
@@ -167,6 +180,21 @@ test_refer_killed_anywhere() {
     setup_base
     referral_flags name="Killian Vexworth" dob=2002-02-02
     crash_everywhere "$S" "$PREVENT" -C . refer --as-of "$AS_OF" "${REFER_FLAGS[@]}"
+}
+
+test_triage_killed_anywhere_with_a_record_cache() {
+    skip_without_strace && return 0
+    setup_base
+    refer_ok "$S" name="Killian Vexworth" dob=2002-02-02
+    # The cache, then one write recorded in its side file: the crashed
+    # write appends a second record.
+    run prevent -C "$S" list --as-of "$AS_OF"
+    assert_rc 0 "list"
+    run prevent -C "$S" note PRV-2026-0003 --date 2026-11-21 --kind contact --with "Example Agency" --as-of "$AS_OF"
+    assert_rc 0 "note"
+    assert_file_exists "$S/.git/prevent/cases-v1-changes"
+    CRASH_CACHE_CHECK=1 crash_everywhere "$S" "$PREVENT" -C . triage PRV-2026-0003 --outcome no-further-action \
+        --date 2026-11-22 --as-of "$AS_OF"
 }
 
 test_panel_decide_killed_anywhere() {

@@ -132,6 +132,42 @@ test_an_import_links_to_a_case_committed_with_git_and_within_the_file() {
     assert_eq "$(related_of PRV-2026-0052)" "['PRV-2026-0050', 'PRV-2026-0051']" "second record"
 }
 
+test_a_full_build_on_all_cores_gives_the_index_kept_up_to_date_one_file_at_a_time() {
+    setup_store
+    refer_ok "$S" name="Ostrel Fenwick" dob=2001-01-01
+    # Three imports of 50: each updates the index from the changed files
+    # only, on one thread (fewer than 64 files).
+    local batch i
+    for batch in 1 2 3; do
+        {
+            echo "received,route,sector,agency,referrer_role,name,date_of_birth,gender,concern_type,concern_summary"
+            for ((i = 1; i <= 50; i++)); do
+                echo "2026-11-0$((i % 9 + 1)),email,education,Example Academy,DSL,Quorin Batch$batch Num$i,20$((10 + i % 9))-0$((batch + 1))-$((10 + i % 18)),male,other,Fictional"
+            done
+            echo "2026-11-04,email,health,Example NHS Trust,Nurse,No Birthdate$batch,,female,other,Fictional"
+        } >"$T/in/batch$batch.csv"
+        run prevent -C "$S" import "$T/in/batch$batch.csv" --as-of "$AS_OF" -q
+        assert_rc 0 "import $batch"
+        # Brought up to date by this import from the one before it.
+        assert_eq "$(sed -n 2p "$IDX")" "cases $(git -C "$S" rev-parse HEAD~1:cases)" "the tree after import $batch"
+    done
+    refer_ok "$S" name="Ostrel Fenwick" dob=2001-01-01 received=2026-11-20
+    local kept="$T/people-kept"
+    cp "$IDX" "$kept"
+    assert_eq "$(sed -n 2p "$kept")" "cases $(git -C "$S" rev-parse HEAD~1:cases)" "the tree it describes"
+    # The same referral on a store with no index: every record (more than
+    # 64) read and parsed on all cores.
+    git -C "$S" reset -q --hard HEAD~1
+    rm -f "$IDX"
+    refer_ok "$S" name="Ostrel Fenwick" dob=2001-01-01 received=2026-11-20
+    assert_eq "$(related_of "$ID")" "['PRV-2026-0001']" "linked through the rebuilt index"
+    cmp -s "$IDX" "$kept" || {
+        fail "the index built at once differs from the one kept up to date"
+        diff "$kept" "$IDX" | head -5
+    }
+    assert_eq "$(grep -c ' cases/' "$IDX")" "151" "one line per case with a date of birth"
+}
+
 # ---------------------------------------------------------------------------
 # .git/index, updated in place
 

@@ -174,7 +174,8 @@ TEST_CASE("every case through the cache: the same cases in path order, cold, war
   CHECK(warm.ids == three);
   CHECK(warm.summary.parsed == 0);
 
-  add_case(store, 4);  // stale: one new record, three cached
+  add_case(store, 4);  // stale: one new record, three cached (the write's side file removed)
+  std::filesystem::remove(case_cache_path(store) + "-changes");
   auto stale = read_all(store);
   CHECK(stale.ids.size() == 4);
   CHECK(stale.summary.parsed == 1);
@@ -209,4 +210,193 @@ TEST_CASE("every case through the cache: the same cases in path order, cold, war
   CHECK_THROWS_AS(for_each_case_without_personal_data(store, [](const Case&) { throw Failure(Exit::bug, "stop"); }),
                   Failure);
   CHECK(read_all(store).ids.size() == 4);
+}
+
+namespace {
+
+std::string read_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+void write_bytes(const std::string& path, const std::string& bytes) {
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+}
+
+Case case_of_year(int year, int n) {
+  Case c = simple_case(n);
+  c.id = fmt::format("PRV-{}-{:04}", year, n);
+  c.referral.received = Date::parse(fmt::format("{}-03-0{}", year, n % 9 + 1)).value();
+  return c;
+}
+
+void add(Store& store, const Case& c) {
+  store.commit({{case_path(c.id, c.referral.received.year()), write_case(c)}},
+               commit_message("refer", c.id, {c.id}, "refer"));
+}
+
+// What every read must give: the cases of HEAD without personal data, as
+// entries, whatever the cache holds.
+std::vector<std::string> entries_of(const Store& store, CaseReadSummary* summary = nullptr) {
+  std::vector<std::string> out;
+  auto s = for_each_case_without_personal_data(store, [&](const Case& c) { out.push_back(encode_case_entry(c)); });
+  if (summary) *summary = s;
+  return out;
+}
+std::vector<std::string> cold_entries(const Store& store) {
+  const auto path = case_cache_path(store);
+  const std::string cache = read_bytes(path), changes = read_bytes(path + "-changes");
+  std::filesystem::remove(path);
+  std::filesystem::remove(path + "-changes");
+  CaseReadSummary s;
+  auto out = entries_of(store, &s);
+  // Put the cache back as it was.
+  write_bytes(path, cache);
+  if (!changes.empty()) write_bytes(path + "-changes", changes);
+  else std::filesystem::remove(path + "-changes");
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a record read back from what write_case wrote gives the same cache entry") {
+  const Config cfg = default_config("Test", "PRV", 2026);
+  for (const Case& c : {full_case(), simple_case(3), case_of_year(2019, 8)}) {
+    const std::string path = case_path(c.id, c.referral.received.year());
+    Case back = read_case(write_case(c), path, cfg);
+    CHECK(encode_case_entry(without_personal_data(back)) == encode_case_entry(without_personal_data(c)));
+  }
+}
+
+TEST_CASE("writes keep the cache warm through its side file: the next read parses nothing") {
+  TempStore t;
+  Store store = Store::open(t.dir);
+  for (int n : {2, 4}) add(store, case_of_year(2026, n));
+  CaseReadSummary s;
+  entries_of(store, &s);
+  CHECK(s.parsed == 2);
+  const auto path = case_cache_path(store);
+  const std::string changes = path + "-changes";
+  CHECK_FALSE(std::filesystem::exists(changes));
+
+  // Inserted between, at the end, in a new year before and after, replaced.
+  add(store, case_of_year(2026, 3));
+  add(store, case_of_year(2026, 9));
+  add(store, case_of_year(2019, 1));
+  add(store, case_of_year(2027, 1));
+  Case changed = case_of_year(2026, 2);
+  Triage triage;
+  triage.completed = d("2026-03-05");
+  triage.outcome = "no-further-action";
+  changed.triage = triage;
+  add(store, changed);
+  CHECK(std::filesystem::exists(changes));
+  const std::string cache_before = read_bytes(path);
+  auto warm = entries_of(store, &s);
+  CHECK(s.parsed == 0);
+  CHECK(s.unreadable.empty());
+  CHECK(read_bytes(path) == cache_before);  // not rewritten: the long way was not taken
+  CHECK(warm == cold_entries(store));
+  std::vector<std::string> ids;
+  for (const auto& e : warm) ids.push_back(decode_case_entry(e)->id);
+  CHECK(ids == std::vector<std::string>{"PRV-2019-0001", "PRV-2026-0002", "PRV-2026-0003", "PRV-2026-0004",
+                                        "PRV-2026-0009", "PRV-2027-0001"});
+  CHECK(decode_case_entry(warm[1])->triage.has_value());
+
+  // A batch (an import) gives its records; they are not parsed again.
+  std::vector<FileWrite> files;
+  std::vector<Case> batch;
+  for (int n = 10; n < 40; ++n) batch.push_back(case_of_year(2026, n));
+  std::vector<const Case*> given;
+  for (const auto& c : batch) {
+    files.push_back({case_path(c.id, 2026), write_case(c)});
+    given.push_back(&c);
+  }
+  store.commit(files, commit_message("import", "batch", {}, "import"), given);
+  warm = entries_of(store, &s);
+  CHECK(s.parsed == 0);
+  CHECK(warm.size() == 36);
+  CHECK(warm == cold_entries(store));
+  // Two records of one directory in one commit: one replaced, one new.
+  Case again = case_of_year(2026, 3);
+  again.referral.sector = "health";
+  Case fresh = case_of_year(2026, 5);
+  store.commit({{case_path(again.id, 2026), write_case(again)}, {case_path(fresh.id, 2026), write_case(fresh)}},
+               commit_message("import", "two", {}, "import"));
+  warm = entries_of(store, &s);
+  CHECK(s.parsed == 0);
+  CHECK(warm.size() == 37);
+  CHECK(warm == cold_entries(store));
+  CHECK_FALSE(has(read_bytes(changes), "Vexlo"));
+  CHECK_FALSE(has(read_bytes(changes), "Okkvan"));
+}
+
+TEST_CASE("a damaged, cut short or other version's side file is not used, and the results are the same") {
+  // Each damage on a cache made at the first case, with a side file of two
+  // writes leading from it to HEAD.
+  for (int damage = 0; damage < 5; ++damage) {
+    CAPTURE(damage);
+    TempStore t;
+    Store store = Store::open(t.dir);
+    add(store, case_of_year(2026, 1));
+    entries_of(store);
+    add(store, case_of_year(2026, 2));
+    add(store, case_of_year(2026, 3));
+    const auto changes = case_cache_path(store) + "-changes";
+    std::string bytes = read_bytes(changes);
+    REQUIRE(bytes.size() > 40);
+    switch (damage) {
+      case 0: bytes = "garbage"; break;
+      case 1: bytes.resize(bytes.size() - 3); break;       // the last record cut short
+      case 2: bytes[bytes.size() - 20] ^= 0x01; break;      // a flipped bit
+      case 3: bytes[8] = 2; break;                          // another format version
+      case 4: bytes.insert(12, std::string(5, '\xff')); break;  // an absurd length
+    }
+    write_bytes(changes, bytes);
+    CaseReadSummary s;
+    auto got = entries_of(store, &s);
+    CHECK(s.parsed > 0);  // the long way
+    CHECK(got.size() == 3);
+    CHECK(got == cold_entries(store));
+    CHECK_FALSE(std::filesystem::exists(changes));  // the rewrite removed it
+    CHECK(entries_of(store, &s) == got);
+    CHECK(s.parsed == 0);
+    // And a write appends to a new side file again.
+    add(store, case_of_year(2026, 4));
+    CHECK(entries_of(store, &s).size() == 4);
+    CHECK(s.parsed == 0);
+  }
+}
+
+TEST_CASE("a commit made without prevent's hook (as by hand) breaks the chain: the long way, right results") {
+  TempStore t;
+  Store store = Store::open(t.dir);
+  add(store, case_of_year(2026, 1));
+  entries_of(store);
+  add(store, case_of_year(2026, 2));
+  // Straight through git: no side-file record.
+  Case c = case_of_year(2026, 3);
+  store.git().commit({{case_path(c.id, 2026), write_case(c)}}, "by hand", store.git().identity());
+  add(store, case_of_year(2026, 4));  // a record from the hand commit's tree on
+  CaseReadSummary s;
+  auto got = entries_of(store, &s);
+  CHECK(s.parsed == 3);
+  CHECK(got.size() == 4);
+  CHECK(got == cold_entries(store));
+}
+
+TEST_CASE("many writes are folded into the cache by a read") {
+  TempStore t;
+  Store store = Store::open(t.dir);
+  add(store, case_of_year(2026, 1));
+  entries_of(store);
+  const auto changes = case_cache_path(store) + "-changes";
+  for (int n = 2; n <= 34; ++n) add(store, case_of_year(2026, n));
+  CaseReadSummary s;
+  auto got = entries_of(store, &s);
+  CHECK(s.parsed == 0);
+  CHECK(got.size() == 34);
+  CHECK_FALSE(std::filesystem::exists(changes));  // folded
+  CHECK(entries_of(store, &s) == got);
+  CHECK(s.parsed == 0);
+  CHECK(got == cold_entries(store));
 }
