@@ -741,8 +741,36 @@ git_oid GitRepo::commit(const std::vector<FileWrite>& files, const std::string& 
           "cannot write the commit");
   }
   if (batch) {
+    // The pack holds this write's new objects only. (libgit2's
+    // git_mempack_dump would insert the commit with its whole tree: every
+    // record of the store, delta-searched and written again.) The new
+    // objects are the commit, the blobs written, and the trees on the
+    // written paths, which git_tree_create_updated made anew.
     git::Buf pack;
-    check(git_mempack_dump(pack.get(), objects_repo, mempack), "cannot build the pack");
+    {
+      git_packbuilder* pb_raw = nullptr;
+      check(git_packbuilder_new(&pb_raw, objects_repo), "cannot build the pack");
+      Owned<git_packbuilder, git_packbuilder_free> pb(pb_raw);
+      std::set<std::string> inserted;
+      auto insert = [&](const git_oid& id) {
+        if (!inserted.insert(std::string(reinterpret_cast<const char*>(id.id), GIT_OID_RAWSZ)).second) return;
+        check(git_packbuilder_insert(pb.get(), &id, nullptr), "cannot build the pack");
+      };
+      insert(commit_id);
+      insert(tree_id);
+      for (size_t i = 0; i < files.size(); ++i) {
+        const std::string& path = files[i].path;
+        for (size_t slash = path.find('/'); slash != std::string::npos; slash = path.find('/', slash + 1)) {
+          git_tree_entry* e = nullptr;
+          check(git_tree_entry_bypath(&e, new_tree.get(), path.substr(0, slash).c_str()), "cannot build the pack");
+          git_oid dir = *git_tree_entry_id(e);
+          git_tree_entry_free(e);
+          insert(dir);
+        }
+        insert(blob_ids[i]);
+      }
+      check(git_packbuilder_write_buf(pack.get(), pb.get()), "cannot build the pack");
+    }
     git_odb* odb = nullptr;
     check(git_repository_odb(&odb, objects_repo), "cannot open the object database");
     Owned<git_odb, git_odb_free> odb_owner(odb);

@@ -140,6 +140,27 @@ test_an_import_of_more_than_20_cases_names_the_count_instead_of_each_case() {
     assert_clean "$S"
 }
 
+test_a_large_import_writes_a_pack_of_its_new_objects_only() {
+    # An import of 64 records or more is written as one pack file. It must
+    # hold what the import added (the commit, the new trees on the written
+    # paths, the records), not every record already in the store again.
+    setup_store
+    many_cases 70 >"$T/in/first.yaml"
+    run prevent -C "$S" import "$T/in/first.yaml" --as-of "$AS_OF" -q
+    assert_rc 0
+    many_cases 80 | sed 's/Fictional/Imaginary/' >"$T/in/second.yaml"
+    run prevent -C "$S" import "$T/in/second.yaml" --as-of "$AS_OF" -q
+    assert_rc 0
+    local newest added
+    newest=$(ls -t "$S"/.git/objects/pack/pack-*.idx | head -1)
+    added=$(git_in "$S" rev-list --objects HEAD~1..HEAD | wc -l)
+    assert_eq "$(git_in "$S" show-index <"$newest" | wc -l)" "$added" "objects in the second import's pack"
+    assert_eq "$(git_in "$S" ls-files cases | wc -l)" 150 "case files"
+    run git -C "$S" fsck --no-dangling
+    assert_rc 0
+    assert_clean "$S"
+}
+
 test_a_yaml_stream_may_come_from_standard_input() {
     setup_store
     { echo "---"; case_yaml; echo "---"; case_yaml name="Quen Arbolt"; } >"$T/in/cases.yaml"
