@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <thread>
 
 #include "history_check.hpp"
 #include "parallel_blobs.hpp"
@@ -31,6 +32,22 @@ const std::vector<CheckInfo>& available_checks() {
 }
 
 namespace {
+
+// libgit2's object cache bounded (per handle) for a scope.
+class CacheLimit {
+ public:
+  explicit CacheLimit(size_t bytes) {
+    git_libgit2_opts(GIT_OPT_GET_CACHED_MEMORY, &current_, &before_);
+    git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, static_cast<ssize_t>(bytes));
+  }
+  ~CacheLimit() { git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, before_); }
+  CacheLimit(const CacheLimit&) = delete;
+  CacheLimit& operator=(const CacheLimit&) = delete;
+
+ private:
+  ssize_t current_ = 0;
+  ssize_t before_ = 0;
+};
 
 class Run {
  public:
@@ -250,8 +267,40 @@ std::vector<Finding> run_checks(const Store& store, const std::vector<std::strin
   auto add = [&](std::vector<Finding> more) {
     for (auto& f : more) run.findings.push_back(std::move(f));
   };
-  if (wanted("repository")) add(check_repository(store));
-  if (wanted("authors") || wanted("history")) add(check_history(store, {wanted("authors"), wanted("history")}));
+  {
+    // Both walks read every commit; libgit2's object cache (256 MB by
+    // default, per handle) would fill with objects that are not read again.
+    CacheLimit limit(size_t{16} << 20);
+    const bool repository = wanted("repository"), history = wanted("authors") || wanted("history");
+    if (repository && history) {
+      // The repository walk on a thread and handle of its own, beside the
+      // history walk on this one; findings in the usual order.
+      std::vector<Finding> objects;
+      std::exception_ptr failed;
+      std::thread t([&] {
+        try {
+          objects = check_repository(store);
+        } catch (...) {
+          failed = std::current_exception();
+        }
+      });
+      std::vector<Finding> changes;
+      try {
+        changes = check_history(store, {wanted("authors"), wanted("history")});
+      } catch (...) {
+        t.join();
+        throw;
+      }
+      t.join();
+      if (failed) std::rethrow_exception(failed);
+      add(std::move(objects));
+      add(std::move(changes));
+    } else if (repository) {
+      add(check_repository(store));
+    } else if (history) {
+      add(check_history(store, {wanted("authors"), wanted("history")}));
+    }
+  }
   if (wanted("verified-head")) add(check_verified_head(store));
   if (wanted("interrupted") && store.git().has_interrupted_write())
     run.findings.push_back({Finding::Level::error, Exit::store, "interrupted",

@@ -2,12 +2,16 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstring>
+#include <map>
 #include <set>
 #include <string>
-#include <unordered_set>
+#include <string_view>
 
 #include "git_handles.hpp"
 #include "history.hpp"
+#include "oid_set.hpp"
 #include "verified_head.hpp"
 
 namespace prevent {
@@ -25,10 +29,60 @@ Finding error(const char* check, std::string message) {
   return {Finding::Level::error, Exit::store, check, std::move(message)};
 }
 
-// Reads every object once, checking it against its id.
+// One entry of a tree, read from the tree object's own bytes.
+struct RawEntry {
+  std::string_view name;
+  const unsigned char* id;  // GIT_OID_RAWSZ bytes
+  git_object_t type;        // a tree, a blob, or a commit (a submodule)
+};
+
+// The entries of a tree object's bytes (`<octal mode> <name>\0<20-byte id>`
+// each); false when they are not a tree.
+bool parse_tree(const char* data, size_t size, std::vector<RawEntry>& out) {
+  out.clear();
+  const char* p = data;
+  const char* end = data + size;
+  while (p < end) {
+    unsigned mode = 0;
+    const char* q = p;
+    for (; q < end && *q >= '0' && *q <= '7' && q - p < 7; ++q) mode = mode * 8 + static_cast<unsigned>(*q - '0');
+    if (q == p || q >= end || *q != ' ') return false;
+    const char* name = ++q;
+    const char* nul = static_cast<const char*>(std::memchr(name, '\0', static_cast<size_t>(end - name)));
+    if (!nul || nul == name || end - nul - 1 < GIT_OID_RAWSZ) return false;
+    git_object_t type = (mode & 0170000) == 0040000   ? GIT_OBJECT_TREE
+                        : (mode & 0170000) == 0160000 ? GIT_OBJECT_COMMIT
+                                                      : GIT_OBJECT_BLOB;
+    out.push_back({{name, static_cast<size_t>(nul - name)}, reinterpret_cast<const unsigned char*>(nul + 1), type});
+    p = nul + 1 + GIT_OID_RAWSZ;
+  }
+  return true;
+}
+
+// Git's order of tree entries: by name, a directory's as if it ended in '/'.
+int entry_order(const RawEntry& a, const RawEntry& b) {
+  size_t n = std::min(a.name.size(), b.name.size());
+  if (int c = std::memcmp(a.name.data(), b.name.data(), n); c != 0) return c;
+  auto next = [n](const RawEntry& e) -> int {
+    if (n < e.name.size()) return static_cast<unsigned char>(e.name[n]);
+    return e.type == GIT_OBJECT_TREE ? '/' : 0;
+  };
+  return next(a) - next(b);
+}
+
+// Reads every object reachable from the commits it is given once, checking
+// it against its id (libgit2's strict hash verification, on by default).
+//
+// Cost: a commit usually changes one file, so each version of a directory
+// differs from the version read before it (the child commit's, in the walk)
+// by an entry or two. The last version read of each directory is kept, and
+// an entry that is the same there (name, type and id) was read with it and
+// is passed over without a look-up; the rest are looked up in the set of
+// ids read. Trees are parsed from the bytes read to verify them, so no
+// object is read twice.
 class ObjectWalk {
  public:
-  ObjectWalk(git_repository* repo, std::vector<Finding>& out) : repo_(repo), out_(out) {
+  ObjectWalk(git_repository* repo, std::vector<Finding>& out) : out_(out) {
     git_odb* odb = nullptr;
     if (git_repository_odb(&odb, repo) == 0) odb_.reset(odb);
   }
@@ -36,9 +90,10 @@ class ObjectWalk {
   bool ok() const { return odb_ != nullptr; }
   bool full() const { return damaged_ >= kMaxReported; }
 
-  // False when the object is damaged (reported).
-  bool read(const git_oid& id, const std::string& where) {
-    if (!seen_.insert(std::string(reinterpret_cast<const char*>(id.id), GIT_OID_RAWSZ)).second) return true;
+  // False when the object is damaged (reported) or was read before; the
+  // object is kept in `keep` when given.
+  bool read(const git_oid& id, const std::string& where, git::OdbObject* keep = nullptr) {
+    if (!seen_.insert(id)) return false;
     git_odb_object* raw = nullptr;
     if (git_odb_read(&raw, odb_.get(), &id) < 0) {
       if (damaged_++ < kMaxReported)
@@ -47,30 +102,67 @@ class ObjectWalk {
       return false;
     }
     git::OdbObject obj(raw);
+    if (keep) *keep = std::move(obj);
     return true;
   }
 
-  void tree(const git_oid& id, const std::string& where) {
-    if (seen_.contains(std::string(reinterpret_cast<const char*>(id.id), GIT_OID_RAWSZ))) return;
-    if (!read(id, where)) return;
-    git_tree* raw = nullptr;
-    if (git_tree_lookup(&raw, repo_, &id) < 0) return;
-    git::Tree t(raw);
-    for (size_t i = 0, n = git_tree_entrycount(t.get()); i < n && !full(); ++i) {
-      const git_tree_entry* e = git_tree_entry_byindex(t.get(), i);
-      if (git_tree_entry_type(e) == GIT_OBJECT_TREE)
-        tree(*git_tree_entry_id(e), where);
-      else if (git_tree_entry_type(e) == GIT_OBJECT_BLOB)
-        read(*git_tree_entry_id(e), where);
-    }
+  void commit(const git_oid& id) {
+    std::string where = fmt::format("commit {}", short_hex(id));
+    git::OdbObject obj;
+    if (!read(id, where, &obj) || git_odb_object_type(obj.get()) != GIT_OBJECT_COMMIT) return;
+    // A commit's bytes start `tree <40 hex digits>\n`.
+    std::string_view text(static_cast<const char*>(git_odb_object_data(obj.get())), git_odb_object_size(obj.get()));
+    if (!text.starts_with("tree ") || text.size() < 5 + GIT_OID_HEXSZ) return;
+    git_oid tree_id;
+    if (git_oid_fromstrn(&tree_id, text.data() + 5, GIT_OID_HEXSZ) < 0) return;
+    obj.reset();
+    std::string path;
+    tree(tree_id, path, where);
   }
 
  private:
+  struct Version {
+    git::OdbObject object;
+    std::vector<RawEntry> entries;  // pointing into `object`
+  };
+
+  void tree(const git_oid& id, std::string& path, const std::string& where) {
+    if (seen_.contains(id)) return;
+    Version now;
+    if (!read(id, where, &now.object) || git_odb_object_type(now.object.get()) != GIT_OBJECT_TREE ||
+        !parse_tree(static_cast<const char*>(git_odb_object_data(now.object.get())),
+                    git_odb_object_size(now.object.get()), now.entries))
+      return;
+    auto last = last_.find(path);
+    const std::vector<RawEntry>* before = last == last_.end() ? nullptr : &last->second.entries;
+    size_t j = 0;
+    const size_t path_size = path.size();
+    for (const RawEntry& e : now.entries) {
+      if (full()) return;
+      if (before) {
+        while (j < before->size() && entry_order((*before)[j], e) < 0) ++j;
+        if (j < before->size() && entry_order((*before)[j], e) == 0 && (*before)[j].type == e.type &&
+            std::memcmp((*before)[j].id, e.id, GIT_OID_RAWSZ) == 0)
+          continue;  // read with the version before
+      }
+      git_oid entry_id;
+      std::memcpy(entry_id.id, e.id, GIT_OID_RAWSZ);
+      if (e.type == GIT_OBJECT_TREE) {
+        path.append("/").append(e.name);
+        tree(entry_id, path, where);
+        path.resize(path_size);
+      } else if (e.type == GIT_OBJECT_BLOB) {
+        read(entry_id, where);
+      }
+    }
+    last_[path] = std::move(now);
+  }
+
   static constexpr int kMaxReported = 20;
-  git_repository* repo_;
   std::vector<Finding>& out_;
   git::Odb odb_;
-  std::unordered_set<std::string> seen_;
+  OidSet seen_;
+  std::map<std::string, Version> last_;  // by directory path, "" for the top
   int damaged_ = 0;
 };
 
@@ -91,7 +183,15 @@ std::string paths_text(const std::vector<PathChange>& changes) {
 
 std::vector<Finding> check_repository(const Store& store) {
   std::vector<Finding> out;
-  git_repository* repo = store.git().raw();
+  // A handle of its own, so that the walk may run beside another on the
+  // store's (libgit2 handles are not shared between threads).
+  git_repository* opened = nullptr;
+  if (git_repository_open(&opened, git_repository_path(store.git().raw())) < 0) {
+    out.push_back(error("repository", fmt::format("cannot open the repository: {} (.git)", git_error_text())));
+    return out;
+  }
+  git::Owned<git_repository, git_repository_free> own(opened);
+  git_repository* repo = own.get();
   ObjectWalk objects(repo, out);
   if (!objects.ok()) {
     out.push_back(error("repository", fmt::format("cannot open the object database: {} (.git)", git_error_text())));
@@ -106,14 +206,7 @@ std::vector<Finding> check_repository(const Store& store) {
   git::Revwalk walk(raw);
   git_oid id;
   int rc = 0;
-  while (!objects.full() && (rc = git_revwalk_next(&id, walk.get())) == 0) {
-    std::string where = fmt::format("commit {}", short_hex(id));
-    if (!objects.read(id, where)) continue;
-    git_commit* c = nullptr;
-    if (git_commit_lookup(&c, repo, &id) < 0) continue;
-    git::Commit commit(c);
-    objects.tree(*git_commit_tree_id(c), where);
-  }
+  while (!objects.full() && (rc = git_revwalk_next(&id, walk.get())) == 0) objects.commit(id);
   if (rc < 0 && rc != GIT_ITEROVER)
     out.push_back(error("repository",
                         fmt::format("the history cannot be walked: {} (.git)", git_error_text())));
@@ -123,10 +216,12 @@ std::vector<Finding> check_repository(const Store& store) {
 std::vector<Finding> check_history(const Store& store, HistoryChecks which) {
   std::vector<Finding> out;
   git_repository* repo = store.git().raw();
+  // Each commit's directories are the next commit's parent's.
+  SubtreeMemo memo;
   try {
     walk_history(store.git(), [&](const HistoryStep& s) {
       const CommitMeta& m = s.meta;
-      std::vector<PathChange> changes = changed_records(repo, s.parent_tree, s.tree);
+      std::vector<PathChange> changes = changed_records(repo, s.parent_tree, s.tree, &memo);
       if (which.authors && !changes.empty() && (m.author_name.empty() || m.author_email.empty()))
         out.push_back({Finding::Level::error, Exit::store, "authors",
                        fmt::format("commit {} changed records without an author {} ({})", m.short_id(),
