@@ -33,20 +33,16 @@ const std::vector<CheckInfo>& available_checks() {
 
 namespace {
 
-// libgit2's object cache bounded (per handle) for a scope.
-class CacheLimit {
+// libgit2's object cache off for a scope. The history walks read each
+// object once or twice, far apart, and keep what they need themselves: a
+// cache only fills (its limit counts objects' raw sizes, not what the
+// parsed ones take) and is searched in vain.
+class NoObjectCache {
  public:
-  explicit CacheLimit(size_t bytes) {
-    git_libgit2_opts(GIT_OPT_GET_CACHED_MEMORY, &current_, &before_);
-    git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, static_cast<ssize_t>(bytes));
-  }
-  ~CacheLimit() { git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, before_); }
-  CacheLimit(const CacheLimit&) = delete;
-  CacheLimit& operator=(const CacheLimit&) = delete;
-
- private:
-  ssize_t current_ = 0;
-  ssize_t before_ = 0;
+  NoObjectCache() { git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0); }
+  ~NoObjectCache() { git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 1); }
+  NoObjectCache(const NoObjectCache&) = delete;
+  NoObjectCache& operator=(const NoObjectCache&) = delete;
 };
 
 class Run {
@@ -268,9 +264,7 @@ std::vector<Finding> run_checks(const Store& store, const std::vector<std::strin
     for (auto& f : more) run.findings.push_back(std::move(f));
   };
   {
-    // Both walks read every commit; libgit2's object cache (256 MB by
-    // default, per handle) would fill with objects that are not read again.
-    CacheLimit limit(size_t{16} << 20);
+    NoObjectCache no_cache;
     const bool repository = wanted("repository"), history = wanted("authors") || wanted("history");
     if (repository && history) {
       // The repository walk on a thread and handle of its own, beside the

@@ -371,6 +371,8 @@ void SubtreeMemo::keep(git_tree* tree) {
 }
 
 void SubtreeMemo::next_step() {
+  // A commit that changed no directory read none: the ones before stay.
+  if (now_.empty()) return;
   before_.swap(now_);
   now_.clear();
 }
