@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <map>
 #include <set>
@@ -29,45 +30,33 @@ Finding error(const char* check, std::string message) {
   return {Finding::Level::error, Exit::store, check, std::move(message)};
 }
 
-// One entry of a tree, read from the tree object's own bytes.
+// One entry of a tree, as offsets into the tree object's bytes.
 struct RawEntry {
-  std::string_view name;
-  const unsigned char* id;  // GIT_OID_RAWSZ bytes
-  git_object_t type;        // a tree, a blob, or a commit (a submodule)
+  std::uint32_t start;  // where the entry starts (its mode)
+  std::uint32_t name;   // where its name starts; the id follows the name's NUL
+  std::uint32_t end;    // one past its id
+  git_object_t type;    // a tree, a blob, or a commit (a submodule)
 };
 
-// The entries of a tree object's bytes (`<octal mode> <name>\0<20-byte id>`
-// each); false when they are not a tree.
-bool parse_tree(const char* data, size_t size, std::vector<RawEntry>& out) {
-  out.clear();
-  const char* p = data;
+// The entry at `at` of a tree object's bytes (`<octal mode> <name>\0<20-byte
+// id>`); false when there is none.
+bool parse_entry(const char* data, size_t size, size_t at, RawEntry& e) {
+  const char* p = data + at;
   const char* end = data + size;
-  while (p < end) {
-    unsigned mode = 0;
-    const char* q = p;
-    for (; q < end && *q >= '0' && *q <= '7' && q - p < 7; ++q) mode = mode * 8 + static_cast<unsigned>(*q - '0');
-    if (q == p || q >= end || *q != ' ') return false;
-    const char* name = ++q;
-    const char* nul = static_cast<const char*>(std::memchr(name, '\0', static_cast<size_t>(end - name)));
-    if (!nul || nul == name || end - nul - 1 < GIT_OID_RAWSZ) return false;
-    git_object_t type = (mode & 0170000) == 0040000   ? GIT_OBJECT_TREE
-                        : (mode & 0170000) == 0160000 ? GIT_OBJECT_COMMIT
-                                                      : GIT_OBJECT_BLOB;
-    out.push_back({{name, static_cast<size_t>(nul - name)}, reinterpret_cast<const unsigned char*>(nul + 1), type});
-    p = nul + 1 + GIT_OID_RAWSZ;
-  }
+  unsigned mode = 0;
+  const char* q = p;
+  for (; q < end && *q >= '0' && *q <= '7' && q - p < 7; ++q) mode = mode * 8 + static_cast<unsigned>(*q - '0');
+  if (q == p || q >= end || *q != ' ') return false;
+  const char* name = ++q;
+  const char* nul = static_cast<const char*>(std::memchr(name, '\0', static_cast<size_t>(end - name)));
+  if (!nul || nul == name || end - nul - 1 < GIT_OID_RAWSZ) return false;
+  e.start = static_cast<std::uint32_t>(at);
+  e.name = static_cast<std::uint32_t>(name - data);
+  e.end = static_cast<std::uint32_t>(nul + 1 + GIT_OID_RAWSZ - data);
+  e.type = (mode & 0170000) == 0040000   ? GIT_OBJECT_TREE
+           : (mode & 0170000) == 0160000 ? GIT_OBJECT_COMMIT
+                                         : GIT_OBJECT_BLOB;
   return true;
-}
-
-// Git's order of tree entries: by name, a directory's as if it ended in '/'.
-int entry_order(const RawEntry& a, const RawEntry& b) {
-  size_t n = std::min(a.name.size(), b.name.size());
-  if (int c = std::memcmp(a.name.data(), b.name.data(), n); c != 0) return c;
-  auto next = [n](const RawEntry& e) -> int {
-    if (n < e.name.size()) return static_cast<unsigned char>(e.name[n]);
-    return e.type == GIT_OBJECT_TREE ? '/' : 0;
-  };
-  return next(a) - next(b);
 }
 
 // Reads every object reachable from the commits it is given once, checking
@@ -75,11 +64,13 @@ int entry_order(const RawEntry& a, const RawEntry& b) {
 //
 // Cost: a commit usually changes one file, so each version of a directory
 // differs from the version read before it (the child commit's, in the walk)
-// by an entry or two. The last version read of each directory is kept, and
-// an entry that is the same there (name, type and id) was read with it and
-// is passed over without a look-up; the rest are looked up in the set of
-// ids read. Trees are parsed from the bytes read to verify them, so no
-// object is read twice.
+// by an entry or two. The last version read of each directory is kept; the
+// bytes the two versions start and end with alike hold the same entries
+// (same name, type and id), which were read with the version before and are
+// passed over without being parsed or looked up. Only the entries between
+// are parsed, looked up in the set of ids read, and read when new. Trees
+// are parsed from the bytes read to verify them, so no object is read
+// twice.
 class ObjectWalk {
  public:
   ObjectWalk(git_repository* repo, std::vector<Finding>& out) : out_(out) {
@@ -123,32 +114,75 @@ class ObjectWalk {
  private:
   struct Version {
     git::OdbObject object;
-    std::vector<RawEntry> entries;  // pointing into `object`
+    std::vector<RawEntry> entries;  // in order
+    const char* data() const { return static_cast<const char*>(git_odb_object_data(object.get())); }
+    size_t size() const { return git_odb_object_size(object.get()); }
   };
 
   void tree(const git_oid& id, std::string& path, const std::string& where) {
     if (seen_.contains(id)) return;
     Version now;
-    if (!read(id, where, &now.object) || git_odb_object_type(now.object.get()) != GIT_OBJECT_TREE ||
-        !parse_tree(static_cast<const char*>(git_odb_object_data(now.object.get())),
-                    git_odb_object_size(now.object.get()), now.entries))
-      return;
+    if (!read(id, where, &now.object) || git_odb_object_type(now.object.get()) != GIT_OBJECT_TREE) return;
+    const char* data = now.data();
+    const size_t size = now.size();
+    if (size > UINT32_MAX) return;
     auto last = last_.find(path);
-    const std::vector<RawEntry>* before = last == last_.end() ? nullptr : &last->second.entries;
-    size_t j = 0;
-    const size_t path_size = path.size();
-    for (const RawEntry& e : now.entries) {
-      if (full()) return;
+    const Version* before = last == last_.end() ? nullptr : &last->second;
+
+    // The entries both versions start with (wholly inside the bytes they
+    // start with alike), and those they end with.
+    size_t head = 0, tail_from = 0;  // `before`'s entries [0, head) and [tail_from, n)
+    size_t at = 0;                   // where `now`'s own entries start
+    size_t shift = 0;                // `now`'s offset of a tail entry, less `before`'s
+    if (before) {
+      const char* old = before->data();
+      const size_t old_size = before->size(), n = before->entries.size(), common = std::min(size, old_size);
+      size_t prefix = static_cast<size_t>(std::mismatch(data, data + common, old).first - data);
+      size_t suffix = 0;
+      while (suffix < common - prefix && data[size - 1 - suffix] == old[old_size - 1 - suffix]) ++suffix;
+      while (head < n && before->entries[head].end <= prefix) ++head;
+      at = head < n ? before->entries[head].start : old_size;
+      tail_from = n;
+      while (tail_from > head && before->entries[tail_from - 1].start >= old_size - suffix) --tail_from;
+      shift = size - old_size;  // modulo 2^N: added back below
+      now.entries.assign(before->entries.begin(), before->entries.begin() + static_cast<std::ptrdiff_t>(head));
+    }
+    // This version's own entries, up to where the rest is the same as
+    // `before`'s tail, entry for entry.
+    const size_t own_from = now.entries.size();
+    size_t t = tail_from;
+    const size_t n_before = before ? before->entries.size() : 0;
+    while (at < size) {
       if (before) {
-        while (j < before->size() && entry_order((*before)[j], e) < 0) ++j;
-        if (j < before->size() && entry_order((*before)[j], e) == 0 && (*before)[j].type == e.type &&
-            std::memcmp((*before)[j].id, e.id, GIT_OID_RAWSZ) == 0)
-          continue;  // read with the version before
+        while (t < n_before && before->entries[t].start + shift < at) ++t;
+        if (t < n_before && before->entries[t].start + shift == at) break;
       }
+      RawEntry e;
+      if (!parse_entry(data, size, at, e)) return;  // not a tree
+      now.entries.push_back(e);
+      at = e.end;
+    }
+    const size_t own_to = now.entries.size();
+    if (at < size) {
+      for (size_t k = t; k < n_before; ++k) {
+        RawEntry e = before->entries[k];
+        e.start = static_cast<std::uint32_t>(e.start + shift);
+        e.name = static_cast<std::uint32_t>(e.name + shift);
+        e.end = static_cast<std::uint32_t>(e.end + shift);
+        now.entries.push_back(e);
+      }
+    }
+
+    const size_t path_size = path.size();
+    for (size_t k = own_from; k < own_to; ++k) {
+      if (full()) return;
+      const RawEntry& e = now.entries[k];
+      const char* name = data + e.name;
+      const size_t name_size = e.end - GIT_OID_RAWSZ - 1 - e.name;
       git_oid entry_id;
-      std::memcpy(entry_id.id, e.id, GIT_OID_RAWSZ);
+      std::memcpy(entry_id.id, data + e.end - GIT_OID_RAWSZ, GIT_OID_RAWSZ);
       if (e.type == GIT_OBJECT_TREE) {
-        path.append("/").append(e.name);
+        path.append("/").append(name, name_size);
         tree(entry_id, path, where);
         path.resize(path_size);
       } else if (e.type == GIT_OBJECT_BLOB) {
