@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <thread>
 
 #include "history_check.hpp"
 #include "parallel_blobs.hpp"
@@ -31,6 +32,18 @@ const std::vector<CheckInfo>& available_checks() {
 }
 
 namespace {
+
+// libgit2's object cache off for a scope. The history walks read each
+// object once or twice, far apart, and keep what they need themselves: a
+// cache only fills (its limit counts objects' raw sizes, not what the
+// parsed ones take) and is searched in vain.
+class NoObjectCache {
+ public:
+  NoObjectCache() { git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0); }
+  ~NoObjectCache() { git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 1); }
+  NoObjectCache(const NoObjectCache&) = delete;
+  NoObjectCache& operator=(const NoObjectCache&) = delete;
+};
 
 class Run {
  public:
@@ -250,8 +263,38 @@ std::vector<Finding> run_checks(const Store& store, const std::vector<std::strin
   auto add = [&](std::vector<Finding> more) {
     for (auto& f : more) run.findings.push_back(std::move(f));
   };
-  if (wanted("repository")) add(check_repository(store));
-  if (wanted("authors") || wanted("history")) add(check_history(store, {wanted("authors"), wanted("history")}));
+  {
+    NoObjectCache no_cache;
+    const bool repository = wanted("repository"), history = wanted("authors") || wanted("history");
+    if (repository && history) {
+      // The repository walk on a thread and handle of its own, beside the
+      // history walk on this one; findings in the usual order.
+      std::vector<Finding> objects;
+      std::exception_ptr failed;
+      std::thread t([&] {
+        try {
+          objects = check_repository(store);
+        } catch (...) {
+          failed = std::current_exception();
+        }
+      });
+      std::vector<Finding> changes;
+      try {
+        changes = check_history(store, {wanted("authors"), wanted("history")});
+      } catch (...) {
+        t.join();
+        throw;
+      }
+      t.join();
+      if (failed) std::rethrow_exception(failed);
+      add(std::move(objects));
+      add(std::move(changes));
+    } else if (repository) {
+      add(check_repository(store));
+    } else if (history) {
+      add(check_history(store, {wanted("authors"), wanted("history")}));
+    }
+  }
   if (wanted("verified-head")) add(check_verified_head(store));
   if (wanted("interrupted") && store.git().has_interrupted_write())
     run.findings.push_back({Finding::Level::error, Exit::store, "interrupted",

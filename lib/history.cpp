@@ -75,29 +75,36 @@ int entry_order(const git_tree_entry* x, const git_tree_entry* y) {
   return static_cast<int>(next(x, a, la, n)) - static_cast<int>(next(y, b, lb, n));
 }
 
-git::Tree subtree(git_repository* repo, const git_tree_entry* e) {
+git::Tree subtree(git_repository* repo, const git_tree_entry* e, SubtreeMemo* memo) {
   git_tree* t = nullptr;
+  if (git_tree* kept = memo ? memo->find(*git_tree_entry_id(e)) : nullptr) {
+    if (git_object_dup(reinterpret_cast<git_object**>(&t), reinterpret_cast<git_object*>(kept)) < 0)
+      history_fail("cannot read a directory of the history");
+    memo->keep(t);
+    return git::Tree(t);
+  }
   if (git_tree_lookup(&t, repo, git_tree_entry_id(e)) < 0) history_fail("cannot read a directory of the history");
+  if (memo) memo->keep(t);
   return git::Tree(t);
 }
 
 void every_file(git_repository* repo, const std::string& path, const git_tree_entry* e, bool added,
-                std::vector<PathChange>& out);
+                std::vector<PathChange>& out, SubtreeMemo* memo);
 
 void every_file_in(git_repository* repo, const std::string& prefix, git_tree* t, bool added,
-                   std::vector<PathChange>& out) {
+                   std::vector<PathChange>& out, SubtreeMemo* memo) {
   size_t n = git_tree_entrycount(t);
   for (size_t i = 0; i < n; ++i) {
     const git_tree_entry* e = git_tree_entry_byindex(t, i);
-    every_file(repo, prefix + "/" + git_tree_entry_name(e), e, added, out);
+    every_file(repo, prefix + "/" + git_tree_entry_name(e), e, added, out, memo);
   }
 }
 
 void every_file(git_repository* repo, const std::string& path, const git_tree_entry* e, bool added,
-                std::vector<PathChange>& out) {
+                std::vector<PathChange>& out, SubtreeMemo* memo) {
   if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
-    git::Tree t = subtree(repo, e);
-    every_file_in(repo, path, t.get(), added, out);
+    git::Tree t = subtree(repo, e, memo);
+    every_file_in(repo, path, t.get(), added, out, memo);
   } else if (git_tree_entry_type(e) == GIT_OBJECT_BLOB) {
     if (added)
       out.push_back({path, std::nullopt, *git_tree_entry_id(e)});
@@ -109,19 +116,19 @@ void every_file(git_repository* repo, const std::string& path, const git_tree_en
 // Both directories' entries in step (they are sorted alike), descending only
 // where ids differ.
 void diff_dirs(git_repository* repo, const std::string& prefix, git_tree* a, git_tree* b,
-               std::vector<PathChange>& out) {
+               std::vector<PathChange>& out, SubtreeMemo* memo) {
   size_t na = a ? git_tree_entrycount(a) : 0, nb = b ? git_tree_entrycount(b) : 0, i = 0, j = 0;
   while (i < na || j < nb) {
     const git_tree_entry* ea = i < na ? git_tree_entry_byindex(a, i) : nullptr;
     const git_tree_entry* eb = j < nb ? git_tree_entry_byindex(b, j) : nullptr;
     int order = !ea ? 1 : !eb ? -1 : entry_order(ea, eb);
     if (order < 0) {
-      every_file(repo, prefix + "/" + git_tree_entry_name(ea), ea, false, out);
+      every_file(repo, prefix + "/" + git_tree_entry_name(ea), ea, false, out, memo);
       ++i;
       continue;
     }
     if (order > 0) {
-      every_file(repo, prefix + "/" + git_tree_entry_name(eb), eb, true, out);
+      every_file(repo, prefix + "/" + git_tree_entry_name(eb), eb, true, out, memo);
       ++j;
       continue;
     }
@@ -132,19 +139,19 @@ void diff_dirs(git_repository* repo, const std::string& prefix, git_tree* a, git
     std::string path = prefix + "/" + git_tree_entry_name(ea);
     bool ta = git_tree_entry_type(ea) == GIT_OBJECT_TREE, tb = git_tree_entry_type(eb) == GIT_OBJECT_TREE;
     if (ta && tb) {
-      git::Tree sa = subtree(repo, ea), sb = subtree(repo, eb);
-      diff_dirs(repo, path, sa.get(), sb.get(), out);
+      git::Tree sa = subtree(repo, ea, memo), sb = subtree(repo, eb, memo);
+      diff_dirs(repo, path, sa.get(), sb.get(), out, memo);
     } else if (!ta && !tb) {
       out.push_back({path, *git_tree_entry_id(ea), *git_tree_entry_id(eb)});
     } else {
-      every_file(repo, path, ea, false, out);
-      every_file(repo, path, eb, true, out);
+      every_file(repo, path, ea, false, out, memo);
+      every_file(repo, path, eb, true, out, memo);
     }
   }
 }
 
 void diff_top(git_repository* repo, git_tree* before, git_tree* after, const char* dir,
-              std::vector<PathChange>& out) {
+              std::vector<PathChange>& out, SubtreeMemo* memo = nullptr) {
   const git_tree_entry* ea = before ? git_tree_entry_byname(before, dir) : nullptr;
   const git_tree_entry* eb = after ? git_tree_entry_byname(after, dir) : nullptr;
   if (ea && git_tree_entry_type(ea) != GIT_OBJECT_TREE) ea = nullptr;
@@ -152,9 +159,9 @@ void diff_top(git_repository* repo, git_tree* before, git_tree* after, const cha
   if (!ea && !eb) return;
   if (ea && eb && git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb))) return;
   git::Tree ta, tb;
-  if (ea) ta = subtree(repo, ea);
-  if (eb) tb = subtree(repo, eb);
-  diff_dirs(repo, dir, ta.get(), tb.get(), out);
+  if (ea) ta = subtree(repo, ea, memo);
+  if (eb) tb = subtree(repo, eb, memo);
+  diff_dirs(repo, dir, ta.get(), tb.get(), out, memo);
 }
 
 // The entry at `path` (a file or a directory), without reading a directory
@@ -348,10 +355,34 @@ void walk_history(const GitRepo& git, const std::function<void(const HistoryStep
   }
 }
 
-std::vector<PathChange> changed_records(git_repository* repo, git_tree* before, git_tree* after) {
+git_tree* SubtreeMemo::find(const git_oid& id) const {
+  for (const auto* list : {&now_, &before_})
+    for (const auto& t : *list)
+      if (git_oid_equal(git_tree_id(t.get()), &id)) return t.get();
+  return nullptr;
+}
+
+void SubtreeMemo::keep(git_tree* tree) {
+  for (const auto& t : now_)
+    if (t.get() == tree || git_oid_equal(git_tree_id(t.get()), git_tree_id(tree))) return;
+  git_object* copy = nullptr;
+  if (git_object_dup(&copy, reinterpret_cast<git_object*>(tree)) == 0)
+    now_.emplace_back(reinterpret_cast<git_tree*>(copy));
+}
+
+void SubtreeMemo::next_step() {
+  // A commit that changed no directory read none: the ones before stay.
+  if (now_.empty()) return;
+  before_.swap(now_);
+  now_.clear();
+}
+
+std::vector<PathChange> changed_records(git_repository* repo, git_tree* before, git_tree* after,
+                                        SubtreeMemo* memo) {
   std::vector<PathChange> out;
-  diff_top(repo, before, after, "cases", out);
-  diff_top(repo, before, after, "panels", out);
+  diff_top(repo, before, after, "cases", out, memo);
+  diff_top(repo, before, after, "panels", out, memo);
+  if (memo) memo->next_step();
   return out;
 }
 

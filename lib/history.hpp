@@ -22,6 +22,7 @@
 
 #include "case_id.hpp"
 #include "date.hpp"
+#include "git_handles.hpp"
 #include "record_diff.hpp"
 #include "store.hpp"
 
@@ -68,9 +69,26 @@ struct HistoryStep {
 // Failure(store) when a commit or tree cannot be read.
 void walk_history(const GitRepo& git, const std::function<void(const HistoryStep&)>& fn);
 
+// The directories read for one comparison, kept for the next one of a walk:
+// there, this commit's tree is the next one's parent's, and a year's
+// directory (thousands of entries, too big for libgit2's object cache) need
+// not be read a second time.
+class SubtreeMemo {
+ public:
+  // A directory read in the step before, or for this one; null when not.
+  git_tree* find(const git_oid& id) const;
+  void keep(git_tree* tree);  // a reference of its own
+  void next_step();           // what the step before read is dropped
+
+ private:
+  std::vector<git::Tree> before_, now_;
+};
+
 // The files under cases/ and panels/ that differ between two trees (either
-// may be null), comparing subtree ids before descending.
-std::vector<PathChange> changed_records(git_repository* repo, git_tree* before, git_tree* after);
+// may be null), comparing subtree ids before descending; `memo`, when
+// given, is asked for directories before they are read.
+std::vector<PathChange> changed_records(git_repository* repo, git_tree* before, git_tree* after,
+                                        SubtreeMemo* memo = nullptr);
 // The top-level entries other than cases/ and panels/ that differ.
 std::vector<std::string> changed_other_paths(git_tree* before, git_tree* after);
 

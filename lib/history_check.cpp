@@ -2,12 +2,17 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <map>
 #include <set>
 #include <string>
-#include <unordered_set>
+#include <string_view>
 
 #include "git_handles.hpp"
 #include "history.hpp"
+#include "oid_set.hpp"
 #include "verified_head.hpp"
 
 namespace prevent {
@@ -25,10 +30,50 @@ Finding error(const char* check, std::string message) {
   return {Finding::Level::error, Exit::store, check, std::move(message)};
 }
 
-// Reads every object once, checking it against its id.
+// One entry of a tree, as offsets into the tree object's bytes.
+struct RawEntry {
+  std::uint32_t start;  // where the entry starts (its mode)
+  std::uint32_t name;   // where its name starts; the id follows the name's NUL
+  std::uint32_t end;    // one past its id
+  git_object_t type;    // a tree, a blob, or a commit (a submodule)
+};
+
+// The entry at `at` of a tree object's bytes (`<octal mode> <name>\0<20-byte
+// id>`); false when there is none.
+bool parse_entry(const char* data, size_t size, size_t at, RawEntry& e) {
+  const char* p = data + at;
+  const char* end = data + size;
+  unsigned mode = 0;
+  const char* q = p;
+  for (; q < end && *q >= '0' && *q <= '7' && q - p < 7; ++q) mode = mode * 8 + static_cast<unsigned>(*q - '0');
+  if (q == p || q >= end || *q != ' ') return false;
+  const char* name = ++q;
+  const char* nul = static_cast<const char*>(std::memchr(name, '\0', static_cast<size_t>(end - name)));
+  if (!nul || nul == name || end - nul - 1 < GIT_OID_RAWSZ) return false;
+  e.start = static_cast<std::uint32_t>(at);
+  e.name = static_cast<std::uint32_t>(name - data);
+  e.end = static_cast<std::uint32_t>(nul + 1 + GIT_OID_RAWSZ - data);
+  e.type = (mode & 0170000) == 0040000   ? GIT_OBJECT_TREE
+           : (mode & 0170000) == 0160000 ? GIT_OBJECT_COMMIT
+                                         : GIT_OBJECT_BLOB;
+  return true;
+}
+
+// Reads every object reachable from the commits it is given once, checking
+// it against its id (libgit2's strict hash verification, on by default).
+//
+// Cost: a commit usually changes one file, so each version of a directory
+// differs from the version read before it (the child commit's, in the walk)
+// by an entry or two. The last version read of each directory is kept; the
+// bytes the two versions start and end with alike hold the same entries
+// (same name, type and id), which were read with the version before and are
+// passed over without being parsed or looked up. Only the entries between
+// are parsed, looked up in the set of ids read, and read when new. Trees
+// are parsed from the bytes read to verify them, so no object is read
+// twice.
 class ObjectWalk {
  public:
-  ObjectWalk(git_repository* repo, std::vector<Finding>& out) : repo_(repo), out_(out) {
+  ObjectWalk(git_repository* repo, std::vector<Finding>& out) : out_(out) {
     git_odb* odb = nullptr;
     if (git_repository_odb(&odb, repo) == 0) odb_.reset(odb);
   }
@@ -36,9 +81,10 @@ class ObjectWalk {
   bool ok() const { return odb_ != nullptr; }
   bool full() const { return damaged_ >= kMaxReported; }
 
-  // False when the object is damaged (reported).
-  bool read(const git_oid& id, const std::string& where) {
-    if (!seen_.insert(std::string(reinterpret_cast<const char*>(id.id), GIT_OID_RAWSZ)).second) return true;
+  // False when the object is damaged (reported) or was read before; the
+  // object is kept in `keep` when given.
+  bool read(const git_oid& id, const std::string& where, git::OdbObject* keep = nullptr) {
+    if (!seen_.insert(id)) return false;
     git_odb_object* raw = nullptr;
     if (git_odb_read(&raw, odb_.get(), &id) < 0) {
       if (damaged_++ < kMaxReported)
@@ -47,30 +93,110 @@ class ObjectWalk {
       return false;
     }
     git::OdbObject obj(raw);
+    if (keep) *keep = std::move(obj);
     return true;
   }
 
-  void tree(const git_oid& id, const std::string& where) {
-    if (seen_.contains(std::string(reinterpret_cast<const char*>(id.id), GIT_OID_RAWSZ))) return;
-    if (!read(id, where)) return;
-    git_tree* raw = nullptr;
-    if (git_tree_lookup(&raw, repo_, &id) < 0) return;
-    git::Tree t(raw);
-    for (size_t i = 0, n = git_tree_entrycount(t.get()); i < n && !full(); ++i) {
-      const git_tree_entry* e = git_tree_entry_byindex(t.get(), i);
-      if (git_tree_entry_type(e) == GIT_OBJECT_TREE)
-        tree(*git_tree_entry_id(e), where);
-      else if (git_tree_entry_type(e) == GIT_OBJECT_BLOB)
-        read(*git_tree_entry_id(e), where);
-    }
+  void commit(const git_oid& id) {
+    std::string where = fmt::format("commit {}", short_hex(id));
+    git::OdbObject obj;
+    if (!read(id, where, &obj) || git_odb_object_type(obj.get()) != GIT_OBJECT_COMMIT) return;
+    // A commit's bytes start `tree <40 hex digits>\n`.
+    std::string_view text(static_cast<const char*>(git_odb_object_data(obj.get())), git_odb_object_size(obj.get()));
+    if (!text.starts_with("tree ") || text.size() < 5 + GIT_OID_HEXSZ) return;
+    git_oid tree_id;
+    if (git_oid_fromstrn(&tree_id, text.data() + 5, GIT_OID_HEXSZ) < 0) return;
+    obj.reset();
+    std::string path;
+    tree(tree_id, path, where);
   }
 
  private:
+  struct Version {
+    git::OdbObject object;
+    std::vector<RawEntry> entries;  // in order
+    const char* data() const { return static_cast<const char*>(git_odb_object_data(object.get())); }
+    size_t size() const { return git_odb_object_size(object.get()); }
+  };
+
+  void tree(const git_oid& id, std::string& path, const std::string& where) {
+    if (seen_.contains(id)) return;
+    Version now;
+    if (!read(id, where, &now.object) || git_odb_object_type(now.object.get()) != GIT_OBJECT_TREE) return;
+    const char* data = now.data();
+    const size_t size = now.size();
+    if (size > UINT32_MAX) return;
+    auto last = last_.find(path);
+    const Version* before = last == last_.end() ? nullptr : &last->second;
+
+    // The entries both versions start with (wholly inside the bytes they
+    // start with alike), and those they end with.
+    size_t head = 0, tail_from = 0;  // `before`'s entries [0, head) and [tail_from, n)
+    size_t at = 0;                   // where `now`'s own entries start
+    size_t shift = 0;                // `now`'s offset of a tail entry, less `before`'s
+    if (before) {
+      const char* old = before->data();
+      const size_t old_size = before->size(), n = before->entries.size(), common = std::min(size, old_size);
+      size_t prefix = static_cast<size_t>(std::mismatch(data, data + common, old).first - data);
+      size_t suffix = 0;
+      while (suffix < common - prefix && data[size - 1 - suffix] == old[old_size - 1 - suffix]) ++suffix;
+      while (head < n && before->entries[head].end <= prefix) ++head;
+      at = head < n ? before->entries[head].start : old_size;
+      tail_from = n;
+      while (tail_from > head && before->entries[tail_from - 1].start >= old_size - suffix) --tail_from;
+      shift = size - old_size;  // modulo 2^N: added back below
+      now.entries.assign(before->entries.begin(), before->entries.begin() + static_cast<std::ptrdiff_t>(head));
+    }
+    // This version's own entries, up to where the rest is the same as
+    // `before`'s tail, entry for entry.
+    const size_t own_from = now.entries.size();
+    size_t t = tail_from;
+    const size_t n_before = before ? before->entries.size() : 0;
+    while (at < size) {
+      if (before) {
+        while (t < n_before && before->entries[t].start + shift < at) ++t;
+        if (t < n_before && before->entries[t].start + shift == at) break;
+      }
+      RawEntry e;
+      if (!parse_entry(data, size, at, e)) return;  // not a tree
+      now.entries.push_back(e);
+      at = e.end;
+    }
+    const size_t own_to = now.entries.size();
+    if (at < size) {
+      for (size_t k = t; k < n_before; ++k) {
+        RawEntry e = before->entries[k];
+        e.start = static_cast<std::uint32_t>(e.start + shift);
+        e.name = static_cast<std::uint32_t>(e.name + shift);
+        e.end = static_cast<std::uint32_t>(e.end + shift);
+        now.entries.push_back(e);
+      }
+    }
+
+    const size_t path_size = path.size();
+    for (size_t k = own_from; k < own_to; ++k) {
+      if (full()) return;
+      const RawEntry& e = now.entries[k];
+      const char* name = data + e.name;
+      const size_t name_size = e.end - GIT_OID_RAWSZ - 1 - e.name;
+      git_oid entry_id;
+      std::memcpy(entry_id.id, data + e.end - GIT_OID_RAWSZ, GIT_OID_RAWSZ);
+      if (e.type == GIT_OBJECT_TREE) {
+        path.append("/").append(name, name_size);
+        tree(entry_id, path, where);
+        path.resize(path_size);
+      } else if (e.type == GIT_OBJECT_BLOB) {
+        read(entry_id, where);
+      }
+    }
+    last_[path] = std::move(now);
+  }
+
   static constexpr int kMaxReported = 20;
-  git_repository* repo_;
   std::vector<Finding>& out_;
   git::Odb odb_;
-  std::unordered_set<std::string> seen_;
+  OidSet seen_;
+  std::map<std::string, Version> last_;  // by directory path, "" for the top
   int damaged_ = 0;
 };
 
@@ -91,7 +217,15 @@ std::string paths_text(const std::vector<PathChange>& changes) {
 
 std::vector<Finding> check_repository(const Store& store) {
   std::vector<Finding> out;
-  git_repository* repo = store.git().raw();
+  // A handle of its own, so that the walk may run beside another on the
+  // store's (libgit2 handles are not shared between threads).
+  git_repository* opened = nullptr;
+  if (git_repository_open(&opened, git_repository_path(store.git().raw())) < 0) {
+    out.push_back(error("repository", fmt::format("cannot open the repository: {} (.git)", git_error_text())));
+    return out;
+  }
+  git::Owned<git_repository, git_repository_free> own(opened);
+  git_repository* repo = own.get();
   ObjectWalk objects(repo, out);
   if (!objects.ok()) {
     out.push_back(error("repository", fmt::format("cannot open the object database: {} (.git)", git_error_text())));
@@ -106,14 +240,7 @@ std::vector<Finding> check_repository(const Store& store) {
   git::Revwalk walk(raw);
   git_oid id;
   int rc = 0;
-  while (!objects.full() && (rc = git_revwalk_next(&id, walk.get())) == 0) {
-    std::string where = fmt::format("commit {}", short_hex(id));
-    if (!objects.read(id, where)) continue;
-    git_commit* c = nullptr;
-    if (git_commit_lookup(&c, repo, &id) < 0) continue;
-    git::Commit commit(c);
-    objects.tree(*git_commit_tree_id(c), where);
-  }
+  while (!objects.full() && (rc = git_revwalk_next(&id, walk.get())) == 0) objects.commit(id);
   if (rc < 0 && rc != GIT_ITEROVER)
     out.push_back(error("repository",
                         fmt::format("the history cannot be walked: {} (.git)", git_error_text())));
@@ -123,10 +250,12 @@ std::vector<Finding> check_repository(const Store& store) {
 std::vector<Finding> check_history(const Store& store, HistoryChecks which) {
   std::vector<Finding> out;
   git_repository* repo = store.git().raw();
+  // Each commit's directories are the next commit's parent's.
+  SubtreeMemo memo;
   try {
     walk_history(store.git(), [&](const HistoryStep& s) {
       const CommitMeta& m = s.meta;
-      std::vector<PathChange> changes = changed_records(repo, s.parent_tree, s.tree);
+      std::vector<PathChange> changes = changed_records(repo, s.parent_tree, s.tree, &memo);
       if (which.authors && !changes.empty() && (m.author_name.empty() || m.author_email.empty()))
         out.push_back({Finding::Level::error, Exit::store, "authors",
                        fmt::format("commit {} changed records without an author {} ({})", m.short_id(),

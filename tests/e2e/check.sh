@@ -439,6 +439,117 @@ test_a_damaged_object_is_a_store_problem() {
     assert_rc_nonzero
 }
 
+# damage OBJECT-ID...: each loose object's bytes replaced by those of another
+# object, so its content no longer matches its id.
+damage() {
+    local other id
+    other="$(echo "fictional filler" | git -C "$S" hash-object -w --stdin)"
+    for id in "$@"; do
+        [[ -f "$S/.git/objects/${id:0:2}/${id:2}" ]] || fail "object $id is not loose"
+        chmod u+w "$S/.git/objects/${id:0:2}/${id:2}"
+        cp "$S/.git/objects/${other:0:2}/${other:2}" "$S/.git/objects/${id:0:2}/${id:2}"
+    done
+}
+
+test_a_damaged_object_only_an_old_commit_reaches_is_found() {
+    setup_store_with_a_case
+    local old
+    old="$(git -C "$S" rev-parse HEAD:cases/2026/PRV-2026-0001.yaml)"
+    sed -i 's/^    agency: Example Academy$/    agency: Example Free School/' "$F"
+    hand_commit "Correct the agency by hand"
+    refer_ok "$S" name="Maribex Tundrell" dob=2008-03-19
+    [[ "$(git -C "$S" rev-parse HEAD:cases/2026/PRV-2026-0001.yaml)" != "$old" ]] || fail "the file did not change"
+    damage "$old"
+    run_check repository
+    assert_rc 6
+    assert_stdout_contains "error [repository] object $old cannot be read"
+    run_check records rules
+    assert_rc 0 "the records at HEAD are sound"
+    run_check
+    assert_rc 6 "every check"
+}
+
+test_a_damaged_blob_in_two_directories_and_many_commits_is_reported_once() {
+    setup_store_with_a_case
+    mkdir -p "$S/notes"
+    cp "$F" "$S/notes/copy.yaml"
+    hand_commit "Keep a copy by hand"
+    refer_ok "$S" name="Maribex Tundrell" dob=2008-03-19
+    refer_ok "$S" name="Corvin Ashdale" dob=2007-06-02
+    local blob
+    blob="$(git -C "$S" rev-parse HEAD:cases/2026/PRV-2026-0001.yaml)"
+    assert_eq "$(git -C "$S" rev-parse HEAD:notes/copy.yaml)" "$blob" "the copy's blob"
+    damage "$blob"
+    run_check repository
+    assert_rc 6
+    assert_eq "$(grep -c "object $blob cannot be read" "$OUT")" 1 "lines naming the blob"
+    assert_eq "$(wc -l <"$OUT")" 1 "lines"
+}
+
+test_a_damaged_directory_of_an_old_commit_is_found_and_a_later_version_is_read() {
+    setup_store_with_a_case
+    refer_ok "$S" name="Maribex Tundrell" dob=2008-03-19
+    local dir
+    dir="$(git -C "$S" rev-parse HEAD~1:cases/2026)"
+    refer_ok "$S" name="Corvin Ashdale" dob=2007-06-02
+    local newest
+    newest="$(git -C "$S" rev-parse HEAD:cases/2026/PRV-2026-0003.yaml)"
+    damage "$dir" "$newest"
+    run_check repository
+    assert_rc 6
+    assert_stdout_contains "error [repository] object $dir cannot be read"
+    assert_stdout_contains "error [repository] object $newest cannot be read"
+}
+
+test_a_damaged_object_only_a_merged_branch_reaches_is_found() {
+    setup_store_with_a_case
+    local branch note
+    branch="$(git -C "$S" symbolic-ref --short HEAD)"
+    git -C "$S" checkout -q -b side || fail "checkout failed"
+    echo "fictional side note" >"$S/side-note.txt"
+    hand_commit "Add a note on a side branch"
+    note="$(git -C "$S" rev-parse HEAD:side-note.txt)"
+    git -C "$S" rm -q side-note.txt
+    hand_commit "Remove the note again"
+    git -C "$S" checkout -q "$branch" || fail "checkout failed"
+    refer_ok "$S" name="Maribex Tundrell" dob=2008-03-19
+    git -C "$S" merge -q --no-ff --no-edit side || fail "merge failed"
+    damage "$note"
+    run_check repository
+    assert_rc 6
+    assert_stdout_contains "error [repository] object $note cannot be read"
+}
+
+test_no_more_than_20_damaged_objects_are_listed() {
+    setup_store_with_a_case
+    mkdir -p "$S/notes"
+    local i ids=()
+    for i in $(seq 1 25); do echo "fictional note $i" >"$S/notes/note-$i.txt"; done
+    hand_commit "Add notes"
+    for i in $(seq 1 25); do ids+=("$(git -C "$S" rev-parse "HEAD:notes/note-$i.txt")"); done
+    damage "${ids[@]}"
+    run_check repository
+    assert_rc 6
+    assert_eq "$(grep -c '^error \[repository\] object .* cannot be read' "$OUT")" 20 "objects listed"
+}
+
+test_a_case_deleted_in_an_old_commit_is_found_after_later_commits() {
+    setup_store_with_a_case
+    refer_ok "$S" name="Maribex Tundrell" dob=2008-03-19
+    git -C "$S" rm -q cases/2026/PRV-2026-0001.yaml
+    hand_commit "Delete a case by hand"
+    local deleted
+    deleted="$(git -C "$S" rev-parse --short=12 HEAD)"
+    refer_ok "$S" name="Corvin Ashdale" dob=2007-06-02
+    sed -i 's/^    agency: Example Academy$/    agency: Example Free School/' "$S/cases/2026/PRV-2026-0002.yaml"
+    hand_commit "Correct the agency by hand"
+    run_check history
+    assert_rc 6
+    assert_stdout_contains "error [history] a case file was deleted in commit $deleted; prevent never deletes a case, so its number cannot be reused (cases/2026/PRV-2026-0001.yaml)"
+    assert_eq "$(grep -c 'was deleted' "$OUT")" 1 "deletions reported"
+    assert_eq "$(grep -c 'notice \[history\] hand edit' "$OUT")" 2 "hand edits listed"
+}
+
 # rewrite_old_commit: changes the triage outcome in the commit that made
 # it, and re-commits everything after it on top, with plain git.
 rewrite_old_commit() {
