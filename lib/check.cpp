@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <exception>
 #include <thread>
@@ -266,6 +268,12 @@ std::vector<Finding> run_checks(const Store& store, const std::vector<std::strin
   {
     NoObjectCache no_cache;
     const bool repository = wanted("repository"), history = wanted("authors") || wanted("history");
+#ifdef __GLIBC__
+    // What the record scan freed, spread over its threads' arenas, goes back
+    // to the system before the walks: it would otherwise stay resident under
+    // what they take.
+    if (repository || history) malloc_trim(0);
+#endif
     if (repository && history) {
       // The repository walk on a thread and handle of its own, beside the
       // history walk on this one; findings in the usual order.

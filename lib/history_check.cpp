@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 #include <string>
@@ -80,6 +82,7 @@ class ObjectWalk {
 
   bool ok() const { return odb_ != nullptr; }
   bool full() const { return damaged_ >= kMaxReported; }
+  void expect(size_t objects) { seen_.reserve(objects); }
 
   // False when the object is damaged (reported) or was read before; the
   // object is kept in `keep` when given.
@@ -200,6 +203,26 @@ class ObjectWalk {
   int damaged_ = 0;
 };
 
+// How many objects the repository's pack files hold (the last entry of
+// each .idx file's fan-out table is its count), at most 4 million: about
+// what a walk of every object sees, so its set is sized once.
+size_t packed_object_count(git_repository* repo) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  size_t total = 0;
+  const fs::path dir = fs::path(git_repository_path(repo)) / "objects" / "pack";
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().extension() != ".idx") continue;
+    std::ifstream in(it->path(), std::ios::binary);
+    unsigned char head[8 + 256 * 4];
+    if (!in.read(reinterpret_cast<char*>(head), sizeof head)) continue;
+    const bool v2 = head[0] == 0xff && head[1] == 't' && head[2] == 'O' && head[3] == 'c';
+    const unsigned char* last = head + (v2 ? 8 : 0) + 255 * 4;
+    total += (size_t{last[0]} << 24) | (size_t{last[1]} << 16) | (size_t{last[2]} << 8) | size_t{last[3]};
+  }
+  return std::min<size_t>(total, size_t{4} << 20);
+}
+
 std::string paths_text(const std::vector<PathChange>& changes) {
   std::string out;
   size_t shown = 0;
@@ -231,6 +254,7 @@ std::vector<Finding> check_repository(const Store& store) {
     out.push_back(error("repository", fmt::format("cannot open the object database: {} (.git)", git_error_text())));
     return out;
   }
+  objects.expect(packed_object_count(repo));
   git_revwalk* raw = nullptr;
   if (git_revwalk_new(&raw, repo) < 0 || git_revwalk_push_head(raw) < 0) {
     if (raw) git_revwalk_free(raw);

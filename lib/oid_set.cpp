@@ -44,7 +44,7 @@ bool OidSet::insert(const git_oid& id) {
     return true;
   }
   // At most three quarters full, so a probe stays short.
-  if ((size_ + 1) * 4 > slots_.size() * 3) grow();
+  if ((size_ + 1) * 4 > slots_.size() * 3) rehash(slots_.empty() ? 1024 : slots_.size() * 2);
   Slot& s = slots_[find(slots_.data(), slots_.size() - 1, id)];
   if (!empty(s)) return false;
   std::memcpy(s.id, id.id, GIT_OID_RAWSZ);
@@ -52,8 +52,14 @@ bool OidSet::insert(const git_oid& id) {
   return true;
 }
 
-void OidSet::grow() {
-  std::vector<Slot> bigger(slots_.empty() ? 1024 : slots_.size() * 2, Slot{});
+void OidSet::reserve(size_t n) {
+  size_t slots = slots_.empty() ? 1024 : slots_.size();
+  while (n * 4 > slots * 3) slots *= 2;
+  if (slots > slots_.size()) rehash(slots);
+}
+
+void OidSet::rehash(size_t slots) {
+  std::vector<Slot> bigger(slots, Slot{});
   const size_t mask = bigger.size() - 1;
   for (const Slot& s : slots_) {
     if (empty(s)) continue;

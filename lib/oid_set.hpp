@@ -19,6 +19,10 @@ class OidSet {
   // True when `id` was not in the set (it is now).
   bool insert(const git_oid& id);
   bool contains(const git_oid& id) const;
+  // Room for `n` ids without growing: growing holds the old table and one
+  // twice its size at once, so a walk that knows about how many ids it
+  // will see sizes the table once instead.
+  void reserve(size_t n);
   size_t size() const { return size_; }
   // Bytes held by the table.
   size_t bytes() const { return slots_.size() * sizeof(Slot); }
@@ -29,7 +33,7 @@ class OidSet {
   };
   static bool empty(const Slot& s);
   size_t find(const Slot* slots, size_t mask, const git_oid& id) const;
-  void grow();
+  void rehash(size_t slots);
 
   std::vector<Slot> slots_;  // a power of two; an all-zero slot is empty
   size_t size_ = 0;

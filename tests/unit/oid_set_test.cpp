@@ -85,3 +85,24 @@ TEST_CASE("growing keeps every id, and only those") {
   }
   CHECK(found == 0);
 }
+
+TEST_CASE("a reserved set takes its ids without growing, and keeps what it held") {
+  OidSet set;
+  std::mt19937_64 random(11);
+  auto random_id = [&] {
+    git_oid id;
+    for (size_t i = 0; i < GIT_OID_RAWSZ; ++i) id.id[i] = static_cast<unsigned char>(random());
+    return id;
+  };
+  std::vector<git_oid> before(100);
+  for (auto& id : before) set.insert(id = random_id());
+  set.reserve(10000);
+  const size_t reserved = set.bytes();
+  CHECK(reserved >= 10000 * GIT_OID_RAWSZ * 4 / 3);
+  for (const auto& id : before) CHECK(set.contains(id));
+  for (int n = 0; n < 9900; ++n) set.insert(random_id());
+  CHECK(set.bytes() == reserved);
+  CHECK(set.size() == 10000);
+  set.reserve(10);  // never shrinks
+  CHECK(set.bytes() == reserved);
+}
