@@ -100,15 +100,27 @@ class ObjectWalk {
     return true;
   }
 
-  void commit(const git_oid& id) {
+  // Reads a commit and everything its tree reaches; its parents go on
+  // `pending`, the first parent last (taken next).
+  void commit(const git_oid& id, std::vector<git_oid>& pending) {
     std::string where = fmt::format("commit {}", short_hex(id));
     git::OdbObject obj;
     if (!read(id, where, &obj) || git_odb_object_type(obj.get()) != GIT_OBJECT_COMMIT) return;
-    // A commit's bytes start `tree <40 hex digits>\n`.
+    // A commit's bytes start `tree <40 hex digits>\n`, then a line
+    // `parent <40 hex digits>` for each parent.
     std::string_view text(static_cast<const char*>(git_odb_object_data(obj.get())), git_odb_object_size(obj.get()));
     if (!text.starts_with("tree ") || text.size() < 5 + GIT_OID_HEXSZ) return;
     git_oid tree_id;
     if (git_oid_fromstrn(&tree_id, text.data() + 5, GIT_OID_HEXSZ) < 0) return;
+    std::vector<git_oid> parents;
+    constexpr size_t kParentLine = 7 + GIT_OID_HEXSZ + 1;  // "parent " hex "\n"
+    for (size_t at = 5 + GIT_OID_HEXSZ + 1; text.size() >= at + kParentLine && text.substr(at, 7) == "parent ";
+         at += kParentLine) {
+      git_oid parent;
+      if (git_oid_fromstrn(&parent, text.data() + at + 7, GIT_OID_HEXSZ) < 0) break;
+      parents.push_back(parent);
+    }
+    pending.insert(pending.end(), parents.rbegin(), parents.rend());
     obj.reset();
     std::string path;
     tree(tree_id, path, where);
@@ -255,19 +267,21 @@ std::vector<Finding> check_repository(const Store& store) {
     return out;
   }
   objects.expect(packed_object_count(repo));
-  git_revwalk* raw = nullptr;
-  if (git_revwalk_new(&raw, repo) < 0 || git_revwalk_push_head(raw) < 0) {
-    if (raw) git_revwalk_free(raw);
+  git_oid head;
+  if (git_reference_name_to_id(&head, repo, "HEAD") < 0) {
     out.push_back(error("repository", fmt::format("cannot read HEAD: {} (.git)", git_error_text())));
     return out;
   }
-  git::Revwalk walk(raw);
-  git_oid id;
-  int rc = 0;
-  while (!objects.full() && (rc = git_revwalk_next(&id, walk.get())) == 0) objects.commit(id);
-  if (rc < 0 && rc != GIT_ITEROVER)
-    out.push_back(error("repository",
-                        fmt::format("the history cannot be walked: {} (.git)", git_error_text())));
+  // Every commit from HEAD through all its parents, each once (the set of
+  // ids read), followed by hand: git_revwalk keeps every commit it has
+  // walked until it is freed (49 MB at 437,686 commits). A damaged commit
+  // is reported like any object, and what only it leads to is not reached.
+  std::vector<git_oid> pending{head};
+  while (!pending.empty() && !objects.full()) {
+    const git_oid id = pending.back();
+    pending.pop_back();
+    objects.commit(id, pending);
+  }
   return out;
 }
 
