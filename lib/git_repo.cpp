@@ -23,6 +23,7 @@
 #include <git2/sys/odb_backend.h>
 
 #include "failure.hpp"
+#include "oid_set.hpp"
 #include "signing.hpp"
 
 namespace prevent {
@@ -751,9 +752,9 @@ git_oid GitRepo::commit(const std::vector<FileWrite>& files, const std::string& 
       git_packbuilder* pb_raw = nullptr;
       check(git_packbuilder_new(&pb_raw, objects_repo), "cannot build the pack");
       Owned<git_packbuilder, git_packbuilder_free> pb(pb_raw);
-      std::set<std::string> inserted;
+      OidSet inserted;
       auto insert = [&](const git_oid& id) {
-        if (!inserted.insert(std::string(reinterpret_cast<const char*>(id.id), GIT_OID_RAWSZ)).second) return;
+        if (!inserted.insert(id)) return;
         check(git_packbuilder_insert(pb.get(), &id, nullptr), "cannot build the pack");
       };
       insert(commit_id);
