@@ -1,7 +1,7 @@
 #include <fmt/format.h>
 
 #include "cli.hpp"
-#include "correction.hpp"
+#include "correct.hpp"
 #include "failure.hpp"
 
 namespace prevent::cli {

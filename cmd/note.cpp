@@ -1,4 +1,5 @@
 #include "case_actions.hpp"
+#include "case_update.hpp"
 #include "cli.hpp"
 
 namespace prevent::cli {

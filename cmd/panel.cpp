@@ -5,6 +5,7 @@
 #include "failure.hpp"
 #include "meeting.hpp"
 #include "case_actions.hpp"
+#include "case_update.hpp"
 #include "due_list.hpp"
 #include "minutes.hpp"
 

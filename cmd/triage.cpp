@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include "case_actions.hpp"
+#include "case_update.hpp"
 #include "cli.hpp"
 #include "failure.hpp"
 

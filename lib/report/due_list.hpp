@@ -5,7 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "store.hpp"
+#include "case_record.hpp"
+#include "config.hpp"
 #include "table.hpp"
 #include "workflow.hpp"
 

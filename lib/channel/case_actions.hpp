@@ -1,8 +1,8 @@
 // The actions of the Channel workflow on one case (SPEC §6): each changes a
 // Case value and refuses (exit 4, naming the rule) what the process does not
-// allow from the case's current stage. They do no I/O; update_case() runs
-// one under the writer's lock, checks every rule of SPEC §4 on the result,
-// and commits it.
+// allow from the case's current stage. They do no I/O; update_case()
+// (casework/case_update.hpp) runs one under the writer's lock, checks every
+// rule of SPEC §4 on the result, and commits it.
 #pragma once
 
 #include <functional>
@@ -13,7 +13,6 @@
 #include "case_record.hpp"
 #include "config.hpp"
 #include "meeting.hpp"
-#include "store.hpp"
 
 namespace prevent {
 
@@ -41,11 +40,5 @@ struct ReviewInput {
 };
 // Rules 7 and 8: which reviews fit which stage, closure and reopening.
 void apply_review(Case& c, ReviewInput input, const Config& config);
-
-// Loads the case, applies `change` (which returns the commit subject's
-// "what"), checks every rule on the result, and commits with
-// `<action>: <ID> <what>` and the trailers of SPEC §8. Holds the lock.
-void update_case(Store& store, const CaseId& id, Date as_of, std::string_view action, std::string_view trailer,
-                 const std::function<std::string(Case&)>& change);
 
 }  // namespace prevent

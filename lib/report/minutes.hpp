@@ -8,7 +8,8 @@
 #include <vector>
 
 #include "meeting.hpp"
-#include "store.hpp"
+#include "case_record.hpp"
+#include "config.hpp"
 
 namespace prevent {
 

@@ -6,7 +6,6 @@
 
 #include "case_actions.hpp"
 #include "failure.hpp"
-#include "person_index.hpp"
 #include "schema.hpp"
 #include "text.hpp"
 #include "workflow.hpp"
@@ -304,31 +303,6 @@ bool changes_person_key(const std::vector<std::string>& fields) {
   return std::any_of(fields.begin(), fields.end(), [](const std::string& f) {
     return f == "referral.subject.name" || f == "referral.subject.date_of_birth";
   });
-}
-
-CorrectionDone correct_case(Store& store, const CaseId& id, Date as_of, const std::vector<FieldValue>& changes,
-                            const std::string& reason) {
-  CorrectionDone done;
-  update_case(store, id, as_of, "correct", "correct", [&](Case& c) {
-    done.fields = apply_correction(c, changes, reason, as_of, store.config());
-    // SPEC §4 rule 10: a corrected name or date of birth may show that the
-    // person is already known. New matches are linked; earlier links stay.
-    if (changes_person_key(done.fields)) {
-      if (auto key = person_key(c)) {
-        for (const auto& other : PersonIndex::load(store).matches(store, *key))
-          if (other != c.id && std::find(c.related.begin(), c.related.end(), other) == c.related.end()) {
-            c.related.push_back(other);
-            done.linked.push_back(other);
-          }
-        if (!done.linked.empty()) {
-          std::sort(c.related.begin(), c.related.end());
-          c.corrections.back().fields.push_back("related");
-        }
-      }
-    }
-    return fmt::format("{}", fmt::join(done.fields, " "));
-  });
-  return done;
 }
 
 }  // namespace prevent

@@ -1,8 +1,8 @@
 // `prevent correct` (SPEC §6): fixing a wrongly recorded field after the
 // fact. The change is made on the record's YAML tree (case_to_node), so
 // every field is addressed and typed the same way, then read back through
-// case_from_node and judged as a whole: schema, vocabularies, and (by the
-// caller) every rule of SPEC §4.
+// case_from_node and judged as a whole: schema, vocabularies, and (by
+// correct_case in casework/correct.hpp) every rule of SPEC §4.
 //
 // Addressing: a dotted path of the record's own keys (SPEC §3). List
 // entries are named by their 1-based position (`panel.1.method`, also
@@ -18,7 +18,6 @@
 #include "case_record.hpp"
 #include "config.hpp"
 #include "date.hpp"
-#include "store.hpp"
 
 namespace prevent {
 
@@ -42,18 +41,6 @@ std::vector<std::string> correctable_fields();
 // Never names a value in a message.
 std::vector<std::string> apply_correction(Case& c, const std::vector<FieldValue>& changes,
                                           const std::string& reason, Date date, const Config& config);
-
-struct CorrectionDone {
-  std::vector<std::string> fields;  // as recorded in `corrections`
-  std::vector<std::string> linked;  // IDs newly linked in `related` (rule 10)
-};
-
-// `prevent correct`: under the writer's lock, applies the correction, checks
-// every rule of SPEC §4 on the result and commits `correct: ID <fields>`
-// with Prevent-Action: correct. Neither values nor the reason reach the
-// commit message.
-CorrectionDone correct_case(Store& store, const CaseId& id, Date as_of, const std::vector<FieldValue>& changes,
-                            const std::string& reason);
 
 // True when a corrected field is part of the person key of SPEC §4 rule 10.
 bool changes_person_key(const std::vector<std::string>& fields);
