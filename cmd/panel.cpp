@@ -7,6 +7,7 @@
 #include "case_actions.hpp"
 #include "case_update.hpp"
 #include "due_list.hpp"
+#include "meetings.hpp"
 #include "minutes.hpp"
 
 #include <algorithm>
@@ -34,14 +35,7 @@ int run_panel_new(const Globals& g, const PanelNewOptions& o) {
   }
   for (const auto& a : o.apologies) m.apologies.push_back(parse_member(a, "--apology"));
   Store store = open_store(g);
-  auto lock = store.lock();
-  std::string path = meeting_path(m.date);
-  if (store.meeting(m.date))
-    fail(Exit::invalid_data, fmt::format("a panel meeting on {} already exists ({})", m.date.str(), path),
-         "add people to it with `prevent panel attend`");
-  std::string tail = fmt::format("{} meeting, {} attending{}", m.date.str(), m.attendees.size() + 1,
-                                 m.police_present() ? "" : ", no police representative yet");
-  store.commit({{path, write_meeting(m)}}, commit_message("panel new", tail, {}, "panel-new"));
+  create_meeting(store, m);
   if (!m.police_present())
     notice(g, "notice: no police representative is recorded yet; the panel cannot decide on a case until one "
               "attends (CTSA 2015 s.37); add one with `prevent panel attend DATE --police ROLE@FORCE`");
@@ -73,19 +67,7 @@ int run_panel_attend(const Globals& g, const AttendOptions& o) {
   }
   if (add.empty() && declared.empty()) fail(Exit::usage, "give --attendee, --police or --declare (command line)");
   Store store = open_store(g);
-  auto lock = store.lock();
-  Meeting m = store.require_meeting(date);
-  std::vector<std::string> cases;
-  for (const auto& d : declared) {
-    if (!store.find_case_file(*parse_case_id(d.case_id)))
-      fail(Exit::not_found, fmt::format("no such case ({})", d.case_id));
-    if (std::find(cases.begin(), cases.end(), d.case_id) == cases.end()) cases.push_back(d.case_id);
-  }
-  for (auto& a : add) m.attendees.push_back(std::move(a));
-  for (auto& d : declared) m.declarations.push_back(std::move(d));
-  std::string tail = fmt::format("{} {} attending, {} declaration{}", date.str(), m.attendees.size() + 1,
-                                 m.declarations.size(), m.declarations.size() == 1 ? "" : "s");
-  store.commit({{meeting_path(date), write_meeting(m)}}, commit_message("panel attend", tail, cases, "panel-attend"));
+  add_to_meeting(store, date, std::move(add), std::move(declared));
   return 0;
 }
 
@@ -100,24 +82,11 @@ int run_panel_agenda(const Globals& g, const AgendaOptions& o) {
   Store store = open_store(g);
   std::unique_ptr<StoreLock> lock;
   if (o.fill) lock = store.lock();
-  const Meeting& existing = store.require_meeting(date);
-  std::vector<DueRow> rows;
-  auto all = for_each_case_without_personal_data(
-      store, [&](const Case& c) { add_agenda_rows(rows, c, store.config(), date); });
-  sort_due_rows(rows);
-  print(render(due_table(rows), list_format(o.format)));
+  Agenda agenda = meeting_agenda(store, date);
+  print(render(due_table(agenda.rows), list_format(o.format)));
   // An agenda missing unreadable cases is not written into the meeting.
-  if (!o.fill || !all.unreadable.empty()) return report_unreadable(all.unreadable);
-  Meeting m = existing;
-  m.agenda.clear();
-  std::vector<std::string> cases;
-  for (const auto& r : rows) {
-    m.agenda.push_back({r.id, r.item});
-    if (std::find(cases.begin(), cases.end(), r.id) == cases.end()) cases.push_back(r.id);
-  }
-  store.commit({{meeting_path(date), write_meeting(m)}},
-               commit_message("panel agenda", fmt::format("{} {} item{}", date.str(), rows.size(), rows.size() == 1 ? "" : "s"), cases,
-                              "panel-agenda"));
+  if (!o.fill || !agenda.unreadable.empty()) return report_unreadable(agenda.unreadable);
+  write_agenda(store, date, agenda.rows);
   return 0;
 }
 
