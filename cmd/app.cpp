@@ -83,9 +83,13 @@ std::optional<Date> option_date(const std::optional<std::string>& text, std::str
 std::string enum_option(const std::string& value, std::string_view schema_path, std::string_view option) {
   auto allowed = schema_enum(SchemaKind::case_record, schema_path);
   if (std::find(allowed.begin(), allowed.end(), value) == allowed.end())
-    fail(Exit::invalid_data, fmt::format("{}: not one of the allowed values (command line)", option),
-         fmt::format("allowed: {}", fmt::join(allowed, ", ")));
+    not_an_allowed_value(option, std::vector<std::string_view>(allowed.begin(), allowed.end()));
   return value;
+}
+
+void not_an_allowed_value(std::string_view option, const std::vector<std::string_view>& allowed) {
+  fail(Exit::invalid_data, fmt::format("{}: not one of the allowed values (command line)", option),
+       fmt::format("allowed: {}", fmt::join(allowed, ", ")));
 }
 
 std::string text_option(const std::string& value, std::string_view option) {
