@@ -16,19 +16,6 @@ namespace prevent::cli {
 
 namespace {
 
-constexpr std::string_view kExitCodes =
-    "code  meaning\n"
-    "0     done (for check: no problems; notices may be printed)\n"
-    "1     unexpected failure (a bug)\n"
-    "2     usage: unknown command or option, missing required option\n"
-    "3     no such case, meeting or action\n"
-    "4     refused by a rule of the Channel process (for check: a rule is broken in the store; with --strict, "
-    "also hand edits)\n"
-    "5     invalid input data: YAML, CSV, schema, vocabulary, malformed date, period or duration\n"
-    "6     store problem: not a store, no git identity, locked by another writer, uncommitted edits in the way, "
-    "repository damaged\n"
-    "When several apply, the first in this order wins: 2, 5, 3, 4, 6.\n";
-
 // A message stays one line whatever it quotes (a file name, an option
 // value, a CSV header typed with a line break): control characters are
 // written as \xNN.
@@ -96,9 +83,13 @@ std::optional<Date> option_date(const std::optional<std::string>& text, std::str
 std::string enum_option(const std::string& value, std::string_view schema_path, std::string_view option) {
   auto allowed = schema_enum(SchemaKind::case_record, schema_path);
   if (std::find(allowed.begin(), allowed.end(), value) == allowed.end())
-    fail(Exit::invalid_data, fmt::format("{}: not one of the allowed values (command line)", option),
-         fmt::format("allowed: {}", fmt::join(allowed, ", ")));
+    not_an_allowed_value(option, std::vector<std::string_view>(allowed.begin(), allowed.end()));
   return value;
+}
+
+void not_an_allowed_value(std::string_view option, const std::vector<std::string_view>& allowed) {
+  fail(Exit::invalid_data, fmt::format("{}: not one of the allowed values (command line)", option),
+       fmt::format("allowed: {}", fmt::join(allowed, ", ")));
 }
 
 std::string text_option(const std::string& value, std::string_view option) {
@@ -158,7 +149,7 @@ int main(int argc, char** argv) {
   // --exit-codes stands alone.
   for (int i = 1; i < argc; ++i)
     if (std::string_view(argv[i]) == "--exit-codes") {
-      print(kExitCodes);
+      print(exit_codes_text());
       return 0;
     }
 

@@ -12,6 +12,7 @@
 #include "case_id.hpp"
 #include "date.hpp"
 #include "failure.hpp"
+#include "keyed_enum.hpp"
 #include "store.hpp"
 #include "table.hpp"
 
@@ -35,6 +36,14 @@ Format list_format(const std::string& text);
 // A value of one of the record's fixed lists (the case schema's enum at
 // `schema_path`, e.g. "triage.outcome"); Failure(invalid_data) listing them.
 std::string enum_option(const std::string& value, std::string_view schema_path, std::string_view option);
+// The same for a fixed list the program decides on (fixed_lists.hpp): its
+// key table is the schema's enum (a unit test holds them together).
+[[noreturn]] void not_an_allowed_value(std::string_view option, const std::vector<std::string_view>& allowed);
+template <KeyedEnum E>
+E enum_option(const std::string& value, std::string_view option) {
+  if (auto v = key_to<E>(value)) return *v;
+  not_an_allowed_value(option, keys_of<E>());
+}
 // Non-empty free text; Failure(invalid_data) naming the option otherwise.
 std::string text_option(const std::string& value, std::string_view option);
 CaseId case_id_option(const std::string& text);

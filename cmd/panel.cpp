@@ -101,9 +101,9 @@ int run_panel_decide(const Globals& g, const DecideOptions& o) {
   CaseId id = case_id_option(o.id);
   Hearing h;
   h.meeting = date;
-  h.decision = enum_option(o.decision, "panel.decision", "--decision");
+  h.decision = enum_option<PanelDecision>(o.decision, "--decision");
   if (o.method) h.method = enum_option(*o.method, "panel.method", "--method");
-  if (!o.signpost.empty() && h.decision != "not-adopt")
+  if (!o.signpost.empty() && h.decision != PanelDecision::not_adopt)
     fail(Exit::usage, "--signpost goes with --decision not-adopt (command line)");
   for (const auto& s : o.signpost)
     if (std::find(h.signposted_to.begin(), h.signposted_to.end(), s) == h.signposted_to.end())
@@ -116,7 +116,7 @@ int run_panel_decide(const Globals& g, const DecideOptions& o) {
   store.require_meeting(date);
   update_case(store, id, as_of, "panel decide", "panel-decide", [&](Case& c) {
     apply_decision(c, h, store.config());
-    return fmt::format("{} at {}", h.decision, date.str());
+    return fmt::format("{} at {}", key_of(h.decision), date.str());
   });
   return 0;
 }
@@ -127,13 +127,13 @@ struct ConsentOptions {
 
 int run_panel_consent(const Globals& g, const ConsentOptions& o) {
   CaseId id = case_id_option(o.id);
-  Consent k{enum_option(o.status, "consent.status", "--status"), enum_option(o.by, "consent.by", "--by"),
+  Consent k{enum_option<ConsentStatus>(o.status, "--status"), enum_option<ConsentGiver>(o.by, "--by"),
             option_date(o.date, "--date")};
   Date as_of = today(g);
   Store store = open_store(g);
   update_case(store, id, as_of, "panel consent", "panel-consent", [&](Case& c) {
     apply_consent(c, k, store.config());
-    return fmt::format("{} by {}", k.status, k.by);
+    return fmt::format("{} by {}", key_of(k.status), key_of(k.by));
   });
   return 0;
 }
@@ -166,7 +166,7 @@ int run_action_add(const Globals& g, const ActionOptions& o) {
   return 0;
 }
 
-int run_action_close(const Globals& g, const ActionOptions& o, const std::string& status) {
+int run_action_close(const Globals& g, const ActionOptions& o, ActionStatus status) {
   CaseId id = case_id_option(o.id);
   // The case schema's form, ^A[1-9][0-9]*$: "A0" and "A01" name no action
   // the program could have given, so they are malformed, not unknown.
@@ -179,7 +179,7 @@ int run_action_close(const Globals& g, const ActionOptions& o, const std::string
   Store store = open_store(g);
   update_case(store, id, as_of, "panel action", "panel-action", [&](Case& c) {
     close_support_action(c, o.action_id, status, date);
-    return fmt::format("{} {}", o.action_id, status);
+    return fmt::format("{} {}", o.action_id, key_of(status));
   });
   return 0;
 }
@@ -269,7 +269,7 @@ void add_panel(CLI::App& app, Globals& g, Runner& action) {
     auto* close = act->add_subcommand(verb, std::string(verb) == "done" ? "mark an action done" : "cancel an action");
     close->add_option("action", ac->action_id, "action ID, e.g. A1")->required();
     close->add_option("--date", ac->close_date, "date")->required();
-    std::string status = std::string(verb) == "done" ? "done" : "cancelled";
+    ActionStatus status = std::string(verb) == "done" ? ActionStatus::done : ActionStatus::cancelled;
     close->callback([&g, &action, ac, status] { action = [&g, ac, status] { return run_action_close(g, *ac, status); }; });
   }
 

@@ -20,20 +20,20 @@ int run_record(const Globals& g, const RecordOptions& o) {
   CaseId id = case_id_option(o.id);
   ReviewInput in;
   in.review.date = option_date(o.date, "--date");
-  in.review.kind = enum_option(o.kind, "reviews.kind", "--kind");
-  in.review.outcome = enum_option(o.outcome, "reviews.outcome", "--outcome");
+  in.review.kind = enum_option<ReviewKind>(o.kind, "--kind");
+  in.review.outcome = enum_option<ReviewOutcome>(o.outcome, "--outcome");
   in.review.meeting = option_date(o.meeting, "--meeting");
   in.review.notes = PersonalNote(o.notes);
-  if (o.reason) in.reason = enum_option(*o.reason, "closure.reason", "--reason");
-  if (in.review.outcome == "close" && !in.reason)
+  if (o.reason) in.reason = enum_option<ClosureReason>(*o.reason, "--reason");
+  if (in.review.outcome == ReviewOutcome::close && !in.reason)
     fail(Exit::usage, "--reason is required with --outcome close (command line)");
-  if (in.review.outcome != "close" && in.reason)
+  if (in.review.outcome != ReviewOutcome::close && in.reason)
     fail(Exit::usage, "--reason goes only with --outcome close (command line)");
   Date as_of = today(g);
   Store store = open_store(g);
   update_case(store, id, as_of, "review record", "review-record", [&](Case& c) {
     apply_review(c, in, store.config());
-    return fmt::format("{} {}", in.review.kind, in.review.outcome);
+    return fmt::format("{} {}", key_of(in.review.kind), key_of(in.review.outcome));
   });
   return 0;
 }

@@ -18,7 +18,7 @@ struct TriageOptions {
 int run_triage(const Globals& g, const TriageOptions& o) {
   CaseId id = case_id_option(o.id);
   Triage t;
-  t.outcome = enum_option(o.outcome, "triage.outcome", "--outcome");
+  t.outcome = enum_option<TriageOutcome>(o.outcome, "--outcome");
   t.completed = option_date(o.date, "--date");
   for (const auto& s : o.signpost)
     if (std::find(t.signposted_to.begin(), t.signposted_to.end(), s) == t.signposted_to.end())
@@ -34,7 +34,7 @@ int run_triage(const Globals& g, const TriageOptions& o) {
   for (const auto& s : t.signposted_to) require_in_vocabulary(store.config().services, s, "--signpost", "command line");
   update_case(store, id, as_of, "triage", "triage", [&](Case& c) {
     apply_triage(c, t);
-    return t.outcome;
+    return std::string(key_of(t.outcome));
   });
   return 0;
 }

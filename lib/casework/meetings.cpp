@@ -50,7 +50,7 @@ void write_agenda(Store& store, Date date, const std::vector<DueRow>& rows) {
   m.agenda.clear();
   std::vector<std::string> cases;
   for (const auto& r : rows) {
-    m.agenda.push_back({r.id, r.item});
+    m.agenda.push_back({r.id, std::string(key_of(r.item))});
     if (std::find(cases.begin(), cases.end(), r.id) == cases.end()) cases.push_back(r.id);
   }
   store.commit({{meeting_path(date), write_meeting(m)}},

@@ -13,20 +13,14 @@ namespace prevent {
 
 namespace {
 
-[[noreturn]] void refuse(const Case& c, int rule, std::string_view title, const std::string& what,
-                         std::string hint = {}) {
-  fail(Exit::refused, fmt::format("refused by rule {} ({}): {} ({})", rule, title, what, c.id), std::move(hint));
-}
-
-std::string stage_name(const Case& c, const Config& cfg) { return std::string(stage_key(stage_of(c, cfg))); }
+std::string_view stage_name(const Case& c, const Config& cfg) { return key_of(stage_of(c, cfg)); }
 
 }  // namespace
 
 void apply_triage(Case& c, Triage triage) {
   // Rule 2: the police gateway assessment happens once.
   if (c.triage)
-    refuse(c, 2, "triage", fmt::format("the case was already triaged on {}", c.triage->completed.str()),
-           "this version cannot change a recorded triage; `prevent correct` is planned for that");
+    refuse(rule::triage, fmt::format("the case was already triaged on {}", c.triage->completed.str()), c.id, "this version cannot change a recorded triage; `prevent correct` is planned for that");
   c.triage = std::move(triage);
 }
 
@@ -37,64 +31,58 @@ void apply_assessment(Case& c, Assessment assessment) { c.assessments.push_back(
 void apply_decision(Case& c, Hearing hearing, const Config& cfg) {
   // Rule 3: only a case awaiting panel is heard.
   if (stage_of(c, cfg) != Stage::awaiting_panel)
-    refuse(c, 3, "only a case awaiting panel is heard", fmt::format("the case is {}", stage_name(c, cfg)));
+    refuse(rule::heard_while_awaiting_panel, fmt::format("the case is {}", stage_name(c, cfg)), c.id);
   // Rule 4 (a police representative present) is checked with every rule
   // on the result, by check_case_rules.
   if (!c.panel.empty() && hearing.meeting <= c.panel.back().meeting)
-    refuse(c, 3, "only a case awaiting panel is heard",
-           fmt::format("the case was last heard on {}; a new decision needs a later meeting",
-                       c.panel.back().meeting.str()));
+    refuse(rule::heard_while_awaiting_panel, fmt::format("the case was last heard on {}; a new decision needs a later meeting",
+                       c.panel.back().meeting.str()), c.id);
   if (auto since = reopened_on(c); since && hearing.meeting < *since)
-    refuse(c, 9, "dates follow the process",
-           fmt::format("the case was reopened on {}; it is heard again at a meeting on or after that day",
-                       since->str()));
+    refuse(rule::dates_follow_the_process, fmt::format("the case was reopened on {}; it is heard again at a meeting on or after that day",
+                       since->str()), c.id);
   c.panel.push_back(std::move(hearing));
   // The one function that decides the episode must count the new hearing,
   // or the decision would be recorded but never take effect.
   auto current = current_hearings(c);
   if (current.empty() || current.back() != &c.panel.back())
-    refuse(c, 9, "dates follow the process",
-           "the meeting is not after the closed episode; the case is heard again at a later meeting");
+    refuse(rule::dates_follow_the_process, "the meeting is not after the closed episode; the case is heard again at a later meeting", c.id);
 }
 
 void apply_consent(Case& c, Consent consent, const Config& cfg) {
   Stage s = stage_of(c, cfg);
-  if (consent.status == "withdrawn") {
+  if (consent.status == ConsentStatus::withdrawn) {
     // Withdrawal ends support already started.
     if (s != Stage::supported)
-      refuse(c, 6, "declined or withdrawn consent closes the case",
-             fmt::format("consent can be withdrawn only while the case is supported; the case is {}", stage_name(c, cfg)),
-             s == Stage::awaiting_consent ? "a refusal before support starts is --status declined" : "");
+      refuse(rule::refusal_closes, fmt::format("consent can be withdrawn only while the case is supported; the case is {}", stage_name(c, cfg)), c.id, s == Stage::awaiting_consent ? "a refusal before support starts is --status declined" : "");
   } else if (s != Stage::awaiting_consent) {
-    refuse(c, 5, "consent", fmt::format("consent is recorded for an adopted case awaiting consent; the case is {}",
-                                        stage_name(c, cfg)));
+    refuse(rule::consent, fmt::format("consent is recorded for an adopted case awaiting consent; the case is {}",
+                                        stage_name(c, cfg)), c.id);
   }
   // Rule 6, CTSA 2015 s.36(4)(e): refusal or withdrawal ends Channel support;
   // the post-closure reviews still fall due.
-  if (consent.status == "declined" || consent.status == "withdrawn")
-    c.closure = Closure{consent.date, "consent-" + consent.status};
+  if (auto reason = closure_by_consent(consent.status)) c.closure = Closure{consent.date, *reason};
   c.consent = std::move(consent);
 }
 
 std::string add_support_action(Case& c, Action action, const Config& cfg) {
   // Rule 5: support only with consent given.
   if (stage_of(c, cfg) != Stage::supported)
-    refuse(c, 5, "consent", fmt::format("support actions are added once consent is given; the case is {}",
-                                        stage_name(c, cfg)));
+    refuse(rule::consent, fmt::format("support actions are added once consent is given; the case is {}",
+                                        stage_name(c, cfg)), c.id);
   action.id = fmt::format("A{}", c.support_plan.size() + 1);
-  action.status = "open";
+  action.status = ActionStatus::open;
   c.support_plan.push_back(std::move(action));
   return c.support_plan.back().id;
 }
 
-void close_support_action(Case& c, const std::string& action_id, const std::string& status, Date date) {
+void close_support_action(Case& c, const std::string& action_id, ActionStatus status, Date date) {
   auto it = std::find_if(c.support_plan.begin(), c.support_plan.end(),
                          [&](const Action& a) { return a.id == action_id; });
   if (it == c.support_plan.end())
     fail(Exit::not_found, fmt::format("no support action {} on this case ({})", action_id, c.id),
          "`prevent show ID` lists the support plan");
-  if (it->status != "open")
-    refuse(c, 5, "support plan", fmt::format("action {} is already {}", action_id, it->status));
+  if (it->status != ActionStatus::open)
+    refuse(rule::support_plan, fmt::format("action {} is already {}", action_id, key_of(it->status)), c.id);
   it->status = status;
   it->closed = date;
 }
@@ -103,19 +91,18 @@ void apply_review(Case& c, ReviewInput in, const Config& cfg) {
   Review& r = in.review;
   // The front end pairs --reason with --outcome close (a usage error there);
   // this guards other callers.
-  if ((r.outcome == "close") != in.reason.has_value())
+  if ((r.outcome == ReviewOutcome::close) != in.reason.has_value())
     fail(Exit::usage, "a closure reason goes with, and only with, the outcome close");
   Stage s = stage_of(c, cfg);
   if (s == Stage::supported || s == Stage::awaiting_consent) {
     // Rule 7: monthly reviews until the panel closes the case.
-    if (r.kind != "monthly")
-      refuse(c, 7, "reviews", fmt::format("the case is {}: its reviews are monthly until it is closed", stage_name(c, cfg)));
-    if (r.outcome == "reopen")
-      refuse(c, 8, "post-closure reviews", "only a review after closure can reopen the case");
-    if (r.outcome == "close") {
-      if (in.reason->rfind("consent-", 0) == 0)
-        refuse(c, 6, "declined or withdrawn consent closes the case",
-               "consent-declined and consent-withdrawn closures come from `prevent panel consent`");
+    if (r.kind != ReviewKind::monthly)
+      refuse(rule::reviews, fmt::format("the case is {}: its reviews are monthly until it is closed", stage_name(c, cfg)), c.id);
+    if (r.outcome == ReviewOutcome::reopen)
+      refuse(rule::post_closure_reviews, "only a review after closure can reopen the case", c.id);
+    if (r.outcome == ReviewOutcome::close) {
+      if (is_closure_by_consent(*in.reason))
+        refuse(rule::refusal_closes, "consent-declined and consent-withdrawn closures come from `prevent panel consent`", c.id);
       c.reviews.push_back(r);
       c.closure = Closure{r.date, *in.reason};
       return;
@@ -126,19 +113,22 @@ void apply_review(Case& c, ReviewInput in, const Config& cfg) {
   if (s == Stage::post_closure) {
     // Rule 8: +6 and +12 months after closure, extended to 24 months.
     auto due = due_items(c, cfg);
-    std::string item = r.kind == "extended" ? "extended-review" : r.kind;
+    DueKind item = due_kind_of(r.kind);
     bool outstanding = std::any_of(due.begin(), due.end(), [&](const DueItem& d) { return d.item == item; });
     if (!outstanding) {
-      std::vector<std::string> kinds;
-      for (const auto& d : due) kinds.push_back(d.item == "extended-review" ? "extended" : d.item);
-      refuse(c, 8, "post-closure reviews",
-             fmt::format("no {} review is outstanding; outstanding: {}", r.kind, fmt::join(kinds, ", ")));
+      // Named as --kind takes them: `extended`, not the due item's
+      // `extended-review`.
+      std::vector<std::string_view> kinds;
+      for (const auto& d : due)
+        kinds.push_back(d.item == DueKind::extended_review ? key_of(ReviewKind::extended) : key_of(d.item));
+      refuse(rule::post_closure_reviews,
+             fmt::format("no {} review is outstanding; outstanding: {}", key_of(r.kind), fmt::join(kinds, ", ")), c.id);
     }
-    if (r.outcome == "close")
-      refuse(c, 8, "post-closure reviews", "the case is already closed; a post-closure review's outcome is "
-                                           "no-concerns, continue or reopen");
+    if (r.outcome == ReviewOutcome::close)
+      refuse(rule::post_closure_reviews, "the case is already closed; a post-closure review's outcome is "
+                                           "no-concerns, continue or reopen", c.id);
     c.reviews.push_back(r);
-    if (r.outcome == "reopen") {
+    if (r.outcome == ReviewOutcome::reopen) {
       // The closed episode moves aside, as it was; the case goes back to
       // the panel.
       Episode e;
@@ -156,8 +146,8 @@ void apply_review(Case& c, ReviewInput in, const Config& cfg) {
     return;
   }
   if (s == Stage::closed)
-    refuse(c, 8, "post-closure reviews", "the case is closed and every post-closure review is done");
-  refuse(c, 7, "reviews", fmt::format("only an adopted case is reviewed; the case is {}", stage_name(c, cfg)));
+    refuse(rule::post_closure_reviews, "the case is closed and every post-closure review is done", c.id);
+  refuse(rule::reviews, fmt::format("only an adopted case is reviewed; the case is {}", stage_name(c, cfg)), c.id);
 }
 
 }  // namespace prevent

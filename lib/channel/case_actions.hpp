@@ -32,11 +32,11 @@ void apply_consent(Case& c, Consent consent, const Config& config);
 // Rule 5: actions only with consent given. Returns the new action's ID.
 std::string add_support_action(Case& c, Action action, const Config& config);
 // `done` or `cancelled`. Failure(not_found) for an unknown action.
-void close_support_action(Case& c, const std::string& action_id, const std::string& status, Date date);
+void close_support_action(Case& c, const std::string& action_id, ActionStatus status, Date date);
 
 struct ReviewInput {
   Review review;
-  std::optional<std::string> reason;  // closure reason, with outcome `close`
+  std::optional<ClosureReason> reason;  // with outcome `close`
 };
 // Rules 7 and 8: which reviews fit which stage, closure and reopening.
 void apply_review(Case& c, ReviewInput input, const Config& config);

@@ -20,6 +20,11 @@ YNode date_node(Date d) { return YNode::plain(d.str()); }
 
 void add_text(YNode& map, const char* key, const std::string& v) { map.add(key, YNode::text(v)); }
 
+template <KeyedEnum E>
+void add_key(YNode& map, const char* key, E v) {
+  map.add(key, YNode::text(std::string(key_of(v))));
+}
+
 void add_opt_text(YNode& map, const char* key, const std::optional<std::string>& v) {
   if (v) map.add(key, YNode::text(*v));
 }
@@ -33,8 +38,8 @@ void add_list(YNode& map, const char* key, const std::vector<std::string>& v) {
 
 YNode consent_node(const Consent& c) {
   YNode n = YNode::map();
-  add_text(n, "status", c.status);
-  add_text(n, "by", c.by);
+  add_key(n, "status", c.status);
+  add_key(n, "by", c.by);
   n.add("date", date_node(c.date));
   return n;
 }
@@ -48,7 +53,7 @@ YNode actions_node(const std::vector<Action>& actions) {
     add_text(n, "provider", a.provider);
     n.add("added", date_node(a.added));
     n.add("due", date_node(a.due));
-    add_text(n, "status", a.status);
+    add_key(n, "status", a.status);
     if (a.closed) n.add("closed", date_node(*a.closed));
     seq.push(std::move(n));
   }
@@ -60,9 +65,9 @@ YNode reviews_node(const std::vector<Review>& reviews) {
   for (const auto& r : reviews) {
     YNode n = YNode::map();
     n.add("date", date_node(r.date));
-    add_text(n, "kind", r.kind);
+    add_key(n, "kind", r.kind);
     if (r.meeting) n.add("meeting", date_node(*r.meeting));
-    add_text(n, "outcome", r.outcome);
+    add_key(n, "outcome", r.outcome);
     add_opt_text(n, "notes", r.notes.reveal());
     seq.push(std::move(n));
   }
@@ -72,7 +77,7 @@ YNode reviews_node(const std::vector<Review>& reviews) {
 YNode closure_node(const Closure& c) {
   YNode n = YNode::map();
   n.add("date", date_node(c.date));
-  add_text(n, "reason", c.reason);
+  add_key(n, "reason", c.reason);
   return n;
 }
 
@@ -110,7 +115,7 @@ YNode case_to_node(const Case& c) {
     const Triage& t = *c.triage;
     YNode n = YNode::map();
     n.add("completed", date_node(t.completed));
-    add_text(n, "outcome", t.outcome);
+    add_key(n, "outcome", t.outcome);
     add_list(n, "signposted_to", t.signposted_to);
     if (t.section36) {
       YNode s = YNode::map();
@@ -142,7 +147,7 @@ YNode case_to_node(const Case& c) {
     for (const auto& h : c.panel) {
       YNode n = YNode::map();
       n.add("meeting", date_node(h.meeting));
-      add_text(n, "decision", h.decision);
+      add_key(n, "decision", h.decision);
       add_opt_text(n, "method", h.method);
       add_list(n, "signposted_to", h.signposted_to);
       add_opt_text(n, "rationale", h.rationale.reveal());
@@ -229,6 +234,16 @@ class Reader {
 
   static std::string text(const YNode& map, const char* key) { return map.find(key)->value; }
 
+  // A fixed list's value; the schema has checked the key is one of them.
+  template <KeyedEnum E>
+  E key(const YNode& map, const char* key, const std::string& path) const {
+    const YNode* n = map.find(key);
+    auto v = key_to<E>(n->value);
+    if (!v)
+      fail(Exit::invalid_data, fmt::format("{}.{}: not one of the allowed values ({}:{})", path, key, where_, n->line));
+    return *v;
+  }
+
   static std::optional<std::string> opt_text(const YNode& map, const char* key) {
     const YNode* n = map.find(key);
     if (!n || n->is_null()) return std::nullopt;
@@ -243,7 +258,7 @@ class Reader {
   }
 
   Consent consent(const YNode& n, const std::string& path) const {
-    return Consent{text(n, "status"), text(n, "by"), date(n, "date", path)};
+    return Consent{key<ConsentStatus>(n, "status", path), key<ConsentGiver>(n, "by", path), date(n, "date", path)};
   }
 
   std::vector<Action> actions(const YNode* seq, const std::string& path) const {
@@ -253,7 +268,7 @@ class Reader {
       const YNode& n = seq->items[i];
       auto p = fmt::format("{}[{}]", path, i + 1);
       out.push_back(Action{text(n, "id"), text(n, "support"), text(n, "provider"), date(n, "added", p),
-                           date(n, "due", p), text(n, "status"), opt_date(n, "closed", p)});
+                           date(n, "due", p), key<ActionStatus>(n, "status", p), opt_date(n, "closed", p)});
     }
     return out;
   }
@@ -264,14 +279,15 @@ class Reader {
     for (size_t i = 0; i < seq->items.size(); ++i) {
       const YNode& n = seq->items[i];
       auto p = fmt::format("{}[{}]", path, i + 1);
-      out.push_back(Review{date(n, "date", p), text(n, "kind"), opt_date(n, "meeting", p), text(n, "outcome"),
+      out.push_back(Review{date(n, "date", p), key<ReviewKind>(n, "kind", p), opt_date(n, "meeting", p),
+                           key<ReviewOutcome>(n, "outcome", p),
                            PersonalNote(opt_text(n, "notes"))});
     }
     return out;
   }
 
   Closure closure(const YNode& n, const std::string& path) const {
-    return Closure{date(n, "date", path), text(n, "reason")};
+    return Closure{date(n, "date", path), key<ClosureReason>(n, "reason", path)};
   }
 
  private:
@@ -314,7 +330,7 @@ Case case_from_node(const YNode& root, const std::string& where) {
   if (const YNode* t = root.find("triage")) {
     Triage tr;
     tr.completed = rd.date(*t, "completed", "triage");
-    tr.outcome = Reader::text(*t, "outcome");
+    tr.outcome = rd.key<TriageOutcome>(*t, "outcome", "triage");
     tr.signposted_to = Reader::list(*t, "signposted_to");
     if (const YNode* s = t->find("section36"))
       tr.section36 = Section36{rd.date(*s, "decided", "triage.section36"), Reader::text(*s, "by")};
@@ -335,8 +351,9 @@ Case case_from_node(const YNode& root, const std::string& where) {
   if (const YNode* seq = root.find("panel")) {
     for (size_t i = 0; i < seq->items.size(); ++i) {
       const YNode& n = seq->items[i];
-      c.panel.push_back(Hearing{rd.date(n, "meeting", fmt::format("panel[{}]", i + 1)),
-                                Reader::text(n, "decision"), Reader::opt_text(n, "method"),
+      auto p = fmt::format("panel[{}]", i + 1);
+      c.panel.push_back(Hearing{rd.date(n, "meeting", p), rd.key<PanelDecision>(n, "decision", p),
+                                Reader::opt_text(n, "method"),
                                 Reader::list(n, "signposted_to"), PersonalNote(Reader::opt_text(n, "rationale"))});
     }
   }

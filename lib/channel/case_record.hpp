@@ -1,8 +1,10 @@
 // The case record of SPEC §3, and its mapping to and from YAML.
 //
-// Field names follow the record's keys. Values of the record's fixed lists
-// (route, outcome, decision, …) are kept as their keys; the case schema
-// lists them (schema_enum), the store's prevent.yaml lists the vocabularies.
+// Field names follow the record's keys. The fixed lists the workflow decides
+// on (triage outcome, decision, consent, action status, review kind and
+// outcome, closure reason) are enums (fixed_lists.hpp); the other fixed lists
+// (route, method, …) are kept as their keys, which the case schema lists
+// (schema_enum); the store's prevent.yaml lists the vocabularies.
 #pragma once
 
 #include <optional>
@@ -11,6 +13,7 @@
 
 #include "config.hpp"
 #include "date.hpp"
+#include "fixed_lists.hpp"
 #include "personal_data.hpp"
 #include "yaml_doc.hpp"
 
@@ -42,7 +45,7 @@ struct Section36 {
 
 struct Triage {
   Date completed;
-  std::string outcome;  // no-further-action | signposted | police-managed | channel-panel
+  TriageOutcome outcome{};
   std::vector<std::string> signposted_to;
   std::optional<Section36> section36;
   PersonalNote rationale;
@@ -56,15 +59,15 @@ struct Assessment {
 
 struct Hearing {  // one entry of `panel`
   Date meeting;
-  std::string decision;  // adopt | not-adopt | defer
+  PanelDecision decision{};
   std::optional<std::string> method;
   std::vector<std::string> signposted_to;
   PersonalNote rationale;
 };
 
 struct Consent {
-  std::string status;  // requested | given | declined | withdrawn
-  std::string by;
+  ConsentStatus status{};
+  ConsentGiver by{};
   Date date;
 };
 
@@ -74,7 +77,7 @@ struct Action {  // one entry of `support_plan`
   std::string provider;
   Date added;
   Date due;
-  std::string status;  // open | done | cancelled
+  ActionStatus status{};
   std::optional<Date> closed;
 };
 
@@ -87,15 +90,15 @@ struct ChronologyEntry {
 
 struct Review {
   Date date;
-  std::string kind;  // monthly | post-closure-6 | post-closure-12 | extended
+  ReviewKind kind{};
   std::optional<Date> meeting;
-  std::string outcome;  // continue | close | no-concerns | reopen
+  ReviewOutcome outcome{};
   PersonalNote notes;
 };
 
 struct Closure {
   Date date;
-  std::string reason;
+  ClosureReason reason{};
 };
 
 struct Correction {

@@ -23,7 +23,6 @@ class Personal {
   Personal() = default;
   explicit Personal(T value) : value_(std::move(value)) {}
   const T& reveal() const { return value_; }
-  T& reveal_mut() { return value_; }
   friend bool operator==(const Personal&, const Personal&) = default;
 
  private:

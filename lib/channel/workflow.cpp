@@ -8,27 +8,7 @@ namespace prevent {
 
 namespace {
 
-struct StageName {
-  Stage stage;
-  std::string_view key;
-};
-
-constexpr StageName kStages[] = {
-    {Stage::awaiting_triage, "awaiting-triage"},
-    {Stage::no_further_action, "no-further-action"},
-    {Stage::signposted, "signposted"},
-    {Stage::police_managed, "police-managed"},
-    {Stage::awaiting_panel, "awaiting-panel"},
-    {Stage::not_adopted, "not-adopted"},
-    {Stage::awaiting_consent, "awaiting-consent"},
-    {Stage::supported, "supported"},
-    {Stage::post_closure, "post-closure"},
-    {Stage::closed, "closed"},
-};
-
-bool is_post_closure_kind(const std::string& kind) {
-  return kind == "post-closure-6" || kind == "post-closure-12" || kind == "extended";
-}
+bool is_post_closure_kind(ReviewKind kind) { return kind != ReviewKind::monthly; }
 
 // Post-closure reviews outstanding after a closure (SPEC §4 rule 8):
 // closure + 6 and + 12 calendar months; `continue` at the 12-month review or
@@ -41,41 +21,29 @@ std::vector<DueItem> post_closure_due(const Case& c, const Config& cfg) {
   int extended = 0;
   for (const auto& r : c.reviews) {
     if (r.date < closed || !is_post_closure_kind(r.kind)) continue;
-    if (r.kind == "post-closure-6") have_first = true;
-    if (r.kind == "post-closure-12") have_second = true;
-    if (r.kind == "extended") ++extended;
-    if (r.kind == "post-closure-12" || r.kind == "extended")
+    if (r.kind == ReviewKind::post_closure_6) have_first = true;
+    if (r.kind == ReviewKind::post_closure_12) have_second = true;
+    if (r.kind == ReviewKind::extended) ++extended;
+    if (r.kind == ReviewKind::post_closure_12 || r.kind == ReviewKind::extended)
       if (!last_late || r.date >= last_late->date) last_late = &r;
   }
-  if (!have_first) out.push_back({"post-closure-6", closed.add_months(cfg.post_closure_first_months), {}});
+  if (!have_first) out.push_back({DueKind::post_closure_6, closed.add_months(cfg.post_closure_first_months), {}});
   if (!have_second) {
-    out.push_back({"post-closure-12", closed.add_months(cfg.post_closure_second_months), {}});
-  } else if (last_late && last_late->outcome == "continue") {
+    out.push_back({DueKind::post_closure_12, closed.add_months(cfg.post_closure_second_months), {}});
+  } else if (last_late && last_late->outcome == ReviewOutcome::continue_) {
     int months = cfg.post_closure_second_months + (extended + 1) * cfg.extension_step_months;
     if (months <= cfg.extension_limit_months)
-      out.push_back({"extended-review", closed.add_months(months), {}});
+      out.push_back({DueKind::extended_review, closed.add_months(months), {}});
   }
   return out;
 }
 
 }  // namespace
 
-std::string_view stage_key(Stage s) {
-  for (const auto& n : kStages)
-    if (n.stage == s) return n.key;
-  return "unknown";
-}
-
-std::optional<Stage> parse_stage(std::string_view key) {
-  for (const auto& n : kStages)
-    if (n.key == key) return n.stage;
-  return std::nullopt;
-}
-
 const std::vector<Stage>& all_stages() {
   static const std::vector<Stage> stages = [] {
     std::vector<Stage> v;
-    for (const auto& n : kStages) v.push_back(n.stage);
+    for (const auto& e : KeyTable<Stage>::entries) v.push_back(e.value);
     return v;
   }();
   return stages;
@@ -95,7 +63,7 @@ std::optional<Date> reopened_on(const Episode& e) {
   if (e.reopened) return e.reopened;
   // An episode imported without `reopened`: the date of its reopening review.
   for (auto it = e.reviews.rbegin(); it != e.reviews.rend(); ++it)
-    if (it->outcome == "reopen") return it->date;
+    if (it->outcome == ReviewOutcome::reopen) return it->date;
   if (e.closure) return e.closure->date;
   return std::nullopt;
 }
@@ -115,24 +83,26 @@ std::vector<const Hearing*> current_hearings(const Case& c) {
 
 const Hearing* adopting_hearing(const Case& c) {
   for (const Hearing* h : current_hearings(c))
-    if (h->decision == "adopt") return h;
+    if (h->decision == PanelDecision::adopt) return h;
   return nullptr;
 }
 
 Stage stage_of(const Case& c, const Config& cfg) {
   if (!c.triage) return Stage::awaiting_triage;
-  const std::string& outcome = c.triage->outcome;
-  if (outcome == "no-further-action") return Stage::no_further_action;
-  if (outcome == "signposted") return Stage::signposted;
-  if (outcome == "police-managed") return Stage::police_managed;
+  switch (c.triage->outcome) {
+    case TriageOutcome::no_further_action: return Stage::no_further_action;
+    case TriageOutcome::signposted: return Stage::signposted;
+    case TriageOutcome::police_managed: return Stage::police_managed;
+    case TriageOutcome::channel_panel: break;
+  }
   auto hearings = current_hearings(c);
-  if (hearings.empty() || hearings.back()->decision == "defer") return Stage::awaiting_panel;
-  if (hearings.back()->decision == "not-adopt") return Stage::not_adopted;
+  if (hearings.empty() || hearings.back()->decision == PanelDecision::defer) return Stage::awaiting_panel;
+  if (hearings.back()->decision == PanelDecision::not_adopt) return Stage::not_adopted;
   // Adopted.
   if (c.closure) {
     return post_closure_due(c, cfg).empty() ? Stage::closed : Stage::post_closure;
   }
-  if (c.consent && c.consent->status == "given") return Stage::supported;
+  if (c.consent && c.consent->status == ConsentStatus::given) return Stage::supported;
   return Stage::awaiting_consent;
 }
 
@@ -140,25 +110,25 @@ std::vector<DueItem> due_items(const Case& c, const Config& cfg) {
   std::vector<DueItem> out;
   switch (stage_of(c, cfg)) {
     case Stage::awaiting_triage:
-      out.push_back({"triage", add_working_days(c.referral.received, cfg.triage_target_working_days, cfg.holidays), {}});
+      out.push_back({DueKind::triage, add_working_days(c.referral.received, cfg.triage_target_working_days, cfg.holidays), {}});
       break;
     case Stage::awaiting_panel: {
       // From the Section 36 decision, or from the review that reopened the case.
       Date from = c.triage->section36 ? c.triage->section36->decided : c.triage->completed;
       if (auto r = reopened_on(c)) from = *r;
-      out.push_back({"panel", from.add_days(cfg.panel_target_days), {}});
+      out.push_back({DueKind::panel, from.add_days(cfg.panel_target_days), {}});
       break;
     }
     case Stage::awaiting_consent:
-      out.push_back({"consent", adopting_hearing(c)->meeting.add_days(cfg.consent_target_days), {}});
+      out.push_back({DueKind::consent, adopting_hearing(c)->meeting.add_days(cfg.consent_target_days), {}});
       break;
     case Stage::supported: {
       Date last = adopting_hearing(c)->meeting;
       for (const auto& r : c.reviews)
         if (r.date > last) last = r.date;
-      out.push_back({"monthly-review", last.add_days(cfg.review_monthly_days), {}});
+      out.push_back({DueKind::monthly_review, last.add_days(cfg.review_monthly_days), {}});
       for (const auto& a : c.support_plan)
-        if (a.status == "open") out.push_back({"action", a.due, a.id});
+        if (a.status == ActionStatus::open) out.push_back({DueKind::action, a.due, a.id});
       break;
     }
     case Stage::post_closure:

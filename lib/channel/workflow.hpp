@@ -3,12 +3,14 @@
 // `review due`, `panel agenda` and the report all ask it.
 #pragma once
 
+#include <array>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "case_record.hpp"
 #include "config.hpp"
+#include "keyed_enum.hpp"
 
 namespace prevent {
 
@@ -25,8 +27,26 @@ enum class Stage {
   closed,
 };
 
-std::string_view stage_key(Stage s);
-std::optional<Stage> parse_stage(std::string_view key);
+template <>
+struct KeyTable<Stage> {
+  static constexpr std::array<KeyEntry<Stage>, 10> entries{{
+      {Stage::awaiting_triage, "awaiting-triage"},
+      {Stage::no_further_action, "no-further-action"},
+      {Stage::signposted, "signposted"},
+      {Stage::police_managed, "police-managed"},
+      {Stage::awaiting_panel, "awaiting-panel"},
+      {Stage::not_adopted, "not-adopted"},
+      {Stage::awaiting_consent, "awaiting-consent"},
+      {Stage::supported, "supported"},
+      {Stage::post_closure, "post-closure"},
+      {Stage::closed, "closed"},
+  }};
+};
+
+// The names the stage's callers have always used for key_of, key_to and
+// the table's order (the workflow's order).
+constexpr std::string_view stage_key(Stage s) { return key_of(s); }
+constexpr std::optional<Stage> parse_stage(std::string_view key) { return key_to<Stage>(key); }
 const std::vector<Stage>& all_stages();
 bool is_final(Stage s);  // no further work: nothing falls due
 
@@ -44,8 +64,54 @@ std::optional<Date> reopened_on(const Case& c);
 // its reopening review, else its closure.
 std::optional<Date> reopened_on(const Episode& e);
 
+// What falls due (SPEC §6.1's `item` column). Not a field of the record, so
+// no schema lists it: SPEC §6.1's table does, in this order.
+enum class DueKind {
+  triage,
+  panel,
+  consent,
+  monthly_review,
+  action,
+  post_closure_6,
+  post_closure_12,
+  extended_review,
+};
+
+template <>
+struct KeyTable<DueKind> {
+  static constexpr std::array<KeyEntry<DueKind>, 8> entries{{
+      {DueKind::triage, "triage"},
+      {DueKind::panel, "panel"},
+      {DueKind::consent, "consent"},
+      {DueKind::monthly_review, "monthly-review"},
+      {DueKind::action, "action"},
+      {DueKind::post_closure_6, "post-closure-6"},
+      {DueKind::post_closure_12, "post-closure-12"},
+      {DueKind::extended_review, "extended-review"},
+  }};
+};
+
+// A review falls due (monthly, post-closure, extended): what a panel agenda
+// takes besides the cases awaiting panel.
+constexpr bool is_review(DueKind k) {
+  return k == DueKind::monthly_review || k == DueKind::post_closure_6 || k == DueKind::post_closure_12 ||
+         k == DueKind::extended_review;
+}
+
+// The due item a review of kind `k` answers (only post-closure kinds fall
+// due one by one; a monthly review answers `monthly-review`).
+constexpr DueKind due_kind_of(ReviewKind k) {
+  switch (k) {
+    case ReviewKind::monthly: return DueKind::monthly_review;
+    case ReviewKind::post_closure_6: return DueKind::post_closure_6;
+    case ReviewKind::post_closure_12: return DueKind::post_closure_12;
+    case ReviewKind::extended: return DueKind::extended_review;
+  }
+  return DueKind::monthly_review;
+}
+
 struct DueItem {
-  std::string item;  // triage | panel | consent | monthly-review | action | post-closure-6 | …
+  DueKind item;
   Date due;
   std::string action_id;  // for `action`
 };

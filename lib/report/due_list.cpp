@@ -10,7 +10,7 @@ void sort_due_rows(std::vector<DueRow>& rows) {
   std::stable_sort(rows.begin(), rows.end(), [](const DueRow& a, const DueRow& b) {
     if (a.due != b.due) return a.due < b.due;  // most overdue first
     if (a.id != b.id) return case_id_less(a.id, b.id);
-    return a.item < b.item;
+    return key_of(a.item) < key_of(b.item);  // the order of the keys, as the table shows them
   });
 }
 
@@ -37,7 +37,7 @@ Table due_table(const std::vector<DueRow>& rows) {
                {"due", CellKind::date},
                {"days_overdue", CellKind::number}};
   for (const auto& r : rows)
-    t.rows.push_back({r.id, std::string(stage_key(r.stage)), r.item, r.due.str(), std::to_string(r.days_overdue)});
+    t.rows.push_back({r.id, std::string(key_of(r.stage)), std::string(key_of(r.item)), r.due.str(), std::to_string(r.days_overdue)});
   return t;
 }
 
@@ -45,17 +45,8 @@ void add_agenda_rows(std::vector<DueRow>& rows, const Case& c, const Config& con
   Stage s = stage_of(c, config);
   if (is_final(s)) return;
   for (const auto& d : due_items(c, config)) {
-    bool review = d.item == "monthly-review" || d.item == "post-closure-6" || d.item == "post-closure-12" ||
-                  d.item == "extended-review";
-    if (d.item == "panel" || (review && d.due <= date)) rows.push_back({c.id, s, d.item, d.due, date - d.due});
+    if (d.item == DueKind::panel || (is_review(d.item) && d.due <= date)) rows.push_back({c.id, s, d.item, d.due, date - d.due});
   }
-}
-
-std::vector<DueRow> agenda_for(const std::vector<Case>& cases, const Config& config, Date date) {
-  std::vector<DueRow> rows;
-  for (const auto& c : cases) add_agenda_rows(rows, c, config, date);
-  sort_due_rows(rows);
-  return rows;
 }
 
 }  // namespace prevent

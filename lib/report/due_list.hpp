@@ -15,7 +15,7 @@ namespace prevent {
 struct DueRow {
   std::string id;
   Stage stage;
-  std::string item;
+  DueKind item;
   Date due;
   long days_overdue;  // as-of minus due; negative when not yet due
 };
@@ -34,9 +34,8 @@ Table due_table(const std::vector<DueRow>& rows);
 
 // What comes before the meeting of `date`: every case awaiting panel, and
 // every review (monthly, post-closure, extended) due on or before the date.
-// days_overdue is counted at the meeting's date.
-std::vector<DueRow> agenda_for(const std::vector<Case>& cases, const Config& config, Date date);
-// The same one case at a time, then sort_due_rows once.
+// days_overdue is counted at the meeting's date. One case at a time, then
+// sort_due_rows once.
 void add_agenda_rows(std::vector<DueRow>& rows, const Case& c, const Config& config, Date date);
 
 }  // namespace prevent

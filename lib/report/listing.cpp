@@ -109,10 +109,4 @@ Table CaseLister::finish() {
   return t;
 }
 
-Table list_cases(const std::vector<Case>& all, const Config& config, const ListFilter& f) {
-  CaseLister lister(config, f);
-  for (const auto& c : all) lister.add(c);
-  return lister.finish();
-}
-
 }  // namespace prevent

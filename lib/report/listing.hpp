@@ -21,11 +21,9 @@ struct ListFilter {
   std::optional<std::string> related_to;  // cases linked to this ID, either way
 };
 
-// Columns: id, stage, received, sector, concern, next_due. In ID order.
-Table list_cases(const std::vector<Case>& cases, const Config& config, const ListFilter& filter);
-
-// The same table built one case at a time: only the listed columns of each
-// case are kept, never the case itself.
+// `prevent list`'s table, built one case at a time: only the listed columns
+// of each case are kept, never the case itself. Columns: id, stage,
+// received, sector, concern, next_due. In ID order.
 class CaseLister {
  public:
   // Keeps a reference to `config`, which must outlive the lister.

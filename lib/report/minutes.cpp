@@ -14,10 +14,10 @@ Minutes minutes_of(const Meeting& meeting, const std::vector<Case>& cases) {
   Minutes out{meeting, {}, {}};
   for (const auto& c : cases) {
     for (const auto& h : c.panel)
-      if (h.meeting == date) out.decisions.push_back({c.id, h.decision, h.method.value_or(""), h.signposted_to});
+      if (h.meeting == date) out.decisions.push_back({c.id, std::string(key_of(h.decision)), h.method.value_or(""), h.signposted_to});
     auto add_reviews = [&](const std::vector<Review>& reviews) {
       for (const auto& r : reviews)
-        if (r.meeting && *r.meeting == date) out.reviews.push_back({c.id, r.kind, r.outcome});
+        if (r.meeting && *r.meeting == date) out.reviews.push_back({c.id, std::string(key_of(r.kind)), std::string(key_of(r.outcome))});
     };
     add_reviews(c.reviews);
     for (const auto& e : c.previous) add_reviews(e.reviews);

@@ -58,9 +58,7 @@ ReportCell total_cell(std::string key, std::string label, long value) {
   return {std::move(key), std::move(label), value, Kind::total, false};
 }
 
-const std::vector<std::string> kDueItems = {"triage", "panel", "consent", "monthly-review", "action",
-                                            "post-closure-6", "post-closure-12", "extended-review"};
-const std::vector<std::string> kPostClosureItems = {"post-closure-6", "post-closure-12", "extended-review"};
+constexpr DueKind kPostClosureItems[] = {DueKind::post_closure_6, DueKind::post_closure_12, DueKind::extended_review};
 
 struct Timing {
   std::vector<long> days;
@@ -200,7 +198,7 @@ Case case_on(const Case& c, Date day) {
   drop_after(r.support_plan, day, [](const Action& a) { return a.added; });
   for (auto& a : r.support_plan)
     if (a.closed && *a.closed > day) {
-      a.status = "open";
+      a.status = ActionStatus::open;
       a.closed.reset();
     }
   drop_after(r.chronology, day, [](const ChronologyEntry& e) { return e.date; });
@@ -232,8 +230,8 @@ struct ReportBuilder::State {
     }
     for (Stage st : all_stages())  // the non-final stages, in workflow order
       if (!is_final(st)) by_stage.declare(std::string(stage_key(st)), std::string(stage_key(st)));
-    overdue.declare(kDueItems);
-    post_closure.declare(kPostClosureItems);
+    for (auto key : keys_of<DueKind>()) overdue.declare(std::string(key), std::string(key));
+    for (DueKind k : kPostClosureItems) post_closure.declare(std::string(key_of(k)), std::string(key_of(k)));
   }
 
   void add(const Case& c) {
@@ -252,9 +250,9 @@ struct ReportBuilder::State {
       std::set<std::string> services;
       if (a.triage) {
         const auto& t = *a.triage;
-        if (t.outcome == "no-further-action") ++nfa;
-        if (t.outcome == "signposted") ++signposted;
-        if (t.outcome == "police-managed") ++police;
+        if (t.outcome == TriageOutcome::no_further_action) ++nfa;
+        if (t.outcome == TriageOutcome::signposted) ++signposted;
+        if (t.outcome == TriageOutcome::police_managed) ++police;
         services.insert(t.signposted_to.begin(), t.signposted_to.end());
         ++triaged;
         to_triage.add(t.completed - received);
@@ -266,7 +264,7 @@ struct ReportBuilder::State {
         bool was_adopted = false;
         for (const auto& h : a.panel) {
           first = std::min(first, h.meeting);
-          was_adopted = was_adopted || h.decision == "adopt";
+          was_adopted = was_adopted || h.decision == PanelDecision::adopt;
           services.insert(h.signposted_to.begin(), h.signposted_to.end());
         }
         to_panel.add(first - received);
@@ -276,14 +274,14 @@ struct ReportBuilder::State {
           ch_age.add(band);
         }
       }
-      auto consent_was = [&](const char* status) {
+      auto consent_was = [&](ConsentStatus status) {
         if (a.consent && a.consent->status == status) return true;
         for (const auto& e : a.previous)
           if (e.consent && e.consent->status == status) return true;
         return false;
       };
-      if (consent_was("declined")) ++declined;
-      if (consent_was("withdrawn")) ++withdrawn;
+      if (consent_was(ConsentStatus::declined)) ++declined;
+      if (consent_was(ConsentStatus::withdrawn)) ++withdrawn;
       for (const auto& s : services) signposted_to.add(s);
     }
 
@@ -294,8 +292,8 @@ struct ReportBuilder::State {
       ++in_hand;
       by_stage.add(std::string(stage_key(stage)));
       for (const auto& item : due_items(s, cfg)) {
-        if (item.due < report.in_hand_at) overdue.add(item.item);
-        if (stage == Stage::post_closure) post_closure.add(item.item);
+        if (item.due < report.in_hand_at) overdue.add(std::string(key_of(item.item)));
+        if (stage == Stage::post_closure) post_closure.add(std::string(key_of(item.item)));
       }
     }
   }

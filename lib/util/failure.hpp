@@ -5,8 +5,10 @@
 // exits with the code. Nothing in lib/ prints or exits.
 #pragma once
 
+#include <array>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace prevent {
@@ -23,8 +25,35 @@ enum class Exit : int {
   store = 6,
 };
 
-// Order of precedence of SPEC §6 (lower wins): 2, 5, 3, 4, 6.
+// SPEC §6's table of exit codes, in one place: `--exit-codes` prints it
+// and precedence() reads it.
+struct ExitCodeMeaning {
+  Exit code;
+  std::string_view meaning;
+};
+inline constexpr std::array<ExitCodeMeaning, 7> kExitCodeMeanings{{
+    {Exit::ok, "done (for check: no problems; notices may be printed)"},
+    {Exit::bug, "unexpected failure (a bug)"},
+    {Exit::usage, "usage: unknown command or option, missing required option"},
+    {Exit::not_found, "no such case, meeting or action"},
+    {Exit::refused,
+     "refused by a rule of the Channel process (for check: a rule is broken in the store; with --strict, also hand "
+     "edits)"},
+    {Exit::invalid_data, "invalid input data: YAML, CSV, schema, vocabulary, malformed date, period or duration"},
+    {Exit::store,
+     "store problem: not a store, no git identity, locked by another writer, uncommitted edits in the way, "
+     "repository damaged"},
+}};
+// When several apply, the first in this order wins.
+inline constexpr std::array<Exit, 5> kExitPrecedence{Exit::usage, Exit::invalid_data, Exit::not_found, Exit::refused,
+                                                     Exit::store};
+
+// Rank of `code` in kExitPrecedence (lower wins); a bug, then ok, after
+// every listed code.
 int precedence(Exit code);
+
+// The text of `prevent --exit-codes`: the table, then the precedence.
+std::string exit_codes_text();
 
 class Failure : public std::runtime_error {
  public:

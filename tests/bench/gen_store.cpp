@@ -135,15 +135,21 @@ const char* kNotes[] = {"Synthetic note: information shared as agreed.", "Synthe
                         "Synthetic note: engagement is improving.", "Synthetic note: partner agencies updated.",
                         "Synthetic note: plan discussed with the family."};
 
+// A fixed list's value from its key, as the command line parses it.
+template <KeyedEnum E>
+E key(std::string_view k) {
+  return *key_to<E>(k);
+}
+
 // A review as `prevent review record` gives it.
 ReviewInput review_input(Date date, const char* kind, const char* outcome, const char* notes,
                          std::optional<std::string> reason = std::nullopt) {
   ReviewInput in;
   in.review.date = date;
-  in.review.kind = kind;
-  in.review.outcome = outcome;
+  in.review.kind = key<ReviewKind>(kind);
+  in.review.outcome = key<ReviewOutcome>(outcome);
   in.review.notes = PersonalNote(std::string(notes));
-  in.reason = std::move(reason);
+  if (reason) in.reason = key<ClosureReason>(*reason);
   return in;
 }
 
@@ -524,7 +530,7 @@ void Generator::plan_case(long i) {
   std::string outcome = pick(r, kTriage);
   Triage t;
   t.completed = triaged;
-  t.outcome = outcome;
+  t.outcome = key<TriageOutcome>(outcome);
   t.rationale = PersonalNote(std::string("Synthetic triage rationale (fictional)."));
   if (outcome == "signposted") {
     int n = r.between(1, 2);
@@ -538,7 +544,7 @@ void Generator::plan_case(long i) {
     t.section36 = Section36{triaged, fmt::format("Counter Terrorism Policing Example Region {}", r.between(1, 9))};
   add(triaged, "triage", "triage", [t](Case& k) {
     apply_triage(k, t);
-    return t.outcome;
+    return std::string(key_of(t.outcome));
   });
 
   if (outcome == "channel-panel") {
@@ -562,26 +568,26 @@ void Generator::plan_case(long i) {
       std::string decision = after_reopening ? "adopt" : (r.chance(0.1) ? "defer" : (r.chance(0.52) ? "adopt" : "not-adopt"));
       Hearing h;
       h.meeting = *m;
-      h.decision = decision;
+      h.decision = key<PanelDecision>(decision);
       h.method = r.chance(0.9) ? "consensus" : (r.chance(0.8) ? "majority" : "chair");
       if (decision == "not-adopt" && r.chance(0.6)) h.signposted_to.push_back(kServices[r.below(9)]);
       h.rationale = PersonalNote(std::string("Synthetic panel rationale (fictional)."));
       add(*m, "panel decide", "panel-decide", [h, &cfg](Case& k) {
         apply_decision(k, h, cfg);
-        return fmt::format("{} at {}", h.decision, h.meeting.str());
+        return fmt::format("{} at {}", key_of(h.decision), h.meeting.str());
       });
       if (decision == "defer") {
         auto again = meeting_on_or_after(m->add_days(1));
         if (!again) return std::nullopt;
         Hearing h2 = h;
         h2.meeting = *again;
-        h2.decision = r.chance(0.5) ? "adopt" : "not-adopt";
+        h2.decision = r.chance(0.5) ? PanelDecision::adopt : PanelDecision::not_adopt;
         h2.signposted_to.clear();
         add(*again, "panel decide", "panel-decide", [h2, &cfg](Case& k) {
           apply_decision(k, h2, cfg);
-          return fmt::format("{} at {}", h2.decision, h2.meeting.str());
+          return fmt::format("{} at {}", key_of(h2.decision), h2.meeting.str());
         });
-        return std::make_pair(*again, h2.decision);
+        return std::make_pair(*again, std::string(key_of(h2.decision)));
       }
       return std::make_pair(*m, decision);
     };
@@ -595,13 +601,13 @@ void Generator::plan_case(long i) {
       Date closed;
       if (r.chance(0.1)) {
         add(consented, "panel consent", "panel-consent", [consented, by, &cfg](Case& k) {
-          apply_consent(k, {"declined", by, consented}, cfg);
+          apply_consent(k, {ConsentStatus::declined, key<ConsentGiver>(by), consented}, cfg);
           return fmt::format("declined by {}", by);
         });
         closed = consented;
       } else {
         add(consented, "panel consent", "panel-consent", [consented, by, &cfg](Case& k) {
-          apply_consent(k, {"given", by, consented}, cfg);
+          apply_consent(k, {ConsentStatus::given, key<ConsentGiver>(by), consented}, cfg);
           return fmt::format("given by {}", by);
         });
         int months = r.between(3, 12);
@@ -644,7 +650,7 @@ void Generator::plan_case(long i) {
           std::string status = withdraw && when == closed ? "cancelled" : (r.chance(0.1) ? "cancelled" : "done");
           std::string aid = a.id;
           add(when, "panel action", "panel-action", [aid, status, when](Case& k) {
-            close_support_action(k, aid, status, when);
+            close_support_action(k, aid, key<ActionStatus>(status), when);
             return fmt::format("{} {}", aid, status);
           });
         }
@@ -657,7 +663,7 @@ void Generator::plan_case(long i) {
         }
         if (withdraw) {
           add(closed, "panel consent", "panel-consent", [closed, by, &cfg](Case& k) {
-            apply_consent(k, {"withdrawn", by, closed}, cfg);
+            apply_consent(k, {ConsentStatus::withdrawn, key<ConsentGiver>(by), closed}, cfg);
             return fmt::format("withdrawn by {}", by);
           });
         } else {

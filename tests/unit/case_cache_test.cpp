@@ -38,28 +38,28 @@ Case full_case() {
   c.related = {"PRV-2023-0002"};
   Triage t;
   t.completed = d("2024-03-04");
-  t.outcome = "channel-panel";
+  t.outcome = TriageOutcome::channel_panel;
   t.signposted_to = {"early-help"};
   t.section36 = Section36{d("2024-03-04"), "Counter Terrorism Policing"};
   t.rationale = PersonalNote(std::string("Rationale phrase Okkvan"));
   c.triage = t;
   c.assessments.push_back(
       Assessment{d("2024-03-10"), "VAF", "medium", "low", "low", PersonalNote(std::string("Notes Okkvan"))});
-  c.panel.push_back(Hearing{d("2024-03-14"), "defer", std::nullopt, {}, PersonalNote(std::string("Okkvan"))});
-  c.panel.push_back(Hearing{d("2024-03-28"), "adopt", std::string("majority"), {"housing"}, PersonalNote()});
-  c.consent = Consent{"given", "parent-guardian", d("2024-04-02")};
-  c.support_plan.push_back(Action{"A1", "ideological-mentoring", "Provider", d("2024-04-02"), d("2024-06-30"), "done",
+  c.panel.push_back(Hearing{d("2024-03-14"), PanelDecision::defer, std::nullopt, {}, PersonalNote(std::string("Okkvan"))});
+  c.panel.push_back(Hearing{d("2024-03-28"), PanelDecision::adopt, std::string("majority"), {"housing"}, PersonalNote()});
+  c.consent = Consent{ConsentStatus::given, ConsentGiver::parent_guardian, d("2024-04-02")};
+  c.support_plan.push_back(Action{"A1", "ideological-mentoring", "Provider", d("2024-04-02"), d("2024-06-30"), ActionStatus::done,
                                   d("2024-05-01")});
   c.support_plan.push_back(
-      Action{"A2", "family-support", "Provider", d("2024-04-03"), d("2024-07-30"), "open", std::nullopt});
+      Action{"A2", "family-support", "Provider", d("2024-04-03"), d("2024-07-30"), ActionStatus::open, std::nullopt});
   c.chronology.push_back(
       ChronologyEntry{d("2024-03-01"), "info-request", "Example NHS FT", PersonalNote(std::string("Okkvan text"))});
-  c.reviews.push_back(Review{d("2024-04-25"), "monthly", d("2024-04-25"), "continue", PersonalNote(std::string("x"))});
+  c.reviews.push_back(Review{d("2024-04-25"), ReviewKind::monthly, d("2024-04-25"), ReviewOutcome::continue_, PersonalNote(std::string("x"))});
   c.corrections.push_back(Correction{d("2024-05-02"), {"triage.completed"}, PersonalText("Reason Okkvan")});
   Episode e;
-  e.consent = Consent{"withdrawn", "subject", d("2024-01-10")};
-  e.reviews.push_back(Review{d("2024-01-20"), "post-closure-6", std::nullopt, "reopen", PersonalNote(std::string("y"))});
-  e.closure = Closure{d("2024-01-10"), "consent-withdrawn"};
+  e.consent = Consent{ConsentStatus::withdrawn, ConsentGiver::subject, d("2024-01-10")};
+  e.reviews.push_back(Review{d("2024-01-20"), ReviewKind::post_closure_6, std::nullopt, ReviewOutcome::reopen, PersonalNote(std::string("y"))});
+  e.closure = Closure{d("2024-01-10"), ClosureReason::consent_withdrawn};
   e.reopened = d("2024-01-20");
   c.previous.push_back(e);
   return c;
@@ -286,7 +286,7 @@ TEST_CASE("writes keep the cache warm through its side file: the next read parse
   Case changed = case_of_year(2026, 2);
   Triage triage;
   triage.completed = d("2026-03-05");
-  triage.outcome = "no-further-action";
+  triage.outcome = TriageOutcome::no_further_action;
   changed.triage = triage;
   add(store, changed);
   CHECK(std::filesystem::exists(changes));

@@ -45,7 +45,7 @@ Case full_case() {
 
   Triage t;
   t.completed = d("2026-01-08");
-  t.outcome = "channel-panel";
+  t.outcome = TriageOutcome::channel_panel;
   t.signposted_to = {"early-help"};
   t.section36 = Section36{d("2026-01-08"), "Counter Terrorism Policing North West"};
   t.rationale = PersonalNote("Fictional rationale");
@@ -54,32 +54,32 @@ Case full_case() {
   c.assessments.push_back({d("2026-01-20"), "VAF", "medium", "low", "low", PersonalNote("Fictional assessment")});
   c.assessments.push_back({d("2026-02-20"), "PAF", "low", "low", "low", PersonalNote()});
 
-  c.panel.push_back({d("2026-01-22"), "defer", std::nullopt, {}, PersonalNote()});
-  c.panel.push_back({d("2026-02-05"), "adopt", "consensus", {"mental-health"}, PersonalNote("Fictional panel note")});
+  c.panel.push_back({d("2026-01-22"), PanelDecision::defer, std::nullopt, {}, PersonalNote()});
+  c.panel.push_back({d("2026-02-05"), PanelDecision::adopt, "consensus", {"mental-health"}, PersonalNote("Fictional panel note")});
 
-  c.consent = Consent{"given", "parent-guardian", d("2026-11-20")};
+  c.consent = Consent{ConsentStatus::given, ConsentGiver::parent_guardian, d("2026-11-20")};
   c.support_plan.push_back({"A1", "ideological-mentoring", "Home Office approved intervention provider",
-                            d("2026-11-20"), d("2027-01-31"), "done", d("2027-01-20")});
+                            d("2026-11-20"), d("2027-01-31"), ActionStatus::done, d("2027-01-20")});
   c.support_plan.push_back(
-      {"A2", "family-support", "Zedshire Family Service", d("2026-11-25"), d("2027-03-31"), "open", std::nullopt});
+      {"A2", "family-support", "Zedshire Family Service", d("2026-11-25"), d("2027-03-31"), ActionStatus::open, std::nullopt});
 
   c.chronology.push_back({d("2026-01-06"), "info-request", "Zedshire NHS FT", PersonalNote("Fictional text")});
   c.chronology.push_back({d("2026-01-07"), "info-received", "Zedshire NHS FT", PersonalNote()});
 
-  c.reviews.push_back({d("2026-12-17"), "monthly", d("2026-12-17"), "continue", PersonalNote("Fictional notes")});
-  c.reviews.push_back({d("2027-01-14"), "monthly", std::nullopt, "close", PersonalNote()});
-  c.closure = Closure{d("2027-01-14"), "no-further-concerns"};
+  c.reviews.push_back({d("2026-12-17"), ReviewKind::monthly, d("2026-12-17"), ReviewOutcome::continue_, PersonalNote("Fictional notes")});
+  c.reviews.push_back({d("2027-01-14"), ReviewKind::monthly, std::nullopt, ReviewOutcome::close, PersonalNote()});
+  c.closure = Closure{d("2027-01-14"), ClosureReason::no_further_concerns};
 
   c.corrections.push_back(
       {d("2027-01-20"), {"triage.completed", "referral.received"}, PersonalText("Fictional correction reason")});
 
   Episode e;
-  e.consent = Consent{"given", "parent-guardian", d("2026-02-10")};
+  e.consent = Consent{ConsentStatus::given, ConsentGiver::parent_guardian, d("2026-02-10")};
   e.support_plan.push_back({"A1", "education-training", "Zedshire College", d("2026-02-10"), d("2026-04-30"),
-                            "done", d("2026-04-20")});
-  e.reviews.push_back({d("2026-03-05"), "monthly", std::nullopt, "close", PersonalNote("Fictional earlier notes")});
-  e.reviews.push_back({d("2026-09-07"), "post-closure-6", std::nullopt, "reopen", PersonalNote()});
-  e.closure = Closure{d("2026-03-05"), "no-further-concerns"};
+                            ActionStatus::done, d("2026-04-20")});
+  e.reviews.push_back({d("2026-03-05"), ReviewKind::monthly, std::nullopt, ReviewOutcome::close, PersonalNote("Fictional earlier notes")});
+  e.reviews.push_back({d("2026-09-07"), ReviewKind::post_closure_6, std::nullopt, ReviewOutcome::reopen, PersonalNote()});
+  e.closure = Closure{d("2026-03-05"), ClosureReason::no_further_concerns};
   e.reopened = d("2026-09-07");
   c.previous.push_back(e);
   return c;

@@ -34,16 +34,16 @@ Case closed_case() {
   c.referral.concern_summary = PersonalText("Fictional summary");
   Triage t;
   t.completed = d("2026-01-07");
-  t.outcome = "channel-panel";
+  t.outcome = TriageOutcome::channel_panel;
   t.section36 = Section36{d("2026-01-07"), "Counter Terrorism Policing North West"};
   c.triage = t;
-  c.panel.push_back(Hearing{d("2026-01-26"), "defer", std::nullopt, {}, {}});
-  c.panel.push_back(Hearing{d("2026-02-02"), "adopt", std::string("consensus"), {}, {}});
-  c.consent = Consent{"given", "subject", d("2026-02-03")};
-  c.reviews.push_back(Review{d("2026-03-02"), "monthly", std::nullopt, "close", {}});
-  c.closure = Closure{d("2026-03-02"), "no-further-concerns"};
-  c.reviews.push_back(Review{d("2026-09-02"), "post-closure-6", std::nullopt, "no-concerns", {}});
-  c.reviews.push_back(Review{d("2027-03-02"), "post-closure-12", std::nullopt, "no-concerns", {}});
+  c.panel.push_back(Hearing{d("2026-01-26"), PanelDecision::defer, std::nullopt, {}, {}});
+  c.panel.push_back(Hearing{d("2026-02-02"), PanelDecision::adopt, std::string("consensus"), {}, {}});
+  c.consent = Consent{ConsentStatus::given, ConsentGiver::subject, d("2026-02-03")};
+  c.reviews.push_back(Review{d("2026-03-02"), ReviewKind::monthly, std::nullopt, ReviewOutcome::close, {}});
+  c.closure = Closure{d("2026-03-02"), ClosureReason::no_further_concerns};
+  c.reviews.push_back(Review{d("2026-09-02"), ReviewKind::post_closure_6, std::nullopt, ReviewOutcome::no_concerns, {}});
+  c.reviews.push_back(Review{d("2027-03-02"), ReviewKind::post_closure_12, std::nullopt, ReviewOutcome::no_concerns, {}});
   return c;
 }
 

@@ -53,7 +53,7 @@ TEST_CASE("the personal fields are those marked (P) in SPEC §3, at any list pos
 TEST_CASE("a triage is shown field by field, its rationale as changed without the value") {
   Case before = referred();
   Case after = before;
-  after.triage = Triage{d("2026-01-08"), "channel-panel", {}, Section36{d("2026-01-08"), "Example CTP"},
+  after.triage = Triage{d("2026-01-08"), TriageOutcome::channel_panel, {}, Section36{d("2026-01-08"), "Example CTP"},
                         PersonalNote(std::string("Fictional rationale Corvantile"))};
   auto changes = diff_cases(&before, &after, ShowPersonal::no);
   CHECK(lines(changes) ==
@@ -69,10 +69,10 @@ TEST_CASE("a triage is shown field by field, its rationale as changed without th
 
 TEST_CASE("support actions are named by their ID; closing one is two field changes") {
   Case before = referred();
-  before.support_plan.push_back(Action{"A1", "mentoring", "Provider", d("2026-02-01"), d("2026-03-01"), "open", {}});
-  before.support_plan.push_back(Action{"A2", "housing", "Provider", d("2026-02-01"), d("2026-03-01"), "open", {}});
+  before.support_plan.push_back(Action{"A1", "mentoring", "Provider", d("2026-02-01"), d("2026-03-01"), ActionStatus::open, {}});
+  before.support_plan.push_back(Action{"A2", "housing", "Provider", d("2026-02-01"), d("2026-03-01"), ActionStatus::open, {}});
   Case after = before;
-  after.support_plan[1].status = "done";
+  after.support_plan[1].status = ActionStatus::done;
   after.support_plan[1].closed = d("2026-02-20");
   CHECK(lines(diff_cases(&before, &after, ShowPersonal::no)) ==
         "support_plan[A2].status: open -> done\n"

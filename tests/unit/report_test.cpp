@@ -41,14 +41,14 @@ Case referral(const char* received, const char* sector = "education", const char
 void triage(Case& c, const char* date, const char* outcome, std::vector<std::string> signposted = {}) {
   Triage t;
   t.completed = d(date);
-  t.outcome = outcome;
+  t.outcome = key<TriageOutcome>(outcome);
   t.signposted_to = std::move(signposted);
   if (std::string(outcome) == "channel-panel") t.section36 = Section36{d(date), "Counter Terrorism Policing"};
   c.triage = t;
 }
 
 void hear(Case& c, const char* meeting, const char* decision, std::vector<std::string> signposted = {}) {
-  c.panel.push_back(Hearing{d(meeting), decision, std::string("consensus"), std::move(signposted), PersonalNote()});
+  c.panel.push_back(Hearing{d(meeting), key<PanelDecision>(decision), std::string("consensus"), std::move(signposted), PersonalNote()});
 }
 
 ReportOptions period(const char* from, const char* to, const char* as_of, int threshold = 0) {
@@ -186,11 +186,11 @@ TEST_CASE("the state of a case on a day takes away everything after it") {
   Case c = referral("2026-01-05");
   triage(c, "2026-01-08", "channel-panel");
   hear(c, "2026-02-05", "adopt");
-  c.consent = Consent{"given", "subject", d("2026-02-10")};
-  c.support_plan.push_back(Action{"A1", "ideological-mentoring", "Provider", d("2026-02-10"), d("2026-03-31"), "done",
+  c.consent = Consent{ConsentStatus::given, ConsentGiver::subject, d("2026-02-10")};
+  c.support_plan.push_back(Action{"A1", "ideological-mentoring", "Provider", d("2026-02-10"), d("2026-03-31"), ActionStatus::done,
                                   d("2026-03-20")});
-  c.reviews.push_back(Review{d("2026-03-05"), "monthly", std::nullopt, "close", PersonalNote()});
-  c.closure = Closure{d("2026-03-05"), "no-further-concerns"};
+  c.reviews.push_back(Review{d("2026-03-05"), ReviewKind::monthly, std::nullopt, ReviewOutcome::close, PersonalNote()});
+  c.closure = Closure{d("2026-03-05"), ClosureReason::no_further_concerns};
   CHECK(stage_of(case_on(c, d("2026-01-07")), cfg()) == Stage::awaiting_triage);
   CHECK(stage_of(case_on(c, d("2026-01-08")), cfg()) == Stage::awaiting_panel);
   CHECK(stage_of(case_on(c, d("2026-02-06")), cfg()) == Stage::awaiting_consent);
@@ -207,10 +207,10 @@ TEST_CASE("the state of a reopened case before its reopening is the closed episo
   triage(c, "2026-01-08", "channel-panel");
   hear(c, "2026-02-05", "adopt");
   Episode e;
-  e.consent = Consent{"given", "subject", d("2026-02-10")};
-  e.reviews.push_back(Review{d("2026-03-05"), "monthly", std::nullopt, "close", PersonalNote()});
-  e.reviews.push_back(Review{d("2026-09-07"), "post-closure-6", std::nullopt, "reopen", PersonalNote()});
-  e.closure = Closure{d("2026-03-05"), "no-further-concerns"};
+  e.consent = Consent{ConsentStatus::given, ConsentGiver::subject, d("2026-02-10")};
+  e.reviews.push_back(Review{d("2026-03-05"), ReviewKind::monthly, std::nullopt, ReviewOutcome::close, PersonalNote()});
+  e.reviews.push_back(Review{d("2026-09-07"), ReviewKind::post_closure_6, std::nullopt, ReviewOutcome::reopen, PersonalNote()});
+  e.closure = Closure{d("2026-03-05"), ClosureReason::no_further_concerns};
   e.reopened = d("2026-09-07");
   c.previous.push_back(e);
   CHECK(stage_of(c, cfg()) == Stage::awaiting_panel);

@@ -71,7 +71,7 @@ Case triaged_to_panel() {
   Case c = referred();
   Triage t;
   t.completed = d("2026-01-08");
-  t.outcome = "channel-panel";
+  t.outcome = TriageOutcome::channel_panel;
   t.section36 = Section36{d("2026-01-08"), "Counter Terrorism Policing North West"};
   t.rationale = PersonalNote("Fictional rationale");
   c.triage = t;
@@ -82,25 +82,25 @@ Case triaged_to_panel() {
 
 Case adopted() {
   Case c = triaged_to_panel();
-  c.panel.push_back(Hearing{d("2026-02-05"), "adopt", std::string("consensus"), {}, PersonalNote("Fictional")});
+  c.panel.push_back(Hearing{d("2026-02-05"), PanelDecision::adopt, std::string("consensus"), {}, PersonalNote("Fictional")});
   return c;
 }
 
 Case supported() {
   Case c = adopted();
-  c.consent = Consent{"given", "subject", d("2026-02-10")};
+  c.consent = Consent{ConsentStatus::given, ConsentGiver::subject, d("2026-02-10")};
   c.support_plan.push_back({"A1", "ideological-mentoring", "Zedshire Mentoring", d("2026-02-10"), d("2026-04-30"),
-                            "done", d("2026-03-30")});
-  c.reviews.push_back({d("2026-03-05"), "monthly", d("2026-03-05"), "continue", PersonalNote("Fictional")});
+                            ActionStatus::done, d("2026-03-30")});
+  c.reviews.push_back({d("2026-03-05"), ReviewKind::monthly, d("2026-03-05"), ReviewOutcome::continue_, PersonalNote("Fictional")});
   return c;
 }
 
 // A fully valid case: adopted, supported, closed by a review, 6-month review done.
 Case closed_case() {
   Case c = supported();
-  c.reviews.push_back({d("2026-04-02"), "monthly", std::nullopt, "close", PersonalNote()});
-  c.closure = Closure{d("2026-04-02"), "no-further-concerns"};
-  c.reviews.push_back({d("2026-10-02"), "post-closure-6", std::nullopt, "no-concerns", PersonalNote()});
+  c.reviews.push_back({d("2026-04-02"), ReviewKind::monthly, std::nullopt, ReviewOutcome::close, PersonalNote()});
+  c.closure = Closure{d("2026-04-02"), ClosureReason::no_further_concerns};
+  c.reviews.push_back({d("2026-10-02"), ReviewKind::post_closure_6, std::nullopt, ReviewOutcome::no_concerns, PersonalNote()});
   return c;
 }
 
@@ -161,9 +161,9 @@ TEST_CASE("nothing in an earlier episode is dated after today either") {
   // An imported case may carry earlier episodes: rule 1 holds for them too.
   Case c = triaged_to_panel();
   Episode e;
-  e.consent = Consent{"given", "subject", d("2026-02-10")};
-  e.reviews.push_back({d("2026-12-10"), "post-closure-6", std::nullopt, "reopen", PersonalNote()});
-  e.closure = Closure{d("2026-12-05"), "no-further-concerns"};
+  e.consent = Consent{ConsentStatus::given, ConsentGiver::subject, d("2026-02-10")};
+  e.reviews.push_back({d("2026-12-10"), ReviewKind::post_closure_6, std::nullopt, ReviewOutcome::reopen, PersonalNote()});
+  e.closure = Closure{d("2026-12-05"), ClosureReason::no_further_concerns};
   e.reopened = d("2026-12-10");
   c.previous.push_back(e);
   refused(c, 1, Panels(), "2026-12-01");
@@ -190,13 +190,13 @@ TEST_CASE("a channel-panel outcome needs a Section 36 decision") {
 
 TEST_CASE("a Section 36 decision goes only with a channel-panel outcome") {
   Case c = triaged_to_panel();
-  c.triage->outcome = "no-further-action";
+  c.triage->outcome = TriageOutcome::no_further_action;
   refused(c, 2);
 }
 
 TEST_CASE("a signposted outcome names at least one service") {
   Case c = triaged_to_panel();
-  c.triage->outcome = "signposted";
+  c.triage->outcome = TriageOutcome::signposted;
   c.triage->section36.reset();
   refused(c, 2);
   c.triage->signposted_to = {"early-help"};
@@ -213,40 +213,40 @@ TEST_CASE("triage is on or after the referral") {
 
 TEST_CASE("a case not triaged to the panel cannot be heard") {
   Case c = triaged_to_panel();
-  c.triage->outcome = "police-managed";
+  c.triage->outcome = TriageOutcome::police_managed;
   c.triage->section36.reset();
-  c.panel.push_back(Hearing{d("2026-02-05"), "adopt", std::nullopt, {}, PersonalNote()});
+  c.panel.push_back(Hearing{d("2026-02-05"), PanelDecision::adopt, std::nullopt, {}, PersonalNote()});
   refused(c, 3);
   Case untriaged = referred();
-  untriaged.panel.push_back(Hearing{d("2026-02-05"), "defer", std::nullopt, {}, PersonalNote()});
+  untriaged.panel.push_back(Hearing{d("2026-02-05"), PanelDecision::defer, std::nullopt, {}, PersonalNote()});
   refused(untriaged, 3);
 }
 
 TEST_CASE("an adopted case is not heard again") {
   Case c = adopted();
-  c.panel.push_back(Hearing{d("2026-03-05"), "adopt", std::nullopt, {}, PersonalNote()});
+  c.panel.push_back(Hearing{d("2026-03-05"), PanelDecision::adopt, std::nullopt, {}, PersonalNote()});
   refused(c, 3);
 }
 
 TEST_CASE("a case not adopted is not heard again") {
   Case c = triaged_to_panel();
-  c.panel.push_back(Hearing{d("2026-02-05"), "not-adopt", std::nullopt, {}, PersonalNote()});
+  c.panel.push_back(Hearing{d("2026-02-05"), PanelDecision::not_adopt, std::nullopt, {}, PersonalNote()});
   passes(c);
-  c.panel.push_back(Hearing{d("2026-03-05"), "defer", std::nullopt, {}, PersonalNote()});
+  c.panel.push_back(Hearing{d("2026-03-05"), PanelDecision::defer, std::nullopt, {}, PersonalNote()});
   refused(c, 3);
 }
 
 TEST_CASE("a deferred case may be heard again") {
   Case c = triaged_to_panel();
-  c.panel.push_back(Hearing{d("2026-01-22"), "defer", std::nullopt, {}, PersonalNote()});
-  c.panel.push_back(Hearing{d("2026-02-05"), "adopt", std::nullopt, {}, PersonalNote()});
+  c.panel.push_back(Hearing{d("2026-01-22"), PanelDecision::defer, std::nullopt, {}, PersonalNote()});
+  c.panel.push_back(Hearing{d("2026-02-05"), PanelDecision::adopt, std::nullopt, {}, PersonalNote()});
   passes(c);
 }
 
 TEST_CASE("panel decisions are in date order") {
   Case c = triaged_to_panel();
-  c.panel.push_back(Hearing{d("2026-02-05"), "defer", std::nullopt, {}, PersonalNote()});
-  c.panel.push_back(Hearing{d("2026-01-22"), "defer", std::nullopt, {}, PersonalNote()});
+  c.panel.push_back(Hearing{d("2026-02-05"), PanelDecision::defer, std::nullopt, {}, PersonalNote()});
+  c.panel.push_back(Hearing{d("2026-01-22"), PanelDecision::defer, std::nullopt, {}, PersonalNote()});
   refused(c, 3);
 }
 
@@ -273,7 +273,7 @@ TEST_CASE("a decision at a meeting that does not exist is not found") {
 
 TEST_CASE("a review held at a meeting that does not exist is not found") {
   Case c = supported();
-  c.reviews.push_back({d("2026-04-02"), "monthly", d("2026-04-02"), "continue", PersonalNote()});
+  c.reviews.push_back({d("2026-04-02"), ReviewKind::monthly, d("2026-04-02"), ReviewOutcome::continue_, PersonalNote()});
   auto f = failure_of([&] { check_case_rules(c, Panels().context()); });
   REQUIRE(f);
   CHECK(f->code() == Exit::not_found);
@@ -284,16 +284,16 @@ TEST_CASE("a review held at a meeting that does not exist is not found") {
 TEST_CASE("consent by the subject is refused under 18") {
   Case c = adopted();
   c.referral.subject.date_of_birth = PersonalDate(d("2010-05-17"));
-  c.consent = Consent{"given", "subject", d("2026-02-10")};
+  c.consent = Consent{ConsentStatus::given, ConsentGiver::subject, d("2026-02-10")};
   refused(c, 5);
-  c.consent->by = "parent-guardian";
+  c.consent->by = ConsentGiver::parent_guardian;
   passes(c);
 }
 
 TEST_CASE("consent by the subject counts an 18th birthday on the consent date") {
   Case c = adopted();
   c.referral.subject.date_of_birth = PersonalDate(d("2008-02-10"));
-  c.consent = Consent{"given", "subject", d("2026-02-10")};
+  c.consent = Consent{ConsentStatus::given, ConsentGiver::subject, d("2026-02-10")};
   passes(c);
   c.consent->date = d("2026-02-09");
   refused(c, 5);
@@ -302,9 +302,9 @@ TEST_CASE("consent by the subject counts an 18th birthday on the consent date") 
 TEST_CASE("consent by the subject is refused without a date of birth") {
   Case c = adopted();
   c.referral.subject.date_of_birth = PersonalDate();
-  c.consent = Consent{"given", "subject", d("2026-02-10")};
+  c.consent = Consent{ConsentStatus::given, ConsentGiver::subject, d("2026-02-10")};
   refused(c, 5);
-  c.consent->by = "best-interests";
+  c.consent->by = ConsentGiver::best_interests;
   passes(c);
 }
 
@@ -312,25 +312,25 @@ TEST_CASE("consent by an under-18 subject is refused in an earlier episode too")
   Case c = adopted();
   c.referral.subject.date_of_birth = PersonalDate(d("2010-05-17"));
   Episode e;
-  e.consent = Consent{"given", "subject", d("2026-02-10")};
+  e.consent = Consent{ConsentStatus::given, ConsentGiver::subject, d("2026-02-10")};
   c.previous.push_back(e);
   refused(c, 5);
 }
 
 TEST_CASE("support actions need consent given") {
   Case c = adopted();
-  c.support_plan.push_back({"A1", "life-skills", "Zedshire Youth", d("2026-02-10"), d("2026-03-10"), "open",
+  c.support_plan.push_back({"A1", "life-skills", "Zedshire Youth", d("2026-02-10"), d("2026-03-10"), ActionStatus::open,
                             std::nullopt});
   refused(c, 5);
-  c.consent = Consent{"requested", "subject", d("2026-02-06")};
+  c.consent = Consent{ConsentStatus::requested, ConsentGiver::subject, d("2026-02-06")};
   refused(c, 5);
-  c.consent->status = "given";
+  c.consent->status = ConsentStatus::given;
   passes(c);
 }
 
 TEST_CASE("consent is recorded only for an adopted case") {
   Case c = triaged_to_panel();
-  c.consent = Consent{"given", "subject", d("2026-02-10")};
+  c.consent = Consent{ConsentStatus::given, ConsentGiver::subject, d("2026-02-10")};
   refused(c, 5);
 }
 
@@ -338,27 +338,27 @@ TEST_CASE("consent is recorded only for an adopted case") {
 
 TEST_CASE("declined consent without closure is refused") {
   Case c = adopted();
-  c.consent = Consent{"declined", "subject", d("2026-02-10")};
+  c.consent = Consent{ConsentStatus::declined, ConsentGiver::subject, d("2026-02-10")};
   refused(c, 6);
-  c.closure = Closure{d("2026-02-10"), "consent-declined"};
+  c.closure = Closure{d("2026-02-10"), ClosureReason::consent_declined};
   passes(c);
 }
 
 TEST_CASE("withdrawn consent without closure is refused") {
   Case c = supported();
-  c.consent = Consent{"withdrawn", "subject", d("2026-03-10")};
+  c.consent = Consent{ConsentStatus::withdrawn, ConsentGiver::subject, d("2026-03-10")};
   refused(c, 6);
-  c.closure = Closure{d("2026-03-10"), "consent-withdrawn"};
+  c.closure = Closure{d("2026-03-10"), ClosureReason::consent_withdrawn};
   passes(c);
 }
 
 TEST_CASE("a consent closure reason must match the consent recorded") {
   Case c = supported();
-  c.closure = Closure{d("2026-03-10"), "consent-withdrawn"};
+  c.closure = Closure{d("2026-03-10"), ClosureReason::consent_withdrawn};
   refused(c, 6);
   Case declined = adopted();
-  declined.consent = Consent{"declined", "subject", d("2026-02-10")};
-  declined.closure = Closure{d("2026-02-10"), "consent-withdrawn"};
+  declined.consent = Consent{ConsentStatus::declined, ConsentGiver::subject, d("2026-02-10")};
+  declined.closure = Closure{d("2026-02-10"), ClosureReason::consent_withdrawn};
   refused(declined, 6);
 }
 
@@ -366,19 +366,19 @@ TEST_CASE("a consent closure reason must match the consent recorded") {
 
 TEST_CASE("a closure other than by consent comes from a close review") {
   Case c = supported();
-  c.closure = Closure{d("2026-04-02"), "no-further-concerns"};
+  c.closure = Closure{d("2026-04-02"), ClosureReason::no_further_concerns};
   refused(c, 7);
 }
 
 TEST_CASE("a post-closure review needs a closed case") {
   Case c = supported();
-  c.reviews.push_back({d("2026-04-02"), "post-closure-6", std::nullopt, "no-concerns", PersonalNote()});
+  c.reviews.push_back({d("2026-04-02"), ReviewKind::post_closure_6, std::nullopt, ReviewOutcome::no_concerns, PersonalNote()});
   refused(c, 7);
 }
 
 TEST_CASE("reviews belong to an adopted case") {
   Case c = triaged_to_panel();
-  c.reviews.push_back({d("2026-02-05"), "monthly", std::nullopt, "continue", PersonalNote()});
+  c.reviews.push_back({d("2026-02-05"), ReviewKind::monthly, std::nullopt, ReviewOutcome::continue_, PersonalNote()});
   refused(c, 7);
 }
 
@@ -417,7 +417,7 @@ TEST_CASE("an action is added on or after consent and due on or after it is adde
 
 TEST_CASE("an open action has no closed date and a done one has one") {
   Case open = supported();
-  open.support_plan[0].status = "open";
+  open.support_plan[0].status = ActionStatus::open;
   refused(open, 9);
   Case done = supported();
   done.support_plan[0].closed.reset();
@@ -432,7 +432,7 @@ TEST_CASE("support actions are numbered A1, A2 in order") {
 
 TEST_CASE("reviews are on or after the adopting meeting") {
   Case c = supported();
-  c.reviews.insert(c.reviews.begin(), Review{d("2026-02-01"), "monthly", std::nullopt, "continue", PersonalNote()});
+  c.reviews.insert(c.reviews.begin(), Review{d("2026-02-01"), ReviewKind::monthly, std::nullopt, ReviewOutcome::continue_, PersonalNote()});
   refused(c, 9);
 }
 
@@ -444,7 +444,7 @@ TEST_CASE("a review held at a meeting has the meeting's date") {
 
 TEST_CASE("the closure is on or after every monthly review") {
   Case c = closed_case();
-  c.reviews.insert(c.reviews.begin() + 2, Review{d("2026-04-10"), "monthly", std::nullopt, "continue", PersonalNote()});
+  c.reviews.insert(c.reviews.begin() + 2, Review{d("2026-04-10"), ReviewKind::monthly, std::nullopt, ReviewOutcome::continue_, PersonalNote()});
   refused(c, 9);
 }
 
@@ -466,7 +466,7 @@ TEST_CASE("assessments and chronology entries are on or after receipt") {
 TEST_CASE("an earlier episode was closed before it was reopened") {
   Case c = adopted();
   Episode e;
-  e.closure = Closure{d("2026-03-05"), "no-further-concerns"};
+  e.closure = Closure{d("2026-03-05"), ClosureReason::no_further_concerns};
   e.reopened = d("2026-03-01");
   c.previous.push_back(e);
   refused(c, 9);

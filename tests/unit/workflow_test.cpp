@@ -42,7 +42,7 @@ Case triaged(const std::string& outcome) {
   Case c = referred();
   Triage t;
   t.completed = d("2026-01-08");
-  t.outcome = outcome;
+  t.outcome = key<TriageOutcome>(outcome);
   if (outcome == "signposted") t.signposted_to = {"early-help"};
   if (outcome == "channel-panel") t.section36 = Section36{d("2026-01-08"), "Counter Terrorism Policing North West"};
   c.triage = t;
@@ -50,7 +50,7 @@ Case triaged(const std::string& outcome) {
 }
 
 void hear(Case& c, const char* meeting, const char* decision) {
-  c.panel.push_back(Hearing{d(meeting), decision, std::string("consensus"), {}, PersonalNote()});
+  c.panel.push_back(Hearing{d(meeting), key<PanelDecision>(decision), std::string("consensus"), {}, PersonalNote()});
 }
 
 Case adopted() {
@@ -61,12 +61,12 @@ Case adopted() {
 
 Case supported() {
   Case c = adopted();
-  c.consent = Consent{"given", "subject", d("2026-02-10")};
+  c.consent = Consent{ConsentStatus::given, ConsentGiver::subject, d("2026-02-10")};
   return c;
 }
 
 void review(Case& c, const char* date, const char* kind, const char* outcome) {
-  c.reviews.push_back(Review{d(date), kind, std::nullopt, outcome, PersonalNote()});
+  c.reviews.push_back(Review{d(date), key<ReviewKind>(kind), std::nullopt, key<ReviewOutcome>(outcome), PersonalNote()});
 }
 
 // Supported, then closed by a monthly review with outcome close.
@@ -74,7 +74,7 @@ Case closed_on(const char* date) {
   Case c = supported();
   review(c, "2026-03-05", "monthly", "continue");
   review(c, date, "monthly", "close");
-  c.closure = Closure{d(date), "no-further-concerns"};
+  c.closure = Closure{d(date), ClosureReason::no_further_concerns};
   return c;
 }
 
@@ -99,7 +99,7 @@ Case reopened(bool with_reopened_date = true) {
 
 std::vector<std::string> items(const Case& c) {
   std::vector<std::string> out;
-  for (const auto& i : due_items(c, cfg())) out.push_back(i.item + " " + i.due.str() + (i.action_id.empty() ? "" : " " + i.action_id));
+  for (const auto& i : due_items(c, cfg())) out.push_back(std::string(key_of(i.item)) + " " + i.due.str() + (i.action_id.empty() ? "" : " " + i.action_id));
   return out;
 }
 
@@ -156,9 +156,9 @@ TEST_CASE("a case the panel did not adopt is not-adopted") {
 TEST_CASE("an adopted case waits for consent until it is given") {
   Case c = adopted();
   CHECK(stage(c) == "awaiting-consent");
-  c.consent = Consent{"requested", "parent-guardian", d("2026-02-06")};
+  c.consent = Consent{ConsentStatus::requested, ConsentGiver::parent_guardian, d("2026-02-06")};
   CHECK(stage(c) == "awaiting-consent");
-  c.consent->status = "given";
+  c.consent->status = ConsentStatus::given;
   CHECK(stage(c) == "supported");
 }
 
@@ -173,8 +173,8 @@ TEST_CASE("a closed adopted case is in post-closure until its reviews are done")
 
 TEST_CASE("declined consent closes the case but its post-closure reviews still fall due") {
   Case c = adopted();
-  c.consent = Consent{"declined", "parent-guardian", d("2026-02-12")};
-  c.closure = Closure{d("2026-02-12"), "consent-declined"};
+  c.consent = Consent{ConsentStatus::declined, ConsentGiver::parent_guardian, d("2026-02-12")};
+  c.closure = Closure{d("2026-02-12"), ClosureReason::consent_declined};
   CHECK(stage(c) == "post-closure");
   CHECK(items(c) == V{"post-closure-6 2026-08-12", "post-closure-12 2027-02-12"});
 }
@@ -233,7 +233,7 @@ TEST_CASE("a reopened case heard again starts a new episode") {
   REQUIRE(adopting_hearing(c) != nullptr);
   CHECK(adopting_hearing(c)->meeting.str() == "2026-10-15");
   CHECK(items(c) == V{"consent 2026-10-29"});
-  c.consent = Consent{"given", "subject", d("2026-10-20")};
+  c.consent = Consent{ConsentStatus::given, ConsentGiver::subject, d("2026-10-20")};
   CHECK(stage(c) == "supported");
 }
 
@@ -272,13 +272,13 @@ TEST_CASE("the monthly review falls due 28 days after the last review") {
 
 TEST_CASE("open support actions are due, done and cancelled ones are not") {
   Case c = supported();
-  c.support_plan.push_back({"A1", "mental-health", "Zedshire NHS FT", d("2026-02-10"), d("2026-03-31"), "open",
+  c.support_plan.push_back({"A1", "mental-health", "Zedshire NHS FT", d("2026-02-10"), d("2026-03-31"), ActionStatus::open,
                             std::nullopt});
-  c.support_plan.push_back({"A2", "life-skills", "Zedshire Youth", d("2026-02-10"), d("2026-02-20"), "done",
+  c.support_plan.push_back({"A2", "life-skills", "Zedshire Youth", d("2026-02-10"), d("2026-02-20"), ActionStatus::done,
                             d("2026-02-18")});
-  c.support_plan.push_back({"A3", "housing", "Zedshire Homes", d("2026-02-11"), d("2026-02-25"), "cancelled",
+  c.support_plan.push_back({"A3", "housing", "Zedshire Homes", d("2026-02-11"), d("2026-02-25"), ActionStatus::cancelled,
                             d("2026-02-12")});
-  c.support_plan.push_back({"A4", "employment", "Zedshire Jobs", d("2026-02-12"), d("2026-03-01"), "open",
+  c.support_plan.push_back({"A4", "employment", "Zedshire Jobs", d("2026-02-12"), d("2026-03-01"), ActionStatus::open,
                             std::nullopt});
   CHECK(items(c) == V{"action 2026-03-01 A4", "monthly-review 2026-03-05", "action 2026-03-31 A1"});
 }

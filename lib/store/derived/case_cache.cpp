@@ -44,6 +44,10 @@ class Writer {
     out_.append(s);
   }
   void date(Date d) { i32(static_cast<int32_t>(d.days())); }
+  template <KeyedEnum E>
+  void key(E v) {
+    str(key_of(v));
+  }
   void opt_str(const std::optional<std::string>& s) {
     u8(s ? 1 : 0);
     if (s) str(*s);
@@ -92,6 +96,12 @@ class Reader {
     return s;
   }
   Date date() { return Date::from_days(i32()); }
+  template <KeyedEnum E>
+  E key() {
+    auto v = key_to<E>(view());
+    if (!v) throw Malformed{};
+    return *v;
+  }
   std::optional<std::string> opt_str() {
     if (!flag()) return std::nullopt;
     return str();
@@ -138,15 +148,15 @@ class Reader {
 void write_consent(Writer& w, const std::optional<Consent>& c) {
   w.u8(c ? 1 : 0);
   if (!c) return;
-  w.str(c->status);
-  w.str(c->by);
+  w.key(c->status);
+  w.key(c->by);
   w.date(c->date);
 }
 std::optional<Consent> read_consent(Reader& r) {
   if (!r.flag()) return std::nullopt;
   Consent c;
-  c.status = r.str();
-  c.by = r.str();
+  c.status = r.key<ConsentStatus>();
+  c.by = r.key<ConsentGiver>();
   c.date = r.date();
   return c;
 }
@@ -157,7 +167,7 @@ void write_actions(Writer& w, const std::vector<Action>& v) {
     w.str(a.provider);
     w.date(a.added);
     w.date(a.due);
-    w.str(a.status);
+    w.key(a.status);
     w.opt_date(a.closed);
   });
 }
@@ -169,7 +179,7 @@ std::vector<Action> read_actions(Reader& r) {
     a.provider = r.str();
     a.added = r.date();
     a.due = r.date();
-    a.status = r.str();
+    a.status = r.key<ActionStatus>();
     a.closed = r.opt_date();
     return a;
   });
@@ -177,18 +187,18 @@ std::vector<Action> read_actions(Reader& r) {
 void write_reviews(Writer& w, const std::vector<Review>& v) {
   w.list(v, [&](const Review& x) {
     w.date(x.date);
-    w.str(x.kind);
+    w.key(x.kind);
     w.opt_date(x.meeting);
-    w.str(x.outcome);
+    w.key(x.outcome);
   });
 }
 std::vector<Review> read_reviews(Reader& r) {
   return r.list<Review>([&] {
     Review x;
     x.date = r.date();
-    x.kind = r.str();
+    x.kind = r.key<ReviewKind>();
     x.meeting = r.opt_date();
-    x.outcome = r.str();
+    x.outcome = r.key<ReviewOutcome>();
     return x;
   });
 }
@@ -196,13 +206,13 @@ void write_closure(Writer& w, const std::optional<Closure>& c) {
   w.u8(c ? 1 : 0);
   if (!c) return;
   w.date(c->date);
-  w.str(c->reason);
+  w.key(c->reason);
 }
 std::optional<Closure> read_closure(Reader& r) {
   if (!r.flag()) return std::nullopt;
   Closure c;
   c.date = r.date();
-  c.reason = r.str();
+  c.reason = r.key<ClosureReason>();
   return c;
 }
 
@@ -710,7 +720,7 @@ std::string encode_case_entry(const Case& c) {
   w.u8(c.triage ? 1 : 0);
   if (c.triage) {
     w.date(c.triage->completed);
-    w.str(c.triage->outcome);
+    w.key(c.triage->outcome);
     w.strs(c.triage->signposted_to);
     w.u8(c.triage->section36 ? 1 : 0);
     if (c.triage->section36) {
@@ -727,7 +737,7 @@ std::string encode_case_entry(const Case& c) {
   });
   w.list(c.panel, [&](const Hearing& h) {
     w.date(h.meeting);
-    w.str(h.decision);
+    w.key(h.decision);
     w.opt_str(h.method);
     w.strs(h.signposted_to);
   });
@@ -775,7 +785,7 @@ std::optional<Case> decode_case_entry(std::string_view bytes) {
     if (r.flag()) {
       Triage t;
       t.completed = r.date();
-      t.outcome = r.str();
+      t.outcome = r.key<TriageOutcome>();
       t.signposted_to = r.strs();
       if (r.flag()) {
         Section36 s;
@@ -797,7 +807,7 @@ std::optional<Case> decode_case_entry(std::string_view bytes) {
     c.panel = r.list<Hearing>([&] {
       Hearing h;
       h.meeting = r.date();
-      h.decision = r.str();
+      h.decision = r.key<PanelDecision>();
       h.method = r.opt_str();
       h.signposted_to = r.strs();
       return h;

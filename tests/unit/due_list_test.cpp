@@ -1,0 +1,106 @@
+// The coordinator's list of due and overdue work, and a panel meeting's
+// agenda (SPEC §6.1).
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "case_fixtures.hpp"
+#include "due_list.hpp"
+#include "test_support.hpp"
+
+using namespace prevent;
+using namespace prevent::test;
+using namespace prevent::fixtures;
+
+namespace {
+
+std::vector<std::string> ids_and_items(const std::vector<DueRow>& rows) {
+  std::vector<std::string> out;
+  for (const auto& r : rows) out.push_back(r.id + " " + std::string(key_of(r.item)));
+  return out;
+}
+
+Case with_id(Case c, const char* id) {
+  c.id = id;
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("the due list is most overdue first, then by case ID in number order, then by item") {
+  std::vector<DueRow> rows = {
+      {"PRV-2026-10000", Stage::supported, DueKind::monthly_review, d("2026-03-01"), 0},
+      {"PRV-2026-9999", Stage::awaiting_panel, DueKind::panel, d("2026-03-01"), 0},
+      {"PRV-2026-0005", Stage::supported, DueKind::monthly_review, d("2026-03-01"), 0},
+      {"PRV-2026-0005", Stage::supported, DueKind::action, d("2026-03-01"), 0},
+      {"PRV-2026-0100", Stage::awaiting_triage, DueKind::triage, d("2026-02-01"), 0},
+  };
+  sort_due_rows(rows);
+  CHECK(ids_and_items(rows) == std::vector<std::string>{"PRV-2026-0100 triage", "PRV-2026-0005 action",
+                                                        "PRV-2026-0005 monthly-review", "PRV-2026-9999 panel",
+                                                        "PRV-2026-10000 monthly-review"});
+}
+
+TEST_CASE("only cases whose stage is not final are on the due list") {
+  std::vector<DueRow> rows;
+  Case not_adopted = awaiting_panel();
+  apply_decision(not_adopted, hearing("2026-02-05", PanelDecision::not_adopt), cfg());
+  add_due_rows(rows, not_adopted, cfg(), d("2027-01-01"), 0);
+  CHECK(rows.empty());
+  add_due_rows(rows, referred(), cfg(), d("2027-01-01"), 0);
+  REQUIRE(rows.size() == 1u);
+  CHECK(rows[0].stage == Stage::awaiting_triage);
+  CHECK(rows[0].item == DueKind::triage);
+  CHECK(rows[0].days_overdue == d("2027-01-01") - rows[0].due);
+}
+
+TEST_CASE("the window adds what falls due within it, with negative days overdue") {
+  Case c = awaiting_consent();  // consent due some days after the adopting meeting
+  std::vector<DueRow> today, within;
+  add_due_rows(today, c, cfg(), d("2026-02-05"), 0);
+  CHECK(today.empty());
+  add_due_rows(within, c, cfg(), d("2026-02-05"), 365);
+  REQUIRE(within.size() == 1u);
+  CHECK(within[0].item == DueKind::consent);
+  CHECK(within[0].days_overdue < 0);
+}
+
+TEST_CASE("a supported case has its monthly review and each open action due") {
+  Case c = supported();
+  add_support_action(c, action("2026-02-10", "2026-04-30"), cfg());
+  add_support_action(c, action("2026-02-10", "2026-03-31"), cfg());
+  close_support_action(c, "A2", ActionStatus::done, d("2026-03-01"));
+  std::vector<DueRow> rows;
+  add_due_rows(rows, c, cfg(), d("2026-12-31"), 0);
+  sort_due_rows(rows);
+  CHECK(ids_and_items(rows) == std::vector<std::string>{"PRV-2026-0001 monthly-review", "PRV-2026-0001 action"});
+}
+
+TEST_CASE("the due table's columns are id, stage, item, due, days_overdue, with the keys of SPEC section 6.1") {
+  std::vector<DueRow> rows = {{"PRV-2026-0001", Stage::post_closure, DueKind::extended_review, d("2027-10-02"), -3}};
+  Table t = due_table(rows);
+  REQUIRE(t.columns.size() == 5u);
+  CHECK(t.columns[0].name == "id");
+  CHECK(t.columns[1].name == "stage");
+  CHECK(t.columns[2].name == "item");
+  CHECK(t.columns[3].name == "due");
+  CHECK(t.columns[4].name == "days_overdue");
+  REQUIRE(t.rows.size() == 1u);
+  CHECK(t.rows[0] == std::vector<std::optional<std::string>>{"PRV-2026-0001", "post-closure", "extended-review",
+                                                            "2027-10-02", "-3"});
+}
+
+TEST_CASE("an agenda takes every case awaiting panel, and reviews due by the meeting, nothing else") {
+  std::vector<DueRow> rows;
+  Date meeting = d("2026-02-05");
+  add_agenda_rows(rows, with_id(awaiting_panel(), "PRV-2026-0001"), cfg(), meeting);   // panel, whenever due
+  add_agenda_rows(rows, with_id(referred(), "PRV-2026-0002"), cfg(), meeting);         // triage: not for the panel
+  add_agenda_rows(rows, with_id(awaiting_consent(), "PRV-2026-0003"), cfg(), meeting); // consent: not for the panel
+  Case s = with_id(supported(), "PRV-2026-0004");
+  add_agenda_rows(rows, s, cfg(), meeting);               // monthly review not yet due
+  add_agenda_rows(rows, s, cfg(), d("2026-12-31"));       // due by then
+  sort_due_rows(rows);
+  CHECK(ids_and_items(rows) == std::vector<std::string>{"PRV-2026-0001 panel", "PRV-2026-0004 monthly-review"});
+  CHECK(rows[1].days_overdue == d("2026-12-31") - rows[1].due);
+}
