@@ -17,7 +17,9 @@
 using namespace prevent;
 using namespace prevent::test;
 
-namespace {
+// Outside the anonymous namespace: AnyMember's conversion is declared
+// only, which clang refuses for a function of internal linkage.
+namespace case_fields_test {
 
 // How many members an aggregate has: the most initializers it takes. (Not
 // to std::optional, which converts from anything its value converts from:
@@ -36,8 +38,13 @@ constexpr size_t member_count() {
     return sizeof...(A);
 }
 
+}  // namespace case_fields_test
+
+namespace {
+
 template <class S>
 constexpr bool described_whole() {
+  using case_fields_test::member_count;
   return member_count<S>() == std::tuple_size_v<std::remove_cvref_t<decltype(RecordFields<S>::fields)>>;
 }
 
