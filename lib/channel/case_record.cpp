@@ -2,6 +2,8 @@
 // writes the (P) fields of SPEC §3 (see personal_data.hpp).
 #include "case_record.hpp"
 
+#include "case_fields.hpp"
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -12,204 +14,72 @@
 namespace prevent {
 
 // ---------------------------------------------------------------------------
-// Writing
+// Writing, by the description of the record (case_fields.hpp).
 
 namespace {
 
-YNode date_node(Date d) { return YNode::plain(d.str()); }
+template <class T>
+YNode value_node(const T& v);
 
-void add_text(YNode& map, const char* key, const std::string& v) { map.add(key, YNode::text(v)); }
+template <RecordStruct S>
+YNode struct_node(const S& s);
 
-template <KeyedEnum E>
-void add_key(YNode& map, const char* key, E v) {
-  map.add(key, YNode::text(std::string(key_of(v))));
-}
-
-void add_opt_text(YNode& map, const char* key, const std::optional<std::string>& v) {
-  if (v) map.add(key, YNode::text(*v));
-}
-
-void add_list(YNode& map, const char* key, const std::vector<std::string>& v) {
-  if (v.empty()) return;
-  YNode seq = YNode::seq();
-  for (const auto& s : v) seq.push(YNode::text(s));
-  map.add(key, std::move(seq));
-}
-
-YNode consent_node(const Consent& c) {
-  YNode n = YNode::map();
-  add_key(n, "status", c.status);
-  add_key(n, "by", c.by);
-  n.add("date", date_node(c.date));
-  return n;
-}
-
-YNode actions_node(const std::vector<Action>& actions) {
-  YNode seq = YNode::seq();
-  for (const auto& a : actions) {
-    YNode n = YNode::map();
-    add_text(n, "id", a.id);
-    add_text(n, "support", a.support);
-    add_text(n, "provider", a.provider);
-    n.add("added", date_node(a.added));
-    n.add("due", date_node(a.due));
-    add_key(n, "status", a.status);
-    if (a.closed) n.add("closed", date_node(*a.closed));
-    seq.push(std::move(n));
+// Adds field `fd` holding `v` to `map`: under its group map when it has one,
+// left out when it is absent (an empty optional, an empty list unless
+// written_empty).
+template <class Fd, class T>
+void add_field(YNode& map, const Fd& fd, const T& v) {
+  if constexpr (is_optional<T>::value) {
+    if (!v) return;
+    add_field(map, fd, *v);
+  } else if constexpr (is_personal<T>::value) {
+    add_field(map, fd, v.reveal());
+  } else {
+    if constexpr (is_vector<T>::value)
+      if (v.empty() && !fd.spec.written_empty) return;
+    YNode* into = &map;
+    if (auto group = fd.group(); !group.empty()) {
+      // Members of one group are consecutive in the description.
+      if (map.entries.empty() || map.entries.back().first != group) map.add(std::string(group), YNode::map());
+      into = &map.entries.back().second;
+    }
+    into->add(std::string(fd.leaf()), value_node(v));
   }
-  return seq;
 }
 
-YNode reviews_node(const std::vector<Review>& reviews) {
-  YNode seq = YNode::seq();
-  for (const auto& r : reviews) {
-    YNode n = YNode::map();
-    n.add("date", date_node(r.date));
-    add_key(n, "kind", r.kind);
-    if (r.meeting) n.add("meeting", date_node(*r.meeting));
-    add_key(n, "outcome", r.outcome);
-    add_opt_text(n, "notes", r.notes.reveal());
-    seq.push(std::move(n));
+template <class T>
+YNode value_node(const T& v) {
+  if constexpr (std::is_same_v<T, std::string>) {
+    return YNode::text(v);
+  } else if constexpr (std::is_same_v<T, Date>) {
+    return YNode::plain(v.str());
+  } else if constexpr (KeyedEnum<T>) {
+    return YNode::text(std::string(key_of(v)));
+  } else if constexpr (is_vector<T>::value) {
+    YNode seq = YNode::seq();
+    for (const auto& x : v) seq.push(value_node(x));
+    return seq;
+  } else {
+    return struct_node(v);
   }
-  return seq;
 }
 
-YNode closure_node(const Closure& c) {
+template <RecordStruct S>
+YNode struct_node(const S& s) {
   YNode n = YNode::map();
-  n.add("date", date_node(c.date));
-  add_key(n, "reason", c.reason);
+  visit_fields(s, [&](const auto& fd, const auto& m) { add_field(n, fd, m); });
   return n;
 }
 
 }  // namespace
 
-YNode case_to_node(const Case& c) {
-  YNode root = YNode::map();
-  add_text(root, "id", c.id);
-
-  const Referral& r = c.referral;
-  YNode ref = YNode::map();
-  ref.add("received", date_node(r.received));
-  add_text(ref, "route", r.route);
-  add_opt_text(ref, "from_area", r.from_area);
-  YNode source = YNode::map();
-  add_text(source, "sector", r.sector);
-  add_text(source, "agency", r.agency);
-  add_text(source, "referrer_role", r.referrer_role);
-  ref.add("source", std::move(source));
-  YNode subject = YNode::map();
-  add_text(subject, "name", r.subject.name.reveal());
-  if (r.subject.date_of_birth.reveal()) subject.add("date_of_birth", date_node(*r.subject.date_of_birth.reveal()));
-  add_text(subject, "gender", r.subject.gender);
-  add_opt_text(subject, "postcode_district", r.subject.postcode_district.reveal());
-  ref.add("subject", std::move(subject));
-  YNode concern = YNode::map();
-  add_text(concern, "type", r.concern_type);
-  add_text(concern, "summary", r.concern_summary.reveal());
-  ref.add("concern", std::move(concern));
-  root.add("referral", std::move(ref));
-
-  add_list(root, "related", c.related);
-
-  if (c.triage) {
-    const Triage& t = *c.triage;
-    YNode n = YNode::map();
-    n.add("completed", date_node(t.completed));
-    add_key(n, "outcome", t.outcome);
-    add_list(n, "signposted_to", t.signposted_to);
-    if (t.section36) {
-      YNode s = YNode::map();
-      s.add("decided", date_node(t.section36->decided));
-      add_text(s, "by", t.section36->by);
-      n.add("section36", std::move(s));
-    }
-    add_opt_text(n, "rationale", t.rationale.reveal());
-    root.add("triage", std::move(n));
-  }
-
-  if (!c.assessments.empty()) {
-    YNode seq = YNode::seq();
-    for (const auto& a : c.assessments) {
-      YNode n = YNode::map();
-      n.add("date", date_node(a.date));
-      add_text(n, "framework", a.framework);
-      add_text(n, "engagement", a.engagement);
-      add_text(n, "intent", a.intent);
-      add_text(n, "capability", a.capability);
-      add_opt_text(n, "notes", a.notes.reveal());
-      seq.push(std::move(n));
-    }
-    root.add("assessments", std::move(seq));
-  }
-
-  if (!c.panel.empty()) {
-    YNode seq = YNode::seq();
-    for (const auto& h : c.panel) {
-      YNode n = YNode::map();
-      n.add("meeting", date_node(h.meeting));
-      add_key(n, "decision", h.decision);
-      add_opt_text(n, "method", h.method);
-      add_list(n, "signposted_to", h.signposted_to);
-      add_opt_text(n, "rationale", h.rationale.reveal());
-      seq.push(std::move(n));
-    }
-    root.add("panel", std::move(seq));
-  }
-
-  if (c.consent) root.add("consent", consent_node(*c.consent));
-  if (!c.support_plan.empty()) root.add("support_plan", actions_node(c.support_plan));
-
-  if (!c.chronology.empty()) {
-    YNode seq = YNode::seq();
-    for (const auto& e : c.chronology) {
-      YNode n = YNode::map();
-      n.add("date", date_node(e.date));
-      add_text(n, "kind", e.kind);
-      add_text(n, "with", e.with);
-      add_opt_text(n, "text", e.text.reveal());
-      seq.push(std::move(n));
-    }
-    root.add("chronology", std::move(seq));
-  }
-
-  if (!c.reviews.empty()) root.add("reviews", reviews_node(c.reviews));
-  if (c.closure) root.add("closure", closure_node(*c.closure));
-
-  if (!c.corrections.empty()) {
-    YNode seq = YNode::seq();
-    for (const auto& k : c.corrections) {
-      YNode n = YNode::map();
-      n.add("date", date_node(k.date));
-      YNode fields = YNode::seq();
-      for (const auto& f : k.fields) fields.push(YNode::text(f));
-      n.add("fields", std::move(fields));
-      add_text(n, "reason", k.reason.reveal());
-      seq.push(std::move(n));
-    }
-    root.add("corrections", std::move(seq));
-  }
-
-  if (!c.previous.empty()) {
-    YNode seq = YNode::seq();
-    for (const auto& e : c.previous) {
-      YNode n = YNode::map();
-      if (e.consent) n.add("consent", consent_node(*e.consent));
-      if (!e.support_plan.empty()) n.add("support_plan", actions_node(e.support_plan));
-      if (!e.reviews.empty()) n.add("reviews", reviews_node(e.reviews));
-      if (e.closure) n.add("closure", closure_node(*e.closure));
-      if (e.reopened) n.add("reopened", date_node(*e.reopened));
-      seq.push(std::move(n));
-    }
-    root.add("previous", std::move(seq));
-  }
-  return root;
-}
+YNode case_to_node(const Case& c) { return struct_node(c); }
 
 std::string write_case(const Case& c) { return std::string(kCaseSchemaComment) + emit_yaml(case_to_node(c)); }
 
 // ---------------------------------------------------------------------------
 // Reading. The tree has passed the schema: keys, types and required fields
-// are as expected; what remains is turning text into dates.
+// are as expected; what remains is turning text into dates and keys.
 
 namespace {
 
@@ -217,183 +87,114 @@ class Reader {
  public:
   explicit Reader(const std::string& where) : where_(where) {}
 
-  Date date(const YNode& map, const char* key, const std::string& path) const {
-    const YNode* n = map.find(key);
-    auto d = Date::parse(n->value);
-    if (!d)
-      fail(Exit::invalid_data, fmt::format("{}.{}: not a real date in YYYY-MM-DD form ({}:{})", path, key,
-                                           where_, n->line));
-    return *d;
-  }
-
-  std::optional<Date> opt_date(const YNode& map, const char* key, const std::string& path) const {
-    const YNode* n = map.find(key);
-    if (!n || n->is_null()) return std::nullopt;
-    return date(map, key, path);
-  }
-
-  static std::string text(const YNode& map, const char* key) { return map.find(key)->value; }
-
-  // A fixed list's value; the schema has checked the key is one of them.
-  template <KeyedEnum E>
-  E key(const YNode& map, const char* key, const std::string& path) const {
-    const YNode* n = map.find(key);
-    auto v = key_to<E>(n->value);
-    if (!v)
-      fail(Exit::invalid_data, fmt::format("{}.{}: not one of the allowed values ({}:{})", path, key, where_, n->line));
-    return *v;
-  }
-
-  static std::optional<std::string> opt_text(const YNode& map, const char* key) {
-    const YNode* n = map.find(key);
-    if (!n || n->is_null()) return std::nullopt;
-    return n->value;
-  }
-
-  static std::vector<std::string> list(const YNode& map, const char* key) {
-    std::vector<std::string> out;
-    if (const YNode* n = map.find(key); n && n->is_seq())
-      for (const auto& item : n->items) out.push_back(item.value);
-    return out;
-  }
-
-  Consent consent(const YNode& n, const std::string& path) const {
-    return Consent{key<ConsentStatus>(n, "status", path), key<ConsentGiver>(n, "by", path), date(n, "date", path)};
-  }
-
-  std::vector<Action> actions(const YNode* seq, const std::string& path) const {
-    std::vector<Action> out;
-    if (!seq) return out;
-    for (size_t i = 0; i < seq->items.size(); ++i) {
-      const YNode& n = seq->items[i];
-      auto p = fmt::format("{}[{}]", path, i + 1);
-      out.push_back(Action{text(n, "id"), text(n, "support"), text(n, "provider"), date(n, "added", p),
-                           date(n, "due", p), key<ActionStatus>(n, "status", p), opt_date(n, "closed", p)});
-    }
-    return out;
-  }
-
-  std::vector<Review> reviews(const YNode* seq, const std::string& path) const {
-    std::vector<Review> out;
-    if (!seq) return out;
-    for (size_t i = 0; i < seq->items.size(); ++i) {
-      const YNode& n = seq->items[i];
-      auto p = fmt::format("{}[{}]", path, i + 1);
-      out.push_back(Review{date(n, "date", p), key<ReviewKind>(n, "kind", p), opt_date(n, "meeting", p),
-                           key<ReviewOutcome>(n, "outcome", p),
-                           PersonalNote(opt_text(n, "notes"))});
-    }
-    return out;
-  }
-
-  Closure closure(const YNode& n, const std::string& path) const {
-    return Closure{date(n, "date", path), key<ClosureReason>(n, "reason", path)};
+  // `map` holds the field; `path` names `map` in messages ("triage",
+  // "panel[2]").
+  template <RecordStruct S>
+  void read_struct(const YNode& map, S& s, const std::string& path) const {
+    visit_fields(s, [&](const auto& fd, auto& m) {
+      const YNode* in = &map;
+      std::string in_path = path;
+      if (auto group = fd.group(); !group.empty()) {
+        in = map.find(group);
+        if (!in) return;
+        in_path = join(path, group);
+      }
+      read_field(*in, fd.leaf(), m, in_path);
+    });
   }
 
  private:
+  static std::string join(const std::string& path, std::string_view key) {
+    return path.empty() ? std::string(key) : fmt::format("{}.{}", path, key);
+  }
+
+  template <class T>
+  void read_field(const YNode& map, std::string_view key, T& out, const std::string& path) const {
+    if constexpr (is_personal<T>::value) {
+      // Read into a plain value, then wrap it: Personal has no mutable access.
+      std::remove_cvref_t<decltype(out.reveal())> v{};
+      read_field(map, key, v, path);
+      out = T(std::move(v));
+    } else if constexpr (is_optional<T>::value) {
+      const YNode* n = map.find(key);
+      if (!n || n->is_null()) {
+        out.reset();
+        return;
+      }
+      typename T::value_type v{};
+      read_field(map, key, v, path);
+      out = std::move(v);
+    } else if constexpr (is_vector<T>::value) {
+      out.clear();
+      const YNode* n = map.find(key);
+      if (!n || !n->is_seq()) return;
+      out.reserve(n->items.size());
+      const std::string list_path = join(path, key);
+      for (size_t i = 0; i < n->items.size(); ++i) {
+        typename T::value_type v{};
+        read_value(n->items[i], v, list_path, i);
+        out.push_back(std::move(v));
+      }
+    } else if constexpr (RecordStruct<T>) {
+      if (const YNode* n = map.find(key)) read_struct(*n, out, join(path, key));
+    } else {
+      const YNode* n = map.find(key);
+      if (!n) return;  // the schema requires it; nothing to read
+      out = scalar<T>(*n, join(path, key));
+    }
+  }
+
+  // Entry i of a list named `path`.
+  template <class T>
+  void read_value(const YNode& n, T& out, const std::string& path, size_t i) const {
+    if constexpr (RecordStruct<T>)
+      read_struct(n, out, fmt::format("{}[{}]", path, i + 1));
+    else
+      out = scalar<T>(n, fmt::format("{}[{}]", path, i + 1));
+  }
+
+  template <class T>
+  T scalar(const YNode& n, const std::string& shown) const {
+    if constexpr (std::is_same_v<T, std::string>) {
+      return n.value;
+    } else if constexpr (std::is_same_v<T, Date>) {
+      auto d = Date::parse(n.value);
+      if (!d)
+        fail(Exit::invalid_data,
+             fmt::format("{}: not a real date in YYYY-MM-DD form ({}:{})", shown, where_, n.line));
+      return *d;
+    } else {
+      static_assert(KeyedEnum<T>, "a record field of a kind the reader does not know");
+      auto v = key_to<T>(n.value);
+      if (!v) fail(Exit::invalid_data, fmt::format("{}: not one of the allowed values ({}:{})", shown, where_, n.line));
+      return *v;
+    }
+  }
+
   const std::string& where_;
 };
 
 }  // namespace
 
 Case case_from_node(const YNode& root, const std::string& where) {
-  Reader rd(where);
-  Case c;
-  c.id = Reader::text(root, "id");
-
+  // referral.from_area goes only with a transfer in (checked here, after
+  // referral.received, as it always has been, so a file with several
+  // defects names the same one first).
   const YNode& ref = *root.find("referral");
-  Referral& r = c.referral;
-  r.received = rd.date(ref, "received", "referral");
-  r.route = Reader::text(ref, "route");
-  r.from_area = Reader::opt_text(ref, "from_area");
-  if (r.from_area && r.route != "transfer-in") {
-    // A tree built by the program (a correction) has no lines to name.
-    int line = ref.find("from_area")->line;
-    fail(Exit::invalid_data, fmt::format("referral.from_area: only with route transfer-in ({})",
-                                         line ? fmt::format("{}:{}", where, line) : where));
-  }
-  const YNode& source = *ref.find("source");
-  r.sector = Reader::text(source, "sector");
-  r.agency = Reader::text(source, "agency");
-  r.referrer_role = Reader::text(source, "referrer_role");
-  const YNode& subject = *ref.find("subject");
-  r.subject.name = PersonalText(Reader::text(subject, "name"));
-  r.subject.date_of_birth = PersonalDate(rd.opt_date(subject, "date_of_birth", "referral.subject"));
-  r.subject.gender = Reader::text(subject, "gender");
-  r.subject.postcode_district = Personal<std::optional<std::string>>(Reader::opt_text(subject, "postcode_district"));
-  const YNode& concern = *ref.find("concern");
-  r.concern_type = Reader::text(concern, "type");
-  r.concern_summary = PersonalText(Reader::text(concern, "summary"));
-
-  c.related = Reader::list(root, "related");
-
-  if (const YNode* t = root.find("triage")) {
-    Triage tr;
-    tr.completed = rd.date(*t, "completed", "triage");
-    tr.outcome = rd.key<TriageOutcome>(*t, "outcome", "triage");
-    tr.signposted_to = Reader::list(*t, "signposted_to");
-    if (const YNode* s = t->find("section36"))
-      tr.section36 = Section36{rd.date(*s, "decided", "triage.section36"), Reader::text(*s, "by")};
-    tr.rationale = PersonalNote(Reader::opt_text(*t, "rationale"));
-    c.triage = std::move(tr);
-  }
-
-  if (const YNode* seq = root.find("assessments")) {
-    for (size_t i = 0; i < seq->items.size(); ++i) {
-      const YNode& n = seq->items[i];
-      c.assessments.push_back(Assessment{rd.date(n, "date", fmt::format("assessments[{}]", i + 1)),
-                                         Reader::text(n, "framework"), Reader::text(n, "engagement"),
-                                         Reader::text(n, "intent"), Reader::text(n, "capability"),
-                                         PersonalNote(Reader::opt_text(n, "notes"))});
+  if (const YNode* received = ref.find("received"); received && !Date::parse(received->value))
+    fail(Exit::invalid_data, fmt::format("referral.received: not a real date in YYYY-MM-DD form ({}:{})", where,
+                                         received->line));
+  if (const YNode* from = ref.find("from_area"); from && !from->is_null()) {
+    const YNode* route = ref.find("route");
+    if (!route || route->value != "transfer-in") {
+      // A tree built by the program (a correction) has no lines to name.
+      int line = from->line;
+      fail(Exit::invalid_data, fmt::format("referral.from_area: only with route transfer-in ({})",
+                                           line ? fmt::format("{}:{}", where, line) : where));
     }
   }
-
-  if (const YNode* seq = root.find("panel")) {
-    for (size_t i = 0; i < seq->items.size(); ++i) {
-      const YNode& n = seq->items[i];
-      auto p = fmt::format("panel[{}]", i + 1);
-      c.panel.push_back(Hearing{rd.date(n, "meeting", p), rd.key<PanelDecision>(n, "decision", p),
-                                Reader::opt_text(n, "method"),
-                                Reader::list(n, "signposted_to"), PersonalNote(Reader::opt_text(n, "rationale"))});
-    }
-  }
-
-  if (const YNode* n = root.find("consent")) c.consent = rd.consent(*n, "consent");
-  c.support_plan = rd.actions(root.find("support_plan"), "support_plan");
-
-  if (const YNode* seq = root.find("chronology")) {
-    for (size_t i = 0; i < seq->items.size(); ++i) {
-      const YNode& n = seq->items[i];
-      c.chronology.push_back(ChronologyEntry{rd.date(n, "date", fmt::format("chronology[{}]", i + 1)),
-                                             Reader::text(n, "kind"), Reader::text(n, "with"),
-                                             PersonalNote(Reader::opt_text(n, "text"))});
-    }
-  }
-
-  c.reviews = rd.reviews(root.find("reviews"), "reviews");
-  if (const YNode* n = root.find("closure")) c.closure = rd.closure(*n, "closure");
-
-  if (const YNode* seq = root.find("corrections")) {
-    for (size_t i = 0; i < seq->items.size(); ++i) {
-      const YNode& n = seq->items[i];
-      c.corrections.push_back(Correction{rd.date(n, "date", fmt::format("corrections[{}]", i + 1)),
-                                         Reader::list(n, "fields"), PersonalText(Reader::text(n, "reason"))});
-    }
-  }
-
-  if (const YNode* seq = root.find("previous")) {
-    for (size_t i = 0; i < seq->items.size(); ++i) {
-      const YNode& n = seq->items[i];
-      auto p = fmt::format("previous[{}]", i + 1);
-      Episode e;
-      if (const YNode* k = n.find("consent")) e.consent = rd.consent(*k, p + ".consent");
-      e.support_plan = rd.actions(n.find("support_plan"), p + ".support_plan");
-      e.reviews = rd.reviews(n.find("reviews"), p + ".reviews");
-      if (const YNode* k = n.find("closure")) e.closure = rd.closure(*k, p + ".closure");
-      e.reopened = rd.opt_date(n, "reopened", p);
-      c.previous.push_back(std::move(e));
-    }
-  }
+  Case c;
+  Reader(where).read_struct(root, c, "");
   return c;
 }
 
@@ -472,19 +273,35 @@ Case edit_case_fields(const Case& c, const std::vector<FieldEdit>& edits, std::v
   return case_from_node(root, where);
 }
 
+namespace {
+
+// Each field of `v` drawn from a vocabulary of prevent.yaml, with its
+// dotted path without list positions ("panel.signposted_to").
+template <class T>
+void check_vocabularies(const T& v, const Vocabulary* vocab, std::string& path, const Config& cfg,
+                        const std::string& where) {
+  if constexpr (is_optional<T>::value) {
+    if (v) check_vocabularies(*v, vocab, path, cfg, where);
+  } else if constexpr (is_vector<T>::value) {
+    for (const auto& x : v) check_vocabularies(x, vocab, path, cfg, where);
+  } else if constexpr (RecordStruct<T>) {
+    visit_fields(v, [&](const auto& fd, const auto& m) {
+      const size_t size = path.size();
+      path += (path.empty() ? "" : ".");
+      path += fd.key;
+      check_vocabularies(m, fd.spec.vocabulary ? &(cfg.*fd.spec.vocabulary) : nullptr, path, cfg, where);
+      path.resize(size);
+    });
+  } else if constexpr (std::is_same_v<T, std::string>) {
+    if (vocab) require_in_vocabulary(*vocab, v, path, where);
+  }
+}
+
+}  // namespace
+
 void check_case_vocabularies(const Case& c, const Config& cfg, const std::string& where) {
-  require_in_vocabulary(cfg.sectors, c.referral.sector, "referral.source.sector", where);
-  require_in_vocabulary(cfg.genders, c.referral.subject.gender, "referral.subject.gender", where);
-  require_in_vocabulary(cfg.concern_types, c.referral.concern_type, "referral.concern.type", where);
-  if (c.triage)
-    for (const auto& s : c.triage->signposted_to)
-      require_in_vocabulary(cfg.services, s, "triage.signposted_to", where);
-  for (const auto& h : c.panel)
-    for (const auto& s : h.signposted_to) require_in_vocabulary(cfg.services, s, "panel.signposted_to", where);
-  for (const auto& a : c.support_plan) require_in_vocabulary(cfg.support_types, a.support, "support_plan.support", where);
-  for (const auto& e : c.previous)
-    for (const auto& a : e.support_plan)
-      require_in_vocabulary(cfg.support_types, a.support, "previous.support_plan.support", where);
+  std::string path;
+  check_vocabularies(c, nullptr, path, cfg, where);
 }
 
 std::string case_path(const std::string& id, int year) { return fmt::format("cases/{}/{}.yaml", year, id); }
@@ -499,14 +316,31 @@ Case read_case(std::string_view text, const std::string& where, const Config& co
 
 namespace {
 
-// The (P) fields of SPEC §3, list positions left out. Everything under
-// referral.subject is personal except gender, a reporting category.
-constexpr std::string_view kPersonalFields[] = {
-    "referral.subject.name",    "referral.subject.date_of_birth", "referral.subject.postcode_district",
-    "referral.concern.summary", "triage.rationale",               "assessments.notes",
-    "panel.rationale",          "chronology.text",                "reviews.notes",
-    "corrections.reason",       "previous.reviews.notes",
-};
+// The dotted paths of the (P) fields, list positions left out, from the
+// description ("referral.subject.name", "previous.reviews.notes").
+template <RecordStruct S>
+void collect_personal(std::vector<std::string>& out, const std::string& prefix) {
+  for_each_field<S>([&](const auto& fd) {
+    using M = std::remove_cvref_t<decltype(std::declval<S&>().*fd.member)>;
+    std::string path = prefix.empty() ? std::string(fd.key) : fmt::format("{}.{}", prefix, fd.key);
+    if (fd.spec.personal) {
+      out.push_back(std::move(path));
+    } else if constexpr (is_optional<M>::value || is_vector<M>::value) {
+      if constexpr (RecordStruct<typename M::value_type>) collect_personal<typename M::value_type>(out, path);
+    } else if constexpr (RecordStruct<M>) {
+      collect_personal<M>(out, path);
+    }
+  });
+}
+
+const std::vector<std::string>& personal_fields() {
+  static const std::vector<std::string> fields = [] {
+    std::vector<std::string> out;
+    collect_personal<Case>(out, "");
+    return out;
+  }();
+  return fields;
+}
 
 }  // namespace
 
@@ -519,7 +353,7 @@ bool is_personal_field(std::string_view path) {
     else if (ch == ']') --depth;
     else if (depth == 0) bare += ch;
   }
-  for (std::string_view p : kPersonalFields)
+  for (std::string_view p : personal_fields())
     if (bare == p || (bare.size() > p.size() && bare.starts_with(p) && bare[p.size()] == '.')) return true;
   return false;
 }
@@ -545,21 +379,32 @@ void set_age_at_referral(Case& c, std::optional<int> age) {
   c.referral.subject.date_of_birth = PersonalDate(c.referral.received.add_months(-12 * *age));
 }
 
+namespace {
+
+// Empties every (P) field of `v`.
+template <class T>
+void strip_personal(T& v) {
+  if constexpr (is_optional<T>::value) {
+    if (v) strip_personal(*v);
+  } else if constexpr (is_vector<T>::value) {
+    for (auto& x : v) strip_personal(x);
+  } else if constexpr (RecordStruct<T>) {
+    visit_fields(v, [](const auto& fd, auto& m) {
+      if (fd.spec.personal)
+        m = std::remove_cvref_t<decltype(m)>();
+      else
+        strip_personal(m);
+    });
+  }
+}
+
+}  // namespace
+
 Case without_personal_data(const Case& c) {
   Case r = c;
   const auto age = age_at_referral(c);
-  r.referral.subject.name = PersonalText();
-  r.referral.subject.postcode_district = Personal<std::optional<std::string>>();
-  r.referral.concern_summary = PersonalText();
+  strip_personal(r);
   set_age_at_referral(r, age);
-  if (r.triage) r.triage->rationale = PersonalNote();
-  for (auto& a : r.assessments) a.notes = PersonalNote();
-  for (auto& h : r.panel) h.rationale = PersonalNote();
-  for (auto& e : r.chronology) e.text = PersonalNote();
-  for (auto& v : r.reviews) v.notes = PersonalNote();
-  for (auto& x : r.corrections) x.reason = PersonalText();
-  for (auto& e : r.previous)
-    for (auto& v : e.reviews) v.notes = PersonalNote();
   return r;
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "case_actions.hpp"
+#include "case_fields.hpp"
 #include "failure.hpp"
 #include "schema.hpp"
 #include "text.hpp"
@@ -29,59 +30,6 @@ struct FieldRule {
   Kind kind;
 };
 
-// Every correctable field. What is not here cannot be corrected: the ID,
-// the decisions that make up the case's sequence of stages (triage
-// outcome, panel decisions, consent status, review kinds and outcomes, an
-// action's status), and the lists the program keeps itself.
-const std::vector<FieldRule>& field_rules() {
-  static const std::vector<FieldRule> rules = {
-      {"referral.received", Kind::date},
-      {"referral.route", Kind::fixed},
-      {"referral.from_area", Kind::opt_text},
-      {"referral.source.sector", Kind::text},
-      {"referral.source.agency", Kind::text},
-      {"referral.source.referrer_role", Kind::text},
-      {"referral.subject.name", Kind::text},
-      {"referral.subject.date_of_birth", Kind::opt_date},
-      {"referral.subject.gender", Kind::text},
-      {"referral.subject.postcode_district", Kind::opt_text},
-      {"referral.concern.type", Kind::text},
-      {"referral.concern.summary", Kind::text},
-      {"triage.completed", Kind::date},
-      {"triage.signposted_to", Kind::list},
-      {"triage.section36.decided", Kind::date},
-      {"triage.section36.by", Kind::text},
-      {"triage.rationale", Kind::opt_text},
-      {"assessments.#.date", Kind::date},
-      {"assessments.#.framework", Kind::fixed},
-      {"assessments.#.engagement", Kind::fixed},
-      {"assessments.#.intent", Kind::fixed},
-      {"assessments.#.capability", Kind::fixed},
-      {"assessments.#.notes", Kind::opt_text},
-      {"panel.#.meeting", Kind::date},
-      {"panel.#.method", Kind::opt_fixed},
-      {"panel.#.signposted_to", Kind::list},
-      {"panel.#.rationale", Kind::opt_text},
-      {"consent.by", Kind::fixed},
-      {"consent.date", Kind::date},
-      {"support_plan.@.support", Kind::text},
-      {"support_plan.@.provider", Kind::text},
-      {"support_plan.@.added", Kind::date},
-      {"support_plan.@.due", Kind::date},
-      {"support_plan.@.closed", Kind::date},
-      {"chronology.#.date", Kind::date},
-      {"chronology.#.kind", Kind::fixed},
-      {"chronology.#.with", Kind::text},
-      {"chronology.#.text", Kind::opt_text},
-      {"reviews.#.date", Kind::date},
-      {"reviews.#.meeting", Kind::opt_date},
-      {"reviews.#.notes", Kind::opt_text},
-      {"closure.date", Kind::date},
-      {"closure.reason", Kind::fixed},
-  };
-  return rules;
-}
-
 // Fields that are decisions: correcting them would rewrite the case's
 // sequence of stages, which the history must show as it happened.
 const std::vector<std::string>& decision_fields() {
@@ -89,6 +37,87 @@ const std::vector<std::string>& decision_fields() {
       "triage.outcome", "panel.#.decision", "consent.status", "reviews.#.kind", "reviews.#.outcome",
       "support_plan.@.status", "support_plan.@.id"};
   return fields;
+}
+
+bool is_decision(const std::string& pattern) {
+  return std::find(decision_fields().begin(), decision_fields().end(), pattern) != decision_fields().end();
+}
+
+// The ID that names the case, and the lists prevent keeps itself.
+constexpr std::string_view kKeptByPrevent[] = {"id", "related", "corrections", "previous"};
+
+// The kind of a leaf field of member type T (Personal<T> unwrapped).
+template <class T>
+Kind kind_of(const FieldSpec& spec) {
+  if constexpr (is_personal<T>::value) {
+    return kind_of<std::remove_cvref_t<decltype(std::declval<const T&>().reveal())>>(spec);
+  } else if constexpr (is_optional<T>::value) {
+    using V = typename T::value_type;
+    if constexpr (std::is_same_v<V, Date>) return Kind::opt_date;
+    else if constexpr (KeyedEnum<V>) return Kind::opt_fixed;
+    else return spec.fixed ? Kind::opt_fixed : Kind::opt_text;
+  } else if constexpr (is_vector<T>::value) {
+    return Kind::list;
+  } else if constexpr (std::is_same_v<T, Date>) {
+    return Kind::date;
+  } else if constexpr (KeyedEnum<T>) {
+    return Kind::fixed;
+  } else {
+    return spec.fixed ? Kind::fixed : Kind::text;
+  }
+}
+
+template <class T>
+struct entry_of {
+  using type = void;
+};
+template <class T>
+struct entry_of<std::vector<T>> {
+  using type = T;
+};
+template <class T>
+struct entry_of<std::optional<T>> {
+  using type = T;
+};
+
+// Adds a rule for every leaf field of S under `prefix`, in record order.
+template <RecordStruct S>
+void add_rules(std::vector<FieldRule>& rules, const std::string& prefix) {
+  for_each_field<S>([&](const auto& fd) {
+    using M = std::remove_cvref_t<decltype(std::declval<S&>().*fd.member)>;
+    using E = typename entry_of<M>::type;
+    const std::string path = prefix.empty() ? std::string(fd.key) : fmt::format("{}.{}", prefix, fd.key);
+    if (prefix.empty() &&
+        std::find(std::begin(kKeptByPrevent), std::end(kKeptByPrevent), path) != std::end(kKeptByPrevent))
+      return;
+    if constexpr (RecordStruct<M>) {
+      add_rules<M>(rules, path);
+    } else if constexpr (is_optional<M>::value && RecordStruct<E>) {
+      add_rules<E>(rules, path);
+    } else if constexpr (is_vector<M>::value && RecordStruct<E>) {
+      add_rules<E>(rules, path + (fd.spec.named_by_id ? ".@" : ".#"));
+    } else {
+      if (!is_decision(path)) rules.push_back(FieldRule{path, kind_of<M>(fd.spec)});
+    }
+  });
+}
+
+// Every correctable field: each leaf of the record (case_fields.hpp) but
+// the ID, the decisions that make up the case's sequence of stages (triage
+// outcome, panel decisions, consent status, review kinds and outcomes, an
+// action's status), and the lists the program keeps itself. What is not
+// here cannot be corrected.
+const std::vector<FieldRule>& field_rules() {
+  static const std::vector<FieldRule> rules = [] {
+    std::vector<FieldRule> out;
+    add_rules<Case>(out, "");
+    for (auto& r : out)
+      // An action's closed date goes with its status, a decision: it can
+      // be moved but not removed.
+      if (r.pattern == "support_plan.@.closed") r.kind = Kind::date;
+    return out;
+  }();
+  return rules;
 }
 
 // "panel[1].method" → {"panel", "1", "method"}.
@@ -229,7 +258,7 @@ std::vector<std::string> apply_correction(Case& c, const std::vector<FieldValue>
     if (path[0] == "id")
       fail(Exit::invalid_data, "id: the ID of a case cannot be corrected (command line)",
            "the ID names the case in the history; record a new referral if the case was filed wrongly");
-    if (std::find(decision_fields().begin(), decision_fields().end(), pattern) != decision_fields().end())
+    if (is_decision(pattern))
       fail(Exit::invalid_data,
            fmt::format("{}: a decision cannot be corrected; the sequence of decisions stays as it was recorded "
                        "(command line)",

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "case_fields.hpp"
 #include "failure.hpp"
 #include "workflow.hpp"
 
@@ -49,38 +50,27 @@ class Checker {
             fmt::format("{} is {}, after today ({})", field, d.str(), ctx_.as_of.str()));
   }
 
-  // Rule 1: nothing is dated after today; the date of birth is before the referral.
+  // Rule 1: nothing is dated after today; the date of birth is before the
+  // referral. Every date of the record, as the description marks it.
   void nothing_dated_in_the_future() const {
-    const Referral& r = c_.referral;
-    future(r.received, "referral.received");
-    if (const auto& dob = r.subject.date_of_birth.reveal())
-      require(*dob < r.received, rule::nothing_in_the_future,
-              "referral.subject.date_of_birth is not before referral.received");
-    if (c_.triage) {
-      future(c_.triage->completed, "triage.completed");
-      if (c_.triage->section36) future(c_.triage->section36->decided, "triage.section36.decided");
-    }
-    for (const auto& a : c_.assessments) future(a.date, "assessments.date");
-    for (const auto& h : c_.panel) future(h.meeting, "panel.meeting");
-    if (c_.consent) future(c_.consent->date, "consent.date");
-    for (const auto& a : c_.support_plan) {
-      future(a.added, "support_plan.added");
-      if (a.closed) future(*a.closed, "support_plan.closed");
-    }
-    for (const auto& e : c_.chronology) future(e.date, "chronology.date");
-    for (const auto& r2 : c_.reviews) future(r2.date, "reviews.date");
-    if (c_.closure) future(c_.closure->date, "closure.date");
-    for (const auto& k : c_.corrections) future(k.date, "corrections.date");
-    for (const auto& e : c_.previous) {
-      if (e.consent) future(e.consent->date, "previous consent.date");
-      for (const auto& a : e.support_plan) {
-        future(a.added, "previous support_plan.added");
-        if (a.closed) future(*a.closed, "previous support_plan.closed");
+    const Date received = c_.referral.received;
+    for_each_date(c_, [&](Date d, std::string_view path, Dating how) {
+      // The messages name an earlier episode's fields "previous consent.date".
+      std::string field(path);
+      if (field.starts_with("previous.")) field[8] = ' ';
+      switch (how) {
+        case Dating::not_after_today:
+          future(d, field);
+          break;
+        case Dating::before_referral:
+          require(d < received, rule::nothing_in_the_future,
+                  fmt::format("{} is not before referral.received", field));
+          break;
+        case Dating::deadline:
+        case Dating::rule9:
+          break;
       }
-      for (const auto& r2 : e.reviews) future(r2.date, "previous reviews.date");
-      if (e.closure) future(e.closure->date, "previous closure.date");
-      if (e.reopened) future(*e.reopened, "previous reopened");
-    }
+    });
   }
 
   // Rule 2: triage once, on or after the referral; channel-panel needs a

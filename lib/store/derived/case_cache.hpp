@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "case_entry_codec.hpp"  // the entries: encode_case_entry, decode_case_entry
 #include "store.hpp"
 
 namespace prevent {
@@ -60,10 +61,5 @@ void case_cache_after_commit(const Store& store, const git_oid& commit, const st
 // Where the cache lives, for tests and benchmarks.
 std::string case_cache_path(const Store& store);
 
-// One case's cache entry: every field of the record except personal data,
-// and the age on the referral date. Exposed for tests.
-std::string encode_case_entry(const Case& c);
-// nullopt when `bytes` is not a well-formed entry.
-std::optional<Case> decode_case_entry(std::string_view bytes);
 
 }  // namespace prevent
