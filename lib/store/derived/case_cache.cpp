@@ -18,6 +18,7 @@
 #include "git_handles.hpp"
 #include "git_repo.hpp"
 #include "parallel_blobs.hpp"
+#include "state_dir.hpp"
 
 namespace prevent {
 
@@ -836,7 +837,7 @@ std::optional<Case> decode_case_entry(std::string_view bytes) {
 }
 
 std::string case_cache_path(const Store& store) {
-  return (fs::path(git_repository_path(store.git().raw())) / "prevent" / "cases-v1").string();
+  return state_path(store.git(), "cases-v1").string();
 }
 
 CaseReadSummary for_each_case_without_personal_data(const Store& store,

@@ -15,6 +15,7 @@
 
 #include "failure.hpp"
 #include "git_handles.hpp"
+#include "state_dir.hpp"
 
 namespace fs = std::filesystem;
 
@@ -762,7 +763,7 @@ std::optional<std::vector<LogIndexSegment>> decode_log_index(std::string_view sc
 }
 
 std::string log_index_dir(const GitRepo& git) {
-  return (fs::path(git_repository_path(git.raw())) / "prevent" / "log-v1").string();
+  return state_path(git, "log-v1").string();
 }
 
 namespace {
