@@ -169,11 +169,22 @@ void Store::create(const fs::path& dir, const Config& config, const FirstCommitS
   }
 }
 
+bool is_case_record_name(std::string_view name) { return name.size() > 5 && name.ends_with(".yaml"); }
+
+bool is_case_record_path(std::string_view path) {
+  if (!path.starts_with("cases/")) return false;
+  path.remove_prefix(6);
+  const size_t slash = path.find('/');
+  if (slash == std::string_view::npos || slash == 0) return false;
+  const std::string_view name = path.substr(slash + 1);
+  return name.find('/') == std::string_view::npos && is_case_record_name(name);
+}
+
 std::vector<CaseFile> Store::case_files() const {
   std::vector<CaseFile> out;
   for (const auto& year : git_.list_at_head("cases")) {
     for (const auto& f : git_.list_at_head("cases/" + year.name)) {
-      if (f.name.size() < 6 || f.name.substr(f.name.size() - 5) != ".yaml") continue;
+      if (!is_case_record_name(f.name)) continue;
       out.push_back(CaseFile{f.name.substr(0, f.name.size() - 5), "cases/" + year.name + "/" + f.name, f.id});
     }
   }

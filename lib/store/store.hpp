@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "case_id.hpp"
@@ -50,6 +51,14 @@ struct CaseFile {
   std::string path;  // cases/YYYY/ID.yaml
   git_oid blob;
 };
+
+// The one answer to "is this file a case record?": a file NAME.yaml (NAME
+// not empty) in a directory under cases/, as Store::case_files() lists it.
+// Such a file that does not read as a record is reported as unreadable,
+// never skipped. (Matching by person also needs NAME to be a case ID.)
+bool is_case_record_name(std::string_view name);
+// The same for a whole path: "cases/DIR/NAME.yaml", DIR not empty.
+bool is_case_record_path(std::string_view path);
 
 class Store {
  public:

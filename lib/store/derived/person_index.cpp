@@ -64,7 +64,7 @@ uint64_t checksum(std::string_view s) {
 // Other files under cases/ never match (as before: a match is read back by
 // its ID).
 bool is_case_file_name(std::string_view name) {
-  if (name.size() < 6 || name.substr(name.size() - 5) != ".yaml") return false;
+  if (!is_case_record_name(name)) return false;
   return parse_case_id(std::string(name.substr(0, name.size() - 5))).has_value();
 }
 
