@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "case_cache.hpp"
+#include "case_reader.hpp"
 #include "case_record.hpp"
 #include "derived_indexes.hpp"
 #include "test_support.hpp"
