@@ -6,9 +6,11 @@
 #include <iostream>
 
 #include "cli.hpp"
+#include "derived_indexes.hpp"
 #include "failure.hpp"
 #include "schema.hpp"
 #include "text.hpp"
+#include "verified_head.hpp"
 
 #include <algorithm>
 
@@ -67,7 +69,14 @@ Date today(const Globals& g) {
   return option_date(g.as_of, "--as-of");
 }
 
-Store open_store(const Globals& g) { return Store::discover(g.store); }
+// The store, with what it keeps up to date after each commit: the verified
+// head first (tamper evidence, SPEC §8), then the derived indexes.
+Store open_store(const Globals& g) {
+  Store store = Store::discover(g.store);
+  keep_verified_head(store);
+  keep_derived_indexes(store);
+  return store;
+}
 
 Date option_date(const std::string& text, std::string_view option) {
   auto d = Date::parse(text);

@@ -4,6 +4,7 @@
 
 #include "cli.hpp"
 #include "failure.hpp"
+#include "verified_head.hpp"
 
 namespace prevent::cli {
 
@@ -21,7 +22,8 @@ int run_init(const Globals& g, const InitOptions& o) {
   if (o.area.empty()) fail(Exit::invalid_data, "--area must not be empty (command line)");
   Date now = today(g);
   Config config = default_config(o.area, o.prefix, now.year());
-  Store::create(o.dir, config);
+  // The first commit is the first verified head (SPEC §8).
+  Store::create(o.dir, config, [](const GitRepo& git, const git_oid& first) { advance_verified_head(git, first); });
   notice(g, fmt::format("created a store for {} in {}", o.area, o.dir));
   return 0;
 }

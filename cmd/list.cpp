@@ -1,7 +1,7 @@
 #include <fmt/format.h>
 
 #include "case_id.hpp"
-#include "case_cache.hpp"
+#include "case_reader.hpp"
 #include "cli.hpp"
 #include "failure.hpp"
 #include "listing.hpp"

@@ -1,6 +1,6 @@
 #include <fmt/format.h>
 
-#include "case_cache.hpp"
+#include "case_reader.hpp"
 #include "cli.hpp"
 #include "failure.hpp"
 #include "meeting.hpp"

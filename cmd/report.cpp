@@ -2,7 +2,7 @@
 
 #include <charconv>
 
-#include "case_cache.hpp"
+#include "case_reader.hpp"
 #include "cli.hpp"
 #include "failure.hpp"
 #include "report.hpp"

@@ -2,7 +2,7 @@
 
 #include "case_actions.hpp"
 #include "case_update.hpp"
-#include "case_cache.hpp"
+#include "case_reader.hpp"
 #include "cli.hpp"
 #include "due_list.hpp"
 #include "failure.hpp"

@@ -101,7 +101,7 @@ IntakeResult record_new_cases(Store& store, IntakeBatch batch, Date as_of, std::
     if (it == listed.end()) {
       it = listed.emplace(cid->year, std::set<std::string>()).first;
       for (const auto& f : store.git().list_at_head(fmt::format("cases/{}", cid->year)))
-        if (f.name.size() > 5 && f.name.ends_with(".yaml")) it->second.insert(f.name.substr(0, f.name.size() - 5));
+        if (is_case_record_name(f.name)) it->second.insert(f.name.substr(0, f.name.size() - 5));
     }
     return it->second.contains(id);
   };

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "case_cache.hpp"
+#include "case_reader.hpp"
 
 namespace prevent {
 

@@ -11,11 +11,9 @@
 #include <cstring>
 #include <thread>
 
-#include "case_cache.hpp"
 #include "failure.hpp"
-#include "log_index.hpp"
 #include "schema.hpp"
-#include "verified_head.hpp"
+#include "state_dir.hpp"
 
 namespace prevent {
 
@@ -91,7 +89,8 @@ void clear_unfinished_init(const fs::path& dir) {
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
     if (it->path().filename() != ".git") fs::remove_all(it->path(), ec);
   const fs::path gitdir = dir / ".git";
-  for (const char* f : {"index", "prevent/journal"}) fs::remove(gitdir / f, ec);
+  fs::remove(gitdir / "index", ec);
+  fs::remove(state_dir_of(gitdir) / "journal", ec);
   // Lock files a stopped init left (config.lock, index.lock, HEAD.lock,
   // a branch's .lock): with no commit, nothing else can be writing here.
   std::vector<fs::path> locks;
@@ -132,7 +131,7 @@ Store Store::open(const fs::path& root_in) {
   return Store(std::move(git), std::move(config));
 }
 
-void Store::create(const fs::path& dir, const Config& config) {
+void Store::create(const fs::path& dir, const Config& config, const FirstCommitStep& after_first_commit) {
   std::error_code ec;
   // Everything that can refuse is asked before anything is made.
   GitIdentity id = GitRepo::default_identity(dir);
@@ -157,7 +156,7 @@ void Store::create(const fs::path& dir, const Config& config) {
   try {
     git_oid first =
         git.commit(files, commit_message("init", config.area.empty() ? "store" : "store created", {}, "init"), id);
-    advance_verified_head(git, first);
+    if (after_first_commit) after_first_commit(git, first);
   } catch (...) {
     // Leave no half store behind, and a repository that was there as it was.
     if (had_git)
@@ -170,11 +169,22 @@ void Store::create(const fs::path& dir, const Config& config) {
   }
 }
 
+bool is_case_record_name(std::string_view name) { return name.size() > 5 && name.ends_with(".yaml"); }
+
+bool is_case_record_path(std::string_view path) {
+  if (!path.starts_with("cases/")) return false;
+  path.remove_prefix(6);
+  const size_t slash = path.find('/');
+  if (slash == std::string_view::npos || slash == 0) return false;
+  const std::string_view name = path.substr(slash + 1);
+  return name.find('/') == std::string_view::npos && is_case_record_name(name);
+}
+
 std::vector<CaseFile> Store::case_files() const {
   std::vector<CaseFile> out;
   for (const auto& year : git_.list_at_head("cases")) {
     for (const auto& f : git_.list_at_head("cases/" + year.name)) {
-      if (f.name.size() < 6 || f.name.substr(f.name.size() - 5) != ".yaml") continue;
+      if (!is_case_record_name(f.name)) continue;
       out.push_back(CaseFile{f.name.substr(0, f.name.size() - 5), "cases/" + year.name + "/" + f.name, f.id});
     }
   }
@@ -280,16 +290,16 @@ git_oid Store::commit(const std::vector<FileWrite>& files, const std::string& me
   git_.require_clean(paths);
   GitIdentity who = git_.identity();
   git_oid id = git_.commit(files, message, who);
-  // Tamper evidence (SPEC §8). The commit is made whatever happens here: a
-  // failure to record leaves the older verified head, which check still uses.
-  try {
-    advance_verified_head(git_, id);
-  } catch (const Failure&) {
+  // The commit is made whatever happens here: an index left behind is
+  // brought up to date by the next read, and a verified head not advanced
+  // leaves the older one, which check still uses.
+  const CommitRecord record{*this, id, files, cases};
+  for (const auto& index : indexes_) {
+    try {
+      index->after_commit(record);
+    } catch (...) {
+    }
   }
-  // The case → commits index of `log ID`, when there is one (never fails).
-  log_index_after_commit(git_, id);
-  // The record cache's side file, when there is a cache (never fails).
-  case_cache_after_commit(*this, id, files, cases);
   return id;
 }
 

@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "case_id.hpp"
@@ -20,13 +21,44 @@
 
 namespace prevent {
 
+class Store;
 class StoreLock;
+
+// What one Store::commit wrote, as the derived indexes are told of it.
+struct CommitRecord {
+  const Store& store;
+  const git_oid& commit;
+  const std::vector<FileWrite>& files;
+  // `cases[i]`, when given, is the record written as files[i].
+  const std::vector<const Case*>& cases;
+};
+
+// Something the store keeps up to date after each of its commits: the
+// record cache, the log index (store/derived), the verified head
+// (store/audit). The store core knows them only through this seam; the
+// layer that opens a store registers them (Store::keep_up_to_date).
+// after_commit is told of a commit already made: it must never fail it, and
+// anything it throws is dropped (the next read brings the index up to date
+// the long way).
+class DerivedIndex {
+ public:
+  virtual ~DerivedIndex() = default;
+  virtual void after_commit(const CommitRecord& record) = 0;
+};
 
 struct CaseFile {
   std::string id;
   std::string path;  // cases/YYYY/ID.yaml
   git_oid blob;
 };
+
+// The one answer to "is this file a case record?": a file NAME.yaml (NAME
+// not empty) in a directory under cases/, as Store::case_files() lists it.
+// Such a file that does not read as a record is reported as unreadable,
+// never skipped. (Matching by person also needs NAME to be a case ID.)
+bool is_case_record_name(std::string_view name);
+// The same for a whole path: "cases/DIR/NAME.yaml", DIR not empty.
+bool is_case_record_path(std::string_view path);
 
 class Store {
  public:
@@ -35,8 +67,12 @@ class Store {
   static Store open(const std::filesystem::path& root);
 
   // Creates a store in `dir` (absent or empty): prevent.yaml, schemas/, one
-  // commit. The directory is made 0700.
-  static void create(const std::filesystem::path& dir, const Config& config);
+  // commit. The directory is made 0700. `after_first_commit`, when given, is
+  // called with that commit before create returns; when it throws, nothing
+  // of the store is left.
+  using FirstCommitStep = std::function<void(const GitRepo&, const git_oid&)>;
+  static void create(const std::filesystem::path& dir, const Config& config,
+                     const FirstCommitStep& after_first_commit = {});
 
   const std::filesystem::path& root() const { return git_.root(); }
   GitRepo& git() { return git_; }
@@ -52,7 +88,8 @@ class Store {
   Case load_case(const CaseFile& file) const;
 
   // Whole-store reads go through load_cases_without_personal_data()
-  // (case_cache.hpp): every case at HEAD, parsed once and cached.
+  // (store/derived/case_reader.hpp): every case at HEAD, parsed once and
+  // cached.
 
   // The meeting of a date at HEAD, or nullptr (cached per run).
   const Meeting* meeting(Date date) const;
@@ -68,10 +105,14 @@ class Store {
   std::unique_ptr<StoreLock> lock() const;
 
   // One commit of `files`. Refuses when any of them has uncommitted edits.
-  // `cases[i]`, when given, is the record written as files[i]: the record
-  // cache (case_cache.hpp) takes it instead of parsing a large batch again.
+  // Then each registered DerivedIndex is told of it, in the order they were
+  // registered. `cases[i]`, when given, is the record written as files[i]:
+  // the record cache takes it instead of parsing a large batch again.
   git_oid commit(const std::vector<FileWrite>& files, const std::string& message,
                  const std::vector<const Case*>& cases = {});
+
+  // Registers an index to be told of every later commit by this Store.
+  void keep_up_to_date(std::shared_ptr<DerivedIndex> index) { indexes_.push_back(std::move(index)); }
 
  private:
   Store(GitRepo git, Config config) : git_(std::move(git)), config_(std::move(config)) {}
@@ -79,6 +120,7 @@ class Store {
   Config config_;
   mutable std::map<Date, std::unique_ptr<Meeting>> meetings_;
   mutable std::map<Date, bool> meeting_missing_;
+  std::vector<std::shared_ptr<DerivedIndex>> indexes_;
 };
 
 // A held writer's lock (flock on .git/prevent.lock, released on exit even

@@ -10,7 +10,9 @@
 #include <unistd.h>
 
 #include "case_cache.hpp"
+#include "case_reader.hpp"
 #include "case_record.hpp"
+#include "derived_indexes.hpp"
 #include "test_support.hpp"
 #include "workflow.hpp"
 
@@ -161,6 +163,7 @@ Seen read_all(const Store& store) {
 TEST_CASE("every case through the cache: the same cases in path order, cold, warm, stale and damaged") {
   TempStore t;
   Store store = Store::open(t.dir);
+  keep_derived_indexes(store);  // as the front end's open_store does
   for (int n : {3, 1, 2}) add_case(store, n);
   const std::vector<std::string> three = {"PRV-2026-0001", "PRV-2026-0002", "PRV-2026-0003"};
 
@@ -270,6 +273,7 @@ TEST_CASE("a record read back from what write_case wrote gives the same cache en
 TEST_CASE("writes keep the cache warm through its side file: the next read parses nothing") {
   TempStore t;
   Store store = Store::open(t.dir);
+  keep_derived_indexes(store);  // as the front end's open_store does
   for (int n : {2, 4}) add(store, case_of_year(2026, n));
   CaseReadSummary s;
   entries_of(store, &s);
@@ -337,6 +341,7 @@ TEST_CASE("a damaged, cut short or other version's side file is not used, and th
     CAPTURE(damage);
     TempStore t;
     Store store = Store::open(t.dir);
+    keep_derived_indexes(store);  // as the front end's open_store does
     add(store, case_of_year(2026, 1));
     entries_of(store);
     add(store, case_of_year(2026, 2));
@@ -370,6 +375,7 @@ TEST_CASE("a damaged, cut short or other version's side file is not used, and th
 TEST_CASE("a commit made without prevent's hook (as by hand) breaks the chain: the long way, right results") {
   TempStore t;
   Store store = Store::open(t.dir);
+  keep_derived_indexes(store);  // as the front end's open_store does
   add(store, case_of_year(2026, 1));
   entries_of(store);
   add(store, case_of_year(2026, 2));
@@ -387,6 +393,7 @@ TEST_CASE("a commit made without prevent's hook (as by hand) breaks the chain: t
 TEST_CASE("many writes are folded into the cache by a read") {
   TempStore t;
   Store store = Store::open(t.dir);
+  keep_derived_indexes(store);  // as the front end's open_store does
   add(store, case_of_year(2026, 1));
   entries_of(store);
   const auto changes = case_cache_path(store) + "-changes";

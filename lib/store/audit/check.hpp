@@ -6,17 +6,10 @@
 #include <vector>
 
 #include "failure.hpp"
+#include "finding.hpp"
 #include "store.hpp"
 
 namespace prevent {
-
-struct Finding {
-  enum class Level { error, notice };
-  Level level = Level::error;
-  Exit code = Exit::invalid_data;  // for errors: 5 invalid file, 4 rule broken, 6 store problem
-  std::string check;               // the check's name
-  std::string message;             // one line, never personal data
-};
 
 struct CheckInfo {
   std::string name;

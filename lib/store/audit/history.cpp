@@ -13,6 +13,7 @@
 #include "failure.hpp"
 #include "git_handles.hpp"
 #include "log_index.hpp"
+#include "tree_order.hpp"
 
 namespace prevent {
 
@@ -64,15 +65,8 @@ CommitMeta meta_of(git_commit* c) {
 
 // Git's order of tree entries: by name, a directory's name as if it ended in '/'.
 int entry_order(const git_tree_entry* x, const git_tree_entry* y) {
-  const char* a = git_tree_entry_name(x);
-  const char* b = git_tree_entry_name(y);
-  size_t la = std::strlen(a), lb = std::strlen(b), n = std::min(la, lb);
-  if (int c = std::memcmp(a, b, n); c != 0) return c;
-  auto next = [](const git_tree_entry* e, const char* name, size_t len, size_t at) -> unsigned char {
-    if (at < len) return static_cast<unsigned char>(name[at]);
-    return git_tree_entry_type(e) == GIT_OBJECT_TREE ? '/' : '\0';
-  };
-  return static_cast<int>(next(x, a, la, n)) - static_cast<int>(next(y, b, lb, n));
+  return git_tree_order(git_tree_entry_name(x), git_tree_entry_type(x) == GIT_OBJECT_TREE, git_tree_entry_name(y),
+                        git_tree_entry_type(y) == GIT_OBJECT_TREE);
 }
 
 git::Tree subtree(git_repository* repo, const git_tree_entry* e, SubtreeMemo* memo) {

@@ -15,6 +15,7 @@
 #include "git_handles.hpp"
 #include "history.hpp"
 #include "oid_set.hpp"
+#include "state_dir.hpp"
 #include "verified_head.hpp"
 
 namespace prevent {
@@ -328,7 +329,7 @@ std::vector<Finding> check_verified_head(const Store& store) {
   git_repository* repo = git.raw();
   auto head = git.head();
   if (!head) return out;
-  const std::string file = ".git/prevent/verified-head";
+  const std::string file = shown_state_path("verified-head");
 
   RecordedHead recorded = read_verified_head(git);
   if (recorded.present && !recorded.id) {

@@ -9,7 +9,7 @@
 
 #include <vector>
 
-#include "check.hpp"
+#include "finding.hpp"
 #include "store.hpp"
 
 namespace prevent {

@@ -1,15 +1,18 @@
 #include "verified_head.hpp"
 
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <string>
+
+#include "state_dir.hpp"
 
 namespace prevent {
 
 namespace fs = std::filesystem;
 
 fs::path verified_head_path(const GitRepo& git) {
-  return fs::path(git_repository_path(git.raw())) / "prevent" / "verified-head";
+  return state_path(git, "verified-head");
 }
 
 RecordedHead read_verified_head(const GitRepo& git) {
@@ -39,5 +42,16 @@ bool advance_verified_head(const GitRepo& git, const git_oid& head) {
   write_file_atomically(verified_head_path(git), std::string(hex) + "\n");
   return true;
 }
+
+namespace {
+
+class VerifiedHead final : public DerivedIndex {
+ public:
+  void after_commit(const CommitRecord& r) override { advance_verified_head(r.store.git(), r.commit); }
+};
+
+}  // namespace
+
+void keep_verified_head(Store& store) { store.keep_up_to_date(std::make_shared<VerifiedHead>()); }
 
 }  // namespace prevent

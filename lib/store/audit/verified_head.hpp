@@ -14,6 +14,7 @@
 #include <optional>
 
 #include "git_repo.hpp"
+#include "store.hpp"
 
 namespace prevent {
 
@@ -29,6 +30,11 @@ RecordedHead read_verified_head(const GitRepo& git);
 // history of `head` contains the head recorded before: a rewritten history
 // never replaces the evidence of what it replaced. Returns whether it wrote.
 bool advance_verified_head(const GitRepo& git, const git_oid& head);
+
+// Registers the verified head with `store`: each of its later commits
+// advances it (Store::commit; a failure to record leaves the older verified
+// head, which check still uses). The layer that opens a store calls this.
+void keep_verified_head(Store& store);
 
 // Whether `ancestor` is `descendant` or in its history.
 bool in_history_of(git_repository* repo, const git_oid& ancestor, const git_oid& descendant);

@@ -1,5 +1,6 @@
-// Whole-store reads (`list`, `review due`, `report`, panel agendas) through
-// a cache of parsed records keyed by git blob ID.
+// The record cache behind the whole-store read (case_reader.hpp): parsed
+// records keyed by git blob ID. An implementation detail of store/derived
+// (and its tests): callers read through case_reader.hpp.
 //
 // The cache lives in .git/prevent/cases-v1 and holds each case WITHOUT its
 // personal data (see without_personal_data()): what the listings count and
@@ -16,7 +17,6 @@
 // way. The layout is in docs/store.md.
 #pragma once
 
-#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,27 +26,6 @@
 #include "store.hpp"
 
 namespace prevent {
-
-struct CasesWithoutPersonalData {
-  std::vector<Case> cases;           // in path order, as Store::case_files()
-  std::vector<Failure> unreadable;   // a Failure for each file that does not read
-  size_t parsed = 0;                 // records parsed in this run (cache misses)
-};
-
-struct CaseReadSummary {
-  std::vector<Failure> unreadable;  // a Failure for each file that does not read, in path order
-  size_t parsed = 0;                // records parsed in this run (cache misses)
-};
-
-// Calls `each` with every readable case at HEAD without its personal data,
-// one at a time and in path order (as Store::case_files()); nothing is kept
-// after the call returns, so memory does not grow with the store. Misses are
-// read and parsed on all cores; the cache is brought up to date when it was
-// not. `each` may throw: the cache is then left as it was.
-CaseReadSummary for_each_case_without_personal_data(const Store& store, const std::function<void(const Case&)>& each);
-
-// The same, every case held at once (for callers that need them together).
-CasesWithoutPersonalData load_cases_without_personal_data(const Store& store);
 
 // After a write by prevent (Store::commit): records in the cache's side file
 // what `commit` changed under cases/ (each written record's entry, keyed by

@@ -15,12 +15,17 @@
 
 #include "failure.hpp"
 #include "git_handles.hpp"
+#include "raw_history.hpp"
+#include "side_file.hpp"
+#include "state_dir.hpp"
 
 namespace fs = std::filesystem;
 
 namespace prevent {
 
 namespace {
+
+using namespace derived;
 
 // The first line of a file: this, the scope, a newline.
 constexpr std::string_view kMagic = "prevent log index v1 ";
@@ -34,11 +39,6 @@ std::string magic_of(std::string_view scope) {
 // A `log ID` that finds more segments than this rewrites the file as one.
 constexpr size_t kMaxSegments = 32;
 constexpr size_t kOid = GIT_OID_RAWSZ;
-
-[[noreturn]] void index_fail(const std::string& what) {
-  fail(Exit::store, fmt::format("{}: {} (.git)", what, git_error_text()),
-       "the repository may be damaged: `prevent check repository` examines it");
-}
 
 bool is_zero(const git_oid& id) { return git_oid_is_zero(&id) != 0; }
 
@@ -215,321 +215,6 @@ LogIndexSegment decode_segment(const SegmentView& v) {
   return s;
 }
 
-// ------------------------------------------------------- reading the history
-
-// A git object's bytes, read raw (no parsing by libgit2).
-class RawObject {
- public:
-  RawObject(git_odb* odb, const git_oid& id) {
-    git_odb_object* o = nullptr;
-    if (git_odb_read(&o, odb, &id) < 0) index_fail("cannot read an object of the history");
-    obj_.reset(o);
-  }
-  std::string_view bytes() const {
-    return {static_cast<const char*>(git_odb_object_data(obj_.get())), git_odb_object_size(obj_.get())};
-  }
-  git_object_t type() const { return git_odb_object_type(obj_.get()); }
-
- private:
-  git::OdbObject obj_;
-};
-
-struct Link {
-  git_oid commit{};
-  git_oid tree{};
-};
-
-bool parse_hex_line(std::string_view text, std::string_view field, size_t& at, git_oid& out) {
-  if (text.substr(at, field.size()) != field) return false;
-  size_t start = at + field.size();
-  if (text.size() < start + GIT_OID_HEXSZ + 1 || text[start + GIT_OID_HEXSZ] != '\n') return false;
-  if (git_oid_fromstrn(&out, text.data() + start, GIT_OID_HEXSZ) < 0) return false;
-  at = start + GIT_OID_HEXSZ + 1;
-  return true;
-}
-
-// A commit's tree and first parent, from its raw bytes.
-Link read_link(git_odb* odb, const git_oid& id, std::optional<git_oid>& parent) {
-  RawObject o(odb, id);
-  if (o.type() != GIT_OBJECT_COMMIT) index_fail("cannot read a commit of the history");
-  std::string_view text = o.bytes();
-  Link l;
-  l.commit = id;
-  size_t at = 0;
-  if (!parse_hex_line(text, "tree ", at, l.tree)) index_fail("cannot read a commit of the history");
-  git_oid p;
-  if (parse_hex_line(text, "parent ", at, p))
-    parent = p;
-  else
-    parent.reset();
-  return l;
-}
-
-// One entry of a raw tree.
-struct RawEntry {
-  std::string_view name;
-  std::string_view bytes;  // the whole entry: mode, name, id
-  const unsigned char* id = nullptr;
-  bool tree = false;
-  bool blob = false;  // a file (regular, executable or a link); not a submodule
-};
-
-bool next_entry(std::string_view t, size_t& at, RawEntry& e) {
-  if (at >= t.size()) return false;
-  size_t sp = t.find(' ', at);
-  size_t nul = sp == std::string_view::npos ? sp : t.find('\0', sp);
-  if (nul == std::string_view::npos || nul + 1 + kOid > t.size()) index_fail("cannot read a directory of the history");
-  std::string_view mode = t.substr(at, sp - at);
-  e.name = t.substr(sp + 1, nul - sp - 1);
-  e.bytes = t.substr(at, nul + 1 + kOid - at);
-  e.id = reinterpret_cast<const unsigned char*>(t.data() + nul + 1);
-  e.tree = mode == "40000";
-  e.blob = !e.tree && mode != "160000";
-  at = nul + 1 + kOid;
-  return true;
-}
-
-// Git's order of tree entries: a directory's name compares as if it ended in '/'.
-int entry_order(const RawEntry& a, const RawEntry& b) {
-  size_t n = std::min(a.name.size(), b.name.size());
-  if (int c = std::memcmp(a.name.data(), b.name.data(), n); c != 0) return c;
-  auto next = [](const RawEntry& e, size_t at) -> int {
-    if (at < e.name.size()) return static_cast<unsigned char>(e.name[at]);
-    return e.tree ? '/' : 0;
-  };
-  return next(a, n) - next(b, n);
-}
-
-git_oid oid_of(const unsigned char* raw) {
-  git_oid id;
-  std::memcpy(id.id, raw, kOid);
-  return id;
-}
-
-// What the index is built from: one commit's changed paths.
-struct Change {
-  std::string path;
-  std::optional<git_oid> before, after;  // blobs only
-};
-
-// One version of a directory: its raw bytes and, once known, where each
-// entry starts.
-struct TreeVersion {
-  git_oid id{};
-  std::unique_ptr<RawObject> obj;
-  std::vector<std::uint32_t> offsets;
-  bool indexed = false;
-  std::string_view bytes() const { return obj->bytes(); }
-};
-using TreeRef = std::shared_ptr<TreeVersion>;
-
-// The end of the entry that starts at `at` (mode and name hold no NUL).
-size_t skip_entry(std::string_view t, size_t at) {
-  const void* nul = std::memchr(t.data() + at, '\0', t.size() - at);
-  if (!nul) index_fail("cannot read a directory of the history");
-  size_t end = static_cast<size_t>(static_cast<const char*>(nul) - t.data()) + 1 + kOid;
-  if (end > t.size()) index_fail("cannot read a directory of the history");
-  return end;
-}
-
-void index_entries(TreeVersion& t) {
-  if (t.indexed) return;
-  std::string_view b = t.bytes();
-  t.offsets.clear();
-  for (size_t at = 0; at < b.size(); at = skip_entry(b, at)) t.offsets.push_back(static_cast<std::uint32_t>(at));
-  t.indexed = true;
-}
-
-// How many bytes two buffers share from the start.
-size_t common_start(std::string_view a, std::string_view b) {
-  constexpr size_t kChunk = 512;
-  size_t n = std::min(a.size(), b.size()), i = 0;
-  while (i + kChunk <= n && std::memcmp(a.data() + i, b.data() + i, kChunk) == 0) i += kChunk;
-  while (i < n && a[i] == b[i]) ++i;
-  return i;
-}
-
-// Diffs raw trees, reading each version of a directory once per walk (a
-// commit's old directories are the previous commit's new ones). Two
-// versions of a large directory mostly share their bytes: the common start
-// is skipped with one comparison (the entry offsets of the old version
-// say where its entries start), and once the rest of both is the same
-// bytes the comparison stops, the new version's offsets following from
-// the old one's.
-class TreeDiffer {
- public:
-  explicit TreeDiffer(git_odb* odb) : odb_(odb) {}
-
-  // The changes between two root trees within `scopes` (directories:
-  // "panels", "cases/2026").
-  void diff_roots(const std::optional<git_oid>& a, const std::optional<git_oid>& b,
-                  const std::vector<std::string>& scopes, std::vector<Change>& out) {
-    if (scopes.empty() || (a && b && git_oid_equal(&*a, &*b))) return;
-    TreeRef ta = a ? tree("", *a) : nullptr;
-    TreeRef tb = b ? tree("", *b) : nullptr;
-    bool any_year = false;
-    for (const auto& sc : scopes) {
-      if (sc.starts_with("cases/")) any_year = true;
-      else if (sc == "panels") diff_dir(ta, tb, "panels", out);
-    }
-    if (!any_year) return;
-    std::optional<git_oid> ca = ta ? dir_id(ta->bytes(), "cases") : std::nullopt;
-    std::optional<git_oid> cb = tb ? dir_id(tb->bytes(), "cases") : std::nullopt;
-    if ((!ca && !cb) || (ca && cb && git_oid_equal(&*ca, &*cb))) return;
-    TreeRef xa = ca ? tree("cases", *ca) : nullptr;
-    TreeRef xb = cb ? tree("cases", *cb) : nullptr;
-    for (const auto& sc : scopes)
-      if (sc.starts_with("cases/")) diff_dir(xa, xb, sc, out);
-  }
-
- private:
-  // The directory `path` (its last name looked up in `a` and `b`).
-  void diff_dir(const TreeRef& a, const TreeRef& b, const std::string& path, std::vector<Change>& out) {
-    std::string_view name = std::string_view(path).substr(path.rfind('/') + 1);
-    std::optional<git_oid> ea = a ? dir_id(a->bytes(), name) : std::nullopt;
-    std::optional<git_oid> eb = b ? dir_id(b->bytes(), name) : std::nullopt;
-    if (!ea && !eb) return;
-    if (ea && eb && git_oid_equal(&*ea, &*eb)) return;
-    // The old version first: it is the one already read.
-    TreeRef da = ea ? tree(path, *ea) : nullptr;
-    TreeRef db = eb ? tree(path, *eb) : nullptr;
-    diff(path, da, db, out);
-  }
-
-  static std::optional<git_oid> dir_id(std::string_view t, std::string_view name) {
-    size_t at = 0;
-    RawEntry e;
-    while (next_entry(t, at, e))
-      if (e.name == name) return e.tree ? std::optional<git_oid>(oid_of(e.id)) : std::nullopt;
-    return std::nullopt;
-  }
-
-  TreeRef tree(const std::string& path, const git_oid& id) {
-    auto& slot = last_[path];
-    if (slot && git_oid_equal(&slot->id, &id)) return slot;
-    auto t = std::make_shared<TreeVersion>();
-    t->id = id;
-    t->obj = std::make_unique<RawObject>(odb_, id);
-    if (t->obj->type() != GIT_OBJECT_TREE) index_fail("cannot read a directory of the history");
-    slot = t;
-    return t;
-  }
-
-  void every(const std::string& path, const RawEntry& e, bool added, std::vector<Change>& out) {
-    if (e.tree) {
-      if (added)
-        diff(path, nullptr, tree(path, oid_of(e.id)), out);
-      else
-        diff(path, tree(path, oid_of(e.id)), nullptr, out);
-    } else if (e.blob) {
-      Change c{path, {}, {}};
-      (added ? c.after : c.before) = oid_of(e.id);
-      out.push_back(std::move(c));
-    }
-  }
-
-  void diff(const std::string& prefix, const TreeRef& a, const TreeRef& b, std::vector<Change>& out) {
-    std::string_view ta = a ? a->bytes() : std::string_view(), tb = b ? b->bytes() : std::string_view();
-    const bool both = a && b;
-    const bool fill = b && !b->indexed;  // b's offsets are worked out on the way
-    std::vector<std::uint32_t> B;
-    size_t pa = 0, pb = 0, ia = 0;  // the next entry of each; its index in a
-    if (both) {
-      index_entries(*a);
-      const auto& A = a->offsets;
-      size_t same = common_start(ta, tb);
-      // The entries wholly within the common start are the same in both.
-      size_t k = static_cast<size_t>(std::upper_bound(A.begin(), A.end(), same) - A.begin());
-      if (k > 0) --k;
-      if (k + 1 == A.size() && ta.size() <= same) k = A.size();
-      ia = k;
-      pa = pb = k < A.size() ? A[k] : ta.size();
-      if (fill) B.assign(A.begin(), A.begin() + static_cast<std::ptrdiff_t>(k));
-    }
-    int tail_checks = 0;
-    RawEntry ea, eb;
-    while (pa < ta.size() || pb < tb.size()) {
-      bool ha = pa < ta.size(), hb = pb < tb.size();
-      size_t na = pa, nb = pb;
-      if (ha) next_entry(ta, na, ea);
-      if (hb) next_entry(tb, nb, eb);
-      int order = !ha ? 1 : !hb ? -1 : entry_order(ea, eb);
-      bool changed = true;
-      if (order < 0) {
-        every(prefix + "/" + std::string(ea.name), ea, false, out);
-        pa = na, ++ia;
-      } else if (order > 0) {
-        if (fill) B.push_back(static_cast<std::uint32_t>(pb));
-        every(prefix + "/" + std::string(eb.name), eb, true, out);
-        pb = nb;
-      } else {
-        if (fill) B.push_back(static_cast<std::uint32_t>(pb));
-        if (ea.bytes == eb.bytes) {
-          changed = false;
-        } else {
-          std::string path = prefix + "/" + std::string(ea.name);
-          if (ea.tree && eb.tree) {
-            TreeRef sa = tree(path, oid_of(ea.id));
-            TreeRef sb = tree(path, oid_of(eb.id));
-            diff(path, sa, sb, out);
-          } else if (!ea.tree && !eb.tree) {
-            Change c{path, {}, {}};
-            if (ea.blob) c.before = oid_of(ea.id);
-            if (eb.blob) c.after = oid_of(eb.id);
-            out.push_back(std::move(c));
-          } else {
-            every(path, ea, false, out);
-            every(path, eb, true, out);
-          }
-        }
-        pa = na, pb = nb, ++ia;
-      }
-      // After a change, the rest is often the same bytes: then it is done.
-      if (changed && both && tail_checks < 8) {
-        ++tail_checks;
-        size_t rest = ta.size() - pa;
-        if (rest == tb.size() - pb && std::memcmp(ta.data() + pa, tb.data() + pb, rest) == 0) {
-          if (fill)
-            for (size_t x = ia; x < a->offsets.size(); ++x)
-              B.push_back(static_cast<std::uint32_t>(a->offsets[x] - pa + pb));
-          pa = ta.size();
-          pb = tb.size();
-        }
-      }
-    }
-    if (fill) {
-      b->offsets = std::move(B);
-      b->indexed = true;
-    }
-  }
-
-  git_odb* odb_;
-  std::map<std::string, TreeRef> last_;
-};
-
-// While a build reads the history, objects are not hashed again to check
-// them against their ids (libgit2's strict verification: a SHA-1 of every
-// directory read, most of a build's time). Pack data is still checked by
-// zlib; the log itself reads the commits it shows through the checked path,
-// and `prevent check repository` checks every object.
-// Nor are they kept in libgit2's object cache: a walk reads each object
-// once, and filling and evicting the cache cost both time and memory
-// (measured on 100,000 commits: 2.5 s user and 255 MB peak without it,
-// 3.4 s and 325 MB with it).
-class UncheckedReads {
- public:
-  UncheckedReads() {
-    git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
-    git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
-  }
-  ~UncheckedReads() {
-    git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
-    git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 1);
-  }
-  UncheckedReads(const UncheckedReads&) = delete;
-  UncheckedReads& operator=(const UncheckedReads&) = delete;
-};
-
 // One scope's index file, as found and as it will be.
 struct ScopeFile {
   std::string scope;  // "cases/YYYY"
@@ -665,22 +350,11 @@ void catch_up(git_odb* odb, const git_oid& head, std::vector<ScopeFile*>& files)
   }
 }
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) return {};
-  auto size = static_cast<std::streamoff>(in.tellg());
-  if (size <= 0 || size > (std::streamoff{1} << 34)) return {};
-  std::string bytes(static_cast<size_t>(size), '\0');
-  in.seekg(0);
-  if (!in.read(bytes.data(), size)) return {};
-  return bytes;
-}
+std::string read_file(const fs::path& path) { return read_side_file(path, size_t{1} << 34); }
 
 void save(const fs::path& path, const std::string& bytes) noexcept {
   try {
-    make_private_dirs(path.parent_path());
-    // Derived data needs no fsync: lost, it is rebuilt.
-    write_file_atomically(path, bytes, Durability::later);
+    write_side_file(path, bytes);
   } catch (...) {
     // An index that cannot be written (a read-only store) is not kept.
   }
@@ -762,7 +436,7 @@ std::optional<std::vector<LogIndexSegment>> decode_log_index(std::string_view sc
 }
 
 std::string log_index_dir(const GitRepo& git) {
-  return (fs::path(git_repository_path(git.raw())) / "prevent" / "log-v1").string();
+  return state_path(git, "log-v1").string();
 }
 
 namespace {

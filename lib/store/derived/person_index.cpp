@@ -12,6 +12,7 @@
 #include "failure.hpp"
 #include "git_handles.hpp"
 #include "parallel_blobs.hpp"
+#include "state_dir.hpp"
 
 namespace prevent {
 
@@ -30,7 +31,7 @@ namespace {
 constexpr std::string_view kHeader = "prevent person index v2";
 constexpr size_t kHashChars = 16;
 
-fs::path index_dir(const Store& store) { return fs::path(git_repository_path(store.git().raw())) / "prevent"; }
+fs::path index_file(const Store& store, std::string_view name) { return state_path(store.git(), name); }
 
 std::string hex(const git_oid& id) {
   char buf[GIT_OID_HEXSZ + 1];
@@ -63,7 +64,7 @@ uint64_t checksum(std::string_view s) {
 // Other files under cases/ never match (as before: a match is read back by
 // its ID).
 bool is_case_file_name(std::string_view name) {
-  if (name.size() < 6 || name.substr(name.size() - 5) != ".yaml") return false;
+  if (!is_case_record_name(name)) return false;
   return parse_case_id(std::string(name.substr(0, name.size() - 5))).has_value();
 }
 
@@ -304,10 +305,10 @@ void write_index_file(const Store& store, const std::optional<git_oid>& cases, c
   text += body;
   try {
     // A cache needs no fsync: lost or damaged, it is rebuilt.
-    write_file_atomically(index_dir(store) / "people-v2", text, Durability::later);
+    write_file_atomically(index_file(store, "people-v2"), text, Durability::later);
     // The first format's file, keyed by case; no longer read.
     std::error_code ec;
-    fs::remove(index_dir(store) / "people-v1", ec);
+    fs::remove(index_file(store, "people-v1"), ec);
   } catch (const Failure&) {
     // A cache that cannot be written is brought up to date next time.
   }
@@ -328,7 +329,7 @@ PersonIndex PersonIndex::load(const Store& store) {
   if (head && !head_tree) fail(Exit::store, fmt::format("cannot read HEAD: {}", git_error_text()));
 
   PersonIndex index;
-  std::optional<IndexFile> file = read_index_file(index_dir(store) / "people-v2");
+  std::optional<IndexFile> file = read_index_file(index_file(store, "people-v2"));
   if (file) {
     if ((!file->cases && !head) || (file->cases && head && git_oid_equal(&*file->cases, &*head))) {
       index.body_ = std::move(file->body);

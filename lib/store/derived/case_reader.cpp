@@ -1,0 +1,203 @@
+// The whole-store read (case_reader.hpp) through the record cache: warm
+// from the cache file alone, warm after writes through its side file, else
+// the long way (list HEAD, parse what the cache lacks, write a new cache).
+#include "case_reader.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <exception>
+#include <filesystem>
+
+#include "cache_file.hpp"
+#include "case_cache.hpp"
+#include "case_changes.hpp"
+#include "failure.hpp"
+#include "parallel_blobs.hpp"
+#include "side_file.hpp"
+
+namespace prevent {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using namespace derived;
+
+// "cases/2026/PRV-2026-0001.yaml" → "2026".
+std::string_view year_of(std::string_view path) {
+  path.remove_prefix(std::min(path.size(), std::string_view("cases/").size()));
+  return path.substr(0, path.find('/'));
+}
+
+struct Parsed {
+  std::optional<Case> c;
+  std::string entry;
+  std::optional<Failure> failure;
+  std::exception_ptr error;
+};
+
+// Parses files[todo[i]] into out[i] on all cores.
+void parse_all(const Store& store, ParallelBlobs& blobs, const std::vector<CaseFile>& files,
+               const std::vector<size_t>& todo, std::vector<Parsed>& out) {
+  out.clear();
+  out.resize(todo.size());
+  std::vector<git_oid> ids;
+  ids.reserve(todo.size());
+  for (size_t i : todo) ids.push_back(files[i].blob);
+  blobs.run(ids, [&](size_t i, const std::string* text) {
+    const CaseFile& f = files[todo[i]];
+    try {
+      if (!text) {
+        // A damaged repository stops the command, as it always has.
+        out[i].error = std::make_exception_ptr(
+            Failure(Exit::store, fmt::format("cannot read a record from the repository ({})", f.path)));
+        return;
+      }
+      Case c = without_personal_data(read_case(*text, f.path, store.config()));
+      out[i].entry = encode_case_entry(c);
+      out[i].c = std::move(c);
+    } catch (const Failure& e) {
+      out[i].failure = e;
+    } catch (...) {
+      // Anything else is a bug: raised on the calling thread below, as it
+      // would have been had the record been read there.
+      out[i].error = std::current_exception();
+    }
+  });
+  for (const auto& p : out)
+    if (p.error) std::rethrow_exception(p.error);
+}
+
+
+}  // namespace
+
+CaseReadSummary for_each_case_without_personal_data(const Store& store,
+                                                   const std::function<void(const Case&)>& each) {
+  const fs::path path = case_cache_path(store);
+  const fs::path changes_path = changes_path_of(path);
+  const HeadKeys head = head_keys(store);
+  const CacheFile cache(path, head.config);
+  CaseReadSummary out;
+
+  // Warm: the cache was made from this very `cases` tree, so its entries are
+  // HEAD's records in path order.
+  size_t delivered = 0;
+  if (cache.valid() && head.cases != kNoKey && cache.cases_tree() == head.cases) {
+    for (; delivered < cache.size(); ++delivered) {
+      auto c = decode_case_entry(cache.entry(delivered));
+      if (!c) break;
+      each(*c);
+    }
+    if (delivered == cache.size()) return out;
+    // An entry that does not decode (it passed the checksum, so it was
+    // written so: an older program's bug): the rest is done the long way,
+    // and the first `delivered` records, the same files in the same order,
+    // are not given again.
+  } else if (cache.valid() && head.cases != kNoKey && cache.cases_tree() != kNoKey) {
+    // Warm after writes: the cache and the side file's records that lead
+    // from its tree to HEAD's.
+    const std::string changes = read_side_file(changes_path, kChangesMaxBytes + (size_t{1} << 20));
+    size_t applied = 0;
+    if (auto years = changes.empty() ? std::nullopt
+                                     : follow_changes(cache, changes, head.config, head.cases, applied)) {
+      bool whole = true;
+      for (const auto& y : *years) {
+        for (const auto& item : y.items) {
+          auto c = decode_case_entry(item.entry);
+          if (!c) {
+            whole = false;
+            break;
+          }
+          each(*c);
+          ++delivered;
+        }
+        if (!whole) break;
+      }
+      if (whole) {
+        if (applied >= kFoldRecords || changes.size() >= kFoldBytes) {
+          // Fold the side file into a new cache.
+          CacheBuilder fresh;
+          for (const auto& y : *years)
+            for (const auto& item : y.items) fresh.add(y.name, item.key, item.entry);
+          if (fresh.write(path, head.config, head.cases)) {
+            std::error_code ec;
+            fs::remove(changes_path, ec);
+          }
+        }
+        return out;
+      }
+    }
+  }
+
+  // Otherwise list HEAD, take what the cache has, parse the rest in chunks
+  // (path order kept, so callers see the same order either way), and write
+  // a new cache holding exactly HEAD's readable records.
+  const auto files = store.case_files();
+  CacheBuilder fresh;
+  ParallelBlobs blobs(store);
+  constexpr size_t kChunk = 4096;
+  std::vector<std::optional<Case>> hits;  // decoded from the cache, per file of the chunk
+  std::vector<std::string_view> entries;
+  std::vector<size_t> misses;
+  std::vector<Parsed> parsed;
+  bool changed = !cache.valid() || cache.cases_tree() != head.cases;
+  for (size_t start = 0; start < files.size(); start += kChunk) {
+    const size_t end = std::min(files.size(), start + kChunk);
+    hits.assign(end - start, std::nullopt);
+    entries.assign(end - start, {});
+    misses.clear();
+    for (size_t i = start; i < end; ++i) {
+      if (auto at = cache.find(key_of(files[i].blob))) {
+        entries[i - start] = cache.entry(*at);
+        hits[i - start] = decode_case_entry(entries[i - start]);
+      }
+      if (!hits[i - start]) misses.push_back(i);
+    }
+    parse_all(store, blobs, files, misses, parsed);
+    out.parsed += misses.size();
+    size_t m = 0;
+    for (size_t i = start; i < end; ++i) {
+      const Key k = key_of(files[i].blob);
+      const std::string_view year = year_of(files[i].path);
+      if (auto& h = hits[i - start]) {
+        if (i >= delivered) each(*h);
+        fresh.add(year, k, entries[i - start]);
+        h.reset();
+        continue;
+      }
+      Parsed& p = parsed[m++];
+      changed = true;
+      if (p.c) {
+        if (i >= delivered) each(*p.c);
+        fresh.add(year, k, p.entry);
+      } else {
+        out.unreadable.push_back(std::move(*p.failure));
+      }
+      p = Parsed{};
+    }
+  }
+  if (fresh.size() != cache.size()) changed = true;
+  // HEAD was listed after its tree was taken: a write in between and the
+  // records listed may not be that tree's, so nothing is kept for it.
+  if (changed) {
+    const HeadKeys now = head_keys(store);
+    if (now.cases != head.cases || now.config != head.config) changed = false;
+  }
+  if (changed && fresh.write(path, head.config, out.unreadable.empty() ? head.cases : kNoKey)) {
+    // The side file's records lead from older trees: no longer needed.
+    std::error_code ec;
+    fs::remove(changes_path, ec);
+  }
+  return out;
+}
+
+CasesWithoutPersonalData load_cases_without_personal_data(const Store& store) {
+  CasesWithoutPersonalData out;
+  auto summary = for_each_case_without_personal_data(store, [&](const Case& c) { out.cases.push_back(c); });
+  out.unreadable = std::move(summary.unreadable);
+  out.parsed = summary.parsed;
+  return out;
+}
+
+}  // namespace prevent
