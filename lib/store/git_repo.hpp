@@ -2,15 +2,19 @@
 //
 // A write is one Commit: the new bytes of some files, a message, the user's
 // identity. It is applied in an order that leaves nothing half done:
+//   0. the committer, and the signer when the configuration asks for signed
+//      commits, are settled before anything is written;
 //   1. blobs, trees and the commit object are written to the object database
-//      (unreferenced objects change nothing a user sees);
+//      (unreferenced objects change nothing a user sees; a large write makes
+//      one pack file), then the journal of steps 2–4 (see repair());
 //   2. each file is written to a temporary name and renamed over the old one;
 //   3. the index is updated for exactly those paths (stat data from the new
 //      files, so `git status` need not re-hash anything);
 //   4. the branch is moved from the old head to the new commit with a
 //      compare-and-swap.
 // If any step fails, steps 2–3 are undone (old bytes put back, index
-// restored) and the branch is untouched.
+// restored) and the branch is untouched. The steps, each a function, are in
+// commit_steps.cpp.
 #pragma once
 
 #include <git2.h>
@@ -20,6 +24,9 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "durable_file.hpp"
+#include "git_handles.hpp"
 
 namespace prevent {
 
@@ -57,7 +64,7 @@ class GitRepo {
   ~GitRepo();
 
   const std::filesystem::path& root() const { return root_; }
-  git_repository* raw() const { return repo_; }
+  git_repository* raw() const { return repo_.get(); }
 
   // The user's identity as git resolves it (GIT_AUTHOR_* / GIT_COMMITTER_*
   // environment, then user.name / user.email in the store's config chain).
@@ -82,9 +89,10 @@ class GitRepo {
   // nullopt when the file does not exist.
   std::optional<git_oid> hash_worktree_file(const std::string& path) const;
 
-  // Writes `files` and makes one commit on the current branch. `files` must
-  // not have uncommitted edits in the work tree (see require_clean). Returns
-  // the new commit id.
+  // Writes `files` and makes one commit on the current branch, by the
+  // protocol above (its steps: commit_steps.cpp). `files` must not have
+  // uncommitted edits in the work tree (see require_clean). Returns the new
+  // commit id.
   git_oid commit(const std::vector<FileWrite>& files, const std::string& message,
                  const GitIdentity& who);
 
@@ -106,29 +114,18 @@ class GitRepo {
  private:
   GitRepo() = default;
   std::filesystem::path journal_path() const;
-  git_repository* repo_ = nullptr;
+  git::Repository repo_;
   std::filesystem::path root_;
 };
 
 // libgit2's last error as text.
 std::string git_error_text();
-
-// A git configuration value as text, or empty when unset.
-std::string config_text(git_config* cfg, const char* key);
-
-// Writes `content` to `path` through a temporary file and a rename, owner
-// read/write only: a reader sees the old bytes or the new, never half.
-// Durability::now fsyncs the file and its directory; Durability::later
-// leaves that to one sync_filesystem() after a batch.
-enum class Durability { now, later };
-void write_file_atomically(const std::filesystem::path& path, std::string_view content,
-                           Durability durability = Durability::now);
-void sync_filesystem(const std::filesystem::path& any_path);
+// Failure(store): "`what`: libgit2's last error".
+[[noreturn]] void git_fail(const std::string& what);
+// git_fail(what) when a libgit2 call's result `rc` is an error.
+void git_check(int rc, const char* what);
 
 // From this many files on, a commit's objects are written as one pack.
 inline constexpr size_t kPackThreshold = 64;
-
-// Creates a directory (and its parents) with mode 0700.
-void make_private_dirs(const std::filesystem::path& dir);
 
 }  // namespace prevent

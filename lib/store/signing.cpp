@@ -9,7 +9,6 @@
 
 #include "failure.hpp"
 #include "git_handles.hpp"
-#include "git_repo.hpp"
 #include "subprocess.hpp"
 
 namespace prevent {
@@ -48,41 +47,40 @@ class TempFile {
   std::string path_;
 };
 
-struct ConfigSnapshot {
-  git_config* cfg = nullptr;
-  explicit ConfigSnapshot(git_repository* repo) { git_repository_config_snapshot(&cfg, repo); }
-  ~ConfigSnapshot() {
-    if (cfg) git_config_free(cfg);
-  }
-};
+// The repository's configuration, as a snapshot; null when it cannot be read.
+git::Config config_snapshot(git_repository* repo) {
+  git_config* raw = nullptr;
+  if (git_repository_config_snapshot(&raw, repo) < 0) return git::Config();
+  return git::Config(raw);
+}
 
 }  // namespace
 
 bool signing_requested(git_repository* repo) {
-  ConfigSnapshot snap(repo);
+  git::Config cfg = config_snapshot(repo);
   int v = 0;
-  return snap.cfg && git_config_get_bool(&v, snap.cfg, "commit.gpgsign") == 0 && v != 0;
+  return cfg && git_config_get_bool(&v, cfg.get(), "commit.gpgsign") == 0 && v != 0;
 }
 
 std::optional<Signer> configured_signer(git_config* cfg, const std::string& committer) {
   int wanted = 0;
   if (!cfg || git_config_get_bool(&wanted, cfg, "commit.gpgsign") < 0 || !wanted) return std::nullopt;
-  std::string format = config_text(cfg, "gpg.format");
+  std::string format = git::config_text(cfg, "gpg.format");
   Signer s;
   if (format.empty() || format == "openpgp") {
     s.format = Signer::Format::openpgp;
-    s.program = config_text(cfg, "gpg.openpgp.program");
-    if (s.program.empty()) s.program = config_text(cfg, "gpg.program");
+    s.program = git::config_text(cfg, "gpg.openpgp.program");
+    if (s.program.empty()) s.program = git::config_text(cfg, "gpg.program");
     if (s.program.empty()) s.program = "gpg";
-    s.key = config_text(cfg, "user.signingkey");
+    s.key = git::config_text(cfg, "user.signingkey");
     if (s.key.empty()) s.key = committer;  // as git: the committer's identity names the key
     return s;
   }
   if (format == "ssh") {
     s.format = Signer::Format::ssh;
-    s.program = config_text(cfg, "gpg.ssh.program");
+    s.program = git::config_text(cfg, "gpg.ssh.program");
     if (s.program.empty()) s.program = "ssh-keygen";
-    s.key = config_text(cfg, "user.signingkey");
+    s.key = git::config_text(cfg, "user.signingkey");
     if (s.key.empty())
       fail(Exit::store, "the store's git configuration asks for ssh-signed commits but names no key (user.signingkey)",
            "git config user.signingkey ~/.ssh/id_ed25519");
@@ -131,15 +129,15 @@ std::string verify_one(git_config* cfg, const std::string& signature, const std:
                        const std::string& email) {
   TempFile sig_file(signature + "\n");
   if (signature.rfind("-----BEGIN SSH SIGNATURE-----", 0) == 0) {
-    std::string allowed = expand_home(config_text(cfg, "gpg.ssh.allowedSignersFile"));
+    std::string allowed = expand_home(git::config_text(cfg, "gpg.ssh.allowedSignersFile"));
     if (allowed.empty())
       fail(Exit::store, "cannot verify ssh signatures: gpg.ssh.allowedSignersFile is not set (git config)",
            "git config gpg.ssh.allowedSignersFile PATH (see docs/signing.md)");
-    std::string program = config_text(cfg, "gpg.ssh.program");
+    std::string program = git::config_text(cfg, "gpg.ssh.program");
     if (program.empty()) program = "ssh-keygen";
     std::vector<std::string> argv = {program, "-Y", "verify", "-n", "git", "-f", allowed, "-I", email,
                                      "-s", sig_file.path()};
-    if (std::string revoked = expand_home(config_text(cfg, "gpg.ssh.revocationFile")); !revoked.empty()) {
+    if (std::string revoked = expand_home(git::config_text(cfg, "gpg.ssh.revocationFile")); !revoked.empty()) {
       argv.push_back("-r");
       argv.push_back(revoked);
     }
@@ -149,8 +147,8 @@ std::string verify_one(git_config* cfg, const std::string& signature, const std:
     return "bad ssh signature, or a key not allowed for the committer's e-mail in gpg.ssh.allowedSignersFile";
   }
   if (signature.rfind("-----BEGIN PGP SIGNATURE-----", 0) == 0) {
-    std::string program = config_text(cfg, "gpg.openpgp.program");
-    if (program.empty()) program = config_text(cfg, "gpg.program");
+    std::string program = git::config_text(cfg, "gpg.openpgp.program");
+    if (program.empty()) program = git::config_text(cfg, "gpg.program");
     if (program.empty()) program = "gpg";
     ProcessResult r =
         run_process({program, "--keyid-format=long", "--status-fd=1", "--verify", sig_file.path(), "-"}, data);
@@ -167,29 +165,30 @@ std::string verify_one(git_config* cfg, const std::string& signature, const std:
 
 std::vector<SignatureProblem> verify_history_signatures(git_repository* repo) {
   std::vector<SignatureProblem> out;
-  ConfigSnapshot snap(repo);
-  git_revwalk* walk = nullptr;
-  if (git_revwalk_new(&walk, repo) < 0) fail(Exit::store, "cannot walk the history");
-  std::unique_ptr<git_revwalk, void (*)(git_revwalk*)> walk_owner(walk, git_revwalk_free);
-  git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
-  int rc = git_revwalk_push_head(walk);
+  git::Config cfg = config_snapshot(repo);
+  git_revwalk* walk_raw = nullptr;
+  if (git_revwalk_new(&walk_raw, repo) < 0) fail(Exit::store, "cannot walk the history");
+  git::Revwalk walk(walk_raw);
+  git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+  int rc = git_revwalk_push_head(walk.get());
   if (rc == GIT_ENOTFOUND || rc == GIT_EUNBORNBRANCH) return out;
   if (rc < 0) fail(Exit::store, "cannot walk the history from HEAD");
   git_oid id;
-  while ((rc = git_revwalk_next(&id, walk)) == 0) {
-    git_commit* commit = nullptr;
-    if (git_commit_lookup(&commit, repo, &id) < 0) {
+  while ((rc = git_revwalk_next(&id, walk.get())) == 0) {
+    git_commit* commit_raw = nullptr;
+    if (git_commit_lookup(&commit_raw, repo, &id) < 0) {
       out.push_back({git_oid_tostr_s(&id), "", "the commit cannot be read"});
       continue;
     }
-    const git_signature* committer = git_commit_committer(commit);
+    git::Commit commit(commit_raw);
+    const git_signature* committer = git_commit_committer(commit.get());
     std::string email = committer->email ? committer->email : "";
     std::time_t t = static_cast<std::time_t>(committer->when.time);
     std::tm utc{};
     gmtime_r(&t, &utc);
     char date[16];
     std::strftime(date, sizeof date, "%Y-%m-%d", &utc);
-    git_commit_free(commit);
+    commit.reset();
 
     // Owned, so a verification that throws (no allowed signers file)
     // does not leak them.
@@ -201,7 +200,7 @@ std::vector<SignatureProblem> verify_history_signatures(git_repository* repo) {
     else if (erc < 0)
       problem = "its signature cannot be read";
     else
-      problem = verify_one(snap.cfg, std::string(sig.view()), std::string(data.view()), email);
+      problem = verify_one(cfg.get(), std::string(sig.view()), std::string(data.view()), email);
     if (!problem.empty()) out.push_back({git_oid_tostr_s(&id), date, problem});
   }
   if (rc != GIT_ITEROVER) fail(Exit::store, "cannot walk the history from HEAD");

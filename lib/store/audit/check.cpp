@@ -8,6 +8,8 @@
 #include <exception>
 #include <thread>
 
+#include "git_handles.hpp"
+#include "git_options.hpp"
 #include "history_check.hpp"
 #include "parallel_blobs.hpp"
 #include "rules.hpp"
@@ -39,12 +41,10 @@ namespace {
 // object once or twice, far apart, and keep what they need themselves: a
 // cache only fills (its limit counts objects' raw sizes, not what the
 // parsed ones take) and is searched in vain.
+// Made before the repository walk's thread starts and ended after it is
+// joined (git_options.hpp).
 class NoObjectCache {
- public:
-  NoObjectCache() { git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0); }
-  ~NoObjectCache() { git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 1); }
-  NoObjectCache(const NoObjectCache&) = delete;
-  NoObjectCache& operator=(const NoObjectCache&) = delete;
+  ScopedGitSwitch cache_{GitSwitch::object_cache, false};
 };
 
 class Run {
@@ -201,14 +201,16 @@ class Run {
                  GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
     const char* specs[] = {"cases", "panels", "schemas", "prevent.yaml"};
     opts.pathspec = {const_cast<char**>(specs), 4};
-    git_status_list* list = nullptr;
-    if (git_status_list_new(&list, store_.git().raw(), &opts) < 0) {
+    git_status_list* list_raw = nullptr;
+    const int rc = git_status_list_new(&list_raw, store_.git().raw(), &opts);
+    git::StatusList list(list_raw);
+    if (rc < 0) {
       error("worktree", Exit::store, fmt::format("cannot read the work tree's status: {}", git_error_text()));
       return;
     }
-    size_t n = git_status_list_entrycount(list);
+    size_t n = git_status_list_entrycount(list.get());
     for (size_t i = 0; i < n; ++i) {
-      const git_status_entry* e = git_status_byindex(list, i);
+      const git_status_entry* e = git_status_byindex(list.get(), i);
       const git_diff_delta* d = e->index_to_workdir ? e->index_to_workdir : e->head_to_index;
       if (!d) continue;
       const char* path = d->new_file.path ? d->new_file.path : d->old_file.path;
@@ -216,7 +218,6 @@ class Run {
       error("worktree", Exit::store,
             fmt::format("{}: prevent reads what is committed; commit it with git or restore it ({})", what, path));
     }
-    git_status_list_free(list);
   }
 
  private:

@@ -40,12 +40,12 @@ std::string offset_text(int minutes, const char* sep) {
 }
 
 std::optional<std::string> action_trailer(const char* message) {
-  git_message_trailer_array arr{};
-  if (!message || git_message_trailers(&arr, message) < 0) return std::nullopt;
+  git::Trailers trailers;
+  if (!message || git_message_trailers(trailers.get(), message) < 0) return std::nullopt;
+  const git_message_trailer_array& arr = trailers.array;
   std::optional<std::string> out;
   for (size_t i = 0; i < arr.count && !out; ++i)
     if (std::strcmp(arr.trailers[i].key, "Prevent-Action") == 0) out = std::string(arr.trailers[i].value);
-  git_message_trailer_array_free(&arr);
   return out;
 }
 

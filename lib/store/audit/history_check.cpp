@@ -22,12 +22,8 @@ namespace prevent {
 
 namespace {
 
-std::string hex(const git_oid& id) {
-  char buf[GIT_OID_HEXSZ + 1];
-  git_oid_tostr(buf, sizeof buf, &id);
-  return buf;
-}
-std::string short_hex(const git_oid& id) { return hex(id).substr(0, 12); }
+using git::oid_hex;
+std::string short_hex(const git_oid& id) { return oid_hex(id).substr(0, 12); }
 
 Finding error(const char* check, std::string message) {
   return {Finding::Level::error, Exit::store, check, std::move(message)};
@@ -92,7 +88,7 @@ class ObjectWalk {
     git_odb_object* raw = nullptr;
     if (git_odb_read(&raw, odb_.get(), &id) < 0) {
       if (damaged_++ < kMaxReported)
-        out_.push_back(error("repository", fmt::format("object {} cannot be read: {} ({})", hex(id),
+        out_.push_back(error("repository", fmt::format("object {} cannot be read: {} ({})", oid_hex(id),
                                                        git_error_text(), where)));
       return false;
     }
@@ -342,7 +338,7 @@ std::vector<Finding> check_verified_head(const Store& store) {
       out.push_back(error("verified-head",
                           fmt::format("history rewritten: the last verified head {} is no longer in the repository "
                                       "({})",
-                                      hex(*recorded.id), file)));
+                                      oid_hex(*recorded.id), file)));
     } else if (!in_history_of(repo, *recorded.id, *head)) {
       git_oid base;
       std::string where = git_merge_base(&base, repo, &*recorded.id, &*head) == 0
@@ -351,7 +347,7 @@ std::vector<Finding> check_verified_head(const Store& store) {
       out.push_back(error("verified-head",
                           fmt::format("history rewritten: HEAD's history no longer contains the last verified "
                                       "head {}{} ({})",
-                                      hex(*recorded.id), where, file)));
+                                      oid_hex(*recorded.id), where, file)));
     }
   }
 
@@ -372,19 +368,19 @@ std::vector<Finding> check_verified_head(const Store& store) {
   // The remotes, from `remote.<name>.url` in the configuration. (Not
   // git_remote_list: libgit2 1.5's regex matching behind it leaks memory.)
   std::set<std::string> remotes;
-  git_config* cfg = nullptr;
-  if (branch && git_repository_config_snapshot(&cfg, repo) == 0) {
-    git_config_iterator* it = nullptr;
-    if (git_config_iterator_new(&it, cfg) == 0) {
+  git_config* cfg_raw = nullptr;
+  if (branch && git_repository_config_snapshot(&cfg_raw, repo) == 0) {
+    git::Config cfg(cfg_raw);
+    git_config_iterator* it_raw = nullptr;
+    if (git_config_iterator_new(&it_raw, cfg.get()) == 0) {
+      git::ConfigIterator it(it_raw);
       git_config_entry* entry = nullptr;
-      while (git_config_next(&entry, it) == 0) {
+      while (git_config_next(&entry, it.get()) == 0) {
         std::string_view key = entry->name;
         if (key.starts_with("remote.") && key.ends_with(".url") && key.size() > 11)
           remotes.emplace(key.substr(7, key.size() - 11));
       }
-      git_config_iterator_free(it);
     }
-    git_config_free(cfg);
   }
   for (const auto& remote : remotes) {
     std::string name = fmt::format("refs/remotes/{}/{}", remote, branch);

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "failure.hpp"
+#include "git_handles.hpp"
 
 namespace prevent {
 
@@ -26,10 +27,8 @@ fs::path hooks_dir(const GitRepo& repo) {
   git_config* cfg = nullptr;
   std::string configured;
   if (git_repository_config_snapshot(&cfg, repo.raw()) == 0) {
-    git_buf buf = GIT_BUF_INIT;
-    if (git_config_get_string_buf(&buf, cfg, "core.hooksPath") == 0) configured.assign(buf.ptr, buf.size);
-    git_buf_dispose(&buf);
-    git_config_free(cfg);
+    git::Config owned(cfg);
+    configured = git::config_text(owned.get(), "core.hooksPath");
   }
   if (configured.empty()) return fs::path(git_repository_path(repo.raw())) / "hooks";
   if (configured.rfind("~/", 0) == 0)

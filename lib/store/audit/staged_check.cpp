@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 
+#include "git_handles.hpp"
 #include "rules.hpp"
 #include "schema.hpp"
 
@@ -114,25 +115,25 @@ class StagedRun {
   std::vector<Staged> staged_changes() {
     std::vector<Staged> out;
     git_object* obj = nullptr;
-    git_tree* head = nullptr;
-    if (git_revparse_single(&obj, store_.git().raw(), "HEAD^{tree}") == 0) head = reinterpret_cast<git_tree*>(obj);
+    git::Tree head;
+    if (git_revparse_single(&obj, store_.git().raw(), "HEAD^{tree}") == 0) head.reset(reinterpret_cast<git_tree*>(obj));
     git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
     const char* specs[] = {"cases", "panels", "schemas", "prevent.yaml"};
     opts.pathspec = {const_cast<char**>(specs), 4};
-    git_diff* diff = nullptr;
-    if (git_diff_tree_to_index(&diff, store_.git().raw(), head, index_.get(), &opts) < 0) {
+    git_diff* diff_raw = nullptr;
+    const int rc = git_diff_tree_to_index(&diff_raw, store_.git().raw(), head.get(), index_.get(), &opts);
+    git::Diff diff(diff_raw);
+    if (rc < 0) {
       error(Exit::store, fmt::format("cannot compare the index with HEAD: {}", git_error_text()));
     } else {
-      for (size_t i = 0, n = git_diff_num_deltas(diff); i < n; ++i) {
-        const git_diff_delta* d = git_diff_get_delta(diff, i);
+      for (size_t i = 0, n = git_diff_num_deltas(diff.get()); i < n; ++i) {
+        const git_diff_delta* d = git_diff_get_delta(diff.get(), i);
         if (d->status == GIT_DELTA_DELETED)
           out.push_back({d->old_file.path, true});
         else
           out.push_back({d->new_file.path, false});
       }
-      git_diff_free(diff);
     }
-    git_tree_free(head);
     return out;
   }
 

@@ -12,9 +12,7 @@ ParallelBlobs::ParallelBlobs(const Store& store) : store_(store) {
   threads_ = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
 }
 
-ParallelBlobs::~ParallelBlobs() {
-  for (git_repository* r : repos_) git_repository_free(r);
-}
+ParallelBlobs::~ParallelBlobs() = default;
 
 void ParallelBlobs::run(const std::vector<git_oid>& ids, const std::function<void(size_t, const std::string*)>& work) {
   // Small batches are not worth a thread.
@@ -22,7 +20,7 @@ void ParallelBlobs::run(const std::vector<git_oid>& ids, const std::function<voi
   while (repos_.size() + 1 < use) {
     git_repository* r = nullptr;
     if (git_repository_open(&r, git_repository_path(store_.git().raw())) < 0) break;
-    repos_.push_back(r);
+    repos_.emplace_back(r);
   }
   std::atomic<size_t> next{0};
   auto loop = [&](git_repository* repo) {
@@ -40,7 +38,7 @@ void ParallelBlobs::run(const std::vector<git_oid>& ids, const std::function<voi
     }
   };
   std::vector<std::thread> pool;
-  for (size_t t = 0; t + 1 < use && t < repos_.size(); ++t) pool.emplace_back(loop, repos_[t]);
+  for (size_t t = 0; t + 1 < use && t < repos_.size(); ++t) pool.emplace_back(loop, repos_[t].get());
   loop(store_.git().raw());
   for (auto& t : pool) t.join();
 }

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "git_handles.hpp"
 #include "store.hpp"
 
 namespace prevent {
@@ -31,7 +32,7 @@ class ParallelBlobs {
  private:
   const Store& store_;
   unsigned threads_ = 1;
-  std::vector<git_repository*> repos_;  // one for each thread but the caller's
+  std::vector<git::Repository> repos_;  // one for each thread but the caller's
 };
 
 }  // namespace prevent

@@ -33,11 +33,7 @@ constexpr size_t kHashChars = 16;
 
 fs::path index_file(const Store& store, std::string_view name) { return state_path(store.git(), name); }
 
-std::string hex(const git_oid& id) {
-  char buf[GIT_OID_HEXSZ + 1];
-  git_oid_tostr(buf, sizeof buf, &id);
-  return buf;
-}
+using git::oid_hex;
 
 // A checksum of the body, to notice a damaged or truncated file (not a
 // defence against someone who can write .git). Each step is a bijection of
@@ -300,7 +296,7 @@ std::optional<IndexFile> read_index_file(const fs::path& path) {
 }
 
 void write_index_file(const Store& store, const std::optional<git_oid>& cases, const std::string& body) {
-  std::string text = fmt::format("{}\ncases {}\nbody {} {:016x}\n", kHeader, cases ? hex(*cases) : "-", body.size(),
+  std::string text = fmt::format("{}\ncases {}\nbody {} {:016x}\n", kHeader, cases ? oid_hex(*cases) : "-", body.size(),
                                  checksum(body));
   text += body;
   try {
@@ -319,7 +315,7 @@ void write_index_file(const Store& store, const std::optional<git_oid>& cases, c
 std::string person_key_hash(const std::string& key) {
   git_oid id;
   git_odb_hash(&id, key.data(), key.size(), GIT_OBJECT_BLOB);
-  return hex(id);
+  return oid_hex(id);
 }
 
 PersonIndex PersonIndex::load(const Store& store) {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "git_handles.hpp"
+#include "git_options.hpp"
 
 namespace prevent::derived {
 
@@ -83,18 +84,9 @@ class TreeDiffer {
 // once, and filling and evicting the cache cost both time and memory
 // (measured on 100,000 commits: 2.5 s user and 255 MB peak without it,
 // 3.4 s and 325 MB with it).
+// (Process-wide switches: the walk runs on one thread; git_options.hpp.)
 class UncheckedReads {
- public:
-  UncheckedReads() {
-    git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
-    git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
-  }
-  ~UncheckedReads() {
-    git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
-    git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 1);
-  }
-  UncheckedReads(const UncheckedReads&) = delete;
-  UncheckedReads& operator=(const UncheckedReads&) = delete;
+  ScopedGitSwitch verify_{GitSwitch::strict_hash_verification, false};
+  ScopedGitSwitch cache_{GitSwitch::object_cache, false};
 };
-
 }  // namespace prevent::derived
