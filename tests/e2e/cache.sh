@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The cache of whole-store reads (.git/prevent/cases-v1, lib/case_cache.hpp):
+# The cache of whole-store reads (.git/prevent/cases-v1, lib/store/derived/case_cache.hpp):
 # never a source of truth. `list`, `review due`, `report` and `panel
 # agenda` give the same output with no cache, a good one, a stale one, a
 # truncated one, one overwritten with garbage and one of another format
