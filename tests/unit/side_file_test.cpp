@@ -105,7 +105,8 @@ TEST_CASE("a side file of records: appended, read back, and read up to the first
   }
   SUBCASE("a file of another version is started again") {
     CHECK(append_side_record(path, "PRVRECRD", 4, "new", 1 << 20));
-    auto again = side_records(read_side_file(path, 1 << 20), "PRVRECRD", 4);
+    const std::string file = read_side_file(path, 1 << 20);  // the records point into it
+    auto again = side_records(file, "PRVRECRD", 4);
     REQUIRE(again);
     REQUIRE(again->size() == 1);
     CHECK((*again)[0] == "new");
