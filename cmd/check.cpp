@@ -39,7 +39,7 @@ int run_check(const Globals& g, const CheckOptions& o) {
   if (o.repair) {
     // Only ever completes or rolls back an interrupted write, and says which.
     auto lock = store.lock();
-    if (auto r = store.git().repair())
+    if (auto r = store.repair())
       print(fmt::format("repaired: {} the interrupted write '{}' ({} file{})\n",
                         r->completed ? "completed" : "rolled back", r->subject, r->files, r->files == 1 ? "" : "s"));
   }
@@ -55,7 +55,7 @@ int run_check(const Globals& g, const CheckOptions& o) {
   bool verified = o.names.empty() || std::find(o.names.begin(), o.names.end(), "verified-head") != o.names.end();
   // An auditor may check a read-only copy: not recording is not a problem.
   if (code == Exit::ok && verified) try {
-      if (auto head = store.git().head()) advance_verified_head(store.git(), *head);
+      advance_verified_head_to_head(store);
     } catch (const Failure&) {
     }
   return static_cast<int>(code);

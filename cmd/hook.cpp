@@ -27,7 +27,7 @@ int run_hook_install(const Globals& g, const HookOptions& o) {
   Store store = open_store(g);
   auto lock = store.lock();
   std::filesystem::path where;
-  HookInstalled r = install_pre_commit_hook(store.git(), running_program(), o.force, where);
+  HookInstalled r = install_pre_commit_hook(store, running_program(), o.force, where);
   const char* what = r == HookInstalled::already ? "already installed" : r == HookInstalled::replaced ? "replaced" : "installed";
   notice(g, fmt::format("pre-commit hook {} ({})", what, where.string()));
   return 0;

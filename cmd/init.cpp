@@ -23,7 +23,7 @@ int run_init(const Globals& g, const InitOptions& o) {
   Date now = today(g);
   Config config = default_config(o.area, o.prefix, now.year());
   // The first commit is the first verified head (SPEC §8).
-  Store::create(o.dir, config, [](const GitRepo& git, const git_oid& first) { advance_verified_head(git, first); });
+  Store::create(o.dir, config, [](const Store& store) { advance_verified_head_to_head(store); });
   notice(g, fmt::format("created a store for {} in {}", o.area, o.dir));
   return 0;
 }

@@ -100,8 +100,7 @@ IntakeResult record_new_cases(Store& store, IntakeBatch batch, Date as_of, std::
     auto it = listed.find(cid->year);
     if (it == listed.end()) {
       it = listed.emplace(cid->year, std::set<std::string>()).first;
-      for (const auto& f : store.git().list_at_head(fmt::format("cases/{}", cid->year)))
-        if (is_case_record_name(f.name)) it->second.insert(f.name.substr(0, f.name.size() - 5));
+      for (auto& name : store.case_names(cid->year)) it->second.insert(std::move(name));
     }
     return it->second.contains(id);
   };

@@ -290,13 +290,14 @@ void CommitTransaction::write_pack() {
 // The journal: what this write changes, so that a write killed between here
 // and the branch move can be completed or rolled back by repair().
 void CommitTransaction::write_journal() {
-  std::string journal = fmt::format("{}\nparent {}\ncommit {}\n", kJournalHeader,
-                                    parent_id_ ? git::oid_hex(*parent_id_) : "-", git::oid_hex(commit_id_));
+  std::string journal =
+      fmt::format("{}\nparent {}\ncommit {}\n", kJournalHeader, parent_id_ ? git::object_id(*parent_id_).hex() : "-",
+                  git::object_id(commit_id_).hex());
   PathLookup base_files(objects_repo_, base_.get());
   for (size_t i = 0; i < files_.size(); ++i) {
     std::string old_blob = "-";
-    if (auto id = base_files.blob(files_[i].path)) old_blob = git::oid_hex(*id);
-    journal += fmt::format("{} {} {}\n", old_blob, git::oid_hex(blob_ids_[i]), files_[i].path);
+    if (auto id = base_files.blob(files_[i].path)) old_blob = git::object_id(*id).hex();
+    journal += fmt::format("{} {} {}\n", old_blob, git::object_id(blob_ids_[i]).hex(), files_[i].path);
   }
   write_file_atomically(journal_, journal);
 }

@@ -177,7 +177,7 @@ std::vector<SignatureProblem> verify_history_signatures(git_repository* repo) {
   while ((rc = git_revwalk_next(&id, walk.get())) == 0) {
     git_commit* commit_raw = nullptr;
     if (git_commit_lookup(&commit_raw, repo, &id) < 0) {
-      out.push_back({git_oid_tostr_s(&id), "", "the commit cannot be read"});
+      out.push_back({git::object_id(id).hex(), "", "the commit cannot be read"});
       continue;
     }
     git::Commit commit(commit_raw);
@@ -201,7 +201,7 @@ std::vector<SignatureProblem> verify_history_signatures(git_repository* repo) {
       problem = "its signature cannot be read";
     else
       problem = verify_one(cfg.get(), std::string(sig.view()), std::string(data.view()), email);
-    if (!problem.empty()) out.push_back({git_oid_tostr_s(&id), date, problem});
+    if (!problem.empty()) out.push_back({git::object_id(id).hex(), date, problem});
   }
   if (rc != GIT_ITEROVER) fail(Exit::store, "cannot walk the history from HEAD");
   return out;

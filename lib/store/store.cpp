@@ -12,6 +12,8 @@
 #include <thread>
 
 #include "failure.hpp"
+#include "git_handles.hpp"
+#include "git_repo.hpp"
 #include "schema.hpp"
 #include "state_dir.hpp"
 
@@ -117,6 +119,14 @@ Store Store::discover(const std::optional<std::string>& explicit_dir) {
        "give the store with -C DIR or PREVENT_STORE, or create one with `prevent init DIR --area NAME`");
 }
 
+Store::Store(GitRepo git, Config config)
+    : git_(std::make_unique<GitRepo>(std::move(git))), config_(std::move(config)) {}
+Store::Store(Store&&) noexcept = default;
+Store& Store::operator=(Store&&) noexcept = default;
+Store::~Store() = default;
+
+const fs::path& Store::root() const { return git_->root(); }
+
 Store Store::open(const fs::path& root_in) {
   std::error_code ec;
   fs::path root = fs::absolute(root_in, ec);
@@ -154,9 +164,8 @@ void Store::create(const fs::path& dir, const Config& config, const FirstCommitS
   files.push_back({"prevent.yaml", write_config(config)});
   for (const auto& s : schema_files()) files.push_back({fmt::format("schemas/{}", s.file_name), std::string(s.text)});
   try {
-    git_oid first =
-        git.commit(files, commit_message("init", config.area.empty() ? "store" : "store created", {}, "init"), id);
-    if (after_first_commit) after_first_commit(git, first);
+    git.commit(files, commit_message("init", config.area.empty() ? "store" : "store created", {}, "init"), id);
+    if (after_first_commit) after_first_commit(Store(std::move(git), config));
   } catch (...) {
     // Leave no half store behind, and a repository that was there as it was.
     if (had_git)
@@ -182,10 +191,11 @@ bool is_case_record_path(std::string_view path) {
 
 std::vector<CaseFile> Store::case_files() const {
   std::vector<CaseFile> out;
-  for (const auto& year : git_.list_at_head("cases")) {
-    for (const auto& f : git_.list_at_head("cases/" + year.name)) {
+  for (const auto& year : git_->list_at_head("cases")) {
+    for (const auto& f : git_->list_at_head("cases/" + year.name)) {
       if (!is_case_record_name(f.name)) continue;
-      out.push_back(CaseFile{f.name.substr(0, f.name.size() - 5), "cases/" + year.name + "/" + f.name, f.id});
+      out.push_back(
+          CaseFile{f.name.substr(0, f.name.size() - 5), "cases/" + year.name + "/" + f.name, git::object_id(f.id)});
     }
   }
   return out;
@@ -193,9 +203,16 @@ std::vector<CaseFile> Store::case_files() const {
 
 std::optional<CaseFile> Store::find_case_file(const CaseId& id) const {
   std::string path = case_path(id.str(), id.year);
-  auto blob = git_.blob_id_at_head(path);
+  auto blob = git_->blob_id_at_head(path);
   if (!blob) return std::nullopt;
-  return CaseFile{id.str(), path, *blob};
+  return CaseFile{id.str(), path, git::object_id(*blob)};
+}
+
+std::vector<std::string> Store::case_names(int year) const {
+  std::vector<std::string> out;
+  for (const auto& f : git_->list_at_head(fmt::format("cases/{}", year)))
+    if (is_case_record_name(f.name)) out.push_back(f.name.substr(0, f.name.size() - 5));
+  return out;
 }
 
 Case Store::load_case(const CaseId& id) const {
@@ -205,14 +222,14 @@ Case Store::load_case(const CaseId& id) const {
 }
 
 Case Store::load_case(const CaseFile& file) const {
-  return read_case(git_.read_blob(file.blob), file.path, config_);
+  return read_case(git_->read_blob(git::oid(file.blob)), file.path, config_);
 }
 
 const Meeting* Store::meeting(Date date) const {
   if (auto it = meetings_.find(date); it != meetings_.end()) return it->second.get();
   if (meeting_missing_.contains(date)) return nullptr;
   std::string path = meeting_path(date);
-  auto text = git_.read_at_head(path);
+  auto text = git_->read_at_head(path);
   if (!text) {
     meeting_missing_[date] = true;
     return nullptr;
@@ -231,7 +248,7 @@ const Meeting& Store::require_meeting(Date date) const {
 
 std::vector<Date> Store::meeting_dates() const {
   std::vector<Date> out;
-  for (const auto& f : git_.list_at_head("panels")) {
+  for (const auto& f : git_->list_at_head("panels")) {
     if (f.name.size() != 15 || f.name.substr(10) != ".yaml") continue;
     if (auto d = Date::parse(f.name.substr(0, 10))) out.push_back(*d);
   }
@@ -240,7 +257,7 @@ std::vector<Date> Store::meeting_dates() const {
 
 CaseId Store::next_id(int year) const {
   long highest = 0;
-  for (const auto& f : git_.list_at_head(fmt::format("cases/{}", year))) {
+  for (const auto& f : git_->list_at_head(fmt::format("cases/{}", year))) {
     if (f.name.size() < 6) continue;
     if (auto id = parse_case_id(f.name.substr(0, f.name.size() - 5)); id && id->year == year)
       highest = std::max(highest, id->number);
@@ -262,7 +279,7 @@ std::unique_ptr<StoreLock> Store::lock() const {
     double v = std::strtod(w, &end);
     if (end && *end == '\0' && v >= 0) wait = v;
   }
-  fs::path path = fs::path(git_repository_path(git_.raw())) / "prevent.lock";
+  fs::path path = fs::path(git_repository_path(git_->raw())) / "prevent.lock";
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) fail(Exit::store, fmt::format("cannot open the store's lock: {} ({})", std::strerror(errno), path.string()));
   auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(wait);
@@ -283,13 +300,13 @@ std::unique_ptr<StoreLock> Store::lock() const {
   return std::make_unique<StoreLock>(fd);
 }
 
-git_oid Store::commit(const std::vector<FileWrite>& files, const std::string& message,
-                      const std::vector<const Case*>& cases) {
+ObjectId Store::commit(const std::vector<FileWrite>& files, const std::string& message,
+                       const std::vector<const Case*>& cases) {
   std::vector<std::string> paths;
   for (const auto& f : files) paths.push_back(f.path);
-  git_.require_clean(paths);
-  GitIdentity who = git_.identity();
-  git_oid id = git_.commit(files, message, who);
+  git_->require_clean(paths);
+  GitIdentity who = git_->identity();
+  const ObjectId id = git::object_id(git_->commit(files, message, who));
   // The commit is made whatever happens here: an index left behind is
   // brought up to date by the next read, and a verified head not advanced
   // leaves the older one, which check still uses.
@@ -302,6 +319,8 @@ git_oid Store::commit(const std::vector<FileWrite>& files, const std::string& me
   }
   return id;
 }
+
+std::optional<Repair> Store::repair() { return git_->repair(); }
 
 std::string commit_message(std::string_view action, std::string_view subject_tail,
                            const std::vector<std::string>& case_ids, std::string_view action_trailer) {

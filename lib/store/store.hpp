@@ -16,18 +16,23 @@
 #include "case_id.hpp"
 #include "case_record.hpp"
 #include "config.hpp"
-#include "git_repo.hpp"
 #include "meeting.hpp"
+#include "object_id.hpp"
+#include "store_write.hpp"
 
 namespace prevent {
 
+// The git repository under a store (git_repo.hpp). Only the store layers
+// (store, store/derived, store/audit) see its header, and libgit2: to the
+// layers above, a store is this header's Store alone.
+class GitRepo;
 class Store;
 class StoreLock;
 
 // What one Store::commit wrote, as the derived indexes are told of it.
 struct CommitRecord {
   const Store& store;
-  const git_oid& commit;
+  const ObjectId& commit;
   const std::vector<FileWrite>& files;
   // `cases[i]`, when given, is the record written as files[i].
   const std::vector<const Case*>& cases;
@@ -49,7 +54,7 @@ class DerivedIndex {
 struct CaseFile {
   std::string id;
   std::string path;  // cases/YYYY/ID.yaml
-  git_oid blob;
+  ObjectId blob;
 };
 
 // The one answer to "is this file a case record?": a file NAME.yaml (NAME
@@ -68,20 +73,28 @@ class Store {
 
   // Creates a store in `dir` (absent or empty): prevent.yaml, schemas/, one
   // commit. The directory is made 0700. `after_first_commit`, when given, is
-  // called with that commit before create returns; when it throws, nothing
-  // of the store is left.
-  using FirstCommitStep = std::function<void(const GitRepo&, const git_oid&)>;
+  // called with the new store, HEAD that commit, before create returns; when
+  // it throws, nothing of the store is left.
+  using FirstCommitStep = std::function<void(const Store&)>;
   static void create(const std::filesystem::path& dir, const Config& config,
                      const FirstCommitStep& after_first_commit = {});
 
-  const std::filesystem::path& root() const { return git_.root(); }
-  GitRepo& git() { return git_; }
-  const GitRepo& git() const { return git_; }
+  Store(Store&&) noexcept;
+  Store& operator=(Store&&) noexcept;
+  ~Store();
+
+  const std::filesystem::path& root() const;
+  // The repository, for the store layers (to the others an opaque type).
+  GitRepo& git() { return *git_; }
+  const GitRepo& git() const { return *git_; }
   const Config& config() const { return config_; }
 
   // Every case file at HEAD (listing only, nothing parsed), sorted by path.
   std::vector<CaseFile> case_files() const;
   std::optional<CaseFile> find_case_file(const CaseId& id) const;
+  // The names of one year's case files at HEAD (cases/YEAR/NAME.yaml, as
+  // is_case_record_name takes them), without ".yaml": listing only.
+  std::vector<std::string> case_names(int year) const;
 
   // A case at HEAD; Failure(not_found) when there is none.
   Case load_case(const CaseId& id) const;
@@ -108,15 +121,19 @@ class Store {
   // Then each registered DerivedIndex is told of it, in the order they were
   // registered. `cases[i]`, when given, is the record written as files[i]:
   // the record cache takes it instead of parsing a large batch again.
-  git_oid commit(const std::vector<FileWrite>& files, const std::string& message,
+  ObjectId commit(const std::vector<FileWrite>& files, const std::string& message,
                  const std::vector<const Case*>& cases = {});
+
+  // Under the writers' lock: completes or rolls back a write a crash left
+  // half done (GitRepo::repair); nullopt when there was none.
+  std::optional<Repair> repair();
 
   // Registers an index to be told of every later commit by this Store.
   void keep_up_to_date(std::shared_ptr<DerivedIndex> index) { indexes_.push_back(std::move(index)); }
 
  private:
-  Store(GitRepo git, Config config) : git_(std::move(git)), config_(std::move(config)) {}
-  GitRepo git_;
+  Store(GitRepo git, Config config);
+  std::unique_ptr<GitRepo> git_;
   Config config_;
   mutable std::map<Date, std::unique_ptr<Meeting>> meetings_;
   mutable std::map<Date, bool> meeting_missing_;

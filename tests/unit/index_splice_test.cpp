@@ -213,8 +213,8 @@ std::string entries_text(git_index* index) {
   std::ostringstream out;
   for (size_t i = 0, n = git_index_entrycount(index); i < n; ++i) {
     const git_index_entry* e = git_index_get_byindex(index, i);
-    out << e->path << ' ' << git::oid_hex(e->id) << ' ' << std::oct << e->mode << std::dec << ' ' << e->flags << ' '
-        << e->flags_extended << ' ' << e->ctime.seconds << '.' << e->ctime.nanoseconds << ' ' << e->mtime.seconds
+    out << e->path << ' ' << git::object_id(e->id).hex() << ' ' << std::oct << e->mode << std::dec << ' ' << e->flags
+        << ' ' << e->flags_extended << ' ' << e->ctime.seconds << '.' << e->ctime.nanoseconds << ' ' << e->mtime.seconds
         << '.' << e->mtime.nanoseconds << ' ' << e->dev << ' ' << e->ino << ' ' << e->uid << ' ' << e->gid << ' '
         << e->file_size << '\n';
   }
@@ -224,7 +224,7 @@ std::string entries_text(git_index* index) {
 std::string tree_of(git_index* index, git_repository* repo) {
   git_oid id;
   REQUIRE(git_index_write_tree_to(&id, index, repo) == 0);
-  return git::oid_hex(id);
+  return git::object_id(id).hex();
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "git_handles.hpp"
+#include "git_repo.hpp"
 #include "git_options.hpp"
 #include "history_check.hpp"
 #include "parallel_blobs.hpp"
@@ -81,7 +82,7 @@ class Run {
     for (size_t start = 0; start < files.size(); start += kChunk) {
       const size_t end = std::min(files.size(), start + kChunk);
       ids.clear();
-      for (size_t i = start; i < end; ++i) ids.push_back(files[i].blob);
+      for (size_t i = start; i < end; ++i) ids.push_back(git::oid(files[i].blob));
       parsed.clear();
       parsed.resize(end - start);
       blobs.run(ids, [&](size_t i, const std::string* text) {

@@ -12,6 +12,7 @@
 
 #include "failure.hpp"
 #include "git_handles.hpp"
+#include "history_walk.hpp"
 #include "log_index.hpp"
 #include "tree_order.hpp"
 
@@ -51,7 +52,7 @@ std::optional<std::string> action_trailer(const char* message) {
 
 CommitMeta meta_of(git_commit* c) {
   CommitMeta m;
-  m.id = *git_commit_id(c);
+  m.id = git::object_id(*git_commit_id(c));
   if (const git_signature* a = git_commit_author(c)) {
     m.author_name = a->name ? a->name : "";
     m.author_email = a->email ? a->email : "";
@@ -310,11 +311,7 @@ std::string CommitMeta::display_time() const {
                      two(tm.tm_hour), two(tm.tm_min), two(tm.tm_sec), offset_text(author_offset, ""));
 }
 
-std::string CommitMeta::hex_id() const {
-  char buf[GIT_OID_HEXSZ + 1];
-  git_oid_tostr(buf, sizeof buf, &id);
-  return buf;
-}
+std::string CommitMeta::hex_id() const { return id.hex(); }
 
 std::string CommitMeta::short_id() const { return hex_id().substr(0, 12); }
 

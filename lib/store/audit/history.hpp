@@ -9,10 +9,9 @@
 // Cost: a commit is compared with its parent by the ids of the `cases` and
 // `panels` subtrees first, then of each year's subtree, then of each file,
 // so a commit that changed one file costs one directory comparison, never a
-// whole-tree diff; `case_history` looks up the one path per commit.
+// whole-tree diff; `case_history` looks up the one path per commit. (The
+// walk itself: history_walk.hpp, store-internal.)
 #pragma once
-
-#include <git2.h>
 
 #include <cstdint>
 #include <functional>
@@ -22,14 +21,14 @@
 
 #include "case_id.hpp"
 #include "date.hpp"
-#include "git_handles.hpp"
+#include "object_id.hpp"
 #include "record_diff.hpp"
 #include "store.hpp"
 
 namespace prevent {
 
 struct CommitMeta {
-  git_oid id{};
+  ObjectId id;
   std::string author_name;
   std::string author_email;
   std::int64_t author_time = 0;  // seconds since the epoch
@@ -47,50 +46,6 @@ struct CommitMeta {
   std::string short_id() const;  // 12 hex digits
   std::string hex_id() const;
 };
-
-// A file under cases/ or panels/ that differs between a commit and its
-// parent; `before`/`after` are nullopt when it did not exist.
-struct PathChange {
-  std::string path;
-  std::optional<git_oid> before;
-  std::optional<git_oid> after;
-};
-
-// One commit of the first-parent chain, for a walker.
-struct HistoryStep {
-  const CommitMeta& meta;
-  git_commit* commit;
-  git_tree* tree;
-  git_tree* parent_tree;  // nullptr for the first commit
-  std::optional<std::int64_t> parent_commit_time;
-};
-
-// Calls `fn` for every commit of HEAD's first-parent chain, oldest first.
-// Failure(store) when a commit or tree cannot be read.
-void walk_history(const GitRepo& git, const std::function<void(const HistoryStep&)>& fn);
-
-// The directories read for one comparison, kept for the next one of a walk:
-// there, this commit's tree is the next one's parent's, and a year's
-// directory (thousands of entries, too big for libgit2's object cache) need
-// not be read a second time.
-class SubtreeMemo {
- public:
-  // A directory read in the step before, or for this one; null when not.
-  git_tree* find(const git_oid& id) const;
-  void keep(git_tree* tree);  // a reference of its own
-  void next_step();           // what the step before read is dropped
-
- private:
-  std::vector<git::Tree> before_, now_;
-};
-
-// The files under cases/ and panels/ that differ between two trees (either
-// may be null), comparing subtree ids before descending; `memo`, when
-// given, is asked for directories before they are read.
-std::vector<PathChange> changed_records(git_repository* repo, git_tree* before, git_tree* after,
-                                        SubtreeMemo* memo = nullptr);
-// The top-level entries other than cases/ and panels/ that differ.
-std::vector<std::string> changed_other_paths(git_tree* before, git_tree* after);
 
 // What one commit did to one record.
 struct RecordLog {

@@ -13,17 +13,17 @@
 #include <string_view>
 
 #include "git_handles.hpp"
-#include "history.hpp"
+#include "history_walk.hpp"
 #include "oid_set.hpp"
 #include "state_dir.hpp"
+#include "recorded_head.hpp"
 #include "verified_head.hpp"
 
 namespace prevent {
 
 namespace {
 
-using git::oid_hex;
-std::string short_hex(const git_oid& id) { return oid_hex(id).substr(0, 12); }
+std::string short_hex(const git_oid& id) { return git::object_id(id).hex().substr(0, 12); }
 
 Finding error(const char* check, std::string message) {
   return {Finding::Level::error, Exit::store, check, std::move(message)};
@@ -88,7 +88,7 @@ class ObjectWalk {
     git_odb_object* raw = nullptr;
     if (git_odb_read(&raw, odb_.get(), &id) < 0) {
       if (damaged_++ < kMaxReported)
-        out_.push_back(error("repository", fmt::format("object {} cannot be read: {} ({})", oid_hex(id),
+        out_.push_back(error("repository", fmt::format("object {} cannot be read: {} ({})", git::object_id(id).hex(),
                                                        git_error_text(), where)));
       return false;
     }
@@ -338,7 +338,7 @@ std::vector<Finding> check_verified_head(const Store& store) {
       out.push_back(error("verified-head",
                           fmt::format("history rewritten: the last verified head {} is no longer in the repository "
                                       "({})",
-                                      oid_hex(*recorded.id), file)));
+                                      git::object_id(*recorded.id).hex(), file)));
     } else if (!in_history_of(repo, *recorded.id, *head)) {
       git_oid base;
       std::string where = git_merge_base(&base, repo, &*recorded.id, &*head) == 0
@@ -347,7 +347,7 @@ std::vector<Finding> check_verified_head(const Store& store) {
       out.push_back(error("verified-head",
                           fmt::format("history rewritten: HEAD's history no longer contains the last verified "
                                       "head {}{} ({})",
-                                      oid_hex(*recorded.id), where, file)));
+                                      git::object_id(*recorded.id).hex(), where, file)));
     }
   }
 

@@ -9,6 +9,7 @@
 
 #include "failure.hpp"
 #include "git_handles.hpp"
+#include "git_repo.hpp"
 
 namespace prevent {
 
@@ -50,8 +51,8 @@ std::string pre_commit_hook(const fs::path& program) {
       shell_quote(program.string()));
 }
 
-HookInstalled install_pre_commit_hook(const GitRepo& repo, const fs::path& program, bool force, fs::path& where) {
-  fs::path dir = hooks_dir(repo);
+HookInstalled install_pre_commit_hook(const Store& store, const fs::path& program, bool force, fs::path& where) {
+  fs::path dir = hooks_dir(store.git());
   where = dir / "pre-commit";
   std::string text = pre_commit_hook(program);
   std::error_code ec;

@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <string>
 
-#include "git_repo.hpp"
+#include "store.hpp"
 
 namespace prevent {
 
@@ -19,7 +19,7 @@ enum class HookInstalled { installed, already, replaced };
 // Writes the hook (mode 0700) into core.hooksPath, else .git/hooks.
 // Failure(store) when a different pre-commit hook is there and `force` is
 // false. `where` gets the hook's path.
-HookInstalled install_pre_commit_hook(const GitRepo& repo, const std::filesystem::path& program, bool force,
+HookInstalled install_pre_commit_hook(const Store& store, const std::filesystem::path& program, bool force,
                                       std::filesystem::path& where);
 
 }  // namespace prevent

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "git_handles.hpp"
+#include "git_repo.hpp"
 #include "rules.hpp"
 #include "schema.hpp"
 

@@ -5,6 +5,8 @@
 #include <sstream>
 #include <string>
 
+#include "git_handles.hpp"
+#include "recorded_head.hpp"
 #include "state_dir.hpp"
 
 namespace prevent {
@@ -37,17 +39,20 @@ bool advance_verified_head(const GitRepo& git, const git_oid& head) {
   RecordedHead before = read_verified_head(git);
   if (before.present && (!before.id || !in_history_of(git.raw(), *before.id, head))) return false;
   if (before.id && git_oid_equal(&*before.id, &head)) return true;
-  char hex[GIT_OID_HEXSZ + 1];
-  git_oid_tostr(hex, sizeof hex, &head);
-  write_file_atomically(verified_head_path(git), std::string(hex) + "\n");
+  write_file_atomically(verified_head_path(git), git::object_id(head).hex() + "\n");
   return true;
+}
+
+bool advance_verified_head_to_head(const Store& store) {
+  auto head = store.git().head();
+  return head && advance_verified_head(store.git(), *head);
 }
 
 namespace {
 
 class VerifiedHead final : public DerivedIndex {
  public:
-  void after_commit(const CommitRecord& r) override { advance_verified_head(r.store.git(), r.commit); }
+  void after_commit(const CommitRecord& r) override { advance_verified_head(r.store.git(), git::oid(r.commit)); }
 };
 
 }  // namespace

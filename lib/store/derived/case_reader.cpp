@@ -44,7 +44,7 @@ void parse_all(const Store& store, ParallelBlobs& blobs, const std::vector<CaseF
   out.resize(todo.size());
   std::vector<git_oid> ids;
   ids.reserve(todo.size());
-  for (size_t i : todo) ids.push_back(files[i].blob);
+  for (size_t i : todo) ids.push_back(git::oid(files[i].blob));
   blobs.run(ids, [&](size_t i, const std::string* text) {
     const CaseFile& f = files[todo[i]];
     try {

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "git_handles.hpp"
+#include "git_repo.hpp"
 
 namespace prevent {
 

@@ -33,7 +33,6 @@ constexpr size_t kHashChars = 16;
 
 fs::path index_file(const Store& store, std::string_view name) { return state_path(store.git(), name); }
 
-using git::oid_hex;
 
 // A checksum of the body, to notice a damaged or truncated file (not a
 // defence against someone who can write .git). Each step is a bijection of
@@ -296,8 +295,8 @@ std::optional<IndexFile> read_index_file(const fs::path& path) {
 }
 
 void write_index_file(const Store& store, const std::optional<git_oid>& cases, const std::string& body) {
-  std::string text = fmt::format("{}\ncases {}\nbody {} {:016x}\n", kHeader, cases ? oid_hex(*cases) : "-", body.size(),
-                                 checksum(body));
+  std::string text = fmt::format("{}\ncases {}\nbody {} {:016x}\n", kHeader,
+                                 cases ? git::object_id(*cases).hex() : "-", body.size(), checksum(body));
   text += body;
   try {
     // A cache needs no fsync: lost or damaged, it is rebuilt.
@@ -315,7 +314,7 @@ void write_index_file(const Store& store, const std::optional<git_oid>& cases, c
 std::string person_key_hash(const std::string& key) {
   git_oid id;
   git_odb_hash(&id, key.data(), key.size(), GIT_OBJECT_BLOB);
-  return oid_hex(id);
+  return git::object_id(id).hex();
 }
 
 PersonIndex PersonIndex::load(const Store& store) {

@@ -17,12 +17,15 @@
 // way. The layout is in docs/store.md.
 #pragma once
 
+#include <git2.h>
+
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "case_entry_codec.hpp"  // the entries: encode_case_entry, decode_case_entry
+#include "git_repo.hpp"
 #include "store.hpp"
 
 namespace prevent {

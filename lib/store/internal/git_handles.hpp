@@ -6,9 +6,12 @@
 #include <git2.h>
 #include <git2/sys/odb_backend.h>
 
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
+
+#include "object_id.hpp"
 
 namespace prevent::git {
 
@@ -66,11 +69,18 @@ struct Trailers {
   git_message_trailer_array* get() { return &array; }
 };
 
-// An object id as git prints it: 40 lower-case hex digits.
-inline std::string oid_hex(const git_oid& id) {
-  char buf[GIT_OID_HEXSZ + 1];
-  git_oid_tostr(buf, sizeof buf, &id);
-  return buf;
+// Between libgit2's object ids and ObjectId, the form the store's public
+// headers give (object_id.hpp; its hex() is the one text form of an id).
+static_assert(GIT_OID_RAWSZ == ObjectId::kSize);
+inline ObjectId object_id(const git_oid& id) {
+  ObjectId out;
+  std::memcpy(out.bytes.data(), id.id, ObjectId::kSize);
+  return out;
+}
+inline git_oid oid(const ObjectId& id) {
+  git_oid out;
+  std::memcpy(out.id, id.bytes.data(), ObjectId::kSize);
+  return out;
 }
 
 // A git configuration value as text, or empty when unset.

@@ -27,24 +27,13 @@
 
 #include "durable_file.hpp"
 #include "git_handles.hpp"
+#include "store_write.hpp"
 
 namespace prevent {
 
 struct GitIdentity {
   std::string name;
   std::string email;
-};
-
-struct FileWrite {
-  std::string path;     // relative to the work tree, '/'-separated
-  std::string content;  // new bytes
-};
-
-// What repair() did.
-struct Repair {
-  bool completed = false;  // true: completed; false: rolled back
-  std::string subject;     // the interrupted commit's subject (IDs, never personal data)
-  size_t files = 0;
 };
 
 struct TreeFile {

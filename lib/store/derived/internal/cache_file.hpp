@@ -75,6 +75,7 @@ inline Key key_of(const git_oid& id) {
   std::memcpy(k.data(), id.id, kOidSize);
   return k;
 }
+inline Key key_of(const ObjectId& id) { return id.bytes; }
 inline Key key_at(const char* p) {
   Key k;
   std::memcpy(k.data(), p, kOidSize);

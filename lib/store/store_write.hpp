@@ -1,0 +1,23 @@
+// What a write to the store is made of, and what repairing an interrupted
+// one did: the values the store's one-commit path (git_repo.hpp,
+// store-internal) takes and gives that its callers see.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+namespace prevent {
+
+struct FileWrite {
+  std::string path;     // relative to the work tree, '/'-separated
+  std::string content;  // new bytes
+};
+
+// What repair() did.
+struct Repair {
+  bool completed = false;  // true: completed; false: rolled back
+  std::string subject;     // the interrupted commit's subject (IDs, never personal data)
+  size_t files = 0;
+};
+
+}  // namespace prevent
