@@ -420,4 +420,105 @@ test_a_case_in_a_final_stage_never_appears() {
 $P_CLOSED,post-closure,post-closure-12,2027-11-02,0" "rows of the closed and not-adopted cases"
 }
 
+# ---------------------------------------------------------------------------
+# Bank holidays: the England and Wales rules for every year; prevent.yaml
+# holds an older store's explicit list and a store's exceptions.
+
+# set_holidays STORE YAML: puts YAML (a `holidays:` list and/or a `calendar:`
+# map) into prevent.yaml before `vocabularies:`, committed by hand.
+set_holidays() {
+    local store="$1" yaml="$2"
+    "$PYTHON" - "$store/prevent.yaml" "$yaml" <<'PY'
+import sys
+path, yaml = sys.argv[1], sys.argv[2]
+text = open(path).read()
+open(path, "w").write(text.replace("vocabularies:\n", yaml + "vocabularies:\n", 1))
+PY
+    git_in "$store" commit -qam "Set the holidays by hand"
+    run prevent -C "$store" check --as-of "$AS_OF"
+    assert_rc 0 "check after setting the holidays"
+}
+
+# An Easter referral: Thursday 2 April 2026 + 5 working days skips Good
+# Friday and Easter Monday by the rules: Monday 13 April.
+test_triage_due_dates_follow_the_rules_in_a_year_no_list_covers() {
+    local S="$T/store"
+    new_store "$S"
+    refer_ok "$S" received=2026-04-02
+    assert_eq "$(due_csv "$S" 2026-04-13)" "$H
+$ID,awaiting-triage,triage,2026-04-13,0" "due list"
+    # A store made in 2023 listed 2023-2025 only; 2026 still follows the
+    # rules (before, its holidays had run out and the case fell due on 9 April).
+    set_holidays "$S" "holidays:
+  - 2023-04-07
+  - 2023-04-10
+  - 2024-03-29
+  - 2024-04-01
+  - 2025-04-18
+  - 2025-04-21
+"
+    assert_eq "$(due_csv "$S" 2026-04-13)" "$H
+$ID,awaiting-triage,triage,2026-04-13,0" "due list with an older store's list"
+}
+
+test_an_explicit_list_decides_the_years_it_covers() {
+    local S="$T/store"
+    new_store "$S"
+    refer_ok "$S" received=2026-04-02
+    # An older store's list for 2026 without Easter Monday: the list, not the
+    # rules, decides 2026, so only Good Friday is skipped.
+    set_holidays "$S" "holidays:
+  - 2026-01-01
+  - 2026-04-03
+  - 2026-05-04
+"
+    assert_eq "$(due_csv "$S" 2026-04-13)" "$H
+$ID,awaiting-triage,triage,2026-04-10,3" "due list"
+}
+
+test_calendar_added_and_removed_change_the_working_days() {
+    local S="$T/store"
+    new_store "$S"
+    refer_ok "$S" received=2026-11-06
+    # Friday 6 November + 5 working days: Friday 13 November.
+    assert_eq "$(due_csv "$S" 2026-11-13)" "$H
+$ID,awaiting-triage,triage,2026-11-13,0" "due list"
+    # A one-off holiday on Monday 9 November moves it to Monday 16.
+    set_holidays "$S" "calendar:
+  added:
+    - 2026-11-09
+"
+    assert_eq "$(due_csv "$S" 2026-11-16)" "$H
+$ID,awaiting-triage,triage,2026-11-16,0" "due list with a day added"
+    # The summer bank holiday (Monday 31 August 2026) removed: a referral of
+    # Friday 28 August falls due on Friday 4 September instead of Monday 7.
+    refer_ok "$S" received=2026-08-28 name="Maribex Tundrell"
+    local aug="$ID"
+    assert_contains "$(due_csv "$S" 2026-11-16)" "$aug,awaiting-triage,triage,2026-09-07," "before removing"
+    "$PYTHON" - "$S/prevent.yaml" <<'PY'
+import sys
+path = sys.argv[1]
+text = open(path).read()
+open(path, "w").write(text.replace("calendar:\n  added:\n    - 2026-11-09\n",
+                                   "calendar:\n  added:\n    - 2026-11-09\n  removed:\n    - 2026-08-31\n"))
+PY
+    git_in "$S" commit -qam "Remove a holiday by hand"
+    assert_contains "$(due_csv "$S" 2026-11-16)" "$aug,awaiting-triage,triage,2026-09-04," "after removing"
+}
+
+test_a_day_both_added_and_removed_is_a_damaged_prevent_yaml() {
+    local S="$T/store"
+    new_store "$S"
+    "$PYTHON" - "$S/prevent.yaml" <<'PY'
+import sys
+path = sys.argv[1]
+text = open(path).read()
+open(path, "w").write(text.replace("vocabularies:\n",
+    "calendar:\n  added:\n    - 2026-11-09\n  removed:\n    - 2026-11-09\nvocabularies:\n", 1))
+PY
+    git_in "$S" commit -qam "Contradict the calendar by hand"
+    expect_refusal 6 "$S" prevent -C "$S" review due --as-of "$AS_OF"
+    assert_stderr_contains "2026-11-09 is both in calendar.added and in calendar.removed"
+}
+
 run_tests "$@"
