@@ -69,6 +69,18 @@ Date today(const Globals& g) {
   return option_date(g.as_of, "--as-of");
 }
 
+Date write_today(const Globals& g) {
+  Date as_of = today(g);
+  if (Date real = Date::today(); as_of > real)
+    fail(Exit::invalid_data,
+         fmt::format("--as-of {} is after today ({}): a command that writes cannot be dated in the future "
+                     "(command line)",
+                     as_of.str(), real.str()),
+         "leave out --as-of on a command that writes; the day something happened goes in the command's "
+         "date option (--date, --received, DATE)");
+  return as_of;
+}
+
 // The store, with what it keeps up to date after each commit: the verified
 // head first (tamper evidence, SPEC §8), then the derived indexes.
 Store open_store(const Globals& g) {

@@ -17,7 +17,7 @@ int run_assess(const Globals& g, const AssessOptions& o) {
                enum_option(o.engagement, "assessments.engagement", "--engagement"),
                enum_option(o.intent, "assessments.intent", "--intent"),
                enum_option(o.capability, "assessments.capability", "--capability"), PersonalNote(o.notes)};
-  Date as_of = today(g);
+  Date as_of = write_today(g);
   Store store = open_store(g);
   update_case(store, id, as_of, "assess", "assess", [&](Case& c) {
     apply_assessment(c, a);

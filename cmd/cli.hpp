@@ -28,6 +28,10 @@ using Runner = std::function<int()>;
 
 // "today" of SPEC §4 rule 1: --as-of when given (exit 5 if malformed).
 Date today(const Globals& g);
+// The same for a command that writes (commits): an --as-of later than the
+// real date is refused (exit 5), so nothing is recorded as if on a day that
+// has not come. Called before the store is opened.
+Date write_today(const Globals& g);
 Store open_store(const Globals& g);
 // An option's date value; Failure(invalid_data) naming the option.
 Date option_date(const std::string& text, std::string_view option);

@@ -19,7 +19,7 @@ int run_correct(const Globals& g, const CorrectOptions& o) {
   std::vector<FieldValue> changes;
   for (const auto& a : o.assignments) changes.push_back(parse_field_value(a));
   std::string reason = text_option(o.reason, "--reason");
-  Date as_of = today(g);
+  Date as_of = write_today(g);
   Store store = open_store(g);
   CorrectionDone done = correct_case(store, id, as_of, changes, reason);
   if (!done.linked.empty())

@@ -23,7 +23,7 @@ bool ends_with_csv(const std::string& name) {
 }
 
 int run_import(const Globals& g, const ImportOptions& o) {
-  Date as_of = today(g);
+  Date as_of = write_today(g);
   IntakeBatch records;
   if (o.file == "-") {
     records = read_import(std::cin, "stdin", false);

@@ -20,7 +20,7 @@ int run_init(const Globals& g, const InitOptions& o) {
   if (!std::regex_match(o.prefix, std::regex("[A-Z][A-Z0-9]{0,9}")))
     fail(Exit::invalid_data, "--prefix takes 1 to 10 capital letters or digits, starting with a letter (command line)");
   if (o.area.empty()) fail(Exit::invalid_data, "--area must not be empty (command line)");
-  Date now = today(g);
+  Date now = write_today(g);
   Config config = default_config(o.area, o.prefix, now.year());
   // The first commit is the first verified head (SPEC §8).
   Store::create(o.dir, config, [](const Store& store) { advance_verified_head_to_head(store); });

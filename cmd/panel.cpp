@@ -34,6 +34,7 @@ int run_panel_new(const Globals& g, const PanelNewOptions& o) {
     m.attendees.push_back(member);
   }
   for (const auto& a : o.apologies) m.apologies.push_back(parse_member(a, "--apology"));
+  write_today(g);
   Store store = open_store(g);
   create_meeting(store, m);
   if (!m.police_present())
@@ -66,6 +67,7 @@ int run_panel_attend(const Globals& g, const AttendOptions& o) {
     declared.push_back({m.role, m.agency, require_case_id(d.substr(colon + 1), "--declare").str()});
   }
   if (add.empty() && declared.empty()) fail(Exit::usage, "give --attendee, --police or --declare (command line)");
+  write_today(g);
   Store store = open_store(g);
   add_to_meeting(store, date, std::move(add), std::move(declared));
   return 0;
@@ -79,6 +81,7 @@ struct AgendaOptions {
 
 int run_panel_agenda(const Globals& g, const AgendaOptions& o) {
   Date date = option_date(o.date, "DATE");
+  if (o.fill) write_today(g);  // without --fill the agenda is only read
   Store store = open_store(g);
   std::unique_ptr<StoreLock> lock;
   if (o.fill) lock = store.lock();
@@ -109,7 +112,7 @@ int run_panel_decide(const Globals& g, const DecideOptions& o) {
     if (std::find(h.signposted_to.begin(), h.signposted_to.end(), s) == h.signposted_to.end())
       h.signposted_to.push_back(s);
   if (o.rationale) h.rationale = PersonalNote(text_option(*o.rationale, "--rationale"));
-  Date as_of = today(g);
+  Date as_of = write_today(g);
   Store store = open_store(g);
   for (const auto& s : h.signposted_to) require_in_vocabulary(store.config().services, s, "--signpost", "command line");
   if (!store.find_case_file(id)) fail(Exit::not_found, fmt::format("no such case ({})", id.str()));
@@ -129,7 +132,7 @@ int run_panel_consent(const Globals& g, const ConsentOptions& o) {
   CaseId id = case_id_option(o.id);
   Consent k{enum_option<ConsentStatus>(o.status, "--status"), enum_option<ConsentGiver>(o.by, "--by"),
             option_date(o.date, "--date")};
-  Date as_of = today(g);
+  Date as_of = write_today(g);
   Store store = open_store(g);
   update_case(store, id, as_of, "panel consent", "panel-consent", [&](Case& c) {
     apply_consent(c, k, store.config());
@@ -149,7 +152,7 @@ struct ActionOptions {
 
 int run_action_add(const Globals& g, const ActionOptions& o) {
   CaseId id = case_id_option(o.id);
-  Date as_of = today(g);
+  Date as_of = write_today(g);
   Action a;
   a.provider = text_option(o.provider, "--provider");
   a.due = option_date(o.due, "--due");
@@ -175,7 +178,7 @@ int run_action_close(const Globals& g, const ActionOptions& o, ActionStatus stat
       o.action_id.size() < 2 || o.action_id[1] == '0')
     fail(Exit::invalid_data, "an action ID is A1, A2, … (command line)");
   Date date = option_date(o.close_date, "--date");
-  Date as_of = today(g);
+  Date as_of = write_today(g);
   Store store = open_store(g);
   update_case(store, id, as_of, "panel action", "panel-action", [&](Case& c) {
     close_support_action(c, o.action_id, status, date);

@@ -53,7 +53,7 @@ std::string read_limited(std::istream& in, const std::string& where) {
 }
 
 int run_refer(const Globals& g, const ReferOptions& o) {
-  Date as_of = today(g);
+  Date as_of = write_today(g);
   YNode doc;
   std::string where;
   if (o.file) {

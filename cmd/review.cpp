@@ -29,7 +29,7 @@ int run_record(const Globals& g, const RecordOptions& o) {
     fail(Exit::usage, "--reason is required with --outcome close (command line)");
   if (in.review.outcome != ReviewOutcome::close && in.reason)
     fail(Exit::usage, "--reason goes only with --outcome close (command line)");
-  Date as_of = today(g);
+  Date as_of = write_today(g);
   Store store = open_store(g);
   update_case(store, id, as_of, "review record", "review-record", [&](Case& c) {
     apply_review(c, in, store.config());

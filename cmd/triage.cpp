@@ -29,7 +29,7 @@ int run_triage(const Globals& g, const TriageOptions& o) {
     t.section36 = Section36{option_date(*o.s36_date, "--s36-date"), text_option(*o.s36_by, "--s36-by")};
   }
   if (o.rationale) t.rationale = PersonalNote(text_option(*o.rationale, "--rationale"));
-  Date as_of = today(g);
+  Date as_of = write_today(g);
   Store store = open_store(g);
   for (const auto& s : t.signposted_to) require_in_vocabulary(store.config().services, s, "--signpost", "command line");
   update_case(store, id, as_of, "triage", "triage", [&](Case& c) {

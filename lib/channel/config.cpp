@@ -43,12 +43,10 @@ Vocabulary vocab(std::string name, std::initializer_list<std::pair<const char*, 
 
 // Keys follow the Home Office statistical release "Individuals referred to
 // and supported through the Prevent Programme" (SPEC §5).
-Config default_config(std::string area, std::string prefix, int this_year) {
+Config default_config(std::string area, std::string prefix, [[maybe_unused]] int this_year) {
   Config c;
   c.area = std::move(area);
   c.prefix = std::move(prefix);
-  for (int y = this_year; y <= this_year + 2; ++y)
-    for (Date d : england_wales_bank_holidays(y)) c.holidays.insert(d);
   c.sectors = vocab("sectors", {{"education", "Education"},
                                 {"police", "Police"},
                                 {"local-authority", "Local authority"},
@@ -130,6 +128,27 @@ YNode vocab_node(const Vocabulary& v) {
   return seq;
 }
 
+// A list of dates (absent: none); Failure(store) naming a value that is not one.
+std::set<Date> read_dates(const YNode* list, std::string_view key, const std::string& where) {
+  std::set<Date> out;
+  if (!list) return out;
+  for (const auto& h : list->items) {
+    auto d = Date::parse(h.value);
+    if (!d)
+      fail(Exit::store,
+           fmt::format("prevent.yaml is damaged: {}: {} is not a date ({}:{})", key, quote_if_key(h.value), where,
+                       h.line));
+    out.insert(*d);
+  }
+  return out;
+}
+
+YNode dates_node(const std::set<Date>& dates) {
+  YNode seq = YNode::seq();
+  for (Date d : dates) seq.push(YNode::plain(d.str()));
+  return seq;
+}
+
 }  // namespace
 
 Config parse_config(std::string_view text, const std::string& where) {
@@ -155,13 +174,19 @@ Config parse_config(std::string_view text, const std::string& where) {
   c.extension_step_months = get_int(review, "extension_step_months");
   c.extension_limit_months = get_int(review, "extension_limit_months");
   c.suppression_threshold = get_int(root, "suppression_threshold");
-  for (const auto& h : root.find("holidays")->items) {
-    auto d = Date::parse(h.value);
-    if (!d)
-      fail(Exit::store, fmt::format("prevent.yaml is damaged: holidays: '{}' is not a date ({}:{})", h.value,
-                                    where, h.line));
-    c.holidays.insert(*d);
+  std::set<Date> listed = read_dates(root.find("holidays"), "holidays", where);
+  std::set<Date> added, removed;
+  if (const YNode* cal = root.find("calendar")) {
+    added = read_dates(cal->find("added"), "calendar.added", where);
+    removed = read_dates(cal->find("removed"), "calendar.removed", where);
+    for (Date d : added)
+      if (removed.contains(d))
+        fail(Exit::store,
+             fmt::format("prevent.yaml is damaged: {} is both in calendar.added and in calendar.removed ({})",
+                         d.str(), where),
+             "keep the date in one of the two lists, commit, and run `prevent check`");
   }
+  c.holidays = HolidayCalendar(std::move(listed), std::move(added), std::move(removed));
   const YNode& v = *root.find("vocabularies");
   c.sectors = read_vocab(v, "sectors", where);
   c.genders = read_vocab(v, "genders", where);
@@ -189,9 +214,16 @@ std::string write_config(const Config& c) {
   review.add("extension_limit_months", YNode::plain(std::to_string(c.extension_limit_months)));
   root.add("review", std::move(review));
   root.add("suppression_threshold", YNode::plain(std::to_string(c.suppression_threshold)));
-  YNode holidays = YNode::seq();
-  for (Date d : c.holidays) holidays.push(YNode::plain(d.str()));
-  root.add("holidays", std::move(holidays));
+  // Written only when there is something to say, so a store made before the
+  // `calendar` key reads and writes back unchanged, and a new store holds no
+  // dates at all.
+  if (!c.holidays.listed().empty()) root.add("holidays", dates_node(c.holidays.listed()));
+  if (!c.holidays.added().empty() || !c.holidays.removed().empty()) {
+    YNode cal = YNode::map();
+    if (!c.holidays.added().empty()) cal.add("added", dates_node(c.holidays.added()));
+    if (!c.holidays.removed().empty()) cal.add("removed", dates_node(c.holidays.removed()));
+    root.add("calendar", std::move(cal));
+  }
   YNode vocabs = YNode::map();
   for (const Vocabulary* v : {&c.sectors, &c.genders, &c.concern_types, &c.age_bands, &c.services,
                               &c.support_types})

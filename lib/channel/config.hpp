@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "calendar.hpp"
 #include "date.hpp"
 #include "yaml_doc.hpp"
 
@@ -42,7 +43,10 @@ struct Config {
   int extension_step_months = 6;
   int extension_limit_months = 24;
   int suppression_threshold = 5;
-  std::set<Date> holidays;
+  // The days besides weekends that are not working days: the England and
+  // Wales bank holidays by rule, changed by prevent.yaml's `holidays` (an
+  // older store's explicit list) and `calendar.added` / `calendar.removed`.
+  HolidayCalendar holidays;
   Vocabulary sectors{"sectors", {}};
   Vocabulary genders{"genders", {}};
   Vocabulary concern_types{"concern_types", {}};
@@ -54,8 +58,9 @@ struct Config {
   std::string age_band(std::optional<int> age) const;
 };
 
-// Defaults of SPEC §5, with the England and Wales bank holidays of
-// `this_year` and the two years after it.
+// Defaults of SPEC §5. The bank holidays come from the rules for every year,
+// so prevent.yaml lists none; `this_year` (which once chose the years of an
+// explicit list) no longer changes anything.
 Config default_config(std::string area, std::string prefix, int this_year);
 
 // Reads prevent.yaml text; Failure(store) when damaged, naming the file.

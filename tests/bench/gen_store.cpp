@@ -328,7 +328,7 @@ class Generator {
   };
 
   Date working_day_on_or_after(Date d) const {
-    while (d.weekday() >= 5 || config_.holidays.contains(d)) d = d.add_days(1);
+    while (!config_.holidays.is_working_day(d)) d = d.add_days(1);
     return d;
   }
   Date add_wd(Date d, int n) const { return add_working_days(d, n, config_.holidays); }
@@ -385,11 +385,9 @@ void Generator::plan_dates() {
     start_ = o_.as_of.add_days(-span);
   }
   config_ = default_config(o_.area, o_.prefix, start_.year());
-  for (int y = start_.year() + 3; y <= o_.as_of.year() + 2; ++y)
-    for (Date d : england_wales_bank_holidays(y)) config_.holidays.insert(d);
   std::vector<Date> working;
   for (Date d = start_; d <= o_.as_of; d = d.add_days(1))
-    if (d.weekday() < 5 && !config_.holidays.contains(d)) working.push_back(d);
+    if (config_.holidays.is_working_day(d)) working.push_back(d);
   if (working.empty()) working.push_back(o_.as_of);
   received_.reserve(static_cast<size_t>(o_.cases));
   for (long i = 0; i < o_.cases; ++i) received_.push_back(working[static_cast<size_t>(rng_.below(static_cast<int>(working.size())))]);

@@ -103,4 +103,75 @@ test_global_options_may_come_after_the_command() {
     assert_eq "$(json_eval "d" <"$OUT")" "[]" "listing"
 }
 
+# --as-of on a write: a date later than the real one is refused (exit 5),
+# nothing written. 2999-01-01 is later than any day these tests run on; the
+# test depends on today no further.
+FUTURE=2999-01-01
+
+test_a_write_dated_after_today_with_as_of_is_refused() {
+    local S="$T/store"
+    new_store "$S"
+    refer_ok "$S"
+    meeting_ok "$S" 2026-11-20
+    referral_flags
+    expect_refusal 5 "$S" prevent -C "$S" --as-of "$FUTURE" refer "${REFER_FLAGS[@]}"
+    assert_stderr_contains "--as-of $FUTURE is after today"
+    assert_hint_contains "leave out --as-of"
+    expect_refusal 5 "$S" prevent -C "$S" refer --as-of "$FUTURE" "${REFER_FLAGS[@]}"
+    printf 'received,route,sector,agency,referrer_role,name,date_of_birth,gender,concern_type,concern_summary\n' \
+        >"$T/referrals.csv"
+    printf '2026-11-03,email,education,Example Academy,Teacher,Yarrow Fenwick,2010-01-02,female,other,Fictional\n' \
+        >>"$T/referrals.csv"
+    expect_refusal 5 "$S" prevent -C "$S" import "$T/referrals.csv" --as-of "$FUTURE"
+    expect_refusal 5 "$S" prevent -C "$S" triage "$ID" --outcome no-further-action --date 2026-11-10 --as-of "$FUTURE"
+    expect_refusal 5 "$S" prevent -C "$S" note "$ID" --date 2026-11-10 --kind contact --with "Example Academy" \
+        --as-of "$FUTURE"
+    expect_refusal 5 "$S" prevent -C "$S" assess "$ID" --date 2026-11-10 --framework VAF --engagement low \
+        --intent low --capability low --as-of "$FUTURE"
+    expect_refusal 5 "$S" prevent -C "$S" correct "$ID" referral.route=police --reason "Typed in error" \
+        --as-of "$FUTURE"
+    expect_refusal 5 "$S" prevent -C "$S" panel new 2026-11-27 --chair "Prevent Lead@Example Borough Council" \
+        --as-of "$FUTURE"
+    expect_refusal 5 "$S" prevent -C "$S" panel attend 2026-11-20 --attendee "Nurse@Example NHS" --as-of "$FUTURE"
+    expect_refusal 5 "$S" prevent -C "$S" panel agenda 2026-11-20 --fill --as-of "$FUTURE"
+    expect_refusal 5 "$S" prevent -C "$S" panel decide 2026-11-20 "$ID" --decision adopt --as-of "$FUTURE"
+    expect_refusal 5 "$S" prevent -C "$S" panel consent "$ID" --status given --by parent-guardian \
+        --date 2026-11-21 --as-of "$FUTURE"
+    expect_refusal 5 "$S" prevent -C "$S" panel action "$ID" add --support ideological-mentoring --provider "Example" \
+        --due 2026-12-01 --as-of "$FUTURE"
+    expect_refusal 5 "$S" prevent -C "$S" panel action "$ID" done A1 --date 2026-11-22 --as-of "$FUTURE"
+    expect_refusal 5 "$S" prevent -C "$S" review record "$ID" --date 2026-11-22 --kind monthly --outcome continue \
+        --as-of "$FUTURE"
+    expect_refusal 5 "$T/new" prevent init "$T/new" --area "Example Borough" --as-of "$FUTURE"
+    assert_no_file "$T/new/prevent.yaml"
+}
+
+test_reads_take_any_as_of_even_a_future_one() {
+    local S="$T/store"
+    new_store "$S"
+    refer_ok "$S"
+    meeting_ok "$S" 2026-11-20
+    local before
+    before="$(snapshot "$S")"
+    local cmd
+    for cmd in "list" "show $ID" "review due" "report --period 2026-Q4" "log $ID" "check" \
+        "panel agenda 2026-11-20" "panel minutes 2026-11-20"; do
+        # shellcheck disable=SC2086 # the command's words are wanted apart
+        run prevent -C "$S" --as-of "$FUTURE" $cmd
+        assert_rc 0 "$cmd --as-of $FUTURE"
+    done
+    assert_eq "$(snapshot "$S")" "$before" "the store after reading"
+}
+
+test_a_write_without_as_of_is_dated_today() {
+    local S="$T/store"
+    new_store "$S"
+    referral_flags
+    run prevent -C "$S" refer "${REFER_FLAGS[@]}"
+    assert_rc 0
+    run prevent -C "$S" --as-of "$(date +%F)" note "$(cat "$OUT")" --date 2026-11-10 --kind contact \
+        --with "Example Academy"
+    assert_rc 0 "a write --as-of today's date"
+}
+
 run_tests "$@"

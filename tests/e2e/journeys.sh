@@ -7,7 +7,10 @@
 # journey the whole history is compared with the commands run.
 #
 # Every command is given the --as-of of the day it happens, so the journeys
-# can run over months and years without anything dated "in the future".
+# can run over months and years without anything dated "in the future". A
+# write refuses an --as-of later than the real date, so the journeys that run
+# into later years are set in 1998-2001: the calendar of 2026-2029 twenty-eight
+# years earlier (the same weekdays, leap years and bank-holiday rules).
 # Everyone named here is fictional; postcode districts are ZZ1..ZZ9.
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.bash"
 
@@ -103,64 +106,64 @@ test_journey_school_referral_of_a_15_year_old_adopted_supported_closed_and_revie
     start_journey
     PERSONAL+=("Fictional GP record requested" "Fictional gateway rationale" "Fictional assessment notes"
         "Fictional panel rationale" "Fictional review notes")
-    refer_step PRV-2026-0001 2026-01-12 received=2026-01-12 dob=2010-06-15 sector=education \
+    refer_step PRV-1998-0001 1998-01-12 received=1998-01-12 dob=1982-06-15 sector=education \
         agency="Example High School" referrer-role="Designated Safeguarding Lead"
     assert_eq "$(field "d['referral']['source']['sector']")" "education" "referring sector"
-    step awaiting-triage note 2026-01-13 note "$ID" --date 2026-01-13 --kind info-request \
+    step awaiting-triage note 1998-01-13 note "$ID" --date 1998-01-13 --kind info-request \
         --with "Example NHS Foundation Trust" --text "Fictional GP record requested"
-    step awaiting-panel triage 2026-01-16 triage "$ID" --outcome channel-panel --date 2026-01-16 \
-        --s36-date 2026-01-16 --s36-by "$S36_BY" --rationale "Fictional gateway rationale"
-    step awaiting-panel assess 2026-01-20 assess "$ID" --date 2026-01-20 --framework VAF \
+    step awaiting-panel triage 1998-01-16 triage "$ID" --outcome channel-panel --date 1998-01-16 \
+        --s36-date 1998-01-16 --s36-by "$S36_BY" --rationale "Fictional gateway rationale"
+    step awaiting-panel assess 1998-01-20 assess "$ID" --date 1998-01-20 --framework VAF \
         --engagement medium --intent low --capability low --notes "Fictional assessment notes"
-    assert_due 2026-01-20 "$H" # the panel is due on 2026-02-13
-    assert_due 2026-01-20 "$H"$'\n'"$ID,awaiting-panel,panel,2026-02-13,-24" --within 4w
-    new_meeting_step awaiting-panel 2026-02-05 2026-01-21 \
+    assert_due 1998-01-20 "$H" # the panel is due on 1998-02-13
+    assert_due 1998-01-20 "$H"$'\n'"$ID,awaiting-panel,panel,1998-02-13,-24" --within 4w
+    new_meeting_step awaiting-panel 1998-02-05 1998-01-21 \
         --attendee "Head of Year@Example High School" --apology "Team Manager@Example Children's Services"
-    step awaiting-consent panel-decide 2026-02-05 panel decide 2026-02-05 "$ID" --decision adopt \
+    step awaiting-consent panel-decide 1998-02-05 panel decide 1998-02-05 "$ID" --decision adopt \
         --method consensus --rationale "Fictional panel rationale"
-    assert_due 2026-02-05 "$H"$'\n'"$ID,awaiting-consent,consent,2026-02-19,-14" --within 2w
+    assert_due 1998-02-05 "$H"$'\n'"$ID,awaiting-consent,consent,1998-02-19,-14" --within 2w
     # A 15-year-old cannot consent for themselves: a parent consents.
-    step supported panel-consent 2026-02-10 panel consent "$ID" --status given --by parent-guardian --date 2026-02-10
-    step supported panel-action 2026-02-12 panel action "$ID" add --support ideological-mentoring \
-        --provider "Home Office approved intervention provider" --due 2026-04-30 --date 2026-02-12
+    step supported panel-consent 1998-02-10 panel consent "$ID" --status given --by parent-guardian --date 1998-02-10
+    step supported panel-action 1998-02-12 panel action "$ID" add --support ideological-mentoring \
+        --provider "Home Office approved intervention provider" --due 1998-04-30 --date 1998-02-12
     assert_stdout_eq "A1"
-    step supported panel-action 2026-02-12 panel action "$ID" add --support education-training \
-        --provider "Example College" --due 2026-05-29
+    step supported panel-action 1998-02-12 panel action "$ID" add --support education-training \
+        --provider "Example College" --due 1998-05-29
     assert_stdout_eq "A2"
-    step supported review-record 2026-03-05 review record "$ID" --date 2026-03-05 --kind monthly \
+    step supported review-record 1998-03-05 review record "$ID" --date 1998-03-05 --kind monthly \
         --outcome continue --notes "Fictional review notes"
-    step supported review-record 2026-04-02 review record "$ID" --date 2026-04-02 --kind monthly --outcome continue
-    assert_due 2026-04-30 "$H"$'\n'"$ID,supported,action,2026-04-30,0"$'\n'"$ID,supported,monthly-review,2026-04-30,0"
-    step supported panel-action 2026-04-28 panel action "$ID" "done" A1 --date 2026-04-28
-    step supported panel-action 2026-04-28 panel action "$ID" cancel A2 --date 2026-04-28
-    assert_due 2026-04-30 "$H"$'\n'"$ID,supported,monthly-review,2026-04-30,0"
-    step supported review-record 2026-04-30 review record "$ID" --date 2026-04-30 --kind monthly --outcome continue
-    step post-closure review-record 2026-05-28 review record "$ID" --date 2026-05-28 --kind monthly \
+    step supported review-record 1998-04-02 review record "$ID" --date 1998-04-02 --kind monthly --outcome continue
+    assert_due 1998-04-30 "$H"$'\n'"$ID,supported,action,1998-04-30,0"$'\n'"$ID,supported,monthly-review,1998-04-30,0"
+    step supported panel-action 1998-04-28 panel action "$ID" "done" A1 --date 1998-04-28
+    step supported panel-action 1998-04-28 panel action "$ID" cancel A2 --date 1998-04-28
+    assert_due 1998-04-30 "$H"$'\n'"$ID,supported,monthly-review,1998-04-30,0"
+    step supported review-record 1998-04-30 review record "$ID" --date 1998-04-30 --kind monthly --outcome continue
+    step post-closure review-record 1998-05-28 review record "$ID" --date 1998-05-28 --kind monthly \
         --outcome close --reason no-further-concerns
-    assert_eq "$(field "d['closure']")" "{'date': '2026-05-28', 'reason': 'no-further-concerns'}" "closure"
+    assert_eq "$(field "d['closure']")" "{'date': '1998-05-28', 'reason': 'no-further-concerns'}" "closure"
     # A2 was added without --date: added "today" (the --as-of of the command).
     assert_eq "$(field "[(a['id'], a['support'], a['added'], a['due'], a['status'], a['closed']) for a in d['support_plan']]")" \
-        "[('A1', 'ideological-mentoring', '2026-02-12', '2026-04-30', 'done', '2026-04-28'), ('A2', 'education-training', '2026-02-12', '2026-05-29', 'cancelled', '2026-04-28')]" \
+        "[('A1', 'ideological-mentoring', '1998-02-12', '1998-04-30', 'done', '1998-04-28'), ('A2', 'education-training', '1998-02-12', '1998-05-29', 'cancelled', '1998-04-28')]" \
         "support plan"
-    assert_eq "$(field "d['consent']")" "{'status': 'given', 'by': 'parent-guardian', 'date': '2026-02-10'}" "consent"
+    assert_eq "$(field "d['consent']")" "{'status': 'given', 'by': 'parent-guardian', 'date': '1998-02-10'}" "consent"
     # Post-closure reviews at closure + 6 and + 12 months.
-    assert_due 2026-11-27 "$H"
-    assert_due 2026-11-28 "$H"$'\n'"$ID,post-closure,post-closure-6,2026-11-28,0"
-    step post-closure review-record 2026-11-30 review record "$ID" --date 2026-11-30 --kind post-closure-6 \
+    assert_due 1998-11-27 "$H"
+    assert_due 1998-11-28 "$H"$'\n'"$ID,post-closure,post-closure-6,1998-11-28,0"
+    step post-closure review-record 1998-11-30 review record "$ID" --date 1998-11-30 --kind post-closure-6 \
         --outcome no-concerns
-    assert_due 2027-05-28 "$H"$'\n'"$ID,post-closure,post-closure-12,2027-05-28,0"
-    step closed review-record 2027-06-01 review record "$ID" --date 2027-06-01 --kind post-closure-12 \
+    assert_due 1999-05-28 "$H"$'\n'"$ID,post-closure,post-closure-12,1999-05-28,0"
+    step closed review-record 1999-06-01 review record "$ID" --date 1999-06-01 --kind post-closure-12 \
         --outcome no-concerns
-    assert_due 2027-06-01 "$H" --within 2w
+    assert_due 1999-06-01 "$H" --within 2w
     assert_eq "$(field "[(r['date'], r['kind'], r['outcome']) for r in d['reviews']]")" \
-        "[('2026-03-05', 'monthly', 'continue'), ('2026-04-02', 'monthly', 'continue'), ('2026-04-30', 'monthly', 'continue'), ('2026-05-28', 'monthly', 'close'), ('2026-11-30', 'post-closure-6', 'no-concerns'), ('2027-06-01', 'post-closure-12', 'no-concerns')]" \
+        "[('1998-03-05', 'monthly', 'continue'), ('1998-04-02', 'monthly', 'continue'), ('1998-04-30', 'monthly', 'continue'), ('1998-05-28', 'monthly', 'close'), ('1998-11-30', 'post-closure-6', 'no-concerns'), ('1999-06-01', 'post-closure-12', 'no-concerns')]" \
         "reviews"
     assert_eq "$(field "[(c['date'], c['kind'], c['with']) for c in d['chronology']]")" \
-        "[('2026-01-13', 'info-request', 'Example NHS Foundation Trust')]" "chronology"
+        "[('1998-01-13', 'info-request', 'Example NHS Foundation Trust')]" "chronology"
     assert_eq "$(field "[(a['framework'], a['engagement'], a['intent'], a['capability']) for a in d['assessments']]")" \
         "[('VAF', 'medium', 'low', 'low')]" "assessments"
     assert_history
-    pv "$S" 2027-06-01 check
+    pv "$S" 1999-06-01 check
     assert_rc 0 "check at the end of the journey"
 }
 
@@ -212,33 +215,33 @@ test_journey_not_adopted_and_signposted_to_mental_health() {
 }
 
 # 6. Consent declined: the case closes with reason consent-declined, and its
-# post-closure reviews still fall due (CTSA 2015 s.36(4)(e)).
+# post-closure reviews still fall due (CTSA 1987 s.36(4)(e)).
 test_journey_consent_declined_closes_the_case_and_post_closure_reviews_fall_due() {
     start_journey
-    refer_step PRV-2026-0001 2026-01-12 received=2026-01-12 dob=2010-06-15
-    step awaiting-panel triage 2026-01-16 triage "$ID" --outcome channel-panel --date 2026-01-16 \
-        --s36-date 2026-01-16 --s36-by "$S36_BY"
-    new_meeting_step awaiting-panel 2026-02-05 2026-01-16
-    step awaiting-consent panel-decide 2026-02-05 panel decide 2026-02-05 "$ID" --decision adopt
-    step awaiting-consent panel-consent 2026-02-09 panel consent "$ID" --status requested --by parent-guardian \
-        --date 2026-02-09
-    step post-closure panel-consent 2026-02-20 panel consent "$ID" --status declined --by parent-guardian \
-        --date 2026-02-20
+    refer_step PRV-1998-0001 1998-01-12 received=1998-01-12 dob=1982-06-15
+    step awaiting-panel triage 1998-01-16 triage "$ID" --outcome channel-panel --date 1998-01-16 \
+        --s36-date 1998-01-16 --s36-by "$S36_BY"
+    new_meeting_step awaiting-panel 1998-02-05 1998-01-16
+    step awaiting-consent panel-decide 1998-02-05 panel decide 1998-02-05 "$ID" --decision adopt
+    step awaiting-consent panel-consent 1998-02-09 panel consent "$ID" --status requested --by parent-guardian \
+        --date 1998-02-09
+    step post-closure panel-consent 1998-02-20 panel consent "$ID" --status declined --by parent-guardian \
+        --date 1998-02-20
     local f
     f="$(case_file "$S" "$ID")"
     assert_eq "$(sed -n '/^closure:/,/^[a-z]/p' "$f" | sed '/^[a-z_]*:$/d;/^[a-z_]*: /d')" \
-        "  date: 2026-02-20"$'\n'"  reason: consent-declined" "closure in the case file"
+        "  date: 1998-02-20"$'\n'"  reason: consent-declined" "closure in the case file"
     assert_eq "$(sed -n '/^consent:/,/^[a-z]/p' "$f" | grep -E '^  ')" \
-        "  status: declined"$'\n'"  by: parent-guardian"$'\n'"  date: 2026-02-20" "consent in the case file"
-    assert_due 2026-08-19 "$H"
-    assert_due 2026-08-20 "$H"$'\n'"$ID,post-closure,post-closure-6,2026-08-20,0"
-    assert_due 2027-02-20 "$H"$'\n'"$ID,post-closure,post-closure-6,2026-08-20,184"$'\n'"$ID,post-closure,post-closure-12,2027-02-20,0"
-    step post-closure review-record 2026-08-21 review record "$ID" --date 2026-08-21 --kind post-closure-6 \
+        "  status: declined"$'\n'"  by: parent-guardian"$'\n'"  date: 1998-02-20" "consent in the case file"
+    assert_due 1998-08-19 "$H"
+    assert_due 1998-08-20 "$H"$'\n'"$ID,post-closure,post-closure-6,1998-08-20,0"
+    assert_due 1999-02-20 "$H"$'\n'"$ID,post-closure,post-closure-6,1998-08-20,184"$'\n'"$ID,post-closure,post-closure-12,1999-02-20,0"
+    step post-closure review-record 1998-08-21 review record "$ID" --date 1998-08-21 --kind post-closure-6 \
         --outcome no-concerns
-    assert_due 2027-02-20 "$H"$'\n'"$ID,post-closure,post-closure-12,2027-02-20,0"
-    step closed review-record 2027-02-22 review record "$ID" --date 2027-02-22 --kind post-closure-12 \
+    assert_due 1999-02-20 "$H"$'\n'"$ID,post-closure,post-closure-12,1999-02-20,0"
+    step closed review-record 1999-02-22 review record "$ID" --date 1999-02-22 --kind post-closure-12 \
         --outcome no-concerns
-    assert_due 2027-02-22 "$H" --within 4w
+    assert_due 1999-02-22 "$H" --within 4w
     assert_history
 }
 
@@ -319,29 +322,29 @@ test_journey_reopened_at_the_6_month_review_then_heard_again_and_adopted() {
 # extended review every 6 months, up to 24 months after closure.
 test_journey_extended_post_closure_reviews_up_to_24_months() {
     start_journey
-    refer_step PRV-2026-0001 2026-06-01 received=2026-06-01 dob=2008-01-20 sector=community
-    to_supported 2026-06-01 2026-06-05 2026-07-02 2026-07-06 subject # 18 on the consent date
-    step supported review-record 2026-07-30 review record "$ID" --date 2026-07-30 --kind monthly --outcome continue
-    step post-closure review-record 2026-08-31 review record "$ID" --date 2026-08-31 --kind monthly \
+    refer_step PRV-1998-0001 1998-06-01 received=1998-06-01 dob=1980-01-20 sector=community
+    to_supported 1998-06-01 1998-06-05 1998-07-02 1998-07-06 subject # 18 on the consent date
+    step supported review-record 1998-07-30 review record "$ID" --date 1998-07-30 --kind monthly --outcome continue
+    step post-closure review-record 1998-08-31 review record "$ID" --date 1998-08-31 --kind monthly \
         --outcome close --reason no-further-concerns
     # Calendar months from 31 August, clamped to the month's end.
-    assert_due 2027-02-28 "$H"$'\n'"$ID,post-closure,post-closure-6,2027-02-28,0"
-    step post-closure review-record 2027-02-28 review record "$ID" --date 2027-02-28 --kind post-closure-6 \
+    assert_due 1999-02-28 "$H"$'\n'"$ID,post-closure,post-closure-6,1999-02-28,0"
+    step post-closure review-record 1999-02-28 review record "$ID" --date 1999-02-28 --kind post-closure-6 \
         --outcome no-concerns
-    assert_due 2027-08-31 "$H"$'\n'"$ID,post-closure,post-closure-12,2027-08-31,0"
-    step post-closure review-record 2027-08-31 review record "$ID" --date 2027-08-31 --kind post-closure-12 \
+    assert_due 1999-08-31 "$H"$'\n'"$ID,post-closure,post-closure-12,1999-08-31,0"
+    step post-closure review-record 1999-08-31 review record "$ID" --date 1999-08-31 --kind post-closure-12 \
         --outcome continue
-    # closure + 18 months: 29 February 2028 (a leap year).
-    assert_due 2028-02-28 "$H"
-    assert_due 2028-02-29 "$H"$'\n'"$ID,post-closure,extended-review,2028-02-29,0"
-    step post-closure review-record 2028-03-02 review record "$ID" --date 2028-03-02 --kind extended \
+    # closure + 18 months: 29 February 2000 (a leap year).
+    assert_due 2000-02-28 "$H"
+    assert_due 2000-02-29 "$H"$'\n'"$ID,post-closure,extended-review,2000-02-29,0"
+    step post-closure review-record 2000-03-02 review record "$ID" --date 2000-03-02 --kind extended \
         --outcome continue
     # closure + 24 months.
-    assert_due 2028-08-31 "$H"$'\n'"$ID,post-closure,extended-review,2028-08-31,0"
-    step closed review-record 2028-08-31 review record "$ID" --date 2028-08-31 --kind extended --outcome continue
+    assert_due 2000-08-31 "$H"$'\n'"$ID,post-closure,extended-review,2000-08-31,0"
+    step closed review-record 2000-08-31 review record "$ID" --date 2000-08-31 --kind extended --outcome continue
     # No review after 24 months, even after `continue`.
-    assert_due 2029-03-01 "$H" --within 8w
-    expect_refusal 4 "$S" prevent -C "$S" --as-of 2029-03-01 review record "$ID" --date 2029-03-01 \
+    assert_due 2001-03-01 "$H" --within 8w
+    expect_refusal 4 "$S" prevent -C "$S" --as-of 2001-03-01 review record "$ID" --date 2001-03-01 \
         --kind extended --outcome continue
     assert_stderr_contains "rule 8"
     assert_history

@@ -154,13 +154,14 @@ test_list_related_to_shows_linked_cases_either_way() {
 test_next_due_of_triage_skips_weekends_and_bank_holidays() {
     S="$T/store"
     new_store "$S"
-    # Wednesday 23 December 2026: 24, 29, 30, 31 December and 4 January are
-    # the five working days (25 and 28 December and 1 January are holidays).
-    referral_flags received=2026-12-23
-    run prevent -C "$S" refer --as-of 2026-12-31 "${REFER_FLAGS[@]}"
+    # Tuesday 23 December 2025: 24, 29, 30, 31 December and 2 January are
+    # the five working days (25 and 26 December and 1 January are holidays,
+    # from the rules: the store lists none).
+    referral_flags received=2025-12-23
+    run prevent -C "$S" refer "${REFER_FLAGS[@]}"
     assert_rc 0
-    run prevent -C "$S" list --format csv --as-of 2026-12-31
-    assert_eq "$(tail -n +2 "$OUT" | tr -d '\r' | cut -d, -f6)" "2027-01-04" "next_due"
+    run prevent -C "$S" list --format csv --as-of 2025-12-31
+    assert_eq "$(tail -n +2 "$OUT" | tr -d '\r' | cut -d, -f6)" "2026-01-02" "next_due"
 }
 
 test_list_refuses_a_bad_stage_sector_concern_or_date() {

@@ -67,14 +67,53 @@ TEST_CASE("the default vocabularies have the keys of SPEC section 5 in order") {
     }
 }
 
-TEST_CASE("the default holidays are the bank holidays of this year and the next two") {
+TEST_CASE("a new store's prevent.yaml lists no holidays: the rules give every year's") {
   Config c = prevent::default_config("Test", "PRV", 2026);
-  CHECK(c.holidays.size() == 24u);
+  CHECK(c.holidays.listed().empty());
+  CHECK(c.holidays.added().empty());
+  CHECK(c.holidays.removed().empty());
+  std::string text = prevent::write_config(c);
+  CHECK_FALSE(has(text, "holidays"));
+  CHECK_FALSE(has(text, "calendar"));
+  for (int y : {2018, 2026, 2029, 2040})
+    for (auto d : prevent::england_wales_bank_holidays(y)) CHECK(c.holidays.is_holiday(d));
+  CHECK(c.holidays.is_holiday(prevent::Date::from_ymd(2026, 12, 28)));
+  CHECK_FALSE(c.holidays.is_holiday(prevent::Date::from_ymd(2026, 12, 29)));
+}
+
+TEST_CASE("an older store's explicit holidays list reads and writes back unchanged") {
+  std::string good = prevent::write_config(prevent::default_config("Test", "PRV", 2026));
+  // As `init` wrote it before the rules: three years of dates.
+  std::string list = "holidays:\n";
   for (int y : {2026, 2027, 2028})
-    for (auto d : prevent::england_wales_bank_holidays(y)) CHECK(c.holidays.contains(d));
-  CHECK(c.holidays.contains(prevent::Date::from_ymd(2026, 12, 28)));
-  CHECK_FALSE(c.holidays.contains(prevent::Date::from_ymd(2025, 12, 25)));
-  CHECK_FALSE(c.holidays.contains(prevent::Date::from_ymd(2029, 1, 1)));
+    for (auto d : prevent::england_wales_bank_holidays(y)) list += "  - " + d.str() + "\n";
+  std::string old = replace(good, "vocabularies:\n", list + "vocabularies:\n");
+  Config c = prevent::parse_config(old, "prevent.yaml");
+  CHECK(c.holidays.listed().size() == 24u);
+  CHECK(prevent::write_config(c) == old);
+  // Beyond the list the rules apply: New Year's Day 2029 is a holiday.
+  CHECK(c.holidays.is_holiday(prevent::Date::from_ymd(2029, 1, 1)));
+}
+
+TEST_CASE("calendar exceptions survive a round trip and change the holidays") {
+  Config c = prevent::default_config("Test", "PRV", 2026);
+  c.holidays = prevent::HolidayCalendar({}, {prevent::Date::from_ymd(2031, 5, 9)}, {prevent::Date::from_ymd(2031, 5, 5)});
+  std::string text = prevent::write_config(c);
+  CHECK(has(text, "calendar:\n  added:\n    - 2031-05-09\n  removed:\n    - 2031-05-05\n"));
+  Config back = prevent::parse_config(text, "prevent.yaml");
+  CHECK(prevent::write_config(back) == text);
+  CHECK(back.holidays.is_holiday(prevent::Date::from_ymd(2031, 5, 9)));
+  CHECK_FALSE(back.holidays.is_holiday(prevent::Date::from_ymd(2031, 5, 5)));
+}
+
+TEST_CASE("a day both added and removed in prevent.yaml is a store problem") {
+  std::string good = prevent::write_config(prevent::default_config("Test", "PRV", 2026));
+  std::string text = replace(good, "vocabularies:\n",
+                             "calendar:\n  added:\n    - 2031-05-09\n  removed:\n    - 2031-05-09\nvocabularies:\n");
+  auto f = failure_of([&] { prevent::parse_config(text, "prevent.yaml"); });
+  REQUIRE(f);
+  CHECK(f->code() == Exit::store);
+  CHECK(has(f->what(), "2031-05-09"));
 }
 
 TEST_CASE("prevent.yaml written and read again gives the same text") {
@@ -85,7 +124,7 @@ TEST_CASE("prevent.yaml written and read again gives the same text") {
   CHECK(prevent::write_config(back) == text);
   CHECK(back.area == "Zedshire Borough Council");
   CHECK(back.prefix == "ZED");
-  CHECK(back.holidays == c.holidays);
+  CHECK(back.holidays.listed() == c.holidays.listed());
   CHECK(back.sectors.keys() == c.sectors.keys());
   CHECK(back.age_bands.keys() == c.age_bands.keys());
   CHECK(back.review_monthly_days == 28);
@@ -106,7 +145,7 @@ TEST_CASE("changed settings and an added vocabulary entry survive a round trip")
   c.post_closure_second_months = 9;
   c.extension_limit_months = 36;
   c.suppression_threshold = 10;
-  c.holidays.insert(prevent::Date::from_ymd(2026, 9, 19));
+  c.holidays = prevent::HolidayCalendar({}, {prevent::Date::from_ymd(2026, 9, 19)}, {});
   c.sectors.entries.push_back({"armed-forces", "Armed forces: \"reserve\" units", std::nullopt, std::nullopt});
   Config back = prevent::parse_config(prevent::write_config(c), "prevent.yaml");
   CHECK(back.triage_target_working_days == 3);
@@ -115,7 +154,7 @@ TEST_CASE("changed settings and an added vocabulary entry survive a round trip")
   CHECK(back.post_closure_second_months == 9);
   CHECK(back.extension_limit_months == 36);
   CHECK(back.suppression_threshold == 10);
-  CHECK(back.holidays.contains(prevent::Date::from_ymd(2026, 9, 19)));
+  CHECK(back.holidays.is_holiday(prevent::Date::from_ymd(2026, 9, 19)));
   CHECK(back.sectors.contains("armed-forces"));
   CHECK(back.sectors.entries.back().label == "Armed forces: \"reserve\" units");
 }
@@ -159,7 +198,9 @@ TEST_CASE("a damaged prevent.yaml is a store problem") {
       "area: Test\n",                                                  // most keys missing
       replace(good, "panel_target_days: 28", "panel_target_days: soon"),  // wrong type
       replace(good, "prefix: PRV", "prefix: PRV\ncolour: blue"),         // unknown key
-      replace(good, "- 2026-12-28", "- 2026-02-30"),                     // not a real date
+      replace(good, "vocabularies:", "holidays:\n  - 2026-02-30\nvocabularies:"),  // not a real date
+      replace(good, "vocabularies:", "calendar:\n  added:\n    - soon\nvocabularies:"),  // nor this
+      replace(good, "vocabularies:", "calendar:\n  moved: []\nvocabularies:"),  // an unknown calendar key
       replace(good, "key: police\n", "key: education\n"),                // a vocabulary key twice
       replace(good, "area: Test", "area: &a Test"),                      // an anchor
   };
