@@ -176,8 +176,10 @@ void void_consent(Case& c, VoidedEntry& v, Date date) {
     refuse(rule::consent, "support actions stand on this consent", c.id,
            fmt::format("void them first: {}", void_cmd(c, fmt::format("action:{}", c.support_plan.back().id))));
   if (c.closure && !is_closure_by_consent(c.closure->reason))
-    refuse(rule::reviews, fmt::format("the case was closed at the review of {} after this consent", c.closure->date.str()),
-           c.id, fmt::format("void the closing review first: {}", void_cmd(c, fmt::format("review:{}", c.closure->date.str()))));
+    refuse(rule::reviews,
+           fmt::format("the case was closed at the review of {} after this consent", c.closure->date.str()), c.id,
+           fmt::format("void the closing review first: {}",
+                       void_cmd(c, fmt::format("review:{}", c.closure->date.str()))));
   bool closed_by_it = c.closure && is_closure_by_consent(c.closure->reason);
   if (closed_by_it) refuse_while_post_closure_reviews(c, "the consent");
   not_before_entry(c, date, c.consent->date, "consent");

@@ -87,7 +87,8 @@ TEST_CASE("the due items are SPEC section 6.1's items, in its order") {
 TEST_CASE("the stages are SPEC section 3's stages, in workflow order, and voided (issue 14)") {
   CHECK(table_keys<Stage>() == std::vector<std::string>{"awaiting-triage", "no-further-action", "signposted",
                                                          "police-managed", "awaiting-panel", "not-adopted",
-                                                         "awaiting-consent", "supported", "post-closure", "closed", "voided"});
+                                                         "awaiting-consent", "supported", "post-closure", "closed",
+                                                         "voided"});
   check_round_trip<Stage>();
 }
 
