@@ -4,6 +4,7 @@
 
 #include "rules.hpp"
 #include "schema.hpp"
+#include "void_entry.hpp"
 
 namespace prevent {
 
@@ -11,6 +12,8 @@ void update_case(Store& store, const CaseId& id, Date as_of, std::string_view ac
                  const std::function<std::string(Case&)>& change) {
   auto lock = store.lock();
   Case c = store.load_case(id);
+  // A case voided as entered in error takes no further change.
+  refuse_if_voided(c);
   std::string what = change(c);
   // Every record written is valid against the schema (SPEC §2.4).
   validate_against_schema(case_to_node(c), SchemaKind::case_record, "command line");

@@ -20,7 +20,8 @@ std::string_view stage_name(const Case& c, const Config& cfg) { return key_of(st
 void apply_triage(Case& c, Triage triage) {
   // Rule 2: the police gateway assessment happens once.
   if (c.triage)
-    refuse(rule::triage, fmt::format("the case was already triaged on {}", c.triage->completed.str()), c.id, "this version cannot change a recorded triage; `prevent correct` is planned for that");
+    refuse(rule::triage, fmt::format("the case was already triaged on {}", c.triage->completed.str()), c.id,
+           fmt::format("a triage recorded in error is voided first: prevent void {} triage --reason TEXT", c.id));
   c.triage = std::move(triage);
 }
 
@@ -69,7 +70,7 @@ std::string add_support_action(Case& c, Action action, const Config& cfg) {
   if (stage_of(c, cfg) != Stage::supported)
     refuse(rule::consent, fmt::format("support actions are added once consent is given; the case is {}",
                                         stage_name(c, cfg)), c.id);
-  action.id = fmt::format("A{}", c.support_plan.size() + 1);
+  action.id = next_action_id(c);
   action.status = ActionStatus::open;
   c.support_plan.push_back(std::move(action));
   return c.support_plan.back().id;

@@ -205,6 +205,23 @@ struct RecordFields<Correction> {
 };
 
 template <>
+struct RecordFields<VoidedEntry> {
+  static constexpr auto fields = std::tuple{
+      field("what", &VoidedEntry::what),
+      field("date", &VoidedEntry::date),
+      field("reason", &VoidedEntry::reason, kPersonal),
+      field("triage", &VoidedEntry::triage),
+      field("assessment", &VoidedEntry::assessment),
+      field("decision", &VoidedEntry::decision),
+      field("consent", &VoidedEntry::consent),
+      field("action", &VoidedEntry::action),
+      field("review", &VoidedEntry::review),
+      field("note", &VoidedEntry::note),
+      field("closure", &VoidedEntry::closure),
+  };
+};
+
+template <>
 struct RecordFields<Episode> {
   static constexpr auto fields = std::tuple{
       field("consent", &Episode::consent),
@@ -231,6 +248,7 @@ struct RecordFields<Case> {
       field("closure", &Case::closure),
       field("corrections", &Case::corrections),
       field("previous", &Case::previous),
+      field("voided", &Case::voided),
   };
 };
 

@@ -364,6 +364,12 @@ std::optional<std::string> person_key(const Case& c) {
   return fold_case_and_space(c.referral.subject.name.reveal()) + "|" + dob->str();
 }
 
+bool is_voided_case(const Case& c) {
+  for (const auto& v : c.voided)
+    if (v.what == kVoidedCase) return true;
+  return false;
+}
+
 std::optional<int> age_at_referral(const Case& c) {
   const auto& dob = c.referral.subject.date_of_birth.reveal();
   if (!dob) return std::nullopt;

@@ -116,6 +116,25 @@ struct Episode {
   std::optional<Date> reopened;  // date of the review that reopened the case
 };
 
+// An entry recorded in error, moved aside unchanged by `prevent void`
+// (nothing is deleted): what it was, the day it was voided and why, and the
+// entry itself in the member its kind names. A voided review or consent
+// also carries the closure it had made. A whole case voided (a duplicate
+// referral, one entered in error) has `what: case` and no entry.
+struct VoidedEntry {
+  std::string what;  // triage, assessment:DATE, decision:DATE, consent, action:A2, review:DATE, note:DATE, case, …
+  Date date;         // the day it was voided
+  PersonalText reason;
+  std::optional<Triage> triage;
+  std::optional<Assessment> assessment;
+  std::optional<Hearing> decision;
+  std::optional<Consent> consent;
+  std::optional<Action> action;
+  std::optional<Review> review;
+  std::optional<ChronologyEntry> note;
+  std::optional<Closure> closure;
+};
+
 struct Case {
   std::string id;
   Referral referral;
@@ -130,7 +149,14 @@ struct Case {
   std::optional<Closure> closure;
   std::vector<Correction> corrections;
   std::vector<Episode> previous;
+  std::vector<VoidedEntry> voided;
 };
+
+// The `what` of a whole case voided (`prevent void ID case`).
+inline constexpr std::string_view kVoidedCase = "case";
+// Whether the whole case was voided: its stage is `voided`, and it counts
+// nowhere but as entered in error.
+bool is_voided_case(const Case& c);
 
 // The record as a YAML tree in the key order of SPEC §3; empty lists and
 // absent sections are left out.

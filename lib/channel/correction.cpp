@@ -44,7 +44,7 @@ bool is_decision(const std::string& pattern) {
 }
 
 // The ID that names the case, and the lists prevent keeps itself.
-constexpr std::string_view kKeptByPrevent[] = {"id", "related", "corrections", "previous"};
+constexpr std::string_view kKeptByPrevent[] = {"id", "related", "corrections", "previous", "voided"};
 
 // The kind of a leaf field of member type T (Personal<T> unwrapped).
 template <class T>
@@ -263,8 +263,8 @@ std::vector<std::string> apply_correction(Case& c, const std::vector<FieldValue>
            fmt::format("{}: a decision cannot be corrected; the sequence of decisions stays as it was recorded "
                        "(command line)",
                        name),
-           "record what happened next with the workflow commands; a mistaken decision is a matter for the panel");
-    if (path[0] == "related" || path[0] == "corrections" || path[0] == "previous")
+           "a decision recorded in error is voided and recorded again: `prevent void --help`");
+    if (path[0] == "related" || path[0] == "corrections" || path[0] == "previous" || path[0] == "voided")
       fail(Exit::invalid_data, fmt::format("{}: kept by prevent itself, not correctable (command line)", name));
     auto rule = std::find_if(field_rules().begin(), field_rules().end(),
                              [&](const FieldRule& r) { return r.pattern == pattern; });

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "case_fields.hpp"
 #include "failure.hpp"
 #include "workflow.hpp"
@@ -209,10 +211,17 @@ class Checker {
       require((a.status == ActionStatus::open) == !a.closed.has_value(), rule::dates_follow_the_process,
               fmt::format("support_plan {}: a done or cancelled action has a closed date, an open one none", a.id));
     }
-    for (size_t i = 0; i < c_.support_plan.size(); ++i)
-      require(c_.support_plan[i].id == fmt::format("A{}", i + 1), rule::dates_follow_the_process,
+    // Numbered A1, A2, … in order; a voided action's number is not given
+    // again, so the live ones are numbered around it.
+    const std::vector<int> voided = voided_action_numbers(c_);
+    int next = 1;
+    for (size_t i = 0; i < c_.support_plan.size(); ++i) {
+      while (std::binary_search(voided.begin(), voided.end(), next)) ++next;
+      require(c_.support_plan[i].id == fmt::format("A{}", next), rule::dates_follow_the_process,
               fmt::format("support actions are numbered A1, A2, … in order (found {} at position {})",
                           c_.support_plan[i].id, i + 1));
+      ++next;
+    }
     for (const auto& r : c_.reviews) {
       if (adopted) not_before(r.date, "reviews.date", adopted->meeting, "the adopting meeting");
       if (r.meeting) {
@@ -233,6 +242,7 @@ class Checker {
     for (const auto& a : c_.assessments) not_before(a.date, "assessments.date", received, "referral.received");
     for (const auto& e : c_.chronology) not_before(e.date, "chronology.date", received, "referral.received");
     for (const auto& k : c_.corrections) not_before(k.date, "corrections.date", received, "referral.received");
+    for (const auto& v : c_.voided) not_before(v.date, "voided.date", received, "referral.received");
     for (const auto& e : c_.previous) {
       if (e.closure) {
         for (const auto& r : e.reviews)

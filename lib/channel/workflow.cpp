@@ -1,6 +1,9 @@
 #include "workflow.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <charconv>
 
 #include "calendar.hpp"
 
@@ -51,7 +54,38 @@ const std::vector<Stage>& all_stages() {
 
 bool is_final(Stage s) {
   return s == Stage::no_further_action || s == Stage::signposted || s == Stage::police_managed ||
-         s == Stage::not_adopted || s == Stage::closed;
+         s == Stage::not_adopted || s == Stage::closed || s == Stage::voided;
+}
+
+std::vector<int> voided_action_numbers(const Case& c) {
+  // An earlier episode's actions were added before its closure; the
+  // current episode's after it (its adoption is later, SPEC §4 rule 9).
+  std::optional<Date> after;
+  if (!c.previous.empty())
+    after = c.previous.back().closure ? std::optional<Date>(c.previous.back().closure->date) : reopened_on(c);
+  std::vector<int> out;
+  for (const auto& v : c.voided) {
+    if (!v.action || (after && v.action->added <= *after)) continue;
+    const std::string& id = v.action->id;
+    int n = 0;
+    if (id.size() > 1 && id[0] == 'A' && std::from_chars(id.data() + 1, id.data() + id.size(), n).ec == std::errc{})
+      out.push_back(n);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string next_action_id(const Case& c) {
+  size_t n = c.support_plan.size();
+  for (int v : voided_action_numbers(c)) n = std::max(n, static_cast<size_t>(v));
+  // Live actions are numbered around the voided ones; the highest of both
+  // is the last given.
+  for (const auto& a : c.support_plan) {
+    int k = 0;
+    if (a.id.size() > 1 && std::from_chars(a.id.data() + 1, a.id.data() + a.id.size(), k).ec == std::errc{})
+      n = std::max(n, static_cast<size_t>(k));
+  }
+  return fmt::format("A{}", n + 1);
 }
 
 std::optional<Date> reopened_on(const Case& c) {
@@ -88,6 +122,7 @@ const Hearing* adopting_hearing(const Case& c) {
 }
 
 Stage stage_of(const Case& c, const Config& cfg) {
+  if (is_voided_case(c)) return Stage::voided;
   if (!c.triage) return Stage::awaiting_triage;
   switch (c.triage->outcome) {
     case TriageOutcome::no_further_action: return Stage::no_further_action;

@@ -25,11 +25,12 @@ enum class Stage {
   supported,
   post_closure,
   closed,
+  voided,  // the whole case was recorded in error (`prevent void ID case`)
 };
 
 template <>
 struct KeyTable<Stage> {
-  static constexpr std::array<KeyEntry<Stage>, 10> entries{{
+  static constexpr std::array<KeyEntry<Stage>, 11> entries{{
       {Stage::awaiting_triage, "awaiting-triage"},
       {Stage::no_further_action, "no-further-action"},
       {Stage::signposted, "signposted"},
@@ -40,6 +41,7 @@ struct KeyTable<Stage> {
       {Stage::supported, "supported"},
       {Stage::post_closure, "post-closure"},
       {Stage::closed, "closed"},
+      {Stage::voided, "voided"},
   }};
 };
 
@@ -58,6 +60,13 @@ Stage stage_of(const Case& c, const Config& config);
 std::vector<const Hearing*> current_hearings(const Case& c);
 // The hearing that adopted the current episode, if any.
 const Hearing* adopting_hearing(const Case& c);
+// The numbers of the current episode's voided support actions (A3 → 3):
+// their IDs are not given again (SPEC §4 rule 9 numbers the rest around
+// them).
+std::vector<int> voided_action_numbers(const Case& c);
+// The ID the next support action of the case gets: A1, A2, … in the order
+// added, voided ones counted.
+std::string next_action_id(const Case& c);
 // The date of the last reopening, if the case was ever reopened.
 std::optional<Date> reopened_on(const Case& c);
 // The date a closed episode in `previous` was reopened: its `reopened`, else

@@ -67,6 +67,8 @@ void CaseLister::add(const Case& c) {
   if (f.related_to && c.id == *f.related_to) target_related_ = c.related;
   Stage s = stage_of(c, config_);
   if (f.stage && s != *f.stage) return;
+  // A case voided as entered in error is listed only when asked for.
+  if (!f.stage && s == Stage::voided) return;
   if (f.sector && c.referral.sector != *f.sector) return;
   if (f.concern && c.referral.concern_type != *f.concern) return;
   if (f.received_from && c.referral.received < *f.received_from) return;

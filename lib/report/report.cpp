@@ -236,6 +236,12 @@ struct ReportBuilder::State {
 
   void add(const Case& c) {
     const Date received = c.referral.received;
+    // A case voided as entered in error (a duplicate referral, a wrong
+    // one) counts only as that: not a referral, not work in hand.
+    if (is_voided_case(c)) {
+      if (received >= o.from && received <= o.to) ++entered_in_error;
+      return;
+    }
     if (received >= o.from && received <= o.to) {
       const Case a = case_on(c, o.as_of);
       ++total;
@@ -300,7 +306,9 @@ struct ReportBuilder::State {
 
   Report finish() {
     auto& T = report.tables;
-    T.push_back({"referrals", "Referrals received", {total_cell("total", "Referrals received", total)}, false});
+    T.push_back({"referrals", "Referrals received", {total_cell("total", "Referrals received", total),
+                  count_cell("entered_in_error", "Entered in error (voided; counted nowhere else)", entered_in_error)},
+                 false});
     T.push_back({"referrals.by_sector", "Referrals by sector of the referrer", by_sector.cells(), true});
     T.push_back({"referrals.by_route", "Referrals by route", by_route.cells(), false});
     T.push_back({"referrals.by_age_band", "Referrals by age on the referral date", by_age.cells(), true});
@@ -357,7 +365,7 @@ struct ReportBuilder::State {
   Report report;
   Tally by_sector, by_route, by_age, by_gender, by_concern, by_month, signposted_to, ch_concern, ch_age;
   long total = 0, nfa = 0, signposted = 0, police = 0, discussed = 0, adopted = 0, declined = 0, withdrawn = 0;
-  long triaged = 0, within_target = 0;
+  long triaged = 0, within_target = 0, entered_in_error = 0;
   Timing to_triage, to_panel;
   Tally by_stage, overdue, post_closure;
   long in_hand = 0;

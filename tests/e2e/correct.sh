@@ -132,6 +132,8 @@ test_the_id_and_the_decisions_cannot_be_corrected() {
     refuse 5 PRV-2026-0001 related=PRV-2026-0002 --reason "$REASON"
     assert_stderr_contains "kept by prevent itself"
     refuse 5 PRV-2026-0001 corrections.1.reason=x --reason "$REASON"
+    refuse 5 PRV-2026-0001 voided.1.reason=x --reason "$REASON"
+    assert_stderr_contains "kept by prevent itself"
 }
 
 test_unknown_fields_and_missing_entries_are_refused() {

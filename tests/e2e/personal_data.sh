@@ -407,11 +407,18 @@ run_the_sweep() { # run_the_sweep UMASK
     sweep no fail "${p[@]}" correct "$id" referral.subject.name="Threnody Caskwell" --reason ""
     sweep no fail "${p[@]}" correct "Threnody Caskwell" referral.source.agency=X --reason "Fictional Quorrelwick"
     sweep no fail "${p[@]}" correct "$id" "Threnody Caskwell"=1 --reason "Fictional Quorrelwick"
+    PERSONAL+=("Brindleshaw")
+    sweep no ok "${p[@]}" void "$id" note:2026-11-06 --reason "Fictional void reason Brindleshaw"
+    sweep no fail "${p[@]}" void "$id" note:2026-11-06 --reason "Fictional Brindleshaw"
+    sweep no fail "${p[@]}" void "$id" "Threnody Caskwell" --reason "Fictional Brindleshaw"
+    sweep no fail "${p[@]}" void "$id" consent --reason "Fictional Brindleshaw"
+    sweep no fail "${p[@]}" void "Threnody Caskwell" triage --reason "Fictional Brindleshaw"
     for f in text json; do
         sweep no ok "${p[@]}" log "$id" --format "$f"
         sweep no ok "${p[@]}" log --since 2026-01-01 --until 2026-11-27 --format "$f"
         sweep no ok "${p[@]}" log --author "Threnody Caskwell" --format "$f"
         sweep no ok "${p[@]}" log --action correct --format "$f"
+        sweep no ok "${p[@]}" log --action void --format "$f"
     done
     sweep show ok "${p[@]}" log "$id" --show-personal
     sweep no fail "${p[@]}" log "Threnody Caskwell"
@@ -434,7 +441,7 @@ run_the_sweep() { # run_the_sweep UMASK
     # Every command that exists was run.
     local cmd
     for cmd in init refer import triage note assess "panel new" "panel attend" "panel agenda" "panel decide" \
-        "panel consent" "panel action" "panel minutes" "review due" "review record" report correct log \
+        "panel consent" "panel action" "panel minutes" "review due" "review record" report correct void log \
         "hook install" show list check; do
         [[ "$SWEEP_LOG" == *" $cmd "* ]] ||
             fail "the sweep did not run prevent $cmd"

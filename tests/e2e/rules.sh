@@ -183,7 +183,9 @@ test_rule1_a_date_of_birth_after_the_referral_is_refused() {
 test_rule2_triage_twice_is_refused() {
     setup
     refused 4 2 "$PAN" triage "$PAN" --outcome no-further-action --date 2026-11-20
-    assert_hint_contains "correct"
+    # The way out of a wrong triage (issue 14), not a planned command.
+    assert_hint_contains "prevent void $PAN triage --reason TEXT"
+    assert_stderr_not_contains "planned"
     refused 4 2 "$NFA" triage "$NFA" --outcome no-further-action --date 2026-11-20
 }
 

@@ -60,7 +60,7 @@ static_assert(described_whole<Subject>() && described_whole<Referral>() && descr
               described_whole<Triage>() && described_whole<Assessment>() && described_whole<Hearing>() &&
               described_whole<Consent>() && described_whole<Action>() && described_whole<ChronologyEntry>() &&
               described_whole<Review>() && described_whole<Closure>() && described_whole<Correction>() &&
-              described_whole<Episode>() && described_whole<Case>());
+              described_whole<Episode>() && described_whole<VoidedEntry>() && described_whole<Case>());
 
 // A case with every field set, every optional present and every list of
 // two entries or more, an earlier episode included; valid against the
@@ -126,6 +126,23 @@ Case full_case() {
     e.closure = Closure{d("2024-01-10"), K{"consent-withdrawn"}};
     e.reopened = d("2024-01-21");
     c.previous.push_back(e);
+  }
+  // Every kind of entry in each voided one: the description test needs all
+  // present; the record's own voids hold one each.
+  for (int i = 0; i < 2; ++i) {
+    VoidedEntry v;
+    v.what = i == 0 ? "review:2024-05-23" : "note:2024-03-01:2";
+    v.date = d("2024-05-30");
+    v.reason = PersonalText("Void reason Okkvan");
+    v.triage = t;
+    v.assessment = c.assessments.front();
+    v.decision = c.panel.front();
+    v.consent = c.consent;
+    v.action = c.support_plan.front();
+    v.review = c.reviews.back();
+    v.note = c.chronology.front();
+    v.closure = c.closure;
+    c.voided.push_back(v);
   }
   return c;
 }
@@ -293,9 +310,11 @@ TEST_CASE("the (P) fields are those of SPEC §3") {
   for (const char* p : {"referral.subject.name", "referral.subject.date_of_birth", "referral.subject.postcode_district",
                         "referral.concern.summary", "triage.rationale", "assessments[1].notes", "panel[2].rationale",
                         "chronology[1].text", "reviews[3].notes", "corrections[1].reason",
-                        "previous[1].reviews[3].notes"})
+                        "previous[1].reviews[3].notes", "voided[1].reason", "voided[2].note.text",
+                        "voided[1].triage.rationale"})
     CHECK_MESSAGE(is_personal_field(p), p);
   for (const char* p : {"id", "referral.subject.gender", "referral.concern.type", "referral.source.agency",
-                        "panel[1].decision", "support_plan[1].provider", "previous[1].closure.reason"})
+                        "panel[1].decision", "support_plan[1].provider", "previous[1].closure.reason",
+                        "voided[1].what", "voided[1].date", "voided[2].decision.decision"})
     CHECK_MESSAGE(!is_personal_field(p), p);
 }

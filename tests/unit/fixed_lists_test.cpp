@@ -84,10 +84,11 @@ TEST_CASE("the due items are SPEC section 6.1's items, in its order") {
   check_round_trip<DueKind>();
 }
 
-TEST_CASE("the stages are SPEC section 3's stages, in workflow order") {
+TEST_CASE("the stages are SPEC section 3's stages, in workflow order, and voided (issue 14)") {
   CHECK(table_keys<Stage>() == std::vector<std::string>{"awaiting-triage", "no-further-action", "signposted",
                                                          "police-managed", "awaiting-panel", "not-adopted",
-                                                         "awaiting-consent", "supported", "post-closure", "closed"});
+                                                         "awaiting-consent", "supported", "post-closure", "closed",
+                                                         "voided"});
   check_round_trip<Stage>();
 }
 

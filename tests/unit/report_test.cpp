@@ -360,3 +360,31 @@ TEST_CASE("the report built one case at a time does not depend on the order the 
   ReportBuilder none(config, options);
   CHECK(value(none.finish(), "referrals", "total") == 0);
 }
+
+TEST_CASE("a case voided as entered in error counts only as entered in error, voided entries nowhere") {
+  Case dup = referral("2026-07-02");
+  triage(dup, "2026-07-03", "channel-panel");
+  VoidedEntry whole;
+  whole.what = std::string(kVoidedCase);
+  whole.date = d("2026-07-10");
+  whole.reason = PersonalText("Fictional duplicate");
+  dup.voided.push_back(whole);
+  Case kept = referral("2026-07-05");
+  triage(kept, "2026-07-06", "channel-panel");
+  // A no-further-action triage voided: the case awaits triage again.
+  VoidedEntry wrong;
+  wrong.what = "triage";
+  wrong.date = d("2026-07-08");
+  wrong.reason = PersonalText("Fictional reason");
+  wrong.triage = *kept.triage;
+  wrong.triage->outcome = TriageOutcome::no_further_action;
+  kept.voided.push_back(wrong);
+  Report r = build_report({dup, kept}, cfg(), period("2026-07-01", "2026-09-30", "2026-10-15"));
+  CHECK(value(r, "referrals", "total") == 1);
+  CHECK(value(r, "referrals", "entered_in_error") == 1);
+  CHECK(value(r, "referrals.by_sector", "education") == 1);
+  CHECK(value(r, "outcomes", "no_further_action") == 0);
+  CHECK(value(r, "in_hand", "total") == 1);
+  CHECK(value(r, "in_hand.by_stage", "awaiting-panel") == 1);
+  CHECK(value(r, "timeliness.referral_to_triage_days", "count") == 1);
+}

@@ -111,17 +111,17 @@ TEST_CASE("the stages are those of SPEC section 3 in order") {
   V keys;
   for (Stage s : all_stages()) keys.push_back(std::string(stage_key(s)));
   CHECK(keys == V{"awaiting-triage", "no-further-action", "signposted", "police-managed", "awaiting-panel",
-                  "not-adopted", "awaiting-consent", "supported", "post-closure", "closed"});
+                  "not-adopted", "awaiting-consent", "supported", "post-closure", "closed", "voided"});
   for (Stage s : all_stages()) CHECK(parse_stage(stage_key(s)) == s);
   CHECK_FALSE(parse_stage("open"));
   CHECK_FALSE(parse_stage(""));
 }
 
-TEST_CASE("the final stages are the triage outcomes, not-adopted and closed") {
+TEST_CASE("the final stages are the triage outcomes, not-adopted, closed and voided") {
   V finals;
   for (Stage s : all_stages())
     if (is_final(s)) finals.push_back(std::string(stage_key(s)));
-  CHECK(finals == V{"no-further-action", "signposted", "police-managed", "not-adopted", "closed"});
+  CHECK(finals == V{"no-further-action", "signposted", "police-managed", "not-adopted", "closed", "voided"});
 }
 
 TEST_CASE("a referral without triage is awaiting triage") { CHECK(stage(referred()) == "awaiting-triage"); }

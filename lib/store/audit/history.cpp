@@ -503,7 +503,8 @@ const std::vector<std::string>& log_actions() {
   static const std::vector<std::string> actions = {
       "init",          "refer",        "import",       "triage",        "note",
       "assess",        "panel-new",    "panel-attend", "panel-agenda",  "panel-decide",
-      "panel-consent", "panel-action", "review-record", "correct",      "hand-edit",
+      "panel-consent", "panel-action", "review-record", "correct",      "void",
+      "hand-edit",
   };
   return actions;
 }
