@@ -9,6 +9,7 @@
 #include "due_list.hpp"
 #include "meetings.hpp"
 #include "minutes.hpp"
+#include "rules.hpp"
 
 #include <algorithm>
 
@@ -22,21 +23,36 @@ struct PanelNewOptions {
   std::vector<std::string> attendees, police, apologies;
 };
 
+// The people of `panel new` and `panel attend`, flag by flag; one person
+// given to two of the flags is a usage error (which one was meant?).
+std::vector<AttendanceChange> attendance_changes(
+    const std::vector<std::pair<const std::vector<std::string>*, std::pair<Presence, const char*>>>& flags) {
+  std::vector<AttendanceChange> changes;
+  for (const auto& [texts, how] : flags)
+    for (const auto& t : *texts) {
+      AttendanceChange c{parse_member(t, how.second), how.first, how.second};
+      for (const auto& other : changes)
+        if (same_member(other.who, c.who) && other.to != c.to)
+          fail(Exit::usage, fmt::format("{}@{} is given to both {} and {} (command line)", c.who.role, c.who.agency,
+                                        other.option, c.option));
+      changes.push_back(std::move(c));
+    }
+  return changes;
+}
+
 int run_panel_new(const Globals& g, const PanelNewOptions& o) {
   Meeting m;
   m.date = option_date(o.date, "DATE");
   // A meeting may be set up ahead of its day: the agenda is filled before it.
   m.chair = parse_member(o.chair, "--chair");
-  for (const auto& a : o.attendees) m.attendees.push_back(parse_member(a, "--attendee"));
-  for (const auto& p : o.police) {
-    Member member = parse_member(p, "--police");
-    member.police = true;
-    m.attendees.push_back(member);
-  }
-  for (const auto& a : o.apologies) m.apologies.push_back(parse_member(a, "--apology"));
+  auto changes = attendance_changes({{&o.attendees, {Presence::attending, "--attendee"}},
+                                     {&o.police, {Presence::police, "--police"}},
+                                     {&o.apologies, {Presence::apology, "--apology"}}});
+  auto notices = apply_attendance(m, changes);
   write_today(g);
   Store store = open_store(g);
   create_meeting(store, m);
+  for (const auto& n : notices) notice(g, n);
   if (!m.police_present())
     notice(g, "notice: no police representative is recorded yet; the panel cannot decide on a case until one "
               "attends (CTSA 2015 s.37); add one with `prevent panel attend DATE --police ROLE@FORCE`");
@@ -46,18 +62,15 @@ int run_panel_new(const Globals& g, const PanelNewOptions& o) {
 
 struct AttendOptions {
   std::string date;
-  std::vector<std::string> attendees, police, declarations;
+  std::vector<std::string> attendees, police, apologies, remove, declarations;
 };
 
 int run_panel_attend(const Globals& g, const AttendOptions& o) {
   Date date = option_date(o.date, "DATE");
-  std::vector<Member> add;
-  for (const auto& a : o.attendees) add.push_back(parse_member(a, "--attendee"));
-  for (const auto& p : o.police) {
-    Member m = parse_member(p, "--police");
-    m.police = true;
-    add.push_back(m);
-  }
+  auto changes = attendance_changes({{&o.attendees, {Presence::attending, "--attendee"}},
+                                     {&o.police, {Presence::police, "--police"}},
+                                     {&o.apologies, {Presence::apology, "--apology"}},
+                                     {&o.remove, {Presence::not_listed, "--remove"}}});
   std::vector<Declaration> declared;
   for (const auto& d : o.declarations) {
     auto colon = d.rfind(':');
@@ -66,30 +79,61 @@ int run_panel_attend(const Globals& g, const AttendOptions& o) {
     Member m = parse_member(d.substr(0, colon), "--declare");
     declared.push_back({m.role, m.agency, require_case_id(d.substr(colon + 1), "--declare").str()});
   }
-  if (add.empty() && declared.empty()) fail(Exit::usage, "give --attendee, --police or --declare (command line)");
+  if (changes.empty() && declared.empty())
+    fail(Exit::usage, "give --attendee, --police, --apology, --remove or --declare (command line)");
   write_today(g);
   Store store = open_store(g);
-  add_to_meeting(store, date, std::move(add), std::move(declared));
+  for (const auto& n : change_meeting(store, date, changes, std::move(declared))) notice(g, n);
   return 0;
 }
 
 struct AgendaOptions {
   std::string date;
   bool fill = false;
+  std::optional<std::string> until;
+  std::vector<std::string> add, drop;
   std::string format = "table";
 };
 
+int run_agenda_change(const Globals& g, const AgendaOptions& o, Date date) {
+  std::vector<CaseId> add, drop;
+  for (const auto& a : o.add) add.push_back(case_id_option(a));
+  for (const auto& d : o.drop) {
+    drop.push_back(case_id_option(d));
+    for (const auto& a : add)
+      if (a.str() == drop.back().str())
+        fail(Exit::usage, fmt::format("{} is given to both --add and --drop (command line)", a.str()));
+  }
+  Store store = open_store(g);
+  for (const auto& n : change_agenda(store, date, add, drop)) notice(g, n);
+  return 0;
+}
+
 int run_panel_agenda(const Globals& g, const AgendaOptions& o) {
+  const bool by_hand = !o.add.empty() || !o.drop.empty();
+  if (by_hand && (o.fill || o.until))
+    fail(Exit::usage, "--add and --drop go without --fill and --until (command line)");
   Date date = option_date(o.date, "DATE");
-  if (o.fill) write_today(g);  // without --fill the agenda is only read
+  if (by_hand || o.fill) write_today(g);  // without either the agenda is only read
+  if (by_hand) return run_agenda_change(g, o, date);
+  std::optional<Date> until;
+  if (o.until) {
+    until = option_date(*o.until, "--until");
+    if (*until < date) fail(Exit::usage, "--until is before the meeting (command line)");
+  }
+  Date as_of = today(g);
   Store store = open_store(g);
   std::unique_ptr<StoreLock> lock;
-  if (o.fill) lock = store.lock();
-  Agenda agenda = meeting_agenda(store, date);
+  if (o.fill) {
+    lock = store.lock();
+    store.require_meeting(date);
+    past_agenda_stands(date, as_of);
+  }
+  Agenda agenda = meeting_agenda(store, date, until.value_or(agenda_until(store, date)));
   print(render(due_table(agenda.rows), list_format(o.format)));
   // An agenda missing unreadable cases is not written into the meeting.
   if (!o.fill || !agenda.unreadable.empty()) return report_unreadable(agenda.unreadable);
-  write_agenda(store, date, agenda.rows);
+  write_agenda(store, date, agenda, as_of);
   return 0;
 }
 
@@ -197,7 +241,7 @@ int run_panel_minutes(const Globals& g, const MinutesOptions& o) {
   Store store = open_store(g);
   const Meeting& meeting = store.require_meeting(date);
   auto all = load_cases_without_personal_data(store);
-  Minutes m = minutes_of(meeting, all.cases);
+  Minutes m = minutes_of(meeting, all.cases, next_meeting(store, date));
   if (o.format == "json")
     print(minutes_json(m).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");
   else
@@ -220,20 +264,28 @@ void add_panel(CLI::App& app, Globals& g, Runner& action) {
   sub->callback([&g, &action, o] { action = [&g, o] { return run_panel_new(g, *o); }; });
 
   auto at = std::make_shared<AttendOptions>();
-  auto* attend = panel->add_subcommand("attend", "add attendees or declarations of interest to a meeting");
+  auto* attend = panel->add_subcommand("attend", "change who attended a meeting, or add declarations of interest");
   attend->add_option("date", at->date, "the meeting's date")->required();
-  attend->add_option("--attendee", at->attendees, "ROLE@AGENCY (repeatable)");
-  attend->add_option("--police", at->police, "ROLE@FORCE of a police representative (repeatable)");
+  attend->add_option("--attendee", at->attendees, "ROLE@AGENCY attended (repeatable)");
+  attend->add_option("--police", at->police, "ROLE@FORCE attended as a police representative (repeatable)");
+  attend->add_option("--apology", at->apologies, "ROLE@AGENCY sent apologies (repeatable)");
+  attend->add_option("--remove", at->remove, "ROLE@AGENCY is taken off the meeting (repeatable)");
   attend->add_option("--declare", at->declarations, "ROLE@AGENCY:CASE-ID, a declaration of interest (repeatable)");
+  attend->footer("Each flag says how the person stands: someone already listed is changed in place, never listed "
+                 "twice; someone already so listed is left as they are, with a notice.");
   attend->callback([&g, &action, at] { action = [&g, at] { return run_panel_attend(g, *at); }; });
 
   auto ag = std::make_shared<AgendaOptions>();
   auto* agenda = panel->add_subcommand("agenda", "what comes before a meeting: cases awaiting panel, reviews due");
   agenda->add_option("date", ag->date, "the meeting's date")->required();
-  agenda->add_flag("--fill", ag->fill, "write the agenda into the meeting");
+  agenda->add_flag("--fill", ag->fill, "write the agenda into the meeting (not after the meeting's day)");
+  agenda->add_option("--until", ag->until, "reviews due up to this date (default: the day before the next meeting)");
+  agenda->add_option("--add", ag->add, "put a case on the meeting's agenda by hand (repeatable)");
+  agenda->add_option("--drop", ag->drop, "take a case off the meeting's agenda (repeatable)");
   agenda->add_option("--format", ag->format, "table (default), csv, json or yaml")
       ->check(CLI::IsMember({"table", "csv", "json", "yaml"}));
-  agenda->footer("Columns as `review due`, with days_overdue counted at the meeting's date.");
+  agenda->footer("Columns as `review due`, with days_overdue counted at the meeting's date. Without a next meeting "
+                 "in the store, --until defaults to the day before DATE + 28 days.");
   agenda->callback([&g, &action, ag] { action = [&g, ag] { return run_panel_agenda(g, *ag); }; });
 
   auto de = std::make_shared<DecideOptions>();

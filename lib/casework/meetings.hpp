@@ -4,6 +4,7 @@
 // (case_update.hpp), never here.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,27 +16,65 @@
 
 namespace prevent {
 
+// One person's entry as a flag of `panel new` or `panel attend` states it.
+struct AttendanceChange {
+  Member who;
+  Presence to;
+  std::string option;  // the flag, for messages: "--police"
+};
+
+// Applies the changes in order to `m` (pure): each person is listed once.
+// Returns a notice for each change that changed nothing (someone already
+// listed so), and for a police representative recorded as an attendee
+// only. Refuses (rule 4) a change to the chair other than attending;
+// Failure(not_found) for --remove of someone not listed.
+std::vector<std::string> apply_attendance(Meeting& m, const std::vector<AttendanceChange>& changes);
+
 // `panel new`: commits the meeting. Failure(invalid_data) when a meeting
 // already exists on that date. Takes the lock.
 void create_meeting(Store& store, const Meeting& m);
 
-// `panel attend`: adds attendees and declarations of interest to the
-// meeting on `date`. Failure(not_found) for no such meeting or a declared
-// case that does not exist. Takes the lock.
-void add_to_meeting(Store& store, Date date, std::vector<Member> attendees, std::vector<Declaration> declarations);
+// `panel attend`: changes attendance (apply_attendance) and adds
+// declarations of interest to the meeting on `date`, in one commit, or none
+// when nothing changed. Failure(not_found) for no such meeting or a declared
+// case that does not exist; refused (rule 4) when the meeting would be left
+// without a police representative while case business is recorded at it.
+// Returns the notices to show. Takes the lock.
+std::vector<std::string> change_meeting(Store& store, Date date, const std::vector<AttendanceChange>& changes,
+                                        std::vector<Declaration> declarations);
 
-// `panel agenda`: the cases awaiting panel and the reviews falling due by
-// the meeting on `date` (Failure(not_found) when there is none), in the
-// order of SPEC §6.1, with the case files that could not be read.
+// `panel agenda`: what comes before the meeting on `date` (Failure(not_found)
+// when there is none) and falls due by `until` (add_agenda_rows), in the
+// order of SPEC §6.1, with the cases that have business recorded at the
+// meeting and the case files that could not be read.
 struct Agenda {
   std::vector<DueRow> rows;
+  std::vector<std::string> business;  // IDs of cases with business recorded at the meeting
   std::vector<Failure> unreadable;
 };
-Agenda meeting_agenda(const Store& store, Date date);
+Agenda meeting_agenda(const Store& store, Date date, Date until);
 
-// `panel agenda --fill`: writes `rows` as the meeting's agenda. The caller
-// holds the lock from before meeting_agenda(), and writes no agenda that
-// is missing unreadable cases.
-void write_agenda(Store& store, Date date, const std::vector<DueRow>& rows);
+// The default end of an agenda's window: the day before the next meeting
+// in the store after `date`, else the day before `date` + 28 days.
+Date agenda_until(const Store& store, Date date);
+
+// The meeting after `date` in the store, if any.
+std::optional<Date> next_meeting(const Store& store, Date date);
+
+// `panel agenda --fill`: writes `agenda.rows` as the meeting's agenda,
+// keeping the entries put there by hand and those of cases with business
+// recorded at the meeting. Refused (rule 4) for a meeting before `as_of`.
+// The caller holds the lock from before meeting_agenda(), and writes no
+// agenda that is missing unreadable cases.
+void write_agenda(Store& store, Date date, const Agenda& agenda, Date as_of);
+
+// `panel agenda --add/--drop`: puts cases on the agenda by hand (for their
+// first outstanding item) and takes cases off it, in one commit, or none
+// when nothing changed. Failure(not_found) for a case that does not exist or
+// a dropped case not on the agenda; refused (rule 3) for a case with nothing
+// for the panel, (rule 4) for dropping a case with business recorded at the
+// meeting. Returns the notices to show. Takes the lock.
+std::vector<std::string> change_agenda(Store& store, Date date, const std::vector<CaseId>& add,
+                                       const std::vector<CaseId>& drop);
 
 }  // namespace prevent

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "failure.hpp"
 #include "schema.hpp"
 
@@ -11,6 +13,77 @@ bool Meeting::police_present() const {
   for (const auto& a : attendees)
     if (a.police) return true;
   return false;
+}
+
+namespace {
+
+std::string folded(std::string_view s) {
+  std::string out;
+  bool space = false;
+  for (char c : s) {
+    if (c == ' ' || c == '\t') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  return out;
+}
+
+bool listed_in(const std::vector<Member>& list, const Member& who) {
+  for (const auto& x : list)
+    if (same_member(x, who)) return true;
+  return false;
+}
+
+}  // namespace
+
+bool same_member(const Member& a, const Member& b) {
+  return folded(a.role) == folded(b.role) && folded(a.agency) == folded(b.agency);
+}
+
+bool is_chair(const Meeting& m, const Member& who) { return same_member(m.chair, who); }
+
+Presence presence_of(const Meeting& m, const Member& who) {
+  if (is_chair(m, who)) return Presence::attending;
+  for (const auto& a : m.attendees)
+    if (same_member(a, who)) return a.police ? Presence::police : Presence::attending;
+  if (listed_in(m.apologies, who)) return Presence::apology;
+  return Presence::not_listed;
+}
+
+bool set_presence(Meeting& m, const Member& who, Presence to) {
+  auto is_who = [&](const Member& x) { return same_member(x, who); };
+  const auto listed = std::count_if(m.attendees.begin(), m.attendees.end(), is_who) +
+                      std::count_if(m.apologies.begin(), m.apologies.end(), is_who);
+  if (presence_of(m, who) == to && listed <= 1) return false;
+  // The entry keeps the text it was recorded with; a new one takes it as given.
+  Member entry{who.role, who.agency, false};
+  auto first_attendee = std::find_if(m.attendees.begin(), m.attendees.end(), is_who);
+  auto first_apology = std::find_if(m.apologies.begin(), m.apologies.end(), is_who);
+  if (first_attendee != m.attendees.end())
+    entry = Member{first_attendee->role, first_attendee->agency, false};
+  else if (first_apology != m.apologies.end())
+    entry = Member{first_apology->role, first_apology->agency, false};
+  entry.police = to == Presence::police;
+  const bool attends = to == Presence::attending || to == Presence::police;
+  // An attendee who stays one (the police marking changes) keeps their place.
+  const bool stays = attends && first_attendee != m.attendees.end();
+  const auto place = first_attendee - m.attendees.begin();
+  std::vector<Member> attendees;
+  for (auto i = m.attendees.begin(); i != m.attendees.end(); ++i) {
+    if (stays && i - m.attendees.begin() == place)
+      attendees.push_back(entry);
+    else if (!is_who(*i))
+      attendees.push_back(*i);
+  }
+  std::erase_if(m.apologies, is_who);
+  m.attendees = std::move(attendees);
+  if (attends && !stays) m.attendees.push_back(entry);
+  if (to == Presence::apology) m.apologies.push_back(entry);
+  return true;
 }
 
 std::string meeting_path(Date date) { return fmt::format("panels/{}.yaml", date.str()); }
@@ -77,6 +150,7 @@ std::string write_meeting(const Meeting& m) {
       YNode n = YNode::map();
       n.add("case", YNode::text(a.case_id));
       n.add("item", YNode::text(a.item));
+      if (a.by_hand) n.add("by_hand", YNode::plain("true"));
       seq.push(std::move(n));
     }
     root.add("agenda", std::move(seq));
@@ -101,7 +175,10 @@ Meeting read_meeting(std::string_view text, const std::string& where) {
     for (const auto& n : s->items)
       m.declarations.push_back({n.find("role")->value, n.find("agency")->value, n.find("case")->value});
   if (const YNode* s = root.find("agenda"))
-    for (const auto& n : s->items) m.agenda.push_back({n.find("case")->value, n.find("item")->value});
+    for (const auto& n : s->items) {
+      const YNode* by_hand = n.find("by_hand");
+      m.agenda.push_back({n.find("case")->value, n.find("item")->value, by_hand && by_hand->value == "true"});
+    }
   return m;
 }
 

@@ -25,7 +25,8 @@ struct Declaration {
 
 struct AgendaItem {
   std::string case_id;
-  std::string item;  // an item of SPEC §6.1
+  std::string item;      // an item of SPEC §6.1
+  bool by_hand = false;  // put there with `panel agenda --add`: `--fill` keeps it
 };
 
 struct Meeting {
@@ -40,6 +41,26 @@ struct Meeting {
   // case needs a police representative present.
   bool police_present() const;
 };
+
+// Where a person stands at a meeting. Each `panel attend` flag states the
+// entry it leaves: --attendee (attending), --police (attending for the
+// police), --apology (sent apologies), --remove (not listed).
+enum class Presence { attending, police, apology, not_listed };
+
+// The same person: role and agency compared case-insensitively, with runs
+// of spaces counted as one (as they are typed, not as they were stored).
+bool same_member(const Member& a, const Member& b);
+
+// Where `who` stands at `m`: the chair counts as attending.
+Presence presence_of(const Meeting& m, const Member& who);
+bool is_chair(const Meeting& m, const Member& who);
+
+// Leaves `who` listed once, as `to` says: a listed entry changes in place
+// (attendee to police and back) or moves between attendees and apologies,
+// keeping the text it was recorded with; duplicates of it are dropped.
+// Returns false when `who` already stood so (nothing changed). The chair
+// is not changed here (the caller refuses that first).
+bool set_presence(Meeting& m, const Member& who, Presence to);
 
 std::string meeting_path(Date date);  // panels/YYYY-MM-DD.yaml
 inline constexpr std::string_view kMeetingSchemaComment =

@@ -38,7 +38,7 @@ class Checker {
     nothing_dated_in_the_future();
     triage_fits_its_outcome();
     heard_only_while_awaiting_panel();
-    police_present_at_every_hearing();
+    police_present_for_case_business();
     consent_before_support();
     refusal_or_withdrawal_closes_the_case();
     reviews_and_closure_follow_adoption();
@@ -111,22 +111,30 @@ class Checker {
                           c_.panel[i + 1].meeting.str()));
   }
 
-  // Rule 4 (CTSA 2015 s.37): every hearing was at a meeting of panels/ with a
-  // police representative present.
-  void police_present_at_every_hearing() const {
-    for (const auto& h : c_.panel) {
-      const Meeting* m = ctx_.meeting(h.meeting);
-      if (!m)
-        fail(Exit::not_found, fmt::format("no panel meeting on {} ({})", h.meeting.str(), label()),
-             fmt::format("create it first: prevent panel new {} --chair ROLE@AGENCY --police ROLE@FORCE",
-                         h.meeting.str()));
-      // CTSA 2015 s.37: the police are represented when a case is discussed.
-      // Whether it is the force for the person's area cannot be checked from
-      // the record.
-      require(m->police_present(), rule::police_present,
-              fmt::format("no police representative attended the meeting of {} (CTSA 2015 s.37)", h.meeting.str()),
-              fmt::format("record one with `prevent panel attend {} --police ROLE@FORCE`", h.meeting.str()));
-    }
+  // Rule 4 (CTSA 2015 s.37): all case business recorded against a meeting
+  // (every hearing, every review held at one, which closes or reopens cases
+  // too) was at a meeting of panels/ with a police representative present.
+  void police_present_for_case_business() const {
+    for (const auto& h : c_.panel) police_present_at(h.meeting, "panel decision");
+    for (const auto& r : c_.reviews)
+      if (r.meeting) police_present_at(*r.meeting, "review");
+    for (const auto& e : c_.previous)
+      for (const auto& r : e.reviews)
+        if (r.meeting) police_present_at(*r.meeting, "review");
+  }
+
+  void police_present_at(Date date, std::string_view what) const {
+    const Meeting* m = ctx_.meeting(date);
+    if (!m)
+      fail(Exit::not_found, fmt::format("no panel meeting on {} ({})", date.str(), label()),
+           fmt::format("create it first: prevent panel new {} --chair ROLE@AGENCY --police ROLE@FORCE", date.str()));
+    // CTSA 2015 s.37: the police are represented when a case is discussed.
+    // Whether it is the force for the person's area cannot be checked from
+    // the record.
+    require(m->police_present(), rule::police_present,
+            fmt::format("no police representative attended the meeting of {} (CTSA 2015 s.37){}", date.str(),
+                        what == "panel decision" ? "" : fmt::format(", where a {} is recorded", what)),
+            fmt::format("record one with `prevent panel attend {} --police ROLE@FORCE`", date.str()));
   }
 
   // Rule 5: a person under 18 cannot consent for themselves (Channel Duty
@@ -265,5 +273,71 @@ class Checker {
 }  // namespace
 
 void check_case_rules(const Case& c, const RuleContext& ctx) { Checker(c, ctx).run(); }
+
+bool case_business_at(const Case& c, Date date) {
+  for (const auto& h : c.panel)
+    if (h.meeting == date) return true;
+  auto held_there = [&](const std::vector<Review>& reviews) {
+    for (const auto& r : reviews)
+      if (r.meeting && *r.meeting == date) return true;
+    return false;
+  };
+  if (held_there(c.reviews)) return true;
+  for (const auto& e : c.previous)
+    if (held_there(e.reviews)) return true;
+  return false;
+}
+
+namespace {
+
+// How a meeting refusal names the cases it is about: the first three.
+std::string cases_label(const std::vector<std::string>& cases) {
+  if (cases.size() <= 3) return fmt::format("{}", fmt::join(cases, ", "));
+  return fmt::format("{}, {}, {} and {} more", cases[0], cases[1], cases[2], cases.size() - 3);
+}
+
+}  // namespace
+
+// CTSA 2015 s.37: a police representative is present when a case is
+// discussed; the minutes never show case business without one.
+void police_stay_while_business_recorded(const Meeting& after, const std::vector<std::string>& cases) {
+  if (after.police_present() || cases.empty()) return;
+  refuse(rule::police_present,
+         fmt::format("case business is recorded at the meeting of {}, so it keeps a police representative "
+                     "(CTSA 2015 s.37)",
+                     after.date.str()),
+         cases_label(cases),
+         fmt::format("record another police representative first: prevent panel attend {} --police "
+                     "ROLE@FORCE",
+                     after.date.str()));
+}
+
+// SPEC §4 rule 4 (CTSA 2015 s.37, channel-process.md): the panel is chaired
+// by the local authority.
+void chair_stays(const Meeting& m, const Member& who, std::string_view option) {
+  if (!is_chair(m, who)) return;
+  refuse(rule::meeting_record,
+         fmt::format("{} names the chair of the meeting of {}; the chair is the local authority and stays the chair",
+                     option, m.date.str()),
+         meeting_path(m.date));
+}
+
+// The agenda of a meeting that has been held is part of its record (SPEC
+// §8: the history is the audit trail); a refill from today's due list would
+// rewrite what was before the panel. No legal source is cited for this.
+void past_agenda_stands(Date meeting, Date as_of) {
+  if (meeting >= as_of) return;
+  refuse(rule::meeting_record,
+         fmt::format("the meeting of {} is past (today is {}); its agenda is not refilled", meeting.str(), as_of.str()),
+         meeting_path(meeting),
+         fmt::format("change one entry with `prevent panel agenda {} --add ID` or `--drop ID`", meeting.str()));
+}
+
+void agenda_keeps_case_business(Date meeting, const std::string& case_id, bool business_recorded) {
+  if (!business_recorded) return;
+  refuse(rule::meeting_record,
+         fmt::format("business on the case is recorded at the meeting of {}, so it stays on the agenda", meeting.str()),
+         case_id);
+}
 
 }  // namespace prevent

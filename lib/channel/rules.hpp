@@ -8,6 +8,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "case_record.hpp"
 #include "config.hpp"
@@ -27,6 +28,7 @@ inline constexpr Rule nothing_in_the_future{1, "nothing is dated in the future"}
 inline constexpr Rule triage{2, "triage"};
 inline constexpr Rule heard_while_awaiting_panel{3, "only a case awaiting panel is heard"};
 inline constexpr Rule police_present{4, "a police representative must be present"};
+inline constexpr Rule meeting_record{4, "the record of a panel meeting"};
 inline constexpr Rule consent{5, "consent"};
 inline constexpr Rule support_plan{5, "support plan"};
 inline constexpr Rule refusal_closes{6, "declined or withdrawn consent closes the case"};
@@ -49,6 +51,29 @@ struct RuleContext {
   // ID does not exist yet, so it is named by where it came from).
   std::string label = {};
 };
+
+// Case business recorded against the meeting of `date` (SPEC §4 rule 4): a
+// decision heard there, or a review held there (`meeting: DATE`), closing
+// or reopening cases included, in the current episode or an earlier one.
+bool case_business_at(const Case& c, Date date);
+
+// Rule 4 on a meeting being changed (`panel attend`): while case business
+// is recorded at it (`cases`: their IDs), it keeps a police representative
+// (CTSA 2015 s.37).
+void police_stay_while_business_recorded(const Meeting& after, const std::vector<std::string>& cases);
+
+// Rule 4 on a change of attendance: the chair (the local authority) stays
+// the chair; `panel attend` neither removes them nor records them as the
+// police or as sending apologies.
+void chair_stays(const Meeting& m, const Member& who, std::string_view option);
+
+// Rule 4 on an agenda: a past meeting's agenda is its record and is not
+// refilled (`--fill`) after the day; `as_of` is "today".
+void past_agenda_stands(Date meeting, Date as_of);
+
+// Rule 4 on an agenda: a case with business recorded at the meeting stays
+// on its agenda (`--drop`).
+void agenda_keeps_case_business(Date meeting, const std::string& case_id, bool business_recorded);
 
 // Throws Failure(refused) naming the rule and the case — or
 // Failure(not_found) when the record names a meeting that does not exist.

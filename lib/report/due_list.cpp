@@ -41,12 +41,21 @@ Table due_table(const std::vector<DueRow>& rows) {
   return t;
 }
 
-void add_agenda_rows(std::vector<DueRow>& rows, const Case& c, const Config& config, Date date) {
+void add_agenda_rows(std::vector<DueRow>& rows, const Case& c, const Config& config, Date date, Date until) {
   Stage s = stage_of(c, config);
   if (is_final(s)) return;
   for (const auto& d : due_items(c, config)) {
-    if (d.item == DueKind::panel || (is_review(d.item) && d.due <= date)) rows.push_back({c.id, s, d.item, d.due, date - d.due});
+    bool take = d.item == DueKind::panel || (is_review(d.item) && d.due <= until) ||
+                ((d.item == DueKind::consent || d.item == DueKind::action) && d.due < date);
+    if (take) rows.push_back({c.id, s, d.item, d.due, date - d.due});
   }
+}
+
+std::optional<DueItem> item_for_the_panel(const Case& c, const Config& config) {
+  if (is_final(stage_of(c, config))) return std::nullopt;
+  for (const auto& d : due_items(c, config))
+    if (d.item != DueKind::triage) return d;
+  return std::nullopt;
 }
 
 }  // namespace prevent

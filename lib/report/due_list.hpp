@@ -2,6 +2,7 @@
 // agenda of a panel meeting built from it.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,10 +33,16 @@ void sort_due_rows(std::vector<DueRow>& rows);
 // Columns id, stage, item, due, days_overdue.
 Table due_table(const std::vector<DueRow>& rows);
 
-// What comes before the meeting of `date`: every case awaiting panel, and
-// every review (monthly, post-closure, extended) due on or before the date.
-// days_overdue is counted at the meeting's date. One case at a time, then
-// sort_due_rows once.
-void add_agenda_rows(std::vector<DueRow>& rows, const Case& c, const Config& config, Date date);
+// What comes before the meeting of `date` and is due before the next one:
+// every case awaiting panel, every review (monthly, post-closure, extended)
+// due on or before `until`, and the consent and support actions overdue at
+// the meeting (due before `date`). days_overdue is counted at the meeting's
+// date. One case at a time, then sort_due_rows once.
+void add_agenda_rows(std::vector<DueRow>& rows, const Case& c, const Config& config, Date date, Date until);
+
+// The item a case is put on an agenda for by hand (`panel agenda --add`):
+// its first outstanding item other than triage; none for a case awaiting
+// triage or in a final stage.
+std::optional<DueItem> item_for_the_panel(const Case& c, const Config& config);
 
 }  // namespace prevent

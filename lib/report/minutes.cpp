@@ -9,22 +9,42 @@
 
 namespace prevent {
 
-Minutes minutes_of(const Meeting& meeting, const std::vector<Case>& cases) {
+Minutes minutes_of(const Meeting& meeting, const std::vector<Case>& cases, std::optional<Date> next_meeting) {
   const Date date = meeting.date;
-  Minutes out{meeting, {}, {}};
+  Minutes out{meeting, {}, {}, {}, {}, next_meeting};
   for (const auto& c : cases) {
+    bool business = false;
     for (const auto& h : c.panel)
-      if (h.meeting == date) out.decisions.push_back({c.id, std::string(key_of(h.decision)), h.method.value_or(""), h.signposted_to});
-    auto add_reviews = [&](const std::vector<Review>& reviews) {
-      for (const auto& r : reviews)
-        if (r.meeting && *r.meeting == date) out.reviews.push_back({c.id, std::string(key_of(r.kind)), std::string(key_of(r.outcome))});
+      if (h.meeting == date) {
+        out.decisions.push_back({c.id, std::string(key_of(h.decision)), h.method.value_or(""), h.signposted_to});
+        business = true;
+      }
+    // One episode's reviews held at the meeting, and its closure when a
+    // review there closed it.
+    auto add_episode = [&](const std::vector<Review>& reviews, const std::optional<Closure>& closure) {
+      for (const auto& r : reviews) {
+        if (!r.meeting || *r.meeting != date) continue;
+        out.reviews.push_back({c.id, std::string(key_of(r.kind)), std::string(key_of(r.outcome))});
+        business = true;
+        if (r.outcome == ReviewOutcome::close && closure && closure->date == date)
+          out.closures.push_back({c.id, std::string(key_of(closure->reason))});
+      }
     };
-    add_reviews(c.reviews);
-    for (const auto& e : c.previous) add_reviews(e.reviews);
+    add_episode(c.reviews, c.closure);
+    for (const auto& e : c.previous) add_episode(e.reviews, e.closure);
+    if (!business) continue;
+    auto add_actions = [&](const std::vector<Action>& plan) {
+      for (const auto& a : plan)
+        if (a.added == date) out.actions.push_back({c.id, a.id, a.support, a.due});
+    };
+    for (const auto& e : c.previous) add_actions(e.support_plan);
+    add_actions(c.support_plan);
   }
   auto by_id = [](const auto& a, const auto& b) { return case_id_less(a.id, b.id); };
-  std::sort(out.decisions.begin(), out.decisions.end(), by_id);
-  std::sort(out.reviews.begin(), out.reviews.end(), by_id);
+  std::stable_sort(out.decisions.begin(), out.decisions.end(), by_id);
+  std::stable_sort(out.reviews.begin(), out.reviews.end(), by_id);
+  std::stable_sort(out.actions.begin(), out.actions.end(), by_id);
+  std::stable_sort(out.closures.begin(), out.closures.end(), by_id);
   return out;
 }
 
@@ -75,6 +95,23 @@ std::string minutes_markdown(const Minutes& m, const std::string& area) {
     out += "| case | review | outcome |\n|---|---|---|\n";
     for (const auto& r : m.reviews) out += fmt::format("| {} | {} | {} |\n", r.id, r.kind, r.outcome);
   }
+  out += "\n## Actions agreed\n\n";
+  if (m.actions.empty()) {
+    out += "None.\n";
+  } else {
+    out += "| case | action | support | due |\n|---|---|---|---|\n";
+    for (const auto& a : m.actions)
+      out += fmt::format("| {} | {} | {} | {} |\n", a.id, cell(a.action), cell(a.support), a.due.str());
+  }
+  out += "\n## Closures\n\n";
+  if (m.closures.empty()) {
+    out += "None.\n";
+  } else {
+    out += "| case | reason |\n|---|---|\n";
+    for (const auto& k : m.closures) out += fmt::format("| {} | {} |\n", k.id, k.reason);
+  }
+  out += m.next_meeting ? fmt::format("\nNext meeting: {}\n", m.next_meeting->str())
+                        : std::string("\nNext meeting: none arranged yet.\n");
   return out;
 }
 
@@ -104,6 +141,12 @@ nlohmann::ordered_json minutes_json(const Minutes& m) {
   }
   j["reviews"] = J::array();
   for (const auto& r : m.reviews) j["reviews"].push_back(J{{"case", r.id}, {"kind", r.kind}, {"outcome", r.outcome}});
+  j["actions"] = J::array();
+  for (const auto& a : m.actions)
+    j["actions"].push_back(J{{"case", a.id}, {"action", a.action}, {"support", a.support}, {"due", a.due.str()}});
+  j["closures"] = J::array();
+  for (const auto& k : m.closures) j["closures"].push_back(J{{"case", k.id}, {"reason", k.reason}});
+  j["next_meeting"] = m.next_meeting ? J(m.next_meeting->str()) : J(nullptr);
   return j;
 }
 

@@ -427,7 +427,17 @@ Chair: Prevent Lead, Example Borough Council
 
 | case | review | outcome |
 |---|---|---|
-| $r | monthly | continue |"
+| $r | monthly | continue |
+
+## Actions agreed
+
+None.
+
+## Closures
+
+None.
+
+Next meeting: none arranged yet."
     assert_stdout_eq "$expected"
     assert_no_personal_data "$(cat "$OUT")" "minutes (md)"
 
@@ -452,6 +462,8 @@ Chair: Prevent Lead, Example Borough Council
         "reviews"
     assert_eq "$(json_eval "sorted(set(k for x in d['decisions'] for k in x))" <<<"$j")" \
         "['case', 'decision', 'method', 'signposted_to']" "keys of a decision (no rationale)"
+    assert_eq "$(json_eval "d['actions'], d['closures'], d['next_meeting']" <<<"$j")" "([], [], None)" \
+        "actions, closures and next meeting"
 
     # A meeting with nothing decided yet.
     ID="$c"
@@ -462,15 +474,21 @@ Chair: Prevent Lead, Example Borough Council
     assert_stdout_contains "## Declarations of interest"$'\n\n'"None."
     assert_stdout_contains "## Decisions"$'\n\n'"None."
     pv "$S" 2026-03-06 panel minutes 2026-04-02 --format json
-    assert_eq "$(json_eval "d['attendees'], d['apologies'], d['declarations'], d['decisions'], d['reviews']" <"$OUT")" \
-        "([], [], [], [], [])" "minutes of an empty meeting"
+    assert_eq "$(json_eval "d['attendees'], d['apologies'], d['declarations'], d['decisions'], d['reviews'], d['actions'], d['closures']" <"$OUT")" \
+        "([], [], [], [], [], [], [])" "minutes of an empty meeting"
+    # The meeting of $m now names the next one.
+    pv "$S" 2026-03-06 panel minutes "$m"
+    assert_stdout_contains $'\n'"Next meeting: 2026-04-02"
+    pv "$S" 2026-03-06 panel minutes "$m" --format json
+    assert_eq "$(json_eval "d['next_meeting']" <"$OUT")" "2026-04-02" "next meeting (json)"
     ID="$a"
     assert_history
 }
 
-# The agenda: cases awaiting panel (whenever due) and reviews due by the
-# meeting's date; not consent, actions or triage. --fill writes it into the
-# meeting in one commit.
+# The agenda: cases awaiting panel (whenever due), reviews due before the
+# next meeting (none in the store: 28 days on), consent and actions overdue
+# at the meeting; never triage. --fill writes it into the meeting in one
+# commit.
 test_panel_agenda_lists_cases_awaiting_panel_and_reviews_due_and_fill_writes_them() {
     start_journey
     local m=2026-03-05 old=PRV-2025-0001 p1=PRV-2026-0001 p2=PRV-2026-0002 p3=PRV-2026-0003 p4=PRV-2026-0004 p5=PRV-2026-0005
@@ -484,25 +502,26 @@ test_panel_agenda_lists_cases_awaiting_panel_and_reviews_due_and_fill_writes_the
     step awaiting-panel triage 2026-02-20 triage "$p1" --outcome channel-panel --date 2026-02-20 \
         --s36-date 2026-02-20 --s36-by "$S36_BY"
     # Supported, adopted 2026-02-05: monthly review due on the meeting day;
-    # its open action (due 2026-03-01) is not for the panel.
+    # its open action (due 2026-03-01) is overdue at the meeting.
     refer_step "$p2" 2026-01-12 received=2026-01-12 dob=1991-01-01
     to_supported 2026-01-12 2026-01-15 2026-02-05 2026-02-06 subject
     step supported panel-action 2026-02-06 panel action "$p2" add --support housing --provider "Example Housing" \
         --due 2026-03-01 --date 2026-02-06
-    # Awaiting consent (adopted at 2026-02-05): not for the panel.
+    # Awaiting consent (adopted at 2026-02-05): consent overdue since 2026-02-19.
     refer_step "$p3" 2026-01-13 received=2026-01-13
     step awaiting-panel triage 2026-01-15 triage "$p3" --outcome channel-panel --date 2026-01-15 \
         --s36-date 2026-01-15 --s36-by "$S36_BY"
     step awaiting-consent panel-decide 2026-02-05 panel decide 2026-02-05 "$p3" --decision adopt
     # Awaiting triage: not for the panel.
     refer_step "$p4" 2026-03-02 received=2026-03-02
-    # Supported, adopted 2026-02-19: its monthly review is due after the meeting.
+    # Supported, adopted 2026-02-19: its monthly review is due after the
+    # meeting, before the next (2026-04-02 at the latest).
     refer_step "$p5" 2026-01-20 received=2026-01-20 dob=1992-01-01
     to_supported 2026-01-20 2026-01-22 2026-02-19 2026-02-20 subject
     ID="$old"
     new_meeting_step post-closure "$m" 2026-03-02
 
-    local agenda="$H"$'\n'"$old,post-closure,post-closure-6,2026-02-14,19"$'\n'"$p2,supported,monthly-review,2026-03-05,0"$'\n'"$p1,awaiting-panel,panel,2026-03-20,-15"
+    local agenda="$H"$'\n'"$old,post-closure,post-closure-6,2026-02-14,19"$'\n'"$p3,awaiting-consent,consent,2026-02-19,14"$'\n'"$p2,supported,action,2026-03-01,4"$'\n'"$p2,supported,monthly-review,2026-03-05,0"$'\n'"$p5,supported,monthly-review,2026-03-19,-14"$'\n'"$p1,awaiting-panel,panel,2026-03-20,-15"
     pv "$S" 2026-03-02 panel agenda "$m" --format csv
     assert_rc 0 "panel agenda"
     assert_eq "$(tr -d '\r' <"$OUT")" "$agenda" "agenda of $m"
@@ -514,7 +533,7 @@ test_panel_agenda_lists_cases_awaiting_panel_and_reviews_due_and_fill_writes_the
 
     ID="$old"
     # One commit, naming every case on the agenda, in agenda order.
-    step_for "$old $p2 $p1" post-closure panel-agenda 2026-03-02 panel agenda "$m" --fill --format csv
+    step_for "$old $p3 $p2 $p5 $p1" post-closure panel-agenda 2026-03-02 panel agenda "$m" --fill --format csv
     assert_eq "$(tr -d '\r' <"$OUT")" "$agenda" "agenda printed by --fill"
     assert_eq "$(git_in "$S" show --name-only --format= HEAD)" "panels/$m.yaml" "files in the --fill commit"
     local y
@@ -522,7 +541,13 @@ test_panel_agenda_lists_cases_awaiting_panel_and_reviews_due_and_fill_writes_the
     assert_eq "$y" "agenda:
   - case: $old
     item: post-closure-6
+  - case: $p3
+    item: consent
   - case: $p2
+    item: action
+  - case: $p2
+    item: monthly-review
+  - case: $p5
     item: monthly-review
   - case: $p1
     item: panel" "agenda in the meeting file"

@@ -91,16 +91,42 @@ TEST_CASE("the due table's columns are id, stage, item, due, days_overdue, with 
                                                             "2027-10-02", "-3"});
 }
 
-TEST_CASE("an agenda takes every case awaiting panel, and reviews due by the meeting, nothing else") {
+TEST_CASE("an agenda takes every case awaiting panel, and reviews due before the next meeting") {
   std::vector<DueRow> rows;
   Date meeting = d("2026-02-05");
-  add_agenda_rows(rows, with_id(awaiting_panel(), "PRV-2026-0001"), cfg(), meeting);   // panel, whenever due
-  add_agenda_rows(rows, with_id(referred(), "PRV-2026-0002"), cfg(), meeting);         // triage: not for the panel
-  add_agenda_rows(rows, with_id(awaiting_consent(), "PRV-2026-0003"), cfg(), meeting); // consent: not for the panel
-  Case s = with_id(supported(), "PRV-2026-0004");
-  add_agenda_rows(rows, s, cfg(), meeting);               // monthly review not yet due
-  add_agenda_rows(rows, s, cfg(), d("2026-12-31"));       // due by then
+  add_agenda_rows(rows, with_id(awaiting_panel(), "PRV-2026-0001"), cfg(), meeting, meeting);   // panel, whenever due
+  add_agenda_rows(rows, with_id(referred(), "PRV-2026-0002"), cfg(), meeting, meeting);         // triage: not for the panel
+  Case s = with_id(supported(), "PRV-2026-0004");  // adopted 2026-02-05: monthly review due 2026-03-05
+  add_agenda_rows(rows, s, cfg(), meeting, d("2026-03-04"));  // not before the next meeting
+  CHECK(ids_and_items(rows) == std::vector<std::string>{"PRV-2026-0001 panel"});
+  add_agenda_rows(rows, s, cfg(), meeting, d("2026-03-05"));  // due by then
   sort_due_rows(rows);
   CHECK(ids_and_items(rows) == std::vector<std::string>{"PRV-2026-0001 panel", "PRV-2026-0004 monthly-review"});
-  CHECK(rows[1].days_overdue == d("2026-12-31") - rows[1].due);
+  CHECK(rows[1].days_overdue == meeting - rows[1].due);  // counted at the meeting
+}
+
+TEST_CASE("an agenda takes consent and support actions only when overdue at the meeting") {
+  Case k = with_id(awaiting_consent(), "PRV-2026-0003");  // consent due 14 days after 2026-02-05
+  std::vector<DueRow> rows;
+  add_agenda_rows(rows, k, cfg(), d("2026-02-19"), d("2026-12-31"));  // due on the day: not overdue
+  CHECK(rows.empty());
+  add_agenda_rows(rows, k, cfg(), d("2026-02-20"), d("2026-02-20"));
+  CHECK(ids_and_items(rows) == std::vector<std::string>{"PRV-2026-0003 consent"});
+  Case s = supported();
+  add_support_action(s, action("2026-02-10", "2026-02-20"), cfg());
+  rows.clear();
+  add_agenda_rows(rows, s, cfg(), d("2026-02-20"), d("2026-02-28"));
+  CHECK(rows.empty());
+  add_agenda_rows(rows, s, cfg(), d("2026-02-21"), d("2026-02-28"));
+  CHECK(ids_and_items(rows) == std::vector<std::string>{"PRV-2026-0001 action"});
+}
+
+TEST_CASE("a case put on an agenda by hand comes for its first outstanding item, never for triage") {
+  CHECK_FALSE(item_for_the_panel(referred(), cfg()).has_value());
+  CHECK(item_for_the_panel(awaiting_panel(), cfg())->item == DueKind::panel);
+  CHECK(item_for_the_panel(awaiting_consent(), cfg())->item == DueKind::consent);
+  CHECK(item_for_the_panel(supported(), cfg())->item == DueKind::monthly_review);
+  Case not_adopted = awaiting_panel();
+  apply_decision(not_adopted, hearing("2026-02-05", PanelDecision::not_adopt), cfg());
+  CHECK_FALSE(item_for_the_panel(not_adopted, cfg()).has_value());
 }

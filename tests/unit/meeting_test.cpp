@@ -92,3 +92,54 @@ TEST_CASE("a meeting file with an impossible date or no chair is invalid data") 
     CHECK(f.code() == Exit::invalid_data);
   }
 }
+
+TEST_CASE("a person is listed once: each change of attendance changes their entry in place") {
+  Meeting m = sample();  // Social Worker, Detective Sergeant (police); apology Head of Year
+  Member ds{"detective sergeant", "Counter Terrorism  Policing North West", false};
+  CHECK(presence_of(m, ds) == Presence::police);
+  CHECK_FALSE(set_presence(m, ds, Presence::police));  // already so
+  CHECK(set_presence(m, ds, Presence::attending));      // no longer for the police
+  REQUIRE(m.attendees.size() == 2u);
+  CHECK(m.attendees[1].role == "Detective Sergeant");   // as recorded, in its place
+  CHECK_FALSE(m.attendees[1].police);
+  CHECK(set_presence(m, ds, Presence::apology));
+  CHECK(m.attendees.size() == 1u);
+  REQUIRE(m.apologies.size() == 2u);
+  CHECK(m.apologies[1].role == "Detective Sergeant");
+  // Apologies sent, then came on the day after all.
+  Member hoy{"Head of Year", "Quillet Academy", false};
+  CHECK(set_presence(m, hoy, Presence::attending));
+  CHECK(m.apologies.size() == 1u);
+  CHECK(m.attendees.back().role == "Head of Year");
+  CHECK(set_presence(m, hoy, Presence::not_listed));
+  CHECK(presence_of(m, hoy) == Presence::not_listed);
+  CHECK_FALSE(set_presence(m, hoy, Presence::not_listed));
+}
+
+TEST_CASE("a person listed twice by hand is listed once after any change") {
+  Meeting m = sample();
+  const Member twice = m.attendees[0];
+  m.attendees.push_back(twice);
+  CHECK(set_presence(m, twice, Presence::attending));
+  CHECK(m.attendees.size() == 2u);
+  CHECK(m.attendees[0].role == "Social Worker");
+}
+
+TEST_CASE("the chair counts as attending") {
+  Meeting m = sample();
+  CHECK(is_chair(m, Member{"PREVENT LEAD", "zedshire council", false}));
+  CHECK(presence_of(m, m.chair) == Presence::attending);
+  const Member chair = m.chair;
+  CHECK_FALSE(set_presence(m, chair, Presence::attending));
+}
+
+TEST_CASE("an agenda entry put there by hand keeps its mark") {
+  Meeting m = sample();
+  m.agenda[0].by_hand = true;
+  std::string text = write_meeting(m);
+  CHECK(text.find("    by_hand: true\n") != std::string::npos);
+  Meeting back = read_meeting(text, "panels/x.yaml");
+  CHECK(back.agenda[0].by_hand);
+  CHECK_FALSE(back.agenda[1].by_hand);
+  CHECK(write_meeting(back) == text);
+}

@@ -53,7 +53,7 @@ std::vector<Case> cases() {
 }  // namespace
 
 TEST_CASE("the minutes list each decision taken at the meeting, by case ID") {
-  Minutes m = minutes_of(meeting_of("2026-02-05"), cases());
+  Minutes m = minutes_of(meeting_of("2026-02-05"), cases(), std::nullopt);
   REQUIRE(m.decisions.size() == 3u);
   CHECK(m.decisions[0].id == "PRV-2026-0002");
   CHECK(m.decisions[0].decision == "not-adopt");
@@ -67,7 +67,7 @@ TEST_CASE("the minutes list each decision taken at the meeting, by case ID") {
 }
 
 TEST_CASE("the minutes list the reviews held at the meeting with their kind and outcome") {
-  Minutes m = minutes_of(meeting_of("2026-04-02"), cases());
+  Minutes m = minutes_of(meeting_of("2026-04-02"), cases(), std::nullopt);
   CHECK(m.decisions.empty());
   REQUIRE(m.reviews.size() == 1u);
   CHECK(m.reviews[0].id == "PRV-2026-0004");
@@ -76,7 +76,7 @@ TEST_CASE("the minutes list the reviews held at the meeting with their kind and 
 }
 
 TEST_CASE("the minutes are rendered with the record's keys and no personal data") {
-  Minutes m = minutes_of(meeting_of("2026-02-05"), cases());
+  Minutes m = minutes_of(meeting_of("2026-02-05"), cases(), std::nullopt);
   std::string md = minutes_markdown(m, "Zedshire");
   CHECK(has(md, "| PRV-2026-0002 | not-adopt |  | early-help, housing |\n"));
   CHECK(has(md, "| PRV-2026-0010 | adopt | consensus |  |\n"));
@@ -88,4 +88,37 @@ TEST_CASE("the minutes are rendered with the record's keys and no personal data"
   std::string all = j.dump();
   CHECK_FALSE(has(all, "Fictional"));
   CHECK_FALSE(has(all, "Zorvan"));
+}
+
+TEST_CASE("the minutes list the actions agreed, closures by a review held there, and the next meeting") {
+  // Reviewed and closed at the meeting of 2 April 2026; an action added that
+  // day and one added earlier; another case with an action added that day
+  // but no business at the meeting.
+  Case closed_there = with_id(supported(), "PRV-2026-0007");
+  add_support_action(closed_there, action("2026-02-10", "2026-05-31"), cfg());
+  add_support_action(closed_there, action("2026-04-02", "2026-06-30"), cfg());
+  ReviewInput r = review("2026-04-02", ReviewKind::monthly, ReviewOutcome::close, ClosureReason::no_further_concerns);
+  r.review.meeting = d("2026-04-02");
+  apply_review(closed_there, r, cfg());
+  Case elsewhere = with_id(supported(), "PRV-2026-0008");
+  add_support_action(elsewhere, action("2026-04-02", "2026-06-30"), cfg());
+  Minutes m = minutes_of(meeting_of("2026-04-02"), {elsewhere, closed_there}, d("2026-04-30"));
+  REQUIRE(m.actions.size() == 1u);
+  CHECK(m.actions[0].id == "PRV-2026-0007");
+  CHECK(m.actions[0].action == "A2");
+  CHECK(m.actions[0].due == d("2026-06-30"));
+  REQUIRE(m.closures.size() == 1u);
+  CHECK(m.closures[0].id == "PRV-2026-0007");
+  CHECK(m.closures[0].reason == "no-further-concerns");
+  std::string md = minutes_markdown(m, "Zedshire");
+  CHECK(has(md, "## Actions agreed\n\n| case | action | support | due |\n|---|---|---|---|\n| PRV-2026-0007 | A2 |"));
+  CHECK(has(md, "## Closures\n\n| case | reason |\n|---|---|\n| PRV-2026-0007 | no-further-concerns |\n"));
+  CHECK(has(md, "\nNext meeting: 2026-04-30\n"));
+  auto j = minutes_json(m);
+  CHECK(j["next_meeting"] == "2026-04-30");
+  CHECK(j["closures"][0]["reason"] == "no-further-concerns");
+  CHECK(j["actions"][0]["action"] == "A2");
+  CHECK(minutes_json(minutes_of(meeting_of("2026-04-02"), {}, std::nullopt))["next_meeting"].is_null());
+  CHECK(has(minutes_markdown(minutes_of(meeting_of("2026-04-02"), {}, std::nullopt), "Zedshire"),
+            "Next meeting: none arranged yet."));
 }

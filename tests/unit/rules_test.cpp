@@ -260,6 +260,75 @@ TEST_CASE("a decision needs a police representative at the meeting") {
   passes(adopted(), with_police);
 }
 
+TEST_CASE("a review held at a meeting needs a police representative there, closing or reopening too") {
+  Panels without_police;
+  without_police.meetings[d("2026-03-05")] = meeting_on("2026-03-05", false);
+  refused(supported(), 4, without_police);  // a monthly review held at the meeting
+  Case closing = supported();
+  closing.reviews[0].outcome = ReviewOutcome::close;
+  closing.closure = Closure{d("2026-03-05"), ClosureReason::no_further_concerns};
+  refused(closing, 4, without_police);
+  // A reopening review at the meeting of 2 October 2026, moved with its
+  // episode into `previous`.
+  Case reopened = closed_case();
+  reopened.reviews[0].meeting.reset();
+  reopened.reviews.back().meeting = d("2026-10-02");
+  reopened.reviews.back().outcome = ReviewOutcome::reopen;
+  reopened.previous.push_back(
+      Episode{reopened.consent, reopened.support_plan, reopened.reviews, reopened.closure, d("2026-10-02")});
+  reopened.consent.reset();
+  reopened.support_plan.clear();
+  reopened.reviews.clear();
+  reopened.closure.reset();
+  Panels with_police;
+  with_police.meetings[d("2026-10-02")] = meeting_on("2026-10-02", true);
+  passes(reopened, with_police);
+  with_police.meetings[d("2026-10-02")] = meeting_on("2026-10-02", false);
+  refused(reopened, 4, with_police);
+}
+
+TEST_CASE("case business at a meeting is a decision or a review held there, in any episode") {
+  CHECK(case_business_at(adopted(), d("2026-02-05")));
+  CHECK_FALSE(case_business_at(adopted(), d("2026-03-05")));
+  CHECK(case_business_at(supported(), d("2026-03-05")));
+  Case c = supported();
+  c.previous.push_back(Episode{std::nullopt, {}, c.reviews, std::nullopt, std::nullopt});
+  c.reviews.clear();
+  CHECK(case_business_at(c, d("2026-03-05")));
+  CHECK_FALSE(case_business_at(referred(), d("2026-03-05")));
+}
+
+TEST_CASE("a meeting with case business recorded keeps a police representative") {
+  Meeting m = meeting_on("2026-03-05", false);
+  CHECK_NOTHROW(police_stay_while_business_recorded(m, {}));
+  auto f = failure_of([&] { police_stay_while_business_recorded(m, {"PRV-2026-0001", "PRV-2026-0002"}); });
+  REQUIRE(f);
+  CHECK(f->code() == Exit::refused);
+  CHECK(has(f->what(), "rule 4"));
+  CHECK(has(f->what(), "PRV-2026-0001, PRV-2026-0002"));
+  CHECK(has(f->what(), "s.37"));
+  CHECK_NOTHROW(police_stay_while_business_recorded(meeting_on("2026-03-05", true), {"PRV-2026-0001"}));
+}
+
+TEST_CASE("a past meeting's agenda is not refilled; one on the day or ahead is") {
+  CHECK_NOTHROW(past_agenda_stands(d("2026-03-05"), d("2026-03-05")));
+  CHECK_NOTHROW(past_agenda_stands(d("2026-03-05"), d("2026-03-01")));
+  auto f = failure_of([&] { past_agenda_stands(d("2026-03-05"), d("2026-03-06")); });
+  REQUIRE(f);
+  CHECK(f->code() == Exit::refused);
+  CHECK(has(f->what(), "rule 4"));
+  CHECK(has(f->what(), "panels/2026-03-05.yaml"));
+}
+
+TEST_CASE("the chair stays the chair of the meeting") {
+  Meeting m = meeting_on("2026-03-05", true);
+  CHECK_NOTHROW(chair_stays(m, Member{"Social Worker", "Zedshire Children's Services", false}, "--remove"));
+  auto f = failure_of([&] { chair_stays(m, Member{"prevent lead", "Zedshire  Council", false}, "--remove"); });
+  REQUIRE(f);
+  CHECK(f->code() == Exit::refused);
+  CHECK(has(f->what(), "--remove"));
+}
+
 TEST_CASE("a decision at a meeting that does not exist is not found") {
   Case c = adopted();
   c.panel[0].meeting = d("2026-02-12");
