@@ -17,7 +17,7 @@ int run_void(const Globals& g, const VoidOptions& o) {
   CaseId id = case_id_option(o.id);
   VoidTarget target = parse_void_target(o.what);
   std::string reason = text_option(o.reason, "--reason");
-  Date as_of = today(g);
+  Date as_of = write_today(g);
   Date date = o.date ? option_date(*o.date, "--date") : as_of;
   Store store = open_store(g);
   void_case_entry(store, id, as_of, target, date, reason);

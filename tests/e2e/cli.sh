@@ -142,6 +142,9 @@ test_a_write_dated_after_today_with_as_of_is_refused() {
     expect_refusal 5 "$S" prevent -C "$S" panel action "$ID" done A1 --date 2026-11-22 --as-of "$FUTURE"
     expect_refusal 5 "$S" prevent -C "$S" review record "$ID" --date 2026-11-22 --kind monthly --outcome continue \
         --as-of "$FUTURE"
+    expect_refusal 5 "$S" prevent -C "$S" void "$ID" triage --reason "Recorded in error" --as-of "$FUTURE"
+    expect_refusal 5 "$S" prevent -C "$S" panel agenda 2026-11-20 --add "$ID" --as-of "$FUTURE"
+    expect_refusal 5 "$S" prevent -C "$S" upgrade --as-of "$FUTURE"
     expect_refusal 5 "$T/new" prevent init "$T/new" --area "Example Borough" --as-of "$FUTURE"
     assert_no_file "$T/new/prevent.yaml"
 }
