@@ -76,6 +76,7 @@ void add_review(CLI::App&, Globals&, Runner&);
 void add_report(CLI::App&, Globals&, Runner&);
 void add_correct(CLI::App&, Globals&, Runner&);
 void add_void(CLI::App&, Globals&, Runner&);
+void add_upgrade(CLI::App&, Globals&, Runner&);
 void add_hook(CLI::App&, Globals&, Runner&);
 void add_log(CLI::App&, Globals&, Runner&);
 

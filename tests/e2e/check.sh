@@ -287,6 +287,52 @@ test_a_modified_schema_copy_is_reported() {
     assert_stdout_empty
 }
 
+# `prevent upgrade`: the store's schema copies brought to this prevent's,
+# as after installing a newer prevent: one commit, then check is clean.
+test_upgrade_brings_the_schema_copies_to_this_prevents() {
+    setup_store_with_a_case
+    echo '{"$schema": "http://json-schema.org/draft-07/schema#"}' >"$S/schemas/case.schema.json"
+    git -C "$S" rm -q schemas/meeting.schema.json
+    hand_commit "Schemas of another version"
+    local before
+    before="$(commit_count "$S")"
+    run prevent -C "$S" upgrade --as-of "$AS_OF"
+    assert_rc 0
+    assert_stdout_empty
+    assert_stderr_contains "brought 2 schema files"
+    assert_eq "$(commit_count "$S")" "$((before + 1))" "commits"
+    assert_eq "$(head_trailers "$S" Prevent-Action)" "upgrade" "trailer"
+    assert_clean "$S"
+    run_check
+    assert_rc 0
+    assert_stdout_empty
+    # Nothing left to do: no second commit.
+    run prevent -C "$S" upgrade --as-of "$AS_OF"
+    assert_rc 0
+    assert_stderr_contains "already"
+    assert_eq "$(commit_count "$S")" "$((before + 1))" "commits after the second upgrade"
+    run prevent -C "$S" log --action upgrade --as-of "$AS_OF"
+    assert_rc 0
+}
+
+test_upgrade_is_refused_while_a_record_is_invalid() {
+    setup_store_with_a_case
+    echo '{"$schema": "http://json-schema.org/draft-07/schema#"}' >"$S/schemas/case.schema.json"
+    sed -i 's/^  route: .*/  route: carrier-pigeon/' "$F"
+    hand_commit "A bad record and another schema"
+    expect_refusal 5 "$S" prevent -C "$S" upgrade --as-of "$AS_OF"
+    assert_stderr_contains "1 record file is not valid"
+    assert_hint_contains "prevent check records"
+}
+
+test_upgrade_is_refused_over_uncommitted_edits_to_a_schema() {
+    setup_store_with_a_case
+    echo '{"$schema": "http://json-schema.org/draft-07/schema#"}' >"$S/schemas/case.schema.json"
+    hand_commit "Another schema"
+    echo '{}' >"$S/schemas/case.schema.json"
+    expect_refusal 6 "$S" prevent -C "$S" upgrade --as-of "$AS_OF"
+}
+
 test_a_missing_schema_copy_is_reported() {
     setup_store_with_a_case
     git -C "$S" rm -q schemas/meeting.schema.json

@@ -175,11 +175,12 @@ class Run {
       std::string path = fmt::format("schemas/{}", s.file_name);
       auto text = store_.git().read_at_head(path);
       if (!text)
-        error("schemas", Exit::store, fmt::format("schema file missing ({})", path));
+        error("schemas", Exit::store,
+              fmt::format("schema file missing; `prevent upgrade` writes this prevent's ({})", path));
       else if (*text != s.text)
         error("schemas", Exit::store,
               fmt::format("schema file differs from this prevent's own; editors may validate against a "
-                          "different version ({})",
+                          "different version; `prevent upgrade` brings it to this one ({})",
                           path));
     }
   }
@@ -242,6 +243,16 @@ class Run {
 };
 
 }  // namespace
+
+std::vector<FileWrite> schema_updates(const Store& store) {
+  std::vector<FileWrite> out;
+  for (const auto& s : schema_files()) {
+    std::string path = fmt::format("schemas/{}", s.file_name);
+    auto text = store.git().read_at_head(path);
+    if (!text || *text != s.text) out.push_back({std::move(path), std::string(s.text)});
+  }
+  return out;
+}
 
 std::vector<Finding> run_checks(const Store& store, const std::vector<std::string>& names, Date as_of) {
   for (const auto& n : names) {

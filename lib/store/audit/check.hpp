@@ -8,6 +8,7 @@
 #include "failure.hpp"
 #include "finding.hpp"
 #include "store.hpp"
+#include "store_write.hpp"
 
 namespace prevent {
 
@@ -24,5 +25,9 @@ std::vector<Finding> run_checks(const Store& store, const std::vector<std::strin
 // The exit code of a set of findings (SPEC §6 precedence); with `strict`,
 // notices of hand edits and non-canonical files count as rule breaks (4).
 Exit check_exit_code(const std::vector<Finding>& findings, bool strict);
+
+// The schema files of this prevent that the store's schemas/ (at HEAD)
+// lacks or holds in another version: what `prevent upgrade` commits.
+std::vector<FileWrite> schema_updates(const Store& store);
 
 }  // namespace prevent

@@ -504,7 +504,7 @@ const std::vector<std::string>& log_actions() {
       "init",          "refer",        "import",       "triage",        "note",
       "assess",        "panel-new",    "panel-attend", "panel-agenda",  "panel-decide",
       "panel-consent", "panel-action", "review-record", "correct",      "void",
-      "hand-edit",
+      "upgrade",       "hand-edit",
   };
   return actions;
 }
