@@ -371,7 +371,10 @@ run_the_sweep() { # run_the_sweep UMASK
     for f in table csv json yaml; do
         sweep no ok "${p[@]}" panel agenda "$m" --format "$f"
     done
-    sweep no ok "${p[@]}" panel agenda "$m" --fill
+    # Filled before the day of the meeting; refused once it is past.
+    sweep no ok "$PREVENT" -C "$S" --as-of 2026-11-10 panel agenda "$m" --fill
+    sweep no fail "${p[@]}" panel agenda "$m" --fill
+    sweep no fail "${p[@]}" panel agenda "$m" --add "Threnody Caskwell"
     sweep no fail "${p[@]}" panel decide 2026-11-13 "$id" --decision adopt --rationale "Fictional Wrenlicker"
     sweep no ok "${p[@]}" panel decide "$m" "$id" --decision adopt --rationale "Fictional decision Wrenlicker"
     sweep no fail "${p[@]}" panel decide "$m" "$id" --decision adopt --rationale "Fictional Wrenlicker"
@@ -434,6 +437,8 @@ run_the_sweep() { # run_the_sweep UMASK
     sweep show ok "${p[@]}" show "$id"
     sweep show ok "${p[@]}" show "$id" --format json
     assert_contains "$(stdout)" "Caddisbrook" "show --format json (the sweep's values were stored)"
+    sweep no ok "${p[@]}" upgrade
+    sweep no fail "${p[@]}" upgrade "Threnody Caskwell"
     sweep no ok "$PREVENT" --help
     sweep no ok "$PREVENT" --exit-codes
     sweep no ok "$PREVENT" --version
@@ -442,7 +447,7 @@ run_the_sweep() { # run_the_sweep UMASK
     local cmd
     for cmd in init refer import triage note assess "panel new" "panel attend" "panel agenda" "panel decide" \
         "panel consent" "panel action" "panel minutes" "review due" "review record" report correct void log \
-        "hook install" show list check; do
+        "hook install" show list check upgrade; do
         [[ "$SWEEP_LOG" == *" $cmd "* ]] ||
             fail "the sweep did not run prevent $cmd"
     done
