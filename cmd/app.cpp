@@ -132,13 +132,45 @@ void print(std::string_view text) {
   std::fwrite(text.data(), 1, text.size(), stdout);
 }
 
+namespace {
+
+enum class Output { printed, withheld };
+
+// Each case file that could not be read, one line each (its Failure names
+// the file and what is wrong, never a value of the record), then how many
+// and what became of the output; exit 5.
+int name_unreadable(const std::vector<Failure>& unreadable, Output output) {
+  for (const auto& f : unreadable) say("prevent", f.what());
+  const size_t n = unreadable.size();
+  if (output == Output::printed) {
+    say("prevent", fmt::format("{} case file{} could not be read and {} left out (store)", n, n == 1 ? "" : "s",
+                               n == 1 ? "is" : "are"));
+    say("hint", "`prevent check` lists every problem");
+  } else {
+    say("prevent", fmt::format("{} case file{} could not be read: nothing is printed, as the output would be "
+                               "incomplete (store)",
+                               n, n == 1 ? "" : "s"));
+    say("hint", "`prevent check` lists every problem; --partial prints what could be read");
+  }
+  return static_cast<int>(Exit::invalid_data);
+}
+
+}  // namespace
+
 int report_unreadable(const std::vector<Failure>& unreadable) {
   if (unreadable.empty()) return 0;
-  for (const auto& f : unreadable) say("prevent", f.what());
-  std::fprintf(stderr, "prevent: %zu case file%s could not be read and %s left out (store)\n", unreadable.size(),
-               unreadable.size() == 1 ? "" : "s", unreadable.size() == 1 ? "is" : "are");
-  std::fprintf(stderr, "hint: `prevent check` lists every problem\n");
-  return static_cast<int>(Exit::invalid_data);
+  return name_unreadable(unreadable, Output::printed);
+}
+
+int print_unless_incomplete(std::string_view output, const std::vector<Failure>& unreadable, bool partial) {
+  if (unreadable.empty() || partial) print(output);
+  if (unreadable.empty()) return 0;
+  return name_unreadable(unreadable, partial ? Output::printed : Output::withheld);
+}
+
+void add_partial_flag(CLI::App& sub, bool& partial) {
+  sub.add_flag("--partial", partial,
+               "when a case file cannot be read, print what could be read all the same (still exit 5)");
 }
 
 void notice(const Globals& g, std::string_view text) {
