@@ -4,6 +4,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -67,6 +68,9 @@ int print_unless_incomplete(std::string_view output, const std::vector<Failure>&
 // The --partial flag of those commands, with its help text.
 void add_partial_flag(CLI::App& sub, bool& partial);
 void notice(const Globals& g, std::string_view text);  // stderr, unless -q
+// This very binary (its absolute path), so a hook runs the prevent that
+// installed it.
+std::filesystem::path running_program();
 
 // Registers a subcommand. `action` is set to the command's body when the
 // subcommand is chosen; it runs after parsing, so Failures carry exit codes.
