@@ -18,24 +18,12 @@ namespace prevent::cli {
 
 namespace {
 
-// A message stays one line whatever it quotes (a file name, an option
-// value, a CSV header typed with a line break): control characters are
-// written as \xNN.
-std::string one_line(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    auto b = static_cast<unsigned char>(c);
-    if (b < 0x20 || b == 0x7f)
-      out += fmt::format("\\x{:02x}", b);
-    else
-      out += c;
-  }
-  return out;
-}
-
+// The one place prevent writes to stderr: every message is one line, safe
+// for a terminal whatever it quotes (a file name, an argument, a value read
+// from the store or prevent.yaml): terminal_safe() escapes control
+// characters, bidirectional overrides and invalid UTF-8.
 void say(std::string_view label, std::string_view text) {
-  std::string line = one_line(text);
+  std::string line = terminal_safe(text);
   std::fprintf(stderr, "%.*s: %s\n", static_cast<int>(label.size()), label.data(), line.c_str());
 }
 
@@ -238,7 +226,7 @@ int main(int argc, char** argv) {
       }
     }
     say("prevent", scrub_values(what, argc, argv) + " (command line)");
-    std::fprintf(stderr, "hint: run `prevent --help` or `prevent COMMAND --help`\n");
+    say("hint", "run `prevent --help` or `prevent COMMAND --help`");
     return static_cast<int>(Exit::usage);
   } catch (const Failure& f) {
     report(f);
@@ -263,9 +251,9 @@ int main(int argc, char** argv) {
     // The text of an unexpected exception could quote a record, so it is
     // shown only when asked for.
     if (std::getenv("PREVENT_DEBUG"))
-      std::fprintf(stderr, "prevent: unexpected failure (a bug): %s\n", e.what());
+      say("prevent", fmt::format("unexpected failure (a bug): {}", e.what()));
     else
-      std::fprintf(stderr, "prevent: unexpected failure (a bug); PREVENT_DEBUG=1 shows details\n");
+      say("prevent", "unexpected failure (a bug); PREVENT_DEBUG=1 shows details");
     return static_cast<int>(Exit::bug);
   }
 }
