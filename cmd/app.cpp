@@ -18,24 +18,12 @@ namespace prevent::cli {
 
 namespace {
 
-// A message stays one line whatever it quotes (a file name, an option
-// value, a CSV header typed with a line break): control characters are
-// written as \xNN.
-std::string one_line(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    auto b = static_cast<unsigned char>(c);
-    if (b < 0x20 || b == 0x7f)
-      out += fmt::format("\\x{:02x}", b);
-    else
-      out += c;
-  }
-  return out;
-}
-
+// The one place prevent writes to stderr: every message is one line, safe
+// for a terminal whatever it quotes (a file name, an argument, a value read
+// from the store or prevent.yaml): terminal_safe() escapes control
+// characters, bidirectional overrides and invalid UTF-8.
 void say(std::string_view label, std::string_view text) {
-  std::string line = one_line(text);
+  std::string line = terminal_safe(text);
   std::fprintf(stderr, "%.*s: %s\n", static_cast<int>(label.size()), label.data(), line.c_str());
 }
 
@@ -132,13 +120,45 @@ void print(std::string_view text) {
   std::fwrite(text.data(), 1, text.size(), stdout);
 }
 
+namespace {
+
+enum class Output { printed, withheld };
+
+// Each case file that could not be read, one line each (its Failure names
+// the file and what is wrong, never a value of the record), then how many
+// and what became of the output; exit 5.
+int name_unreadable(const std::vector<Failure>& unreadable, Output output) {
+  for (const auto& f : unreadable) say("prevent", f.what());
+  const size_t n = unreadable.size();
+  if (output == Output::printed) {
+    say("prevent", fmt::format("{} case file{} could not be read and {} left out (store)", n, n == 1 ? "" : "s",
+                               n == 1 ? "is" : "are"));
+    say("hint", "`prevent check` lists every problem");
+  } else {
+    say("prevent", fmt::format("{} case file{} could not be read: nothing is printed, as the output would be "
+                               "incomplete (store)",
+                               n, n == 1 ? "" : "s"));
+    say("hint", "`prevent check` lists every problem; --partial prints what could be read");
+  }
+  return static_cast<int>(Exit::invalid_data);
+}
+
+}  // namespace
+
 int report_unreadable(const std::vector<Failure>& unreadable) {
   if (unreadable.empty()) return 0;
-  for (const auto& f : unreadable) say("prevent", f.what());
-  std::fprintf(stderr, "prevent: %zu case file%s could not be read and %s left out (store)\n", unreadable.size(),
-               unreadable.size() == 1 ? "" : "s", unreadable.size() == 1 ? "is" : "are");
-  std::fprintf(stderr, "hint: `prevent check` lists every problem\n");
-  return static_cast<int>(Exit::invalid_data);
+  return name_unreadable(unreadable, Output::printed);
+}
+
+int print_unless_incomplete(std::string_view output, const std::vector<Failure>& unreadable, bool partial) {
+  if (unreadable.empty() || partial) print(output);
+  if (unreadable.empty()) return 0;
+  return name_unreadable(unreadable, partial ? Output::printed : Output::withheld);
+}
+
+void add_partial_flag(CLI::App& sub, bool& partial) {
+  sub.add_flag("--partial", partial,
+               "when a case file cannot be read, print what could be read all the same (still exit 5)");
 }
 
 void notice(const Globals& g, std::string_view text) {
@@ -206,7 +226,7 @@ int main(int argc, char** argv) {
       }
     }
     say("prevent", scrub_values(what, argc, argv) + " (command line)");
-    std::fprintf(stderr, "hint: run `prevent --help` or `prevent COMMAND --help`\n");
+    say("hint", "run `prevent --help` or `prevent COMMAND --help`");
     return static_cast<int>(Exit::usage);
   } catch (const Failure& f) {
     report(f);
@@ -231,9 +251,9 @@ int main(int argc, char** argv) {
     // The text of an unexpected exception could quote a record, so it is
     // shown only when asked for.
     if (std::getenv("PREVENT_DEBUG"))
-      std::fprintf(stderr, "prevent: unexpected failure (a bug): %s\n", e.what());
+      say("prevent", fmt::format("unexpected failure (a bug): {}", e.what()));
     else
-      std::fprintf(stderr, "prevent: unexpected failure (a bug); PREVENT_DEBUG=1 shows details\n");
+      say("prevent", "unexpected failure (a bug); PREVENT_DEBUG=1 shows details");
     return static_cast<int>(Exit::bug);
   }
 }

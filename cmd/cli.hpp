@@ -4,6 +4,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -53,10 +54,23 @@ std::string text_option(const std::string& value, std::string_view option);
 CaseId case_id_option(const std::string& text);
 
 void print(std::string_view text);                   // stdout
-// After a listing: each case file that could not be read, on stderr, and
-// exit 5 so a script notices; 0 when there were none.
+// After `list`: each case file that could not be read, on stderr, and
+// exit 5 so a script notices; 0 when there were none. The listing itself
+// is printed whole before (it says which cases it shows).
 int report_unreadable(const std::vector<Failure>& unreadable);
+// The outputs a coordinator acts on as if complete (`review due`, `panel
+// agenda`, `panel minutes`, `report`) are never silently incomplete: when
+// any case file could not be read, `output` is not printed, each such file
+// is named on stderr, and the exit is 5. With --partial (`partial`),
+// `output` is printed all the same, still with exit 5. Prints `output` and
+// returns 0 when every file was read.
+int print_unless_incomplete(std::string_view output, const std::vector<Failure>& unreadable, bool partial);
+// The --partial flag of those commands, with its help text.
+void add_partial_flag(CLI::App& sub, bool& partial);
 void notice(const Globals& g, std::string_view text);  // stderr, unless -q
+// This very binary (its absolute path), so a hook runs the prevent that
+// installed it.
+std::filesystem::path running_program();
 
 // Registers a subcommand. `action` is set to the command's body when the
 // subcommand is chosen; it runs after parsing, so Failures carry exit codes.

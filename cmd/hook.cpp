@@ -15,14 +15,6 @@ struct HookOptions {
   bool force = false;
 };
 
-// This very binary, so the hook runs the prevent that installed it.
-std::filesystem::path running_program() {
-  std::error_code ec;
-  auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (ec) fail(Exit::store, "cannot find the path of the running prevent (/proc/self/exe)");
-  return p;
-}
-
 int run_hook_install(const Globals& g, const HookOptions& o) {
   Store store = open_store(g);
   auto lock = store.lock();
@@ -34,6 +26,13 @@ int run_hook_install(const Globals& g, const HookOptions& o) {
 }
 
 }  // namespace
+
+std::filesystem::path running_program() {
+  std::error_code ec;
+  auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) fail(Exit::store, "cannot find the path of the running prevent (/proc/self/exe)");
+  return p;
+}
 
 void add_hook(CLI::App& app, Globals& g, Runner& action) {
   auto o = std::make_shared<HookOptions>();

@@ -4,6 +4,7 @@
 
 #include "cli.hpp"
 #include "failure.hpp"
+#include "hook.hpp"
 #include "verified_head.hpp"
 
 namespace prevent::cli {
@@ -14,7 +15,21 @@ struct InitOptions {
   std::string dir = ".";
   std::string area;
   std::string prefix = "PRV";
+  bool no_hook = false;
 };
+
+// The pre-commit hook (issue 14): a hand edit that leaves an invalid record
+// is refused at `git commit`. Only into the store's own .git: a
+// core.hooksPath elsewhere (the user's, shared by their repositories) is
+// refused before anything is made, rather than written to.
+void hooks_stay_in_store(const std::filesystem::path& hooks) {
+  fail(Exit::store,
+       fmt::format("git runs this store's hooks from core.hooksPath ({}), outside the store: prevent writes "
+                   "nothing there (git config)",
+                   hooks.string()),
+       "`prevent init --no-hook` creates the store without its pre-commit hook; have your own hooks run "
+       "`prevent check --staged` in the store");
+}
 
 int run_init(const Globals& g, const InitOptions& o) {
   if (!std::regex_match(o.prefix, std::regex("[A-Z][A-Z0-9]{0,9}")))
@@ -22,8 +37,16 @@ int run_init(const Globals& g, const InitOptions& o) {
   if (o.area.empty()) fail(Exit::invalid_data, "--area must not be empty (command line)");
   Date now = write_today(g);
   Config config = default_config(o.area, o.prefix, now.year());
+  std::filesystem::path hooks;
+  if (!o.no_hook && !hooks_directory_in_new_store(o.dir, hooks)) hooks_stay_in_store(hooks);
   // The first commit is the first verified head (SPEC §8).
-  Store::create(o.dir, config, [](const Store& store) { advance_verified_head_to_head(store); });
+  Store::create(o.dir, config, [&o](const Store& store) {
+    advance_verified_head_to_head(store);
+    if (o.no_hook) return;
+    if (!hooks_directory_in_store(store)) hooks_stay_in_store(hooks_directory(store));
+    std::filesystem::path where;
+    install_pre_commit_hook(store, running_program(), false, where);
+  });
   notice(g, fmt::format("created a store for {} in {}", o.area, o.dir));
   return 0;
 }
@@ -36,6 +59,9 @@ void add_init(CLI::App& app, Globals& g, Runner& action) {
   sub->add_option("dir", o->dir, "directory for the store (new or empty; default: the current directory)");
   sub->add_option("--area", o->area, "the council or area the panel serves")->required();
   sub->add_option("--prefix", o->prefix, "case ID prefix (default PRV)");
+  sub->add_flag("--no-hook", o->no_hook, "do not install the pre-commit hook (`prevent hook install` adds it later)");
+  sub->footer("The store's pre-commit hook runs `prevent check --staged`, so git refuses a hand edit that leaves an "
+              "invalid record. init refuses (exit 6) when git's core.hooksPath points outside the store.");
   sub->callback([&g, &action, o] { action = [&g, o] { return run_init(g, *o); }; });
 }
 

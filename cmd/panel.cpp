@@ -93,6 +93,7 @@ struct AgendaOptions {
   std::optional<std::string> until;
   std::vector<std::string> add, drop;
   std::string format = "table";
+  bool partial = false;
 };
 
 int run_agenda_change(const Globals& g, const AgendaOptions& o, Date date) {
@@ -111,8 +112,8 @@ int run_agenda_change(const Globals& g, const AgendaOptions& o, Date date) {
 
 int run_panel_agenda(const Globals& g, const AgendaOptions& o) {
   const bool by_hand = !o.add.empty() || !o.drop.empty();
-  if (by_hand && (o.fill || o.until))
-    fail(Exit::usage, "--add and --drop go without --fill and --until (command line)");
+  if (by_hand && (o.fill || o.until || o.partial))
+    fail(Exit::usage, "--add and --drop go without --fill, --until and --partial (command line)");
   Date date = option_date(o.date, "DATE");
   if (by_hand || o.fill) write_today(g);  // without either the agenda is only read
   if (by_hand) return run_agenda_change(g, o, date);
@@ -130,9 +131,11 @@ int run_panel_agenda(const Globals& g, const AgendaOptions& o) {
     past_agenda_stands(date, as_of);
   }
   Agenda agenda = meeting_agenda(store, date, until.value_or(agenda_until(store, date)));
-  print(render(due_table(agenda.rows), list_format(o.format)));
-  // An agenda missing unreadable cases is not written into the meeting.
-  if (!o.fill || !agenda.unreadable.empty()) return report_unreadable(agenda.unreadable);
+  int code = print_unless_incomplete(render(due_table(agenda.rows), list_format(o.format)), agenda.unreadable,
+                                     o.partial);
+  // An agenda missing unreadable cases is not written into the meeting,
+  // --partial or not.
+  if (!o.fill || code != 0) return code;
   write_agenda(store, date, agenda, as_of);
   return 0;
 }
@@ -234,6 +237,7 @@ int run_action_close(const Globals& g, const ActionOptions& o, ActionStatus stat
 struct MinutesOptions {
   std::string date;
   std::string format = "md";
+  bool partial = false;
 };
 
 int run_panel_minutes(const Globals& g, const MinutesOptions& o) {
@@ -242,11 +246,10 @@ int run_panel_minutes(const Globals& g, const MinutesOptions& o) {
   const Meeting& meeting = store.require_meeting(date);
   auto all = load_cases_without_personal_data(store);
   Minutes m = minutes_of(meeting, all.cases, next_meeting(store, date));
-  if (o.format == "json")
-    print(minutes_json(m).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");
-  else
-    print(minutes_markdown(m, store.config().area));
-  return report_unreadable(all.unreadable);
+  std::string text = o.format == "json"
+                         ? minutes_json(m).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n"
+                         : minutes_markdown(m, store.config().area);
+  return print_unless_incomplete(text, all.unreadable, o.partial);
 }
 
 }  // namespace
@@ -284,6 +287,7 @@ void add_panel(CLI::App& app, Globals& g, Runner& action) {
   agenda->add_option("--drop", ag->drop, "take a case off the meeting's agenda (repeatable)");
   agenda->add_option("--format", ag->format, "table (default), csv, json or yaml")
       ->check(CLI::IsMember({"table", "csv", "json", "yaml"}));
+  add_partial_flag(*agenda, ag->partial);
   agenda->footer("Columns as `review due`, with days_overdue counted at the meeting's date. Without a next meeting "
                  "in the store, --until defaults to the day before DATE + 28 days.");
   agenda->callback([&g, &action, ag] { action = [&g, ag] { return run_panel_agenda(g, *ag); }; });
@@ -332,6 +336,7 @@ void add_panel(CLI::App& app, Globals& g, Runner& action) {
   auto* minutes = panel->add_subcommand("minutes", "attendance, apologies, declarations and decisions of a meeting");
   minutes->add_option("date", mi->date, "the meeting's date")->required();
   minutes->add_option("--format", mi->format, "md (default) or json")->check(CLI::IsMember({"md", "json"}));
+  add_partial_flag(*minutes, mi->partial);
   minutes->callback([&g, &action, mi] { action = [&g, mi] { return run_panel_minutes(g, *mi); }; });
 }
 

@@ -15,6 +15,7 @@ struct ReportCommand {
   std::optional<std::string> from, to, period, suppress;
   std::string format = "md";
   bool foi = false;
+  bool partial = false;
 };
 
 // --suppress N: a whole number from 0 to 1000.
@@ -72,8 +73,8 @@ int run_report(const Globals& g, const ReportCommand& o) {
 
   ReportBuilder builder(config, options);
   auto read = for_each_case_without_personal_data(store, [&](const Case& c) { builder.add(c); });
-  print(render_report(builder.finish(), report_format(o.format)));
-  return report_unreadable(read.unreadable);
+  return print_unless_incomplete(render_report(builder.finish(), report_format(o.format)), read.unreadable,
+                                 o.partial);
 }
 
 }  // namespace
@@ -89,6 +90,7 @@ void add_report(CLI::App& app, Globals& g, Runner& action) {
   sub->add_option("--suppress", o->suppress,
                   "hide counts below N as [c] (default: suppression_threshold of prevent.yaml; 0: off)");
   sub->add_flag("--foi", o->foi, "a Freedom of Information answer: suppression on, work in hand and timeliness as totals");
+  add_partial_flag(*sub, o->partial);
   sub->footer("Counts the referrals received in the period and what became of them by --as-of (default today), "
               "and the work in hand at the period's end. Never shows personal data. The counting rules are in "
               "docs/report.md.");

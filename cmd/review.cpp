@@ -41,6 +41,7 @@ int run_record(const Globals& g, const RecordOptions& o) {
 struct DueOptions {
   std::string within = "0d";
   std::string format = "table";
+  bool partial = false;
 };
 
 int run_due(const Globals& g, const DueOptions& o) {
@@ -52,8 +53,7 @@ int run_due(const Globals& g, const DueOptions& o) {
   auto read = for_each_case_without_personal_data(
       store, [&](const Case& c) { add_due_rows(rows, c, store.config(), as_of, *days); });
   sort_due_rows(rows);
-  print(render(due_table(rows), list_format(o.format)));
-  return report_unreadable(read.unreadable);
+  return print_unless_incomplete(render(due_table(rows), list_format(o.format)), read.unreadable, o.partial);
 }
 
 }  // namespace
@@ -82,6 +82,7 @@ void add_review(CLI::App& app, Globals& g, Runner& action) {
   due->add_option("--within", d->within, "also what falls due within this time, e.g. 7d or 2w (default 0d)");
   due->add_option("--format", d->format, "table (default), csv, json or yaml")
       ->check(CLI::IsMember({"table", "csv", "json", "yaml"}));
+  add_partial_flag(*due, d->partial);
   due->footer("Columns: id, stage, item, due, days_overdue (as-of minus due). Most overdue first, then by ID. "
               "Use --as-of to see the list for another day.");
   due->callback([&g, &action, d] { action = [&g, d] { return run_due(g, *d); }; });

@@ -42,6 +42,71 @@ std::optional<size_t> first_invalid_utf8(std::string_view s) {
   return std::nullopt;
 }
 
+namespace {
+
+// Code points that reorder or break what a terminal shows (see text.hpp).
+bool unsafe_code_point(uint32_t cp) {
+  return (cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
+         cp == 0x2028 || cp == 0x2029;
+}
+
+// The code point of the valid UTF-8 sequence at the start of `s` (of
+// `len` bytes, as first_invalid_utf8 accepts it).
+uint32_t decode_code_point(std::string_view s, size_t len) {
+  auto lead = static_cast<unsigned char>(s[0]);
+  uint32_t cp = len == 1 ? lead : len == 2 ? (lead & 0x1F) : len == 3 ? (lead & 0x0F) : (lead & 0x07);
+  for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[k]) & 0x3F);
+  return cp;
+}
+
+size_t sequence_length(unsigned char lead) {
+  if (lead < 0x80) return 1;
+  if (lead >= 0xC2 && lead <= 0xDF) return 2;
+  if (lead >= 0xE0 && lead <= 0xEF) return 3;
+  if (lead >= 0xF0 && lead <= 0xF4) return 4;
+  return 0;
+}
+
+void append_hex(std::string& out, const char* prefix, uint32_t value, int digits) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += prefix;
+  for (int d = digits - 1; d >= 0; --d) out += kHex[(value >> (4 * d)) & 0xF];
+}
+
+}  // namespace
+
+std::string terminal_safe(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    auto b = static_cast<unsigned char>(text[i]);
+    if (b < 0x80) {
+      if (b < 0x20 || b == 0x7F)
+        append_hex(out, "\\x", b, 2);
+      else
+        out += static_cast<char>(b);
+      ++i;
+      continue;
+    }
+    size_t len = sequence_length(b);
+    // One sequence, checked alone: valid, or its first byte is escaped and
+    // the rest looked at again.
+    if (len == 0 || i + len > text.size() || first_invalid_utf8(text.substr(i, len))) {
+      append_hex(out, "\\x", b, 2);
+      ++i;
+      continue;
+    }
+    uint32_t cp = decode_code_point(text.substr(i, len), len);
+    if (unsafe_code_point(cp))
+      append_hex(out, "\\u", cp, 4);
+    else
+      out.append(text.substr(i, len));
+    i += len;
+  }
+  return out;
+}
+
 std::string normalise_line_ends(std::string_view s) {
   if (s.size() >= 3 && s.substr(0, 3) == "\xEF\xBB\xBF") s.remove_prefix(3);
   std::string out;

@@ -14,6 +14,17 @@ std::optional<size_t> first_invalid_utf8(std::string_view text);
 // Drops a leading UTF-8 BOM and turns CRLF into LF.
 std::string normalise_line_ends(std::string_view text);
 
+// `text` as one line that is safe to write to a terminal, whatever it
+// quotes (a file name, an argument, a value read from the store): every
+// byte of invalid UTF-8 and every C0 control (line breaks included) and DEL
+// as \xNN; C1 controls (U+0080-U+009F), the bidirectional embeddings,
+// overrides and isolates (U+202A-U+202E, U+2066-U+2069) and the line and
+// paragraph separators (U+2028, U+2029) as \uNNNN. So nothing a message
+// quotes can move the cursor, recolour or clear the screen, reorder what
+// is shown (a "Trojan Source" file name) or start a line of its own.
+// A backslash is kept as it is. Everything else passes unchanged.
+std::string terminal_safe(std::string_view text);
+
 // 1-based line number of a byte offset.
 int line_of_offset(std::string_view text, size_t offset);
 

@@ -14,11 +14,11 @@ S=""
 CACHE=""
 CHANGES=""
 
-setup_store() {
+setup_store() { # [--no-hook]
     S="$T/store"
     CACHE="$S/.git/prevent/cases-v1"
     CHANGES="$S/.git/prevent/cases-v1-changes"
-    new_store "$S"
+    new_store "$S" "$@"
     {
         echo "---"
         case_yaml received=2026-11-03 sector=education concern=extreme-right-wing name="Cachel Vornquist" dob=2009-07-23 postcode=ZZ4 summary="Cache phrase Ombrith"
@@ -156,7 +156,7 @@ EOF
 }
 
 test_an_unreadable_record_is_reported_with_or_without_cache() {
-    setup_store
+    setup_store --no-hook
     reads cold
     # Break one record by hand; the cache must not hide it.
     local f="$S/cases/2026/PRV-2026-0002.yaml"
@@ -187,7 +187,7 @@ test_a_file_beside_the_records_changes_nothing() {
 }
 
 test_a_record_fixed_after_being_unreadable_is_read_again() {
-    setup_store
+    setup_store --no-hook
     reads cold
     local f="$S/cases/2026/PRV-2026-0002.yaml"
     cp "$f" "$T/good.yaml"

@@ -177,4 +177,43 @@ test_a_write_without_as_of_is_dated_today() {
     assert_rc 0 "a write --as-of today's date"
 }
 
+# ---------------------------------------------------------------------------
+# Every message on stderr is one terminal-safe line: what it quotes (a file
+# name, an argument) cannot drive the terminal (ESC sequences), reorder the
+# line (U+202E RIGHT-TO-LEFT OVERRIDE) or carry invalid UTF-8.
+
+# No raw ESC, BEL, U+202E, U+2066 or invalid byte 0xff in stderr.
+assert_stderr_terminal_safe() {
+    local what
+    for what in $'\e' $'\a' $'\xe2\x80\xae' $'\xe2\x81\xa6' $'\xff'; do
+        if LC_ALL=C grep -q "$what" "$ERR"; then
+            fail "stderr holds a raw $(printf '%s' "$what" | od -An -tx1 | tr -d ' \n')"
+        fi
+    done
+}
+
+test_a_hostile_case_file_name_is_escaped_on_stderr() {
+    local S="$T/store" name
+    new_store "$S" --no-hook
+    name=$'\e[31m\xe2\x80\xaelmy.\xe2\x81\xa6yaml\a.yaml'
+    mkdir -p "$S/cases/2026"
+    printf 'id: [unclosed\n' >"$S/cases/2026/$name"
+    git -C "$S" add -A && git -C "$S" commit -q -m "A hostile file name" || fail "git commit failed"
+    run prevent -C "$S" review due --as-of "$AS_OF"
+    assert_rc 5
+    assert_stdout_empty
+    assert_stderr_terminal_safe
+    assert_stderr_contains 'cases/2026/\x1b[31m\u202elmy.\u2066yaml\x07.yaml'
+    assert_eq "$(wc -l <"$ERR" | tr -d ' ')" 3 "stderr lines (the file, the summary, the hint)"
+}
+
+test_a_hostile_argument_is_escaped_on_stderr() {
+    run prevent -C $'/nonexistent/\e]0;owned\a\xe2\x80\xae\xff\ndir' list --as-of "$AS_OF"
+    assert_rc 6
+    assert_stdout_empty
+    assert_stderr_terminal_safe
+    assert_stderr_contains '/nonexistent/\x1b]0;owned\x07\u202e\xff\x0adir'
+    assert_one_error_line
+}
+
 run_tests "$@"

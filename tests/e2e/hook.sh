@@ -7,9 +7,11 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.bash"
 S=""
 F=""
 HOOK=""
+# A store made without the hook, as before init installed it: what
+# `prevent hook install` adds. (init.sh tests the hook init installs.)
 setup() {
     S="$T/store"
-    new_store "$S"
+    new_store "$S" --no-hook
     refer_ok "$S" received=2025-01-06
     F="$S/cases/2025/PRV-2025-0001.yaml"
     HOOK="$S/.git/hooks/pre-commit"

@@ -227,4 +227,102 @@ test_the_committer_is_resolved_as_git_resolves_it() {
     assert_eq "$(git -C "$S" log -1 --format='%cn <%ce>')" "Test Coordinator <coordinator@example.invalid>" "committer"
 }
 
+# ---------------------------------------------------------------------------
+# The pre-commit hook (issue 14 part 4): init installs it, so a hand edit
+# that leaves an invalid record is refused at `git commit`.
+
+# A committed case, then a hand edit that breaks it, staged.
+stage_a_bad_hand_edit() {
+    referral_flags
+    run prevent -C "$1" refer --as-of "$AS_OF" "${REFER_FLAGS[@]}"
+    assert_rc 0 "refer"
+    sed -i 's/^  route: .*/  route: carrier-pigeon/' "$1/cases/2026/PRV-2026-0001.yaml"
+    git -C "$1" add -A
+}
+
+test_init_installs_the_pre_commit_hook_so_a_bad_hand_edit_is_refused_at_git_commit() {
+    S="$T/store"
+    run prevent init "$S" --area "Example Borough" --as-of "$AS_OF"
+    assert_rc 0
+    assert_file_exists "$S/.git/hooks/pre-commit"
+    assert_mode "$S/.git/hooks/pre-commit" 700
+    stage_a_bad_hand_edit "$S"
+    local head
+    head="$(head_of "$S")"
+    run git -C "$S" commit -q -m "A bad hand edit"
+    assert_rc_nonzero "git commit of an invalid record"
+    assert_stderr_contains "cases/2026/PRV-2026-0001.yaml"
+    assert_eq "$(head_of "$S")" "$head" "HEAD after the refused commit"
+    # A good hand edit still goes through.
+    git -C "$S" checkout -q HEAD -- cases
+    sed -i 's/^    agency: .*/    agency: Example College/' "$S/cases/2026/PRV-2026-0001.yaml"
+    run git -C "$S" commit -q -am "A good hand edit"
+    assert_rc 0 "git commit of a valid hand edit"
+    # `hook install` finds the hook init installed.
+    run prevent -C "$S" hook install
+    assert_rc 0
+    assert_stderr_contains "already installed"
+}
+
+test_init_no_hook_leaves_git_commit_as_it_is() {
+    S="$T/store"
+    run prevent init "$S" --area "Example Borough" --as-of "$AS_OF" --no-hook
+    assert_rc 0
+    assert_no_file "$S/.git/hooks/pre-commit"
+    stage_a_bad_hand_edit "$S"
+    local head
+    head="$(head_of "$S")"
+    run git -C "$S" commit -q -m "A bad hand edit"
+    assert_rc 0 "git commit without the hook"
+    [[ "$(head_of "$S")" != "$head" ]] || fail "no commit was made without the hook"
+}
+
+# git runs hooks from core.hooksPath when it is set: one outside the store
+# (here the user's, shared by all their repositories) is never written to;
+# init refuses, and leaves nothing.
+test_init_refuses_a_core_hooks_path_outside_the_store_and_writes_nothing() {
+    S="$T/store"
+    mkdir -p "$HOME/hooks"
+    git config --global core.hooksPath "$HOME/hooks"
+    run prevent init "$S" --area "Example Borough" --as-of "$AS_OF"
+    assert_rc 6
+    assert_stdout_empty
+    assert_stderr_contains "core.hooksPath ($HOME/hooks)"
+    assert_hint_contains "--no-hook"
+    assert_eq "$(grep -c '^prevent: ' "$ERR")" 1 "error lines"
+    assert_no_file "$S"
+    assert_eq "$(ls -A "$HOME/hooks")" "" "the user's hooks directory"
+    # A relative core.hooksPath is the work tree's, outside .git: the same.
+    git config --global core.hooksPath githooks
+    run prevent init "$S" --area "Example Borough" --as-of "$AS_OF"
+    assert_rc 6
+    assert_no_file "$S"
+    # --no-hook creates the store, and writes no hook anywhere.
+    run prevent init "$S" --area "Example Borough" --as-of "$AS_OF" --no-hook
+    assert_rc 0
+    assert_no_file "$S/githooks"
+    assert_no_file "$S/.git/hooks/pre-commit"
+}
+
+test_init_refuses_an_empty_repository_whose_hooks_path_is_outside_and_leaves_it_as_it_was() {
+    S="$T/store"
+    git init -q "$S"
+    git -C "$S" config core.hooksPath "$HOME/hooks"
+    local before
+    before="$(find "$S" -type f | LC_ALL=C sort | xargs sha256sum)"
+    run prevent init "$S" --area "Example Borough" --as-of "$AS_OF"
+    assert_rc 6
+    assert_stderr_contains "core.hooksPath"
+    assert_eq "$(find "$S" -type f | LC_ALL=C sort | xargs sha256sum)" "$before" "the repository after the refusal"
+    assert_no_file "$HOME/hooks"
+}
+
+test_init_installs_into_a_core_hooks_path_inside_the_stores_git_directory() {
+    S="$T/store"
+    git config --global core.hooksPath .git/own-hooks
+    run prevent init "$S" --area "Example Borough" --as-of "$AS_OF"
+    assert_rc 0
+    assert_file_exists "$S/.git/own-hooks/pre-commit"
+}
+
 run_tests "$@"

@@ -12,9 +12,9 @@ S=""
 HEADER="id,stage,received,sector,concern,next_due"
 
 # Five cases: two years, three stages, four sectors, a repeat referral.
-setup_store_with_cases() {
+setup_store_with_cases() { # [--no-hook]
     S="$T/store"
-    new_store "$S"
+    new_store "$S" "$@"
     {
         echo "---"
         case_yaml received=2026-11-03 sector=education concern=extreme-right-wing name="Zorvan Quillet" dob=2009-07-23 postcode=ZZ4
@@ -214,7 +214,7 @@ test_list_is_read_only_and_reads_what_is_committed() {
 # A hand edit that breaks one file must not hide every other case from the
 # coordinator: the listing shows the rest, names the file, and exits 5.
 test_an_unreadable_case_file_is_reported_and_the_others_still_listed() {
-    setup_store_with_cases
+    setup_store_with_cases --no-hook
     local f
     f="$(git -C "$S" ls-files cases | head -n 1)"
     printf 'id: [unclosed\n' >"$S/$f"

@@ -16,9 +16,10 @@ IDX=""
 # Three cases (two years), a meeting that declares an interest in C1, an
 # agenda naming C1, a decision, consent, a support action; C2 stays at
 # referral.
+# Without the pre-commit hook: a test deletes a case file by hand.
 build_index_store() {
     local s="$1"
-    new_store "$s"
+    new_store "$s" --no-hook
     refer_ok "$s" received=2026-11-02 summary="Fictional summary Larkspindle"
     pv_ok "$s" 2026-11-05 triage "$C1" --outcome channel-panel --date 2026-11-04 --s36-date 2026-11-04 \
         --s36-by "Example Counter Terrorism Policing" --rationale "Fictional rationale Corvantile"

@@ -6,10 +6,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.bash"
 
 S=""
 IDX=""
-setup_store() {
+setup_store() { # [--no-hook]: for a test that renames or deletes a case with git
     S="$T/store"
     IDX="$S/.git/prevent/people-v2"
-    new_store "$S"
+    new_store "$S" "$@"
 }
 
 related_of() { case_field "$S" "$1" "d.get('related')"; }
@@ -82,7 +82,7 @@ test_a_repeat_referral_is_linked_whatever_state_the_index_is_in() {
 }
 
 test_a_case_committed_with_git_is_found() {
-    setup_store
+    setup_store --no-hook
     refer_ok "$S" name="Maribex Tundrell" dob=2008-03-19
     commit_by_hand
     local before
@@ -108,7 +108,7 @@ test_a_corrected_name_moves_the_case_in_the_index() {
 }
 
 test_a_case_removed_with_git_leaves_the_index() {
-    setup_store
+    setup_store --no-hook
     refer_ok "$S"
     refer_ok "$S" name="Maribex Tundrell" dob=2008-03-19
     git -C "$S" rm -q cases/2026/PRV-2026-0001.yaml
@@ -119,7 +119,7 @@ test_a_case_removed_with_git_leaves_the_index() {
 }
 
 test_an_import_links_to_a_case_committed_with_git_and_within_the_file() {
-    setup_store
+    setup_store --no-hook
     commit_by_hand
     {
         echo "received,route,sector,agency,referrer_role,name,date_of_birth,gender,concern_type,concern_summary"

@@ -55,9 +55,9 @@ EOF
 
 FULL_CASE_PERSONAL=("Ilsabet Vorrowin" 2010-02-14 ZZ8 Kestrelwine Pellavoy Quorimble Drumlevant Zantheroe Brallowick)
 
-setup_store_with_personal_data() {
+setup_store_with_personal_data() { # [--no-hook]
     S="$T/store"
-    new_store "$S"
+    new_store "$S" "$@"
     meeting_ok "$S" 2026-10-08
     refer_ok "$S"
     refer_ok "$S" name="ZORVAN quillet" received=2026-11-20 summary="Second fictional summary Thimbleroot"
@@ -121,7 +121,7 @@ test_personal_data_never_reaches_listings_in_any_format() {
 }
 
 test_personal_data_never_reaches_check_output() {
-    setup_store_with_personal_data
+    setup_store_with_personal_data --no-hook
     run prevent -C "$S" check --strict --as-of "$AS_OF"
     assert_rc 0
     assert_no_personal_data "$(stdout)$(stderr)" "check output"

@@ -512,7 +512,7 @@ PY
 
 test_a_day_both_added_and_removed_is_a_damaged_prevent_yaml() {
     local S="$T/store"
-    new_store "$S"
+    new_store "$S" --no-hook
     "$PYTHON" - "$S/prevent.yaml" <<'PY'
 import sys
 path = sys.argv[1]

@@ -4,9 +4,9 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.bash"
 
 S=""
-setup_store_with_a_case() {
+setup_store_with_a_case() { # [--no-hook]
     S="$T/store"
-    new_store "$S"
+    new_store "$S" "$@"
     refer_ok "$S"
 }
 
@@ -94,7 +94,7 @@ test_show_reads_what_is_committed_not_the_work_tree() {
 }
 
 test_show_of_a_case_broken_by_a_hand_edit_is_invalid_data() {
-    setup_store_with_a_case
+    setup_store_with_a_case --no-hook
     sed -i 's/^  route: email$/  route: carrier-pigeon/' "$S/cases/2026/PRV-2026-0001.yaml"
     git -C "$S" commit -q -am "Break the route by hand" || fail "git commit failed"
     expect_refusal 5 "$S" prevent -C "$S" show PRV-2026-0001 --as-of "$AS_OF"

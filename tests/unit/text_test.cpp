@@ -80,3 +80,60 @@ TEST_CASE("names compare without regard to case and runs of spaces") {
   // Non-ASCII bytes are kept as they are.
   CHECK(prevent::fold_case_and_space("Zo\xC3\xAB  Quillet") == "zo\xC3\xAB quillet");
 }
+
+// Every message prevent writes to stderr goes through terminal_safe: what a
+// message quotes (a file name, an argument, a value of the store) never
+// reaches the terminal raw.
+using prevent::terminal_safe;
+
+TEST_CASE("a message keeps printable text, multibyte letters and backslashes as they are") {
+  CHECK(terminal_safe("") == "");
+  CHECK(terminal_safe("no such case (PRV-2026-0001)") == "no such case (PRV-2026-0001)");
+  CHECK(terminal_safe("Zo\xC3\xAB \xE2\x82\xAC \xF0\x9F\x98\x80") == "Zo\xC3\xAB \xE2\x82\xAC \xF0\x9F\x98\x80");
+  CHECK(terminal_safe("a\\x1b b") == "a\\x1b b");
+}
+
+TEST_CASE("control characters in a message are escaped, so it stays one line and cannot drive the terminal") {
+  CHECK(terminal_safe("a\nb") == "a\\x0ab");
+  CHECK(terminal_safe("a\rb\tc") == "a\\x0db\\x09c");
+  CHECK(terminal_safe("\x1b[2J\x1b]0;title\x07") == "\\x1b[2J\\x1b]0;title\\x07");
+  CHECK(terminal_safe(std::string("a\0b", 3)) == "a\\x00b");
+  CHECK(terminal_safe("\x7f") == "\\x7f");
+}
+
+TEST_CASE("C1 control characters are escaped as code points") {
+  CHECK(terminal_safe("\xC2\x9B" "31m") == "\\u009b31m");  // U+009B, CSI
+  CHECK(terminal_safe("\xC2\x80") == "\\u0080");
+  CHECK(terminal_safe("\xC2\x9F") == "\\u009f");
+  CHECK(terminal_safe("\xC2\xA0") == "\xC2\xA0");  // U+00A0 is printable
+}
+
+TEST_CASE("bidirectional overrides and isolates are escaped, so a file name cannot reorder a message") {
+  CHECK(terminal_safe("case\xE2\x80\xAElmy.yaml") == "case\\u202elmy.yaml");  // U+202E RIGHT-TO-LEFT OVERRIDE
+  CHECK(terminal_safe("\xE2\x80\xAA\xE2\x80\xAB\xE2\x80\xAC\xE2\x80\xAD") == "\\u202a\\u202b\\u202c\\u202d");
+  CHECK(terminal_safe("\xE2\x81\xA6\xE2\x81\xA7\xE2\x81\xA8\xE2\x81\xA9") == "\\u2066\\u2067\\u2068\\u2069");
+  CHECK(terminal_safe("\xE2\x80\xA8\xE2\x80\xA9") == "\\u2028\\u2029");  // line and paragraph separators
+  CHECK(terminal_safe("\xE2\x80\xA9x\xE2\x81\xA5") == "\\u2029x\xE2\x81\xA5");  // U+2065 is not one of them
+}
+
+TEST_CASE("invalid UTF-8 in a message is escaped byte by byte") {
+  CHECK(terminal_safe("\xff") == "\\xff");
+  CHECK(terminal_safe("a\x9b" "b") == "a\\x9bb");      // a lone C1 byte, as Latin-1 text would have it
+  CHECK(terminal_safe("\xC3") == "\\xc3");             // cut short at the end
+  CHECK(terminal_safe("\xC3(") == "\\xc3(");           // cut short by ASCII
+  CHECK(terminal_safe("\xC0\xAF") == "\\xc0\\xaf");    // overlong
+  CHECK(terminal_safe("\xED\xA0\x80") == "\\xed\\xa0\\x80");  // a surrogate
+  CHECK(terminal_safe("\xF4\x90\x80\x80") == "\\xf4\\x90\\x80\\x80");  // past U+10FFFF
+  CHECK(terminal_safe("\xE2\x80") == "\\xe2\\x80");
+  CHECK(terminal_safe("\xE2\x80\xAE\xE2") == "\\u202e\\xe2");
+}
+
+TEST_CASE("what terminal_safe writes is itself plain printable ASCII or valid UTF-8 without anything it escapes") {
+  std::string all;
+  for (int b = 0; b < 256; ++b) all += static_cast<char>(b);
+  all += "\xE2\x80\xAE\xC2\x85";
+  std::string safe = terminal_safe(all);
+  CHECK_FALSE(first_invalid_utf8(safe));
+  CHECK(terminal_safe(safe) == safe);
+  for (unsigned char c : safe) CHECK((c >= 0x20 && c != 0x7f));
+}

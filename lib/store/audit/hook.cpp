@@ -3,12 +3,14 @@
 #include <fmt/format.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 
 #include "failure.hpp"
 #include "git_handles.hpp"
+#include "git_options.hpp"
 #include "git_repo.hpp"
 
 namespace prevent {
@@ -24,22 +26,70 @@ std::string shell_quote(const std::string& s) {
   return out + "'";
 }
 
-fs::path hooks_dir(const GitRepo& repo) {
-  git_config* cfg = nullptr;
+// core.hooksPath of `cfg` as git reads it, else `fallback`.
+fs::path hooks_dir_from(git_config* cfg, const fs::path& work_tree, const fs::path& fallback) {
   std::string configured;
-  if (git_repository_config_snapshot(&cfg, repo.raw()) == 0) {
-    git::Config owned(cfg);
-    configured = git::config_text(owned.get(), "core.hooksPath");
-  }
-  if (configured.empty()) return fs::path(git_repository_path(repo.raw())) / "hooks";
+  if (cfg) configured = git::config_text(cfg, "core.hooksPath");
+  if (configured.empty()) return fallback;
   if (configured.rfind("~/", 0) == 0)
     if (const char* home = std::getenv("HOME"); home && *home) configured = std::string(home) + configured.substr(1);
   fs::path p(configured);
   // As git: a relative core.hooksPath is relative to the work tree.
-  return p.is_absolute() ? p : repo.root() / p;
+  return p.is_absolute() ? p : work_tree / p;
+}
+
+fs::path hooks_dir(const GitRepo& repo) {
+  git_config* cfg = nullptr;
+  git::Config owned;
+  if (git_repository_config_snapshot(&cfg, repo.raw()) == 0) owned.reset(cfg);
+  return hooks_dir_from(owned.get(), repo.root(), fs::path(git_repository_path(repo.raw())) / "hooks");
+}
+
+// Symbolic links resolved, no trailing separator (git_repository_path ends
+// in one).
+fs::path resolved(const fs::path& p, std::error_code& ec) {
+  fs::path r = fs::weakly_canonical(p, ec);
+  return r.has_filename() ? r : r.parent_path();
+}
+
+// Whether `hooks` lies inside `git_dir`, component by component (so
+// .git-other is not inside .git).
+bool inside(const fs::path& hooks, const fs::path& git_dir) {
+  std::error_code ec;
+  fs::path g = resolved(git_dir, ec);
+  if (ec) return false;
+  fs::path h = resolved(hooks, ec);
+  if (ec) return false;
+  auto [end, _] = std::mismatch(g.begin(), g.end(), h.begin(), h.end());
+  return end == g.end();
 }
 
 }  // namespace
+
+fs::path hooks_directory(const Store& store) { return hooks_dir(store.git()); }
+
+bool hooks_directory_in_store(const Store& store) {
+  return inside(hooks_directory(store), fs::path(git_repository_path(store.git().raw())));
+}
+
+bool hooks_directory_in_new_store(const fs::path& dir, fs::path& hooks) {
+  ensure_libgit2();
+  const fs::path root = fs::absolute(dir);
+  git_config* raw = nullptr;
+  git::Config cfg;
+  git_repository* repo_raw = nullptr;
+  // An empty repository init takes up has settings of its own.
+  if (git_repository_open_ext(&repo_raw, (root / ".git").c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr) == 0) {
+    git::Repository repo(repo_raw);
+    if (git_repository_config_snapshot(&raw, repo.get()) == 0) cfg.reset(raw);
+  } else if (git_config_open_default(&raw) == 0) {
+    git::Config live(raw);
+    git_config* snap = nullptr;
+    if (git_config_snapshot(&snap, live.get()) == 0) cfg.reset(snap);
+  }
+  hooks = hooks_dir_from(cfg.get(), root, root / ".git" / "hooks");
+  return inside(hooks, root / ".git");
+}
 
 std::string pre_commit_hook(const fs::path& program) {
   return fmt::format(

@@ -18,9 +18,11 @@
 # whose names contain PATTERN; PREVENT=path/to/prevent picks the binary
 # (default: build/cmd/prevent of the source tree).
 #
-# Stores made with new_store (no extra init options) are copies of one
-# `prevent init` per suite: the same files and commit, without paying for
-# init's fsyncs in every test. init.sh tests `prevent init` itself.
+# Stores made with new_store (no extra init options, or only --no-hook) are
+# copies of one `prevent init` per suite: the same files and commit, without
+# paying for init's fsyncs in every test. init.sh tests `prevent init` itself.
+# init installs the pre-commit hook: a test that commits an invalid record
+# by hand makes its store with `new_store DIR --no-hook`.
 #
 # Everyone named here is fictional; postcode districts are ZZ1..ZZ9.
 
@@ -332,10 +334,13 @@ assert_no_personal_data() {
 new_store() {
     local dir="$1"
     shift
-    if [[ $# -eq 0 && -n "${_E2E_SUITE_TMP:-}" ]]; then
-        local tpl="$_E2E_SUITE_TMP/template-store"
+    # Copies of one init per suite: with the pre-commit hook that init
+    # installs, or without it (--no-hook: for tests that commit an invalid
+    # record by hand, which the hook would refuse).
+    if [[ ($# -eq 0 || ($# -eq 1 && "$1" == --no-hook)) && -n "${_E2E_SUITE_TMP:-}" ]]; then
+        local tpl="$_E2E_SUITE_TMP/template-store${1:-}"
         if [[ ! -d "$tpl" ]]; then
-            prevent init "$tpl.tmp" --area "Example Borough" --as-of "$AS_OF" -q >/dev/null 2>"$T/.cap/init.err" ||
+            prevent init "$tpl.tmp" --area "Example Borough" --as-of "$AS_OF" -q "$@" >/dev/null 2>"$T/.cap/init.err" ||
                 { fail "prevent init failed"; _show "$T/.cap/init.err"; return; }
             mv "$tpl.tmp" "$tpl"
         fi
