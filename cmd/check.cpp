@@ -67,7 +67,8 @@ void add_check(CLI::App& app, Globals& g, Runner& action) {
   auto o = std::make_shared<CheckOptions>();
   auto* sub = app.add_subcommand("check", "is the store valid? silent and exit 0 when all is well");
   sub->add_option("name", o->names, "run only these checks");
-  sub->add_flag("--strict", o->strict, "notices (hand edits, non-canonical files) count as problems (exit 4)");
+  sub->add_flag("--strict", o->strict,
+                "notices (hand edits, non-canonical files, reviews outside the review rules) count as problems (exit 4)");
   sub->add_flag("--repair", o->repair,
                 "first complete or roll back a write a crash left half done (and say which); nothing else is changed");
   sub->add_flag("--staged", o->staged,

@@ -173,16 +173,19 @@ int run_panel_decide(const Globals& g, const DecideOptions& o) {
 
 struct ConsentOptions {
   std::string id, status, by, date;
+  bool keep_actions = false;
 };
 
 int run_panel_consent(const Globals& g, const ConsentOptions& o) {
   CaseId id = case_id_option(o.id);
   Consent k{enum_option<ConsentStatus>(o.status, "--status"), enum_option<ConsentGiver>(o.by, "--by"),
             option_date(o.date, "--date")};
+  if (o.keep_actions && k.status != ConsentStatus::withdrawn && k.status != ConsentStatus::declined)
+    fail(Exit::usage, "--keep-actions goes only with --status withdrawn or declined (command line)");
   Date as_of = write_today(g);
   Store store = open_store(g);
   update_case(store, id, as_of, "panel consent", "panel-consent", [&](Case& c) {
-    apply_consent(c, k, store.config());
+    apply_consent(c, k, store.config(), o.keep_actions ? KeepActions::yes : KeepActions::no);
     return fmt::format("{} by {}", key_of(k.status), key_of(k.by));
   });
   return 0;
@@ -310,8 +313,11 @@ void add_panel(CLI::App& app, Globals& g, Runner& action) {
   consent->add_option("--status", co->status, "requested | given | declined | withdrawn")->required();
   consent->add_option("--by", co->by, "subject | parent-guardian | attorney-or-deputy | best-interests")->required();
   consent->add_option("--date", co->date, "date of the consent")->required();
+  consent->add_flag("--keep-actions", co->keep_actions,
+                    "with withdrawn or declined: leave the open support actions open (else they close with the case)");
   consent->footer("A person under 18 cannot consent for themselves (--by parent-guardian). Declined or withdrawn "
-                  "consent closes the case; its post-closure reviews still fall due.");
+                  "consent closes the case, and its open support actions with it (status closed, closed_with: "
+                  "case) unless --keep-actions; its post-closure reviews still fall due.");
   consent->callback([&g, &action, co] { action = [&g, co] { return run_panel_consent(g, *co); }; });
 
   auto ac = std::make_shared<ActionOptions>();

@@ -14,6 +14,7 @@ namespace {
 struct RecordOptions {
   std::string id, date, kind, outcome;
   std::optional<std::string> reason, meeting, notes;
+  bool keep_actions = false;
 };
 
 int run_record(const Globals& g, const RecordOptions& o) {
@@ -29,6 +30,9 @@ int run_record(const Globals& g, const RecordOptions& o) {
     fail(Exit::usage, "--reason is required with --outcome close (command line)");
   if (in.review.outcome != ReviewOutcome::close && in.reason)
     fail(Exit::usage, "--reason goes only with --outcome close (command line)");
+  if (o.keep_actions && in.review.outcome != ReviewOutcome::close)
+    fail(Exit::usage, "--keep-actions goes only with --outcome close (command line)");
+  in.keep_actions = o.keep_actions ? KeepActions::yes : KeepActions::no;
   Date as_of = write_today(g);
   Store store = open_store(g);
   update_case(store, id, as_of, "review record", "review-record", [&](Case& c) {
@@ -72,9 +76,14 @@ void add_review(CLI::App& app, Globals& g, Runner& action) {
                   "with --outcome close: no-further-concerns | escalated-to-police | transferred-out | other");
   rec->add_option("--meeting", r->meeting, "the panel meeting it was held at (the same date)");
   rec->add_option("--notes", r->notes, "notes (personal data)");
-  rec->footer("Monthly reviews until the panel closes the case (--outcome close --reason R); then reviews 6 and 12 "
-              "months after closure; `continue` at the 12-month review extends by 6-month `extended` reviews up "
-              "to 24 months; `reopen` at any post-closure review returns the case to the panel.");
+  rec->add_flag("--keep-actions", r->keep_actions,
+                "with --outcome close: leave the open support actions open (else they close with the case)");
+  rec->footer("Monthly reviews (outcome continue or close) until the panel closes the case (--outcome close "
+              "--reason R, which closes its open support actions too unless --keep-actions); then reviews 6 "
+              "and 12 months after closure, in that order, each from review.early_days (28) days before it "
+              "falls due; `continue` at the 12-month review extends by 6-month `extended` reviews up to 24 "
+              "months; `no-concerns` or `reopen` at any post-closure review (reopen returns the case to the "
+              "panel). A refusal's hint lists what is valid on the review's date.");
   rec->callback([&g, &action, r] { action = [&g, r] { return run_record(g, *r); }; });
 
   auto d = std::make_shared<DueOptions>();

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "failure.hpp"
+#include "review_rules.hpp"
 #include "rules.hpp"
 #include "schema.hpp"
 #include "workflow.hpp"
@@ -49,7 +50,7 @@ void apply_decision(Case& c, Hearing hearing, const Config& cfg) {
     refuse(rule::dates_follow_the_process, "the meeting is not after the closed episode; the case is heard again at a later meeting", c.id);
 }
 
-void apply_consent(Case& c, Consent consent, const Config& cfg) {
+void apply_consent(Case& c, Consent consent, const Config& cfg, KeepActions keep) {
   Stage s = stage_of(c, cfg);
   if (consent.status == ConsentStatus::withdrawn) {
     // Withdrawal ends support already started.
@@ -61,8 +62,29 @@ void apply_consent(Case& c, Consent consent, const Config& cfg) {
   }
   // Rule 6, CTSA 2015 s.36(4)(e): refusal or withdrawal ends Channel support;
   // the post-closure reviews still fall due.
-  if (auto reason = closure_by_consent(consent.status)) c.closure = Closure{consent.date, *reason};
+  if (auto reason = closure_by_consent(consent.status)) {
+    c.closure = Closure{consent.date, *reason};
+    if (keep == KeepActions::no) close_actions_with_case(c, consent.date);
+  }
   c.consent = std::move(consent);
+}
+
+void close_actions_with_case(Case& c, Date date) {
+  for (auto& a : c.support_plan)
+    if (a.status == ActionStatus::open) {
+      a.status = ActionStatus::closed;
+      a.closed = date;
+      a.closed_with = ActionClosedWith::case_;
+    }
+}
+
+void reopen_actions_closed_with_case(std::vector<Action>& plan) {
+  for (auto& a : plan)
+    if (a.closed_with == ActionClosedWith::case_) {
+      a.status = ActionStatus::open;
+      a.closed.reset();
+      a.closed_with.reset();
+    }
 }
 
 std::string add_support_action(Case& c, Action action, const Config& cfg) {
@@ -94,61 +116,30 @@ void apply_review(Case& c, ReviewInput in, const Config& cfg) {
   // this guards other callers.
   if ((r.outcome == ReviewOutcome::close) != in.reason.has_value())
     fail(Exit::usage, "a closure reason goes with, and only with, the outcome close");
-  Stage s = stage_of(c, cfg);
-  if (s == Stage::supported || s == Stage::awaiting_consent) {
-    // Rule 7: monthly reviews until the panel closes the case.
-    if (r.kind != ReviewKind::monthly)
-      refuse(rule::reviews, fmt::format("the case is {}: its reviews are monthly until it is closed", stage_name(c, cfg)), c.id);
-    if (r.outcome == ReviewOutcome::reopen)
-      refuse(rule::post_closure_reviews, "only a review after closure can reopen the case", c.id);
-    if (r.outcome == ReviewOutcome::close) {
-      if (is_closure_by_consent(*in.reason))
-        refuse(rule::refusal_closes, "consent-declined and consent-withdrawn closures come from `prevent panel consent`", c.id);
-      c.reviews.push_back(r);
-      c.closure = Closure{r.date, *in.reason};
-      return;
-    }
-    c.reviews.push_back(r);
-    return;
+  // Rules 7 and 8: the kind, its window and its outcome, decided in one
+  // place; the hint lists what is valid on the review's date.
+  auto verdict = judge_review(review_choices(c, cfg), r, in.reason, cfg);
+  if (!verdict.ok) refuse(verdict.rule, verdict.what, c.id, verdict.hint);
+  c.reviews.push_back(r);
+  if (r.outcome == ReviewOutcome::close) {
+    c.closure = Closure{r.date, *in.reason};
+    if (in.keep_actions == KeepActions::no) close_actions_with_case(c, r.date);
   }
-  if (s == Stage::post_closure) {
-    // Rule 8: +6 and +12 months after closure, extended to 24 months.
-    auto due = due_items(c, cfg);
-    DueKind item = due_kind_of(r.kind);
-    bool outstanding = std::any_of(due.begin(), due.end(), [&](const DueItem& d) { return d.item == item; });
-    if (!outstanding) {
-      // Named as --kind takes them: `extended`, not the due item's
-      // `extended-review`.
-      std::vector<std::string_view> kinds;
-      for (const auto& d : due)
-        kinds.push_back(d.item == DueKind::extended_review ? key_of(ReviewKind::extended) : key_of(d.item));
-      refuse(rule::post_closure_reviews,
-             fmt::format("no {} review is outstanding; outstanding: {}", key_of(r.kind), fmt::join(kinds, ", ")), c.id);
-    }
-    if (r.outcome == ReviewOutcome::close)
-      refuse(rule::post_closure_reviews, "the case is already closed; a post-closure review's outcome is "
-                                           "no-concerns, continue or reopen", c.id);
-    c.reviews.push_back(r);
-    if (r.outcome == ReviewOutcome::reopen) {
-      // The closed episode moves aside, as it was; the case goes back to
-      // the panel.
-      Episode e;
-      e.consent = std::move(c.consent);
-      e.support_plan = std::move(c.support_plan);
-      e.reviews = std::move(c.reviews);
-      e.closure = std::move(c.closure);
-      e.reopened = r.date;
-      c.consent.reset();
-      c.support_plan.clear();
-      c.reviews.clear();
-      c.closure.reset();
-      c.previous.push_back(std::move(e));
-    }
-    return;
+  if (r.outcome == ReviewOutcome::reopen) {
+    // The closed episode moves aside, as it was; the case goes back to the
+    // panel.
+    Episode e;
+    e.consent = std::move(c.consent);
+    e.support_plan = std::move(c.support_plan);
+    e.reviews = std::move(c.reviews);
+    e.closure = std::move(c.closure);
+    e.reopened = r.date;
+    c.consent.reset();
+    c.support_plan.clear();
+    c.reviews.clear();
+    c.closure.reset();
+    c.previous.push_back(std::move(e));
   }
-  if (s == Stage::closed)
-    refuse(rule::post_closure_reviews, "the case is closed and every post-closure review is done", c.id);
-  refuse(rule::reviews, fmt::format("only an adopted case is reviewed; the case is {}", stage_name(c, cfg)), c.id);
 }
 
 }  // namespace prevent

@@ -163,6 +163,7 @@ struct RecordFields<Action> {
       field("due", &Action::due, {.dating = Dating::deadline}),
       field("status", &Action::status, kFixed),
       field("closed", &Action::closed),
+      field("closed_with", &Action::closed_with, kFixed),
   };
 };
 

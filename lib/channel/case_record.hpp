@@ -79,6 +79,9 @@ struct Action {  // one entry of `support_plan`
   Date due;
   ActionStatus status{};
   std::optional<Date> closed;
+  // With status `closed`: the action ended because the case closed (the
+  // closure's date is `closed`), unless the coordinator kept it open.
+  std::optional<ActionClosedWith> closed_with;
 };
 
 struct ChronologyEntry {

@@ -169,6 +169,8 @@ Config parse_config(std::string_view text, const std::string& where) {
   c.consent_target_days = get_int(root, "consent_target_days");
   const YNode& review = *root.find("review");
   c.review_monthly_days = get_int(review, "monthly_days");
+  // Optional: a store made before the key keeps the default.
+  if (review.find("early_days")) c.review_early_days = get_int(review, "early_days");
   c.post_closure_first_months = std::stoi(review.find("post_closure_months")->items.at(0).value);
   c.post_closure_second_months = std::stoi(review.find("post_closure_months")->items.at(1).value);
   c.extension_step_months = get_int(review, "extension_step_months");
@@ -206,6 +208,10 @@ std::string write_config(const Config& c) {
   root.add("consent_target_days", YNode::plain(std::to_string(c.consent_target_days)));
   YNode review = YNode::map();
   review.add("monthly_days", YNode::plain(std::to_string(c.review_monthly_days)));
+  // Written only when it is not the default, so a store made before the key
+  // reads and writes back unchanged (as `calendar` below).
+  if (c.review_early_days != Config{}.review_early_days)
+    review.add("early_days", YNode::plain(std::to_string(c.review_early_days)));
   YNode months = YNode::seq();
   months.push(YNode::plain(std::to_string(c.post_closure_first_months)));
   months.push(YNode::plain(std::to_string(c.post_closure_second_months)));

@@ -38,6 +38,9 @@ struct Config {
   int panel_target_days = 28;
   int consent_target_days = 14;
   int review_monthly_days = 28;
+  // A post-closure review is recorded no earlier than this many days before
+  // it falls due (review.early_days; issue 14).
+  int review_early_days = 28;
   int post_closure_first_months = 6;
   int post_closure_second_months = 12;
   int extension_step_months = 6;

@@ -28,8 +28,12 @@ enum class ConsentStatus { requested, given, declined, withdrawn };
 // or guardian for a child).
 enum class ConsentGiver { subject, parent_guardian, attorney_or_deputy, best_interests };
 
-// support_plan[].status.
-enum class ActionStatus { open, done, cancelled };
+// support_plan[].status. `closed`: ended with the case when it closed
+// (`closed_with: case`), neither done nor cancelled by the coordinator.
+enum class ActionStatus { open, done, cancelled, closed };
+
+// support_plan[].closed_with: what else ended an action marked `closed`.
+enum class ActionClosedWith { case_ };
 
 // reviews[].kind (SPEC §4 rules 7 and 8).
 enum class ReviewKind { monthly, post_closure_6, post_closure_12, extended };
@@ -88,10 +92,18 @@ struct KeyTable<ConsentGiver> {
 
 template <>
 struct KeyTable<ActionStatus> {
-  static constexpr std::array<KeyEntry<ActionStatus>, 3> entries{{
+  static constexpr std::array<KeyEntry<ActionStatus>, 4> entries{{
       {ActionStatus::open, "open"},
       {ActionStatus::done, "done"},
       {ActionStatus::cancelled, "cancelled"},
+      {ActionStatus::closed, "closed"},
+  }};
+};
+
+template <>
+struct KeyTable<ActionClosedWith> {
+  static constexpr std::array<KeyEntry<ActionClosedWith>, 1> entries{{
+      {ActionClosedWith::case_, "case"},
   }};
 };
 

@@ -218,6 +218,10 @@ class Checker {
       if (a.closed) not_before(*a.closed, fmt::format("support_plan {} closed", a.id), a.added, "its added date");
       require((a.status == ActionStatus::open) == !a.closed.has_value(), rule::dates_follow_the_process,
               fmt::format("support_plan {}: a done or cancelled action has a closed date, an open one none", a.id));
+      require((a.status == ActionStatus::closed) == a.closed_with.has_value(), rule::dates_follow_the_process,
+              fmt::format("support_plan {}: an action closed with the case has status closed and closed_with, "
+                          "others neither",
+                          a.id));
     }
     // Numbered A1, A2, … in order; a voided action's number is not given
     // again, so the live ones are numbered around it.

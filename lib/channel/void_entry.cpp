@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "case_actions.hpp"
 #include "failure.hpp"
 #include "rules.hpp"
 #include "text.hpp"
@@ -206,10 +207,11 @@ void void_review(Case& c, VoidedEntry& v, const VoidTarget& t, Date date) {
     v.review = std::move(r);
     c.reviews.erase(c.reviews.begin() + static_cast<long>(same.front()));
     // Rule 7: the closure came from this review; the episode is open again,
-    // as it was before it.
+    // as it was before it, with the support actions it closed open again.
     if (closed_it) {
       v.closure = std::move(c.closure);
       c.closure.reset();
+      reopen_actions_closed_with_case(c.support_plan);
     }
     return;
   }

@@ -200,6 +200,7 @@ Case case_on(const Case& c, Date day) {
     if (a.closed && *a.closed > day) {
       a.status = ActionStatus::open;
       a.closed.reset();
+      a.closed_with.reset();
     }
   drop_after(r.chronology, day, [](const ChronologyEntry& e) { return e.date; });
   drop_after(r.reviews, day, [](const Review& v) { return v.date; });

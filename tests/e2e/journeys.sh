@@ -341,8 +341,12 @@ test_journey_extended_post_closure_reviews_up_to_24_months() {
         --outcome continue
     # closure + 24 months.
     assert_due 2000-08-31 "$H"$'\n'"$ID,post-closure,extended-review,2000-08-31,0"
-    step closed review-record 2000-08-31 review record "$ID" --date 2000-08-31 --kind extended --outcome continue
-    # No review after 24 months, even after `continue`.
+    # The 24-month review is the last: `continue` would extend nothing.
+    expect_refusal 4 "$S" prevent -C "$S" --as-of 2000-08-31 review record "$ID" --date 2000-08-31 \
+        --kind extended --outcome continue
+    assert_stderr_contains "review.extension_limit_months"
+    step closed review-record 2000-08-31 review record "$ID" --date 2000-08-31 --kind extended --outcome no-concerns
+    # No review after 24 months.
     assert_due 2001-03-01 "$H" --within 8w
     expect_refusal 4 "$S" prevent -C "$S" --as-of 2001-03-01 review record "$ID" --date 2001-03-01 \
         --kind extended --outcome continue

@@ -367,7 +367,11 @@ $C_AUG,post-closure,extended-review,2000-02-29,0"
     pv_ok "$S" 2000-03-01 review record "$C_AUG" --date 2000-03-01 --kind extended --outcome continue
     assert_due 2000-09-01 "$H
 $C_AUG,post-closure,extended-review,2000-08-31,1"
-    pv_ok "$S" 2000-09-01 review record "$C_AUG" --date 2000-09-01 --kind extended --outcome continue
+    # The 24-month review is the last: `continue` would extend nothing and is
+    # refused (review_rules.sh); it ends with no-concerns.
+    expect_refused 4 "$S" prevent -C "$S" --as-of 2000-09-01 review record "$C_AUG" --date 2000-09-01 \
+        --kind extended --outcome continue
+    pv_ok "$S" 2000-09-01 review record "$C_AUG" --date 2000-09-01 --kind extended --outcome no-concerns
     assert_due 2001-09-01 "$H" --within 52w
     assert_eq "$(stage_in_show "$S" "$C_AUG" 2000-09-01)" "closed" "stage after the 24-month review"
 }

@@ -29,8 +29,11 @@ CON=PRV-2026-0003    # awaiting-consent, adopted at M1; 17 years old
 SUP=PRV-2026-0004    # supported: consent 2026-11-13, A1 open (added 2026-11-14), monthly review 2026-11-20
 NAD=PRV-2026-0005    # not-adopted at M1
 NODOB=PRV-2026-0006  # awaiting-consent, no date of birth
-POST=PRV-2026-0007   # post-closure: closed 2026-11-20; 12-month review done, 6-month outstanding
+POST=PRV-2026-0007   # post-closure: closed 2026-11-20; no post-closure review yet
 DONE=PRV-2026-0008   # closed: every post-closure review done
+# The base store records its post-closure reviews days after closure: its
+# prevent.yaml opens every review window a year and more early
+# (review.early_days; the windows themselves are tested by review_rules.sh).
 EIGHT=PRV-2026-0009  # awaiting-consent; 18 on 2026-11-20
 NFA=PRV-2026-0010    # no-further-action at triage
 
@@ -53,6 +56,8 @@ _support() { # _support STORE ID (an adult or with a parent's consent)
 build_base() {
     local s="$1"
     new_store "$s"
+    sed -i 's/^  monthly_days: 28$/  monthly_days: 28\n  early_days: 400/' "$s/prevent.yaml"
+    git -C "$s" commit -qam "Open the review windows early" || fail "git commit of prevent.yaml"
     pv_ok "$s" "$AS_OF" panel new "$M1" --chair "$CHAIR" --police "$POLICE"
     pv_ok "$s" "$AS_OF" -q panel new "$NOPOL" --chair "$CHAIR" --attendee "Channel Coordinator@Example Borough Council"
     pv_ok "$s" "$AS_OF" panel new "$FUT" --chair "$CHAIR" --police "$POLICE"
@@ -74,7 +79,6 @@ build_base() {
     _refer "$s" 2026-11-02 1990-04-02                      # POST
     _support "$s" "$POST"
     pv_ok "$s" "$AS_OF" review record "$POST" --date 2026-11-20 --kind monthly --outcome close --reason no-further-concerns
-    pv_ok "$s" "$AS_OF" review record "$POST" --date 2026-11-21 --kind post-closure-12 --outcome no-concerns
     _refer "$s" 2026-11-02 1991-05-06                      # DONE
     _support "$s" "$DONE"
     pv_ok "$s" "$AS_OF" review record "$DONE" --date 2026-11-16 --kind monthly --outcome close --reason other
@@ -386,6 +390,9 @@ test_rule8_a_post_closure_review_that_is_not_outstanding_is_refused() {
     refused 4 8 "$DONE" review record "$DONE" --date 2026-11-25 --kind post-closure-12 --outcome no-concerns
     refused 4 8 "$DONE" review record "$DONE" --date 2026-11-25 --kind monthly --outcome continue
     ok_one_commit review record "$POST" --date 2026-11-25 --kind post-closure-6 --outcome no-concerns
+    assert_stage "$S" "$POST" post-closure
+    refused 4 8 "$POST" review record "$POST" --date 2026-11-25 --kind post-closure-6 --outcome no-concerns
+    ok_one_commit review record "$POST" --date 2026-11-26 --kind post-closure-12 --outcome no-concerns
     assert_stage "$S" "$POST" closed
 }
 

@@ -168,7 +168,7 @@ TEST_CASE("a post-closure review is recorded only when it is outstanding (rule 8
   Case c = closed();
   auto f = refusal(
       [&] { apply_review(c, review("2026-10-02", ReviewKind::extended, ReviewOutcome::no_concerns), cfg()); }, 8);
-  CHECK(has(f.what(), "no extended review is outstanding; outstanding: post-closure-6, post-closure-12"));
+  CHECK(has(f.what(), "no extended review is outstanding; the next review is post-closure-6"));
   refusal([&] { apply_review(c, review("2026-10-02", ReviewKind::post_closure_6, ReviewOutcome::close,
                                        ClosureReason::other), cfg()); },
           8);

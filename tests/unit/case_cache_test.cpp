@@ -51,9 +51,9 @@ Case full_case() {
   c.panel.push_back(Hearing{d("2024-03-28"), PanelDecision::adopt, std::string("majority"), {"housing"}, PersonalNote()});
   c.consent = Consent{ConsentStatus::given, ConsentGiver::parent_guardian, d("2024-04-02")};
   c.support_plan.push_back(Action{"A1", "ideological-mentoring", "Provider", d("2024-04-02"), d("2024-06-30"), ActionStatus::done,
-                                  d("2024-05-01")});
+                                  d("2024-05-01"), std::nullopt});
   c.support_plan.push_back(
-      Action{"A2", "family-support", "Provider", d("2024-04-03"), d("2024-07-30"), ActionStatus::open, std::nullopt});
+      Action{"A2", "family-support", "Provider", d("2024-04-03"), d("2024-07-30"), ActionStatus::open, std::nullopt, std::nullopt});
   c.chronology.push_back(
       ChronologyEntry{d("2024-03-01"), "info-request", "Example NHS FT", PersonalNote(std::string("Okkvan text"))});
   c.reviews.push_back(Review{d("2024-04-25"), ReviewKind::monthly, d("2024-04-25"), ReviewOutcome::continue_, PersonalNote(std::string("x"))});

@@ -97,10 +97,10 @@ Case full_case() {
   c.panel.push_back(Hearing{d("2024-03-28"), K{"adopt"}, std::string("majority"), {"housing", "other"},
                             PersonalNote(std::string("Adopted: Okkvan"))});
   c.consent = Consent{K{"given"}, K{"parent-guardian"}, d("2024-04-02")};
-  c.support_plan.push_back(Action{"A1", "ideological-mentoring", "Provider", d("2024-04-02"), d("2024-06-30"), K{"done"},
-                                  d("2024-05-01")});
+  c.support_plan.push_back(Action{"A1", "ideological-mentoring", "Provider", d("2024-04-02"), d("2024-06-30"), K{"closed"},
+                                  d("2024-05-01"), K{"case"}});
   c.support_plan.push_back(
-      Action{"A2", "family-support", "Provider two", d("2024-04-03"), d("2024-07-30"), K{"cancelled"}, d("2024-05-02")});
+      Action{"A2", "family-support", "Provider two", d("2024-04-03"), d("2024-07-30"), K{"closed"}, d("2024-05-02"), K{"case"}});
   c.chronology.push_back(
       ChronologyEntry{d("2024-03-01"), "info-request", "Example NHS FT", PersonalNote(std::string("Okkvan text"))});
   c.chronology.push_back(
@@ -116,9 +116,9 @@ Case full_case() {
     Episode e;
     e.consent = Consent{K{"withdrawn"}, K{"subject"}, d("2024-01-10")};
     e.support_plan.push_back(
-        Action{"A1", "life-skills", "Provider", d("2024-01-02"), d("2024-02-01"), K{"cancelled"}, d("2024-01-10")});
+        Action{"A1", "life-skills", "Provider", d("2024-01-02"), d("2024-02-01"), K{"closed"}, d("2024-01-10"), K{"case"}});
     e.support_plan.push_back(
-        Action{"A2", "employment", "Provider", d("2024-01-03"), d("2024-02-02"), K{"done"}, d("2024-01-09")});
+        Action{"A2", "employment", "Provider", d("2024-01-03"), d("2024-02-02"), K{"closed"}, d("2024-01-09"), K{"case"}});
     e.reviews.push_back(Review{d("2024-01-20"), K{"post-closure-6"}, d("2024-01-20"), K{"no-concerns"},
                                PersonalNote(std::string("y"))});
     e.reviews.push_back(

@@ -59,9 +59,9 @@ Case full_case() {
 
   c.consent = Consent{ConsentStatus::given, ConsentGiver::parent_guardian, d("2026-11-20")};
   c.support_plan.push_back({"A1", "ideological-mentoring", "Home Office approved intervention provider",
-                            d("2026-11-20"), d("2027-01-31"), ActionStatus::done, d("2027-01-20")});
+                            d("2026-11-20"), d("2027-01-31"), ActionStatus::done, d("2027-01-20"), std::nullopt});
   c.support_plan.push_back(
-      {"A2", "family-support", "Zedshire Family Service", d("2026-11-25"), d("2027-03-31"), ActionStatus::open, std::nullopt});
+      {"A2", "family-support", "Zedshire Family Service", d("2026-11-25"), d("2027-03-31"), ActionStatus::open, std::nullopt, std::nullopt});
 
   c.chronology.push_back({d("2026-01-06"), "info-request", "Zedshire NHS FT", PersonalNote("Fictional text")});
   c.chronology.push_back({d("2026-01-07"), "info-received", "Zedshire NHS FT", PersonalNote()});
@@ -76,7 +76,7 @@ Case full_case() {
   Episode e;
   e.consent = Consent{ConsentStatus::given, ConsentGiver::parent_guardian, d("2026-02-10")};
   e.support_plan.push_back({"A1", "education-training", "Zedshire College", d("2026-02-10"), d("2026-04-30"),
-                            ActionStatus::done, d("2026-04-20")});
+                            ActionStatus::done, d("2026-04-20"), std::nullopt});
   e.reviews.push_back({d("2026-03-05"), ReviewKind::monthly, std::nullopt, ReviewOutcome::close, PersonalNote("Fictional earlier notes")});
   e.reviews.push_back({d("2026-09-07"), ReviewKind::post_closure_6, std::nullopt, ReviewOutcome::reopen, PersonalNote()});
   e.closure = Closure{d("2026-03-05"), ClosureReason::no_further_concerns};

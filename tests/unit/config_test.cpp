@@ -37,6 +37,7 @@ TEST_CASE("the default settings are those of SPEC section 5") {
   CHECK(c.extension_step_months == 6);
   CHECK(c.extension_limit_months == 24);
   CHECK(c.suppression_threshold == 5);
+  CHECK(c.review_early_days == 28);  // issue 14
 }
 
 TEST_CASE("the default vocabularies have the keys of SPEC section 5 in order") {
@@ -141,6 +142,7 @@ TEST_CASE("changed settings and an added vocabulary entry survive a round trip")
   Config c = prevent::default_config("Test", "PRV", 2026);
   c.triage_target_working_days = 3;
   c.review_monthly_days = 30;
+  c.review_early_days = 7;
   c.post_closure_first_months = 3;
   c.post_closure_second_months = 9;
   c.extension_limit_months = 36;
@@ -150,6 +152,7 @@ TEST_CASE("changed settings and an added vocabulary entry survive a round trip")
   Config back = prevent::parse_config(prevent::write_config(c), "prevent.yaml");
   CHECK(back.triage_target_working_days == 3);
   CHECK(back.review_monthly_days == 30);
+  CHECK(back.review_early_days == 7);
   CHECK(back.post_closure_first_months == 3);
   CHECK(back.post_closure_second_months == 9);
   CHECK(back.extension_limit_months == 36);
@@ -157,6 +160,15 @@ TEST_CASE("changed settings and an added vocabulary entry survive a round trip")
   CHECK(back.holidays.is_holiday(prevent::Date::from_ymd(2026, 9, 19)));
   CHECK(back.sectors.contains("armed-forces"));
   CHECK(back.sectors.entries.back().label == "Armed forces: \"reserve\" units");
+}
+
+TEST_CASE("review.early_days is written only when it is not the default, so older stores read back unchanged") {
+  Config c = prevent::default_config("Test", "PRV", 2026);
+  std::string text = prevent::write_config(c);
+  CHECK(text.find("early_days") == std::string::npos);
+  CHECK(prevent::parse_config(text, "prevent.yaml").review_early_days == 28);
+  c.review_early_days = 14;
+  CHECK(prevent::write_config(c).find("  early_days: 14\n") != std::string::npos);
 }
 
 TEST_CASE("age bands follow their bounds") {

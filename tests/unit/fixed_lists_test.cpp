@@ -63,6 +63,11 @@ TEST_CASE("the support action statuses are the case schema's support_plan.status
   check_round_trip<ActionStatus>();
 }
 
+TEST_CASE("what an action closed with is the case schema's support_plan.closed_with") {
+  CHECK(table_keys<ActionClosedWith>() == schema_keys("support_plan.closed_with"));
+  check_round_trip<ActionClosedWith>();
+}
+
 TEST_CASE("the review kinds are the case schema's reviews.kind, in order") {
   CHECK(table_keys<ReviewKind>() == schema_keys("reviews.kind"));
   check_round_trip<ReviewKind>();

@@ -69,8 +69,8 @@ TEST_CASE("a triage is shown field by field, its rationale as changed without th
 
 TEST_CASE("support actions are named by their ID; closing one is two field changes") {
   Case before = referred();
-  before.support_plan.push_back(Action{"A1", "mentoring", "Provider", d("2026-02-01"), d("2026-03-01"), ActionStatus::open, {}});
-  before.support_plan.push_back(Action{"A2", "housing", "Provider", d("2026-02-01"), d("2026-03-01"), ActionStatus::open, {}});
+  before.support_plan.push_back(Action{"A1", "mentoring", "Provider", d("2026-02-01"), d("2026-03-01"), ActionStatus::open, {}, std::nullopt});
+  before.support_plan.push_back(Action{"A2", "housing", "Provider", d("2026-02-01"), d("2026-03-01"), ActionStatus::open, {}, std::nullopt});
   Case after = before;
   after.support_plan[1].status = ActionStatus::done;
   after.support_plan[1].closed = d("2026-02-20");

@@ -90,7 +90,7 @@ Case supported() {
   Case c = adopted();
   c.consent = Consent{ConsentStatus::given, ConsentGiver::subject, d("2026-02-10")};
   c.support_plan.push_back({"A1", "ideological-mentoring", "Zedshire Mentoring", d("2026-02-10"), d("2026-04-30"),
-                            ActionStatus::done, d("2026-03-30")});
+                            ActionStatus::done, d("2026-03-30"), std::nullopt});
   c.reviews.push_back({d("2026-03-05"), ReviewKind::monthly, d("2026-03-05"), ReviewOutcome::continue_, PersonalNote("Fictional")});
   return c;
 }
@@ -389,7 +389,7 @@ TEST_CASE("consent by an under-18 subject is refused in an earlier episode too")
 TEST_CASE("support actions need consent given") {
   Case c = adopted();
   c.support_plan.push_back({"A1", "life-skills", "Zedshire Youth", d("2026-02-10"), d("2026-03-10"), ActionStatus::open,
-                            std::nullopt});
+                            std::nullopt, std::nullopt});
   refused(c, 5);
   c.consent = Consent{ConsentStatus::requested, ConsentGiver::subject, d("2026-02-06")};
   refused(c, 5);

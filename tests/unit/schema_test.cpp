@@ -165,7 +165,7 @@ TEST_CASE("the record's other fixed lists come from the case schema") {
         V{"requested", "given", "declined", "withdrawn"});
   CHECK(prevent::schema_enum(SchemaKind::case_record, "consent.by") ==
         V{"subject", "parent-guardian", "attorney-or-deputy", "best-interests"});
-  CHECK(prevent::schema_enum(SchemaKind::case_record, "support_plan.status") == V{"open", "done", "cancelled"});
+  CHECK(prevent::schema_enum(SchemaKind::case_record, "support_plan.status") == V{"open", "done", "cancelled", "closed"});
   CHECK(prevent::schema_enum(SchemaKind::case_record, "reviews.kind") ==
         V{"monthly", "post-closure-6", "post-closure-12", "extended"});
   CHECK(prevent::schema_enum(SchemaKind::case_record, "reviews.outcome") ==

@@ -199,10 +199,11 @@ TEST_CASE("two entries on one day are told apart, and a day without one is not f
   failure([&] { void_it(c, "consent"); }, Exit::not_found);
 
   Case s = closed();
-  apply_review(s, review("2026-10-02", ReviewKind::post_closure_6, ReviewOutcome::no_concerns), cfg());
-  apply_review(s, review("2026-10-02", ReviewKind::post_closure_12, ReviewOutcome::no_concerns), cfg());
-  failure([&] { void_it(s, "review:2026-10-02", "2026-10-05"); }, Exit::invalid_data);
-  void_it(s, "review:2026-10-02:post-closure-12", "2026-10-05");
+  // A 6-month review held late, on the day of the 12-month one.
+  apply_review(s, review("2027-04-02", ReviewKind::post_closure_6, ReviewOutcome::no_concerns), cfg());
+  apply_review(s, review("2027-04-02", ReviewKind::post_closure_12, ReviewOutcome::no_concerns), cfg());
+  failure([&] { void_it(s, "review:2027-04-02", "2027-04-05"); }, Exit::invalid_data);
+  void_it(s, "review:2027-04-02:post-closure-12", "2027-04-05");
   CHECK(s.reviews.back().kind == ReviewKind::post_closure_6);
 }
 

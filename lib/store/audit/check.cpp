@@ -13,6 +13,7 @@
 #include "git_options.hpp"
 #include "history_check.hpp"
 #include "parallel_blobs.hpp"
+#include "review_rules.hpp"
 #include "rules.hpp"
 #include "schema.hpp"
 #include "signing.hpp"
@@ -128,6 +129,11 @@ class Run {
           } catch (const Failure& f) {
             rules_.push_back({f.code(), fmt::format("{} [{}]", f.what(), file.path)});
           }
+        // Reviews recorded before the review rules (or by hand) that break
+        // them: read as they are, reported as notices.
+        if (rules)
+          for (auto& m : review_rule_notices(c, store_.config()))
+            review_notices_.push_back(fmt::format("{} ({}) [{}]", m, c.id, file.path));
         if (canonical && !p.canonical)
           canonical_.push_back(fmt::format("not in canonical form; prevent rewrites it canonically on its next "
                                            "change to the case ({})",
@@ -156,6 +162,7 @@ class Run {
 
   void rules() {
     for (auto& [code, m] : rules_) error("rules", code, std::move(m));
+    for (auto& m : review_notices_) notice("rules", std::move(m));
   }
 
   void canonical() {
@@ -237,6 +244,7 @@ class Run {
   Date as_of_;
   std::vector<std::string> records_;                 // records: file name and ID findings
   std::vector<std::pair<Exit, std::string>> rules_;  // rules broken
+  std::vector<std::string> review_notices_;          // reviews outside the review rules (notices)
   std::vector<std::string> canonical_;               // case files not in canonical form
   std::vector<LoadedMeeting> meeting_texts_;
   std::vector<Invalid> invalid_;
