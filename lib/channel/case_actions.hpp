@@ -26,7 +26,10 @@ void apply_assessment(Case& c, Assessment assessment);
 // rule on the whole record: check_case_rules.)
 void apply_decision(Case& c, Hearing hearing, const Config& config);
 
-// Rules 5 and 6: consent after adoption; declined or withdrawn closes.
+// Rules 5 and 6: consent after adoption; declined or withdrawn closes. The
+// entry is appended to the case's consent history (never overwriting one);
+// who may consent on its date (consent_giver.hpp) is checked with every
+// rule on the result.
 void apply_consent(Case& c, Consent consent, const Config& config);
 
 // Rule 5: actions only with consent given. Returns the new action's ID.

@@ -96,7 +96,9 @@ Case full_case() {
                             PersonalNote(std::string("Okkvan"))});
   c.panel.push_back(Hearing{d("2024-03-28"), K{"adopt"}, std::string("majority"), {"housing", "other"},
                             PersonalNote(std::string("Adopted: Okkvan"))});
-  c.consent = Consent{K{"given"}, K{"parent-guardian"}, d("2024-04-02")};
+  c.consent = {Consent{K{"requested"}, K{"attorney-or-deputy"}, d("2024-03-29"), d("2024-03-20"),
+                       PersonalNote(std::string("Asked Okkvan's deputy"))},
+               Consent{K{"given"}, K{"parent-guardian"}, d("2024-04-02")}};
   c.support_plan.push_back(Action{"A1", "ideological-mentoring", "Provider", d("2024-04-02"), d("2024-06-30"), K{"done"},
                                   d("2024-05-01")});
   c.support_plan.push_back(
@@ -114,7 +116,7 @@ Case full_case() {
                                      PersonalText("Second reason")});
   for (int i = 0; i < 2; ++i) {
     Episode e;
-    e.consent = Consent{K{"withdrawn"}, K{"subject"}, d("2024-01-10")};
+    e.consent = {Consent{K{"withdrawn"}, K{"subject"}, d("2024-01-10")}};
     e.support_plan.push_back(
         Action{"A1", "life-skills", "Provider", d("2024-01-02"), d("2024-02-01"), K{"cancelled"}, d("2024-01-10")});
     e.support_plan.push_back(
@@ -137,7 +139,7 @@ Case full_case() {
     v.triage = t;
     v.assessment = c.assessments.front();
     v.decision = c.panel.front();
-    v.consent = c.consent;
+    v.consent = c.consent.back();
     v.action = c.support_plan.front();
     v.review = c.reviews.back();
     v.note = c.chronology.front();
