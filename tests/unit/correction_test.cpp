@@ -70,7 +70,7 @@ TEST_CASE("only the fields that changed are recorded, and nothing changed is ref
   Case c = closed_case();
   auto fields = apply_correction(c, {{"panel.2.method", "consensus"}, {"consent.date", "2026-02-04"}},
                                  "Fictional reason", d("2027-04-01"), cfg());
-  CHECK(fields == std::vector<std::string>{"consent.date"});
+  CHECK(fields == std::vector<std::string>{"consent.1.date"});  // consent.date: the latest entry
   Case again = closed_case();
   auto f = correcting(again, {{"panel.2.method", "consensus"}});
   REQUIRE(f);

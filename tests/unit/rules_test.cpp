@@ -292,7 +292,7 @@ TEST_CASE("case business at a meeting is a decision or a review held there, in a
   CHECK_FALSE(case_business_at(adopted(), d("2026-03-05")));
   CHECK(case_business_at(supported(), d("2026-03-05")));
   Case c = supported();
-  c.previous.push_back(Episode{std::nullopt, {}, c.reviews, std::nullopt, std::nullopt});
+  c.previous.push_back(Episode{{}, {}, c.reviews, std::nullopt, std::nullopt});
   c.reviews.clear();
   CHECK(case_business_at(c, d("2026-03-05")));
   CHECK_FALSE(case_business_at(referred(), d("2026-03-05")));
