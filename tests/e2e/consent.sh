@@ -264,8 +264,10 @@ open(p, "w").write(t)
 EOF
     assert_contains "$(cat "$f")" $'consent:\n  status: given' "old form in the file"
     git -C "$S" commit -q -am "A case file of an older store" || fail "git commit failed"
-    run prevent -C "$S" --as-of "$AS_OF" check --strict
-    assert_rc 0 "check --strict of the old form"
+    # Accepted by check: only notices (a hand edit, not yet in canonical form).
+    run prevent -C "$S" --as-of "$AS_OF" check
+    assert_rc 0 "check of the old form"
+    assert_stdout_contains "not in canonical form; prevent rewrites it canonically on its next change"
     assert_eq "$(consent_of "$CHILD")" "[('given', 'parent-guardian', '2026-11-18')]" "shown as a history of one"
     assert_stage "$S" "$CHILD" supported
     run prevent -C "$S" --as-of "$AS_OF" show "$CHILD"
@@ -275,6 +277,7 @@ EOF
     assert_eq "$(consent_of "$CHILD")" \
         "[('given', 'parent-guardian', '2026-11-18'), ('withdrawn', 'parent-guardian', '2026-11-25')]" \
         "the old entry kept, the new one appended"
+    assert_contains "$(cat "$f")" $'consent:\n  - status: given' "list form after the next change"
 }
 
 run_tests "$@"
