@@ -117,7 +117,9 @@ Case full_case() {
                                      PersonalText("Second reason")});
   for (int i = 0; i < 2; ++i) {
     Episode e;
-    e.consent = {Consent{K{"withdrawn"}, K{"attorney-or-deputy"}, d("2024-01-10"), d("2024-01-02"),
+    e.consent = {Consent{K{"given"}, K{"attorney-or-deputy"}, d("2024-01-03"), d("2024-01-02"),
+                         PersonalNote(std::string("Given for Okkvan"))},
+                 Consent{K{"withdrawn"}, K{"attorney-or-deputy"}, d("2024-01-10"), d("2024-01-02"),
                          PersonalNote(std::string("Withdrawn for Okkvan"))}};
     e.support_plan.push_back(
         Action{"A1", "life-skills", "Provider", d("2024-01-02"), d("2024-02-01"), K{"cancelled"}, d("2024-01-10")});
