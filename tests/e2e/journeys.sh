@@ -232,7 +232,8 @@ test_journey_consent_declined_closes_the_case_and_post_closure_reviews_fall_due(
     assert_eq "$(sed -n '/^closure:/,/^[a-z]/p' "$f" | sed '/^[a-z_]*:$/d;/^[a-z_]*: /d')" \
         "  date: 1998-02-20"$'\n'"  reason: consent-declined" "closure in the case file"
     assert_eq "$(sed -n '/^consent:/,/^[a-z]/p' "$f" | grep -E '^  ')" \
-        "  - status: declined"$'\n'"    by: parent-guardian"$'\n'"    date: 1998-02-20" "consent in the case file"
+        "  - status: requested"$'\n'"    by: parent-guardian"$'\n'"    date: 1998-02-09"$'\n'"  - status: declined"$'\n'"    by: parent-guardian"$'\n'"    date: 1998-02-20" \
+        "consent history in the case file: the request kept, the refusal appended"
     assert_due 1998-08-19 "$H"
     assert_due 1998-08-20 "$H"$'\n'"$ID,post-closure,post-closure-6,1998-08-20,0"
     assert_due 1999-02-20 "$H"$'\n'"$ID,post-closure,post-closure-6,1998-08-20,184"$'\n'"$ID,post-closure,post-closure-12,1999-02-20,0"
