@@ -174,6 +174,7 @@ int run_panel_decide(const Globals& g, const DecideOptions& o) {
 struct ConsentOptions {
   std::string id, status, by, date;
   bool keep_actions = false;
+  std::optional<std::string> capacity_assessed, reason;
 };
 
 int run_panel_consent(const Globals& g, const ConsentOptions& o) {
@@ -182,6 +183,8 @@ int run_panel_consent(const Globals& g, const ConsentOptions& o) {
             option_date(o.date, "--date")};
   if (o.keep_actions && k.status != ConsentStatus::withdrawn && k.status != ConsentStatus::declined)
     fail(Exit::usage, "--keep-actions goes only with --status withdrawn or declined (command line)");
+  if (o.capacity_assessed) k.capacity_assessed = option_date(*o.capacity_assessed, "--capacity-assessed");
+  if (o.reason) k.reason = PersonalNote(text_option(*o.reason, "--reason"));
   Date as_of = write_today(g);
   Store store = open_store(g);
   update_case(store, id, as_of, "panel consent", "panel-consent", [&](Case& c) {
@@ -315,9 +318,15 @@ void add_panel(CLI::App& app, Globals& g, Runner& action) {
   consent->add_option("--date", co->date, "date of the consent")->required();
   consent->add_flag("--keep-actions", co->keep_actions,
                     "with withdrawn or declined: leave the open support actions open (else they close with the case)");
-  consent->footer("A person under 18 cannot consent for themselves (--by parent-guardian). Declined or withdrawn "
-                  "consent closes the case, and its open support actions with it (status closed, closed_with: "
-                  "case) unless --keep-actions; its post-closure reviews still fall due.");
+  consent->add_option("--capacity-assessed", co->capacity_assessed,
+                      "with --by attorney-or-deputy or best-interests: when capacity was assessed (not after --date)");
+  consent->add_option("--reason", co->reason, "why, where given (a refusal, a withdrawal); personal data");
+  consent->footer("Each call appends a dated entry to the case's consent history. By age on --date (from the "
+                  "recorded date of birth): subject only at 18 or over, parent-guardian only under 18; "
+                  "attorney-or-deputy and best-interests only for an adult, with --capacity-assessed (Mental "
+                  "Capacity Act 2005). Declined or withdrawn consent closes the case, and its open support actions "
+                  "with it (status closed, closed_with: case) unless --keep-actions; its post-closure reviews still "
+                  "fall due.");
   consent->callback([&g, &action, co] { action = [&g, co] { return run_panel_consent(g, *co); }; });
 
   auto ac = std::make_shared<ActionOptions>();

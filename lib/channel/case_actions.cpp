@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "consent_giver.hpp"
 #include "failure.hpp"
 #include "review_rules.hpp"
 #include "rules.hpp"
@@ -60,13 +61,19 @@ void apply_consent(Case& c, Consent consent, const Config& cfg, KeepActions keep
     refuse(rule::consent, fmt::format("consent is recorded for an adopted case awaiting consent; the case is {}",
                                         stage_name(c, cfg)), c.id);
   }
+  // Rule 9: the history is in date order (checked again on the whole record).
+  if (const Consent* last = latest_consent(c); last && consent.date < last->date)
+    refuse(rule::dates_follow_the_process,
+           fmt::format("the consent history is in date order; its latest entry is {}", consent_entry_name(*last)), c.id,
+           fmt::format("give --date {} or later", last->date.str()));
   // Rule 6, CTSA 2015 s.36(4)(e): refusal or withdrawal ends Channel support;
   // the post-closure reviews still fall due.
   if (auto reason = closure_by_consent(consent.status)) {
     c.closure = Closure{consent.date, *reason};
     if (keep == KeepActions::no) close_actions_with_case(c, consent.date);
   }
-  c.consent = std::move(consent);
+  // Appended: the history keeps every entry as it was recorded.
+  c.consent.push_back(std::move(consent));
 }
 
 void close_actions_with_case(Case& c, Date date) {
@@ -134,7 +141,7 @@ void apply_review(Case& c, ReviewInput in, const Config& cfg) {
     e.reviews = std::move(c.reviews);
     e.closure = std::move(c.closure);
     e.reopened = r.date;
-    c.consent.reset();
+    c.consent.clear();
     c.support_plan.clear();
     c.reviews.clear();
     c.closure.reset();

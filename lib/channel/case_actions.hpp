@@ -31,7 +31,10 @@ void apply_decision(Case& c, Hearing hearing, const Config& config);
 enum class KeepActions { no, yes };
 
 // Rules 5 and 6: consent after adoption; declined or withdrawn closes (and
-// closes the open support actions with the case, unless kept).
+// closes the open support actions with the case, unless kept). The entry is
+// appended to the case's consent history (never overwriting one); who may
+// consent on its date (consent_giver.hpp) is checked with every rule on the
+// result.
 void apply_consent(Case& c, Consent consent, const Config& config, KeepActions keep = KeepActions::no);
 
 // Closing a case ends its open support actions with it: each becomes

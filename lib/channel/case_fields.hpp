@@ -38,6 +38,7 @@ struct FieldSpec {
   bool fixed = false;          // one of the schema's fixed list at this field's path (schema_enum)
   Vocabulary Config::*vocabulary = nullptr;  // its value(s) come from this vocabulary of prevent.yaml
   bool named_by_id = false;    // list entries are addressed by their `id`, not their position
+  bool one_as_list = false;    // a list also read from a single mapping: the entry of a history of one
   Dating dating = Dating::not_after_today;
 };
 
@@ -76,6 +77,9 @@ concept RecordStruct = requires { RecordFields<S>::fields; };
 
 inline constexpr FieldSpec kPersonal{.personal = true};
 inline constexpr FieldSpec kFixed{.fixed = true};
+// A consent history: a list, oldest first; the single mapping of a store
+// written before the history was kept reads as its one entry.
+inline constexpr FieldSpec kConsentHistory{.one_as_list = true};
 
 template <>
 struct RecordFields<Subject> {
@@ -150,6 +154,8 @@ struct RecordFields<Consent> {
       field("status", &Consent::status, kFixed),
       field("by", &Consent::by, kFixed),
       field("date", &Consent::date),
+      field("capacity_assessed", &Consent::capacity_assessed),
+      field("reason", &Consent::reason, kPersonal),
   };
 };
 
@@ -225,7 +231,7 @@ struct RecordFields<VoidedEntry> {
 template <>
 struct RecordFields<Episode> {
   static constexpr auto fields = std::tuple{
-      field("consent", &Episode::consent),
+      field("consent", &Episode::consent, kConsentHistory),
       field("support_plan", &Episode::support_plan, {.named_by_id = true}),
       field("reviews", &Episode::reviews),
       field("closure", &Episode::closure),
@@ -242,7 +248,7 @@ struct RecordFields<Case> {
       field("triage", &Case::triage),
       field("assessments", &Case::assessments),
       field("panel", &Case::panel),
-      field("consent", &Case::consent),
+      field("consent", &Case::consent, kConsentHistory),
       field("support_plan", &Case::support_plan, {.named_by_id = true}),
       field("chronology", &Case::chronology),
       field("reviews", &Case::reviews),

@@ -99,6 +99,21 @@ class Reader {
         if (!in) return;
         in_path = join(path, group);
       }
+      using M = std::remove_cvref_t<decltype(m)>;
+      if constexpr (is_vector<M>::value) {
+        if constexpr (RecordStruct<typename M::value_type>) {
+          // The form before a history was kept: one mapping, the history's
+          // one entry (kConsentHistory), named as it is written.
+          const YNode* n = in->find(fd.leaf());
+          if (fd.spec.one_as_list && n && n->is_map()) {
+            typename M::value_type v{};
+            read_struct(*n, v, join(in_path, fd.leaf()));
+            m.clear();
+            m.push_back(std::move(v));
+            return;
+          }
+        }
+      }
       read_field(*in, fd.leaf(), m, in_path);
     });
   }

@@ -65,10 +65,18 @@ struct Hearing {  // one entry of `panel`
   PersonalNote rationale;
 };
 
+// One dated entry of a consent history (SPEC §3 `consent`, issue 14):
+// consent requested, given, declined or withdrawn, by whom, on which day.
+// A history only grows: a new entry is appended, an entry recorded in
+// error is voided (the latest only), nothing is overwritten.
 struct Consent {
   ConsentStatus status{};
   ConsentGiver by{};
   Date date;
+  // With `by: attorney-or-deputy` or `best-interests` (Mental Capacity Act
+  // 2005): the day the person was assessed as lacking capacity to decide.
+  std::optional<Date> capacity_assessed = std::nullopt;
+  PersonalNote reason = {};  // (P) why, where given (a refusal, a withdrawal)
 };
 
 struct Action {  // one entry of `support_plan`
@@ -112,7 +120,7 @@ struct Correction {
 
 // A closed episode moved aside when the case was reopened (SPEC §4 rule 8).
 struct Episode {
-  std::optional<Consent> consent;
+  std::vector<Consent> consent;  // its consent history, oldest first
   std::vector<Action> support_plan;
   std::vector<Review> reviews;
   std::optional<Closure> closure;
@@ -145,7 +153,11 @@ struct Case {
   std::optional<Triage> triage;
   std::vector<Assessment> assessments;
   std::vector<Hearing> panel;
-  std::optional<Consent> consent;
+  // The consent history, oldest first; the latest entry is the consent
+  // that counts (stage, rules, due dates). A store written before the
+  // history was kept holds one entry as a mapping; it reads as a history
+  // of one (case_fields.hpp, `one_as_list`).
+  std::vector<Consent> consent;
   std::vector<Action> support_plan;
   std::vector<ChronologyEntry> chronology;
   std::vector<Review> reviews;
@@ -154,6 +166,12 @@ struct Case {
   std::vector<Episode> previous;
   std::vector<VoidedEntry> voided;
 };
+
+// The latest entry of a consent history (the one that counts), or nullptr.
+inline const Consent* latest_consent(const std::vector<Consent>& history) {
+  return history.empty() ? nullptr : &history.back();
+}
+inline const Consent* latest_consent(const Case& c) { return latest_consent(c.consent); }
 
 // The `what` of a whole case voided (`prevent void ID case`).
 inline constexpr std::string_view kVoidedCase = "case";

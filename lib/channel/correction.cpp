@@ -6,7 +6,9 @@
 
 #include "case_actions.hpp"
 #include "case_fields.hpp"
+#include "consent_giver.hpp"
 #include "failure.hpp"
+#include "rules.hpp"
 #include "schema.hpp"
 #include "text.hpp"
 #include "workflow.hpp"
@@ -34,7 +36,7 @@ struct FieldRule {
 // sequence of stages, which the history must show as it happened.
 const std::vector<std::string>& decision_fields() {
   static const std::vector<std::string> fields = {
-      "triage.outcome", "panel.#.decision", "consent.status", "reviews.#.kind", "reviews.#.outcome",
+      "triage.outcome", "panel.#.decision", "consent.#.status", "reviews.#.kind", "reviews.#.outcome",
       "support_plan.@.status", "support_plan.@.id"};
   return fields;
 }
@@ -250,6 +252,10 @@ std::vector<std::string> apply_correction(Case& c, const std::vector<FieldValue>
     const std::string& field = change.field;
     require_text(field, "a field name");
     auto path = split_path(field);
+    // `consent.date` (SPEC §3's single consent) names the latest entry of
+    // the history, the consent that counts.
+    if (path.size() == 2 && path[0] == "consent" && !is_position(path[1]) && !c.consent.empty())
+      path.insert(path.begin() + 1, std::to_string(c.consent.size()));
     std::string pattern = pattern_of(path);
     // The canonical spelling: dotted, positions as numbers.
     std::string name = fmt::format("{}", fmt::join(path, "."));
@@ -273,7 +279,8 @@ std::vector<std::string> apply_correction(Case& c, const std::vector<FieldValue>
       if (path.size() >= 2 && path[0] == "support_plan" && !is_action_id(path[1]))
         hint = "support actions are named by their ID, e.g. support_plan.A1.due";
       else if (path.size() >= 2 && !is_position(path[1]) &&
-               (path[0] == "panel" || path[0] == "assessments" || path[0] == "chronology" || path[0] == "reviews"))
+               (path[0] == "panel" || path[0] == "assessments" || path[0] == "consent" ||
+                path[0] == "chronology" || path[0] == "reviews"))
         hint = fmt::format("list entries are named by their position from 1, e.g. {}.1.date", path[0]);
       fail(Exit::invalid_data,
            fmt::format("{}: not a field that can be corrected (command line)", quote_if_key(name, "the field given")),
@@ -322,6 +329,24 @@ std::vector<std::string> apply_correction(Case& c, const std::vector<FieldValue>
          fmt::format("the correction would change the case's stage from {} to {}; the sequence of decisions cannot "
                      "be corrected ({})",
                      stage_key(before), stage_key(after), c.id));
+
+  // Rule 5: who consented for the person depends on their age on the day;
+  // a corrected (or removed) date of birth must leave every recorded
+  // consent valid. The refusal names the consent, never the date of birth.
+  if (std::find(fields.begin(), fields.end(), "referral.subject.date_of_birth") != fields.end()) {
+    const auto& dob = corrected.referral.subject.date_of_birth.reveal();
+    auto judge = [&](const std::vector<Consent>& history) {
+      for (const auto& k : history)
+        if (auto problem = consent_giver_problem(k, dob, c.id))
+          refuse(rule::consent,
+                 fmt::format("the corrected date of birth would make a recorded consent invalid: {}", problem->what),
+                 c.id,
+                 fmt::format("if the consent was recorded wrongly, void it first: prevent void {} consent --reason TEXT",
+                             c.id));
+    };
+    judge(corrected.consent);
+    for (const auto& e : corrected.previous) judge(e.consent);
+  }
 
   corrected.corrections.push_back(Correction{date, fields, PersonalText(reason)});
   c = std::move(corrected);

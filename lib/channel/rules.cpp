@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "case_fields.hpp"
+#include "consent_giver.hpp"
 #include "failure.hpp"
 #include "workflow.hpp"
 
@@ -137,43 +138,47 @@ class Checker {
             fmt::format("record one with `prevent panel attend {} --police ROLE@FORCE`", date.str()));
   }
 
-  // Rule 5: a person under 18 cannot consent for themselves (Channel Duty
-  // Guidance: a parent or guardian consents).
-  void subject_consents_only_as_adult(const Consent& k) const {
-    if (k.by != ConsentGiver::subject) return;
+  // Rule 5 (Channel Duty Guidance; Mental Capacity Act 2005): every entry
+  // of every consent history was given, asked of or refused by someone who
+  // could decide for the person on its day (consent_giver_problem).
+  void consent_givers_fit_age_and_capacity(const std::vector<Consent>& history) const {
     const auto& dob = c_.referral.subject.date_of_birth.reveal();
-    require(dob.has_value(), rule::consent,
-            "consent by the subject needs a date of birth showing they are 18 or over",
-            "a parent or guardian consents for a child: --by parent-guardian");
-    require(age_on(*dob, k.date) >= 18, rule::consent,
-            "the subject is under 18 on the consent date and cannot consent for themselves",
-            "a parent or guardian consents for a child: --by parent-guardian");
+    for (const auto& k : history)
+      if (auto problem = consent_giver_problem(k, dob, c_.id)) refuse(rule::consent, problem->what, label(), problem->hint);
   }
 
-  // Rule 5: consent after adoption, and before support.
+  // Rule 5: consent after adoption, and before support. The latest entry
+  // of the history is the consent that counts.
   void consent_before_support() const {
     const Hearing* adopted = adopting_hearing(c_);
-    if (c_.consent) {
-      require(adopted != nullptr, rule::consent, "consent is recorded but the panel has not adopted the case");
-      subject_consents_only_as_adult(*c_.consent);
-    }
+    const Consent* now = latest_consent(c_);
+    if (now) require(adopted != nullptr, rule::consent, "consent is recorded but the panel has not adopted the case");
+    consent_givers_fit_age_and_capacity(c_.consent);
     if (!c_.support_plan.empty())
-      require(c_.consent && (c_.consent->status == ConsentStatus::given ||
-                             c_.consent->status == ConsentStatus::withdrawn),
+      require(now && (now->status == ConsentStatus::given || now->status == ConsentStatus::withdrawn),
               rule::consent, "support actions need consent given");
-    for (const auto& e : c_.previous)
-      if (e.consent) subject_consents_only_as_adult(*e.consent);
+    for (const auto& e : c_.previous) consent_givers_fit_age_and_capacity(e.consent);
   }
 
   // Rule 6: refusal or withdrawal ends Channel support (CTSA 2015 s.36(4)(e)).
+  // A history goes on only while the case is open: a refusal or a
+  // withdrawal is its last entry.
   void refusal_or_withdrawal_closes_the_case() const {
-    if (c_.consent)
-      if (auto reason = closure_by_consent(c_.consent->status))
+    const Consent* now = latest_consent(c_);
+    if (now)
+      if (auto reason = closure_by_consent(now->status))
         require(c_.closure && c_.closure->reason == *reason, rule::refusal_closes,
-                fmt::format("consent {} needs closure with reason {}", key_of(c_.consent->status), key_of(*reason)));
+                fmt::format("consent {} needs closure with reason {}", key_of(now->status), key_of(*reason)));
     if (c_.closure && is_closure_by_consent(c_.closure->reason))
-      require(c_.consent && closure_by_consent(c_.consent->status) == c_.closure->reason, rule::refusal_closes,
+      require(now && closure_by_consent(now->status) == c_.closure->reason, rule::refusal_closes,
               fmt::format("closure reason {} does not match the consent recorded", key_of(c_.closure->reason)));
+    auto ends_it = [&](const std::vector<Consent>& history) {
+      for (size_t i = 0; i + 1 < history.size(); ++i)
+        require(!closure_by_consent(history[i].status), rule::refusal_closes,
+                fmt::format("the consent history goes on after {}, which closed the case", consent_entry_name(history[i])));
+    };
+    ends_it(c_.consent);
+    for (const auto& e : c_.previous) ends_it(e.consent);
   }
 
   // Rule 7 (structure): reviews and closure belong to an adopted case, and a
@@ -208,12 +213,24 @@ class Checker {
     if (!c_.panel.empty() && c_.triage)
       not_before(c_.panel.front().meeting, "the first panel meeting", c_.triage->completed, "triage.completed");
     const Hearing* adopted = adopting_hearing(c_);
-    if (c_.consent && adopted) not_before(c_.consent->date, "consent.date", adopted->meeting, "the adopting meeting");
+    // The consent history in date order, after the adoption; a capacity
+    // assessment on or before the consent it goes with.
+    if (!c_.consent.empty() && adopted)
+      not_before(c_.consent.front().date, "consent.date", adopted->meeting, "the adopting meeting");
+    auto history_in_order = [&](const std::vector<Consent>& history, std::string_view prefix) {
+      for (size_t i = 0; i + 1 < history.size(); ++i)
+        not_before(history[i + 1].date, fmt::format("{}{}", prefix, consent_entry_name(history[i + 1])),
+                   history[i].date, fmt::format("the entry before it, {}", consent_entry_name(history[i])));
+    };
+    history_in_order(c_.consent, "");
+    for (const auto& e : c_.previous) history_in_order(e.consent, "previous ");
+    // Support starts with consent given: the given entry the actions stand
+    // on (the latest given; a withdrawal comes after the actions).
+    const Consent* given = nullptr;
+    for (const auto& k : c_.consent)
+      if (k.status == ConsentStatus::given) given = &k;
     for (const auto& a : c_.support_plan) {
-      // Once consent is withdrawn, consent.date is the withdrawal: the
-      // actions came before it.
-      if (c_.consent && c_.consent->status == ConsentStatus::given)
-        not_before(a.added, fmt::format("support_plan {} added", a.id), c_.consent->date, "consent.date");
+      if (given) not_before(a.added, fmt::format("support_plan {} added", a.id), given->date, "consent.date");
       not_before(a.due, fmt::format("support_plan {} due", a.id), a.added, "its added date");
       if (a.closed) not_before(*a.closed, fmt::format("support_plan {} closed", a.id), a.added, "its added date");
       require((a.status == ActionStatus::open) == !a.closed.has_value(), rule::dates_follow_the_process,

@@ -138,7 +138,7 @@ const YNode* walk(const YNode& root, const std::vector<PathStep>& steps) {
 // The schema object at a dotted instance path, following $ref, properties and items.
 const nlohmann::json* schema_at(const nlohmann::json& doc, const std::vector<std::string>& keys) {
   const nlohmann::json* s = &doc;
-  auto deref = [&](const nlohmann::json* node) {
+  auto deref_once = [&](const nlohmann::json* node) {
     for (int guard = 0; guard < 8 && node && node->contains("$ref"); ++guard) {
       std::string ref = (*node)["$ref"].get<std::string>();
       if (ref.rfind("#/", 0) != 0) return node;
@@ -147,6 +147,16 @@ const nlohmann::json* schema_at(const nlohmann::json& doc, const std::vector<std
       } catch (const nlohmann::json::exception&) {
         return static_cast<const nlohmann::json*>(nullptr);
       }
+    }
+    return node;
+  };
+  auto deref = [&](const nlohmann::json* node) {
+    node = deref_once(node);
+    // A value of more than one form (a consent history: a list, or the
+    // one mapping of an older store) is described by its first form.
+    if (node && node->contains("anyOf") && !node->contains("properties") && !node->contains("items")) {
+      const auto& forms = (*node)["anyOf"];
+      if (forms.is_array() && !forms.empty()) return deref_once(&forms[0]);
     }
     return node;
   };

@@ -162,7 +162,7 @@ void void_decision(Case& c, VoidedEntry& v, const VoidTarget& t, Date date) {
     if (!c.support_plan.empty())
       refuse(rule::support_plan, "support actions of the adopted case stand on this decision", c.id,
              fmt::format("void them first: {}", void_cmd(c, fmt::format("action:{}", c.support_plan.back().id))));
-    if (c.consent)
+    if (!c.consent.empty())
       refuse(rule::consent, "consent to support stands on this decision", c.id,
              fmt::format("void it first: {}", void_cmd(c, "consent")));
   }
@@ -171,9 +171,13 @@ void void_decision(Case& c, VoidedEntry& v, const VoidTarget& t, Date date) {
   c.panel.erase(it);
 }
 
+// The latest entry of the consent history is voided; the earlier ones
+// stand, and the one before it counts again.
 void void_consent(Case& c, VoidedEntry& v, Date date) {
-  // Rule 5: support only with consent given.
-  if (!c.support_plan.empty())
+  const Consent* before = c.consent.size() > 1 ? &c.consent[c.consent.size() - 2] : nullptr;
+  // Rule 5: support only with consent given. Voiding a withdrawal leaves
+  // the consent the actions stand on; voiding that consent does not.
+  if (!c.support_plan.empty() && !(before && before->status == ConsentStatus::given))
     refuse(rule::consent, "support actions stand on this consent", c.id,
            fmt::format("void them first: {}", void_cmd(c, fmt::format("action:{}", c.support_plan.back().id))));
   if (c.closure && !is_closure_by_consent(c.closure->reason))
@@ -183,13 +187,15 @@ void void_consent(Case& c, VoidedEntry& v, Date date) {
                        void_cmd(c, fmt::format("review:{}", c.closure->date.str()))));
   bool closed_by_it = c.closure && is_closure_by_consent(c.closure->reason);
   if (closed_by_it) refuse_while_post_closure_reviews(c, "the consent");
-  not_before_entry(c, date, c.consent->date, "consent");
-  v.consent = std::move(c.consent);
-  c.consent.reset();
-  // Rule 6: the closure declined or withdrawn consent made goes with it.
+  not_before_entry(c, date, c.consent.back().date, "consent");
+  v.consent = std::move(c.consent.back());
+  c.consent.pop_back();
+  // Rule 6: the closure declined or withdrawn consent made goes with it,
+  // and the actions it closed with the case are open again.
   if (closed_by_it) {
     v.closure = std::move(c.closure);
     c.closure.reset();
+    reopen_actions_closed_with_case(c.support_plan);
   }
 }
 
@@ -228,7 +234,7 @@ void void_review(Case& c, VoidedEntry& v, const VoidTarget& t, Date date) {
     refuse(rule::post_closure_reviews, "the case was heard at the panel after this review reopened it", c.id,
            fmt::format("void the panel entries first, latest first: {}",
                        void_cmd(c, fmt::format("decision:{}", current.back()->meeting.str()))));
-  if (c.consent || !c.support_plan.empty() || !c.reviews.empty() || c.closure)
+  if (!c.consent.empty() || !c.support_plan.empty() || !c.reviews.empty() || c.closure)
     refuse(rule::post_closure_reviews, "the reopened episode has entries of its own", c.id, hint_listing(c));
   not_before_entry(c, date, it->date, "review");
   v.review = std::move(*it);
@@ -330,7 +336,7 @@ std::vector<std::string> voidable_entries(const Case& c) {
   if (c.triage) out.emplace_back("triage");
   name_dated(out, "assessment", c.assessments, [](const Assessment& a) { return a.date; });
   for (const Hearing* h : current_hearings(c)) out.push_back(fmt::format("decision:{}", h->meeting.str()));
-  if (c.consent) out.emplace_back("consent");
+  if (!c.consent.empty()) out.emplace_back("consent");
   for (const auto& a : c.support_plan) out.push_back(fmt::format("action:{}", a.id));
   for (const auto& r : c.reviews) out.push_back(review_name(c, r));
   if (!c.previous.empty())
@@ -368,7 +374,7 @@ std::string apply_void(Case& c, const VoidTarget& t, Date date, const std::strin
       void_decision(c, v, t, date);
       break;
     case Kind::consent:
-      if (!c.consent) no_such_entry(c, t);
+      if (c.consent.empty()) no_such_entry(c, t);
       void_consent(c, v, date);
       break;
     case Kind::action: {

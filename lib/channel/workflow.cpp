@@ -137,7 +137,8 @@ Stage stage_of(const Case& c, const Config& cfg) {
   if (c.closure) {
     return post_closure_due(c, cfg).empty() ? Stage::closed : Stage::post_closure;
   }
-  if (c.consent && c.consent->status == ConsentStatus::given) return Stage::supported;
+  // The latest entry of the consent history is the consent that counts.
+  if (const Consent* k = latest_consent(c); k && k->status == ConsentStatus::given) return Stage::supported;
   return Stage::awaiting_consent;
 }
 

@@ -194,7 +194,7 @@ Case case_on(const Case& c, Date day) {
   if (r.triage && r.triage->completed > day) r.triage.reset();
   drop_after(r.assessments, day, [](const Assessment& a) { return a.date; });
   drop_after(r.panel, day, [](const Hearing& h) { return h.meeting; });
-  if (r.consent && r.consent->date > day) r.consent.reset();
+  drop_after(r.consent, day, [](const Consent& k) { return k.date; });
   drop_after(r.support_plan, day, [](const Action& a) { return a.added; });
   for (auto& a : r.support_plan)
     if (a.closed && *a.closed > day) {
@@ -282,9 +282,10 @@ struct ReportBuilder::State {
         }
       }
       auto consent_was = [&](ConsentStatus status) {
-        if (a.consent && a.consent->status == status) return true;
+        // The latest entry of each episode's history: what it ended with.
+        if (const Consent* k = latest_consent(a.consent); k && k->status == status) return true;
         for (const auto& e : a.previous)
-          if (e.consent && e.consent->status == status) return true;
+          if (const Consent* k = latest_consent(e.consent); k && k->status == status) return true;
         return false;
       };
       if (consent_was(ConsentStatus::declined)) ++declined;

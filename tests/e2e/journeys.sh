@@ -145,7 +145,7 @@ test_journey_school_referral_of_a_15_year_old_adopted_supported_closed_and_revie
     assert_eq "$(field "[(a['id'], a['support'], a['added'], a['due'], a['status'], a['closed']) for a in d['support_plan']]")" \
         "[('A1', 'ideological-mentoring', '1998-02-12', '1998-04-30', 'done', '1998-04-28'), ('A2', 'education-training', '1998-02-12', '1998-05-29', 'cancelled', '1998-04-28')]" \
         "support plan"
-    assert_eq "$(field "d['consent']")" "{'status': 'given', 'by': 'parent-guardian', 'date': '1998-02-10'}" "consent"
+    assert_eq "$(field "d['consent']")" "[{'status': 'given', 'by': 'parent-guardian', 'date': '1998-02-10'}]" "consent"
     # Post-closure reviews at closure + 6 and + 12 months.
     assert_due 1998-11-27 "$H"
     assert_due 1998-11-28 "$H"$'\n'"$ID,post-closure,post-closure-6,1998-11-28,0"
@@ -232,7 +232,8 @@ test_journey_consent_declined_closes_the_case_and_post_closure_reviews_fall_due(
     assert_eq "$(sed -n '/^closure:/,/^[a-z]/p' "$f" | sed '/^[a-z_]*:$/d;/^[a-z_]*: /d')" \
         "  date: 1998-02-20"$'\n'"  reason: consent-declined" "closure in the case file"
     assert_eq "$(sed -n '/^consent:/,/^[a-z]/p' "$f" | grep -E '^  ')" \
-        "  status: declined"$'\n'"  by: parent-guardian"$'\n'"  date: 1998-02-20" "consent in the case file"
+        "  - status: requested"$'\n'"    by: parent-guardian"$'\n'"    date: 1998-02-09"$'\n'"  - status: declined"$'\n'"    by: parent-guardian"$'\n'"    date: 1998-02-20" \
+        "consent history in the case file: the request kept, the refusal appended"
     assert_due 1998-08-19 "$H"
     assert_due 1998-08-20 "$H"$'\n'"$ID,post-closure,post-closure-6,1998-08-20,0"
     assert_due 1999-02-20 "$H"$'\n'"$ID,post-closure,post-closure-6,1998-08-20,184"$'\n'"$ID,post-closure,post-closure-12,1999-02-20,0"
@@ -287,7 +288,7 @@ test_journey_reopened_at_the_6_month_review_then_heard_again_and_adopted() {
         --outcome reopen --notes "Fictional concerns returned"
     # The closed episode, as it was, is in `previous`; the case has none of it.
     assert_eq "$(field "len(d['previous'])")" "1" "episodes in previous"
-    assert_eq "$(field "d['previous'][0]['consent']")" "{'status': 'given', 'by': 'subject', 'date': '2026-02-10'}" \
+    assert_eq "$(field "d['previous'][0]['consent']")" "[{'status': 'given', 'by': 'subject', 'date': '2026-02-10'}]" \
         "previous consent"
     assert_eq "$(field "[(a['id'], a['status']) for a in d['previous'][0]['support_plan']]")" "[('A1', 'done')]" \
         "previous support plan"

@@ -57,8 +57,10 @@ test_the_log_of_a_case_reads_as_its_history_oldest_first() {
     assert_stdout_contains "    triage.outcome: (none) → channel-panel"
     assert_stdout_contains "    triage.section36.by: (none) → Example Counter Terrorism Policing"
     assert_stdout_contains "    panel[1].decision: (none) → adopt"
-    assert_stdout_contains "    consent.status: (none) → requested"
-    assert_stdout_contains "    consent.status: requested → given"
+    # The consent history: each entry appended, none overwritten.
+    assert_stdout_contains "    consent[1].status: (none) → requested"
+    assert_stdout_contains "    consent[2].status: (none) → given"
+    assert_not_contains "$(stdout)" "requested → given" "stdout"
     assert_stdout_contains "    support_plan[A1].provider: (none) → Example Intervention Provider"
     assert_stdout_contains "    support_plan[A1].status: open → done"
     assert_stdout_contains "    support_plan[A1].closed: (none) → 2026-11-20"

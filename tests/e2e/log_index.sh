@@ -146,7 +146,7 @@ test_an_index_of_a_history_that_was_rewritten_is_rebuilt() {
     assert_eq "$(index_head)" "$(head_of "$S")" "the index's head after"
     run prevent -C "$S" log "$C1"
     assert_not_contains "$(stdout)" "panel-action" "log of $C1 after the rewrite"
-    assert_stdout_contains "consent.status: (none) → declined"
+    assert_stdout_contains "consent[1].status: (none) → declined"
     # The rebuilt index is the one a fresh build makes.
     cp "$IDX" "$T/rebuilt"
     rm -f "$IDX"

@@ -140,7 +140,7 @@ test_personal_data_never_reaches_check_output() {
     assert_stdout_contains "PRV-2026-0004"
     # Consent by a 16-year-old subject breaks rule 5: the date of birth is not quoted.
     git -C "$S" reset -q --hard HEAD~1
-    sed -i 's/^  by: parent-guardian$/  by: subject/' "$g"
+    sed -i 's/^    by: parent-guardian$/    by: subject/' "$g"
     git -C "$S" commit -q -am "Consent by the subject" || fail "git commit failed"
     run prevent -C "$S" check --as-of "$AS_OF"
     assert_rc 4

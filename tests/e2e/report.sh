@@ -128,8 +128,8 @@ referrals.by_sector == {"education": 4, "police": 2, "local-authority": 1, "heal
 # email 0001 0008 0009 0010 0011 0012 0014; massh-children 0002 0013.
 referrals.by_route == {"email": 7, "massh-children": 2, "massh-adults": 1, "out-of-hours": 1, "police": 1, "transfer-in": 1, "other": 1}
 # 0008 turns 10 on the day; 0002 turns 16 the day after (15); 0001 turns 16
-# on the day; 0003 turned 18 the day before; 0004 has no date of birth.
-# 11-15: 0002 0010; 21-30: 0009 0013; 31-40: 0005 0011; 41-50: 0006 0014;
+# on the day; 0003 turned 18 the day before; 0009 has no date of birth.
+# 11-15: 0002 0010; 21-30: 0004 0013; 31-40: 0005 0011; 41-50: 0006 0014;
 # 51-plus: 0007 0012.
 referrals.by_age_band == {"10-or-under": 1, "11-15": 2, "16-17": 1, "18-20": 1, "21-30": 2, "31-40": 2, "41-50": 2, "51-plus": 2, "not-known": 1}
 # female 0001 0005 0008 0010 0013; male 0002 0006 0007 0009 0011 0012 0014.
@@ -155,10 +155,11 @@ outcomes.consent_withdrawn = 1
 # triage and at panel (once) + housing at panel; 0009 early-help. Not
 # 0015 (other) nor 0020 (youth-justice): received outside the period.
 outcomes.signposted_to = {"children-social-care": 1, "adult-social-care": 0, "early-help": 2, "mental-health": 1, "education": 0, "housing": 1, "police-neighbourhood": 0, "youth-justice": 0, "other": 0}
-# Adopted: 0004 conflicted/not-known, 0007 vni/51-plus, 0008 other/10-or-under,
+# Adopted: 0004 conflicted/21-30 (consent in its best interests, capacity
+# assessed: an adult, so its date of birth is recorded), 0007 vni/51-plus, 0008 other/10-or-under,
 # 0010 erw/11-15, 0011 islamist/31-40.
 channel_cases.by_concern = {"islamist": 1, "extreme-right-wing": 1, "left-wing-anarchist-single-issue": 0, "conflicted": 1, "mixed-unclear-unstable": 0, "high-ct-risk-no-ideology": 0, "vulnerability-no-ideology": 1, "other": 1}
-channel_cases.by_age_band = {"10-or-under": 1, "11-15": 1, "16-17": 0, "18-20": 0, "21-30": 0, "31-40": 1, "41-50": 0, "51-plus": 1, "not-known": 1}
+channel_cases.by_age_band = {"10-or-under": 1, "11-15": 1, "16-17": 0, "18-20": 0, "21-30": 1, "31-40": 1, "41-50": 0, "51-plus": 1, "not-known": 0}
 # On 2026-09-30: awaiting-triage 0012 0013 0014; awaiting-panel 0006 0010
 # 0011 (reopened 09-10, re-adopted 10-01) 0018; awaiting-consent 0016
 # (consent 10-06); supported 0004 0008 (closed 10-29) 0019; post-closure
@@ -205,7 +206,7 @@ outcomes.consent_declined = 1
 outcomes.consent_withdrawn = 0
 outcomes.signposted_to = {"children-social-care": 1, "adult-social-care": 0, "early-help": 2, "mental-health": 1, "education": 0, "housing": 1, "police-neighbourhood": 0, "youth-justice": 0, "other": 0}
 channel_cases.by_concern = {"islamist": 1, "extreme-right-wing": 0, "left-wing-anarchist-single-issue": 0, "conflicted": 1, "mixed-unclear-unstable": 0, "high-ct-risk-no-ideology": 0, "vulnerability-no-ideology": 1, "other": 1}
-channel_cases.by_age_band = {"10-or-under": 1, "11-15": 0, "16-17": 0, "18-20": 0, "21-30": 0, "31-40": 1, "41-50": 0, "51-plus": 1, "not-known": 1}
+channel_cases.by_age_band = {"10-or-under": 1, "11-15": 0, "16-17": 0, "18-20": 0, "21-30": 1, "31-40": 1, "41-50": 0, "51-plus": 1, "not-known": 0}
 in_hand.at = "2026-09-30"
 in_hand.total = 14
 in_hand.by_stage = {"awaiting-triage": 3, "awaiting-panel": 4, "awaiting-consent": 1, "supported": 3, "post-closure": 3}
@@ -429,7 +430,7 @@ outcomes.consent_declined = "[c]"
 outcomes.consent_withdrawn = "[c]"
 outcomes.signposted_to = {"children-social-care": "[c]", "adult-social-care": 0, "early-help": "[c]", "mental-health": "[c]", "education": 0, "housing": "[c]", "police-neighbourhood": 0, "youth-justice": 0, "other": 0}
 channel_cases.by_concern = {"islamist": "[c]", "extreme-right-wing": "[c]", "left-wing-anarchist-single-issue": 0, "conflicted": "[c]", "mixed-unclear-unstable": 0, "high-ct-risk-no-ideology": 0, "vulnerability-no-ideology": "[c]", "other": "[c]"}
-channel_cases.by_age_band = {"10-or-under": "[c]", "11-15": "[c]", "16-17": 0, "18-20": 0, "21-30": 0, "31-40": "[c]", "41-50": 0, "51-plus": "[c]", "not-known": "[c]"}
+channel_cases.by_age_band = {"10-or-under": "[c]", "11-15": "[c]", "16-17": 0, "18-20": 0, "21-30": "[c]", "31-40": "[c]", "41-50": 0, "51-plus": "[c]", "not-known": 0}
 in_hand.at = "2026-09-30"
 in_hand.total = 14
 in_hand.by_stage = {"awaiting-triage": "[c]", "awaiting-panel": "[c]", "awaiting-consent": "[c]", "supported": "[c]", "post-closure": "[c]"}

@@ -48,9 +48,9 @@ _adopt() { # _adopt STORE ID
     _to_panel "$1" "$2" 2026-11-05
     pv_ok "$1" "$AS_OF" panel decide "$M1" "$2" --decision adopt --method consensus
 }
-_support() { # _support STORE ID (an adult or with a parent's consent)
+_support() { # _support STORE ID [BY] (a child, with a parent's consent; an adult: BY subject)
     _adopt "$1" "$2"
-    pv_ok "$1" "$AS_OF" panel consent "$2" --status given --by parent-guardian --date 2026-11-13
+    pv_ok "$1" "$AS_OF" panel consent "$2" --status given --by "${3:-parent-guardian}" --date 2026-11-13
 }
 
 build_base() {
@@ -77,10 +77,10 @@ build_base() {
     _refer "$s" 2026-11-02 ""                              # NODOB
     _adopt "$s" "$NODOB"
     _refer "$s" 2026-11-02 1990-04-02                      # POST
-    _support "$s" "$POST"
+    _support "$s" "$POST" subject
     pv_ok "$s" "$AS_OF" review record "$POST" --date 2026-11-20 --kind monthly --outcome close --reason no-further-concerns
     _refer "$s" 2026-11-02 1991-05-06                      # DONE
-    _support "$s" "$DONE"
+    _support "$s" "$DONE" subject
     pv_ok "$s" "$AS_OF" review record "$DONE" --date 2026-11-16 --kind monthly --outcome close --reason other
     pv_ok "$s" "$AS_OF" review record "$DONE" --date 2026-11-17 --kind post-closure-6 --outcome no-concerns
     pv_ok "$s" "$AS_OF" review record "$DONE" --date 2026-11-18 --kind post-closure-12 --outcome no-concerns
@@ -286,11 +286,17 @@ test_rule5_consent_by_a_17_year_old_subject_is_refused_with_a_parent_guardian_hi
     assert_stage "$S" "$CON" supported
 }
 
-test_rule5_consent_by_the_subject_without_a_date_of_birth_is_refused() {
+test_rule5_no_consent_is_accepted_without_a_date_of_birth() {
     setup
     refused 4 5 "$NODOB" panel consent "$NODOB" --status given --by subject --date 2026-11-20
-    assert_hint_contains "parent-guardian"
-    ok_one_commit panel consent "$NODOB" --status given --by best-interests --date 2026-11-20
+    assert_hint_contains "referral.subject.date_of_birth="
+    refused 4 5 "$NODOB" panel consent "$NODOB" --status given --by parent-guardian --date 2026-11-20
+    refused 4 5 "$NODOB" panel consent "$NODOB" --status given --by best-interests --date 2026-11-20 \
+        --capacity-assessed 2026-11-19
+    ok_one_commit correct "$NODOB" referral.subject.date_of_birth=1980-01-02 --reason "Date of birth confirmed"
+    PERSONAL+=(1980-01-02)
+    ok_one_commit panel consent "$NODOB" --status given --by best-interests --date 2026-11-20 \
+        --capacity-assessed 2026-11-19
 }
 
 test_rule5_the_subject_consents_from_their_18th_birthday() {

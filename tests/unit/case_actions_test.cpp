@@ -91,7 +91,7 @@ TEST_CASE("consent is withdrawn only while the case is supported, and withdrawal
   apply_consent(c, Consent{ConsentStatus::withdrawn, ConsentGiver::subject, d("2026-03-01")}, cfg());
   REQUIRE(c.closure);
   CHECK(c.closure->reason == ClosureReason::consent_withdrawn);
-  CHECK(c.consent->status == ConsentStatus::withdrawn);
+  CHECK(c.consent.back().status == ConsentStatus::withdrawn);
 }
 
 TEST_CASE("support actions are added only once consent is given, numbered A1, A2, … (rule 5)") {
@@ -197,8 +197,8 @@ TEST_CASE("reopening moves the closed episode aside and returns the case to the 
   REQUIRE(e.closure);
   CHECK(e.closure->reason == ClosureReason::no_further_concerns);
   CHECK(e.reviews.size() == 2u);
-  CHECK(e.consent->status == ConsentStatus::given);
-  CHECK_FALSE(c.consent);
+  CHECK(e.consent.back().status == ConsentStatus::given);
+  CHECK(c.consent.empty());
   CHECK_FALSE(c.closure);
   CHECK(c.reviews.empty());
   // Heard again at a meeting on or after the reopening (rule 9).

@@ -49,7 +49,9 @@ Case full_case() {
       Assessment{d("2024-03-10"), "VAF", "medium", "low", "low", PersonalNote(std::string("Notes Okkvan"))});
   c.panel.push_back(Hearing{d("2024-03-14"), PanelDecision::defer, std::nullopt, {}, PersonalNote(std::string("Okkvan"))});
   c.panel.push_back(Hearing{d("2024-03-28"), PanelDecision::adopt, std::string("majority"), {"housing"}, PersonalNote()});
-  c.consent = Consent{ConsentStatus::given, ConsentGiver::parent_guardian, d("2024-04-02")};
+  c.consent = {Consent{ConsentStatus::requested, ConsentGiver::best_interests, d("2024-03-29"), d("2024-03-20"),
+                       PersonalNote(std::string("Reason Okkvan"))},
+               Consent{ConsentStatus::given, ConsentGiver::parent_guardian, d("2024-04-02")}};
   c.support_plan.push_back(Action{"A1", "ideological-mentoring", "Provider", d("2024-04-02"), d("2024-06-30"), ActionStatus::done,
                                   d("2024-05-01"), std::nullopt});
   c.support_plan.push_back(
@@ -59,7 +61,7 @@ Case full_case() {
   c.reviews.push_back(Review{d("2024-04-25"), ReviewKind::monthly, d("2024-04-25"), ReviewOutcome::continue_, PersonalNote(std::string("x"))});
   c.corrections.push_back(Correction{d("2024-05-02"), {"triage.completed"}, PersonalText("Reason Okkvan")});
   Episode e;
-  e.consent = Consent{ConsentStatus::withdrawn, ConsentGiver::subject, d("2024-01-10")};
+  e.consent = {Consent{ConsentStatus::withdrawn, ConsentGiver::subject, d("2024-01-10")}};
   e.reviews.push_back(Review{d("2024-01-20"), ReviewKind::post_closure_6, std::nullopt, ReviewOutcome::reopen, PersonalNote(std::string("y"))});
   e.closure = Closure{d("2024-01-10"), ClosureReason::consent_withdrawn};
   e.reopened = d("2024-01-20");

@@ -96,7 +96,10 @@ Case full_case() {
                             PersonalNote(std::string("Okkvan"))});
   c.panel.push_back(Hearing{d("2024-03-28"), K{"adopt"}, std::string("majority"), {"housing", "other"},
                             PersonalNote(std::string("Adopted: Okkvan"))});
-  c.consent = Consent{K{"given"}, K{"parent-guardian"}, d("2024-04-02")};
+  c.consent = {Consent{K{"requested"}, K{"attorney-or-deputy"}, d("2024-03-29"), d("2024-03-20"),
+                       PersonalNote(std::string("Asked Okkvan's deputy"))},
+               Consent{K{"given"}, K{"best-interests"}, d("2024-04-02"), d("2024-03-21"),
+                       PersonalNote(std::string("Decided for Okkvan"))}};
   c.support_plan.push_back(Action{"A1", "ideological-mentoring", "Provider", d("2024-04-02"), d("2024-06-30"), K{"closed"},
                                   d("2024-05-01"), K{"case"}});
   c.support_plan.push_back(
@@ -114,7 +117,10 @@ Case full_case() {
                                      PersonalText("Second reason")});
   for (int i = 0; i < 2; ++i) {
     Episode e;
-    e.consent = Consent{K{"withdrawn"}, K{"subject"}, d("2024-01-10")};
+    e.consent = {Consent{K{"given"}, K{"attorney-or-deputy"}, d("2024-01-03"), d("2024-01-02"),
+                         PersonalNote(std::string("Given for Okkvan"))},
+                 Consent{K{"withdrawn"}, K{"attorney-or-deputy"}, d("2024-01-10"), d("2024-01-02"),
+                         PersonalNote(std::string("Withdrawn for Okkvan"))}};
     e.support_plan.push_back(
         Action{"A1", "life-skills", "Provider", d("2024-01-02"), d("2024-02-01"), K{"closed"}, d("2024-01-10"), K{"case"}});
     e.support_plan.push_back(
@@ -137,7 +143,7 @@ Case full_case() {
     v.triage = t;
     v.assessment = c.assessments.front();
     v.decision = c.panel.front();
-    v.consent = c.consent;
+    v.consent = c.consent.back();
     v.action = c.support_plan.front();
     v.review = c.reviews.back();
     v.note = c.chronology.front();
@@ -247,6 +253,9 @@ void schema_paths(const nlohmann::json& root, const nlohmann::json& node, const 
       schema_paths(root, sub, p, out);
     }
   if (n->contains("items")) schema_paths(root, (*n)["items"], path, out);
+  // A value of more than one form (a consent history): the fields of each.
+  if (n->contains("anyOf"))
+    for (const auto& form : (*n)["anyOf"]) schema_paths(root, form, path, out);
 }
 
 template <class T>

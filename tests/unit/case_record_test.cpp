@@ -57,7 +57,8 @@ Case full_case() {
   c.panel.push_back({d("2026-01-22"), PanelDecision::defer, std::nullopt, {}, PersonalNote()});
   c.panel.push_back({d("2026-02-05"), PanelDecision::adopt, "consensus", {"mental-health"}, PersonalNote("Fictional panel note")});
 
-  c.consent = Consent{ConsentStatus::given, ConsentGiver::parent_guardian, d("2026-11-20")};
+  c.consent = {Consent{ConsentStatus::requested, ConsentGiver::parent_guardian, d("2026-11-13")},
+               Consent{ConsentStatus::given, ConsentGiver::parent_guardian, d("2026-11-20")}};
   c.support_plan.push_back({"A1", "ideological-mentoring", "Home Office approved intervention provider",
                             d("2026-11-20"), d("2027-01-31"), ActionStatus::done, d("2027-01-20"), std::nullopt});
   c.support_plan.push_back(
@@ -74,7 +75,7 @@ Case full_case() {
       {d("2027-01-20"), {"triage.completed", "referral.received"}, PersonalText("Fictional correction reason")});
 
   Episode e;
-  e.consent = Consent{ConsentStatus::given, ConsentGiver::parent_guardian, d("2026-02-10")};
+  e.consent = {Consent{ConsentStatus::given, ConsentGiver::parent_guardian, d("2026-02-10")}};
   e.support_plan.push_back({"A1", "education-training", "Zedshire College", d("2026-02-10"), d("2026-04-30"),
                             ActionStatus::done, d("2026-04-20"), std::nullopt});
   e.reviews.push_back({d("2026-03-05"), ReviewKind::monthly, std::nullopt, ReviewOutcome::close, PersonalNote("Fictional earlier notes")});
@@ -138,9 +139,12 @@ const std::string kFullText =
     "      - mental-health\n"
     "    rationale: Fictional panel note\n"
     "consent:\n"
-    "  status: given\n"
-    "  by: parent-guardian\n"
-    "  date: 2026-11-20\n"
+    "  - status: requested\n"
+    "    by: parent-guardian\n"
+    "    date: 2026-11-13\n"
+    "  - status: given\n"
+    "    by: parent-guardian\n"
+    "    date: 2026-11-20\n"
     "support_plan:\n"
     "  - id: A1\n"
     "    support: ideological-mentoring\n"
@@ -183,9 +187,9 @@ const std::string kFullText =
     "    reason: Fictional correction reason\n"
     "previous:\n"
     "  - consent:\n"
-    "      status: given\n"
-    "      by: parent-guardian\n"
-    "      date: 2026-02-10\n"
+    "      - status: given\n"
+    "        by: parent-guardian\n"
+    "        date: 2026-02-10\n"
     "    support_plan:\n"
     "      - id: A1\n"
     "        support: education-training\n"
@@ -207,12 +211,15 @@ const std::string kFullText =
     "      reason: no-further-concerns\n"
     "    reopened: 2026-09-07\n";
 
-void check_same_consent(const std::optional<Consent>& a, const std::optional<Consent>& b) {
-  REQUIRE(a.has_value() == b.has_value());
-  if (!a) return;
-  CHECK(a->status == b->status);
-  CHECK(a->by == b->by);
-  CHECK(a->date == b->date);
+void check_same_consent(const std::vector<Consent>& a, const std::vector<Consent>& b) {
+  REQUIRE(a.size() == b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    CHECK(a[i].status == b[i].status);
+    CHECK(a[i].by == b[i].by);
+    CHECK(a[i].date == b[i].date);
+    CHECK(a[i].capacity_assessed == b[i].capacity_assessed);
+    CHECK(a[i].reason == b[i].reason);
+  }
 }
 
 void check_same_actions(const std::vector<Action>& a, const std::vector<Action>& b) {

@@ -39,7 +39,7 @@ Case closed_case() {
   c.triage = t;
   c.panel.push_back(Hearing{d("2026-01-26"), PanelDecision::defer, std::nullopt, {}, {}});
   c.panel.push_back(Hearing{d("2026-02-02"), PanelDecision::adopt, std::string("consensus"), {}, {}});
-  c.consent = Consent{ConsentStatus::given, ConsentGiver::subject, d("2026-02-03")};
+  c.consent = {Consent{ConsentStatus::given, ConsentGiver::subject, d("2026-02-03")}};
   c.reviews.push_back(Review{d("2026-03-02"), ReviewKind::monthly, std::nullopt, ReviewOutcome::close, {}});
   c.closure = Closure{d("2026-03-02"), ClosureReason::no_further_concerns};
   c.reviews.push_back(Review{d("2026-09-02"), ReviewKind::post_closure_6, std::nullopt, ReviewOutcome::no_concerns, {}});
@@ -70,7 +70,7 @@ TEST_CASE("only the fields that changed are recorded, and nothing changed is ref
   Case c = closed_case();
   auto fields = apply_correction(c, {{"panel.2.method", "consensus"}, {"consent.date", "2026-02-04"}},
                                  "Fictional reason", d("2027-04-01"), cfg());
-  CHECK(fields == std::vector<std::string>{"consent.date"});
+  CHECK(fields == std::vector<std::string>{"consent.1.date"});  // consent.date: the latest entry
   Case again = closed_case();
   auto f = correcting(again, {{"panel.2.method", "consensus"}});
   REQUIRE(f);

@@ -186,7 +186,7 @@ TEST_CASE("the state of a case on a day takes away everything after it") {
   Case c = referral("2026-01-05");
   triage(c, "2026-01-08", "channel-panel");
   hear(c, "2026-02-05", "adopt");
-  c.consent = Consent{ConsentStatus::given, ConsentGiver::subject, d("2026-02-10")};
+  c.consent = {Consent{ConsentStatus::given, ConsentGiver::subject, d("2026-02-10")}};
   c.support_plan.push_back(Action{"A1", "ideological-mentoring", "Provider", d("2026-02-10"), d("2026-03-31"), ActionStatus::done,
                                   d("2026-03-20"), std::nullopt});
   c.reviews.push_back(Review{d("2026-03-05"), ReviewKind::monthly, std::nullopt, ReviewOutcome::close, PersonalNote()});
@@ -207,7 +207,7 @@ TEST_CASE("the state of a reopened case before its reopening is the closed episo
   triage(c, "2026-01-08", "channel-panel");
   hear(c, "2026-02-05", "adopt");
   Episode e;
-  e.consent = Consent{ConsentStatus::given, ConsentGiver::subject, d("2026-02-10")};
+  e.consent = {Consent{ConsentStatus::given, ConsentGiver::subject, d("2026-02-10")}};
   e.reviews.push_back(Review{d("2026-03-05"), ReviewKind::monthly, std::nullopt, ReviewOutcome::close, PersonalNote()});
   e.reviews.push_back(Review{d("2026-09-07"), ReviewKind::post_closure_6, std::nullopt, ReviewOutcome::reopen, PersonalNote()});
   e.closure = Closure{d("2026-03-05"), ClosureReason::no_further_concerns};

@@ -88,7 +88,7 @@ Case adopted() {
 
 Case supported() {
   Case c = adopted();
-  c.consent = Consent{ConsentStatus::given, ConsentGiver::subject, d("2026-02-10")};
+  c.consent = {Consent{ConsentStatus::given, ConsentGiver::subject, d("2026-02-10")}};
   c.support_plan.push_back({"A1", "ideological-mentoring", "Zedshire Mentoring", d("2026-02-10"), d("2026-04-30"),
                             ActionStatus::done, d("2026-03-30"), std::nullopt});
   c.reviews.push_back({d("2026-03-05"), ReviewKind::monthly, d("2026-03-05"), ReviewOutcome::continue_, PersonalNote("Fictional")});
@@ -161,7 +161,7 @@ TEST_CASE("nothing in an earlier episode is dated after today either") {
   // An imported case may carry earlier episodes: rule 1 holds for them too.
   Case c = triaged_to_panel();
   Episode e;
-  e.consent = Consent{ConsentStatus::given, ConsentGiver::subject, d("2026-02-10")};
+  e.consent = {Consent{ConsentStatus::given, ConsentGiver::subject, d("2026-02-10")}};
   e.reviews.push_back({d("2026-12-10"), ReviewKind::post_closure_6, std::nullopt, ReviewOutcome::reopen, PersonalNote()});
   e.closure = Closure{d("2026-12-05"), ClosureReason::no_further_concerns};
   e.reopened = d("2026-12-10");
@@ -276,7 +276,7 @@ TEST_CASE("a review held at a meeting needs a police representative there, closi
   reopened.reviews.back().outcome = ReviewOutcome::reopen;
   reopened.previous.push_back(
       Episode{reopened.consent, reopened.support_plan, reopened.reviews, reopened.closure, d("2026-10-02")});
-  reopened.consent.reset();
+  reopened.consent.clear();
   reopened.support_plan.clear();
   reopened.reviews.clear();
   reopened.closure.reset();
@@ -292,7 +292,7 @@ TEST_CASE("case business at a meeting is a decision or a review held there, in a
   CHECK_FALSE(case_business_at(adopted(), d("2026-03-05")));
   CHECK(case_business_at(supported(), d("2026-03-05")));
   Case c = supported();
-  c.previous.push_back(Episode{std::nullopt, {}, c.reviews, std::nullopt, std::nullopt});
+  c.previous.push_back(Episode{{}, {}, c.reviews, std::nullopt, std::nullopt});
   c.reviews.clear();
   CHECK(case_business_at(c, d("2026-03-05")));
   CHECK_FALSE(case_business_at(referred(), d("2026-03-05")));
@@ -353,27 +353,32 @@ TEST_CASE("a review held at a meeting that does not exist is not found") {
 TEST_CASE("consent by the subject is refused under 18") {
   Case c = adopted();
   c.referral.subject.date_of_birth = PersonalDate(d("2010-05-17"));
-  c.consent = Consent{ConsentStatus::given, ConsentGiver::subject, d("2026-02-10")};
+  c.consent = {Consent{ConsentStatus::given, ConsentGiver::subject, d("2026-02-10")}};
   refused(c, 5);
-  c.consent->by = ConsentGiver::parent_guardian;
+  c.consent.back().by = ConsentGiver::parent_guardian;
   passes(c);
 }
 
 TEST_CASE("consent by the subject counts an 18th birthday on the consent date") {
   Case c = adopted();
   c.referral.subject.date_of_birth = PersonalDate(d("2008-02-10"));
-  c.consent = Consent{ConsentStatus::given, ConsentGiver::subject, d("2026-02-10")};
+  c.consent = {Consent{ConsentStatus::given, ConsentGiver::subject, d("2026-02-10")}};
   passes(c);
-  c.consent->date = d("2026-02-09");
+  c.consent.back().date = d("2026-02-09");
   refused(c, 5);
 }
 
-TEST_CASE("consent by the subject is refused without a date of birth") {
+TEST_CASE("no consent is accepted without a date of birth: who may consent turns on age") {
   Case c = adopted();
   c.referral.subject.date_of_birth = PersonalDate();
-  c.consent = Consent{ConsentStatus::given, ConsentGiver::subject, d("2026-02-10")};
+  c.consent = {Consent{ConsentStatus::given, ConsentGiver::subject, d("2026-02-10")}};
   refused(c, 5);
-  c.consent->by = ConsentGiver::best_interests;
+  c.consent.back().by = ConsentGiver::parent_guardian;
+  refused(c, 5);
+  c.consent.back().by = ConsentGiver::best_interests;
+  c.consent.back().capacity_assessed = d("2026-02-01");
+  refused(c, 5);
+  c.referral.subject.date_of_birth = PersonalDate(d("2000-03-10"));
   passes(c);
 }
 
@@ -381,7 +386,7 @@ TEST_CASE("consent by an under-18 subject is refused in an earlier episode too")
   Case c = adopted();
   c.referral.subject.date_of_birth = PersonalDate(d("2010-05-17"));
   Episode e;
-  e.consent = Consent{ConsentStatus::given, ConsentGiver::subject, d("2026-02-10")};
+  e.consent = {Consent{ConsentStatus::given, ConsentGiver::subject, d("2026-02-10")}};
   c.previous.push_back(e);
   refused(c, 5);
 }
@@ -391,15 +396,15 @@ TEST_CASE("support actions need consent given") {
   c.support_plan.push_back({"A1", "life-skills", "Zedshire Youth", d("2026-02-10"), d("2026-03-10"), ActionStatus::open,
                             std::nullopt, std::nullopt});
   refused(c, 5);
-  c.consent = Consent{ConsentStatus::requested, ConsentGiver::subject, d("2026-02-06")};
+  c.consent = {Consent{ConsentStatus::requested, ConsentGiver::subject, d("2026-02-06")}};
   refused(c, 5);
-  c.consent->status = ConsentStatus::given;
+  c.consent.back().status = ConsentStatus::given;
   passes(c);
 }
 
 TEST_CASE("consent is recorded only for an adopted case") {
   Case c = triaged_to_panel();
-  c.consent = Consent{ConsentStatus::given, ConsentGiver::subject, d("2026-02-10")};
+  c.consent = {Consent{ConsentStatus::given, ConsentGiver::subject, d("2026-02-10")}};
   refused(c, 5);
 }
 
@@ -407,7 +412,7 @@ TEST_CASE("consent is recorded only for an adopted case") {
 
 TEST_CASE("declined consent without closure is refused") {
   Case c = adopted();
-  c.consent = Consent{ConsentStatus::declined, ConsentGiver::subject, d("2026-02-10")};
+  c.consent = {Consent{ConsentStatus::declined, ConsentGiver::subject, d("2026-02-10")}};
   refused(c, 6);
   c.closure = Closure{d("2026-02-10"), ClosureReason::consent_declined};
   passes(c);
@@ -415,7 +420,7 @@ TEST_CASE("declined consent without closure is refused") {
 
 TEST_CASE("withdrawn consent without closure is refused") {
   Case c = supported();
-  c.consent = Consent{ConsentStatus::withdrawn, ConsentGiver::subject, d("2026-03-10")};
+  c.consent = {Consent{ConsentStatus::withdrawn, ConsentGiver::subject, d("2026-03-10")}};
   refused(c, 6);
   c.closure = Closure{d("2026-03-10"), ClosureReason::consent_withdrawn};
   passes(c);
@@ -426,7 +431,7 @@ TEST_CASE("a consent closure reason must match the consent recorded") {
   c.closure = Closure{d("2026-03-10"), ClosureReason::consent_withdrawn};
   refused(c, 6);
   Case declined = adopted();
-  declined.consent = Consent{ConsentStatus::declined, ConsentGiver::subject, d("2026-02-10")};
+  declined.consent = {Consent{ConsentStatus::declined, ConsentGiver::subject, d("2026-02-10")}};
   declined.closure = Closure{d("2026-02-10"), ClosureReason::consent_withdrawn};
   refused(declined, 6);
 }
@@ -467,7 +472,7 @@ TEST_CASE("the first panel meeting is on or after triage") {
 
 TEST_CASE("consent is on or after the adopting meeting") {
   Case c = supported();
-  c.consent->date = d("2026-02-01");
+  c.consent.back().date = d("2026-02-01");
   c.support_plan[0].added = d("2026-02-06");
   refused(c, 9);
 }

@@ -61,7 +61,7 @@ Case adopted() {
 
 Case supported() {
   Case c = adopted();
-  c.consent = Consent{ConsentStatus::given, ConsentGiver::subject, d("2026-02-10")};
+  c.consent = {Consent{ConsentStatus::given, ConsentGiver::subject, d("2026-02-10")}};
   return c;
 }
 
@@ -90,7 +90,7 @@ Case reopened(bool with_reopened_date = true) {
   e.closure = c.closure;
   if (with_reopened_date) e.reopened = d("2026-10-02");
   c.previous.push_back(e);
-  c.consent.reset();
+  c.consent.clear();
   c.support_plan.clear();
   c.reviews.clear();
   c.closure.reset();
@@ -156,9 +156,9 @@ TEST_CASE("a case the panel did not adopt is not-adopted") {
 TEST_CASE("an adopted case waits for consent until it is given") {
   Case c = adopted();
   CHECK(stage(c) == "awaiting-consent");
-  c.consent = Consent{ConsentStatus::requested, ConsentGiver::parent_guardian, d("2026-02-06")};
+  c.consent = {Consent{ConsentStatus::requested, ConsentGiver::parent_guardian, d("2026-02-06")}};
   CHECK(stage(c) == "awaiting-consent");
-  c.consent->status = ConsentStatus::given;
+  c.consent.back().status = ConsentStatus::given;
   CHECK(stage(c) == "supported");
 }
 
@@ -173,7 +173,7 @@ TEST_CASE("a closed adopted case is in post-closure until its reviews are done")
 
 TEST_CASE("declined consent closes the case but its post-closure reviews still fall due") {
   Case c = adopted();
-  c.consent = Consent{ConsentStatus::declined, ConsentGiver::parent_guardian, d("2026-02-12")};
+  c.consent = {Consent{ConsentStatus::declined, ConsentGiver::parent_guardian, d("2026-02-12")}};
   c.closure = Closure{d("2026-02-12"), ClosureReason::consent_declined};
   CHECK(stage(c) == "post-closure");
   CHECK(items(c) == V{"post-closure-6 2026-08-12", "post-closure-12 2027-02-12"});
@@ -233,7 +233,7 @@ TEST_CASE("a reopened case heard again starts a new episode") {
   REQUIRE(adopting_hearing(c) != nullptr);
   CHECK(adopting_hearing(c)->meeting.str() == "2026-10-15");
   CHECK(items(c) == V{"consent 2026-10-29"});
-  c.consent = Consent{ConsentStatus::given, ConsentGiver::subject, d("2026-10-20")};
+  c.consent = {Consent{ConsentStatus::given, ConsentGiver::subject, d("2026-10-20")}};
   CHECK(stage(c) == "supported");
 }
 
