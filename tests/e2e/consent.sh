@@ -230,6 +230,9 @@ test_consent_voided_while_support_actions_stand_is_refused_with_a_hint() {
     ok_one_commit void "$CHILD" consent --reason "Withdrawal recorded on the wrong case"
     assert_stage "$S" "$CHILD" supported
     assert_eq "$(case_field "$S" "$CHILD" "'closure' in d")" "False" "closure after the void"
+    # The withdrawal closed A1 with the case; voiding it opens A1 again.
+    assert_eq "$(case_field "$S" "$CHILD" "[(a['status'], 'closed_with' in a) for a in d['support_plan']]")" \
+        "[('open', False)]" "support actions after the void"
 }
 
 # --- Correcting the date of birth ------------------------------------------------
