@@ -43,6 +43,7 @@
 #include "case_actions.hpp"
 #include "case_record.hpp"
 #include "config.hpp"
+#include "correction.hpp"
 #include "date.hpp"
 #include "failure.hpp"
 #include "meeting.hpp"
@@ -347,10 +348,6 @@ class Generator {
               int author);
   void execute(Step& s);
   void emit_init();
-  std::string consent_by(const Person& p, Date on) const {
-    if (!p.dob) return "best-interests";
-    return age_on(*p.dob, on) >= 18 ? "subject" : "parent-guardian";
-  }
 
   Options o_;
   Rng rng_;
@@ -492,6 +489,7 @@ void Generator::plan_case(long i) {
   }
   ref.subject.name = PersonalText(p.name);
   ref.subject.date_of_birth = PersonalDate(p.dob);
+  std::optional<Date> known_dob = p.dob;
   c.related = p.related;
 
   std::vector<Step> steps;
@@ -595,7 +593,22 @@ void Generator::plan_case(long i) {
     // in a reopening (a new episode follows).
     auto episode = [&](Date adopted, bool allow_reopen) -> std::optional<Date> {
       Date consented = add_wd(adopted, r.between(1, 9));
-      std::string by = consent_by(p, consented);
+      if (!known_dob) {
+        // Who may consent turns on age (SPEC §4 rule 5), so a coordinator
+        // records a date of birth not given on referral before consent.
+        // It stays out of p.dob: a later referral must not copy a date
+        // this case did not yet have.
+        int age = r.between(12, 40);
+        Date dob = consented.add_days(-(365L * age + r.between(1, 364) + age / 4));
+        known_dob = dob;
+        add(consented, "correct", "correct", [consented, dob, &cfg](Case& k) {
+          auto fields = apply_correction(k, {{"referral.subject.date_of_birth", dob.str()}},
+                                         "date of birth established before consent", consented, cfg);
+          return fmt::format("{}", fields.front());
+        });
+      }
+      auto consent_by = [&](Date on) { return age_on(*known_dob, on) >= 18 ? "subject" : "parent-guardian"; };
+      std::string by = consent_by(consented);
       Date closed;
       if (r.chance(0.1)) {
         add(consented, "panel consent", "panel-consent", [consented, by, &cfg](Case& k) {
@@ -660,7 +673,8 @@ void Generator::plan_case(long i) {
           });
         }
         if (withdraw) {
-          add(closed, "panel consent", "panel-consent", [closed, by, &cfg](Case& k) {
+          // A child who has turned 18 since consenting withdraws for themselves.
+          add(closed, "panel consent", "panel-consent", [closed, by = std::string(consent_by(closed)), &cfg](Case& k) {
             apply_consent(k, {ConsentStatus::withdrawn, key<ConsentGiver>(by), closed}, cfg);
             return fmt::format("withdrawn by {}", by);
           });
