@@ -93,12 +93,25 @@ class GitRepo {
   // new blob IDs, the parent and the new commit. Until it is repaired, no
   // further commit is made (exit 6).
   bool has_interrupted_write() const;
+  // Failure(store), pointing to `check --repair`, when there is one: every
+  // write asks this first, before any other refusal whose hint would send
+  // the user to git.
+  void require_no_interrupted_write() const;
   // Under the writers' lock: finishes an interrupted write when the branch
-  // had been moved to its commit, else puts its files and index entries
-  // back to HEAD's; removes the journal. nullopt when there was nothing to
-  // do. Failure(store) when the journal is damaged or names neither HEAD
-  // nor its parent (then nothing is touched).
+  // had been moved to its commit, puts its files and index entries back to
+  // HEAD's when it had not, and brings them to HEAD's too when HEAD was
+  // committed since on top of the journal's parent (someone committed the
+  // half-written files with git); removes the journal. nullopt when there
+  // was nothing to do. Failure(store) when the journal is damaged, names
+  // neither HEAD nor an ancestor of it, or names a file changed since by
+  // someone (then nothing is touched).
   std::optional<Repair> repair();
+  // Temporary files (`.<name>.tmp-<pid>`) in .git/prevent/ of writers that
+  // were stopped (their process is gone): the journal's, the verified
+  // head's, the derived files'. Names only.
+  std::vector<std::string> stale_temp_files() const;
+  // Removes them; the names removed.
+  std::vector<std::string> remove_stale_temp_files();
 
  private:
   GitRepo() = default;
