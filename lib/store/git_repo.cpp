@@ -394,8 +394,10 @@ std::optional<Repair> GitRepo::repair() {
     const fs::path p = root_ / e.path;
     const auto target = target_of(e);
     if (!target) {
-      fs::remove(p, ec);
-      git_index_remove_bypath(index.get(), e.path.c_str());
+      std::error_code rm;
+      fs::remove(p, rm);
+      if (rm) fail(Exit::store, fmt::format("cannot remove {}: {}", p.string(), rm.message()));
+      git_check(git_index_remove_bypath(index.get(), e.path.c_str()), "cannot update the git index");
       continue;
     }
     std::string bytes = read_blob(*target);
