@@ -39,9 +39,19 @@ int run_check(const Globals& g, const CheckOptions& o) {
   if (o.repair) {
     // Only ever completes or rolls back an interrupted write, and says which.
     auto lock = store.lock();
-    if (auto r = store.repair())
-      print(fmt::format("repaired: {} the interrupted write '{}' ({} file{})\n",
-                        r->completed ? "completed" : "rolled back", r->subject, r->files, r->files == 1 ? "" : "s"));
+    if (auto r = store.repair()) {
+      const char* plural = r->files == 1 ? "" : "s";
+      if (r->outcome == Repair::Outcome::committed_since)
+        print(fmt::format("repaired: the interrupted write '{}' was committed with git since; its files now match "
+                          "HEAD ({} file{})\n",
+                          r->subject, r->files, plural));
+      else
+        print(fmt::format("repaired: {} the interrupted write '{}' ({} file{})\n",
+                          r->outcome == Repair::Outcome::completed ? "completed" : "rolled back", r->subject, r->files,
+                          plural));
+    }
+    for (const auto& name : store.remove_stale_temp_files())
+      print(fmt::format("removed: a temporary file left by a stopped writer ({})\n", name));
   }
   auto findings = o.staged ? check_staged(store, as_of) : run_checks(store, o.names, as_of);
   for (const auto& f : findings) {
@@ -70,7 +80,8 @@ void add_check(CLI::App& app, Globals& g, Runner& action) {
   sub->add_flag("--strict", o->strict,
                 "notices (hand edits, non-canonical files, reviews outside the review rules) count as problems (exit 4)");
   sub->add_flag("--repair", o->repair,
-                "first complete or roll back a write a crash left half done (and say which); nothing else is changed");
+                "first complete or roll back a write a crash left half done (and say which), and remove the temporary files "
+                "of stopped writers; nothing else is changed");
   sub->add_flag("--staged", o->staged,
                 "judge the staged changes (the commit git is about to make), as the pre-commit hook does");
   std::string names;

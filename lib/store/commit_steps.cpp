@@ -1,19 +1,30 @@
 // GitRepo::commit, as a transaction of named steps. The protocol is stated
 // once, in git_repo.hpp; the steps below follow it in order:
 //   identity and signer   who commits, and whether the commit is signed
-//   1. objects            blobs, tree, commit (one pack for a batch)
+//   1. objects            blobs, tree, commit, made in memory, then stored
+//                         (loose, or one pack for a batch)
 //      journal            what steps 2–4 change, for repair()
 //   2. work tree          new bytes renamed over the old, old bytes kept
 //   3. index              the written paths only
-//   4. ref update         compare-and-swap of the branch; the journal goes
-//   rollback              on any failure in 2–4: work tree and index back
+//   4. ref update         compare-and-swap of the branch
+//      finish             the journal goes
+//   after a failure       the branch is read again first: at the new commit,
+//                         the write is finished as in step 4 (the error came
+//                         after the ref was renamed, from an fsync);
+//                         otherwise work tree and index go back, and the
+//                         objects this write added are removed (they hold
+//                         personal data no commit refers to)
 #include <fmt/format.h>
 #include <git2/sys/mempack.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
+#include <set>
 
 #include "commit_journal.hpp"
 #include "durable_file.hpp"
@@ -56,16 +67,33 @@ class CommitTransaction {
     read_parent();
     write_blobs_and_tree();
     write_commit_object();
-    if (batch_) write_pack();
-    write_journal();
+    bool moved_despite_error = false;
     try {
+      store_objects();
+      write_journal();
       write_work_tree();
       update_index();
       move_branch();
     } catch (...) {
-      roll_back();
-      throw;
+      // Where is the branch really? Only the ref update can have moved it,
+      // and an error it reports may come after the rename (libgit2 fsyncs
+      // the ref's directory then): undoing a commit the branch already has
+      // would leave HEAD with files the work tree and index no longer have.
+      if (!branch_may_have_moved_ || !branch_is_at_new_commit()) {
+        const bool undone = roll_back();
+        if (undone) remove_added_objects();
+        if (undone) throw;
+        try {
+          throw;
+        } catch (const Failure& f) {
+          throw Failure(f.code(), f.what(),
+                        "the change was not made, but its files could not all be put back: `prevent check "
+                        "--repair` finishes putting them back");
+        }
+      }
+      moved_despite_error = true;
     }
+    finish(moved_despite_error);
     return commit_id_;
   }
 
@@ -80,12 +108,19 @@ class CommitTransaction {
   void read_parent();
   void write_blobs_and_tree();
   void write_commit_object();
+  std::vector<git_oid> new_objects() const;
+  void store_objects();
   void write_pack();
+  void write_loose();
   void write_journal();
   void write_work_tree();
   void update_index();
   void move_branch();
-  void roll_back() noexcept;
+  bool branch_is_at_new_commit() const;
+  void finish(bool moved_despite_error);
+  bool roll_back() noexcept;
+  void remove_added_objects() noexcept;
+  std::string short_commit() const { return git::object_id(commit_id_).hex().substr(0, 12); }
 
   const GitRepo& git_;
   git_repository* repo_;
@@ -98,12 +133,13 @@ class CommitTransaction {
 
   std::string committer_name_, committer_email_;
   std::optional<Signer> signer_;
-  // The objects' repository: repo_, or for a batch a second handle writing
-  // into memory. Declared before the objects read through it, so that it is
-  // freed after them.
-  git::Repository batch_repo_;
+  // The objects' repository: a second handle on the repository whose new
+  // objects go into memory, until store_objects() writes them out. A write
+  // that fails before then leaves nothing in the object database. Declared
+  // before the objects read through it, so that it is freed after them.
+  git::Repository memory_repo_;
   git_repository* objects_repo_ = nullptr;
-  git_odb_backend* mempack_ = nullptr;  // owned by batch_repo_'s odb
+  git_odb_backend* mempack_ = nullptr;  // owned by memory_repo_'s odb
   std::optional<git_oid> parent_id_;
   git::Commit parent_;
   git::Tree base_;  // the parent's tree; null for the first commit
@@ -113,7 +149,18 @@ class CommitTransaction {
   git_oid commit_id_{};
   std::vector<Undo> undo_;
   git::Index index_;
-  bool index_written_ = false;
+  bool index_written_ = false;      // the index may have been replaced
+  bool branch_may_have_moved_ = false;  // the ref update was tried
+  // What store_objects() added to the object database (objects that were
+  // there before are not): removed again when the write fails.
+  std::vector<fs::path> added_files_;
+  // The reflogs the ref update appends to, with their sizes before it
+  // (nullopt: there was none).
+  struct Reflog {
+    fs::path path;
+    std::optional<std::uintmax_t> size;
+  };
+  std::vector<Reflog> reflogs_;
 };
 
 // The committer as git resolves it: GIT_COMMITTER_* first, then the
@@ -134,16 +181,15 @@ void CommitTransaction::resolve_committer() {
   if (committer_email_.empty()) committer_email_ = who_.email;
 }
 
-// 1. A large batch (an import) goes into one pack file instead of a loose
-// object per file: a second handle on the repository writes into memory,
-// and the memory is written out as a pack by write_pack().
+// 1. The objects are made in memory: a second handle on the repository
+// writes into memory, and store_objects() writes them out (a large batch,
+// an import, as one pack file instead of a loose object per file). A write
+// that fails before that (a signer that fails) leaves no object behind.
 void CommitTransaction::open_object_store() {
-  objects_repo_ = repo_;
-  if (!batch_) return;
   git_repository* repo = nullptr;
   git_check(git_repository_open_ext(&repo, root_.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr),
             "cannot open the repository");
-  batch_repo_.reset(repo);
+  memory_repo_.reset(repo);
   git_odb* odb_raw = nullptr;
   git_check(git_repository_odb(&odb_raw, repo), "cannot open the object database");
   git::Odb odb(odb_raw);
@@ -235,39 +281,75 @@ void CommitTransaction::write_commit_object() {
   }
 }
 
-// 1. A batch's objects, from memory into one pack. The pack holds this
-// write's new objects only. (libgit2's git_mempack_dump would insert the
-// commit with its whole tree: every record of the store, delta-searched and
-// written again.) The new objects are the commit, the blobs written, and the
-// trees on the written paths, which git_tree_create_updated made anew.
+// 1. The write's new objects: the commit, the blobs written, and the trees
+// on the written paths, which git_tree_create_updated made anew. (The
+// memory may hold more: the empty tree of a first commit, which nothing
+// refers to.)
+std::vector<git_oid> CommitTransaction::new_objects() const {
+  std::vector<git_oid> out;
+  OidSet seen;
+  auto add = [&](const git_oid& id) {
+    if (seen.insert(id)) out.push_back(id);
+  };
+  add(commit_id_);
+  add(tree_id_);
+  for (size_t i = 0; i < files_.size(); ++i) {
+    const std::string& path = files_[i].path;
+    for (size_t slash = path.find('/'); slash != std::string::npos; slash = path.find('/', slash + 1)) {
+      git_tree_entry* e = nullptr;
+      git_check(git_tree_entry_bypath(&e, new_tree_.get(), path.substr(0, slash).c_str()),
+                "cannot write the commit's objects");
+      git::TreeEntry entry(e);
+      add(*git_tree_entry_id(entry.get()));
+    }
+    add(blob_ids_[i]);
+  }
+  return out;
+}
+
+// 1. The objects, from memory into the object database.
+void CommitTransaction::store_objects() {
+  if (batch_)
+    write_pack();
+  else
+    write_loose();
+  git_mempack_reset(mempack_);
+}
+
+namespace {
+
+std::set<std::string> names_in(const fs::path& dir) {
+  std::set<std::string> out;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+    out.insert(it->path().filename().string());
+  return out;
+}
+
+fs::path objects_dir(git_repository* repo) { return fs::path(git_repository_commondir(repo)) / "objects"; }
+
+}  // namespace
+
+// A batch's objects as one pack. The pack holds this write's new objects
+// only. (libgit2's git_mempack_dump would insert the commit with its whole
+// tree: every record of the store, delta-searched and written again.)
 void CommitTransaction::write_pack() {
   git::Buf pack;
   {
     git_packbuilder* pb_raw = nullptr;
     git_check(git_packbuilder_new(&pb_raw, objects_repo_), "cannot build the pack");
     git::Packbuilder pb(pb_raw);
-    OidSet inserted;
-    auto insert = [&](const git_oid& id) {
-      if (!inserted.insert(id)) return;
+    for (const git_oid& id : new_objects())
       git_check(git_packbuilder_insert(pb.get(), &id, nullptr), "cannot build the pack");
-    };
-    insert(commit_id_);
-    insert(tree_id_);
-    for (size_t i = 0; i < files_.size(); ++i) {
-      const std::string& path = files_[i].path;
-      for (size_t slash = path.find('/'); slash != std::string::npos; slash = path.find('/', slash + 1)) {
-        git_tree_entry* e = nullptr;
-        git_check(git_tree_entry_bypath(&e, new_tree_.get(), path.substr(0, slash).c_str()), "cannot build the pack");
-        git::TreeEntry entry(e);
-        insert(*git_tree_entry_id(entry.get()));
-      }
-      insert(blob_ids_[i]);
-    }
     git_check(git_packbuilder_write_buf(pack.get(), pb.get()), "cannot build the pack");
   }
   git_odb* odb_raw = nullptr;
-  git_check(git_repository_odb(&odb_raw, objects_repo_), "cannot open the object database");
+  git_check(git_repository_odb(&odb_raw, repo_), "cannot open the object database");
   git::Odb odb(odb_raw);
+  // The pack's files (and the indexer's temporary ones) are the names that
+  // appear in the pack directory meanwhile: the writers' lock is held.
+  const fs::path pack_dir = objects_dir(repo_) / "pack";
+  const std::set<std::string> before = names_in(pack_dir);
   int rc;
   {
     git_odb_writepack* wp_raw = nullptr;
@@ -277,13 +359,35 @@ void CommitTransaction::write_pack() {
     if (rc == 0) rc = wp->append(wp.get(), pack.buf.ptr, pack.buf.size, &stats);
     if (rc == 0) rc = wp->commit(wp.get(), &stats);
   }
-  git_mempack_reset(mempack_);
+  for (const auto& name : names_in(pack_dir))
+    if (!before.count(name) && name.starts_with("pack")) added_files_.push_back(pack_dir / name);
   if (rc < 0) git_fail("cannot write the pack");
   // The main handle's object database learns of the new pack.
-  git_odb* main_raw = nullptr;
-  if (git_repository_odb(&main_raw, repo_) == 0) {
-    git::Odb main_odb(main_raw);
-    git_odb_refresh(main_odb.get());
+  git_odb_refresh(odb.get());
+}
+
+// A small write's objects, each as a loose object, as git writes them. An
+// object already in the database (the same bytes written before) is left
+// as it is, and is not this write's to remove.
+void CommitTransaction::write_loose() {
+  git_odb* memory_raw = nullptr;
+  git_check(git_repository_odb(&memory_raw, objects_repo_), "cannot open the object database");
+  git::Odb memory(memory_raw);
+  git_odb* odb_raw = nullptr;
+  git_check(git_repository_odb(&odb_raw, repo_), "cannot open the object database");
+  git::Odb odb(odb_raw);
+  const fs::path dir = objects_dir(repo_);
+  for (const git_oid& id : new_objects()) {
+    if (git_odb_exists(odb.get(), &id)) continue;
+    git_odb_object* raw = nullptr;
+    git_check(git_odb_read(&raw, memory.get(), &id), "cannot write the commit's objects");
+    git::OdbObject object(raw);
+    const std::string hex = git::object_id(id).hex();
+    added_files_.push_back(dir / hex.substr(0, 2) / hex.substr(2));
+    git_oid written;
+    git_check(git_odb_write(&written, odb.get(), git_odb_object_data(object.get()), git_odb_object_size(object.get()),
+                            git_odb_object_type(object.get())),
+              "cannot write the commit's objects");
   }
 }
 
@@ -325,6 +429,9 @@ void CommitTransaction::update_index() {
     if (::stat(p.c_str(), &u.st) != 0) fail(Exit::store, fmt::format("cannot stat {}", p.string()));
     updates.push_back(std::move(u));
   }
+  // From here the index on disk may be the new one, even when a step below
+  // reports an error (an fsync after the rename): the rollback puts it back.
+  index_written_ = true;
   if (!update_index_in_place(git_repository_path(repo_), updates)) {
     git_index* idx_raw = nullptr;
     git_check(git_repository_index(&idx_raw, repo_), "cannot open the git index");
@@ -336,7 +443,6 @@ void CommitTransaction::update_index() {
     }
     git_check(git_index_write(index_.get()), "cannot write the git index");
   }
-  index_written_ = true;
 }
 
 // 4. The branch moves only if nobody else moved it meanwhile.
@@ -348,6 +454,16 @@ void CommitTransaction::move_branch() {
                            ? git_reference_symbolic_target(head_sym.get())
                            : "HEAD";
   std::string subject = message_.substr(0, message_.find('\n'));
+  // libgit2 appends to the reflogs before it renames the ref: a ref update
+  // that fails after that leaves entries naming a commit the branch never
+  // had. Their sizes now, so the rollback can take those entries out.
+  const fs::path gitdir = git_repository_path(repo_);
+  for (const fs::path& log : {gitdir / "logs" / "HEAD", gitdir / "logs" / branch}) {
+    std::error_code ec;
+    const auto size = fs::file_size(log, ec);
+    reflogs_.push_back({log, ec ? std::nullopt : std::optional<std::uintmax_t>(size)});
+  }
+  branch_may_have_moved_ = true;
   git_reference* moved_raw = nullptr;
   int rc = parent_id_ ? git_reference_create_matching(&moved_raw, repo_, branch.c_str(), &commit_id_, 1, &*parent_id_,
                                                       ("commit: " + subject).c_str())
@@ -355,15 +471,54 @@ void CommitTransaction::move_branch() {
                                              ("commit (initial): " + subject).c_str());
   git::Reference moved(moved_raw);
   if (rc < 0) git_fail("cannot move the branch to the new commit");
-  moved.reset();
-  // Done: the journal is no longer needed. (Killed before this line, the
-  // journal names a commit HEAD already has, and repair() completes.)
-  ::unlink(journal_.c_str());
 }
 
-// Work tree and index back as they were. A rollback that failed part way
-// keeps its journal, for repair().
-void CommitTransaction::roll_back() noexcept {
+// After an error in the ref update: the branch as it is on disk now. An
+// error reading it counts as "moved": nothing is undone, and the journal
+// stays for repair(), which reads the branch again.
+bool CommitTransaction::branch_is_at_new_commit() const {
+  try {
+    const auto now = git_.head();
+    return now && git_oid_equal(&*now, &commit_id_);
+  } catch (...) {
+    return true;
+  }
+}
+
+// Done: the journal is no longer needed. (Killed before this, the journal
+// names a commit HEAD already has, and repair() completes.) A branch that
+// moved though its update reported an error is saved once more, with the
+// whole file system, before the write counts as made.
+void CommitTransaction::finish(bool moved_despite_error) {
+  const auto head = [&] {
+    try {
+      return git_.head();
+    } catch (...) {
+      return std::optional<git_oid>();
+    }
+  }();
+  if (moved_despite_error && !(head && git_oid_equal(&*head, &commit_id_)))
+    fail(Exit::store,
+         fmt::format("cannot tell whether the change was committed: the branch cannot be read ({})", kJournalName),
+         "`prevent check --repair` completes the change or rolls it back");
+  if (moved_despite_error) try {
+      sync_filesystem(root_);
+    } catch (const Failure& f) {
+      fail(Exit::store,
+           fmt::format("the change was committed (commit {}), but the disk reported an error while saving it: {}",
+                       short_commit(), f.what()),
+           "do not make the change again; `git log -1` shows it; check the disk, then run `prevent check`");
+    }
+  if (::unlink(journal_.c_str()) != 0 && errno != ENOENT)
+    fail(Exit::store,
+         fmt::format("the change was committed (commit {}), but its journal cannot be removed ({}): {}",
+                     short_commit(), kJournalName, std::strerror(errno)),
+         "do not make the change again; `prevent check --repair` removes the journal");
+}
+
+// Work tree and index back as they were, and the journal removed; false
+// when some of it could not be done (the journal then stays, for repair()).
+bool CommitTransaction::roll_back() noexcept {
   bool undone = true;
   for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) {
     try {
@@ -381,33 +536,58 @@ void CommitTransaction::roll_back() noexcept {
       git_index* raw = nullptr;
       if (git_repository_index(&raw, repo_) == 0) index_.reset(raw);
     }
-    if (index_) {
-      git_index_read(index_.get(), 1);
+    if (index_ && git_index_read(index_.get(), 1) < 0) undone = false;
+    if (index_ && undone) {
       for (const auto& f : files_) {
         git_tree_entry* old_raw = nullptr;
+        int rc;
         if (base_ && git_tree_entry_bypath(&old_raw, base_.get(), f.path.c_str()) == 0) {
           git::TreeEntry old(old_raw);
           git_index_entry e{};
           e.mode = GIT_FILEMODE_BLOB;
           e.id = *git_tree_entry_id(old.get());
           e.path = f.path.c_str();
-          git_index_add(index_.get(), &e);
+          rc = git_index_add(index_.get(), &e);
         } else {
-          git_index_remove_bypath(index_.get(), f.path.c_str());
+          rc = git_index_remove_bypath(index_.get(), f.path.c_str());
         }
+        if (rc < 0) undone = false;
       }
     }
-    if (!index_ || git_index_write(index_.get()) < 0) undone = false;
+    if (!index_ || !undone || git_index_write(index_.get()) < 0) undone = false;
   }
-  if (undone) ::unlink(journal_.c_str());
+  // Reflog entries for the commit the branch did not move to.
+  const std::string hex = git::object_id(commit_id_).hex();
+  for (const auto& log : reflogs_) {
+    std::error_code ec;
+    const auto size = fs::file_size(log.path, ec);
+    if (ec || size <= log.size.value_or(0)) continue;
+    const std::string text = read_whole_file(log.path);
+    if (text.size() != size || text.find(hex, log.size.value_or(0)) == std::string::npos) continue;
+    if (log.size ? ::truncate(log.path.c_str(), static_cast<off_t>(*log.size)) != 0 : ::unlink(log.path.c_str()) != 0)
+      undone = false;
+  }
+  if (undone && ::unlink(journal_.c_str()) != 0 && errno != ENOENT) undone = false;
+  return undone;
+}
+
+// The objects store_objects() added, removed again: the failed write's
+// records are personal data that no commit refers to, and would otherwise
+// stay on disk until git's garbage collection.
+void CommitTransaction::remove_added_objects() noexcept {
+  std::error_code ec;
+  for (const auto& p : added_files_) {
+    fs::remove(p, ec);
+    // A loose object's fan-out directory, when this write made it and it is
+    // empty again (fs::remove does not remove a directory with files).
+    if (p.parent_path().filename() != "pack") fs::remove(p.parent_path(), ec);
+  }
 }
 
 }  // namespace
 
 git_oid GitRepo::commit(const std::vector<FileWrite>& files, const std::string& message, const GitIdentity& who) {
-  if (has_interrupted_write())
-    fail(Exit::store, fmt::format("an earlier write was interrupted and is half done ({})", kJournalName),
-         "`prevent check --repair` completes it or rolls it back");
+  require_no_interrupted_write();
   return CommitTransaction(*this, journal_path(), files, message, who).run();
 }
 

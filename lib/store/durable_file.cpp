@@ -1,6 +1,7 @@
 #include "durable_file.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -17,11 +18,14 @@ namespace prevent {
 namespace fs = std::filesystem;
 
 void fsync_directory(const fs::path& dir) {
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
-  if (fd >= 0) {
-    ::fsync(fd);
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  if (::fsync(fd) != 0) {
+    const int err = errno;
     ::close(fd);
+    fail(Exit::store, fmt::format("cannot save the directory {}: {}", dir.string(), std::strerror(err)));
   }
+  ::close(fd);
 }
 
 std::string read_whole_file(const fs::path& p) {
@@ -41,10 +45,29 @@ void make_private_dirs(const fs::path& dir) {
 
 void sync_filesystem(const fs::path& any_path) {
   int fd = ::open(any_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return;
-  ::syncfs(fd);
+  if (fd < 0) fail(Exit::store, fmt::format("cannot save the files under {}: {}", any_path.string(), std::strerror(errno)));
+  if (::syncfs(fd) != 0) {
+    const int err = errno;
+    ::close(fd);
+    fail(Exit::store, fmt::format("cannot save the files under {}: {}", any_path.string(), std::strerror(err)));
+  }
   ::close(fd);
 }
+
+std::optional<long> temp_file_owner(std::string_view name) {
+  const size_t tmp = name.rfind(".tmp-");
+  if (name.size() < 2 || name[0] != '.' || tmp == std::string_view::npos || tmp < 2) return std::nullopt;
+  const std::string_view digits = name.substr(tmp + 5);
+  if (digits.empty() || digits.size() > 9) return std::nullopt;
+  long pid = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return std::nullopt;
+    pid = pid * 10 + (c - '0');
+  }
+  return pid;
+}
+
+bool process_is_gone(long pid) { return pid <= 0 || (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH); }
 
 void write_file_atomically(const fs::path& path, std::string_view content, Durability durability) {
   make_private_dirs(path.parent_path());

@@ -4,7 +4,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <set>
 #include <sstream>
@@ -217,6 +220,35 @@ bool GitRepo::has_interrupted_write() const {
   return fs::exists(journal_path(), ec);
 }
 
+void GitRepo::require_no_interrupted_write() const {
+  if (has_interrupted_write())
+    fail(Exit::store, fmt::format("an earlier write was interrupted and is half done ({})", kJournalName),
+         "run `prevent check --repair` first: it completes the write or rolls it back (do not commit its files "
+         "with git)");
+}
+
+std::vector<std::string> GitRepo::stale_temp_files() const {
+  std::vector<std::string> out;
+  std::error_code ec;
+  const fs::path dir = journal_path().parent_path();
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (auto pid = temp_file_owner(name); pid && process_is_gone(*pid)) out.push_back(name);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<std::string> GitRepo::remove_stale_temp_files() {
+  std::vector<std::string> removed;
+  const fs::path dir = journal_path().parent_path();
+  for (const auto& name : stale_temp_files()) {
+    std::error_code ec;
+    if (fs::remove(dir / name, ec)) removed.push_back(name);
+  }
+  return removed;
+}
+
 namespace {
 
 Failure damaged_journal(std::string_view what) {
@@ -278,15 +310,44 @@ std::optional<Repair> GitRepo::repair() {
   const std::optional<git_oid>& commit = journal.commit;
   const std::vector<Journal::Entry>& entries = journal.entries;
 
-  // Which way: forward when the branch was moved, back when it was not.
+  // Which way: forward when the branch was moved, back when it was not,
+  // and to HEAD's files when HEAD was made since from the journal's parent
+  // (someone committed the half-written files with git).
   Repair result;
   const auto now = head();
   if (now && git_oid_equal(&*now, &*commit))
-    result.completed = true;
+    result.outcome = Repair::Outcome::completed;
   else if ((!now && !parent) || (now && parent && git_oid_equal(&*now, &*parent)))
-    result.completed = false;
+    result.outcome = Repair::Outcome::rolled_back;
+  else if (now && (!parent || git_graph_descendant_of(repo_.get(), &*now, &*parent) == 1))
+    result.outcome = Repair::Outcome::committed_since;
   else
     throw damaged("names neither HEAD nor its parent, so it was left as it is");
+  Tree now_tree = head_tree(repo_.get());
+  PathLookup at_head(repo_.get(), now_tree.get());
+  auto target_of = [&](const Journal::Entry& e) -> std::optional<git_oid> {
+    switch (result.outcome) {
+      case Repair::Outcome::completed:
+        return e.new_blob;
+      case Repair::Outcome::rolled_back:
+        return e.old_blob;
+      case Repair::Outcome::committed_since:
+        break;
+    }
+    return at_head.blob(e.path);
+  };
+  if (result.outcome == Repair::Outcome::committed_since)
+    // Only what the write itself left is replaced: a file changed since
+    // (neither its old bytes, its new ones, nor HEAD's) is someone's work.
+    for (const auto& e : entries) {
+      const auto in_tree = hash_worktree_file(e.path);
+      const auto head_blob = at_head.blob(e.path);
+      auto same = [&](const std::optional<git_oid>& a) {
+        return (!a && !in_tree) || (a && in_tree && git_oid_equal(&*a, &*in_tree));
+      };
+      if (!same(e.old_blob) && !same(e.new_blob) && !same(head_blob))
+        throw damaged(fmt::format("names a file changed since ({}), so it was left as it is", e.path));
+    }
   {
     git_commit* raw = nullptr;
     if (git_commit_lookup(&raw, repo_.get(), &*commit) == 0) {
@@ -331,10 +392,12 @@ std::optional<Repair> GitRepo::repair() {
   bool wrote = false;
   for (const auto& e : entries) {
     const fs::path p = root_ / e.path;
-    const auto& target = result.completed ? e.new_blob : e.old_blob;
+    const auto target = target_of(e);
     if (!target) {
-      fs::remove(p, ec);
-      git_index_remove_bypath(index.get(), e.path.c_str());
+      std::error_code rm;
+      fs::remove(p, rm);
+      if (rm) fail(Exit::store, fmt::format("cannot remove {}: {}", p.string(), rm.message()));
+      git_check(git_index_remove_bypath(index.get(), e.path.c_str()), "cannot update the git index");
       continue;
     }
     std::string bytes = read_blob(*target);
@@ -349,8 +412,14 @@ std::optional<Repair> GitRepo::repair() {
   }
   if (wrote) sync_filesystem(root_);
   git_check(git_index_write(index.get()), "cannot write the git index");
-  if (::unlink(jpath.c_str()) != 0) fail(Exit::store, fmt::format("cannot remove {}", kJournalName));
-  fsync_directory(jpath.parent_path());
+  if (::unlink(jpath.c_str()) != 0)
+    fail(Exit::store, fmt::format("cannot remove {}: {}", kJournalName, std::strerror(errno)));
+  // A journal that comes back after a power cut names HEAD's files, which
+  // the work tree now has: repairing it again changes nothing.
+  try {
+    fsync_directory(jpath.parent_path());
+  } catch (const Failure&) {
+  }
   result.files = entries.size();
   return result;
 }

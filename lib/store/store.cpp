@@ -304,6 +304,8 @@ ObjectId Store::commit(const std::vector<FileWrite>& files, const std::string& m
                        const std::vector<const Case*>& cases) {
   std::vector<std::string> paths;
   for (const auto& f : files) paths.push_back(f.path);
+  // An interrupted write first: the files in the way may be its own.
+  git_->require_no_interrupted_write();
   git_->require_clean(paths);
   GitIdentity who = git_->identity();
   const ObjectId id = git::object_id(git_->commit(files, message, who));
@@ -321,6 +323,12 @@ ObjectId Store::commit(const std::vector<FileWrite>& files, const std::string& m
 }
 
 std::optional<Repair> Store::repair() { return git_->repair(); }
+
+std::vector<std::string> Store::remove_stale_temp_files() {
+  std::vector<std::string> out;
+  for (const auto& name : git_->remove_stale_temp_files()) out.push_back(shown_state_path(name));
+  return out;
+}
 
 std::string commit_message(std::string_view action, std::string_view subject_tail,
                            const std::vector<std::string>& case_ids, std::string_view action_trailer) {

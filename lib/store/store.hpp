@@ -127,6 +127,10 @@ class Store {
   // Under the writers' lock: completes or rolls back a write a crash left
   // half done (GitRepo::repair); nullopt when there was none.
   std::optional<Repair> repair();
+  // Under the writers' lock: removes the temporary files of stopped
+  // writers in .git/prevent/ (GitRepo::remove_stale_temp_files); their
+  // names, as `.git/prevent/NAME`.
+  std::vector<std::string> remove_stale_temp_files();
 
   // Registers an index to be told of every later commit by this Store.
   void keep_up_to_date(std::shared_ptr<DerivedIndex> index) { indexes_.push_back(std::move(index)); }

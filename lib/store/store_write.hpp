@@ -15,7 +15,12 @@ struct FileWrite {
 
 // What repair() did.
 struct Repair {
-  bool completed = false;  // true: completed; false: rolled back
+  enum class Outcome {
+    completed,        // the branch had moved: the work tree and index now match it
+    rolled_back,      // it had not: files and index entries put back
+    committed_since,  // HEAD was committed since (the files by hand): they match HEAD
+  };
+  Outcome outcome = Outcome::rolled_back;
   std::string subject;     // the interrupted commit's subject (IDs, never personal data)
   size_t files = 0;
 };

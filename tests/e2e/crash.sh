@@ -324,8 +324,12 @@ test_repair_leaves_a_journal_that_names_neither_head_nor_its_parent() {
     local path="cases/2026/PRV-2026-0001.yaml" blob
     blob="$(git_in "$S" rev-parse "HEAD:$path")"
     mkdir -p "$S/.git/prevent"
-    # Parent and commit two commits back: something else happened since.
-    printf 'prevent write journal v1\nparent %s\ncommit %s\n%s %s %s\n' "$(git_in "$S" rev-parse HEAD~2)" \
+    # A parent that is not in HEAD's history (a rewritten history). (A
+    # parent HEAD descends from is a write committed with git since, which
+    # the repair brings to HEAD: writes_inject.sh.)
+    local stray
+    stray="$(git_in "$S" commit-tree -m "elsewhere" "$(git_in "$S" rev-parse 'HEAD^{tree}')")"
+    printf 'prevent write journal v1\nparent %s\ncommit %s\n%s %s %s\n' "$stray" \
         "$(git_in "$S" rev-parse HEAD~1)" "$blob" "$blob" "$path" >"$S/.git/prevent/journal"
     cp "$S/.git/prevent/journal" "$T/journal.before"
     run prevent -C "$S" check --repair --as-of "$AS_OF"

@@ -31,7 +31,7 @@ const std::vector<CheckInfo>& available_checks() {
       {"authors", "every commit that changed cases/ or panels/ has an author name and e-mail"},
       {"history", "commit dates never go backwards, no case file was ever deleted; hand edits listed (notices)"},
       {"verified-head", "the history still contains the last verified head and agrees with the remote's"},
-      {"interrupted", "no write was left half done by a crash (`check --repair` completes or rolls it back)"},
+      {"interrupted", "no write was left half done by a crash (`check --repair` completes or rolls it back); temporary files of stopped writers (notices)"},
       {"signatures", "every commit from HEAD is signed and verifies (run when named, or when commit.gpgsign is true)"},
   };
   return checks;
@@ -203,7 +203,7 @@ class Run {
     }
   }
 
-  void worktree() {
+  void worktree(bool interrupted) {
     git_status_options opts = GIT_STATUS_OPTIONS_INIT;
     opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
     opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
@@ -224,8 +224,15 @@ class Run {
       if (!d) continue;
       const char* path = d->new_file.path ? d->new_file.path : d->old_file.path;
       const char* what = (e->status & GIT_STATUS_WT_NEW) ? "untracked file" : "uncommitted change";
-      error("worktree", Exit::store,
-            fmt::format("{}: prevent reads what is committed; commit it with git or restore it ({})", what, path));
+      // While a write is half done, its files are in the way: committing
+      // them with git would leave a store the repair has to undo.
+      if (interrupted)
+        error("worktree", Exit::store,
+              fmt::format("{}, perhaps left by the interrupted write: run `prevent check --repair` first ({})", what,
+                          path));
+      else
+        error("worktree", Exit::store,
+              fmt::format("{}: prevent reads what is committed; commit it with git or restore it ({})", what, path));
     }
   }
 
@@ -275,13 +282,25 @@ std::vector<Finding> run_checks(const Store& store, const std::vector<std::strin
     return names.empty() || std::find(names.begin(), names.end(), name) != names.end();
   };
   Run run(store, as_of);
+  // An interrupted write first: what the other checks find may be its
+  // doing, and the repair is the first thing to run.
+  const bool interrupted = store.git().has_interrupted_write();
+  if (wanted("interrupted") && interrupted)
+    run.findings.push_back({Finding::Level::error, Exit::store, "interrupted",
+                            "an earlier write was interrupted and is half done (.git/prevent/journal); "
+                            "run `prevent check --repair` first: it completes the write or rolls it back"});
+  if (wanted("interrupted"))
+    for (const auto& name : store.git().stale_temp_files())
+      run.notice("interrupted", fmt::format("a temporary file left by a stopped writer; `prevent check --repair` "
+                                            "removes it (.git/prevent/{})",
+                                            name));
   if (wanted("records") || wanted("rules") || wanted("canonical"))
     run.scan(wanted("records"), wanted("rules"), wanted("canonical"));
   if (wanted("records")) run.records();
   if (wanted("rules")) run.rules();
   if (wanted("canonical")) run.canonical();
   if (wanted("schemas")) run.schemas();
-  if (wanted("worktree")) run.worktree();
+  if (wanted("worktree")) run.worktree(interrupted);
   // The history checks (history_check.hpp).
   auto add = [&](std::vector<Finding> more) {
     for (auto& f : more) run.findings.push_back(std::move(f));
@@ -325,10 +344,6 @@ std::vector<Finding> run_checks(const Store& store, const std::vector<std::strin
     }
   }
   if (wanted("verified-head")) add(check_verified_head(store));
-  if (wanted("interrupted") && store.git().has_interrupted_write())
-    run.findings.push_back({Finding::Level::error, Exit::store, "interrupted",
-                            "an earlier write was interrupted and is half done (.git/prevent/journal); "
-                            "`prevent check --repair` completes it or rolls it back"});
   // Verifying every commit runs a signer per commit: only when asked for,
   // or when the store's configuration asks for signed commits.
   if (names.empty() ? signing_requested(store.git().raw()) : wanted("signatures")) run.signatures();

@@ -204,6 +204,12 @@ class StagedRun {
 }  // namespace
 
 std::vector<Finding> check_staged(const Store& store, Date as_of) {
+  // The pre-commit hook: a commit of an interrupted write's files would
+  // leave a store the repair has to undo.
+  if (store.git().has_interrupted_write())
+    return {{Finding::Level::error, Exit::store, "interrupted",
+             "an earlier write was interrupted and is half done (.git/prevent/journal); run `prevent check "
+             "--repair` first, not `git commit`"}};
   StagedRun run(store, as_of);
   run.run();
   return run.findings;

@@ -4,17 +4,21 @@
 // identity. It is applied in an order that leaves nothing half done:
 //   0. the committer, and the signer when the configuration asks for signed
 //      commits, are settled before anything is written;
-//   1. blobs, trees and the commit object are written to the object database
-//      (unreferenced objects change nothing a user sees; a large write makes
-//      one pack file), then the journal of steps 2–4 (see repair());
+//   1. blobs, trees and the commit object are made in memory, then the new
+//      ones written to the object database (a large write makes one pack
+//      file), then the journal of steps 2–4 (see repair());
 //   2. each file is written to a temporary name and renamed over the old one;
 //   3. the index is updated for exactly those paths (stat data from the new
 //      files, so `git status` need not re-hash anything);
 //   4. the branch is moved from the old head to the new commit with a
 //      compare-and-swap.
-// If any step fails, steps 2–3 are undone (old bytes put back, index
-// restored) and the branch is untouched. The steps, each a function, are in
-// commit_steps.cpp.
+// Every error counts, an fsync's and a syncfs's included. If any step from
+// the objects' writing on fails, the branch is read again first: an error
+// may come after the ref's rename (libgit2 fsyncs its directory then). At
+// the new commit, the write is finished (it is made); otherwise steps 2–3
+// are undone (old bytes put back, index restored), reflog entries of the
+// failed ref update taken out, and the objects the write added removed.
+// The steps, each a function, are in commit_steps.cpp.
 #pragma once
 
 #include <git2.h>
@@ -93,12 +97,25 @@ class GitRepo {
   // new blob IDs, the parent and the new commit. Until it is repaired, no
   // further commit is made (exit 6).
   bool has_interrupted_write() const;
+  // Failure(store), pointing to `check --repair`, when there is one: every
+  // write asks this first, before any other refusal whose hint would send
+  // the user to git.
+  void require_no_interrupted_write() const;
   // Under the writers' lock: finishes an interrupted write when the branch
-  // had been moved to its commit, else puts its files and index entries
-  // back to HEAD's; removes the journal. nullopt when there was nothing to
-  // do. Failure(store) when the journal is damaged or names neither HEAD
-  // nor its parent (then nothing is touched).
+  // had been moved to its commit, puts its files and index entries back to
+  // HEAD's when it had not, and brings them to HEAD's too when HEAD was
+  // committed since on top of the journal's parent (someone committed the
+  // half-written files with git); removes the journal. nullopt when there
+  // was nothing to do. Failure(store) when the journal is damaged, names
+  // neither HEAD nor an ancestor of it, or names a file changed since by
+  // someone (then nothing is touched).
   std::optional<Repair> repair();
+  // Temporary files (`.<name>.tmp-<pid>`) in .git/prevent/ of writers that
+  // were stopped (their process is gone): the journal's, the verified
+  // head's, the derived files'. Names only.
+  std::vector<std::string> stale_temp_files() const;
+  // Removes them; the names removed.
+  std::vector<std::string> remove_stale_temp_files();
 
  private:
   GitRepo() = default;
