@@ -195,6 +195,12 @@ class Run {
   // SPEC §8 "signs as git would": each commit's signature checked with the
   // tool that made it (docs/signing.md).
   void signatures() {
+    // Issue 15: a program the store's own .git/config names is never run;
+    // the user's own configuration (or gpg / ssh-keygen on PATH) verifies.
+    for (const auto& key : store_named_programs(store_.git().raw()))
+      notice("signatures", fmt::format("the store's own git configuration names {}; prevent does not run a "
+                                       "program a store names, and verified with your own configuration's",
+                                       key));
     try {
       for (const auto& p : verify_history_signatures(store_.git().raw()))
         error("signatures", Exit::store, fmt::format("commit {} of {}: {}", p.commit.substr(0, 12), p.date, p.problem));
