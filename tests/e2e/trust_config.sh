@@ -21,7 +21,7 @@ S_BUILD=""
 
 # Three cases: PRV-2023-0001 closed on 2024-01-11 with its post-closure-6
 # review and a post-closure-12 review that continues (an extended review is
-# due), PRV-2026-0002 triaged to a panel (a panel is due), PRV-2026-0003 only
+# due), PRV-2026-0001 triaged to a panel (a panel is due), PRV-2026-0002 only
 # referred (triage is due).
 build_due() {
     S_BUILD="$1"
@@ -39,7 +39,7 @@ build_due() {
     b review record "$ID1" --date 2024-12-14 --kind post-closure-12 --outcome continue
     referral_flags received=2026-11-02 name="Vellan Ostrique"
     b refer "${REFER_FLAGS[@]}"
-    b triage PRV-2026-0002 --outcome channel-panel --date 2026-11-04 --s36-date 2026-11-04 \
+    b triage PRV-2026-0001 --outcome channel-panel --date 2026-11-04 --s36-date 2026-11-04 \
         --s36-by "Counter Terrorism Policing North West"
     referral_flags received=2026-11-20 name="Quorra Danveldt"
     b refer "${REFER_FLAGS[@]}"
@@ -75,7 +75,7 @@ elif name.startswith("review."):
     key = name.split(".", 1)[1]
     sub(r"^  " + key + r": .*$", "  " + key + ": " + value)
 elif name == "age_bands.min":
-    sub(r"^(\s+)min: 51$", r"\g<1>min: " + value)
+    sub(r"^(\s+)min: (51|150)$", r"\g<1>min: " + value)
 else:
     sub(r"^" + name + r": .*$", name + ": " + value)
 open(path, "w").write(text)
@@ -94,7 +94,7 @@ assert_every_command_works() {
         assert_stderr_empty
     done
     referral_flags received=2026-11-25 name="Tamsin Orrelby"
-    write_step "$S" "$AS_OF" refer PRV-2026-0004 refer "${REFER_FLAGS[@]}"
+    write_step "$S" "$AS_OF" refer PRV-2026-0003 refer "${REFER_FLAGS[@]}"
 }
 
 # Every command family is refused: exit 6, one line naming the setting and
