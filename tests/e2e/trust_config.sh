@@ -315,4 +315,28 @@ test_hook_install_writes_nothing_where_the_stores_config_points_outside_it() {
     assert_no_file "$T/elsewhere/hooks"
 }
 
+test_a_store_whose_config_puts_its_work_tree_elsewhere_is_refused() {
+    S="$T/store"
+    new_store "$S" --no-hook
+    mkdir -p "$T/elsewhere"
+    git -C "$S" config core.worktree "$T/elsewhere"
+    local c
+    for c in "list" "check" "check worktree"; do
+        # shellcheck disable=SC2086
+        pv "$S" "$AS_OF" $c
+        assert_rc 6 "$c"
+        assert_one_error_line
+        assert_stderr_contains "puts its work tree elsewhere (core.worktree)"
+    done
+    referral_flags
+    pv "$S" "$AS_OF" refer "${REFER_FLAGS[@]}"
+    assert_rc 6 "refer"
+    assert_eq "$(commit_count "$S")" "1" "commits"
+    assert_eq "$(find "$T/elsewhere" -mindepth 1 | wc -l)" "0" "files made in the other directory"
+    # A core.worktree that names the store's own directory is fine.
+    git -C "$S" config core.worktree "$S"
+    pv "$S" "$AS_OF" list
+    assert_rc 0 "list with core.worktree naming the store itself"
+}
+
 run_tests "$@"
