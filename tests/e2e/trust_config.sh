@@ -339,4 +339,18 @@ test_a_store_whose_config_puts_its_work_tree_elsewhere_is_refused() {
     assert_rc 0 "list with core.worktree naming the store itself"
 }
 
+test_check_is_not_blocked_by_a_fifo_the_stores_config_names() {
+    S="$T/store"
+    new_store "$S" --no-hook
+    local k
+    for k in core.excludesFile core.attributesFile; do
+        mkfifo "$T/fifo-$k"
+        git -C "$S" config "$k" "$T/fifo-$k"
+        run timeout 10 "$PREVENT" -C "$S" --as-of "$AS_OF" check
+        assert_rc 6 "check with $k naming a FIFO"
+        assert_stdout_eq "error [worktree] the git configuration's $k is not a regular file; the work tree was not compared (git config)"
+        git -C "$S" config --unset "$k"
+    done
+}
+
 run_tests "$@"
