@@ -397,7 +397,7 @@ void set_age_at_referral(Case& c, std::optional<int> age) {
     return;
   }
   // add_months clamps 29 February to the 28th, which keeps the age.
-  c.referral.subject.date_of_birth = PersonalDate(c.referral.received.add_months(-12 * *age));
+  c.referral.subject.date_of_birth = PersonalDate(c.referral.received.add_months(-12L * *age));
 }
 
 namespace {

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
+#include <stdexcept>
+
 #include "calendar.hpp"
 #include "failure.hpp"
 #include "text.hpp"
@@ -95,9 +98,52 @@ Config default_config(std::string area, std::string prefix, [[maybe_unused]] int
   return c;
 }
 
+const std::vector<SettingBounds>& setting_bounds() {
+  // Days and months: up to a year of days (260 working days), ten years of
+  // months; far beyond any local target, and small enough that a due date
+  // stays near the dates it is computed from.
+  static const std::vector<SettingBounds> bounds = {
+      {"triage_target_working_days", 0, 260},
+      {"panel_target_days", 0, 366},
+      {"consent_target_days", 0, 366},
+      {"review.monthly_days", 1, 366},
+      {"review.early_days", 0, 366},
+      {"review.post_closure_months", 1, 120},
+      {"review.extension_step_months", 1, 120},
+      {"review.extension_limit_months", 1, 120},
+      {"suppression_threshold", 0, 1000},
+      {"vocabularies.age_bands min and max", 0, 150},
+  };
+  return bounds;
+}
+
 namespace {
 
-int get_int(const YNode& map, std::string_view key) { return std::stoi(map.find(key)->value); }
+const SettingBounds& bounds_of(std::string_view name) {
+  for (const auto& b : setting_bounds())
+    if (name == b.name) return b;
+  throw std::logic_error("no bounds for a prevent.yaml setting");
+}
+
+// The number `node` holds, within the bounds of setting `name`; else
+// Failure(store) naming the setting and its bounds, one line. (The schema
+// has made sure it is an integer of at most 15 digits.)
+int bounded_int(const YNode& node, std::string_view name, const std::string& where, std::string_view shown = {}) {
+  const SettingBounds& b = bounds_of(name);
+  const std::string& v = node.value;
+  long long n = 0;
+  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (ec == std::errc{} && end == v.data() + v.size() && n >= b.min && n <= b.max) return static_cast<int>(n);
+  fail(Exit::store,
+       fmt::format("prevent.yaml is damaged: {} is outside its bounds, {} to {} ({}:{})",
+                   shown.empty() ? name : shown, b.min, b.max, where, node.line),
+       fmt::format("set it to a number from {} to {} (docs/store.md), commit, and run `prevent check`", b.min,
+                   b.max));
+}
+
+int get_int(const YNode& map, std::string_view key, std::string_view name, const std::string& where) {
+  return bounded_int(*map.find(key), name, where);
+}
 
 Vocabulary read_vocab(const YNode& vocabs, const char* name, const std::string& where) {
   Vocabulary v{name, {}};
@@ -105,8 +151,10 @@ Vocabulary read_vocab(const YNode& vocabs, const char* name, const std::string& 
     VocabEntry e;
     e.key = item.find("key")->value;
     e.label = item.find("label")->value;
-    if (auto* m = item.find("min"); m && !m->is_null()) e.min = std::stoi(m->value);
-    if (auto* m = item.find("max"); m && !m->is_null()) e.max = std::stoi(m->value);
+    const std::string shown = fmt::format("vocabularies.{}: the bounds of {}", name, quote_if_key(e.key));
+    const char* bounds = "vocabularies.age_bands min and max";
+    if (auto* m = item.find("min"); m && !m->is_null()) e.min = bounded_int(*m, bounds, where, shown);
+    if (auto* m = item.find("max"); m && !m->is_null()) e.max = bounded_int(*m, bounds, where, shown);
     if (v.contains(e.key))
       fail(Exit::store, fmt::format("prevent.yaml is damaged: vocabulary {} lists '{}' twice ({}:{})", name,
                                     e.key, where, item.line));
@@ -164,18 +212,19 @@ Config parse_config(std::string_view text, const std::string& where) {
   Config c;
   c.area = root.find("area")->value;
   c.prefix = root.find("prefix")->value;
-  c.triage_target_working_days = get_int(root, "triage_target_working_days");
-  c.panel_target_days = get_int(root, "panel_target_days");
-  c.consent_target_days = get_int(root, "consent_target_days");
+  c.triage_target_working_days = get_int(root, "triage_target_working_days", "triage_target_working_days", where);
+  c.panel_target_days = get_int(root, "panel_target_days", "panel_target_days", where);
+  c.consent_target_days = get_int(root, "consent_target_days", "consent_target_days", where);
   const YNode& review = *root.find("review");
-  c.review_monthly_days = get_int(review, "monthly_days");
+  c.review_monthly_days = get_int(review, "monthly_days", "review.monthly_days", where);
   // Optional: a store made before the key keeps the default.
-  if (review.find("early_days")) c.review_early_days = get_int(review, "early_days");
-  c.post_closure_first_months = std::stoi(review.find("post_closure_months")->items.at(0).value);
-  c.post_closure_second_months = std::stoi(review.find("post_closure_months")->items.at(1).value);
-  c.extension_step_months = get_int(review, "extension_step_months");
-  c.extension_limit_months = get_int(review, "extension_limit_months");
-  c.suppression_threshold = get_int(root, "suppression_threshold");
+  if (review.find("early_days")) c.review_early_days = get_int(review, "early_days", "review.early_days", where);
+  const auto& post_closure = review.find("post_closure_months")->items;
+  c.post_closure_first_months = bounded_int(post_closure.at(0), "review.post_closure_months", where);
+  c.post_closure_second_months = bounded_int(post_closure.at(1), "review.post_closure_months", where);
+  c.extension_step_months = get_int(review, "extension_step_months", "review.extension_step_months", where);
+  c.extension_limit_months = get_int(review, "extension_limit_months", "review.extension_limit_months", where);
+  c.suppression_threshold = get_int(root, "suppression_threshold", "suppression_threshold", where);
   std::set<Date> listed = read_dates(root.find("holidays"), "holidays", where);
   std::set<Date> added, removed;
   if (const YNode* cal = root.find("calendar")) {

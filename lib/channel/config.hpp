@@ -61,6 +61,17 @@ struct Config {
   std::string age_band(std::optional<int> age) const;
 };
 
+// The bounds of every number in prevent.yaml (docs/store.md), checked when
+// the file is read: a setting outside them is refused (exit 6) naming it.
+// They keep every date computed from a setting within a few years of its
+// input and every loop over days short (issue 15).
+struct SettingBounds {
+  const char* name;  // as written in prevent.yaml, e.g. "review.monthly_days"
+  int min;
+  int max;
+};
+const std::vector<SettingBounds>& setting_bounds();
+
 // Defaults of SPEC §5. The bank holidays come from the rules for every year,
 // so prevent.yaml lists none; `this_year` (which once chose the years of an
 // explicit list) no longer changes anything.

@@ -175,7 +175,10 @@ void CommitTransaction::resolve_committer() {
   if (committer_email_.empty()) committer_email_ = git::config_text(cfg.get(), "user.email");
   // Signed commits (SPEC §8): decided before anything is written, so a
   // configuration prevent cannot follow refuses cleanly.
-  signer_ = configured_signer(cfg.get(), fmt::format("{} <{}>", committer_name_.empty() ? who_.name : committer_name_,
+  // The program that signs comes from the user's own configuration only
+  // (issue 15), the rest from the store's chain as git reads it.
+  git::Config user = user_git_config();
+  signer_ = configured_signer(cfg.get(), user.get(), fmt::format("{} <{}>", committer_name_.empty() ? who_.name : committer_name_,
                                                      committer_email_.empty() ? who_.email : committer_email_));
   if (committer_name_.empty()) committer_name_ = who_.name;
   if (committer_email_.empty()) committer_email_ = who_.email;

@@ -69,6 +69,17 @@ GitRepo GitRepo::open(const fs::path& root) {
   if (rc < 0) fail(Exit::store, fmt::format("not a git repository: {} ({})", git_error_text(), root.string()));
   if (git_repository_is_bare(r.raw()))
     fail(Exit::store, fmt::format("the store's repository has no work tree ({})", root.string()));
+  // The work tree is the store's directory, never one the store's own
+  // configuration points to (core.worktree): what a store says must not make
+  // prevent read or write files elsewhere (issue 15).
+  std::error_code ec;
+  const char* workdir = git_repository_workdir(r.raw());
+  if (!workdir || !fs::equivalent(fs::path(workdir), root, ec) || ec)
+    fail(Exit::store,
+         fmt::format("the store's git configuration puts its work tree elsewhere (core.worktree); prevent works "
+                     "only in the store's own directory ({})",
+                     root.string()),
+         "git config --unset core.worktree, in the store");
   return r;
 }
 

@@ -54,7 +54,52 @@ git::Config config_snapshot(git_repository* repo) {
   return git::Config(raw);
 }
 
+// The keys that name a program to run. prevent reads them from the user's
+// own configuration only: a store's .git/config travels with the store, and
+// whoever handed it over chose what it says (issue 15).
+constexpr const char* kProgramKeys[] = {"gpg.program", "gpg.openpgp.program", "gpg.ssh.program",
+                                        "gpg.x509.program", "gpg.ssh.defaultKeyCommand"};
+
 }  // namespace
+
+git::Config user_git_config() {
+  git_config* raw = nullptr;
+  if (git_config_open_default(&raw) < 0) return git::Config();
+  git::Config live(raw);
+  git_config* snap = nullptr;
+  if (git_config_snapshot(&snap, live.get()) < 0) return git::Config();
+  return git::Config(snap);
+}
+
+std::string signing_program(git_config* user, Signer::Format format) {
+  std::string program;
+  if (format == Signer::Format::openpgp) {
+    program = git::config_text(user, "gpg.openpgp.program");
+    if (program.empty()) program = git::config_text(user, "gpg.program");
+    if (program.empty()) program = "gpg";
+  } else {
+    program = git::config_text(user, "gpg.ssh.program");
+    if (program.empty()) program = "ssh-keygen";
+  }
+  return program;
+}
+
+std::vector<std::string> store_named_programs(git_repository* repo) {
+  std::vector<std::string> out;
+  git_config* raw = nullptr;
+  if (git_repository_config_snapshot(&raw, repo) < 0) return out;
+  git::Config all(raw);
+  for (const char* key : kProgramKeys) {
+    git_config_entry* entry = nullptr;
+    if (git_config_get_entry(&entry, all.get(), key) < 0 || !entry) continue;
+    // The repository's own level (.git/config, with what it includes) and
+    // any above it.
+    if (entry->level >= GIT_CONFIG_LEVEL_LOCAL)
+      out.emplace_back(key);
+    git_config_entry_free(entry);
+  }
+  return out;
+}
 
 bool signing_requested(git_repository* repo) {
   git::Config cfg = config_snapshot(repo);
@@ -62,24 +107,21 @@ bool signing_requested(git_repository* repo) {
   return cfg && git_config_get_bool(&v, cfg.get(), "commit.gpgsign") == 0 && v != 0;
 }
 
-std::optional<Signer> configured_signer(git_config* cfg, const std::string& committer) {
+std::optional<Signer> configured_signer(git_config* cfg, git_config* user, const std::string& committer) {
   int wanted = 0;
   if (!cfg || git_config_get_bool(&wanted, cfg, "commit.gpgsign") < 0 || !wanted) return std::nullopt;
   std::string format = git::config_text(cfg, "gpg.format");
   Signer s;
   if (format.empty() || format == "openpgp") {
     s.format = Signer::Format::openpgp;
-    s.program = git::config_text(cfg, "gpg.openpgp.program");
-    if (s.program.empty()) s.program = git::config_text(cfg, "gpg.program");
-    if (s.program.empty()) s.program = "gpg";
+    s.program = signing_program(user, s.format);
     s.key = git::config_text(cfg, "user.signingkey");
     if (s.key.empty()) s.key = committer;  // as git: the committer's identity names the key
     return s;
   }
   if (format == "ssh") {
     s.format = Signer::Format::ssh;
-    s.program = git::config_text(cfg, "gpg.ssh.program");
-    if (s.program.empty()) s.program = "ssh-keygen";
+    s.program = signing_program(user, s.format);
     s.key = git::config_text(cfg, "user.signingkey");
     if (s.key.empty())
       fail(Exit::store, "the store's git configuration asks for ssh-signed commits but names no key (user.signingkey)",
@@ -108,7 +150,8 @@ std::string sign_commit_buffer(const Signer& signer, std::string_view buffer) {
   const char* format = signer.format == Signer::Format::openpgp ? "openpgp" : "ssh";
   if (!r.started)
     fail(Exit::store, fmt::format("cannot sign the commit: cannot run {} (gpg.format {})", signer.program, format),
-         "install it, or name the program with git config gpg.program / gpg.ssh.program");
+         "install it, or name the program in your own configuration: git config --global gpg.program / "
+         "gpg.ssh.program");
   bool ok = r.exit_status == 0 && !r.out.empty();
   if (ok && signer.format == Signer::Format::openpgp) ok = r.err.find("[GNUPG:] SIG_CREATED ") != std::string::npos;
   if (!ok) {
@@ -125,19 +168,20 @@ std::string sign_commit_buffer(const Signer& signer, std::string_view buffer) {
 
 namespace {
 
-std::string verify_one(git_config* cfg, const std::string& signature, const std::string& data,
+// `user` is the user's own configuration (global and system), never the
+// store's: who may sign, and the verifier to run, are the auditor's choice.
+std::string verify_one(git_config* user, const std::string& signature, const std::string& data,
                        const std::string& email) {
   TempFile sig_file(signature + "\n");
   if (signature.rfind("-----BEGIN SSH SIGNATURE-----", 0) == 0) {
-    std::string allowed = expand_home(git::config_text(cfg, "gpg.ssh.allowedSignersFile"));
+    std::string allowed = expand_home(git::config_text(user, "gpg.ssh.allowedSignersFile"));
     if (allowed.empty())
       fail(Exit::store, "cannot verify ssh signatures: gpg.ssh.allowedSignersFile is not set (git config)",
-           "git config gpg.ssh.allowedSignersFile PATH (see docs/signing.md)");
-    std::string program = git::config_text(cfg, "gpg.ssh.program");
-    if (program.empty()) program = "ssh-keygen";
+           "git config --global gpg.ssh.allowedSignersFile PATH (see docs/signing.md)");
+    std::string program = signing_program(user, Signer::Format::ssh);
     std::vector<std::string> argv = {program, "-Y", "verify", "-n", "git", "-f", allowed, "-I", email,
                                      "-s", sig_file.path()};
-    if (std::string revoked = expand_home(git::config_text(cfg, "gpg.ssh.revocationFile")); !revoked.empty()) {
+    if (std::string revoked = expand_home(git::config_text(user, "gpg.ssh.revocationFile")); !revoked.empty()) {
       argv.push_back("-r");
       argv.push_back(revoked);
     }
@@ -147,9 +191,7 @@ std::string verify_one(git_config* cfg, const std::string& signature, const std:
     return "bad ssh signature, or a key not allowed for the committer's e-mail in gpg.ssh.allowedSignersFile";
   }
   if (signature.rfind("-----BEGIN PGP SIGNATURE-----", 0) == 0) {
-    std::string program = git::config_text(cfg, "gpg.openpgp.program");
-    if (program.empty()) program = git::config_text(cfg, "gpg.program");
-    if (program.empty()) program = "gpg";
+    std::string program = signing_program(user, Signer::Format::openpgp);
     ProcessResult r =
         run_process({program, "--keyid-format=long", "--status-fd=1", "--verify", sig_file.path(), "-"}, data);
     if (!r.started) fail(Exit::store, fmt::format("cannot verify openpgp signatures: cannot run {}", program));
@@ -165,7 +207,7 @@ std::string verify_one(git_config* cfg, const std::string& signature, const std:
 
 std::vector<SignatureProblem> verify_history_signatures(git_repository* repo) {
   std::vector<SignatureProblem> out;
-  git::Config cfg = config_snapshot(repo);
+  git::Config cfg = user_git_config();
   git_revwalk* walk_raw = nullptr;
   if (git_revwalk_new(&walk_raw, repo) < 0) fail(Exit::store, "cannot walk the history");
   git::Revwalk walk(walk_raw);

@@ -132,10 +132,16 @@ std::vector<Date> HolidayCalendar::holidays_of(int year) const {
 }
 
 Date add_working_days(Date date, int n, const HolidayCalendar& calendar) {
+  // n working days take at least n calendar days: an n that reaches past
+  // the last date is the last date, at once, whatever n is.
+  const Date last = Date::latest();
+  if (n > 0 && n > last - date) return last;
   Date d = date;
   for (int i = 0; i < n; ++i) {
-    d = d.add_days(1);
-    while (!calendar.is_working_day(d)) d = d.add_days(1);
+    do {
+      if (d >= last) return last;
+      d = d.add_days(1);
+    } while (!calendar.is_working_day(d));
   }
   return d;
 }

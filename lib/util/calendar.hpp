@@ -57,6 +57,7 @@ class HolidayCalendar {
 
 // `date` plus `n` working days: weekends and holidays are skipped, counting
 // starts the day after `date` (Friday + 1 = Monday; Saturday + 5 = Friday).
+// Saturates at Date::latest(), however large `n` is.
 Date add_working_days(Date date, int n, const HolidayCalendar& calendar);
 
 }  // namespace prevent

@@ -1,5 +1,6 @@
 #include "date.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 
@@ -54,6 +55,7 @@ bool is_leap_year(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; 
 
 unsigned days_in_month(int y, unsigned m) {
   static constexpr unsigned days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (m < 1 || m > 12) return 0;
   return m == 2 && is_leap_year(y) ? 29 : days[m - 1];
 }
 
@@ -94,9 +96,26 @@ std::string Date::str() const {
   return buf;
 }
 
-Date Date::add_months(int n) const {
+Date Date::earliest() { return from_days(days_from_civil(1900, 1, 1)); }
+Date Date::latest() { return from_days(days_from_civil(2999, 12, 31)); }
+
+Date Date::add_days(long n) const {
+  const long lo = earliest().days_, hi = latest().days_;
+  long r = 0;
+  if (__builtin_add_overflow(days_, n, &r)) return n > 0 ? latest() : earliest();
+  return from_days(std::clamp(r, lo, hi));
+}
+
+Date Date::add_months(long n) const {
   auto c = civil_from_days(days_);
-  long months = static_cast<long>(c.y) * 12 + (c.m - 1) + n;
+  // Months since year 0, kept within 1900-01 … 2999-12 before anything is
+  // divided, so the month index is never negative and the year fits an int.
+  const long first = 1900L * 12, last = 2999L * 12 + 11;
+  long months = 0;
+  if (__builtin_add_overflow(static_cast<long>(c.y) * 12 + static_cast<long>(c.m - 1), n, &months))
+    return n > 0 ? latest() : earliest();
+  if (months > last) return latest();
+  if (months < first) return earliest();
   int y = static_cast<int>(months / 12);
   unsigned m = static_cast<unsigned>(months % 12) + 1;
   unsigned d = std::min(c.d, days_in_month(y, m));

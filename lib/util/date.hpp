@@ -2,6 +2,11 @@
 //
 // Stored as days since 1970-01-01 so that comparisons and differences are
 // plain integer arithmetic. Text form is ISO 8601 `YYYY-MM-DD` only.
+//
+// Input dates are years 1900-2999 (parse). Arithmetic never leaves that
+// range: add_days, add_months and add_working_days (calendar.hpp) saturate
+// at earliest() and latest(), so no amount in a setting or a record can
+// overflow, reach an invalid month, or print a date the input would refuse.
 #pragma once
 
 #include <compare>
@@ -20,6 +25,8 @@ class Date {
   // Strict ISO form: exactly YYYY-MM-DD and a real calendar day; years 1900-2999.
   static std::optional<Date> parse(std::string_view text);
   static Date today();  // the local calendar day
+  static Date earliest();  // 1900-01-01, the first date parse() accepts
+  static Date latest();    // 2999-12-31, the last
 
   int year() const;
   unsigned month() const;
@@ -30,9 +37,11 @@ class Date {
 
   std::string str() const;
 
-  Date add_days(long n) const { return from_days(days_ + n); }
-  // Calendar months, clamped to the end of the month (31 Jan + 1 = 28/29 Feb).
-  Date add_months(int n) const;
+  // `n` days later (earlier when negative), saturating at earliest() and latest().
+  Date add_days(long n) const;
+  // Calendar months, clamped to the end of the month (31 Jan + 1 = 28/29 Feb),
+  // saturating at earliest() and latest().
+  Date add_months(long n) const;
 
   friend long operator-(Date a, Date b) { return a.days_ - b.days_; }
   friend auto operator<=>(Date, Date) = default;
@@ -43,7 +52,7 @@ class Date {
 };
 
 bool is_leap_year(int year);
-unsigned days_in_month(int year, unsigned month);
+unsigned days_in_month(int year, unsigned month);  // 0 for a month outside 1-12
 
 // Whole years from `birth` to `on` (age on that day; a birthday counts on the day).
 int age_on(Date birth, Date on);

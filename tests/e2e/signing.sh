@@ -91,19 +91,20 @@ test_an_import_of_many_cases_is_signed() {
 test_a_failing_signer_writes_nothing() {
     setup_signed
     refer_ok "$S"
-    git -C "$S" config gpg.ssh.program false
+    # The program comes from the user's own configuration only (issue 15).
+    git config --global gpg.ssh.program false
     referral_flags
     expect_refusal 6 "$S" prevent -C "$S" refer --as-of "$AS_OF" "${REFER_FLAGS[@]}"
     assert_stderr_contains "cannot sign the commit"
     expect_refusal 6 "$S" prevent -C "$S" --as-of "$AS_OF" correct PRV-2026-0001 referral.source.agency=Other \
         --reason "Fictional reason"
-    git -C "$S" config --unset gpg.ssh.program
+    git config --global --unset gpg.ssh.program
     # A key file that does not exist.
     git -C "$S" config user.signingkey "$HOME/.ssh/missing"
     expect_refusal 6 "$S" prevent -C "$S" refer --as-of "$AS_OF" "${REFER_FLAGS[@]}"
     # A signer that is not installed.
     git -C "$S" config user.signingkey "$KEY"
-    git -C "$S" config gpg.ssh.program "$T/no-such-program"
+    git config --global gpg.ssh.program "$T/no-such-program"
     expect_refusal 6 "$S" prevent -C "$S" refer --as-of "$AS_OF" "${REFER_FLAGS[@]}"
     assert_stderr_contains "cannot run"
 }
@@ -238,7 +239,7 @@ test_every_write_is_signed_with_openpgp_and_git_agrees() {
     assert_rc 6
     assert_stdout_contains "not signed"
     git -C "$S" reset -q --hard HEAD~1
-    git -C "$S" config gpg.program false
+    git config --global gpg.program false
     referral_flags name="Maribex Tundrell"
     expect_refusal 6 "$S" prevent -C "$S" refer --as-of "$AS_OF" "${REFER_FLAGS[@]}"
     assert_stderr_contains "cannot sign the commit: false failed"

@@ -2,6 +2,7 @@
 // `holidays`, §6.1 triage due date).
 #include <doctest/doctest.h>
 
+#include <limits>
 #include <set>
 #include <string>
 #include <vector>
@@ -213,4 +214,15 @@ TEST_CASE("an older store's explicit list replaces the rules for the years it li
   // An addition still applies within a listed year.
   HolidayCalendar with_extra(listed, {ymd(2027, 6, 4)}, {});
   CHECK(with_extra.is_holiday(ymd(2027, 6, 4)));
+}
+
+TEST_CASE("adding working days stops at the last date a date may have, at once") {
+  HolidayCalendar none;
+  CHECK(prevent::add_working_days(ymd(2026, 11, 3), 2'000'000'000, none).str() == "2999-12-31");
+  CHECK(prevent::add_working_days(ymd(2026, 11, 3), std::numeric_limits<int>::max(), none).str() == "2999-12-31");
+  CHECK(prevent::add_working_days(ymd(2999, 12, 30), 260, none).str() == "2999-12-31");
+  CHECK(prevent::add_working_days(ymd(2999, 12, 31), 1, none).str() == "2999-12-31");
+  CHECK(prevent::add_working_days(ymd(2026, 11, 3), -5, none).str() == "2026-11-03");
+  // 260 working days is about a year: the largest triage target.
+  CHECK(prevent::add_working_days(ymd(2026, 1, 2), 260, HolidayCalendar()).year() == 2027);
 }

@@ -238,3 +238,53 @@ TEST_CASE("a value outside a vocabulary is invalid data, listing the allowed key
   std::string allowed = std::string(f->what()) + " " + f->hint();
   for (const auto& k : c.sectors.keys()) CHECK(has(allowed, k));
 }
+
+namespace {
+
+// The text of the setting `name` (as setting_bounds() names it) set to
+// `value` in `good`.
+std::string with_setting(const std::string& good, std::string_view name, const std::string& value) {
+  if (name == "review.post_closure_months")
+    return replace(replace(good, "    - 6\n", "    - " + value + "\n"), "    - 12\n", "    - " + value + "\n");
+  if (name == "review.early_days") return replace(good, "review:\n", "review:\n  early_days: " + value + "\n");
+  if (name == "vocabularies.age_bands min and max") return replace(good, "min: 51\n", "min: " + value + "\n");
+  std::string key(name.starts_with("review.") ? name.substr(7) : name);
+  auto at = good.find(key + ": ");
+  REQUIRE(at != std::string::npos);
+  auto end = good.find('\n', at);
+  return good.substr(0, at) + key + ": " + value + good.substr(end);
+}
+
+}  // namespace
+
+TEST_CASE("every number in prevent.yaml is taken at its bounds and refused beyond them, by name") {
+  std::string good = prevent::write_config(prevent::default_config("Test", "PRV", 2026));
+  REQUIRE(prevent::setting_bounds().size() == 10);
+  for (const auto& b : prevent::setting_bounds()) {
+    CAPTURE(b.name);
+    CHECK_NOTHROW(prevent::parse_config(with_setting(good, b.name, std::to_string(b.min)), "prevent.yaml"));
+    CHECK_NOTHROW(prevent::parse_config(with_setting(good, b.name, std::to_string(b.max)), "prevent.yaml"));
+    for (std::string beyond : {std::to_string(b.max + 1), std::string("2000000000"), std::string("3000000000"),
+                               std::string("999999999999999")}) {
+      CAPTURE(beyond);
+      auto f = failure_of([&] { prevent::parse_config(with_setting(good, b.name, beyond), "prevent.yaml"); });
+      REQUIRE(f);
+      CHECK(f->code() == Exit::store);
+      std::string name = b.name == std::string_view("vocabularies.age_bands min and max")
+                             ? "vocabularies.age_bands: the bounds of '51-plus'"
+                             : b.name;
+      CHECK_MESSAGE(has(f->what(), name + " is outside its bounds, " + std::to_string(b.min) + " to " +
+                                       std::to_string(b.max) + " (prevent.yaml:"),
+                    std::string(f->what()));
+      CHECK(std::string(f->what()).find('\n') == std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("the settings at their bounds are read as written") {
+  std::string good = prevent::write_config(prevent::default_config("Test", "PRV", 2026));
+  Config c = prevent::parse_config(with_setting(good, "review.extension_step_months", "120"), "prevent.yaml");
+  CHECK(c.extension_step_months == 120);
+  c = prevent::parse_config(with_setting(good, "triage_target_working_days", "0"), "prevent.yaml");
+  CHECK(c.triage_target_working_days == 0);
+}

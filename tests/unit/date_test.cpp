@@ -2,6 +2,7 @@
 // (SPEC §2.2 dates, §4 rules 5 and 8, §6 `--within` and `--period`).
 #include <doctest/doctest.h>
 
+#include <limits>
 #include <string>
 
 #include "date.hpp"
@@ -228,4 +229,38 @@ TEST_CASE("a malformed period is refused") {
     CAPTURE(bad);
     CHECK_FALSE(prevent::parse_period(bad));
   }
+}
+
+TEST_CASE("date arithmetic never leaves the years a date may have") {
+  CHECK(Date::earliest().str() == "1900-01-01");
+  CHECK(Date::latest().str() == "2999-12-31");
+  const Date d = ymd(2026, 11, 3);
+  CHECK(d.add_days(2'000'000'000).str() == "2999-12-31");
+  CHECK(d.add_days(-2'000'000'000).str() == "1900-01-01");
+  CHECK(d.add_days(std::numeric_limits<long>::max()).str() == "2999-12-31");
+  CHECK(d.add_days(std::numeric_limits<long>::min()).str() == "1900-01-01");
+  CHECK(ymd(2999, 12, 30).add_days(28).str() == "2999-12-31");
+  CHECK(ymd(2999, 12, 30).add_days(1).str() == "2999-12-31");
+  CHECK(ymd(1900, 1, 2).add_days(-1).str() == "1900-01-01");
+  // add_months with numbers that once overflowed and read past the table of
+  // month lengths.
+  CHECK(d.add_months(2'000'000'000).str() == "2999-12-31");
+  CHECK(d.add_months(-2'000'000'000).str() == "1900-01-01");
+  CHECK(d.add_months(std::numeric_limits<int>::max()).str() == "2999-12-31");
+  CHECK(d.add_months(std::numeric_limits<int>::min()).str() == "1900-01-01");
+  CHECK(d.add_months(std::numeric_limits<long>::max()).str() == "2999-12-31");
+  CHECK(d.add_months(std::numeric_limits<long>::min()).str() == "1900-01-01");
+  CHECK(ymd(2999, 8, 31).add_months(4).str() == "2999-12-31");
+  CHECK(ymd(2999, 8, 31).add_months(5).str() == "2999-12-31");
+  CHECK(ymd(1900, 3, 31).add_months(-2).str() == "1900-01-31");
+  CHECK(ymd(1900, 3, 31).add_months(-3).str() == "1900-01-01");
+  // The ordinary cases keep working near the ends.
+  CHECK(ymd(2999, 1, 31).add_months(1).str() == "2999-02-28");
+  CHECK(ymd(1900, 12, 31).add_months(-10).str() == "1900-02-28");  // 1900 was not a leap year
+}
+
+TEST_CASE("a month outside 1 to 12 has no days") {
+  CHECK(prevent::days_in_month(2026, 0) == 0);
+  CHECK(prevent::days_in_month(2026, 13) == 0);
+  CHECK(prevent::days_in_month(2026, 4'000'000'000u) == 0);
 }

@@ -3,8 +3,11 @@
 #include <fmt/format.h>
 
 #include <malloc.h>
+#include <sys/stat.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <optional>
 #include <exception>
 #include <thread>
 
@@ -19,6 +22,28 @@
 #include "signing.hpp"
 
 namespace prevent {
+
+namespace {
+
+// The first of core.excludesFile and core.attributesFile that names
+// something other than a regular file (a missing file is fine: it is not
+// read).
+std::optional<std::string> not_a_regular_file(git_repository* repo) {
+  git_config* raw = nullptr;
+  if (git_repository_config_snapshot(&raw, repo) < 0) return std::nullopt;
+  git::Config cfg(raw);
+  for (const char* key : {"core.excludesFile", "core.attributesFile"}) {
+    std::string path = git::config_text(cfg.get(), key);
+    if (path.empty()) continue;
+    if (path.rfind("~/", 0) == 0)
+      if (const char* home = std::getenv("HOME"); home && *home) path = std::string(home) + path.substr(1);
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) return std::string(key);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
 
 const std::vector<CheckInfo>& available_checks() {
   static const std::vector<CheckInfo> checks = {
@@ -195,6 +220,12 @@ class Run {
   // SPEC §8 "signs as git would": each commit's signature checked with the
   // tool that made it (docs/signing.md).
   void signatures() {
+    // Issue 15: a program the store's own .git/config names is never run;
+    // the user's own configuration (or gpg / ssh-keygen on PATH) verifies.
+    for (const auto& key : store_named_programs(store_.git().raw()))
+      notice("signatures", fmt::format("the store's own git configuration names {}; prevent does not run a "
+                                       "program a store names, and verified with your own configuration's",
+                                       key));
     try {
       for (const auto& p : verify_history_signatures(store_.git().raw()))
         error("signatures", Exit::store, fmt::format("commit {} of {}: {}", p.commit.substr(0, 12), p.date, p.problem));
@@ -204,6 +235,15 @@ class Run {
   }
 
   void worktree(bool interrupted) {
+    // libgit2 reads the files core.excludesFile and core.attributesFile name
+    // while it compares the work tree; a store's own configuration can name
+    // a FIFO there, which would block `check` for ever (issue 15).
+    if (auto key = not_a_regular_file(store_.git().raw())) {
+      error("worktree", Exit::store,
+            fmt::format("the git configuration's {} is not a regular file; the work tree was not compared (git config)",
+                        *key));
+      return;
+    }
     git_status_options opts = GIT_STATUS_OPTIONS_INIT;
     opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
     opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |

@@ -104,6 +104,15 @@ std::string pre_commit_hook(const fs::path& program) {
 HookInstalled install_pre_commit_hook(const Store& store, const fs::path& program, bool force, fs::path& where) {
   fs::path dir = hooks_dir(store.git());
   where = dir / "pre-commit";
+  // A core.hooksPath outside the store (the user's shared hooks, or any
+  // directory a store's own .git/config names) is never written to: what
+  // the store says must not place files elsewhere (issue 15).
+  if (!inside(dir, fs::path(git_repository_path(store.git().raw()))))
+    fail(Exit::store,
+         fmt::format("git runs this store's hooks from core.hooksPath ({}), outside the store: prevent writes "
+                     "nothing there (git config)",
+                     dir.string()),
+         "have your own hooks run `prevent check --staged` in the store, or unset core.hooksPath");
   std::string text = pre_commit_hook(program);
   std::error_code ec;
   bool exists = fs::exists(fs::symlink_status(where, ec));

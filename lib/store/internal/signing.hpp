@@ -1,15 +1,18 @@
 // Signed commits, as git makes and checks them (SPEC §8: "when the store's
 // git config asks for signed commits, the program signs as git would").
 //
-// Configuration read (the store's git config chain, as git reads it):
+// Configuration read. From the store's git config chain, as git reads it:
 //   commit.gpgsign        true: every commit is signed
 //   gpg.format            openpgp (default) | ssh | x509 (x509 is refused)
 //   user.signingkey       openpgp: a key ID (default: the committer's
 //                         "Name <email>"); ssh: the path of a key file
 //                         (`~/` expanded); a literal `ssh-…` key is refused
+// From the user's own configuration only (global, XDG and system; never the
+// store's .git/config, which travels with the store; issue 15):
 //   gpg.program, gpg.openpgp.program   the gpg to run (default gpg)
 //   gpg.ssh.program       the ssh-keygen to run (default ssh-keygen)
-//   gpg.ssh.allowedSignersFile         who may sign, for verification
+//   gpg.ssh.allowedSignersFile, gpg.ssh.revocationFile
+//                         who may sign, for verification
 //
 // Signing runs the same command as git, with the commit buffer on stdin:
 //   openpgp: gpg --status-fd=2 -bsau KEY
@@ -17,6 +20,8 @@
 #pragma once
 
 #include <git2.h>
+
+#include "git_handles.hpp"
 
 #include <optional>
 #include <string>
@@ -36,7 +41,21 @@ struct Signer {
 // not true. Failure(store) with a hint for a configuration prevent cannot
 // follow (x509, a literal ssh key, ssh without user.signingkey).
 // `committer` is "Name <email>", git's default openpgp key.
-std::optional<Signer> configured_signer(git_config* config, const std::string& committer);
+// `user` is the user's own configuration (user_git_config()), from which
+// the program is taken.
+std::optional<Signer> configured_signer(git_config* config, git_config* user, const std::string& committer);
+
+// The user's own git configuration (global, XDG, system), as a snapshot;
+// null when there is none to read.
+git::Config user_git_config();
+
+// The program that signs or verifies `format`, as `user` names it, else
+// gpg or ssh-keygen (found on PATH).
+std::string signing_program(git_config* user, Signer::Format format);
+
+// The program-naming keys (gpg.program, gpg.ssh.program, …) that the
+// store's own configuration sets; prevent runs none of them.
+std::vector<std::string> store_named_programs(git_repository* repo);
 
 // Signs a commit buffer; returns the armoured signature without a trailing
 // newline (the `gpgsig` header's value). Failure(store) when the signer
@@ -51,7 +70,8 @@ struct SignatureProblem {
 
 // Verifies every commit reachable from HEAD with the tool that made its
 // signature (gpg --verify, ssh-keygen -Y verify with
-// gpg.ssh.allowedSignersFile and the committer's e-mail as the principal).
+// gpg.ssh.allowedSignersFile and the committer's e-mail as the principal),
+// programs and files as the user's own configuration names them.
 // Returns the unsigned and badly signed commits, oldest first.
 std::vector<SignatureProblem> verify_history_signatures(git_repository* repo);
 
