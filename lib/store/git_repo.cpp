@@ -164,7 +164,7 @@ std::optional<size_t> blob_size(git_repository* repo, const git_oid& id) {
 }
 
 void fail_too_large(size_t size, std::string_view where) {
-  fail(Exit::invalid_data, fmt::format("file is larger than 1 MiB ({} bytes); not read ({})", size, where));
+  fail(Exit::invalid_data, fmt::format("record is larger than 1 MiB ({} bytes); not read ({})", size, where));
 }
 
 std::string GitRepo::read_blob(const git_oid& id, std::string_view where) const {

@@ -135,7 +135,12 @@ Store Store::open(const fs::path& root_in) {
     fail(Exit::store, fmt::format("not a prevent store: no prevent.yaml and .git here ({})", root_in.string()),
          "create one with `prevent init DIR --area NAME`");
   GitRepo git = GitRepo::open(root);
-  auto text = git.read_at_head("prevent.yaml");
+  std::optional<std::string> text;
+  try {
+    text = git.read_at_head("prevent.yaml");
+  } catch (const Failure& f) {
+    fail(Exit::store, fmt::format("prevent.yaml is damaged: {}", f.what()));  // a store problem, as ever
+  }
   if (!text) fail(Exit::store, fmt::format("the store has no committed prevent.yaml ({})", root.string()));
   Config config = parse_config(*text, "prevent.yaml");
   return Store(std::move(git), std::move(config));

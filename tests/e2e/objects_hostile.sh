@@ -257,7 +257,7 @@ commit_zeros() { # commit_zeros PATH MIB
 test_a_compression_bomb_at_a_case_path_is_not_read() {
     setup
     commit_zeros cases/2026/PRV-2026-0003.yaml 64
-    local line="file is larger than 1 MiB (67108864 bytes); not read (cases/2026/PRV-2026-0003.yaml)"
+    local line="record is larger than 1 MiB (67108864 bytes); not read (cases/2026/PRV-2026-0003.yaml)"
     readers_left_out "$line"
     pv "$S" "$AS_OF" show PRV-2026-0003
     assert_rc 5 "show"
@@ -286,7 +286,7 @@ test_a_compression_bomb_for_settings_or_a_meeting_is_refused_before_reading() {
     commit_zeros panels/2026-12-01.yaml 16
     pv "$S" "$AS_OF" check records
     assert_rc 5
-    assert_stdout_eq "error [records] file is larger than 1 MiB (16777216 bytes); not read (panels/2026-12-01.yaml)"
+    assert_stdout_eq "error [records] record is larger than 1 MiB (16777216 bytes); not read (panels/2026-12-01.yaml)"
 }
 
 # ------------------------------------------------ a submodule or a directory
