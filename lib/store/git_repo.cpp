@@ -148,7 +148,7 @@ std::optional<git_oid> GitRepo::head() const {
   return id;
 }
 
-std::optional<git_oid> GitRepo::blob_id_at_head(const std::string& path) const {
+std::optional<TreeFile> GitRepo::entry_at_head(const std::string& path) const {
   Tree tree = head_tree(repo_.get());
   if (!tree) return std::nullopt;
   git_tree_entry* raw = nullptr;
@@ -156,11 +156,34 @@ std::optional<git_oid> GitRepo::blob_id_at_head(const std::string& path) const {
   if (rc == GIT_ENOTFOUND) return std::nullopt;
   git_check(rc, "cannot read HEAD");
   TreeEntry entry(raw);
-  if (git_tree_entry_type(entry.get()) != GIT_OBJECT_BLOB) return std::nullopt;
-  return *git_tree_entry_id(entry.get());
+  return TreeFile{git_tree_entry_name(entry.get()), *git_tree_entry_id(entry.get()),
+                  git_tree_entry_filemode(entry.get())};
 }
 
-std::string GitRepo::read_blob(const git_oid& id) const {
+std::optional<git_oid> GitRepo::blob_id_at_head(const std::string& path) const {
+  auto e = entry_at_head(path);
+  if (!e || (e->mode != GIT_FILEMODE_BLOB && e->mode != GIT_FILEMODE_BLOB_EXECUTABLE && e->mode != GIT_FILEMODE_LINK))
+    return std::nullopt;
+  return e->id;
+}
+
+std::optional<size_t> blob_size(git_repository* repo, const git_oid& id) {
+  git_odb* raw = nullptr;
+  if (git_repository_odb(&raw, repo) < 0) return std::nullopt;
+  git::Odb odb(raw);
+  size_t size = 0;
+  git_object_t type = GIT_OBJECT_INVALID;
+  if (git_odb_read_header(&size, &type, odb.get(), &id) < 0 || type != GIT_OBJECT_BLOB) return std::nullopt;
+  return size;
+}
+
+void fail_too_large(size_t size, std::string_view where) {
+  fail(Exit::invalid_data, fmt::format("record is larger than 1 MiB ({} bytes); not read ({})", size, where));
+}
+
+std::string GitRepo::read_blob(const git_oid& id, std::string_view where) const {
+  if (auto size = blob_size(repo_.get(), id); size && *size > kMaxReadBytes)
+    fail_too_large(*size, where.empty() ? git::object_id(id).hex() : where);
   git_blob* raw = nullptr;
   git_check(git_blob_lookup(&raw, repo_.get(), &id), "cannot read a record from the repository");
   Blob blob(raw);
@@ -171,7 +194,7 @@ std::string GitRepo::read_blob(const git_oid& id) const {
 std::optional<std::string> GitRepo::read_at_head(const std::string& path) const {
   auto id = blob_id_at_head(path);
   if (!id) return std::nullopt;
-  return read_blob(*id);
+  return read_blob(*id, path);
 }
 
 std::vector<TreeFile> GitRepo::list_at_head(const std::string& dir) const {
@@ -196,7 +219,7 @@ std::vector<TreeFile> GitRepo::list_at_head(const std::string& dir) const {
   out.reserve(n);
   for (size_t i = 0; i < n; ++i) {
     const git_tree_entry* e = git_tree_entry_byindex(t, i);
-    out.push_back(TreeFile{git_tree_entry_name(e), *git_tree_entry_id(e)});
+    out.push_back(TreeFile{git_tree_entry_name(e), *git_tree_entry_id(e), git_tree_entry_filemode(e)});
   }
   return out;
 }
@@ -411,7 +434,7 @@ std::optional<Repair> GitRepo::repair() {
       git_check(git_index_remove_bypath(index.get(), e.path.c_str()), "cannot update the git index");
       continue;
     }
-    std::string bytes = read_blob(*target);
+    std::string bytes = read_blob(*target, e.path);
     if (!fs::exists(p, ec) || read_whole_file(p) != bytes) {
       write_file_atomically(p, bytes, Durability::later);
       wrote = true;

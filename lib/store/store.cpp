@@ -135,7 +135,12 @@ Store Store::open(const fs::path& root_in) {
     fail(Exit::store, fmt::format("not a prevent store: no prevent.yaml and .git here ({})", root_in.string()),
          "create one with `prevent init DIR --area NAME`");
   GitRepo git = GitRepo::open(root);
-  auto text = git.read_at_head("prevent.yaml");
+  std::optional<std::string> text;
+  try {
+    text = git.read_at_head("prevent.yaml");
+  } catch (const Failure& f) {
+    fail(Exit::store, fmt::format("prevent.yaml is damaged: {}", f.what()));  // a store problem, as ever
+  }
   if (!text) fail(Exit::store, fmt::format("the store has no committed prevent.yaml ({})", root.string()));
   Config config = parse_config(*text, "prevent.yaml");
   return Store(std::move(git), std::move(config));
@@ -189,13 +194,28 @@ bool is_case_record_path(std::string_view path) {
   return name.find('/') == std::string_view::npos && is_case_record_name(name);
 }
 
+std::optional<Failure> not_a_record_file(const CaseFile& file) {
+  if (file.is_file) return std::nullopt;
+  return Failure(Exit::invalid_data,
+                 fmt::format("not a file: a directory, submodule or link stands where a case record should be; "
+                             "not read ({})",
+                             file.path));
+}
+
+std::optional<Failure> misplaced_record(const Case& c, std::string_view path) {
+  const auto id = parse_case_id(c.id);
+  if (id && path == case_path(c.id, c.referral.received.year())) return std::nullopt;
+  return Failure(Exit::invalid_data,
+                 fmt::format("id: the file name and folder must be cases/<year received>/<id>.yaml ({})", path));
+}
+
 std::vector<CaseFile> Store::case_files() const {
   std::vector<CaseFile> out;
   for (const auto& year : git_->list_at_head("cases")) {
     for (const auto& f : git_->list_at_head("cases/" + year.name)) {
       if (!is_case_record_name(f.name)) continue;
-      out.push_back(
-          CaseFile{f.name.substr(0, f.name.size() - 5), "cases/" + year.name + "/" + f.name, git::object_id(f.id)});
+      out.push_back(CaseFile{f.name.substr(0, f.name.size() - 5), "cases/" + year.name + "/" + f.name,
+                             git::object_id(f.id), is_plain_file(f.mode)});
     }
   }
   return out;
@@ -203,9 +223,9 @@ std::vector<CaseFile> Store::case_files() const {
 
 std::optional<CaseFile> Store::find_case_file(const CaseId& id) const {
   std::string path = case_path(id.str(), id.year);
-  auto blob = git_->blob_id_at_head(path);
-  if (!blob) return std::nullopt;
-  return CaseFile{id.str(), path, git::object_id(*blob)};
+  auto e = git_->entry_at_head(path);
+  if (!e) return std::nullopt;
+  return CaseFile{id.str(), path, git::object_id(e->id), is_plain_file(e->mode)};
 }
 
 std::vector<std::string> Store::case_names(int year) const {
@@ -222,7 +242,10 @@ Case Store::load_case(const CaseId& id) const {
 }
 
 Case Store::load_case(const CaseFile& file) const {
-  return read_case(git_->read_blob(git::oid(file.blob)), file.path, config_);
+  if (auto f = not_a_record_file(file)) throw *f;
+  Case c = read_case(git_->read_blob(git::oid(file.blob), file.path), file.path, config_);
+  if (auto f = misplaced_record(c, file.path)) throw *f;
+  return c;
 }
 
 const Meeting* Store::meeting(Date date) const {

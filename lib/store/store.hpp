@@ -16,6 +16,7 @@
 #include "case_id.hpp"
 #include "case_record.hpp"
 #include "config.hpp"
+#include "failure.hpp"
 #include "meeting.hpp"
 #include "object_id.hpp"
 #include "store_write.hpp"
@@ -55,15 +56,30 @@ struct CaseFile {
   std::string id;
   std::string path;  // cases/YYYY/ID.yaml
   ObjectId blob;
+  // A plain file; false for a directory, a submodule (gitlink) or a
+  // symbolic link standing at a record's path, which is never read.
+  bool is_file = true;
 };
 
 // The one answer to "is this file a case record?": a file NAME.yaml (NAME
 // not empty) in a directory under cases/, as Store::case_files() lists it.
 // Such a file that does not read as a record is reported as unreadable,
 // never skipped. (Matching by person also needs NAME to be a case ID.)
+// What is read from it is a case only when it passes the two checks below:
+// readers report the file as unreadable otherwise (exit 5, `--partial`),
+// and `check records` reports the same.
 bool is_case_record_name(std::string_view name);
 // The same for a whole path: "cases/DIR/NAME.yaml", DIR not empty.
 bool is_case_record_path(std::string_view path);
+// Before reading: why what stands at a record's path is not read (not a
+// plain file); nullopt when it may be read. Its size is checked when it is
+// read (GitRepo::read_blob, ParallelBlobs): larger than 1 MiB, not read.
+std::optional<Failure> not_a_record_file(const CaseFile& file);
+// After reading: why a record read from `path` is not a case, when its ID
+// and the year it was received do not give that path (a copy of a case
+// under another name, a file renamed or moved by hand: counted twice or
+// under the wrong name otherwise); nullopt when they do.
+std::optional<Failure> misplaced_record(const Case& c, std::string_view path);
 
 class Store {
  public:

@@ -120,7 +120,7 @@ test_a_cache_of_another_format_version_is_rebuilt() {
     printf '\x63\x00\x00\x00' | dd of="$CACHE" bs=1 seek=8 conv=notrunc 2>/dev/null
     reads old_version
     same_as_cold old_version
-    assert_eq "$(od -An -tu1 -j8 -N4 "$CACHE" | tr -s ' ')" " 3 0 0 0" "the rebuilt cache's version"
+    assert_eq "$(od -An -tu1 -j8 -N4 "$CACHE" | tr -s ' ')" " 4 0 0 0" "the rebuilt cache's version"
 }
 
 test_a_write_is_seen_by_the_next_read() {

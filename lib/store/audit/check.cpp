@@ -11,6 +11,7 @@
 #include <exception>
 #include <thread>
 
+#include "derived_check.hpp"
 #include "git_handles.hpp"
 #include "git_repo.hpp"
 #include "git_options.hpp"
@@ -56,6 +57,7 @@ const std::vector<CheckInfo>& available_checks() {
       {"authors", "every commit that changed cases/ or panels/ has an author name and e-mail"},
       {"history", "commit dates never go backwards, no case file was ever deleted; hand edits listed (notices)"},
       {"verified-head", "the history still contains the last verified head and agrees with the remote's"},
+      {"derived", "the record cache, person index and log index in .git/prevent match HEAD; any that does not is removed and rebuilt"},
       {"interrupted", "no write was left half done by a crash (`check --repair` completes or rolls it back); temporary files of stopped writers (notices)"},
       {"signatures", "every commit from HEAD is signed and verifies (run when named, or when commit.gpgsign is true)"},
   };
@@ -105,16 +107,30 @@ class Run {
     constexpr size_t kChunk = 4096;
     std::vector<Parsed> parsed;
     std::vector<git_oid> ids;
+    std::vector<size_t> where;  // parsed[] of each id
     for (size_t start = 0; start < files.size(); start += kChunk) {
       const size_t end = std::min(files.size(), start + kChunk);
       ids.clear();
-      for (size_t i = start; i < end; ++i) ids.push_back(git::oid(files[i].blob));
+      where.clear();
       parsed.clear();
       parsed.resize(end - start);
-      blobs.run(ids, [&](size_t i, const std::string* text) {
+      // What stands at a record's path and is not a file is reported, and
+      // the scan goes on (store.hpp).
+      for (size_t i = start; i < end; ++i) {
+        if (auto f = not_a_record_file(files[i])) {
+          parsed[i - start].failure = std::move(f);
+          continue;
+        }
+        ids.push_back(git::oid(files[i].blob));
+        where.push_back(i - start);
+      }
+      blobs.run(ids, [&](size_t j, const BlobRead& blob) {
+        const size_t i = where[j];
         const CaseFile& file = files[start + i];
         Parsed& p = parsed[i];
+        const std::string* text = blob.text;
         try {
+          if (blob.too_large) fail_too_large(blob.too_large, file.path);
           if (!text) {
             // A damaged repository stops the check, as it always has.
             p.error = std::make_exception_ptr(
@@ -141,10 +157,8 @@ class Run {
         const Case& c = *p.record;
         if (records) {
           auto id = parse_case_id(c.id);
-          std::string expected = id ? case_path(c.id, c.referral.received.year()) : "";
-          if (!id || file.path != expected)
-            records_.push_back(fmt::format("id: the file name and folder must be cases/<year received>/<id>.yaml ({})",
-                                           file.path));
+          if (auto wrong = misplaced_record(c, file.path))
+            records_.push_back(wrong->what());
           else if (id->prefix != store_.config().prefix)
             records_.push_back(
                 fmt::format("id: the prefix is not the store's ({}) ({})", store_.config().prefix, file.path));
@@ -231,6 +245,20 @@ class Run {
         error("signatures", Exit::store, fmt::format("commit {} of {}: {}", p.commit.substr(0, 12), p.date, p.problem));
     } catch (const Failure& f) {
       error("signatures", f.code(), f.what());
+    }
+  }
+
+  // Each derived file compared with HEAD (derived_check.hpp).
+  void derived() {
+    try {
+      for (auto& f : check_derived_files(store_)) {
+        if (f.error)
+          error("derived", Exit::store, std::move(f.message));
+        else
+          notice("derived", std::move(f.message));
+      }
+    } catch (const Failure& f) {
+      error("derived", f.code(), f.what());
     }
   }
 
@@ -341,6 +369,7 @@ std::vector<Finding> run_checks(const Store& store, const std::vector<std::strin
   if (wanted("canonical")) run.canonical();
   if (wanted("schemas")) run.schemas();
   if (wanted("worktree")) run.worktree(interrupted);
+  if (wanted("derived")) run.derived();
   // The history checks (history_check.hpp).
   auto add = [&](std::vector<Finding> more) {
     for (auto& f : more) run.findings.push_back(std::move(f));

@@ -12,6 +12,7 @@
 
 #include "failure.hpp"
 #include "git_handles.hpp"
+#include "git_repo.hpp"
 #include "history_walk.hpp"
 #include "log_index.hpp"
 #include "tree_order.hpp"
@@ -183,7 +184,11 @@ std::optional<git_oid> entry_id_at(git_tree* tree, const std::string& path) {
   return *git_tree_entry_id(e.get());
 }
 
+// A file's bytes at some commit; nullopt when the blob cannot be read or is
+// larger than any file of a store (its size read first: a compression bomb
+// in the history is an unreadable version, never inflated).
 std::optional<std::string> blob_text(git_repository* repo, const git_oid& id) {
+  if (auto size = blob_size(repo, id); !size || *size > kMaxReadBytes) return std::nullopt;
   git_blob* raw = nullptr;
   if (git_blob_lookup(&raw, repo, &id) < 0) return std::nullopt;
   git::Blob b(raw);

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "git_handles.hpp"
+#include "git_repo.hpp"
 #include "history_walk.hpp"
 #include "oid_set.hpp"
 #include "state_dir.hpp"
@@ -95,6 +96,25 @@ class ObjectWalk {
     git::OdbObject obj(raw);
     if (keep) *keep = std::move(obj);
     return true;
+  }
+
+  // Reads a file's blob, unless its header says it is larger than any file
+  // of a store (git_repo.hpp, kMaxReadBytes): that is reported and not
+  // inflated, so that a compression bomb costs nothing.
+  void blob(const git_oid& id, const std::string& dir, std::string_view name, const std::string& where) {
+    if (seen_.contains(id)) return;
+    size_t size = 0;
+    git_object_t type = GIT_OBJECT_INVALID;
+    if (git_odb_read_header(&size, &type, odb_.get(), &id) == 0 && size > kMaxReadBytes) {
+      seen_.insert(id);
+      if (damaged_++ < kMaxReported)
+        out_.push_back(error("repository", fmt::format("a file larger than 1 MiB ({} bytes), larger than any file of a "
+                                                       "store; not read ({}{}{}, {})",
+                                                       size, dir.empty() ? "" : dir.substr(1), dir.empty() ? "" : "/",
+                                                       name, where)));
+      return;
+    }
+    read(id, where);
   }
 
   // Reads a commit and everything its tree reaches; its parents go on
@@ -198,7 +218,7 @@ class ObjectWalk {
         tree(entry_id, path, where);
         path.resize(path_size);
       } else if (e.type == GIT_OBJECT_BLOB) {
-        read(entry_id, where);
+        blob(entry_id, path, std::string_view(name, name_size), where);
       }
     }
     last_[path] = std::move(now);

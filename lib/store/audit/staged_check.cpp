@@ -141,7 +141,11 @@ class StagedRun {
   std::optional<std::string> staged_text(const std::string& path) const {
     const git_index_entry* e = git_index_get_bypath(index_.get(), path.c_str(), 0);
     if (!e) return std::nullopt;
-    return store_.git().read_blob(e->id);
+    if (!is_plain_file(static_cast<git_filemode_t>(e->mode)))
+      fail(Exit::invalid_data, fmt::format("not a file: a directory, submodule or link stands where a file should "
+                                           "be; not read ({})",
+                                           path));
+    return store_.git().read_blob(e->id, path);
   }
   std::string blob_text(const std::string& path) const { return staged_text(path).value_or(""); }
 
@@ -179,9 +183,8 @@ class StagedRun {
     const Case& c = *read;
     try {
       auto id = parse_case_id(c.id);
-      if (!id || path != case_path(c.id, c.referral.received.year())) {
-        error(Exit::invalid_data,
-              fmt::format("id: the file name and folder must be cases/<year received>/<id>.yaml ({})", path));
+      if (auto wrong = misplaced_record(c, path)) {
+        error(wrong->code(), wrong->what());
         return;
       }
       if (id->prefix != config.prefix) {

@@ -8,13 +8,16 @@
 #include <algorithm>
 #include <exception>
 #include <filesystem>
+#include <functional>
 
 #include "cache_file.hpp"
 #include "case_cache.hpp"
 #include "case_changes.hpp"
+#include "derived_check.hpp"
 #include "failure.hpp"
 #include "parallel_blobs.hpp"
 #include "side_file.hpp"
+#include "state_dir.hpp"
 
 namespace prevent {
 
@@ -37,24 +40,37 @@ struct Parsed {
   std::exception_ptr error;
 };
 
-// Parses files[todo[i]] into out[i] on all cores.
+// Parses files[todo[i]] into out[i] on all cores. What is not a case
+// (store.hpp: not a plain file, too large, a record at another's path) is
+// a Failure, as a record that does not read.
 void parse_all(const Store& store, ParallelBlobs& blobs, const std::vector<CaseFile>& files,
                const std::vector<size_t>& todo, std::vector<Parsed>& out) {
   out.clear();
   out.resize(todo.size());
   std::vector<git_oid> ids;
+  std::vector<size_t> where;  // out[] of each id
   ids.reserve(todo.size());
-  for (size_t i : todo) ids.push_back(git::oid(files[i].blob));
-  blobs.run(ids, [&](size_t i, const std::string* text) {
+  for (size_t i = 0; i < todo.size(); ++i) {
+    if (auto f = not_a_record_file(files[todo[i]])) {
+      out[i].failure = std::move(f);
+      continue;
+    }
+    ids.push_back(git::oid(files[todo[i]].blob));
+    where.push_back(i);
+  }
+  blobs.run(ids, [&](size_t j, const BlobRead& blob) {
+    const size_t i = where[j];
     const CaseFile& f = files[todo[i]];
     try {
-      if (!text) {
+      if (blob.too_large) fail_too_large(blob.too_large, f.path);
+      if (!blob.text) {
         // A damaged repository stops the command, as it always has.
         out[i].error = std::make_exception_ptr(
             Failure(Exit::store, fmt::format("cannot read a record from the repository ({})", f.path)));
         return;
       }
-      Case c = without_personal_data(read_case(*text, f.path, store.config()));
+      Case c = without_personal_data(read_case(*blob.text, f.path, store.config()));
+      if (auto wrong = misplaced_record(c, f.path)) throw *wrong;
       out[i].entry = encode_case_entry(c);
       out[i].c = std::move(c);
     } catch (const Failure& e) {
@@ -148,9 +164,12 @@ CaseReadSummary for_each_case_without_personal_data(const Store& store,
     entries.assign(end - start, {});
     misses.clear();
     for (size_t i = start; i < end; ++i) {
-      if (auto at = cache.find(key_of(files[i].blob))) {
+      if (auto at = files[i].is_file ? cache.find(key_of(files[i].blob)) : std::nullopt) {
         entries[i - start] = cache.entry(*at);
         hits[i - start] = decode_case_entry(entries[i - start]);
+        // The same blob at another path (a copy of a case under another
+        // name) is not that case: parsed, it is reported as unreadable.
+        if (hits[i - start] && misplaced_record(*hits[i - start], files[i].path)) hits[i - start].reset();
       }
       if (!hits[i - start]) misses.push_back(i);
     }
@@ -188,6 +207,85 @@ CaseReadSummary for_each_case_without_personal_data(const Store& store,
     // The side file's records lead from older trees: no longer needed.
     std::error_code ec;
     fs::remove(changes_path, ec);
+  }
+  return out;
+}
+
+std::vector<DerivedFileFinding> check_case_cache(const Store& store) {
+  const fs::path path = case_cache_path(store);
+  const fs::path changes_path = changes_path_of(path);
+  std::error_code ec;
+  const bool has_cache = fs::exists(path, ec), has_changes = fs::exists(changes_path, ec);
+  if (!has_cache && !has_changes) return {};
+  std::vector<DerivedFileFinding> out;
+  auto drop = [&] {
+    fs::remove(path, ec);
+    fs::remove(changes_path, ec);
+  };
+  const HeadKeys head = head_keys(store);
+  const CacheFile cache(path, head.config);
+  if (has_cache && !cache.sealed()) {
+    out.push_back({false, fmt::format("the record cache does not check out under this user's key (written by another "
+                                      "user or an older prevent, damaged, or edited): never used; removed, the next "
+                                      "read rebuilds it ({})",
+                                      shown_state_path("cases-v1"))});
+    drop();
+    return out;
+  }
+  if (!cache.valid()) return out;  // made under other settings: stale, never used
+
+  // HEAD's records the long way: the key and a hash of the entry of each
+  // record readers take, in path order.
+  struct Truth {
+    Key key;
+    size_t hash;
+  };
+  std::vector<Truth> truth;
+  const auto files = store.case_files();
+  ParallelBlobs blobs(store);
+  std::vector<size_t> todo;
+  std::vector<Parsed> parsed;
+  constexpr size_t kChunk = 4096;
+  for (size_t start = 0; start < files.size(); start += kChunk) {
+    const size_t end = std::min(files.size(), start + kChunk);
+    todo.clear();
+    for (size_t i = start; i < end; ++i) todo.push_back(i);
+    parse_all(store, blobs, files, todo, parsed);
+    for (size_t i = start; i < end; ++i)
+      if (parsed[i - start].c)
+        truth.push_back({key_of(files[i].blob), std::hash<std::string_view>{}(parsed[i - start].entry)});
+  }
+  auto same = [&](size_t i, const Key& k, std::string_view entry) {
+    return truth[i].key == k && truth[i].hash == std::hash<std::string_view>{}(entry);
+  };
+  bool match = true;
+  if (head.cases != kNoKey && cache.cases_tree() == head.cases) {
+    match = cache.size() == truth.size();
+    for (size_t i = 0; match && i < truth.size(); ++i) match = same(i, cache.key(i), cache.entry(i));
+  } else {
+    // Looked up by blob ID: every entry of a record at HEAD must be its own.
+    for (size_t i = 0; match && i < truth.size(); ++i)
+      if (auto at = cache.find(truth[i].key)) match = same(i, truth[i].key, cache.entry(*at));
+    if (match && has_changes && head.cases != kNoKey && cache.cases_tree() != kNoKey) {
+      const std::string changes = read_side_file(changes_path, kChangesMaxBytes + (size_t{1} << 20));
+      size_t applied = 0;
+      if (auto years = changes.empty() ? std::nullopt
+                                       : follow_changes(cache, changes, head.config, head.cases, applied)) {
+        size_t i = 0;
+        for (const auto& y : *years)
+          for (const auto& item : y.items) {
+            match = match && i < truth.size() && same(i, item.key, item.entry);
+            ++i;
+          }
+        match = match && i == truth.size();
+      }
+    }
+  }
+  if (!match) {
+    out.push_back({true, fmt::format("the record cache does not match the records at HEAD: never to be trusted; "
+                                     "removed, the next read rebuilds it ({})",
+                                     shown_state_path("cases-v1"))});
+    drop();
   }
   return out;
 }

@@ -13,8 +13,10 @@
 #include <map>
 #include <memory>
 
+#include "derived_check.hpp"
 #include "failure.hpp"
 #include "git_handles.hpp"
+#include "git_repo.hpp"
 #include "raw_history.hpp"
 #include "side_file.hpp"
 #include "state_dir.hpp"
@@ -42,9 +44,11 @@ constexpr size_t kOid = GIT_OID_RAWSZ;
 
 bool is_zero(const git_oid& id) { return git_oid_is_zero(&id) != 0; }
 
-git_oid sha1_of(std::string_view bytes) {
-  git_oid id;
-  git_odb_hash(&id, bytes.data(), bytes.size(), GIT_OBJECT_BLOB);
+// A segment's tag: the side files' keyed MAC (side_file.hpp), 20 bytes of
+// it, so that a segment cannot be forged by whoever can write the store.
+git_oid tag_of(std::string_view bytes) {
+  git_oid id{};
+  side_file_mac(bytes, 0, id.id, kOid);
   return id;
 }
 
@@ -94,7 +98,8 @@ class Reader {
 //   u32 commit count, the commits (20 bytes each)
 //   u32 key count; per key: u16 length, the key, u32 count, u32 positions
 //   parent head (20 bytes; zeros for the first), head (20 bytes)
-//   checksum: SHA-1 (as of a git blob) of everything above from the length on
+//   checksum: the keyed MAC of side files (side_file.hpp), its first 20
+//   bytes, over everything above from the length on
 // The parent and head come last so that an append reads them with one pread.
 constexpr size_t kTrailer = 3 * kOid;  // parent, head, checksum
 
@@ -161,7 +166,7 @@ std::optional<std::vector<SegmentView>> read_segments(std::string_view scope, st
       std::string_view body = r.take(static_cast<size_t>(len));
       std::string_view whole(bytes.data() + magic.size() + start, 8 + body.size());
       git_oid sum = r.oid();
-      git_oid computed = sha1_of(whole);
+      git_oid computed = tag_of(whole);
       if (!git_oid_equal(&sum, &computed)) throw Malformed{};
       Reader b(body);
       git_oid prev = b.oid();
@@ -239,8 +244,13 @@ void keys_of(git_odb* odb, const Change& c, std::vector<std::string>& out) {
   // A meeting: its new version, or the old one when it was removed.
   const auto& id = c.after ? c.after : c.before;
   if (!id) return;
+  // Unreadable, or larger than any file of a store (its size read first):
+  // names nobody (as in the log).
+  size_t size = 0;
+  git_object_t type = GIT_OBJECT_INVALID;
+  if (git_odb_read_header(&size, &type, odb, &*id) < 0 || size > kMaxReadBytes) return;
   git_odb_object* o = nullptr;
-  if (git_odb_read(&o, odb, &*id) < 0) return;  // unreadable: names nobody (as in the log)
+  if (git_odb_read(&o, odb, &*id) < 0) return;
   git::OdbObject obj(o);
   std::string_view text(static_cast<const char*>(git_odb_object_data(o)), git_odb_object_size(o));
   for (auto& k : log_index_mention_keys(text))
@@ -411,7 +421,7 @@ std::string encode_log_segment(const LogIndexSegment& s, const git_oid& previous
   std::string out;
   put_u64(out, body.size());
   out += body;
-  git_oid sum = sha1_of(out);
+  git_oid sum = tag_of(out);
   put_oid(out, sum);
   return out;
 }
@@ -534,6 +544,65 @@ std::vector<git_oid> log_index_commits(const GitRepo& git, const std::string& pa
     save(f.path, updated_bytes(f));
   }
   return commits_under(f, log_index_file_key(path), log_index_mention_key(case_id));
+}
+
+namespace {
+
+// Key → commits, from segments in order.
+std::map<std::string, std::vector<std::string>> flattened(const std::vector<LogIndexSegment>& segments) {
+  std::map<std::string, std::vector<std::string>> out;
+  for (const auto& s : segments)
+    for (const auto& [k, at] : s.keys)
+      for (auto a : at)
+        if (a < s.commits.size()) out[k].push_back(git::object_id(s.commits[a]).hex());
+  return out;
+}
+
+}  // namespace
+
+std::vector<DerivedFileFinding> check_log_index(const Store& store) {
+  const GitRepo& git = store.git();
+  const fs::path dir = log_index_dir(git);
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return {};
+  std::vector<DerivedFileFinding> out;
+  std::vector<fs::path> paths;
+  for (const auto& entry : fs::directory_iterator(dir, ec))
+    if (scope_of_file(entry.path().filename().string())) paths.push_back(entry.path());
+  std::sort(paths.begin(), paths.end());
+  for (const auto& path : paths) {
+    const std::string name = path.filename().string();
+    const std::string shown = shown_state_path("log-v1/" + name);
+    const std::string scope = *scope_of_file(name);
+    const std::string bytes = read_file(path);
+    auto segments = decode_log_index(scope, bytes);
+    if (!segments) {
+      out.push_back({false, fmt::format("the log index does not check out under this user's key (written by another "
+                                        "user or an older prevent, damaged, or edited): never used; removed, the "
+                                        "next `log` rebuilds it ({})",
+                                        shown)});
+      fs::remove(path, ec);
+      continue;
+    }
+    if (segments->empty()) continue;
+    // The same index built from the first commit to the file's head.
+    ScopeFile fresh;
+    fresh.scope = scope;
+    try {
+      git::Odb odb = odb_of(git);
+      std::vector<ScopeFile*> files{&fresh};
+      catch_up(odb.get(), segments->back().head, files);
+    } catch (const Failure&) {
+      continue;  // a head no longer in the history: never used (rebuilt by the next `log`)
+    }
+    if (flattened(*segments) != flattened({fresh.fresh})) {
+      out.push_back({true, fmt::format("the log index does not match the history: never to be trusted; removed, the "
+                                       "next `log` rebuilds it ({})",
+                                       shown)});
+      fs::remove(path, ec);
+    }
+  }
+  return out;
 }
 
 void log_index_after_commit(const GitRepo& git, const git_oid& commit) noexcept {

@@ -15,7 +15,7 @@ ParallelBlobs::ParallelBlobs(const Store& store) : store_(store) {
 
 ParallelBlobs::~ParallelBlobs() = default;
 
-void ParallelBlobs::run(const std::vector<git_oid>& ids, const std::function<void(size_t, const std::string*)>& work) {
+void ParallelBlobs::run(const std::vector<git_oid>& ids, const std::function<void(size_t, const BlobRead&)>& work) {
   // Small batches are not worth a thread.
   const unsigned use = ids.size() < 64 ? 1u : threads_;
   while (repos_.size() + 1 < use) {
@@ -26,16 +26,28 @@ void ParallelBlobs::run(const std::vector<git_oid>& ids, const std::function<voi
   std::atomic<size_t> next{0};
   auto loop = [&](git_repository* repo) {
     std::string text;
+    git_odb* odb_raw = nullptr;
+    git::Odb odb(git_repository_odb(&odb_raw, repo) < 0 ? nullptr : odb_raw);
     for (size_t i = next++; i < ids.size(); i = next++) {
+      size_t size = 0;
+      git_object_t type = GIT_OBJECT_INVALID;
+      if (!odb || git_odb_read_header(&size, &type, odb.get(), &ids[i]) < 0 || type != GIT_OBJECT_BLOB) {
+        work(i, BlobRead{});
+        continue;
+      }
+      if (size > kMaxReadBytes) {
+        work(i, BlobRead{nullptr, size});
+        continue;
+      }
       git_blob* raw = nullptr;
       if (git_blob_lookup(&raw, repo, &ids[i]) < 0) {
-        work(i, nullptr);
+        work(i, BlobRead{});
         continue;
       }
       git::Blob blob(raw);
       text.assign(static_cast<const char*>(git_blob_rawcontent(raw)), static_cast<size_t>(git_blob_rawsize(raw)));
       blob.reset();
-      work(i, &text);
+      work(i, BlobRead{&text, 0});
     }
   };
   std::vector<std::thread> pool;

@@ -11,7 +11,9 @@
 
 #include "failure.hpp"
 #include "git_handles.hpp"
+#include "derived_check.hpp"
 #include "parallel_blobs.hpp"
+#include "side_file.hpp"
 #include "state_dir.hpp"
 
 namespace prevent {
@@ -34,26 +36,9 @@ constexpr size_t kHashChars = 16;
 fs::path index_file(const Store& store, std::string_view name) { return state_path(store.git(), name); }
 
 
-// A checksum of the body, to notice a damaged or truncated file (not a
-// defence against someone who can write .git). Each step is a bijection of
-// the state, so a change to any one 8-byte word is always noticed.
-uint64_t checksum(std::string_view s) {
-  uint64_t h = 0x9e3779b97f4a7c15ULL ^ s.size();
-  auto mix = [&h](uint64_t w) {
-    h = (h ^ w) * 0xff51afd7ed558ccdULL;
-    h ^= h >> 32;
-  };
-  size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) {
-    uint64_t w;
-    std::memcpy(&w, s.data() + i, 8);
-    mix(w);
-  }
-  uint64_t w = 0;
-  std::memcpy(&w, s.data() + i, s.size() - i);
-  mix(w);
-  return h;
-}
+// The body's tag: the side files' keyed MAC (side_file.hpp), against
+// damage and forgery alike.
+uint64_t checksum(std::string_view s) { return side_file_checksum(s); }
 
 // The case ID a file name stands for: `<ID>.yaml` with a well-formed ID.
 // Other files under cases/ never match (as before: a match is read back by
@@ -156,11 +141,13 @@ std::vector<FileChange> diff_cases(git_repository* repo, const git_tree* old_cas
   return out;
 }
 
-// The index line of a record, or "" when it has no person key or does not
-// read (it matches nothing; `check` reports it).
+// The index line of a record, or "" when it has no person key, does not
+// read or is not a case (it matches nothing; `check` reports it).
 std::string line_for_record(std::string_view text, const std::string& path, const Config& config) {
   try {
-    if (auto key = person_key(read_case(text, path, config))) return line_of(*key, path);
+    const Case c = read_case(text, path, config);
+    if (misplaced_record(c, path)) return {};  // not a case (store.hpp)
+    if (auto key = person_key(c)) return line_of(*key, path);
   } catch (const Failure&) {
   }
   return {};
@@ -182,13 +169,14 @@ std::vector<std::string> lines_for(const Store& store, const std::vector<FileCha
     for (size_t i = start; i < end; ++i) ids.push_back(*files[i].blob);
     errors.assign(end - start, nullptr);
     std::vector<char> unread(end - start, 0);
-    blobs.run(ids, [&](size_t i, const std::string* text) {
-      if (!text) {
+    blobs.run(ids, [&](size_t i, const BlobRead& blob) {
+      if (blob.too_large) return;  // not a record (as one that does not read): no line
+      if (!blob.text) {
         unread[i] = 1;
         return;
       }
       try {
-        out[start + i] = line_for_record(*text, files[start + i].path, store.config());
+        out[start + i] = line_for_record(*blob.text, files[start + i].path, store.config());
       } catch (...) {
         // Not a Failure (line_for_record takes those): a bug, raised on the
         // calling thread below.
@@ -315,6 +303,36 @@ std::string person_key_hash(const std::string& key) {
   git_oid id;
   git_odb_hash(&id, key.data(), key.size(), GIT_OBJECT_BLOB);
   return git::object_id(id).hex();
+}
+
+std::vector<DerivedFileFinding> check_person_index(const Store& store) {
+  const fs::path path = index_file(store, "people-v2");
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return {};
+  std::vector<DerivedFileFinding> out;
+  git_repository* repo = store.git().raw();
+  std::optional<IndexFile> file = read_index_file(path);
+  if (!file) {
+    out.push_back({false, fmt::format("the person index does not check out under this user's key (written by another "
+                                      "user or an older prevent, damaged, or edited): never used; removed, the next "
+                                      "referral rebuilds it ({})",
+                                      shown_state_path("people-v2"))});
+    fs::remove(path, ec);
+    return out;
+  }
+  // Compared with the tree it describes (a tree no longer in the
+  // repository: never used, rebuilt by the next referral).
+  git::Tree tree = lookup_tree(repo, file->cases);
+  if (file->cases && !tree) return out;
+  std::string body;
+  for (const auto& l : lines_for(store, all_case_files(repo, tree.get()))) body += l;
+  if (body != file->body) {
+    out.push_back({true, fmt::format("the person index does not match the records it describes: never to be "
+                                     "trusted; removed, the next referral rebuilds it ({})",
+                                     shown_state_path("people-v2"))});
+    fs::remove(path, ec);
+  }
+  return out;
 }
 
 PersonIndex PersonIndex::load(const Store& store) {

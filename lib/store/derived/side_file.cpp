@@ -1,10 +1,15 @@
 #include "side_file.hpp"
 
 #include <fcntl.h>
+#include <openssl/evp.h>
+#include <openssl/params.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
+#include <cstdlib>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -37,27 +42,126 @@ bool has_header(std::string_view bytes, std::string_view magic, uint32_t version
 
 }  // namespace
 
-uint64_t side_file_checksum(std::string_view bytes, uint64_t seed) {
-  constexpr uint64_t k1 = 0x9e3779b97f4a7c15ULL, k2 = 0xc2b2ae3d27d4eb4fULL, k3 = 0x165667b19e3779f9ULL;
-  auto rotl = [](uint64_t x, int r) { return (x << r) | (x >> (64 - r)); };
-  uint64_t a = k3 ^ bytes.size(), b = k1 ^ seed;
-  size_t i = 0;
-  const char* p = bytes.data();
-  for (; i + 16 <= bytes.size(); i += 16) {
-    uint64_t x, y;
-    std::memcpy(&x, p + i, 8);
-    std::memcpy(&y, p + i + 8, 8);
-    a = rotl(a ^ (x * k2), 31) * k1;
-    b = rotl(b ^ (y * k2), 29) * k3;
+namespace {
+
+constexpr size_t kKeySize = 32;
+using MacKey = std::array<unsigned char, kKeySize>;
+
+// Random bytes from the kernel; false when there are none to be had.
+bool random_bytes(unsigned char* out, size_t n) {
+  while (n > 0) {
+    const ssize_t got = ::getrandom(out, n, 0);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) return false;
+    out += got;
+    n -= static_cast<size_t>(got);
   }
-  for (; i < bytes.size(); ++i) a = rotl(a ^ (static_cast<unsigned char>(p[i]) * k2), 23) * k1;
-  uint64_t h = a ^ rotl(b, 32);
-  h ^= h >> 33;
-  h *= k2;
-  h ^= h >> 29;
-  h *= k3;
-  h ^= h >> 32;
-  return h;
+  return true;
+}
+
+// The key file when it is this user's own regular file of 32 bytes that no
+// one else may read or write; false otherwise.
+bool read_key(const fs::path& path, MacKey& key) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return false;
+  struct stat st {};
+  const bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == ::geteuid() &&
+                  (st.st_mode & 077) == 0 && st.st_size == static_cast<off_t>(kKeySize) &&
+                  ::read(fd, key.data(), kKeySize) == static_cast<ssize_t>(kKeySize);
+  ::close(fd);
+  return ok;
+}
+
+// The user's key: read, or made on first use (written whole to a temporary
+// file, then linked to its name, so that two runs making it at once agree
+// on the one that got there first). Any failure: a key for this run alone.
+MacKey load_key() {
+  MacKey key{};
+  const bool have_random = random_bytes(key.data(), kKeySize);
+  const fs::path path = side_file_key_path();
+  if (path.empty()) return key;
+  MacKey kept{};
+  if (read_key(path, kept)) return kept;
+  if (!have_random) return key;
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  const fs::path tmp = path.string() + ".tmp-" + std::to_string(::getpid());
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) return key;
+  const bool written = ::write(fd, key.data(), kKeySize) == static_cast<ssize_t>(kKeySize) && ::fsync(fd) == 0;
+  ::close(fd);
+  const bool linked = written && ::link(tmp.c_str(), path.c_str()) == 0;
+  ::unlink(tmp.c_str());
+  if (linked) return key;
+  if (read_key(path, kept)) return kept;  // another run made it first
+  return key;
+}
+
+// HMAC-SHA-256 under the user's key, set up once per run; each tag starts
+// from a copy of it.
+class Mac {
+ public:
+  Mac() {
+    const MacKey key = load_key();
+    EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+    if (!mac) return;
+    base_ = EVP_MAC_CTX_new(mac);
+    EVP_MAC_free(mac);
+    char digest[] = "SHA256";
+    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("digest", digest, 0), OSSL_PARAM_construct_end()};
+    if (base_ && EVP_MAC_init(base_, key.data(), key.size(), params) != 1) {
+      EVP_MAC_CTX_free(base_);
+      base_ = nullptr;
+    }
+  }
+  ~Mac() { EVP_MAC_CTX_free(base_); }
+  Mac(const Mac&) = delete;
+  Mac& operator=(const Mac&) = delete;
+
+  // False when OpenSSL fails (then no tag is given).
+  bool tag(std::string_view bytes, uint64_t seed, unsigned char out[32]) const {
+    if (!base_) return false;
+    EVP_MAC_CTX* ctx = EVP_MAC_CTX_dup(base_);
+    if (!ctx) return false;
+    unsigned char s[8];
+    for (int i = 0; i < 8; ++i) s[i] = static_cast<unsigned char>(seed >> (8 * i));
+    size_t len = 0;
+    const bool ok = EVP_MAC_update(ctx, s, sizeof s) == 1 &&
+                    EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()) == 1 &&
+                    EVP_MAC_final(ctx, out, &len, 32) == 1 && len == 32;
+    EVP_MAC_CTX_free(ctx);
+    return ok;
+  }
+
+ private:
+  EVP_MAC_CTX* base_ = nullptr;
+};
+
+}  // namespace
+
+fs::path side_file_key_path() {
+  if (const char* x = std::getenv("XDG_STATE_HOME"); x && *x == '/')
+    return fs::path(x) / "prevent" / "side-file-key";
+  if (const char* h = std::getenv("HOME"); h && *h == '/')
+    return fs::path(h) / ".local" / "state" / "prevent" / "side-file-key";
+  return {};
+}
+
+void side_file_mac(std::string_view bytes, uint64_t seed, unsigned char* out, size_t n) {
+  static const Mac mac;
+  unsigned char full[32];
+  // Should OpenSSL fail, a tag no file can match: nothing is trusted.
+  if (!mac.tag(bytes, seed, full) && !random_bytes(full, sizeof full))
+    for (size_t i = 0; i < sizeof full; ++i) full[i] = static_cast<unsigned char>(i * 37 + 11) ^ 0xa5;
+  std::memcpy(out, full, std::min(n, sizeof full));
+}
+
+uint64_t side_file_checksum(std::string_view bytes, uint64_t seed) {
+  unsigned char t[8];
+  side_file_mac(bytes, seed, t, sizeof t);
+  uint64_t v = 0;
+  for (int i = 7; i >= 0; --i) v = (v << 8) | t[i];
+  return v;
 }
 
 void seal_side_file(std::string& bytes, uint64_t seed) {

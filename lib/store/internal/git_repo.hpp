@@ -27,6 +27,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "durable_file.hpp"
@@ -43,7 +44,27 @@ struct GitIdentity {
 struct TreeFile {
   std::string name;  // file name within the directory
   git_oid id;
+  git_filemode_t mode = GIT_FILEMODE_BLOB;  // a file, or a directory, submodule, link
 };
+
+// A tree entry that is a file's bytes: a blob (plain or executable), not a
+// directory, a submodule (gitlink) or a symbolic link.
+inline bool is_plain_file(git_filemode_t mode) {
+  return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE;
+}
+
+// The largest file prevent reads from the history: a record's limit
+// (yaml_doc.hpp), which every file it reads (records, meetings, settings,
+// schemas) is well within.
+inline constexpr size_t kMaxReadBytes = size_t{1} << 20;
+
+// A blob's size from the object database's header, without inflating its
+// data (so that a compression bomb is refused before it is read); nullopt
+// when the object cannot be found or is not a blob.
+std::optional<size_t> blob_size(git_repository* repo, const git_oid& id);
+// Failure(invalid_data): a file at `where` of `size` bytes, larger than
+// kMaxReadBytes, and not read.
+[[noreturn]] void fail_too_large(size_t size, std::string_view where);
 
 class GitRepo {
  public:
@@ -71,10 +92,14 @@ class GitRepo {
 
   // A file's bytes at HEAD, or nullopt when HEAD has no such file.
   std::optional<std::string> read_at_head(const std::string& path) const;
-  // A blob's bytes.
-  std::string read_blob(const git_oid& id) const;
+  // A blob's bytes: Failure(invalid_data) naming `where` when the blob is
+  // larger than kMaxReadBytes (its size is read first: nothing is
+  // inflated), Failure(store) when it cannot be read.
+  std::string read_blob(const git_oid& id, std::string_view where = "") const;
   // The blob id of a file at HEAD.
   std::optional<git_oid> blob_id_at_head(const std::string& path) const;
+  // Whatever stands at a path at HEAD (a file, a directory, a submodule).
+  std::optional<TreeFile> entry_at_head(const std::string& path) const;
   // The entries of a directory at HEAD (files and subdirectories), by name.
   std::vector<TreeFile> list_at_head(const std::string& dir) const;
 

@@ -2,7 +2,7 @@
 // (CacheBuilder) and checked whole before any of it is used (CacheFile).
 // Internal to store/derived (the record cache, its side file, the reader).
 //
-// The cache file (format 3), little-endian:
+// The cache file (format 4), little-endian:
 //
 //   "PRVCASES" u32 version
 //   [20] prevent.yaml's blob ID at HEAD when written
@@ -15,7 +15,9 @@
 //        in path order, each with the number of the n records in it (the
 //        side file's changes are placed by directory and position)
 //   the entries, back to back
-//   u64 checksum of everything before it (side_file.hpp: a sealed file)
+//   u64 tag of everything before it: a keyed MAC under the user's key
+//        (side_file.hpp: a sealed file), so that no one without the key
+//        can make an entry this user's prevent will take
 //
 // When the `cases` tree at HEAD is the one recorded, the entries are exactly
 // HEAD's records in path order: a warm read decodes them one after another
@@ -53,7 +55,7 @@ inline constexpr std::string_view kMagic = "PRVCASES";
 // number). The entries' own format (kCaseEntryFormat, which follows the
 // record's description by itself) seeds both files' checksums: a cache
 // written under another description does not check out and is rebuilt.
-inline constexpr uint32_t kFormatVersion = 3;
+inline constexpr uint32_t kFormatVersion = 4;
 
 inline constexpr size_t kOidSize = GIT_OID_RAWSZ;
 inline constexpr size_t kHeaderSize = 8 + 4 + kOidSize + kOidSize + 4 + 4;
@@ -120,6 +122,7 @@ class CacheFile {
     bytes_ = read_side_file(path, size_t{1} << 32);
     const auto sealed = unsealed_side_file(bytes_, kMagic, kFormatVersion, kHeaderSize, kCaseEntryFormat);
     if (!sealed) return;
+    sealed_ = true;
     const std::string_view body = *sealed;
     const char* p = bytes_.data();
     if (key_at(p + 12) != config) return;
@@ -154,6 +157,10 @@ class CacheFile {
   }
 
   bool valid() const { return valid_; }
+  // Whether the file checks out (magic, version, the keyed tag), whatever
+  // it then holds: false for a file that someone without the user's key
+  // made or changed, or that is damaged.
+  bool sealed() const { return sealed_; }
   const Key& cases_tree() const { return cases_tree_; }
   size_t size() const { return valid_ ? n_ : 0; }
   const std::vector<YearCount>& years() const { return years_; }
@@ -184,6 +191,7 @@ class CacheFile {
   const char* index(size_t i) const { return bytes_.data() + kHeaderSize + i * kIndexEntrySize; }
   std::string bytes_;
   bool valid_ = false;
+  bool sealed_ = false;
   Key cases_tree_ = kNoKey;
   uint32_t n_ = 0;
   std::vector<YearCount> years_;

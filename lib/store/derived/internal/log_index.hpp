@@ -22,7 +22,8 @@
 //
 // A file is a first line naming its year's directory and a chain of
 // segments, each bringing the index from one head to the next; a segment
-// carries the SHA-1 of the one before it and of itself. A write by prevent
+// carries the tag (a keyed MAC, side_file.hpp) of the one before it and of
+// itself. A write by prevent
 // appends one segment for its commit to each file whose head is that
 // commit's parent; a `log ID` that extends or rebuilds a file rewrites it
 // through a temporary file and a rename, as one segment when there are many.

@@ -6,8 +6,8 @@
 //
 //   cases-v1            cache_file.hpp  (sealed: magic, version, …, checksum)
 //   cases-v1-changes    case_cache.cpp  (records, appended one per write)
-//   log-v1/cases-YYYY   log_index.cpp   (a chain of SHA-1-checked segments)
-//   people-v2           person_index.cpp (text, with a checksum of its body)
+//   log-v1/cases-YYYY   log_index.cpp   (a chain of tagged segments)
+//   people-v2           person_index.cpp (text, with a tag of its body)
 //
 // A side file that is missing, cut short, damaged or of another version is
 // never used: it is rebuilt (or left for the next read to rebuild), and the
@@ -24,19 +24,31 @@
 
 namespace prevent {
 
-// A 64-bit checksum against damage (a cut or overwritten file, a flipped
-// bit), not against tampering: whoever can write .git/prevent can write the
-// records themselves. Two multiply-rotate lanes over 8-byte words, several
-// times faster than SHA-1 over a 30 MB file.
+// The tag every side file carries: HMAC-SHA-256, cut to its first `n`
+// bytes (n <= 32), under a key that is not in the store but in the user's
+// own state directory ($XDG_STATE_HOME/prevent/side-file-key, else
+// ~/.local/state/prevent/side-file-key, 32 random bytes made 0600 on first
+// use). It notices damage (a cut or overwritten file, a flipped bit) and
+// forgery alike: whoever can write .git/prevent (the person who handed over
+// a store, another account with write access to it) cannot make a file
+// this user's prevent will take, since they lack the key; a file written
+// under another user's key does not check out and is rebuilt. When the key
+// cannot be kept (no home directory, a read-only one), each run makes a key
+// of its own: side files are then written but never used again.
 //
 // `seed` names what the bytes mean beyond the header's version: the record
 // cache passes its entries' format (kCaseEntryFormat, which follows the
 // record's description), so a file written under another description fails
-// its checksum and is rebuilt. 0 for files without such a meaning.
+// its tag and is rebuilt. 0 for files without such a meaning.
+void side_file_mac(std::string_view bytes, uint64_t seed, unsigned char* out, size_t n);
+// The first 8 bytes of it, as a little-endian number: the tag of sealed
+// files and records below.
 uint64_t side_file_checksum(std::string_view bytes, uint64_t seed = 0);
+// Where the key is kept ("" when no directory for it is known).
+std::filesystem::path side_file_key_path();
 
 // A sealed file: `bytes` (which begin with an 8-byte magic and a u32
-// little-endian version) followed by the u64 checksum of them.
+// little-endian version) followed by the u64 tag of them.
 void seal_side_file(std::string& bytes, uint64_t seed = 0);
 // The bytes before the checksum when `file` is sealed, starts with `magic`
 // (8 bytes) and `version`, and holds at least `min_size` bytes before the
