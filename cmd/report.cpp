@@ -6,6 +6,7 @@
 #include "cli.hpp"
 #include "failure.hpp"
 #include "report.hpp"
+#include "text.hpp"
 
 namespace prevent::cli {
 
@@ -23,8 +24,8 @@ int suppress_option(const std::string& text) {
   int n = -1;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
   if (ec != std::errc{} || end != text.data() + text.size() || n < 0 || n > 1000)
-    fail(Exit::invalid_data, fmt::format("--suppress takes a whole number from 0 to 1000, not '{}' (command line)",
-                                         text.size() > 40 ? text.substr(0, 40) + "…" : text));
+    fail(Exit::invalid_data, fmt::format("--suppress takes a whole number from 0 to 1000, not {} (command line)",
+                                         quote_if_key(text)));
   return n;
 }
 

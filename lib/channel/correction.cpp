@@ -271,7 +271,7 @@ std::vector<std::string> apply_correction(Case& c, const std::vector<FieldValue>
                        name),
            "a decision recorded in error is voided and recorded again: `prevent void --help`");
     if (path[0] == "related" || path[0] == "corrections" || path[0] == "previous" || path[0] == "voided")
-      fail(Exit::invalid_data, fmt::format("{}: kept by prevent itself, not correctable (command line)", name));
+      fail(Exit::invalid_data, fmt::format("{}: kept by prevent itself, not correctable (command line)", path[0]));
     auto rule = std::find_if(field_rules().begin(), field_rules().end(),
                              [&](const FieldRule& r) { return r.pattern == pattern; });
     if (rule == field_rules().end()) {

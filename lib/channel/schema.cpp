@@ -192,6 +192,8 @@ std::string describe(const std::string& description, const YNode* node) {
     return "value is not in the expected form";
   if (description.find("fewer than") != std::string::npos) return "must not be empty";
   if (description.find("more than") != std::string::npos) return "too many values or too long";
+  // Any other wording of valijson's may quote a key of the input: not echoed.
+  if (description.find('\'') != std::string::npos) return "not in the form the schema gives";
   return description;
 }
 
@@ -261,8 +263,23 @@ void validate_against_schema(const YNode& record, SchemaKind kind, const std::st
     }
   }
   auto steps = parse_context(best.context);
+  // A message names a place by the keys the schema knows, never by a key
+  // the input made up: an unknown key can be a person's name (SPEC §3).
+  // Every schema refuses unknown keys, so a key past the first unknown one
+  // cannot be reached; stop there all the same.
+  std::vector<std::string> known_keys;
+  bool unknown_on_the_way = false;
+  for (size_t i = 0; i < steps.size(); ++i) {
+    if (steps[i].key.empty()) continue;
+    known_keys.push_back(steps[i].key);
+    if (!schema_at(c.doc, known_keys)) {
+      steps.resize(i);
+      unknown_on_the_way = true;
+      break;
+    }
+  }
   const YNode* node = walk(record, steps);
-  std::string what = describe(best.description, node);
+  std::string what = unknown_on_the_way ? "unknown key" : describe(best.description, node);
   std::string path = dotted(steps);
 
   if (what == "unknown key" && node && node->is_map()) {
@@ -274,9 +291,10 @@ void validate_against_schema(const YNode& record, SchemaKind kind, const std::st
     if (s && s->contains("properties")) {
       for (const auto& [k, v] : node->entries) {
         if (!(*s)["properties"].contains(k)) {
-          fail(Exit::invalid_data,
-               fmt::format("unknown key '{}{}{}' ({}:{})", path, path.empty() ? "" : ".", k, where,
-                           v.line ? v.line : node->line));
+          // The parent and the line, never the key's own text.
+          std::string place = path.empty() ? "at the top level" : "in " + path;
+          if (where == "command line") fail(Exit::invalid_data, fmt::format("unknown key {} (command line)", place));
+          fail(Exit::invalid_data, fmt::format("unknown key {} ({}:{})", place, where, v.line ? v.line : node->line));
         }
       }
     }

@@ -86,10 +86,15 @@ void read_csv(std::istream& in, const std::string& where,
   if (any) end_record();
 }
 
+bool starts_like_formula(std::string_view v) {
+  return !v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@' || v[0] == '\t' || v[0] == '\r');
+}
+
 std::string csv_cell(std::string_view value, CellKind kind) {
   std::string v(value);
-  if (kind == CellKind::text && !v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@'))
-    v.insert(v.begin(), '\'');
+  // OWASP's formula-injection list: = + - @ and also TAB and CR, which some
+  // spreadsheets skip before reading a formula.
+  if (kind == CellKind::text && starts_like_formula(v)) v.insert(v.begin(), '\'');
   bool quote = v.find_first_of(",\"\r\n") != std::string::npos;
   if (!quote) return v;
   std::string out = "\"";

@@ -18,9 +18,13 @@ void read_csv(std::istream& in, const std::string& where,
 
 enum class CellKind { text, number, date };
 
-// One cell for output. A text cell beginning with = + - or @ is prefixed
+// One cell for output. A text cell beginning with = + - @ TAB or CR is prefixed
 // with ' so a spreadsheet does not run it as a formula; numbers and dates
 // are never altered.
 std::string csv_cell(std::string_view value, CellKind kind);
+
+// A text cell a spreadsheet could read as a formula: it starts with = + - @
+// TAB or CR (OWASP's CSV-injection list). csv_cell prefixes it with '.
+bool starts_like_formula(std::string_view value);
 
 }  // namespace prevent

@@ -177,14 +177,31 @@ class TreeBuilder : public YAML::EventHandler {
     }
     if (top.expecting_key) {
       if (!n.is_scalar()) bad_yaml("a key must be plain text", where_, n.line);
-      if (top.node.find(n.value))
-        bad_yaml(fmt::format("duplicate key '{}'", n.value), where_, n.line);
+      if (top.node.find(n.value)) bad_yaml(fmt::format("duplicate key {}", parent_path()), where_, n.line);
       top.key = std::move(n.value);
       top.expecting_key = false;
     } else {
       top.node.entries.emplace_back(std::move(top.key), std::move(n));
       top.expecting_key = true;
     }
+  }
+
+  // Where the map being read sits, as an error names it: "in referral.subject",
+  // "at the top level". The key itself is never quoted, nor a parent key that
+  // does not look like one (SPEC §3: a key can be a person's name), since
+  // nothing has checked the keys against a schema yet.
+  std::string parent_path() const {
+    std::string path;
+    for (size_t i = 0; i + 1 < stack_.size(); ++i) {
+      const Frame& f = stack_[i];
+      if (f.node.is_seq()) {
+        path += fmt::format("[{}]", f.node.items.size() + 1);
+        continue;
+      }
+      if (!path.empty()) path += '.';
+      path += looks_like_key(f.key) ? f.key : "(a key)";
+    }
+    return path.empty() ? "at the top level" : "in " + path;
   }
 
   const std::string& where_;

@@ -107,19 +107,20 @@ test_duplicate_keys_are_refused() {
     case_yaml | sed 's/^    gender: female$/    gender: female\n    name: Quen Arbolt/' >"$T/in/dup.yaml"
     PERSONAL+=("Quen Arbolt")
     expect_refusal 5 "$S" prevent -C "$S" refer --file "$T/in/dup.yaml" --as-of "$AS_OF"
-    assert_stderr_contains "duplicate"
-    assert_stderr_contains "name"
+    assert_stderr_contains "duplicate key in referral.subject"
     assert_stderr_matches 'dup\.yaml:12([^0-9]|$)'
 }
 
-test_an_unknown_key_is_refused_naming_the_key() {
+test_an_unknown_key_is_refused_naming_its_parent_and_line() {
     setup_store
     case_yaml | sed 's/^    referrer_role: .*/&\n    shoe_size: 9/' >"$T/in/unknown.yaml"
     expect_refusal 5 "$S" prevent -C "$S" refer --file "$T/in/unknown.yaml" --as-of "$AS_OF"
-    assert_stderr_contains "shoe_size"
+    assert_stderr_contains "unknown key in referral.source ($T/in/unknown.yaml:"
+    assert_stderr_not_contains "shoe_size"
     { case_yaml; echo "favourite_colour: blue"; } >"$T/in/unknown-top.yaml"
     expect_refusal 5 "$S" prevent -C "$S" refer --file "$T/in/unknown-top.yaml" --as-of "$AS_OF"
-    assert_stderr_contains "favourite_colour"
+    assert_stderr_contains "unknown key at the top level"
+    assert_stderr_not_contains "favourite_colour"
 }
 
 test_explicit_tags_are_refused() {

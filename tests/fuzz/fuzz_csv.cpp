@@ -44,8 +44,8 @@ void cells_round_trip(const std::string& bytes) {
     for (const auto& f : fields) {
       std::string cell = csv_cell(f, CellKind::text);
       char first = cell.empty() ? '\0' : cell[0] == '"' && cell.size() > 1 ? cell[1] : cell[0];
-      if (first == '=' || first == '+' || first == '-' || first == '@') std::abort();
-      bool formula = !f.empty() && (f[0] == '=' || f[0] == '+' || f[0] == '-' || f[0] == '@');
+      if (first == '=' || first == '+' || first == '-' || first == '@' || first == '\t' || first == '\r') std::abort();
+      bool formula = prevent::starts_like_formula(f);
       expected.push_back(formula ? "'" + f : f);
       if (!line.empty() || expected.size() > 1) line += ',';
       line += cell;

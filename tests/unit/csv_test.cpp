@@ -131,6 +131,9 @@ TEST_CASE("a text cell that starts like a formula is prefixed with a quote") {
   CHECK(csv_cell("+44 161 000 0000", CellKind::text) == "'+44 161 000 0000");
   CHECK(csv_cell("-2+3", CellKind::text) == "'-2+3");
   CHECK(csv_cell("@SUM(A1)", CellKind::text) == "'@SUM(A1)");
+  // OWASP lists TAB and CR too.
+  CHECK(csv_cell("\t=1+2", CellKind::text) == "'\t=1+2");
+  CHECK(csv_cell("\r=1+2", CellKind::text) == "\"'\r=1+2\"");
   CHECK(csv_cell("=HYPERLINK(\"http://x.invalid\",\"a\")", CellKind::text) ==
         "\"'=HYPERLINK(\"\"http://x.invalid\"\",\"\"a\"\")\"");
 }

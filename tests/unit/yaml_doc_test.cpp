@@ -131,12 +131,18 @@ TEST_CASE("an explicit tag is refused") {
   refused("!!map\na: 1\n");
 }
 
-TEST_CASE("a duplicate key is refused, naming the key and its line") {
-  auto f = refused("a: 1\nb: 2\na: 3\n");
-  CHECK(has(f.what(), "'a'"));
+TEST_CASE("a duplicate key is refused, naming its parent and its line, never its text") {
+  auto f = refused("alpha: 1\nb: 2\nalpha: 3\n");
+  CHECK(has(f.what(), "duplicate key at the top level"));
+  CHECK(!has(f.what(), "alpha"));
   CHECK(has(f.what(), "(test.yaml:3)"));
-  auto g = refused("outer:\n  x: 1\n  x: 2\n");
-  CHECK(has(g.what(), "(test.yaml:3)"));
+  auto g = refused("outer:\n  - x: 1\n    Jane Example: 1\n    Jane Example: 2\n");
+  CHECK_MESSAGE(has(g.what(), "duplicate key in outer[1] (test.yaml:4)"), g.what());
+  CHECK(!has(g.what(), "Jane"));
+  // A parent key that does not look like a key is not quoted either.
+  auto h = refused("Jane Example:\n  x: 1\n  x: 2\n");
+  CHECK_MESSAGE(has(h.what(), "duplicate key in (a key) (test.yaml:3)"), h.what());
+  CHECK(!has(h.what(), "Jane"));
 }
 
 TEST_CASE("a key that is not a scalar is refused") {
