@@ -56,7 +56,7 @@ _support() { # _support STORE ID [BY] (a child, with a parent's consent; an adul
 build_base() {
     local s="$1"
     new_store "$s"
-    sed -i 's/^  monthly_days: 28$/  monthly_days: 28\n  early_days: 400/' "$s/prevent.yaml"
+    sed -i 's/^  monthly_days: 28$/  monthly_days: 28\n  early_days: 366/' "$s/prevent.yaml"
     git -C "$s" commit -qam "Open the review windows early" || fail "git commit of prevent.yaml"
     pv_ok "$s" "$AS_OF" panel new "$M1" --chair "$CHAIR" --police "$POLICE"
     pv_ok "$s" "$AS_OF" -q panel new "$NOPOL" --chair "$CHAIR" --attendee "Channel Coordinator@Example Borough Council"

@@ -562,11 +562,21 @@ cached_store() {
         # loose objects.
         git -C "$tpl.tmp" repack -adq && git -C "$tpl.tmp" prune-packed ||
             fail "git repack of the $name store failed"
+        # The side files in .git/prevent are keyed by the user's own key
+        # (docs/store.md); the copies are made in other tests' homes, so
+        # they get the key they were written under, as one user's stores do.
+        if [[ -f "$(side_file_key)" ]]; then cp -a "$(side_file_key)" "$tpl.key"; fi
         mv "$tpl.tmp" "$tpl"
+    fi
+    if [[ -f "$tpl.key" && ! -e "$(side_file_key)" ]]; then
+        mkdir -p "$(dirname "$(side_file_key)")" && cp -a "$tpl.key" "$(side_file_key)"
     fi
     mkdir -p "$(dirname "$dir")"
     cp -a "$tpl" "$dir" || fail "copying the $name store failed"
 }
+
+# The file holding this user's key for the side files of .git/prevent.
+side_file_key() { printf '%s\n' "${XDG_STATE_HOME:-$HOME/.local/state}/prevent/side-file-key"; }
 
 # pv STORE AS-OF ARGS…: `prevent -C STORE --as-of AS-OF ARGS…` through run.
 pv() {
