@@ -116,8 +116,11 @@ Format list_format(const std::string& text) {
   return Format::table;
 }
 
+// The one place prevent writes to stdout: whatever the format, no value an
+// output quotes reaches the terminal as a control sequence (output_safe).
 void print(std::string_view text) {
-  std::fwrite(text.data(), 1, text.size(), stdout);
+  std::string safe = output_safe(text);
+  std::fwrite(safe.data(), 1, safe.size(), stdout);
 }
 
 namespace {

@@ -44,20 +44,22 @@ int run_check(const Globals& g, const CheckOptions& o) {
       if (r->outcome == Repair::Outcome::committed_since)
         print(fmt::format("repaired: the interrupted write '{}' was committed with git since; its files now match "
                           "HEAD ({} file{})\n",
-                          r->subject, r->files, plural));
+                          terminal_safe(r->subject), r->files, plural));
       else
         print(fmt::format("repaired: {} the interrupted write '{}' ({} file{})\n",
-                          r->outcome == Repair::Outcome::completed ? "completed" : "rolled back", r->subject, r->files,
+                          r->outcome == Repair::Outcome::completed ? "completed" : "rolled back",
+                          terminal_safe(r->subject), r->files,
                           plural));
     }
     for (const auto& name : store.remove_stale_temp_files())
-      print(fmt::format("removed: a temporary file left by a stopped writer ({})\n", name));
+      print(fmt::format("removed: a temporary file left by a stopped writer ({})\n", terminal_safe(name)));
   }
   auto findings = o.staged ? check_staged(store, as_of) : run_checks(store, o.names, as_of);
   for (const auto& f : findings) {
     const char* level = f.level == Finding::Level::error ? "error" : "notice";
     if (f.level == Finding::Level::notice && g.quiet && !o.strict) continue;
-    print(fmt::format("{} [{}] {}\n", level, f.check, f.message));
+    // One finding per line, whatever file name or author it quotes.
+    print(fmt::format("{} [{}] {}\n", level, f.check, terminal_safe(f.message)));
   }
   Exit code = check_exit_code(findings, o.strict);
   // A sound history becomes the new baseline for tamper evidence (SPEC §8):

@@ -6,6 +6,7 @@
 #include "cli.hpp"
 #include "failure.hpp"
 #include "history.hpp"
+#include "text.hpp"
 
 namespace prevent::cli {
 
@@ -20,20 +21,23 @@ struct LogOptions {
   bool show_personal = false;
 };
 
-// A value on one line: a line break in free text would break the layout.
-std::string one_line(const std::string& v) {
+// A value on one line: a line break in free text would break the layout,
+// and anything read from the history (an author's name, a file name, a
+// trailer) can hold control characters (text.hpp).
+std::string one_line(std::string_view v) {
   std::string out;
   for (char c : v) {
     if (c == '\n') out += "\\n";
     else if (c == '\r') out += "\\r";
     else out += c;
   }
-  return out;
+  return terminal_safe(out);
 }
 
 std::string change_text(const FieldChange& c) {
-  if (c.personal && !c.from && !c.to) return fmt::format("{}: changed (personal data)", c.field);
-  return fmt::format("{}: {} → {}", c.field, c.from ? one_line(*c.from) : "(none)", c.to ? one_line(*c.to) : "(none)");
+  if (c.personal && !c.from && !c.to) return fmt::format("{}: changed (personal data)", one_line(c.field));
+  return fmt::format("{}: {} → {}", one_line(c.field), c.from ? one_line(*c.from) : "(none)",
+                     c.to ? one_line(*c.to) : "(none)");
 }
 
 std::string action_name(const CommitMeta& m) { return m.action ? *m.action : "hand edit"; }
@@ -43,14 +47,18 @@ std::string render_text(const std::vector<LogEntry>& entries) {
   for (const auto& e : entries) {
     if (!out.empty()) out += "\n";
     const CommitMeta& m = e.commit;
-    out += fmt::format("{}  {}  {}  {} <{}>\n", m.short_id(), m.display_time(), action_name(m), m.author_name,
-                       m.author_email);
+    out += fmt::format("{}  {}  {}  {} <{}>\n", m.short_id(), m.display_time(), one_line(action_name(m)),
+                       one_line(m.author_name), one_line(m.author_email));
     for (const auto& r : e.records) {
-      out += r.kind == RecordLog::Kind::case_file ? fmt::format("  {}\n", r.key)
-                                                  : fmt::format("  meeting {}\n", r.key);
+      out += r.kind == RecordLog::Kind::case_file ? fmt::format("  {}\n", one_line(r.key))
+                                                  : fmt::format("  meeting {}\n", one_line(r.key));
       for (const auto& c : r.changes) out += fmt::format("    {}\n", change_text(c));
     }
-    if (!e.other_paths.empty()) out += fmt::format("  other files: {}\n", fmt::join(e.other_paths, ", "));
+    if (!e.other_paths.empty()) {
+      std::vector<std::string> paths;
+      for (const auto& path : e.other_paths) paths.push_back(one_line(path));
+      out += fmt::format("  other files: {}\n", fmt::join(paths, ", "));
+    }
   }
   return out;
 }

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "text.hpp"
 #include "yaml_doc.hpp"
 
 namespace prevent {
@@ -17,11 +18,18 @@ size_t display_width(std::string_view s) {
 
 std::string render_text(const Table& t) {
   constexpr std::string_view kNone = "-";
-  auto text = [&](const std::optional<std::string>& cell) { return cell ? std::string_view(*cell) : kNone; };
+  // One row per line: a line break or tab in a value is escaped.
+  std::vector<std::vector<std::string>> cells;
+  cells.reserve(t.rows.size());
+  for (const auto& row : t.rows) {
+    auto& r = cells.emplace_back();
+    r.reserve(row.size());
+    for (const auto& cell : row) r.push_back(cell ? terminal_safe(*cell) : std::string(kNone));
+  }
   std::vector<size_t> width(t.columns.size());
   for (size_t i = 0; i < t.columns.size(); ++i) width[i] = display_width(t.columns[i].name);
-  for (const auto& row : t.rows)
-    for (size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], display_width(text(row[i])));
+  for (const auto& row : cells)
+    for (size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], display_width(row[i]));
   std::string out;
   size_t line_width = 1;
   for (size_t w : width) line_width += w + 2;
@@ -35,7 +43,7 @@ std::string render_text(const Table& t) {
     out += '\n';
   };
   line([&](size_t i) { return std::string_view(t.columns[i].name); });
-  for (const auto& row : t.rows) line([&](size_t i) { return text(row[i]); });
+  for (const auto& row : cells) line([&](size_t i) { return std::string_view(row[i]); });
   return out;
 }
 

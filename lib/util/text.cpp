@@ -75,14 +75,19 @@ void append_hex(std::string& out, const char* prefix, uint32_t value, int digits
 
 }  // namespace
 
-std::string terminal_safe(std::string_view text) {
+namespace {
+
+// What terminal_safe and output_safe share; `keep_layout` keeps line ends
+// (LF, and CR directly before LF) and tabs.
+std::string escape_for_terminal(std::string_view text, bool keep_layout) {
   std::string out;
   out.reserve(text.size());
   size_t i = 0;
   while (i < text.size()) {
     auto b = static_cast<unsigned char>(text[i]);
     if (b < 0x80) {
-      if (b < 0x20 || b == 0x7F)
+      bool layout = keep_layout && (b == '\n' || b == '\t' || (b == '\r' && i + 1 < text.size() && text[i + 1] == '\n'));
+      if ((b < 0x20 || b == 0x7F) && !layout)
         append_hex(out, "\\x", b, 2);
       else
         out += static_cast<char>(b);
@@ -106,6 +111,14 @@ std::string terminal_safe(std::string_view text) {
   }
   return out;
 }
+
+}  // namespace
+
+std::string terminal_safe(std::string_view text) { return escape_for_terminal(text, false); }
+
+std::string output_safe(std::string_view text) { return escape_for_terminal(text, true); }
+
+bool unsafe_code_point_for_terminal(uint32_t cp) { return unsafe_code_point(cp); }
 
 std::string normalise_line_ends(std::string_view s) {
   if (s.size() >= 3 && s.substr(0, 3) == "\xEF\xBB\xBF") s.remove_prefix(3);

@@ -1,6 +1,7 @@
 // Text checks shared by every reader: UTF-8, BOM, line ends.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,6 +25,21 @@ std::string normalise_line_ends(std::string_view text);
 // is shown (a "Trojan Source" file name) or start a line of its own.
 // A backslash is kept as it is. Everything else passes unchanged.
 std::string terminal_safe(std::string_view text);
+
+// A whole output as it goes to stdout (a table, a log, minutes, a report,
+// JSON, YAML, CSV): escaped as terminal_safe does, except for the output's
+// own layout, which is kept: line feeds, a carriage return directly before
+// a line feed (CSV's row end) and tabs. So no value an output quotes can
+// reach the terminal as a control sequence, whatever the format. Formats
+// with their own escapes (JSON, YAML) use \uNNNN there, so the escape this
+// adds is read back as the same character; line-oriented renderers also put
+// each value through terminal_safe, so a line break in a value cannot start
+// a line of its own.
+std::string output_safe(std::string_view text);
+
+// Whether terminal_safe escapes this code point (C1 controls, bidirectional
+// embeddings, overrides and isolates, line and paragraph separators).
+bool unsafe_code_point_for_terminal(uint32_t cp);
 
 // 1-based line number of a byte offset.
 int line_of_offset(std::string_view text, size_t offset);

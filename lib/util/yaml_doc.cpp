@@ -346,6 +346,17 @@ void parse_yaml_stream(std::istream& in, const std::string& where,
 
 namespace {
 
+// The code point at s[i] when it is a valid 2- or 3-byte UTF-8 sequence
+// that terminal_safe escapes (text.hpp), else 0.
+uint32_t unsafe_code_point_at(std::string_view s, size_t i) {
+  auto lead = static_cast<unsigned char>(s[i]);
+  size_t len = lead >= 0xC2 && lead <= 0xDF ? 2 : lead >= 0xE0 && lead <= 0xEF ? 3 : 0;
+  if (len == 0 || i + len > s.size() || first_invalid_utf8(s.substr(i, len))) return 0;
+  uint32_t cp = len == 2 ? (lead & 0x1F) : (lead & 0x0F);
+  for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+  return unsafe_code_point_for_terminal(cp) ? cp : 0;
+}
+
 bool looks_special(std::string_view s) {
   static constexpr std::string_view words[] = {
       "~", "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE",
@@ -370,11 +381,10 @@ bool plain_safe(std::string_view s) {
     if (c < 0x20 || c == 0x7F) return false;
     if (c == ':' && (i + 1 == s.size() || s[i + 1] == ' ')) return false;
     if (c == '#' && i > 0 && s[i - 1] == ' ') return false;
-    // U+0085, U+2028, U+2029 are line breaks to some YAML readers.
-    if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x85) return false;
-    if (c == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
-        (static_cast<unsigned char>(s[i + 2]) == 0xA8 || static_cast<unsigned char>(s[i + 2]) == 0xA9))
-      return false;
+    // U+0085, U+2028, U+2029 are line breaks to some YAML readers; they,
+    // the other C1 controls and the bidirectional controls are written as
+    // escapes, so a record shown by `cat` or `show` cannot reorder a line.
+    if (c >= 0x80 && unsafe_code_point_at(s, i)) return false;
   }
   return true;
 }
@@ -392,14 +402,9 @@ std::string double_quoted(std::string_view s) {
       default:
         if (c < 0x20 || c == 0x7F) {
           out += fmt::format("\\x{:02X}", c);
-        } else if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x85) {
-          out += "\\u0085";
-          ++i;
-        } else if (c == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
-                   (static_cast<unsigned char>(s[i + 2]) == 0xA8 ||
-                    static_cast<unsigned char>(s[i + 2]) == 0xA9)) {
-          out += static_cast<unsigned char>(s[i + 2]) == 0xA8 ? "\\u2028" : "\\u2029";
-          i += 2;
+        } else if (auto cp = c >= 0x80 ? unsafe_code_point_at(s, i) : 0) {
+          out += fmt::format("\\u{:04X}", cp);
+          i += cp < 0x800 ? 1 : 2;
         } else {
           out.push_back(static_cast<char>(c));
         }

@@ -137,3 +137,29 @@ TEST_CASE("what terminal_safe writes is itself plain printable ASCII or valid UT
   CHECK(terminal_safe(safe) == safe);
   for (unsigned char c : safe) CHECK((c >= 0x20 && c != 0x7f));
 }
+
+// Every output prevent writes to stdout goes through output_safe: the same
+// escapes, but the output's own line ends and tabs are kept.
+using prevent::output_safe;
+
+TEST_CASE("an output keeps its line ends, CSV's CRLF and tabs, and escapes every other control") {
+  CHECK(output_safe("ID\tstage\nPRV-2026-0001\tsupported\n") == "ID\tstage\nPRV-2026-0001\tsupported\n");
+  CHECK(output_safe("a,b\r\nc,d\r\n") == "a,b\r\nc,d\r\n");
+  CHECK(output_safe("agency\x1b[2K\rPolice\n") == "agency\\x1b[2K\\x0dPolice\n");  // a lone CR is not a line end
+  CHECK(output_safe("end\r") == "end\\x0d");
+  CHECK(output_safe("\xC2\x9B" "31m \xE2\x80\xAE \xff\n") == "\\u009b31m \\u202e \\xff\n");
+}
+
+TEST_CASE("what output_safe writes is valid UTF-8 with no control but line feed, tab and CR before LF") {
+  std::string all;
+  for (int b = 0; b < 256; ++b) all += static_cast<char>(b);
+  all += "\xE2\x80\xAE\xC2\x85\r\n";
+  std::string safe = output_safe(all);
+  CHECK_FALSE(first_invalid_utf8(safe));
+  CHECK(output_safe(safe) == safe);
+  for (size_t i = 0; i < safe.size(); ++i) {
+    auto c = static_cast<unsigned char>(safe[i]);
+    bool layout = c == '\n' || c == '\t' || (c == '\r' && i + 1 < safe.size() && safe[i + 1] == '\n');
+    CHECK((layout || (c >= 0x20 && c != 0x7f)));
+  }
+}

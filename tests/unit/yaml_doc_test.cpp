@@ -13,6 +13,7 @@
 #include "test_support.hpp"
 #include "failure.hpp"
 #include "yaml_doc.hpp"
+#include "text.hpp"
 
 using prevent::Exit;
 using namespace prevent::test;
@@ -231,6 +232,7 @@ TEST_CASE("every string reads back as the same string after writing") {
       "-", "--", "---", "...", "- item", "-leading dash", "@handle", "=SUM(A1)", "+44 161 000 0000", "?", "? x",
       "?x", ",", "a, b", "[a]", "{a: 1}", "*star", "&amp", "!bang", "|", "|-", ">", ">-", "%YAML", "`tick",
       "<<", "=", "a  b", "ZZ1 1AA", "\x01" "ctrl", "del\x7F", "x\"", "'", "\"", "}", "]", "a]", "a}",
+      "bidi \xE2\x80\xAE" "evil", "\xE2\x81\xA6" "iso", "csi \xC2\x9B" "31m", "\xC2\x80",
       "100%", "50 % off", "\xEF\xBB\xBF" "bom first", "bom \xEF\xBB\xBF" "inside", "#", "a # b # c", "key: value: more", "http://example.invalid/x?y=1#z",
   };
   for (const auto& s : tricky) {
@@ -459,3 +461,17 @@ TEST_CASE("a stream without line ends stops at 1 MiB instead of reading on") {
   CHECK(endless.served < 2u * 1024 * 1024);
 }
 
+
+// What `show` prints is escaped once more on its way to stdout (output_safe):
+// YAML writes what that would escape as its own \\u escapes, so the escape
+// reads back as the same text.
+TEST_CASE("C1 and bidirectional controls are written as YAML escapes, unchanged by output_safe") {
+  for (std::string s : {"bidi \xE2\x80\xAE" "evil", "\xE2\x81\xA6" "iso", "csi \xC2\x9B" "31m", "\xC2\x85", "a\x1b" "b"}) {
+    CAPTURE(s);
+    YNode m = YNode::map();
+    m.add("k", YNode::text(s));
+    std::string text = prevent::emit_yaml(m);
+    CHECK(prevent::output_safe(text) == text);
+    CHECK(prevent::parse_yaml(text, "round.yaml").find("k")->value == s);
+  }
+}
