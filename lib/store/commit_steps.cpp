@@ -54,6 +54,23 @@ int local_offset_minutes(std::time_t t) {
   return static_cast<int>(local.tm_gmtoff / 60);
 }
 
+// Which file a path names, and when it last changed: two equal identities
+// are the same, unchanged file. nullopt when there is no file.
+struct FileIdentity {
+  dev_t dev;
+  ino_t ino;
+  off_t size;
+  std::int64_t mtime_ns;
+  bool operator==(const FileIdentity&) const = default;
+};
+
+std::optional<FileIdentity> file_identity(const fs::path& p) {
+  struct stat st {};
+  if (::stat(p.c_str(), &st) != 0) return std::nullopt;
+  return FileIdentity{st.st_dev, st.st_ino, st.st_size,
+                      std::int64_t(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
+}
+
 class CommitTransaction {
  public:
   CommitTransaction(const GitRepo& git, fs::path journal, const std::vector<FileWrite>& files,
@@ -150,6 +167,10 @@ class CommitTransaction {
   std::vector<Undo> undo_;
   git::Index index_;
   bool index_written_ = false;      // the index may have been replaced
+  // The index file as it was before update_index(): the same file (by inode,
+  // size and time) afterwards means it was never replaced, as when another
+  // program holds index.lock, and the rollback leaves it alone.
+  std::optional<FileIdentity> index_before_;
   bool branch_may_have_moved_ = false;  // the ref update was tried
   // What store_objects() added to the object database (objects that were
   // there before are not): removed again when the write fails.
@@ -434,6 +455,7 @@ void CommitTransaction::update_index() {
   }
   // From here the index on disk may be the new one, even when a step below
   // reports an error (an fsync after the rename): the rollback puts it back.
+  index_before_ = file_identity(fs::path(git_repository_path(repo_)) / "index");
   index_written_ = true;
   if (!update_index_in_place(git_repository_path(repo_), updates)) {
     git_index* idx_raw = nullptr;
@@ -533,6 +555,8 @@ bool CommitTransaction::roll_back() noexcept {
       undone = false;
     }
   }
+  if (index_written_ && file_identity(fs::path(git_repository_path(repo_)) / "index") == index_before_)
+    index_written_ = false;  // never replaced: nothing to put back
   if (index_written_) {
     // Put the index entries of the touched paths back to HEAD's.
     if (!index_) {
