@@ -14,7 +14,7 @@ struct NoteOptions {
 int run_note(const Globals& g, const NoteOptions& o) {
   CaseId id = case_id_option(o.id);
   ChronologyEntry e{option_date(o.date, "--date"), enum_option(o.kind, "chronology.kind", "--kind"),
-                    text_option(o.with, "--with"), PersonalNote(o.text)};
+                    PersonalText(text_option(o.with, "--with")), PersonalNote(o.text)};
   Date as_of = write_today(g);
   Store store = open_store(g);
   update_case(store, id, as_of, "note", "note", [&](Case& c) {

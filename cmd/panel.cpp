@@ -207,7 +207,7 @@ int run_action_add(const Globals& g, const ActionOptions& o) {
   CaseId id = case_id_option(o.id);
   Date as_of = write_today(g);
   Action a;
-  a.provider = text_option(o.provider, "--provider");
+  a.provider = PersonalText(text_option(o.provider, "--provider"));
   a.due = option_date(o.due, "--due");
   a.added = o.date ? option_date(*o.date, "--date") : as_of;
   Store store = open_store(g);

@@ -164,7 +164,7 @@ struct RecordFields<Action> {
   static constexpr auto fields = std::tuple{
       field("id", &Action::id),
       field("support", &Action::support, {.vocabulary = &Config::support_types}),
-      field("provider", &Action::provider),
+      field("provider", &Action::provider, kPersonal),
       field("added", &Action::added),
       field("due", &Action::due, {.dating = Dating::deadline}),
       field("status", &Action::status, kFixed),
@@ -178,7 +178,7 @@ struct RecordFields<ChronologyEntry> {
   static constexpr auto fields = std::tuple{
       field("date", &ChronologyEntry::date),
       field("kind", &ChronologyEntry::kind, kFixed),
-      field("with", &ChronologyEntry::with),
+      field("with", &ChronologyEntry::with, kPersonal),
       field("text", &ChronologyEntry::text, kPersonal),
   };
 };

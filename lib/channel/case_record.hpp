@@ -82,7 +82,7 @@ struct Consent {
 struct Action {  // one entry of `support_plan`
   std::string id;
   std::string support;
-  std::string provider;
+  PersonalText provider;  // (P) can name a person (a private tutor, a mentor)
   Date added;
   Date due;
   ActionStatus status{};
@@ -95,7 +95,7 @@ struct Action {  // one entry of `support_plan`
 struct ChronologyEntry {
   Date date;
   std::string kind;
-  std::string with;
+  PersonalText with;  // (P) can name a person (a parent, a teacher)
   PersonalNote text;
 };
 

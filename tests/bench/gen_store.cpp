@@ -513,12 +513,12 @@ void Generator::plan_case(long i) {
     Date asked = add_wd(received, 1) > triaged ? triaged : add_wd(received, 1);
     std::string with = r.chance(0.5) ? fmt::format("Example NHS Trust {}", r.between(1, 15)) : ref.agency;
     add(asked, "note", "note", [asked, with](Case& k) {
-      apply_note(k, {asked, "info-request", with, PersonalNote(std::string(kNotes[3]))});
+      apply_note(k, {asked, "info-request", PersonalText(with), PersonalNote(std::string(kNotes[3]))});
       return std::string("info-request");
     });
     if (r.chance(0.6)) {
       add(triaged, "note", "note", [triaged, with](Case& k) {
-        apply_note(k, {triaged, "info-received", with, PersonalNote(std::string(kNotes[0]))});
+        apply_note(k, {triaged, "info-received", PersonalText(with), PersonalNote(std::string(kNotes[0]))});
         return std::string("info-received");
       });
     }
@@ -645,8 +645,9 @@ void Generator::plan_case(long i) {
           Date due = working_day_on_or_after(added.add_days(r.between(30, 120)));
           Action a;
           a.support = kSupport[r.below(9)];
-          a.provider = a.support == "ideological-mentoring" ? "Home Office approved intervention provider"
-                                                            : fmt::format("Example Support Service {}", r.between(1, 20));
+          a.provider = PersonalText(a.support == "ideological-mentoring"
+                                        ? "Home Office approved intervention provider"
+                                        : fmt::format("Example Support Service {}", r.between(1, 20)));
           a.added = added;
           a.due = due;
           std::string aid = fmt::format("A{}", actions.size() + 1);

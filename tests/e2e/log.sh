@@ -61,7 +61,7 @@ test_the_log_of_a_case_reads_as_its_history_oldest_first() {
     assert_stdout_contains "    consent[1].status: (none) → requested"
     assert_stdout_contains "    consent[2].status: (none) → given"
     assert_not_contains "$(stdout)" "requested → given" "stdout"
-    assert_stdout_contains "    support_plan[A1].provider: (none) → Example Intervention Provider"
+    assert_stdout_contains "    support_plan[A1].provider: changed (personal data)"
     assert_stdout_contains "    support_plan[A1].status: open → done"
     assert_stdout_contains "    support_plan[A1].closed: (none) → 2026-11-20"
     assert_matches "$(stdout)" "^[0-9a-f]{12}  [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} [+-][0-9]{4}  refer  " \
@@ -85,6 +85,7 @@ test_personal_fields_are_shown_as_changed_without_their_values() {
     assert_stdout_contains "    referral.subject.name: (none) → Zorvan Quillet"
     assert_stdout_contains "    triage.rationale: (none) → Fictional rationale Corvantile"
     assert_stdout_contains "    referral.subject.date_of_birth: (none) → 2009-07-23"
+    assert_stdout_contains "    support_plan[A1].provider: (none) → Example Intervention Provider"
 }
 
 test_the_json_log_has_the_documented_keys() {

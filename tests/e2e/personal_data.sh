@@ -36,14 +36,14 @@ consent:
 support_plan:
   - id: A1
     support: ideological-mentoring
-    provider: Example Approved Intervention Provider
+    provider: Fictional provider Ombervale
     added: 2026-10-12
     due: 2026-12-31
     status: open
 chronology:
   - date: 2026-09-02
     kind: info-request
-    with: Example Academy
+    with: Fictional contact Threnwick
     text: Fictional chronology Zantheroe
 reviews:
   - date: 2026-11-05
@@ -53,7 +53,8 @@ reviews:
 EOF
 }
 
-FULL_CASE_PERSONAL=("Ilsabet Vorrowin" 2010-02-14 ZZ8 Kestrelwine Pellavoy Quorimble Drumlevant Zantheroe Brallowick)
+FULL_CASE_PERSONAL=("Ilsabet Vorrowin" 2010-02-14 ZZ8 Kestrelwine Pellavoy Quorimble Drumlevant Zantheroe Brallowick
+    Ombervale Threnwick)
 
 setup_store_with_personal_data() { # [--no-hook]
     S="$T/store"

@@ -52,12 +52,12 @@ Case full_case() {
   c.consent = {Consent{ConsentStatus::requested, ConsentGiver::best_interests, d("2024-03-29"), d("2024-03-20"),
                        PersonalNote(std::string("Reason Okkvan"))},
                Consent{ConsentStatus::given, ConsentGiver::parent_guardian, d("2024-04-02")}};
-  c.support_plan.push_back(Action{"A1", "ideological-mentoring", "Provider", d("2024-04-02"), d("2024-06-30"), ActionStatus::done,
+  c.support_plan.push_back(Action{"A1", "ideological-mentoring", PersonalText("Provider"), d("2024-04-02"), d("2024-06-30"), ActionStatus::done,
                                   d("2024-05-01"), std::nullopt});
   c.support_plan.push_back(
-      Action{"A2", "family-support", "Provider", d("2024-04-03"), d("2024-07-30"), ActionStatus::open, std::nullopt, std::nullopt});
+      Action{"A2", "family-support", PersonalText("Provider"), d("2024-04-03"), d("2024-07-30"), ActionStatus::open, std::nullopt, std::nullopt});
   c.chronology.push_back(
-      ChronologyEntry{d("2024-03-01"), "info-request", "Example NHS FT", PersonalNote(std::string("Okkvan text"))});
+      ChronologyEntry{d("2024-03-01"), "info-request", PersonalText("Example NHS FT"), PersonalNote(std::string("Okkvan text"))});
   c.reviews.push_back(Review{d("2024-04-25"), ReviewKind::monthly, d("2024-04-25"), ReviewOutcome::continue_, PersonalNote(std::string("x"))});
   c.corrections.push_back(Correction{d("2024-05-02"), {"triage.completed"}, PersonalText("Reason Okkvan")});
   Episode e;

@@ -100,14 +100,14 @@ Case full_case() {
                        PersonalNote(std::string("Asked Okkvan's deputy"))},
                Consent{K{"given"}, K{"best-interests"}, d("2024-04-02"), d("2024-03-21"),
                        PersonalNote(std::string("Decided for Okkvan"))}};
-  c.support_plan.push_back(Action{"A1", "ideological-mentoring", "Provider", d("2024-04-02"), d("2024-06-30"), K{"closed"},
+  c.support_plan.push_back(Action{"A1", "ideological-mentoring", PersonalText("Provider"), d("2024-04-02"), d("2024-06-30"), K{"closed"},
                                   d("2024-05-01"), K{"case"}});
   c.support_plan.push_back(
-      Action{"A2", "family-support", "Provider two", d("2024-04-03"), d("2024-07-30"), K{"closed"}, d("2024-05-02"), K{"case"}});
+      Action{"A2", "family-support", PersonalText("Provider two"), d("2024-04-03"), d("2024-07-30"), K{"closed"}, d("2024-05-02"), K{"case"}});
   c.chronology.push_back(
-      ChronologyEntry{d("2024-03-01"), "info-request", "Example NHS FT", PersonalNote(std::string("Okkvan text"))});
+      ChronologyEntry{d("2024-03-01"), "info-request", PersonalText("Example NHS FT"), PersonalNote(std::string("Okkvan text"))});
   c.chronology.push_back(
-      ChronologyEntry{d("2024-03-02"), "info-received", "Example school", PersonalNote(std::string("Text two"))});
+      ChronologyEntry{d("2024-03-02"), "info-received", PersonalText("Example school"), PersonalNote(std::string("Text two"))});
   c.reviews.push_back(Review{d("2024-04-25"), K{"monthly"}, d("2024-04-25"), K{"continue"}, PersonalNote(std::string("x"))});
   c.reviews.push_back(Review{d("2024-05-23"), K{"monthly"}, d("2024-05-23"), K{"close"}, PersonalNote(std::string("z"))});
   c.closure = Closure{d("2024-05-23"), K{"no-further-concerns"}};
@@ -122,9 +122,9 @@ Case full_case() {
                  Consent{K{"withdrawn"}, K{"attorney-or-deputy"}, d("2024-01-10"), d("2024-01-02"),
                          PersonalNote(std::string("Withdrawn for Okkvan"))}};
     e.support_plan.push_back(
-        Action{"A1", "life-skills", "Provider", d("2024-01-02"), d("2024-02-01"), K{"closed"}, d("2024-01-10"), K{"case"}});
+        Action{"A1", "life-skills", PersonalText("Provider"), d("2024-01-02"), d("2024-02-01"), K{"closed"}, d("2024-01-10"), K{"case"}});
     e.support_plan.push_back(
-        Action{"A2", "employment", "Provider", d("2024-01-03"), d("2024-02-02"), K{"closed"}, d("2024-01-09"), K{"case"}});
+        Action{"A2", "employment", PersonalText("Provider"), d("2024-01-03"), d("2024-02-02"), K{"closed"}, d("2024-01-09"), K{"case"}});
     e.reviews.push_back(Review{d("2024-01-20"), K{"post-closure-6"}, d("2024-01-20"), K{"no-concerns"},
                                PersonalNote(std::string("y"))});
     e.reviews.push_back(
@@ -320,10 +320,10 @@ TEST_CASE("the (P) fields are those of SPEC §3") {
                         "referral.concern.summary", "triage.rationale", "assessments[1].notes", "panel[2].rationale",
                         "chronology[1].text", "reviews[3].notes", "corrections[1].reason",
                         "previous[1].reviews[3].notes", "voided[1].reason", "voided[2].note.text",
-                        "voided[1].triage.rationale"})
+                        "voided[1].triage.rationale", "chronology[2].with", "support_plan[1].provider"})
     CHECK_MESSAGE(is_personal_field(p), p);
   for (const char* p : {"id", "referral.subject.gender", "referral.concern.type", "referral.source.agency",
-                        "panel[1].decision", "support_plan[1].provider", "previous[1].closure.reason",
+                        "panel[1].decision", "previous[1].closure.reason",
                         "voided[1].what", "voided[1].date", "voided[2].decision.decision"})
     CHECK_MESSAGE(!is_personal_field(p), p);
 }

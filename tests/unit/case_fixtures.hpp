@@ -72,7 +72,7 @@ inline Case supported() {
 inline Action action(const char* added, const char* due) {
   Action a;
   a.support = "ideological-mentoring";
-  a.provider = "Zedshire Mentoring";
+  a.provider = PersonalText("Zedshire Mentoring");
   a.added = d(added);
   a.due = d(due);
   return a;

@@ -59,13 +59,13 @@ Case full_case() {
 
   c.consent = {Consent{ConsentStatus::requested, ConsentGiver::parent_guardian, d("2026-11-13")},
                Consent{ConsentStatus::given, ConsentGiver::parent_guardian, d("2026-11-20")}};
-  c.support_plan.push_back({"A1", "ideological-mentoring", "Home Office approved intervention provider",
+  c.support_plan.push_back({"A1", "ideological-mentoring", PersonalText("Home Office approved intervention provider"),
                             d("2026-11-20"), d("2027-01-31"), ActionStatus::done, d("2027-01-20"), std::nullopt});
   c.support_plan.push_back(
-      {"A2", "family-support", "Zedshire Family Service", d("2026-11-25"), d("2027-03-31"), ActionStatus::open, std::nullopt, std::nullopt});
+      {"A2", "family-support", PersonalText("Zedshire Family Service"), d("2026-11-25"), d("2027-03-31"), ActionStatus::open, std::nullopt, std::nullopt});
 
-  c.chronology.push_back({d("2026-01-06"), "info-request", "Zedshire NHS FT", PersonalNote("Fictional text")});
-  c.chronology.push_back({d("2026-01-07"), "info-received", "Zedshire NHS FT", PersonalNote()});
+  c.chronology.push_back({d("2026-01-06"), "info-request", PersonalText("Zedshire NHS FT"), PersonalNote("Fictional text")});
+  c.chronology.push_back({d("2026-01-07"), "info-received", PersonalText("Zedshire NHS FT"), PersonalNote()});
 
   c.reviews.push_back({d("2026-12-17"), ReviewKind::monthly, d("2026-12-17"), ReviewOutcome::continue_, PersonalNote("Fictional notes")});
   c.reviews.push_back({d("2027-01-14"), ReviewKind::monthly, std::nullopt, ReviewOutcome::close, PersonalNote()});
@@ -76,7 +76,7 @@ Case full_case() {
 
   Episode e;
   e.consent = {Consent{ConsentStatus::given, ConsentGiver::parent_guardian, d("2026-02-10")}};
-  e.support_plan.push_back({"A1", "education-training", "Zedshire College", d("2026-02-10"), d("2026-04-30"),
+  e.support_plan.push_back({"A1", "education-training", PersonalText("Zedshire College"), d("2026-02-10"), d("2026-04-30"),
                             ActionStatus::done, d("2026-04-20"), std::nullopt});
   e.reviews.push_back({d("2026-03-05"), ReviewKind::monthly, std::nullopt, ReviewOutcome::close, PersonalNote("Fictional earlier notes")});
   e.reviews.push_back({d("2026-09-07"), ReviewKind::post_closure_6, std::nullopt, ReviewOutcome::reopen, PersonalNote()});

@@ -238,7 +238,7 @@ TEST_CASE("voiding consent voids the latest entry; the earlier ones stand") {
 
 TEST_CASE("consent voided while support actions stand on it is refused; a voided withdrawal leaves them standing") {
   Case c = supported();
-  add_support_action(c, Action{"", "life-skills", "Zedshire Youth", d("2026-02-11"), d("2026-04-01"),
+  add_support_action(c, Action{"", "life-skills", PersonalText("Zedshire Youth"), d("2026-02-11"), d("2026-04-01"),
                                ActionStatus::open, std::nullopt, std::nullopt},
                      cfg());
   auto f = failure_of([&] { apply_void(c, parse_void_target("consent"), d("2026-06-01"), "Wrong case"); });

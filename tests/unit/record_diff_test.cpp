@@ -43,10 +43,10 @@ TEST_CASE("the personal fields are those marked (P) in SPEC §3, at any list pos
   for (const char* p : {"referral.subject.name", "referral.subject.date_of_birth", "referral.subject.postcode_district",
                         "referral.concern.summary", "triage.rationale", "assessments[2].notes", "panel[1].rationale",
                         "chronology[12].text", "reviews[3].notes", "corrections[1].reason",
-                        "previous[1].reviews[2].notes"})
+                        "previous[1].reviews[2].notes", "chronology[12].with", "support_plan[A1].provider"})
     CHECK_MESSAGE(is_personal_field(p), p);
   for (const char* p : {"referral.subject.gender", "referral.concern.type", "triage.outcome", "panel[1].decision",
-                        "chronology[1].with", "support_plan[A1].provider", "corrections[1].fields", "id"})
+                        "corrections[1].fields", "id"})
     CHECK_MESSAGE(!is_personal_field(p), p);
 }
 
@@ -69,8 +69,8 @@ TEST_CASE("a triage is shown field by field, its rationale as changed without th
 
 TEST_CASE("support actions are named by their ID; closing one is two field changes") {
   Case before = referred();
-  before.support_plan.push_back(Action{"A1", "mentoring", "Provider", d("2026-02-01"), d("2026-03-01"), ActionStatus::open, {}, std::nullopt});
-  before.support_plan.push_back(Action{"A2", "housing", "Provider", d("2026-02-01"), d("2026-03-01"), ActionStatus::open, {}, std::nullopt});
+  before.support_plan.push_back(Action{"A1", "mentoring", PersonalText("Provider"), d("2026-02-01"), d("2026-03-01"), ActionStatus::open, {}, std::nullopt});
+  before.support_plan.push_back(Action{"A2", "housing", PersonalText("Provider"), d("2026-02-01"), d("2026-03-01"), ActionStatus::open, {}, std::nullopt});
   Case after = before;
   after.support_plan[1].status = ActionStatus::done;
   after.support_plan[1].closed = d("2026-02-20");

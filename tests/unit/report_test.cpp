@@ -187,7 +187,7 @@ TEST_CASE("the state of a case on a day takes away everything after it") {
   triage(c, "2026-01-08", "channel-panel");
   hear(c, "2026-02-05", "adopt");
   c.consent = {Consent{ConsentStatus::given, ConsentGiver::subject, d("2026-02-10")}};
-  c.support_plan.push_back(Action{"A1", "ideological-mentoring", "Provider", d("2026-02-10"), d("2026-03-31"), ActionStatus::done,
+  c.support_plan.push_back(Action{"A1", "ideological-mentoring", PersonalText("Provider"), d("2026-02-10"), d("2026-03-31"), ActionStatus::done,
                                   d("2026-03-20"), std::nullopt});
   c.reviews.push_back(Review{d("2026-03-05"), ReviewKind::monthly, std::nullopt, ReviewOutcome::close, PersonalNote()});
   c.closure = Closure{d("2026-03-05"), ClosureReason::no_further_concerns};

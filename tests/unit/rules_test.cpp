@@ -75,7 +75,7 @@ Case triaged_to_panel() {
   t.section36 = Section36{d("2026-01-08"), "Counter Terrorism Policing North West"};
   t.rationale = PersonalNote("Fictional rationale");
   c.triage = t;
-  c.chronology.push_back({d("2026-01-06"), "info-request", "Zedshire NHS FT", PersonalNote("Fictional text")});
+  c.chronology.push_back({d("2026-01-06"), "info-request", PersonalText("Zedshire NHS FT"), PersonalNote("Fictional text")});
   c.assessments.push_back({d("2026-01-20"), "VAF", "medium", "low", "low", PersonalNote("Fictional notes")});
   return c;
 }
@@ -89,7 +89,7 @@ Case adopted() {
 Case supported() {
   Case c = adopted();
   c.consent = {Consent{ConsentStatus::given, ConsentGiver::subject, d("2026-02-10")}};
-  c.support_plan.push_back({"A1", "ideological-mentoring", "Zedshire Mentoring", d("2026-02-10"), d("2026-04-30"),
+  c.support_plan.push_back({"A1", "ideological-mentoring", PersonalText("Zedshire Mentoring"), d("2026-02-10"), d("2026-04-30"),
                             ActionStatus::done, d("2026-03-30"), std::nullopt});
   c.reviews.push_back({d("2026-03-05"), ReviewKind::monthly, d("2026-03-05"), ReviewOutcome::continue_, PersonalNote("Fictional")});
   return c;
@@ -393,7 +393,7 @@ TEST_CASE("consent by an under-18 subject is refused in an earlier episode too")
 
 TEST_CASE("support actions need consent given") {
   Case c = adopted();
-  c.support_plan.push_back({"A1", "life-skills", "Zedshire Youth", d("2026-02-10"), d("2026-03-10"), ActionStatus::open,
+  c.support_plan.push_back({"A1", "life-skills", PersonalText("Zedshire Youth"), d("2026-02-10"), d("2026-03-10"), ActionStatus::open,
                             std::nullopt, std::nullopt});
   refused(c, 5);
   c.consent = {Consent{ConsentStatus::requested, ConsentGiver::subject, d("2026-02-06")}};

@@ -45,7 +45,7 @@ void rules_hold(const Case& c) {
 }
 
 ChronologyEntry note(const char* date, const char* text) {
-  return ChronologyEntry{d(date), "contact", "Zedshire NHS", PersonalNote(std::string(text))};
+  return ChronologyEntry{d(date), "contact", PersonalText("Zedshire NHS"), PersonalNote(std::string(text))};
 }
 
 }  // namespace

@@ -272,13 +272,13 @@ TEST_CASE("the monthly review falls due 28 days after the last review") {
 
 TEST_CASE("open support actions are due, done and cancelled ones are not") {
   Case c = supported();
-  c.support_plan.push_back({"A1", "mental-health", "Zedshire NHS FT", d("2026-02-10"), d("2026-03-31"), ActionStatus::open,
+  c.support_plan.push_back({"A1", "mental-health", PersonalText("Zedshire NHS FT"), d("2026-02-10"), d("2026-03-31"), ActionStatus::open,
                             std::nullopt, std::nullopt});
-  c.support_plan.push_back({"A2", "life-skills", "Zedshire Youth", d("2026-02-10"), d("2026-02-20"), ActionStatus::done,
+  c.support_plan.push_back({"A2", "life-skills", PersonalText("Zedshire Youth"), d("2026-02-10"), d("2026-02-20"), ActionStatus::done,
                             d("2026-02-18"), std::nullopt});
-  c.support_plan.push_back({"A3", "housing", "Zedshire Homes", d("2026-02-11"), d("2026-02-25"), ActionStatus::cancelled,
+  c.support_plan.push_back({"A3", "housing", PersonalText("Zedshire Homes"), d("2026-02-11"), d("2026-02-25"), ActionStatus::cancelled,
                             d("2026-02-12"), std::nullopt});
-  c.support_plan.push_back({"A4", "employment", "Zedshire Jobs", d("2026-02-12"), d("2026-03-01"), ActionStatus::open,
+  c.support_plan.push_back({"A4", "employment", PersonalText("Zedshire Jobs"), d("2026-02-12"), d("2026-03-01"), ActionStatus::open,
                             std::nullopt, std::nullopt});
   CHECK(items(c) == V{"action 2026-03-01 A4", "monthly-review 2026-03-05", "action 2026-03-31 A1"});
 }
