@@ -19,13 +19,17 @@
 # signer leaves no object behind.
 #
 # Needs strace, as crash.sh: without it the injection tests skip (and fail
-# when PREVENT_REQUIRE_STRACE is set). The points are sampled: every call
-# that matters once (the ref, the reflogs, the index, the journal, a record
-# file, an object, syncfs), not every record's rename.
+# when PREVENT_REQUIRE_STRACE is set). Every call of those system calls the
+# write makes gets an error: in a `refer` each call both EIO and ENOSPC, in
+# the import each call one of them by turns. CRASH_QUICK=1 (the sanitizer
+# run of .ci/run, where prevent is several times slower) samples instead:
+# one call of each kind (the ref, the reflogs, the index, the journal, a
+# record file, an object, syncfs), EIO and ENOSPC by turns.
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.bash"
 
 INJECT_SYSCALLS=(fsync fdatasync syncfs rename renameat renameat2 unlink unlinkat)
 INJECT_TALLY="$(mktemp)"
+INJECT_ERRNOS=(EIO ENOSPC)
 
 traced() { ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" strace "$@"; }
 
@@ -143,34 +147,46 @@ inject_at() {
     echo "$committed" >>"$T/outcomes"
 }
 
-# inject_sampled STORE PATTERN CMD…: every call whose path matches the
-# extended regular expression PATTERN, EIO and ENOSPC by turns.
-inject_sampled() {
-    local store="$1" pattern="$2"
-    shift 2
+# inject_each STORE PATTERN ERRNOS CMD…: an error at every call of CMD of
+# INJECT_SYSCALLS, each with every errno of ERRNOS ("EIO ENOSPC"), or with
+# one of them by turns ("turns"). Under CRASH_QUICK only the calls whose path
+# matches the extended regular expression PATTERN, one of each kind, by
+# turns.
+inject_each() {
+    local store="$1" pattern="$2" errnos="$3"
+    shift 3
     local calls n=0 sys k path errno
     calls="$(call_list "$store" "$@")"
     [[ -n "$calls" ]] || { fail "no calls found for: $*"; return; }
     : >"$T/outcomes"
     local -A seen=()
-    local kind
+    local kind quick="${CRASH_QUICK:-}" list
+    [[ -n "$quick" ]] && errnos=turns
     while read -r sys k path; do
-        [[ -n "$sys" && "$path" =~ $pattern ]] || continue
-        # One call of each kind: the objects' files and directories, the
-        # temporary files of different processes are alike.
-        kind="$sys $(sed -E 's#/[0-9a-f]{2}(/|$)#/X\1#; s/[0-9a-f]{16,}/X/g; s/tmp-[0-9]+/tmp-N/' <<<"$path")"
-        [[ -n "${seen[$kind]:-}" ]] && continue
-        seen[$kind]=1
+        [[ -n "$sys" ]] || continue
+        if [[ -n "$quick" ]]; then
+            [[ "$path" =~ $pattern ]] || continue
+            # One call of each kind: the objects' files and directories, the
+            # temporary files of different processes are alike.
+            kind="$sys $(sed -E 's#/[0-9a-f]{2}(/|$)#/X\1#; s/[0-9a-f]{16,}/X/g; s/tmp-[0-9]+/tmp-N/' <<<"$path")"
+            [[ -n "${seen[$kind]:-}" ]] && continue
+            seen[$kind]=1
+        fi
         # libgit2's removal of its own temporary files (after their rename):
         # a failure there leaves the file, and is libgit2's to report.
         [[ "$sys" == unlink* && "$path" == *_git2_* ]] && continue
-        errno=EIO
-        ((n % 2)) && errno=ENOSPC
-        INJECT_WHAT="${path#"$T"/reference/}" inject_at "$store" "$sys" "$k" "$errno" "$@"
-        n=$((n + 1))
+        if [[ "$errnos" == turns ]]; then
+            list="${INJECT_ERRNOS[n % 2]}"
+        else
+            list="$errnos"
+        fi
+        for errno in $list; do
+            INJECT_WHAT="${path#"$T"/reference/}" inject_at "$store" "$sys" "$k" "$errno" "$@"
+            n=$((n + 1))
+        done
     done <<<"$calls"
     ((n > 0)) || fail "no call matched $pattern"
-    echo "$n injected errors ($(grep -c 1 "$T/outcomes") committed, $(grep -c 0 "$T/outcomes") refused) of: $INJECT_LABEL" \
+    echo "$n injected errors at $(wc -l <<<"$calls") calls${quick:+ (sampled)} ($(grep -c 1 "$T/outcomes") committed, $(grep -c 0 "$T/outcomes") refused) of: $INJECT_LABEL" \
         >>"$INJECT_TALLY"
 }
 
@@ -187,24 +203,27 @@ setup_store() {
     refer_ok "$S" name="Crashley Vontor" dob=2001-04-05
 }
 
-# Every call of a refer that writes something of the commit: the objects
-# (one of each kind is enough: blob, tree, commit are alike), the journal,
-# the record, the index, the reflogs, the ref, the journal's removal.
+# Every call of a refer, with EIO and with ENOSPC: the side files it reads
+# and brings up to date, the objects, the journal, the record, the index,
+# the reflogs, the ref, the journal's removal, the verified head. (Sampled:
+# one call of each kind of those that make the commit.)
 test_refer_with_an_error_at_each_write_is_committed_or_nothing() {
     skip_without_strace && return 0
     setup_store
     referral_flags name="Killian Vexworth" dob=2002-02-02
-    INJECT_LABEL=refer inject_sampled "$S" '(/\.git/objects/([0-9a-f]{2}$|tmp_object)|/\.git/prevent/(journal|\.journal)|\.PRV-2026-0003|/cases/2026$|/\.git/index|/\.git$|/\.git/logs/HEAD$|/\.git/refs)' \
+    INJECT_LABEL=refer inject_each "$S" '(/\.git/objects/([0-9a-f]{2}$|tmp_object)|/\.git/prevent/(journal|\.journal)|\.PRV-2026-0003|/cases/2026$|/\.git/index|/\.git$|/\.git/logs/HEAD$|/\.git/refs)' "EIO ENOSPC" \
         "$PREVENT" -C . refer --as-of "$AS_OF" "${REFER_FLAGS[@]}"
 }
 
-# An import of 70 records (the batch path): the pack, the journal, the
-# first and the last record, syncfs, the index, the reflogs and the ref.
+# Every call of an import of 70 records (the batch path), EIO and ENOSPC by
+# turns: the pack, the journal, every record, syncfs, the index, the
+# reflogs and the ref. (Sampled: the pack, the journal, the first record,
+# syncfs, the index, the reflogs and the ref.)
 test_import_with_an_error_at_each_write_is_committed_or_nothing() {
     skip_without_strace && return 0
     setup_store
     "$PYTHON" "$PREVENT_SOURCE_DIR/tests/bench/gen_referrals.py" 70 2026 7 >"$T/in/70.csv"
-    INJECT_LABEL="an import of 70 records" inject_sampled "$S" '(/\.git/objects/pack|/\.git/prevent/(journal|\.journal)|\.PRV-2026-0003|/reference$|/\.git/index|/\.git$|/\.git/logs/HEAD$|/\.git/refs)' \
+    INJECT_LABEL="an import of 70 records" inject_each "$S" '(/\.git/objects/pack|/\.git/prevent/(journal|\.journal)|\.PRV-2026-0003|/reference$|/\.git/index|/\.git$|/\.git/logs/HEAD$|/\.git/refs)' turns \
         "$PREVENT" -C . -q import "$T/in/70.csv" --as-of "$AS_OF"
 }
 
