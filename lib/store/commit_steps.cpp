@@ -118,6 +118,7 @@ class CommitTransaction {
   struct Undo {
     fs::path path;
     std::optional<std::string> old;  // nullopt: the file did not exist
+    std::optional<FileIdentity> before;  // the file as it was, to see whether it was replaced
   };
 
   void resolve_committer();
@@ -437,7 +438,7 @@ void CommitTransaction::write_work_tree() {
     fs::path p = root_ / f.path;
     std::optional<std::string> old;
     if (fs::exists(p)) old = read_whole_file(p);
-    undo_.push_back({p, std::move(old)});
+    undo_.push_back({p, std::move(old), file_identity(p)});
     write_file_atomically(p, f.content, batch_ ? Durability::later : Durability::now);
   }
   if (batch_) sync_filesystem(root_);
@@ -546,6 +547,9 @@ void CommitTransaction::finish(bool moved_despite_error) {
 bool CommitTransaction::roll_back() noexcept {
   bool undone = true;
   for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) {
+    // A file the failed write never replaced is left alone: putting it back
+    // would be one more write on a disk that may be full.
+    if (file_identity(it->path) == it->before) continue;
     try {
       if (it->old)
         write_file_atomically(it->path, *it->old);

@@ -464,6 +464,23 @@ test_a_write_that_fails_after_storing_its_objects_removes_them() {
     ((objects_after > objects_before)) || fail "the retry's objects: $objects_before before, $objects_after after"
 }
 
+# A disk that stays full: every rename from the record's on fails, so the
+# record is never replaced. The rollback leaves the record alone (it used
+# to write the old text back, which failed on the same disk and left the
+# journal, blocking every write until `check --repair`).
+test_a_disk_that_stays_full_leaves_nothing_and_no_journal() {
+    skip_without_strace && return 0
+    setup_store
+    local cmd=("$PREVENT" -C . triage PRV-2026-0001 --outcome no-further-action --date 2026-11-04 --as-of "$AS_OF")
+    call_list "$S" "${cmd[@]}" >"$T/calls"
+    local k
+    k="$(call_number rename '/cases/2026/\.PRV-2026-0001\.yaml\.tmp-')"
+    [[ -n "$k" ]] || { fail "no rename of the record"; return; }
+    INJECT_WHAT="every rename from the record's" inject_at "$S" rename "$k+" ENOSPC "${cmd[@]}"
+    assert_eq "$(cat "$T/outcomes")" 0 "outcome (0: nothing)"
+    assert_not_contains "$(cat "$T/inj.err")" "check --repair" "the message"
+}
+
 _status=0
 run_tests "$@" || _status=$?
 sed 's/^/writes_inject: /' "$INJECT_TALLY"
