@@ -155,6 +155,237 @@ hand_commit() {
 }
 
 # ---------------------------------------------------------------------------
+# Hostile stores: rows `gen:store-NAME  store:COMMAND  EXIT  NEEDLE`
+
+# The ID whose path a hostile object takes, and the meeting of every store.
+STORE_ODD=PRV-2026-0003
+STORE_MEETING=2026-11-12
+
+# The base of every hostile store: PRV-2026-0001 adopted at the meeting,
+# PRV-2026-0002 awaiting triage, each read once (list, log) so that the
+# side files of .git/prevent (record cache, person index, log index) exist.
+build_base_store() { # build_base_store DIR
+    local s="$1"
+    new_store "$s" --no-hook
+    refer_ok "$s"
+    refer_ok "$s" received=2026-11-04 sector=health agency="Example Surgery" referrer-role=GP \
+        name="Maribex Tundrell" dob=2008-03-19 gender=female postcode-district=ZZ7 concern=islamist \
+        summary="Fictional concern raised by a form tutor"
+    meeting_ok "$s" "$STORE_MEETING"
+    pv_ok "$s" "$AS_OF" triage PRV-2026-0001 --outcome channel-panel --date 2026-11-05 --s36-date 2026-11-05 \
+        --s36-by "Counter Terrorism Policing North West" --rationale "Fictional rationale naming Velmarine"
+    pv_ok "$s" "$AS_OF" panel decide "$STORE_MEETING" PRV-2026-0001 --decision adopt --method consensus \
+        --rationale "Fictional panel rationale naming Velmarine"
+    pv_ok "$s" "$AS_OF" list
+    pv_ok "$s" "$AS_OF" log PRV-2026-0001
+    [[ -f "$s/.git/prevent/cases-v1" && -f "$s/.git/prevent/people-v2" && -f "$s/.git/prevent/log-v1/cases-2026" ]] ||
+        fail "the base store lacks a side file"
+}
+
+# set_settings STORE NAME=VALUE…: numbers of prevent.yaml (names as in
+# docs/store.md; review.post_closure_months sets both), committed by hand.
+set_settings() {
+    local s="$1"
+    shift
+    "$PYTHON" - "$s/prevent.yaml" "$@" <<'PY' || fail "cannot set $* in prevent.yaml"
+import re, sys
+path, pairs = sys.argv[1], sys.argv[2:]
+text = open(path).read()
+def sub(pattern, repl):
+    global text
+    text, n = re.subn(pattern, repl, text, count=1, flags=re.M)
+    if n == 0:
+        sys.exit("no match for " + pattern)
+for pair in pairs:
+    name, value = pair.split("=", 1)
+    if name == "review.early_days":
+        sub(r"^(  monthly_days: .*\n)", r"\g<1>  early_days: " + value + "\n")
+    elif name == "review.post_closure_months":
+        sub(r"^(  post_closure_months:\n\s+- )\d+(\n\s+- )\d+\n", r"\g<1>" + value + r"\g<2>" + value + "\n")
+    elif name == "age_bands.max":
+        sub(r"^(\s+)min: 51$", r"\g<1>min: " + value)
+    elif name.startswith("review."):
+        sub(r"^  " + name.split(".", 1)[1] + r": .*$", "  " + name.split(".", 1)[1] + ": " + value)
+    else:
+        sub(r"^" + name + r": .*$", name + ": " + value)
+open(path, "w").write(text)
+PY
+    git -C "$s" commit -q --no-verify -am "Settings by hand" || fail "cannot commit prevent.yaml"
+}
+
+# commit_entry STORE MODE OBJECT PATH: an index entry committed by hand.
+commit_entry() {
+    git -C "$1" update-index --add --cacheinfo "$2,$3,$4" || fail "git update-index of $4 failed"
+    git -C "$1" commit -qm "By hand: $4" || fail "git commit of $4 failed"
+}
+
+# commit_cases STORE MESSAGE: what is under cases/ committed by hand.
+commit_cases() {
+    git -C "$1" add cases || fail "git add failed"
+    git -C "$1" commit -qm "By hand: $2" || fail "git commit failed"
+}
+
+# A person index that claims to describe HEAD's cases but has no line for
+# PRV-2026-0002 (a repeat referral of that person would go unnoticed), its
+# checksum recomputed with the unkeyed hash prevent once used. (The index
+# prevent leaves after a referral describes the cases before it.)
+forge_person_index() { # forge_person_index STORE
+    "$PYTHON" - "$1/.git/prevent/people-v2" "$(git -C "$1" rev-parse HEAD:cases)" <<'PY' ||
+import sys
+p, cases = sys.argv[1], sys.argv[2].encode()
+lines = open(p, 'rb').read().split(b'\n')
+head, rest = lines[0], lines[3:]
+assert any(l.endswith(b'PRV-2026-0001.yaml') for l in rest), "no line for PRV-2026-0001"
+body = b''.join(l + b'\n' for l in rest if l and not l.endswith(b'PRV-2026-0002.yaml'))
+tree = b'cases ' + cases
+def checksum(s):
+    M = (1 << 64) - 1
+    h = 0x9e3779b97f4a7c15 ^ len(s)
+    def mix(w):
+        nonlocal h
+        h = ((h ^ w) * 0xff51afd7ed558ccd) & M
+        h ^= h >> 32
+    i = 0
+    while i + 8 <= len(s):
+        mix(int.from_bytes(s[i:i + 8], 'little')); i += 8
+    mix(int.from_bytes(s[i:] + b'\0' * (8 - (len(s) - i)), 'little'))
+    return h
+open(p, 'wb').write(head + b'\n' + tree + b'\n' + b'body %d %016x\n' % (len(body), checksum(body)) + body)
+PY
+        fail "forging the person index failed"
+}
+
+# The log index with the keys of PRV-2026-0001 and PRV-2026-0002 swapped
+# (`log PRV-2026-0001` would miss its own commits), each segment's checksum
+# recomputed as prevent once did (SHA-1 as of a git blob).
+forge_log_index() {
+    "$PYTHON" - "$1" <<'PY' || fail "forging the log index failed"
+import sys, hashlib
+p = sys.argv[1]
+b = open(p, 'rb').read()
+a, c = b'PRV-2026-0001.yaml', b'PRV-2026-0002.yaml'
+assert a in b and c in b, "the keys are not there"
+b = b.replace(a, b'\0' * len(a)).replace(c, a).replace(b'\0' * len(a), c)
+nl = b.index(b'\n') + 1
+out, at, prev = bytearray(b[:nl]), nl, b'\0' * 20
+while at < len(b):
+    n = int.from_bytes(b[at:at + 8], 'little')
+    body = bytearray(b[at + 8:at + 8 + n])
+    body[:20] = prev
+    whole = b[at:at + 8] + bytes(body)
+    sha = hashlib.sha1(b'blob %d\0' % len(whole) + whole).digest()
+    out += whole + sha
+    prev = sha
+    at += 8 + n + 20
+open(p, 'wb').write(bytes(out))
+PY
+}
+
+# gen_store NAME DIR: the hostile store NAME (without its "store-"), made
+# from a copy of the base. A store whose hostile part is a side file also
+# gets DIR.forged, naming that file: every command must answer on it as on
+# a copy without it (the forgery has no effect).
+gen_store() {
+    local name="$1" s="$2"
+    [[ -d "$T/gen/base" ]] || build_base_store "$T/gen/base"
+    cp -a "$T/gen/base" "$s" || { fail "copying the base store failed"; return 1; }
+    case "$name" in
+        git-config-programs)
+            # Every program-naming key at a marker; writes sign (ssh) with
+            # the user's ssh-keygen, never the store's gpg.ssh.program.
+            hostile_git_config "$s" "$T/gen"
+            ssh-keygen -t ed25519 -N '' -q -C "test key" -f "$T/gen/signer" || fail "ssh-keygen failed"
+            git -C "$s" config gpg.format ssh
+            git -C "$s" config user.signingkey "$T/gen/signer"
+            ;;
+        settings-at-max)
+            set_settings "$s" triage_target_working_days=260 panel_target_days=366 consent_target_days=366 \
+                review.monthly_days=366 review.early_days=366 review.post_closure_months=120 \
+                review.extension_step_months=120 review.extension_limit_months=120 suppression_threshold=1000 \
+                age_bands.max=150
+            ;;
+        settings-at-min)
+            set_settings "$s" triage_target_working_days=0 panel_target_days=0 consent_target_days=0 \
+                review.monthly_days=1 review.early_days=0 review.post_closure_months=1 \
+                review.extension_step_months=1 review.extension_limit_months=1 suppression_threshold=0
+            ;;
+        setting-beyond-max) set_settings "$s" panel_target_days=367 ;;
+        setting-below-min) set_settings "$s" review.monthly_days=0 ;;
+        setting-that-crashed) set_settings "$s" review.extension_step_months=2000000000 ;;
+        compression-bomb)
+            # 64 MiB of zeros (64 KiB packed) at a case path; in the work
+            # tree a sparse file, as a clone would have it (without the
+            # blocks), so that the status is clean.
+            truncate -s 64M "$s/cases/2026/$STORE_ODD.yaml"
+            commit_cases "$s" "a large file"
+            ;;
+        gitlink)
+            # A submodule's entry, and its empty directory, as a clone has it.
+            commit_entry "$s" 160000 "$(head_of "$s")" "cases/2026/$STORE_ODD.yaml"
+            mkdir "$s/cases/2026/$STORE_ODD.yaml"
+            ;;
+        directory)
+            mkdir -p "$s/cases/2026/$STORE_ODD.yaml"
+            cp "$(case_file "$s" PRV-2026-0001)" "$s/cases/2026/$STORE_ODD.yaml/inner.yaml"
+            commit_cases "$s" "a directory"
+            ;;
+        duplicate-case)
+            cp "$(case_file "$s" PRV-2026-0001)" "$s/cases/2026/$STORE_ODD.yaml"
+            commit_cases "$s" "a copy"
+            ;;
+        forged-record-cache)
+            # PRV-2026-0001's sector changed from education to probation.
+            "$PYTHON" "$E2E_DIR/lib/forge_cache.py" "$s/.git/prevent/cases-v1" education probation ||
+                fail "forging the record cache failed"
+            echo .git/prevent/cases-v1 >"$s.forged"
+            ;;
+        forged-person-index)
+            forge_person_index "$s"
+            echo .git/prevent/people-v2 >"$s.forged"
+            ;;
+        forged-log-index)
+            forge_log_index "$s/.git/prevent/log-v1/cases-2026"
+            echo .git/prevent/log-v1/cases-2026 >"$s.forged"
+            ;;
+        *) fail "no generator for store-$name"; return 1 ;;
+    esac
+}
+
+# store_git STORE ARGS…: git in STORE, with every program its configuration
+# could name turned off (hostile_git_config), and the work tree compared by
+# size and mtime only (copies made with cp -a keep those).
+store_git() {
+    git -C "$1" -c core.fsmonitor=false -c core.hooksPath=/dev/null -c filter.x.process= -c filter.x.clean= \
+        -c filter.x.smudge= -c diff.x.textconv= -c core.checkStat=minimal -c core.trustctime=false "${@:2}"
+}
+
+# store_command COMMAND: the words of the manifest's `store:COMMAND` in CMD.
+CMD=()
+store_command() {
+    case "$1" in
+        list) CMD=(list) ;;
+        show) CMD=(show PRV-2026-0001) ;;
+        show-odd) CMD=(show "$STORE_ODD") ;;
+        check) CMD=(check) ;;
+        report) CMD=(report --period 2026-11 --format csv --suppress 0) ;;
+        review-due) CMD=(review due) ;;
+        log) CMD=(log) ;;
+        log-case) CMD=(log PRV-2026-0001) ;;
+        log-odd) CMD=(log "$STORE_ODD") ;;
+        minutes) CMD=(panel minutes "$STORE_MEETING") ;;
+        refer)
+            # The person of PRV-2026-0002 again (rule 10): a forged person
+            # index would hide the link.
+            referral_flags received=2026-11-25 sector=health agency="Example Surgery" referrer-role=GP \
+                name="Maribex Tundrell" dob=2008-03-19 gender=female postcode-district=ZZ7 concern=islamist \
+                summary="Fictional second concern from the surgery"
+            CMD=(refer "${REFER_FLAGS[@]}")
+            ;;
+        *) fail "no command store:$1"; return 1 ;;
+    esac
+}
+
+# ---------------------------------------------------------------------------
 # The corpus
 
 test_the_manifest_names_every_corpus_file_and_only_those() {
@@ -168,8 +399,16 @@ test_the_manifest_names_every_corpus_file_and_only_those() {
     while IFS= read -r name; do
         [[ "$name" == gen:* || -f "$CORPUS/$name" ]] || fail "cases.tsv names a missing file: $name"
     done <<<"$listed"
-    awk -F'\t' '!/^#/ && NF > 0 && (NF < 3 || $2 !~ /^(refer|stdin|import|case|config|meeting)$/ || $3 !~ /^[0-6]$/) { print "bad row " NR ": " $0; bad = 1 } END { exit bad }' \
+    awk -F'\t' '!/^#/ && NF > 0 && (NF < 3 || $2 !~ /^(refer|stdin|import|case|config|meeting|store:(list|show|show-odd|check|report|review-due|log|log-case|log-odd|minutes|refer))$/ || ($2 ~ /^store:/) != ($1 ~ /^gen:store-/) || $3 !~ /^[0-6]$/) { print "bad row " NR ": " $0; bad = 1 } END { exit bad }' \
         "$CORPUS/cases.tsv" || fail "cases.tsv has malformed rows"
+    # Every hostile store meets every kind of command (log and log-odd may
+    # be left out, with the reason in a comment).
+    local store cmd
+    while IFS= read -r store; do
+        for cmd in list show check report review-due log-case minutes refer; do
+            grep -qP "^\Q$store\E\tstore:$cmd\t" "$CORPUS/cases.tsv" || fail "cases.tsv has no row store:$cmd for $store"
+        done
+    done < <(awk -F'\t' '!/^#/ && $1 ~ /^gen:store-/ { print $1 }' "$CORPUS/cases.tsv" | sort -u)
 }
 
 test_corpus_through_refer_file() {
@@ -260,6 +499,141 @@ test_corpus_as_meeting_files() {
         expect_outcome "$code" "$needle" "panel minutes of a meeting file $name" \
             "$PREVENT" -C "$S" panel minutes 2026-10-08 --as-of "$AS_OF"
     done < <(manifest_rows meeting)
+}
+
+# The rows of hostile stores: NAME COMMAND EXIT NEEDLE (the `store:` taken off).
+store_rows() {
+    awk -F'\t' '!/^#/ && NF >= 3 && $2 ~ /^store:/ { print substr($1, 5) "\t" substr($2, 7) "\t" $3 "\t" $4 }' \
+        "$CORPUS/cases.tsv"
+}
+
+# The state of the store $S (HEAD, index, work tree), without running a
+# program its configuration names.
+store_state() { store_git "$S" status --porcelain=v2 --branch --untracked-files=all --ignored=matching 2>&1; }
+
+# expect_store_outcome CODE NEEDLE WHAT: CMD run on the store $S (under
+# timeout 10) exits CODE, with NEEDLE on stderr (`stdout:TEXT`: TEXT on
+# stdout); stderr holds only `prevent: ` lines and at most one `hint: `
+# line: on success only notices, on a refusal one line, or two when a
+# reader names the file it could not read before its summary (nothing when
+# check reports its findings on stdout); a refusal prints nothing on stdout
+# but for `list` (which lists the readable cases) and `check` (its
+# findings); no personal data on stdout (but `show`'s) or stderr; no
+# program of the store's .git/config run; a read leaves the store as it
+# was (STATE, store_state before it), a refused write too, and a write
+# makes one commit and leaves the status clean. STATE is then the state
+# after it.
+STATE=""
+expect_store_outcome() {
+    local code="$1" needle="$2" what="$3" after commits found write=""
+    local -a lines=()
+    if [[ "${CMD[0]}" == refer ]]; then
+        write=1
+        commits="$(commit_count "$S")"
+    fi
+    run timeout 10 "$PREVENT" -C "$S" --as-of "$AS_OF" "${CMD[@]}"
+    assert_nothing_ran "$what"
+    rm -f "$T"/ran-*
+    if [[ "$RC" -ne "$code" ]]; then
+        fail "$what: exit code: expected $code, got $RC"
+        _show "$ERR"
+        return
+    fi
+    if [[ "$needle" == stdout:* ]]; then
+        assert_contains "$(stdout)" "${needle#stdout:}" "$what: stdout"
+    elif [[ -n "$needle" ]]; then
+        assert_contains "$(stderr)" "$needle" "$what: stderr"
+    fi
+    mapfile -t lines <"$ERR"
+    if [[ "$code" -eq 0 ]]; then
+        found="$(grep -v '^prevent: notice: ' "$ERR")"
+        [[ -z "$found" ]] || { fail "$what: stderr of a success should hold notices only"; _show "$ERR"; }
+    elif [[ "${CMD[0]}" == check && -s "$OUT" ]]; then
+        [[ ! -s "$ERR" ]] || { fail "$what: check reports on stdout, stderr should be empty"; _show "$ERR"; }
+    elif [[ ${#lines[@]} -lt 1 || "${lines[0]}" != "prevent: "* ]] ||
+        [[ "$(grep -vc -e '^prevent: ' -e '^hint: ' "$ERR")" -ne 0 || "$(grep -c '^hint: ' "$ERR")" -gt 1 ]] ||
+        [[ "$(grep -c '^prevent: ' "$ERR")" -gt 2 ]] ||
+        [[ "$(grep -c '^prevent: ' "$ERR")" -eq 2 && "${lines[1]}" != *"could not be read"* ]]; then
+        fail "$what: stderr should be one 'prevent: ' line (two: a file and the reader's summary) and at most one 'hint: ' line"
+        _show "$ERR"
+    fi
+    if [[ "$code" -ne 0 && -s "$OUT" && "${CMD[0]}" != list && "${CMD[0]}" != check ]]; then
+        fail "$what: stdout should be empty"
+        _show "$OUT"
+    fi
+    if [[ "${CMD[0]}" == list && "$code" -eq 5 ]]; then
+        assert_contains "$(stdout)" "PRV-2026-0001  awaiting-consent" "$what: the readable cases (stdout)"
+        assert_contains "$(stdout)" "PRV-2026-0002  awaiting-triage" "$what: the readable cases (stdout)"
+    fi
+    if found="$(personal_in "$(stderr)")"; then fail "$what: stderr contains personal data [$found]"; fi
+    if [[ "${CMD[0]}" != show ]] && found="$(personal_in "$(stdout)")"; then
+        fail "$what: stdout contains personal data [$found]"
+    fi
+    after="$(store_state)"
+    if [[ -n "$write" && "$code" -eq 0 ]]; then
+        assert_eq "$(commit_count "$S")" "$((commits + 1))" "$what: commits"
+        found="$(grep -v -e '^# ' -e '^! ' <<<"$after")"
+        [[ -z "$found" ]] || { fail "$what: git status is not clean"; _excerpt "$found"; }
+    elif [[ "$STATE" != "$after" ]]; then
+        fail "$what: the store changed"
+        diff <(printf '%s\n' "$STATE") <(printf '%s\n' "$after") | head -20 | sed 's/^/         | /'
+    fi
+    STATE="$after"
+}
+
+# A store with a forged side file: CMD answers on it exactly as on a copy
+# without that file (exit code, stdout, stderr, and for a write the tree it
+# commits). `check` is left out: it reports the forged file, and removes it.
+expect_forgery_ignored() { # expect_forgery_ignored SOURCE-STORE WHAT
+    local src="$1" what="$2" copy="$T/gen/unforged" rc out err tree=""
+    [[ "${CMD[0]}" == check ]] && return
+    rc="$RC"
+    out="$(stdout)"
+    err="$(stderr)"
+    [[ "${CMD[0]}" == refer ]] && tree="$(git -C "$S" rev-parse 'HEAD^{tree}')"
+    rm -rf "$copy"
+    if ! cp -a "$src" "$copy" || ! rm "$copy/$(cat "$src.forged")"; then
+        fail "$what: no forged file to remove"
+        return
+    fi
+    run timeout 10 "$PREVENT" -C "$copy" --as-of "$AS_OF" "${CMD[@]}"
+    assert_eq "$RC" "$rc" "$what: exit code without the forged file"
+    assert_eq "$(stdout)" "$out" "$what: stdout, against the same store without the forged file"
+    assert_eq "$(stderr)" "$err" "$what: stderr, against the same store without the forged file"
+    [[ -z "$tree" ]] || assert_eq "$(git -C "$copy" rev-parse 'HEAD^{tree}')" "$tree" \
+        "$what: the tree committed, against the same store without the forged file"
+}
+
+# Each hostile store (gen:store-NAME, made by gen_store) and each command on
+# it (store:COMMAND, store_command). Each store is built once; the commands
+# run on a copy, a fresh one after a write and for every command on a store
+# with a forged side file (a read replaces a side file it cannot use).
+# After each store's commands: no file made outside the store.
+test_corpus_of_hostile_stores() {
+    corpus_personal
+    S="$T/store"
+    local name cmd code needle src copied="" last="" found
+    while IFS=$'\t' read -r name cmd code needle; do
+        src="$T/gen/$name"
+        if [[ "$name" != "$last" && -n "$last" ]]; then
+            found="$(stray_files)"
+            [[ -z "$found" ]] || fail "files made outside the store $last: $found"
+        fi
+        last="$name"
+        if [[ ! -d "$src" ]]; then gen_store "${name#store-}" "$src" || continue; fi
+        store_command "$cmd" || continue
+        if [[ "$copied" != "$name" || -f "$src.forged" ]]; then
+            rm -rf "$S"
+            cp -a "$src" "$S" || { fail "copying $name failed"; continue; }
+            STATE="$(store_state)"
+        fi
+        copied="$name"
+        [[ "$cmd" == refer ]] && copied=""
+        expect_store_outcome "$code" "$needle" "$cmd on $name"
+        [[ ! -f "$src.forged" ]] || expect_forgery_ignored "$src" "$cmd on $name"
+    done < <(store_rows)
+    found="$(stray_files)"
+    [[ -z "$found" ]] || fail "files made outside the store $last: $found"
 }
 
 # ---------------------------------------------------------------------------

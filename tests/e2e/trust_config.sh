@@ -214,55 +214,11 @@ test_no_computed_date_is_printed_past_the_last_year_the_input_takes() {
 # ---------------------------------------------------------------------------
 # Programs named by the store's own .git/config
 
-# marker_program NAME: an executable that leaves $T/ran-NAME and fails.
-marker_program() {
-    mkdir -p "$T/bin"
-    printf '#!/bin/sh\ntouch "%s/ran-%s"\nexit 1\n' "$T" "$1" >"$T/bin/$1"
-    chmod 755 "$T/bin/$1"
-    printf '%s' "$T/bin/$1"
-}
-
-# Every key of the store's .git/config that names a program (or a hooks
-# directory) points at a marker. A commit carries a junk openpgp signature,
-# which is enough for `check signatures` to run a verifier.
-hostile_git_config() {
-    # First the commit with a junk gpgsig header and a .gitattributes that
-    # names the filter and the textconv, made with git before any of the
-    # configuration below exists (git itself would run it).
-    local tree parent body id k
-    printf '* filter=x diff=x\n' >"$S/.gitattributes"
-    git -C "$S" add .gitattributes
-    tree="$(git -C "$S" write-tree)"
-    parent="$(git -C "$S" rev-parse HEAD)"
-    body="$(printf 'tree %s\nparent %s\nauthor Test Coordinator <coordinator@example.invalid> 1764000000 +0000\ncommitter Test Coordinator <coordinator@example.invalid> 1764000000 +0000\ngpgsig -----BEGIN PGP SIGNATURE-----\n \n junk\n -----END PGP SIGNATURE-----\n\nAdd attributes by hand\n' "$tree" "$parent")"
-    id="$(printf '%s\n' "$body" | git -C "$S" hash-object -t commit -w --stdin)"
-    git -C "$S" update-ref HEAD "$id"
-    for k in gpg.program gpg.openpgp.program gpg.ssh.program gpg.x509.program gpg.ssh.defaultKeyCommand \
-        core.fsmonitor core.sshCommand core.pager core.editor credential.helper diff.x.textconv \
-        filter.x.clean filter.x.smudge filter.x.process sequence.editor; do
-        git -C "$S" config "$k" "$(marker_program "${k//./-}")"
-    done
-    mkdir -p "$T/hooks"
-    for k in pre-commit post-commit commit-msg post-checkout reference-transaction fsmonitor-watchman; do
-        printf '#!/bin/sh\ntouch "%s/ran-hook-%s"\n' "$T" "$k" >"$T/hooks/$k"
-        chmod 755 "$T/hooks/$k"
-        cp "$T/hooks/$k" "$S/.git/hooks/$k"
-    done
-    git -C "$S" config core.hooksPath "$T/hooks"
-    git -C "$S" config commit.gpgsign true
-}
-
-assert_nothing_ran() {
-    local ran
-    ran="$(cd "$T" && ls -d ran-* 2>/dev/null)"
-    [[ -z "$ran" ]] || fail "a program named by the store's .git/config ran ($1): $ran"
-}
-
 test_reading_and_checking_never_run_a_program_the_store_names() {
     S="$T/store"
     new_store "$S" --no-hook
     refer_ok "$S"
-    hostile_git_config
+    hostile_git_config "$S" "$T"
     local c
     for c in "list" "review due" "show $ID" "report --period FY2026" "log" "log $ID" "check" \
         "check signatures" "check history" "check worktree" "panel agenda 2026-12-03"; do
@@ -282,7 +238,7 @@ test_reading_and_checking_never_run_a_program_the_store_names() {
 test_writes_sign_with_the_users_own_program_never_the_stores() {
     S="$T/store"
     new_store "$S" --no-hook
-    hostile_git_config
+    hostile_git_config "$S" "$T"
     # ssh signing set up in the store's config (format and key), with
     # gpg.ssh.program pointing at the marker: the write signs with
     # ssh-keygen from PATH.

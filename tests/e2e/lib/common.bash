@@ -717,3 +717,56 @@ expect_refused() {
         diff <(printf '%s\n' "$before") <(printf '%s\n' "$after") | head -20 | sed 's/^/         | /'
     fi
 }
+
+# ---------------------------------------------------------------------------
+# A store whose own .git/config names programs (trust_config.sh, hostile.sh)
+
+# marker_program DIR NAME: an executable DIR/bin/NAME that leaves $T/ran-NAME
+# and fails; its path on stdout.
+marker_program() {
+    mkdir -p "$1/bin"
+    printf '#!/bin/sh\ntouch "%s/ran-%s"\nexit 1\n' "$T" "$2" >"$1/bin/$2"
+    chmod 755 "$1/bin/$2"
+    printf '%s' "$1/bin/$2"
+}
+
+# hostile_git_config STORE DIR: every key of STORE's .git/config that names
+# a program (or a hooks directory) points at a marker program in DIR/bin (or
+# hooks in DIR/hooks), each of which would leave $T/ran-NAME. A commit
+# carries a junk openpgp signature, which is enough for `check signatures`
+# to run a verifier, and commit.gpgsign asks writes to sign.
+hostile_git_config() {
+    local s="$1" dir="$2" tree parent when body id k
+    # First the commit with a junk gpgsig header and a .gitattributes that
+    # names the filter and the textconv, made with git before any of the
+    # configuration below exists (git itself would run it). It is dated as
+    # its parent, so that nothing but its signature is amiss.
+    printf '* filter=x diff=x\n' >"$s/.gitattributes"
+    git -C "$s" add .gitattributes
+    tree="$(git -C "$s" write-tree)"
+    parent="$(git -C "$s" rev-parse HEAD)"
+    when="$(git -C "$s" log -1 --format=%ct HEAD)"
+    body="$(printf 'tree %s\nparent %s\nauthor Test Coordinator <coordinator@example.invalid> %s +0000\ncommitter Test Coordinator <coordinator@example.invalid> %s +0000\ngpgsig -----BEGIN PGP SIGNATURE-----\n \n junk\n -----END PGP SIGNATURE-----\n\nAdd attributes by hand\n' "$tree" "$parent" "$when" "$when")"
+    id="$(printf '%s\n' "$body" | git -C "$s" hash-object -t commit -w --stdin)"
+    git -C "$s" update-ref HEAD "$id"
+    for k in gpg.program gpg.openpgp.program gpg.ssh.program gpg.x509.program gpg.ssh.defaultKeyCommand \
+        core.fsmonitor core.sshCommand core.pager core.editor credential.helper diff.x.textconv \
+        filter.x.clean filter.x.smudge filter.x.process sequence.editor; do
+        git -C "$s" config "$k" "$(marker_program "$dir" "${k//./-}")"
+    done
+    mkdir -p "$dir/hooks"
+    for k in pre-commit post-commit commit-msg post-checkout reference-transaction fsmonitor-watchman; do
+        printf '#!/bin/sh\ntouch "%s/ran-hook-%s"\n' "$T" "$k" >"$dir/hooks/$k"
+        chmod 755 "$dir/hooks/$k"
+        cp "$dir/hooks/$k" "$s/.git/hooks/$k"
+    done
+    git -C "$s" config core.hooksPath "$dir/hooks"
+    git -C "$s" config commit.gpgsign true
+}
+
+# assert_nothing_ran WHAT: no program of hostile_git_config left its marker.
+assert_nothing_ran() {
+    local ran
+    ran="$(cd "$T" && ls -d ran-* 2>/dev/null)"
+    [[ -z "$ran" ]] || fail "a program named by the store's .git/config ran ($1): $ran"
+}
