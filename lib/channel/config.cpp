@@ -197,17 +197,59 @@ YNode dates_node(const std::set<Date>& dates) {
   return seq;
 }
 
+// A whole number the schema would refuse by its bounds (the lower ones are
+// in the schema too) is refused here first, in the words of bounded_int:
+// the setting, its bounds and how to put it right.
+void check_bounds_first(const YNode& root, const std::string& where) {
+  auto whole_number = [](const YNode* n) {
+    if (!n || !n->is_scalar()) return false;
+    std::string_view v = n->value;
+    if (!v.empty() && v[0] == '-') v.remove_prefix(1);
+    return !v.empty() && v.size() <= 15 && v.find_first_not_of("0123456789") == std::string_view::npos;
+  };
+  if (!root.is_map()) return;
+  if (const YNode* vocabs = root.find("vocabularies"); vocabs && vocabs->is_map())
+    if (const YNode* bands = vocabs->find("age_bands"))
+      for (const auto& item : bands->items) {
+        if (!item.is_map()) continue;
+        const YNode* key = item.find("key");
+        const std::string shown = fmt::format("vocabularies.age_bands: the bounds of {}",
+                                              key && key->is_scalar() ? quote_if_key(key->value) : "a band");
+        for (const char* end : {"min", "max"})
+          if (const YNode* n = item.find(end); whole_number(n))
+            bounded_int(*n, "vocabularies.age_bands min and max", where, shown);
+      }
+  for (const char* key : {"triage_target_working_days", "panel_target_days", "consent_target_days",
+                          "suppression_threshold"})
+    if (const YNode* n = root.find(key); whole_number(n)) bounded_int(*n, key, where);
+  const YNode* review = root.find("review");
+  if (!review || !review->is_map()) return;
+  for (const char* key : {"monthly_days", "early_days", "extension_step_months", "extension_limit_months"})
+    if (const YNode* n = review->find(key); whole_number(n)) bounded_int(*n, fmt::format("review.{}", key), where);
+  if (const YNode* months = review->find("post_closure_months"))
+    for (const auto& item : months->items)
+      if (whole_number(&item)) bounded_int(item, "review.post_closure_months", where);
+}
+
 }  // namespace
 
 Config parse_config(std::string_view text, const std::string& where) {
   YNode root;
-  try {
-    root = parse_yaml(text, where);
-    validate_against_schema(root, SchemaKind::config, where);
-  } catch (const Failure& f) {
+  auto damaged = [](const Failure& f) {
     // A damaged prevent.yaml is a store problem (exit 6), not bad input.
     fail(Exit::store, fmt::format("prevent.yaml is damaged: {}", f.what()),
          "restore it from git history (git log -p prevent.yaml) and run `prevent check`");
+  };
+  try {
+    root = parse_yaml(text, where);
+  } catch (const Failure& f) {
+    damaged(f);
+  }
+  check_bounds_first(root, where);
+  try {
+    validate_against_schema(root, SchemaKind::config, where);
+  } catch (const Failure& f) {
+    damaged(f);
   }
   Config c;
   c.area = root.find("area")->value;

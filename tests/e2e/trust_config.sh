@@ -155,6 +155,20 @@ test_every_setting_beyond_its_bounds_is_refused_by_every_command() {
     done
 }
 
+# Below the lower bound: the same words and hint as beyond the upper one
+# (the schema's "Expected number greater than or equal to 1.000000" and
+# "restore it from git history" were shown before).
+test_every_setting_below_its_bounds_is_refused_in_the_same_words() {
+    local row name min max
+    for row in "${BOUNDS[@]}"; do
+        read -r name min max <<<"$row"
+        setup
+        set_setting "$name" "$((min - 1))"
+        assert_every_command_refuses "$name" "$min" "$max"
+        rm -rf "$S"
+    done
+}
+
 test_the_numbers_that_crashed_or_ran_for_minutes_are_refused_by_name() {
     # 2000000000 overflowed Date::add_months (SIGSEGV), 100000000 working
     # days ran `report` for minutes, 3000000000 is past an int.
