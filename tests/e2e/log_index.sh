@@ -110,7 +110,7 @@ test_a_damaged_or_foreign_index_is_rebuilt() {
     head -c $((size - 1)) "$T/good" >"$T/bad.short"
     cp "$T/good" "$T/bad.flipped"
     printf 'X' | dd of="$T/bad.flipped" bs=1 seek=$((size / 2)) conv=notrunc status=none
-    sed 's/prevent log index v1/prevent log index v0/' "$T/good" >"$T/bad.version"
+    sed 's/prevent log index v2/prevent log index v1/' "$T/good" >"$T/bad.version"
     : >"$T/bad.empty"
     { cat "$T/good"; printf 'x'; } >"$T/bad.extra"
     local f

@@ -81,7 +81,7 @@ TEST_CASE("an empty file of segments is well formed; anything else off is not") 
   CHECK_FALSE(decode_log_index(kScope, "").has_value());
   CHECK_FALSE(decode_log_index(kScope, "garbage").has_value());
   // Another version.
-  CHECK_FALSE(decode_log_index(kScope, replace(bytes, "log index v1", "log index v2")).has_value());
+  CHECK_FALSE(decode_log_index(kScope, replace(bytes, "log index v2", "log index v3")).has_value());
   // Truncated anywhere.
   for (size_t n : {size_t{22}, size_t{40}, bytes.size() / 2, bytes.size() - 1})
     CHECK_FALSE(decode_log_index(kScope, bytes.substr(0, n)).has_value());

@@ -96,9 +96,25 @@ void every_file_in(git_repository* repo, const std::string& prefix, git_tree* t,
   }
 }
 
+// A directory named like a record file (`PRV-2026-0003.yaml/`) or a
+// submodule stands where a record should be: the history shows it as a
+// change of that path (an unreadable version), never hides it or reads the
+// files inside as records of their own.
+bool odd_entry(const git_tree_entry* e) {
+  const git_object_t type = git_tree_entry_type(e);
+  if (type == GIT_OBJECT_COMMIT) return true;
+  std::string_view name = git_tree_entry_name(e);
+  return type == GIT_OBJECT_TREE && name.size() > 5 && name.substr(name.size() - 5) == ".yaml";
+}
+
 void every_file(git_repository* repo, const std::string& path, const git_tree_entry* e, bool added,
                 std::vector<PathChange>& out, SubtreeMemo* memo) {
-  if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
+  if (odd_entry(e)) {
+    if (added)
+      out.push_back({path, std::nullopt, *git_tree_entry_id(e)});
+    else
+      out.push_back({path, *git_tree_entry_id(e), std::nullopt});
+  } else if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
     git::Tree t = subtree(repo, e, memo);
     every_file_in(repo, path, t.get(), added, out, memo);
   } else if (git_tree_entry_type(e) == GIT_OBJECT_BLOB) {
@@ -133,7 +149,8 @@ void diff_dirs(git_repository* repo, const std::string& prefix, git_tree* a, git
         git_tree_entry_type(ea) == git_tree_entry_type(eb))
       continue;
     std::string path = prefix + "/" + git_tree_entry_name(ea);
-    bool ta = git_tree_entry_type(ea) == GIT_OBJECT_TREE, tb = git_tree_entry_type(eb) == GIT_OBJECT_TREE;
+    bool ta = git_tree_entry_type(ea) == GIT_OBJECT_TREE && !odd_entry(ea),
+         tb = git_tree_entry_type(eb) == GIT_OBJECT_TREE && !odd_entry(eb);
     if (ta && tb) {
       git::Tree sa = subtree(repo, ea, memo), sb = subtree(repo, eb, memo);
       diff_dirs(repo, path, sa.get(), sb.get(), out, memo);
@@ -171,9 +188,11 @@ git::TreeEntry entry_at(git_tree* tree, const std::string& path) {
   return git::TreeEntry(raw);
 }
 
-std::optional<git_oid> blob_at(git_tree* tree, const std::string& path) {
+// What stands at a record's `path`: its blob, or a submodule or directory
+// named like the file (odd_entry), whose versions read as unreadable.
+std::optional<git_oid> record_at(git_tree* tree, const std::string& path) {
   git::TreeEntry e = entry_at(tree, path);
-  if (!e || git_tree_entry_type(e.get()) != GIT_OBJECT_BLOB) return std::nullopt;
+  if (!e || (git_tree_entry_type(e.get()) != GIT_OBJECT_BLOB && !odd_entry(e.get()))) return std::nullopt;
   return *git_tree_entry_id(e.get());
 }
 
@@ -448,7 +467,7 @@ std::vector<LogEntry> case_history_by_walk(const Store& store, const CaseId& id,
     if (dir_now && previous_dir && git_oid_equal(&*dir_now, &*previous_dir))
       now = previous;
     else if (dir_now)
-      now = blob_at(s.tree, path);
+      now = record_at(s.tree, path);
     previous_dir = dir_now;
     if (now) ever = true;
     case_step(store, id, path, filter, show, s, previous, now, cache, out);
@@ -493,8 +512,8 @@ std::vector<LogEntry> case_history(const Store& store, const CaseId& id, const L
       parent_tree.reset(pt);
       parent_time = git_commit_time(p);
     }
-    std::optional<git_oid> now = blob_at(tree.get(), path);
-    std::optional<git_oid> previous = blob_at(parent_tree.get(), path);
+    std::optional<git_oid> now = record_at(tree.get(), path);
+    std::optional<git_oid> previous = record_at(parent_tree.get(), path);
     if (now) ever = true;
     CommitMeta meta = meta_of(c);
     HistoryStep step{meta, c, tree.get(), parent_tree.get(), parent_time};

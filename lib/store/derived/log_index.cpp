@@ -30,7 +30,8 @@ namespace {
 using namespace derived;
 
 // The first line of a file: this, the scope, a newline.
-constexpr std::string_view kMagic = "prevent log index v1 ";
+// v2: a submodule or a directory at a case path is a change of that path.
+constexpr std::string_view kMagic = "prevent log index v2 ";
 
 std::string magic_of(std::string_view scope) {
   std::string m(kMagic);

@@ -33,6 +33,11 @@ struct RawEntry {
   const unsigned char* id = nullptr;
   bool tree = false;
   bool blob = false;  // a file (regular, executable or a link); not a submodule
+  // A submodule, or a directory named like a record file: a change of that
+  // path, never descended into (as in the log's own diff, history.cpp).
+  bool odd = false;
+  bool record_like() const { return blob || odd; }
+  bool descend() const { return tree && !odd; }
 };
 
 bool next_entry(std::string_view t, size_t& at, RawEntry& e) {
@@ -46,6 +51,7 @@ bool next_entry(std::string_view t, size_t& at, RawEntry& e) {
   e.id = reinterpret_cast<const unsigned char*>(t.data() + nul + 1);
   e.tree = mode == "40000";
   e.blob = !e.tree && mode != "160000";
+  e.odd = mode == "160000" || (e.tree && e.name.size() > 5 && e.name.substr(e.name.size() - 5) == ".yaml");
   at = nul + 1 + kOid;
   return true;
 }
@@ -180,12 +186,12 @@ class TreeDiffer::Impl {
   }
 
   void every(const std::string& path, const RawEntry& e, bool added, std::vector<Change>& out) {
-    if (e.tree) {
+    if (e.descend()) {
       if (added)
         diff(path, nullptr, tree(path, oid_of(e.id)), out);
       else
         diff(path, tree(path, oid_of(e.id)), nullptr, out);
-    } else if (e.blob) {
+    } else if (e.record_like()) {
       Change c{path, {}, {}};
       (added ? c.after : c.before) = oid_of(e.id);
       out.push_back(std::move(c));
@@ -232,15 +238,15 @@ class TreeDiffer::Impl {
           changed = false;
         } else {
           std::string path = prefix + "/" + std::string(ea.name);
-          if (ea.tree && eb.tree) {
+          if (ea.descend() && eb.descend()) {
             TreeRef sa = tree(path, oid_of(ea.id));
             TreeRef sb = tree(path, oid_of(eb.id));
             diff(path, sa, sb, out);
-          } else if (!ea.tree && !eb.tree) {
+          } else if (!ea.descend() && !eb.descend()) {
             Change c{path, {}, {}};
-            if (ea.blob) c.before = oid_of(ea.id);
-            if (eb.blob) c.after = oid_of(eb.id);
-            out.push_back(std::move(c));
+            if (ea.record_like()) c.before = oid_of(ea.id);
+            if (eb.record_like()) c.after = oid_of(eb.id);
+            if (c.before || c.after) out.push_back(std::move(c));
           } else {
             every(path, ea, false, out);
             every(path, eb, true, out);

@@ -48,7 +48,7 @@ Link read_link(git_odb* odb, const git_oid& id, std::optional<git_oid>& parent);
 // What the index is built from: one commit's changed paths.
 struct Change {
   std::string path;
-  std::optional<git_oid> before, after;  // blobs only
+  std::optional<git_oid> before, after;  // blobs, or a submodule or directory at a record's path
 };
 
 // Diffs raw trees, reading each version of a directory once per walk (a
