@@ -304,6 +304,25 @@ test_a_submodule_at_a_case_path_is_reported_and_readers_carry_on() {
     check_finds "$line"
 }
 
+# The audit trail sees it too: the commit that added it is a hand edit of
+# that path for `check history`, and `log` of the ID shows it (it said "no
+# such case", and the store's log showed the commit with nothing under it).
+test_a_submodule_at_a_case_path_is_in_the_history() {
+    setup
+    git -C "$S" update-index --add --cacheinfo "160000,$(head_of "$S"),cases/2026/PRV-2026-0003.yaml" ||
+        fail "update-index failed"
+    hand_commit "a submodule"
+    pv "$S" "$AS_OF" check history
+    assert_rc 0 "check history"
+    assert_stdout_contains "changed records outside prevent (cases/2026/PRV-2026-0003.yaml)"
+    local i
+    for i in 1 0; do
+        PREVENT_LOG_INDEX=$i pv "$S" "$AS_OF" log PRV-2026-0003
+        assert_rc 0 "log of the ID (PREVENT_LOG_INDEX=$i)"
+        assert_stdout_contains "file: (none) → unreadable version"
+    done
+}
+
 test_a_directory_at_a_case_path_is_reported_and_readers_carry_on() {
     setup
     mkdir -p "$S/cases/2026/PRV-2026-0003.yaml"
