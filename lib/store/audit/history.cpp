@@ -96,28 +96,19 @@ void every_file_in(git_repository* repo, const std::string& prefix, git_tree* t,
   }
 }
 
-// A directory named like a record file (`PRV-2026-0003.yaml/`) or a
-// submodule stands where a record should be: the history shows it as a
-// change of that path (an unreadable version), never hides it or reads the
-// files inside as records of their own.
+// A submodule or a directory at a record's path (stands_for_a_record).
 bool odd_entry(const git_tree_entry* e) {
   const git_object_t type = git_tree_entry_type(e);
-  if (type == GIT_OBJECT_COMMIT) return true;
-  std::string_view name = git_tree_entry_name(e);
-  return type == GIT_OBJECT_TREE && name.size() > 5 && name.substr(name.size() - 5) == ".yaml";
+  return stands_for_a_record(git_tree_entry_name(e), type == GIT_OBJECT_TREE, type == GIT_OBJECT_COMMIT);
 }
 
 void every_file(git_repository* repo, const std::string& path, const git_tree_entry* e, bool added,
                 std::vector<PathChange>& out, SubtreeMemo* memo) {
-  if (odd_entry(e)) {
-    if (added)
-      out.push_back({path, std::nullopt, *git_tree_entry_id(e)});
-    else
-      out.push_back({path, *git_tree_entry_id(e), std::nullopt});
-  } else if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
+  const bool odd = odd_entry(e);
+  if (git_tree_entry_type(e) == GIT_OBJECT_TREE && !odd) {
     git::Tree t = subtree(repo, e, memo);
     every_file_in(repo, path, t.get(), added, out, memo);
-  } else if (git_tree_entry_type(e) == GIT_OBJECT_BLOB) {
+  } else if (git_tree_entry_type(e) == GIT_OBJECT_BLOB || odd) {
     if (added)
       out.push_back({path, std::nullopt, *git_tree_entry_id(e)});
     else

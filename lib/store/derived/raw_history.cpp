@@ -33,9 +33,7 @@ struct RawEntry {
   const unsigned char* id = nullptr;
   bool tree = false;
   bool blob = false;  // a file (regular, executable or a link); not a submodule
-  // A submodule, or a directory named like a record file: a change of that
-  // path, never descended into (as in the log's own diff, history.cpp).
-  bool odd = false;
+  bool odd = false;  // stands_for_a_record (tree_order.hpp)
   bool record_like() const { return blob || odd; }
   bool descend() const { return tree && !odd; }
 };
@@ -51,7 +49,7 @@ bool next_entry(std::string_view t, size_t& at, RawEntry& e) {
   e.id = reinterpret_cast<const unsigned char*>(t.data() + nul + 1);
   e.tree = mode == "40000";
   e.blob = !e.tree && mode != "160000";
-  e.odd = mode == "160000" || (e.tree && e.name.size() > 5 && e.name.substr(e.name.size() - 5) == ".yaml");
+  e.odd = stands_for_a_record(e.name, e.tree, mode == "160000");
   at = nul + 1 + kOid;
   return true;
 }
