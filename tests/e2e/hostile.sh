@@ -230,28 +230,7 @@ commit_cases() {
 # checksum recomputed with the unkeyed hash prevent once used. (The index
 # prevent leaves after a referral describes the cases before it.)
 forge_person_index() { # forge_person_index STORE
-    "$PYTHON" - "$1/.git/prevent/people-v2" "$(git -C "$1" rev-parse HEAD:cases)" <<'PY' ||
-import sys
-p, cases = sys.argv[1], sys.argv[2].encode()
-lines = open(p, 'rb').read().split(b'\n')
-head, rest = lines[0], lines[3:]
-assert any(l.endswith(b'PRV-2026-0001.yaml') for l in rest), "no line for PRV-2026-0001"
-body = b''.join(l + b'\n' for l in rest if l and not l.endswith(b'PRV-2026-0002.yaml'))
-tree = b'cases ' + cases
-def checksum(s):
-    M = (1 << 64) - 1
-    h = 0x9e3779b97f4a7c15 ^ len(s)
-    def mix(w):
-        nonlocal h
-        h = ((h ^ w) * 0xff51afd7ed558ccd) & M
-        h ^= h >> 32
-    i = 0
-    while i + 8 <= len(s):
-        mix(int.from_bytes(s[i:i + 8], 'little')); i += 8
-    mix(int.from_bytes(s[i:] + b'\0' * (8 - (len(s) - i)), 'little'))
-    return h
-open(p, 'wb').write(head + b'\n' + tree + b'\n' + b'body %d %016x\n' % (len(body), checksum(body)) + body)
-PY
+    "$PYTHON" "$E2E_DIR/lib/forge_people.py" "$1/.git/prevent/people-v2" "$(git -C "$1" rev-parse HEAD:cases)" ||
         fail "forging the person index failed"
 }
 

@@ -172,26 +172,7 @@ test_a_forged_person_index_is_never_used() {
     setup
     local idx="$S/.git/prevent/people-v2"
     assert_file_exists "$idx"
-    "$PYTHON" - "$idx" <<'PY' || fail "forging the person index failed"
-import sys, struct
-p = sys.argv[1]
-lines = open(p, 'rb').read().split(b'\n')
-head, tree, body_line, rest = lines[0], lines[1], lines[2], lines[3:]
-body = b''.join(l + b'\n' for l in rest if l and not l.endswith(b'PRV-2026-0002.yaml'))
-def checksum(s):
-    M = (1 << 64) - 1
-    h = 0x9e3779b97f4a7c15 ^ len(s)
-    def mix(w):
-        nonlocal h
-        h = ((h ^ w) * 0xff51afd7ed558ccd) & M
-        h ^= h >> 32
-    i = 0
-    while i + 8 <= len(s):
-        mix(int.from_bytes(s[i:i + 8], 'little')); i += 8
-    mix(int.from_bytes(s[i:] + b'\0' * (8 - (len(s) - i)), 'little'))
-    return h
-open(p, 'wb').write(head + b'\n' + tree + b'\n' + b'body %d %016x\n' % (len(body), checksum(body)) + body)
-PY
+    "$PYTHON" "$E2E_DIR/lib/forge_people.py" "$idx" || fail "forging the person index failed"
     pv "$S" "$AS_OF" check derived
     assert_rc 0
     assert_stdout_eq "notice [derived] the person index does not check out under this user's key (written by another user or an older prevent, damaged, or edited): never used; removed, the next referral rebuilds it (.git/prevent/people-v2)"

@@ -144,30 +144,25 @@ test_every_setting_at_its_bounds_is_taken_by_every_command() {
     done
 }
 
-test_every_setting_beyond_its_bounds_is_refused_by_every_command() {
+# each_setting_refused_at max+1|min-1: every setting in turn set one past
+# that bound, and every command refusing it.
+each_setting_refused_at() {
     local row name min max
     for row in "${BOUNDS[@]}"; do
         read -r name min max <<<"$row"
         setup
-        set_setting "$name" "$((max + 1))"
+        set_setting "$name" "$(($1))"
         assert_every_command_refuses "$name" "$min" "$max"
         rm -rf "$S"
     done
 }
 
+test_every_setting_beyond_its_bounds_is_refused_by_every_command() { each_setting_refused_at 'max + 1'; }
+
 # Below the lower bound: the same words and hint as beyond the upper one
 # (the schema's "Expected number greater than or equal to 1.000000" and
 # "restore it from git history" were shown before).
-test_every_setting_below_its_bounds_is_refused_in_the_same_words() {
-    local row name min max
-    for row in "${BOUNDS[@]}"; do
-        read -r name min max <<<"$row"
-        setup
-        set_setting "$name" "$((min - 1))"
-        assert_every_command_refuses "$name" "$min" "$max"
-        rm -rf "$S"
-    done
-}
+test_every_setting_below_its_bounds_is_refused_in_the_same_words() { each_setting_refused_at 'min - 1'; }
 
 test_the_numbers_that_crashed_or_ran_for_minutes_are_refused_by_name() {
     # 2000000000 overflowed Date::add_months (SIGSEGV), 100000000 working

@@ -196,6 +196,17 @@ call_number() { # call_number SYSCALL PATTERN
     S_="$1" P_="$2" awk '$1 == ENVIRON["S_"] && $3 ~ ENVIRON["P_"] { print $2; exit }' "$T/calls"
 }
 
+# first_call STORE SYSCALL PATTERN CMD…: call_list of CMD (its calls in
+# $T/calls), then the caller's `k` set to the first call of SYSCALL whose
+# path matches PATTERN; status 1 when there is none.
+first_call() {
+    local store="$1" sys="$2" pattern="$3"
+    shift 3
+    call_list "$store" "$@" >"$T/calls"
+    k="$(call_number "$sys" "$pattern")"
+    [[ -n "$k" ]]
+}
+
 setup_store() {
     S="$T/store"
     new_store "$S"
@@ -235,10 +246,8 @@ test_an_error_after_the_ref_was_renamed_leaves_a_whole_commit() {
     setup_store
     referral_flags name="Killian Vexworth" dob=2002-02-02
     local cmd=("$PREVENT" -C . refer --as-of "$AS_OF" "${REFER_FLAGS[@]}")
-    call_list "$S" "${cmd[@]}" >"$T/calls"
     local k
-    k="$(call_number fsync '/\.git/refs/heads$')"
-    [[ -n "$k" ]] || { fail "no fsync of the ref's directory"; return; }
+    first_call "$S" fsync '/\.git/refs/heads$' "${cmd[@]}" || { fail "no fsync of the ref's directory"; return; }
     local errno
     for errno in EIO ENOSPC; do
         INJECT_WHAT="the ref's directory" inject_at "$S" fsync "$k" "$errno" "${cmd[@]}"
@@ -257,10 +266,8 @@ test_an_error_after_the_ref_was_renamed_in_an_import_leaves_a_whole_commit() {
     setup_store
     "$PYTHON" "$PREVENT_SOURCE_DIR/tests/bench/gen_referrals.py" 70 2026 7 >"$T/in/70.csv"
     local cmd=("$PREVENT" -C . -q import "$T/in/70.csv" --as-of "$AS_OF")
-    call_list "$S" "${cmd[@]}" >"$T/calls"
     local k
-    k="$(call_number fsync '/\.git/refs/heads$')"
-    [[ -n "$k" ]] || { fail "no fsync of the ref's directory"; return; }
+    first_call "$S" fsync '/\.git/refs/heads$' "${cmd[@]}" || { fail "no fsync of the ref's directory"; return; }
     INJECT_WHAT="the ref's directory" inject_at "$S" fsync "$k" EIO "${cmd[@]}"
     assert_eq "$(git_in "$T/victim" ls-tree -r --name-only HEAD cases | wc -l)" 72 "cases at HEAD"
 }
@@ -272,10 +279,8 @@ test_a_syncfs_error_in_an_import_is_a_failure_that_leaves_nothing() {
     setup_store
     "$PYTHON" "$PREVENT_SOURCE_DIR/tests/bench/gen_referrals.py" 70 2026 7 >"$T/in/70.csv"
     local cmd=("$PREVENT" -C . -q import "$T/in/70.csv" --as-of "$AS_OF")
-    call_list "$S" "${cmd[@]}" >"$T/calls"
     local k
-    k="$(call_number syncfs .)"
-    [[ -n "$k" ]] || { fail "the import made no syncfs"; return; }
+    first_call "$S" syncfs . "${cmd[@]}" || { fail "the import made no syncfs"; return; }
     INJECT_WHAT="syncfs" inject_at "$S" syncfs "$k" EIO "${cmd[@]}"
     assert_eq "$(cat "$T/outcomes")" 0 "outcome (0: nothing)"
     assert_contains "$(cat "$T/inj.err")" "Input/output error" "the error"
@@ -288,10 +293,8 @@ test_a_journal_that_cannot_be_removed_is_reported_and_repaired() {
     setup_store
     referral_flags name="Killian Vexworth" dob=2002-02-02
     local cmd=("$PREVENT" -C . refer --as-of "$AS_OF" "${REFER_FLAGS[@]}")
-    call_list "$S" "${cmd[@]}" >"$T/calls"
     local k
-    k="$(call_number unlink '/\.git/prevent/journal$')"
-    [[ -n "$k" ]] || { fail "no unlink of the journal"; return; }
+    first_call "$S" unlink '/\.git/prevent/journal$' "${cmd[@]}" || { fail "no unlink of the journal"; return; }
     rm -rf "$T/victim"
     cp -a "$S" "$T/victim"
     (cd "$T/victim" && traced -f -qq -o /dev/null -e trace=unlink -e inject="unlink:error=EIO:when=$k" "${cmd[@]}" \
@@ -315,10 +318,8 @@ test_a_journal_that_cannot_be_removed_is_reported_and_repaired() {
 kill_after_the_record() {
     local store="$1"
     shift
-    call_list "$store" "$@" >"$T/calls"
     local k
-    k="$(call_number fsync '/cases/2026$')"
-    [[ -n "$k" ]] || { fail "no fsync of the record's directory"; return 1; }
+    first_call "$store" fsync '/cases/2026$' "$@" || { fail "no fsync of the record's directory"; return 1; }
     (cd "$store" && traced -f -qq -o /dev/null -e trace=fsync -e inject="fsync:signal=KILL:when=$k" "$@" \
         >/dev/null 2>&1)
     assert_file_exists "$store/.git/prevent/journal"
@@ -449,10 +450,8 @@ test_a_write_that_fails_after_storing_its_objects_removes_them() {
     setup_store
     referral_flags name="Killian Vexworth" dob=2002-02-02
     local cmd=("$PREVENT" -C . refer --as-of "$AS_OF" "${REFER_FLAGS[@]}")
-    call_list "$S" "${cmd[@]}" >"$T/calls"
     local k
-    k="$(call_number rename '/cases/2026/\.PRV-2026-0003\.yaml\.tmp-')"
-    [[ -n "$k" ]] || { fail "no rename of the record"; return; }
+    first_call "$S" rename '/cases/2026/\.PRV-2026-0003\.yaml\.tmp-' "${cmd[@]}" || { fail "no rename of the record"; return; }
     local objects_before
     objects_before="$(git_in "$S" count-objects -v | awk '/^count:/ { print $2 }')"
     INJECT_WHAT="the record's rename" inject_at "$S" rename "$k" EIO "${cmd[@]}"
@@ -472,10 +471,8 @@ test_a_disk_that_stays_full_leaves_nothing_and_no_journal() {
     skip_without_strace && return 0
     setup_store
     local cmd=("$PREVENT" -C . triage PRV-2026-0001 --outcome no-further-action --date 2026-11-04 --as-of "$AS_OF")
-    call_list "$S" "${cmd[@]}" >"$T/calls"
     local k
-    k="$(call_number rename '/cases/2026/\.PRV-2026-0001\.yaml\.tmp-')"
-    [[ -n "$k" ]] || { fail "no rename of the record"; return; }
+    first_call "$S" rename '/cases/2026/\.PRV-2026-0001\.yaml\.tmp-' "${cmd[@]}" || { fail "no rename of the record"; return; }
     INJECT_WHAT="every rename from the record's" inject_at "$S" rename "$k+" ENOSPC "${cmd[@]}"
     assert_eq "$(cat "$T/outcomes")" 0 "outcome (0: nothing)"
     assert_not_contains "$(cat "$T/inj.err")" "check --repair" "the message"
