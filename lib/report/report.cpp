@@ -9,6 +9,7 @@
 #include <set>
 
 #include "calendar.hpp"
+#include "disclosure.hpp"
 #include "csv.hpp"
 #include "schema.hpp"
 #include "workflow.hpp"
@@ -77,92 +78,6 @@ ReportTable timing_table(std::string path, std::string title, Timing t, bool foi
 }
 
 std::string month_key(int year, unsigned month) { return fmt::format("{:04}-{:02}", year, month); }
-
-// ---------------------------------------------------------------------------
-// Suppression (docs/report.md)
-
-ReportCell* find_cell(Report& r, std::string_view path, std::string_view key) {
-  for (auto& t : r.tables)
-    if (t.path == path)
-      for (auto& c : t.cells)
-        if (c.key == key) return &c;
-  return nullptr;
-}
-
-bool shown(const ReportCell* c) { return c && !c->suppressed && c->value; }
-
-// Cells that add up to a total the reader can see; `hidden` are parts of
-// the total the report does not publish.
-struct Group {
-  std::vector<ReportCell*> cells;
-  std::vector<long> hidden;
-  const ReportCell* total = nullptr;
-};
-
-bool sensitive(long v, int threshold) { return v >= 1 && v < threshold; }
-
-// One round of secondary suppression on a group; true when it changed a cell.
-bool protect(Group& g, int threshold) {
-  if (!shown(g.total)) return false;  // the total is unknown: nothing can be worked back
-  int unknown = 0;
-  bool unknown_is_sensitive = false;
-  for (const ReportCell* c : g.cells)
-    if (c->suppressed) ++unknown, unknown_is_sensitive = true;
-  for (long h : g.hidden) {
-    ++unknown;
-    unknown_is_sensitive = sensitive(h, threshold);
-  }
-  if (unknown != 1 || !unknown_is_sensitive) return false;
-  ReportCell* smallest = nullptr;
-  for (ReportCell* c : g.cells)
-    if (!c->suppressed && c->value && *c->value > 0 && (!smallest || *c->value < *smallest->value)) smallest = c;
-  if (!smallest) return false;
-  smallest->suppressed = true;
-  return true;
-}
-
-void suppress(Report& r, long triaged_late) {
-  const int n = r.options.threshold;
-  // Primary.
-  for (auto& t : r.tables)
-    for (auto& c : t.cells)
-      if (c.kind == Kind::count && c.value && sensitive(*c.value, n)) c.suppressed = true;
-  for (const char* path : {"timeliness.referral_to_triage_days", "timeliness.referral_to_first_panel_days"}) {
-    const ReportCell* count = find_cell(r, path, "count");
-    for (const char* key : {"median", "p90"}) {
-      ReportCell* m = find_cell(r, path, key);
-      if (m && m->value && count && *count->value < n) m->suppressed = true;
-    }
-  }
-  // Secondary, until nothing changes.
-  std::vector<Group> groups;
-  auto table_group = [&](std::string_view path, const ReportCell* total) {
-    Group g;
-    g.total = total;
-    for (auto& t : r.tables)
-      if (t.path == path)
-        for (auto& c : t.cells) g.cells.push_back(&c);
-    groups.push_back(std::move(g));
-  };
-  const ReportCell* referrals = find_cell(r, "referrals", "total");
-  for (const char* t : {"referrals.by_sector", "referrals.by_route", "referrals.by_age_band", "referrals.by_gender",
-                        "referrals.by_concern", "referrals.by_month"})
-    table_group(t, referrals);
-  groups.push_back({{find_cell(r, "outcomes", "adopted"), find_cell(r, "outcomes", "not_adopted")},
-                    {},
-                    find_cell(r, "outcomes", "discussed_at_panel")});
-  const ReportCell* adopted = find_cell(r, "outcomes", "adopted");
-  table_group("channel_cases.by_concern", adopted);
-  table_group("channel_cases.by_age_band", adopted);
-  if (const ReportCell* in_hand = find_cell(r, "in_hand", "total"); !r.options.foi) table_group("in_hand.by_stage", in_hand);
-  groups.push_back({{find_cell(r, "timeliness.triaged_within_target", "count")},
-                    {triaged_late},
-                    find_cell(r, "timeliness.triaged_within_target", "of")});
-  for (bool changed = true; changed;) {
-    changed = false;
-    for (auto& g : groups) changed = protect(g, n) || changed;
-  }
-}
 
 }  // namespace
 
@@ -240,10 +155,11 @@ struct ReportBuilder::State {
     // A case voided as entered in error (a duplicate referral, a wrong
     // one) counts only as that: not a referral, not work in hand.
     if (is_voided_case(c)) {
-      if (received >= o.from && received <= o.to) ++entered_in_error;
+      if (received >= o.from && received <= std::min(o.to, o.as_of)) ++entered_in_error;
       return;
     }
-    if (received >= o.from && received <= o.to) {
+    // A referral received after the as-of date had not been received then.
+    if (received >= o.from && received <= std::min(o.to, o.as_of)) {
       const Case a = case_on(c, o.as_of);
       ++total;
       by_sector.add(a.referral.sector);
@@ -358,7 +274,6 @@ struct ReportBuilder::State {
                  {count_cell("count", "Within the target", within_target), total_cell("of", "Triaged", triaged)},
                  false});
 
-    if (report.suppression_applied()) suppress(report, triaged - within_target);
     return std::move(report);
   }
 
@@ -377,7 +292,12 @@ ReportBuilder::ReportBuilder(const Config& config, const ReportOptions& options)
     : state_(std::make_unique<State>(config, options)) {}
 ReportBuilder::~ReportBuilder() = default;
 void ReportBuilder::add(const Case& c) { state_->add(c); }
-Report ReportBuilder::finish() { return state_->finish(); }
+Report ReportBuilder::finish_counts() { return state_->finish(); }
+Report ReportBuilder::finish() {
+  Report r = finish_counts();
+  if (r.suppression_applied()) protect(r, {});
+  return r;
+}
 
 Report build_report(const std::vector<Case>& cases, const Config& cfg, const ReportOptions& o) {
   ReportBuilder builder(cfg, o);
@@ -399,9 +319,13 @@ std::string cell_text(const ReportCell& c) {
 std::string suppression_line(const Report& r) {
   if (!r.suppression_applied())
     return "off: small numbers are shown (for internal use only; not for publication)";
-  return fmt::format("applied: counts from 1 to {} are shown as [c], with further cells hidden where they could be "
-                     "worked back from a total",
-                     r.options.threshold - 1);
+  std::string line = fmt::format(
+      "applied: counts from 1 to {} are shown as [c], with further cells (totals and zeros included) hidden where "
+      "they could be worked out from this answer{}",
+      r.options.threshold - 1, r.options.foi ? " and the earlier answers of the release register" : "");
+  if (!r.withheld.empty())
+    line += fmt::format("; {} withheld whole", r.withheld.size() == 1 ? "one table is" : fmt::format("{} tables are", r.withheld.size()));
+  return line;
 }
 
 std::string render_json(const Report& r) {
@@ -412,7 +336,8 @@ std::string render_json(const Report& r) {
   j["as_of"] = r.options.as_of.str();
   j["suppression"] = {{"threshold", r.suppression_applied() ? r.options.threshold : 0},
                       {"applied", r.suppression_applied()},
-                      {"foi", r.options.foi}};
+                      {"foi", r.options.foi},
+                      {"withheld", r.withheld}};
   for (const auto& t : r.tables) {
     J* node = &j;
     size_t start = 0;

@@ -27,7 +27,7 @@ struct ReportOptions {
 struct ReportCell {
   enum class Kind {
     count,    // a number of cases or items: suppressed from 1 to threshold-1
-    total,    // a table's total: never suppressed
+    total,    // a table's total: suppressed like a count (SPEC §7)
     measure,  // a median or percentile: withheld when its count is small
   };
   std::string key;    // JSON key, CSV category
@@ -51,6 +51,9 @@ struct Report {
   ReportOptions options;
   Date in_hand_at;
   std::vector<ReportTable> tables;  // in the order of SPEC §7
+  // Tables shown whole as [c]: no cell of them could be shown without
+  // letting a hidden one be worked out (disclosure.hpp).
+  std::vector<std::string> withheld;
 
   const ReportTable* table(std::string_view path) const;
   bool suppression_applied() const { return options.threshold >= 2; }
@@ -75,8 +78,12 @@ class ReportBuilder {
   ReportBuilder(const ReportBuilder&) = delete;
   ReportBuilder& operator=(const ReportBuilder&) = delete;
   void add(const Case& c);
-  // Counts, then suppresses when options.threshold >= 2. Call once.
+  // Counts, then suppresses when options.threshold >= 2, against no
+  // earlier answer (disclosure.hpp). Call once, this or finish_counts().
   Report finish();
+  // Counts only: the caller suppresses (prevent::protect, with the release
+  // register), or wants the true counts.
+  Report finish_counts();
 
  private:
   struct State;

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -274,6 +275,19 @@ std::vector<Date> Store::meeting_dates() const {
   for (const auto& f : git_->list_at_head("panels")) {
     if (f.name.size() != 15 || f.name.substr(10) != ".yaml") continue;
     if (auto d = Date::parse(f.name.substr(0, 10))) out.push_back(*d);
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> Store::release_files() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& f : git_->list_at_head("releases")) {
+    const bool named = f.name.size() == 9 && f.name.substr(4) == ".yaml" &&
+                       std::all_of(f.name.begin(), f.name.begin() + 4, [](char c) { return c >= '0' && c <= '9'; });
+    if (!named || !is_plain_file(f.mode))
+      fail(Exit::store, "the release register holds something that is not a release (releases/)",
+           "only prevent writes releases/: restore it from history (git log -- releases)");
+    out.emplace_back(f.name, git_->read_blob(f.id, "releases/" + f.name));
   }
   return out;
 }

@@ -126,6 +126,13 @@ class Store {
   const Meeting& require_meeting(Date date) const;
   std::vector<Date> meeting_dates() const;
 
+  // The release register at HEAD (releases/NNNN.yaml, docs/disclosure.md):
+  // each file's name and text, by name. Anything else standing in
+  // releases/ (a directory, a link, a file of another name) is refused
+  // (Failure(store)): an answer checked against part of the register could
+  // give away what the rest protects.
+  std::vector<std::pair<std::string, std::string>> release_files() const;
+
   // The next free ID of a year (one more than the highest at HEAD).
   CaseId next_id(int year) const;
 

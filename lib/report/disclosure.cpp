@@ -1,0 +1,831 @@
+#include "disclosure.hpp"
+
+#include <fmt/format.h>
+#include <glpk.h>
+#include <malloc.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "failure.hpp"
+
+namespace prevent {
+
+namespace {
+
+// ---------------------------------------------------------------------------
+// What each cell counts
+
+// How a cell's number depends on the days and the as-of date.
+enum class Basis {
+  cohort,    // referrals received on days: the same at any as-of (referral facts)
+  as_of,     // referrals received on days, by what had happened by the as-of
+  snapshot,  // the state on one day (work in hand)
+  measure,   // a median or percentile: not a count, not in the programme
+};
+
+struct Source {
+  std::string quantity;  // cells of one quantity over the same days are the same number
+  Basis basis = Basis::as_of;
+  std::optional<std::pair<Date, Date>> within;  // by_month: the month only
+};
+
+std::optional<std::pair<Date, Date>> month_of(std::string_view key) {
+  if (auto d = Date::parse(std::string(key) + "-01"))
+    return std::pair{*d, Date::from_ymd(d->year(), d->month(), days_in_month(d->year(), d->month()))};
+  return std::nullopt;
+}
+
+// The one table of which cell is which number. A table not named here
+// counts referrals by what happened by the as-of date, on its own.
+Source source_of(const std::string& path, const std::string& key) {
+  if (path == "referrals") return {key == "total" ? "R" : path + ":" + key, Basis::cohort, {}};
+  if (path == "referrals.by_month") return {"R", Basis::cohort, month_of(key)};
+  if (path.starts_with("referrals.")) return {path + ":" + key, Basis::cohort, {}};
+  if (path == "outcomes" && key == "discussed_at_panel") return {"discussed", Basis::as_of, {}};
+  if (path == "timeliness.referral_to_triage_days")
+    return key == "count" ? Source{"triaged", Basis::as_of, {}} : Source{"", Basis::measure, {}};
+  if (path == "timeliness.referral_to_first_panel_days")
+    return key == "count" ? Source{"discussed", Basis::as_of, {}} : Source{"", Basis::measure, {}};
+  if (path == "timeliness.triaged_within_target") return {key == "of" ? "triaged" : "within", Basis::as_of, {}};
+  if (path == "in_hand") {
+    if (key == "total") return {"in_hand", Basis::snapshot, {}};
+    return {path + ":" + key, Basis::snapshot, {}};  // the FOI answer's totals of the tables below
+  }
+  if (path.starts_with("in_hand.")) return {path + ":" + key, Basis::snapshot, {}};
+  return {path + ":" + key, Basis::as_of, {}};
+}
+
+// What a requester knows of how the tables relate, whatever the records.
+// Every relation holds of the true counts of one stretch of days (and one
+// as-of date); the quantities of a table are "TABLE:KEY" for every key any
+// answer has.
+struct TableSum {
+  const char* table;
+  const char* total;  // the table's cells add up to this quantity
+};
+constexpr TableSum kTableSums[] = {
+    {"referrals.by_sector", "R"},           {"referrals.by_route", "R"},
+    {"referrals.by_age_band", "R"},         {"referrals.by_gender", "R"},
+    {"referrals.by_concern", "R"},          {"channel_cases.by_concern", "outcomes:adopted"},
+    {"channel_cases.by_age_band", "outcomes:adopted"}, {"in_hand.by_stage", "in_hand"},
+    {"in_hand.overdue", "in_hand:overdue"},            {"in_hand.post_closure", "in_hand:post_closure"},
+};
+struct TableWithin {
+  const char* part;
+  const char* whole;  // each cell is at most the whole's cell of the same key
+};
+constexpr TableWithin kTablesWithin[] = {
+    {"channel_cases.by_concern", "referrals.by_concern"},
+    {"channel_cases.by_age_band", "referrals.by_age_band"},
+};
+struct Inequality {
+  std::vector<const char*> parts;  // their sum is at most (or exactly, `equal`) the whole
+  const char* whole;
+  bool equal = false;
+};
+const std::vector<Inequality>& inequalities() {
+  static const std::vector<Inequality> list = {
+      {{"outcomes:adopted", "outcomes:not_adopted"}, "discussed", true},
+      {{"outcomes:no_further_action", "outcomes:signposted", "outcomes:police_managed"}, "triaged", false},
+      {{"triaged"}, "R", false},
+      {{"discussed"}, "R", false},
+      {{"within"}, "triaged", false},
+      {{"outcomes:consent_declined"}, "R", false},
+      {{"outcomes:consent_withdrawn"}, "R", false},
+  };
+  return list;
+}
+// Each cell of these tables is at most the referrals of its days.
+constexpr const char* kTablesWithinReferrals[] = {"outcomes.signposted_to"};
+
+Basis basis_of_quantity(const std::string& q) {
+  if (q == "R" || q.starts_with("referrals")) return Basis::cohort;
+  if (q.starts_with("in_hand")) return Basis::snapshot;
+  return Basis::as_of;
+}
+
+bool is_a_total(const std::string& q) {
+  for (const auto& s : kTableSums)
+    if (q == s.total) return true;
+  for (const auto& i : inequalities())
+    if (q == i.whole) return true;
+  return false;
+}
+
+// ---------------------------------------------------------------------------
+// The requester's programme
+
+struct Answer {
+  const Release* release;
+  Date cohort_from, cohort_to;  // the days whose referrals it counts (empty when to < from)
+  Date in_hand_at;
+};
+
+// A row of the programme: a sum of atoms with bounds.
+struct Row {
+  std::vector<int> columns;
+  std::vector<double> coefficients;
+};
+
+class Programme {
+ public:
+  explicit Programme(const std::vector<Release>& releases) {
+    for (const auto& r : releases) {
+      Answer a{&r, r.from, std::min(r.to, r.as_of), std::min(r.to, r.as_of)};
+      answers_.push_back(a);
+    }
+    cut_days();
+    for (size_t i = 0; i < answers_.size(); ++i) {
+      cell_rows_.emplace_back();
+      for (const auto& c : answers_[i].release->cells) cell_rows_.back().push_back(add_cell_row(i, c));
+    }
+    add_relations();
+    load();
+  }
+  ~Programme() {
+    if (lp_) glp_delete_prob(lp_);
+  }
+  Programme(const Programme&) = delete;
+  Programme& operator=(const Programme&) = delete;
+
+  // The row of answer i's cell j, or -1 when it is not a count or counts
+  // no day.
+  int row_of(size_t answer, size_t cell) const { return cell_rows_[answer][cell]; }
+  const Row& row(int r) const { return rows_[r]; }
+
+  // Bounds of a cell row as its cell is shown, hidden as primary, hidden.
+  void set_shown(int r, long v) { glp_set_row_bnds(lp_, r + 1, GLP_FX, double(v), double(v)); }
+  void set_primary(int r, int threshold) {
+    if (threshold - 1 > 1)
+      glp_set_row_bnds(lp_, r + 1, GLP_DB, 1.0, double(threshold - 1));
+    else
+      glp_set_row_bnds(lp_, r + 1, GLP_FX, 1.0, 1.0);
+  }
+  void set_hidden(int r) { glp_set_row_bnds(lp_, r + 1, GLP_LO, 0.0, 0.0); }
+
+  bool feasible() {
+    std::vector<std::pair<int, double>> none;
+    return solve(none, GLP_MIN).has_value() || last_status_ == GLP_UNBND;
+  }
+
+  // Least and most of a sum of rows' atoms.
+  CellRange range(const std::vector<std::pair<int, double>>& row_terms) {
+    std::map<int, double> cols;
+    for (auto [r, k] : row_terms)
+      for (size_t i = 0; i < rows_[r].columns.size(); ++i) cols[rows_[r].columns[i]] += k * rows_[r].coefficients[i];
+    std::vector<std::pair<int, double>> objective(cols.begin(), cols.end());
+    CellRange out;
+    out.min = solve(objective, GLP_MIN);
+    if (!out.min && last_status_ != GLP_UNBND) out.feasible = false;
+    out.max = solve(objective, GLP_MAX);
+    if (!out.max && last_status_ != GLP_UNBND) out.feasible = false;
+    return out;
+  }
+
+  // The rows sharing an atom with `rows`.
+  std::set<int> neighbours(const std::set<int>& rows) const {
+    std::set<int> out;
+    for (int r : rows)
+      for (int c : rows_[r].columns)
+        for (int other : rows_of_column_[c]) out.insert(other);
+    return out;
+  }
+
+  // Whether a row can be moved by answer `a`'s rows at all: whether it
+  // shares a connected part of the programme (rows joined by atoms, `a`'s
+  // own rows left out) with an atom of them.
+  std::vector<bool> reachable_from(size_t a) const {
+    std::vector<int> parent(atoms_.size());
+    for (size_t i = 0; i < parent.size(); ++i) parent[i] = static_cast<int>(i);
+    auto find = [&](int x) {
+      while (parent[x] != x) x = parent[x] = parent[parent[x]];
+      return x;
+    };
+    std::set<int> own(cell_rows_[a].begin(), cell_rows_[a].end());
+    for (size_t r = 0; r < rows_.size(); ++r) {
+      if (own.contains(static_cast<int>(r))) continue;
+      for (size_t i = 1; i < rows_[r].columns.size(); ++i)
+        parent[find(rows_[r].columns[i])] = find(rows_[r].columns[0]);
+    }
+    std::set<int> touched;
+    for (int r : own)
+      if (r >= 0)
+        for (int c : rows_[r].columns) touched.insert(find(c));
+    std::vector<bool> out(rows_.size(), false);
+    for (size_t r = 0; r < rows_.size(); ++r)
+      for (int c : rows_[r].columns) out[r] = out[r] || touched.contains(find(c));
+    return out;
+  }
+
+  int solves() const { return solves_; }
+  size_t answers() const { return answers_.size(); }
+
+ private:
+  std::optional<double> solve(const std::vector<std::pair<int, double>>& objective, int direction) {
+    for (auto [c, k] : objective) glp_set_obj_coef(lp_, c + 1, k);
+    glp_set_obj_dir(lp_, direction);
+    glp_smcp parm;
+    glp_init_smcp(&parm);
+    parm.msg_lev = GLP_MSG_OFF;
+    ++solves_;
+    int ret = glp_simplex(lp_, &parm);
+    if (ret != 0) {  // a basis gone bad: start again from the standard one
+      glp_std_basis(lp_);
+      ret = glp_simplex(lp_, &parm);
+    }
+    last_status_ = ret == 0 ? glp_get_status(lp_) : GLP_UNDEF;
+    std::optional<double> v;
+    if (last_status_ == GLP_OPT) v = glp_get_obj_val(lp_);
+    for (auto [c, k] : objective) glp_set_obj_coef(lp_, c + 1, 0.0);
+    return v;
+  }
+
+  // The days are cut into stretches at every answer's first and last day
+  // and at every month: each answer's days are a run of whole stretches.
+  void cut_days() {
+    std::set<long> cuts;
+    for (const auto& a : answers_) {
+      if (a.cohort_to < a.cohort_from) continue;
+      cuts.insert(a.cohort_from.days());
+      cuts.insert(a.cohort_to.days() + 1);
+      for (Date m = Date::from_ymd(a.cohort_from.year(), a.cohort_from.month(), 1).add_months(1); m <= a.cohort_to;
+           m = m.add_months(1))
+        cuts.insert(m.days());
+    }
+    std::vector<long> c(cuts.begin(), cuts.end());
+    for (size_t i = 0; i + 1 < c.size(); ++i) {
+      const Date from = Date::from_days(c[i]), to = Date::from_days(c[i + 1] - 1);
+      bool covered = false;
+      for (const auto& a : answers_) covered = covered || (a.cohort_from <= from && to <= a.cohort_to);
+      if (covered) stretches_.push_back({from, to});
+    }
+  }
+
+  std::vector<size_t> stretches_in(Date from, Date to) const {
+    std::vector<size_t> out;
+    for (size_t i = 0; i < stretches_.size(); ++i)
+      if (from <= stretches_[i].first && stretches_[i].second <= to) out.push_back(i);
+    return out;
+  }
+
+  // An atom: a quantity over one stretch (and one as-of date), or on one day.
+  int atom(const std::string& quantity, Basis basis, long stretch_or_day, long as_of) {
+    auto key = std::tuple{quantity, stretch_or_day, basis == Basis::as_of ? as_of : 0L};
+    auto [it, added] = atoms_.try_emplace(key, static_cast<int>(atoms_.size()));
+    if (added) {
+      rows_of_column_.emplace_back();
+      contexts_[{basis, stretch_or_day, basis == Basis::as_of ? as_of : 0L}] = true;
+      if (basis == Basis::cohort || basis == Basis::as_of) cohort_stretches_.insert(stretch_or_day);
+      if (basis == Basis::as_of) as_ofs_.insert(as_of);
+      if (basis == Basis::snapshot) days_.insert(stretch_or_day);
+      quantities_.insert(quantity);
+    }
+    return it->second;
+  }
+
+  int add_row(Row in) {
+    // An atom named twice in one row is one term (GLPK refuses a matrix
+    // with the same entry twice, by aborting).
+    Row r;
+    for (size_t i = 0; i < in.columns.size(); ++i) {
+      auto at = std::find(r.columns.begin(), r.columns.end(), in.columns[i]);
+      if (at == r.columns.end()) {
+        r.columns.push_back(in.columns[i]);
+        r.coefficients.push_back(in.coefficients[i]);
+      } else {
+        r.coefficients[at - r.columns.begin()] += in.coefficients[i];
+      }
+    }
+    const int index = static_cast<int>(rows_.size());
+    for (int c : r.columns) rows_of_column_[c].push_back(index);
+    rows_.push_back(std::move(r));
+    bounds_.push_back({GLP_LO, 0, 0});
+    return index;
+  }
+
+  int add_cell_row(size_t i, const ReleasedCell& cell) {
+    const Answer& a = answers_[i];
+    Source s = source_of(cell.path, cell.key);
+    if (s.basis == Basis::measure) return -1;
+    Row r;
+    if (s.basis == Basis::snapshot) {
+      r.columns.push_back(atom(s.quantity, s.basis, a.in_hand_at.days(), 0));
+    } else {
+      Date from = a.cohort_from, to = a.cohort_to;
+      if (s.within) from = std::max(from, s.within->first), to = std::min(to, s.within->second);
+      if (to < from) return -1;
+      for (size_t k : stretches_in(from, to))
+        r.columns.push_back(atom(s.quantity, s.basis, static_cast<long>(k), a.release->as_of.days()));
+    }
+    if (r.columns.empty()) return -1;
+    r.coefficients.assign(r.columns.size(), 1.0);
+    const int row = add_row(std::move(r));
+    if (cell.shown)
+      bounds_[row] = {GLP_FX, double(*cell.shown), double(*cell.shown)};
+    else if (cell.primary)
+      bounds_[row] = a.release->threshold - 1 > 1 ? Bounds{GLP_DB, 1.0, double(a.release->threshold - 1)}
+                                                  : Bounds{GLP_FX, 1.0, 1.0};
+    return row;
+  }
+
+  // Relations, for every stretch and as-of date (or day) with atoms.
+  void add_relations() {
+    // The keys of each table, from every quantity seen.
+    std::map<std::string, std::vector<std::string>> keys;
+    for (const auto& q : std::set<std::string>(quantities_)) {
+      auto colon = q.rfind(':');
+      if (colon != std::string::npos) keys[q.substr(0, colon)].push_back(q.substr(colon + 1));
+    }
+    auto context_atom = [&](const std::string& q, long stretch, long as_of, long day) {
+      Basis b = basis_of_quantity(q);
+      return b == Basis::snapshot ? atom(q, b, day, 0) : atom(q, b, stretch, as_of);
+    };
+    auto relate = [&](const std::vector<std::string>& parts, const std::string& whole, bool equal, long stretch,
+                      long as_of, long day) {
+      Row r;
+      for (const auto& p : parts) r.columns.push_back(context_atom(p, stretch, as_of, day)), r.coefficients.push_back(1);
+      r.columns.push_back(context_atom(whole, stretch, as_of, day));
+      r.coefficients.push_back(-1);
+      const int row = add_row(std::move(r));
+      bounds_[row] = equal ? Bounds{GLP_FX, 0, 0} : Bounds{GLP_UP, 0, 0};
+    };
+    auto table_parts = [&](const std::string& table) {
+      std::vector<std::string> parts;
+      for (const auto& k : keys[table]) parts.push_back(table + ":" + k);
+      return parts;
+    };
+    auto each = [&](auto&& fn) {
+      // Every context a relation may hold in: cohort stretches at each
+      // as-of date (and alone), and snapshot days.
+      const auto stretches = cohort_stretches_;
+      const auto as_ofs = as_ofs_;
+      for (long s : stretches) {
+        fn(Basis::cohort, s, 0L, 0L);
+        for (long a : as_ofs)
+          if (Date::from_days(a) >= stretches_[s].second) fn(Basis::as_of, s, a, 0L);
+      }
+      for (long d : std::set<long>(days_)) fn(Basis::snapshot, 0L, 0L, d);
+    };
+    auto context_of = [&](const std::string& whole, const std::vector<std::string>& parts) {
+      Basis b = basis_of_quantity(whole);
+      for (const auto& p : parts) b = std::max(b, basis_of_quantity(p));
+      return b;
+    };
+    auto holds_here = [&](Basis b, long stretch, long as_of, long day, const std::vector<std::string>& qs) {
+      // Only where at least one of its quantities has an atom already.
+      for (const auto& q : qs) {
+        Basis qb = basis_of_quantity(q);
+        auto key = qb == Basis::snapshot ? std::tuple{q, day, 0L} : std::tuple{q, stretch, qb == Basis::as_of ? as_of : 0L};
+        if (atoms_.contains(key)) return true;
+      }
+      (void)b;
+      return false;
+    };
+    each([&](Basis b, long stretch, long as_of, long day) {
+      for (const auto& s : kTableSums) {
+        auto parts = table_parts(s.table);
+        if (parts.empty() || context_of(s.total, parts) != b) continue;
+        auto all = parts;
+        all.push_back(s.total);
+        if (holds_here(b, stretch, as_of, day, all)) relate(parts, s.total, true, stretch, as_of, day);
+      }
+      for (const auto& w : kTablesWithin)
+        for (const auto& k : keys[w.part]) {
+          std::string part = std::string(w.part) + ":" + k, whole = std::string(w.whole) + ":" + k;
+          if (context_of(whole, {part}) == b && holds_here(b, stretch, as_of, day, {part}))
+            relate({part}, whole, false, stretch, as_of, day);
+        }
+      for (const char* t : kTablesWithinReferrals)
+        for (const auto& part : table_parts(t))
+          if (context_of("R", {part}) == b && holds_here(b, stretch, as_of, day, {part}))
+            relate({part}, "R", false, stretch, as_of, day);
+      for (const auto& i : inequalities()) {
+        std::vector<std::string> parts(i.parts.begin(), i.parts.end());
+        auto all = parts;
+        all.push_back(i.whole);
+        if (context_of(i.whole, parts) == b && holds_here(b, stretch, as_of, day, all))
+          relate(parts, i.whole, i.equal, stretch, as_of, day);
+      }
+    });
+  }
+
+  void load() {
+    lp_ = glp_create_prob();
+    glp_add_cols(lp_, static_cast<int>(atoms_.size()));
+    for (int c = 1; c <= static_cast<int>(atoms_.size()); ++c) glp_set_col_bnds(lp_, c, GLP_LO, 0, 0);
+    glp_add_rows(lp_, static_cast<int>(rows_.size()));
+    std::vector<int> ia{0}, ja{0};
+    std::vector<double> ar{0};
+    for (size_t r = 0; r < rows_.size(); ++r) {
+      const auto& b = bounds_[r];
+      glp_set_row_bnds(lp_, static_cast<int>(r) + 1, b.type, b.lb, b.ub);
+      for (size_t i = 0; i < rows_[r].columns.size(); ++i) {
+        ia.push_back(static_cast<int>(r) + 1);
+        ja.push_back(rows_[r].columns[i] + 1);
+        ar.push_back(rows_[r].coefficients[i]);
+      }
+    }
+    // add_row merged any atom named twice: no entry is duplicated.
+    glp_load_matrix(lp_, static_cast<int>(ia.size()) - 1, ia.data(), ja.data(), ar.data());
+  }
+
+  struct Bounds {
+    int type;
+    double lb, ub;
+  };
+  std::vector<Answer> answers_;
+  std::vector<std::pair<Date, Date>> stretches_;
+  std::map<std::tuple<std::string, long, long>, int> atoms_;
+  std::map<std::tuple<Basis, long, long>, bool> contexts_;
+  std::set<long> cohort_stretches_, as_ofs_, days_;
+  std::set<std::string> quantities_;
+  std::vector<Row> rows_;
+  std::vector<Bounds> bounds_;
+  std::vector<std::vector<int>> rows_of_column_;
+  std::vector<std::vector<int>> cell_rows_;
+  glp_prob* lp_ = nullptr;
+  int last_status_ = 0;
+  int solves_ = 0;
+};
+
+// Integers: the range is what whole numbers within the LP bounds allow.
+constexpr double kEps = 1e-6;
+bool covers(const CellRange& r, double lo, double hi) {
+  if (!r.feasible) return true;  // nothing consistent: nothing is learnt (reported elsewhere)
+  const bool low_ok = !r.min || std::ceil(*r.min - kEps) <= lo;
+  const bool high_ok = !r.max || std::floor(*r.max + kEps) >= hi;
+  return low_ok && high_ok;
+}
+
+bool is_primary_value(std::optional<long> v, int threshold) { return v && *v >= 1 && *v < threshold; }
+
+// Something a requester must not narrow: a linear form of cell rows and
+// the range it must keep.
+struct Sensitive {
+  std::vector<std::pair<int, double>> terms;
+  double lo, hi;
+  std::string table;  // of the current answer's cell it is about, if any
+  std::string what;   // what it is, for DisclosureOutcome::steps
+  std::set<int> rows() const {
+    std::set<int> out;
+    for (auto [r, k] : terms) out.insert(r);
+    return out;
+  }
+};
+
+}  // namespace
+
+Release release_of(const Report& report) {
+  Release r;
+  r.from = report.options.from;
+  r.to = report.options.to;
+  r.as_of = report.options.as_of;
+  r.threshold = report.options.threshold;
+  r.foi = report.options.foi;
+  const bool applied = report.suppression_applied();
+  for (const auto& t : report.tables) {
+    const bool withheld = std::find(report.withheld.begin(), report.withheld.end(), t.path) != report.withheld.end();
+    for (const auto& c : t.cells) {
+      if (c.kind == ReportCell::Kind::measure) continue;
+      ReleasedCell rc{t.path, c.key, c.suppressed ? std::nullopt : c.value, false};
+      rc.primary = applied && c.suppressed && !withheld && is_primary_value(c.value, r.threshold);
+      r.cells.push_back(std::move(rc));
+    }
+  }
+  return r;
+}
+
+CellRange feasible_range(const std::vector<Release>& answers, const std::vector<Term>& terms) {
+  glp_term_out(GLP_OFF);
+  Programme p(answers);
+  std::vector<std::pair<int, double>> rows;
+  for (const auto& t : terms) {
+    const auto& cells = answers.at(t.answer).cells;
+    for (size_t j = 0; j < cells.size(); ++j)
+      if (cells[j].path == t.path && cells[j].key == t.key && p.row_of(t.answer, j) >= 0)
+        rows.push_back({p.row_of(t.answer, j), t.coefficient});
+  }
+  if (rows.empty()) return {0.0, 0.0, true};
+  return p.range(rows);
+}
+
+DisclosureOutcome protect(Report& report, const std::vector<EarlierAnswer>& earlier) {
+  glp_term_out(GLP_OFF);
+  // GLPK allocates its working arrays afresh for every solve; kept by
+  // malloc instead of returned to the kernel each time, the thousands of
+  // solves of a large register take a third of the time.
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  DisclosureOutcome out;
+  const int t = report.options.threshold;
+
+  // Primary: every count from 1 to threshold-1, totals included.
+  for (auto& table : report.tables)
+    for (auto& c : table.cells)
+      if (c.kind != ReportCell::Kind::measure && is_primary_value(c.value, t)) c.suppressed = true, ++out.primary;
+  // Medians and percentiles of fewer than threshold values are withheld.
+  for (const char* path : {"timeliness.referral_to_triage_days", "timeliness.referral_to_first_panel_days"}) {
+    for (auto& table : report.tables) {
+      if (table.path != path) continue;
+      std::optional<long> count;
+      for (auto& c : table.cells)
+        if (c.key == "count") count = c.value;
+      for (auto& c : table.cells)
+        if (c.kind == ReportCell::Kind::measure && c.value && count && *count < t) c.suppressed = true;
+    }
+  }
+
+  std::vector<Release> releases;
+  for (const auto& e : earlier) releases.push_back(e.release);
+  releases.push_back(release_of(report));
+  const size_t cur = releases.size() - 1;
+  Programme p(releases);
+
+  // The current answer's cells, by position in its release, with the
+  // report cell each stands for.
+  std::vector<ReportCell*> cells;
+  std::vector<std::string> cell_table;
+  for (auto& table : report.tables)
+    for (auto& c : table.cells)
+      if (c.kind != ReportCell::Kind::measure) cells.push_back(&c), cell_table.push_back(table.path);
+
+  if (!p.feasible()) {
+    // Records corrected since an earlier answer can make the answers
+    // contradict each other; the earlier ones still bind the requester,
+    // but the programme can no longer say how: refuse rather than guess.
+    fail(Exit::store,
+         "this answer contradicts an earlier release: records counted in it have been corrected since (releases/)",
+         "`prevent report --explain` is not available for this; ask the analyst to compare the releases by hand");
+  }
+
+  // Everything that must keep its range.
+  std::vector<Sensitive> sensitive;
+  for (size_t j = 0; j < cells.size(); ++j) {
+    const ReportCell& c = *cells[j];
+    const int row = p.row_of(cur, j);
+    if (row >= 0 && c.suppressed && is_primary_value(c.value, t))
+      sensitive.push_back({{{row, 1.0}}, 1.0, double(t - 1), cell_table[j], cell_table[j] + " " + c.key});
+  }
+  // Counts the answer implies without a cell of their own: the cases
+  // triaged outside the target are the triaged less those within it.
+  struct Complement {
+    const char* path;
+    const char* whole;
+    const char* part;
+    const char* what;
+  };
+  constexpr Complement kComplements[] = {
+      {"timeliness.triaged_within_target", "of", "count", "the cases triaged outside the target"},
+  };
+  for (const auto& k : kComplements) {
+    std::optional<size_t> whole, part;
+    for (size_t j = 0; j < cells.size(); ++j)
+      if (cell_table[j] == k.path) {
+        if (cells[j]->key == k.whole) whole = j;
+        if (cells[j]->key == k.part) part = j;
+      }
+    if (!whole || !part || p.row_of(cur, *whole) < 0 || p.row_of(cur, *part) < 0) continue;
+    const long rest = cells[*whole]->value.value_or(0) - cells[*part]->value.value_or(0);
+    if (is_primary_value(rest, t))
+      sensitive.push_back({{{p.row_of(cur, *whole), 1.0}, {p.row_of(cur, *part), -1.0}}, 1.0, double(t - 1), k.path,
+                           k.what});
+  }
+  // An earlier cell out of this answer's reach keeps the range it had.
+  const std::vector<bool> reachable = p.reachable_from(cur);
+  for (size_t i = 0; i < earlier.size(); ++i) {
+    const Release& r = releases[i];
+    for (size_t j = 0; j < r.cells.size(); ++j)
+      if (r.cells[j].primary && p.row_of(i, j) >= 0 && reachable[p.row_of(i, j)])
+        sensitive.push_back({{{p.row_of(i, j), 1.0}},
+                             1.0,
+                             double(r.threshold - 1),
+                             "",
+                             fmt::format("{} {} of release {:04}", r.cells[j].path, r.cells[j].key, r.number)});
+  }
+  // The same cohort at another as-of date: what happened between the two
+  // dates is a count too.
+  for (size_t i = 0; i < earlier.size(); ++i) {
+    const Release& r = releases[i];
+    if (r.from != report.options.from || std::min(r.to, r.as_of) != std::min(report.options.to, report.options.as_of) ||
+        r.as_of == report.options.as_of)
+      continue;
+    for (size_t j = 0; j < cells.size(); ++j) {
+      const int row = p.row_of(cur, j);
+      if (row < 0) continue;
+      const auto& table = cell_table[j];
+      const Source s = source_of(table, cells[j]->key);
+      if (s.basis != Basis::as_of) continue;
+      const ReportCell* then = nullptr;
+      if (const ReportTable* tt = earlier[i].truth.table(table))
+        for (const auto& c : tt->cells)
+          if (c.key == cells[j]->key) then = &c;
+      if (!then || !then->value || !cells[j]->value) continue;
+      int old_row = -1;
+      for (size_t k = 0; k < r.cells.size(); ++k)
+        if (r.cells[k].path == table && r.cells[k].key == cells[j]->key) old_row = p.row_of(i, k);
+      if (old_row < 0) continue;
+      const long d = *cells[j]->value - *then->value;
+      const std::string what =
+          fmt::format("{} {}: the change since release {:04}", table, cells[j]->key, r.number);
+      if (d >= 1 && d < t) sensitive.push_back({{{row, 1.0}, {old_row, -1.0}}, 1.0, double(t - 1), table, what});
+      if (-d >= 1 && -d < t) sensitive.push_back({{{row, 1.0}, {old_row, -1.0}}, double(1 - t), -1.0, table, what});
+    }
+  }
+
+  // The shown cells of this answer (and of the earlier ones) hidden, the
+  // primary cells kept as primary: what the pattern of [c] alone tells.
+  auto is_withheld = [&](const std::string& table) {
+    return std::find(report.withheld.begin(), report.withheld.end(), table) != report.withheld.end();
+  };
+  auto set_current = [&](bool shown_hidden) {
+    for (size_t j = 0; j < cells.size(); ++j) {
+      const int row = p.row_of(cur, j);
+      if (row < 0) continue;
+      const ReportCell& c = *cells[j];
+      if (c.suppressed && is_primary_value(c.value, t) && !is_withheld(cell_table[j]))
+        p.set_primary(row, t);
+      else if (c.suppressed || shown_hidden)
+        p.set_hidden(row);
+      else
+        p.set_shown(row, *c.value);
+    }
+  };
+  auto set_earlier = [&](bool shown_hidden) {
+    for (size_t i = 0; i < earlier.size(); ++i)
+      for (size_t j = 0; j < releases[i].cells.size(); ++j) {
+        const int row = p.row_of(i, j);
+        const auto& c = releases[i].cells[j];
+        if (row < 0 || !c.shown) continue;
+        if (shown_hidden)
+          p.set_hidden(row);
+        else
+          p.set_shown(row, *c.shown);
+      }
+  };
+  auto is_current_row = [&](int row) {
+    for (size_t j = 0; j < cells.size(); ++j)
+      if (p.row_of(cur, j) == row) return true;
+    return false;
+  };
+  auto hide = [&](size_t j, const std::string& why) {
+    out.steps.push_back(fmt::format("{} {}: for {}", cell_table[j], cells[j]->key, why));
+    cells[j]->suppressed = true;
+    ++out.secondary;
+    p.set_hidden(p.row_of(cur, j));
+  };
+  auto withhold = [&](const std::string& table, const std::string& why) {
+    out.steps.push_back(fmt::format("{} withheld whole: for {}", table, why));
+    if (std::find(report.withheld.begin(), report.withheld.end(), table) == report.withheld.end())
+      report.withheld.push_back(table);
+    for (size_t j = 0; j < cells.size(); ++j)
+      if (cell_table[j] == table) {
+        if (!cells[j]->suppressed) ++out.secondary;
+        cells[j]->suppressed = true;
+        if (p.row_of(cur, j) >= 0) p.set_hidden(p.row_of(cur, j));
+      }
+  };
+  auto safe = [&](const Sensitive& s) { return covers(p.range(s.terms), s.lo, s.hi); };
+
+  // The cell of this answer to hide for `s`: of the shown cells near it
+  // (sharing an atom with it, or one step further; then two), ranked its
+  // own table first, a small count before a zero before a total, the
+  // first whose hiding alone makes `s` safe, else the first.
+  auto candidate = [&](const Sensitive& s) -> std::optional<size_t> {
+    std::set<int> near = p.neighbours(s.rows());
+    near = p.neighbours(near);
+    for (int round = 0; round < 2; ++round) {
+      std::vector<std::pair<std::tuple<int, int, int, long, size_t>, size_t>> ranked;
+      for (size_t j = 0; j < cells.size(); ++j) {
+        const int row = p.row_of(cur, j);
+        if (row < 0 || cells[j]->suppressed || !cells[j]->value || !near.contains(row)) continue;
+        const std::string q = source_of(cell_table[j], cells[j]->key).quantity;
+        ranked.push_back({{cell_table[j] == s.table ? 0 : 1, *cells[j]->value == 0 ? 1 : 0, is_a_total(q) ? 1 : 0,
+                           *cells[j]->value, j},
+                          j});
+      }
+      std::sort(ranked.begin(), ranked.end());
+      constexpr size_t kTries = 6;
+      for (size_t i = 0; i < ranked.size() && i < kTries; ++i) {
+        const int row = p.row_of(cur, ranked[i].second);
+        p.set_hidden(row);
+        const bool enough = safe(s);
+        p.set_shown(row, *cells[ranked[i].second]->value);
+        if (enough) return ranked[i].second;
+      }
+      if (!ranked.empty()) return ranked.front().second;
+      near = p.neighbours(near);
+    }
+    return std::nullopt;
+  };
+
+  // What each must keep: its range to a requester who knew only which
+  // cells are [c] and which of them are primary, within the range it must
+  // keep. A count the pattern of [c] alone bounds (a hidden total of two
+  // primary cells is at least 2) keeps that; the numbers shown may not
+  // narrow it further.
+  auto targets = [&](std::vector<Sensitive> list) {
+    set_current(true);
+    set_earlier(true);
+    std::vector<Sensitive> out;
+    for (auto& x : list) {
+      CellRange r = p.range(x.terms);
+      if (!r.feasible) continue;
+      if (r.min) x.lo = std::max(x.lo, std::ceil(*r.min - kEps));
+      if (r.max) x.hi = std::min(x.hi, std::floor(*r.max + kEps));
+      if (x.lo <= x.hi) out.push_back(std::move(x));
+    }
+    set_earlier(false);
+    set_current(false);
+    return out;
+  };
+
+  for (bool again = true; again;) {
+    again = false;
+    std::vector<Sensitive> exposed;
+    for (const auto& x : targets(sensitive))
+      if (!safe(x)) exposed.push_back(x);
+    // An earlier answer's cell that the earlier answers give away without
+    // this one is not this answer's doing, and nothing in it can help.
+    std::erase_if(exposed, [&](const Sensitive& x) {
+      bool mine = false;
+      for (auto [r, k] : x.terms) mine = mine || is_current_row(r);
+      if (mine) return false;
+      set_current(true);
+      const bool already = !safe(x);
+      set_current(false);
+      return already;
+    });
+    for (size_t i = 0; i < exposed.size() && !again;) {
+      const Sensitive& x = exposed[i];
+      if (safe(x)) {
+        ++i;
+        continue;
+      }
+      if (auto j = candidate(x)) {
+        hide(*j, x.what);
+        continue;
+      }
+      // Nothing near it is left to hide: withhold its table whole (its
+      // cells are then no longer primary, which changes what every other
+      // cell must keep: start again), and then every table, which gives
+      // back the register as it was.
+      if (!x.table.empty() && !is_withheld(x.table)) {
+        withhold(x.table, x.what);
+        std::erase_if(sensitive, [&](const Sensitive& y) { return y.table == x.table && y.terms.size() == 1; });
+        again = true;
+        continue;
+      }
+      for (const auto& table : report.tables)
+        if (!is_withheld(table.path)) withhold(table.path, x.what);
+      ++i;
+    }
+  }
+
+  // A hidden group must not be seen to share one category: under a hidden
+  // total, at least two cells of each table must be able to be non-zero.
+  for (const auto& sum : kTableSums) {
+    std::vector<size_t> members;
+    for (size_t j = 0; j < cells.size(); ++j)
+      if (cell_table[j] == sum.table && p.row_of(cur, j) >= 0) members.push_back(j);
+    if (members.empty()) continue;
+    std::optional<size_t> total;
+    for (size_t j = 0; j < cells.size(); ++j)
+      if (source_of(cell_table[j], cells[j]->key).quantity == sum.total && !source_of(cell_table[j], cells[j]->key).within)
+        total = j;
+    if (!total || !cells[*total]->suppressed || !cells[*total]->value || *cells[*total]->value < 1) continue;
+    while (true) {
+      int could_be_nonzero = 0;
+      for (size_t j : members) {
+        auto r = p.range({{p.row_of(cur, j), 1.0}});
+        if (!r.max || *r.max > 0.5) ++could_be_nonzero;
+      }
+      if (could_be_nonzero >= 2) break;
+      std::optional<size_t> zero;
+      for (size_t j : members)
+        if (!cells[j]->suppressed && cells[j]->value && *cells[j]->value == 0) {
+          zero = j;
+          break;
+        }
+      if (!zero) break;  // one category only: the table has a single key
+      hide(*zero, fmt::format("the hidden group of {}", sum.table));
+    }
+  }
+
+  // Measures of a count now hidden are withheld with it.
+  for (auto& table : report.tables) {
+    const ReportCell* count = nullptr;
+    for (auto& c : table.cells)
+      if (c.key == "count") count = &c;
+    if (count && count->suppressed)
+      for (auto& c : table.cells)
+        if (c.kind == ReportCell::Kind::measure && c.value) c.suppressed = true;
+  }
+  out.solves = p.solves();
+  return out;
+}
+
+}  // namespace prevent
