@@ -5,18 +5,27 @@
 #include "case_reader.hpp"
 #include "cli.hpp"
 #include "failure.hpp"
+#include "disclosure.hpp"
+#include "release_register.hpp"
 #include "report.hpp"
+#include "store.hpp"
 #include "text.hpp"
 
 namespace prevent::cli {
 
 namespace {
 
+// An FOI answer covers a quarter or more (shorter periods set against each
+// other give away who was referred), and its threshold is never below 3.
+constexpr int kFoiMinMonths = 3;
+constexpr int kFoiMinThreshold = 3;
+
 struct ReportCommand {
-  std::optional<std::string> from, to, period, suppress;
+  std::optional<std::string> from, to, period, suppress, request;
   std::string format = "md";
   bool foi = false;
   bool partial = false;
+  bool explain = false;
 };
 
 // --suppress N: a whole number from 0 to 1000.
@@ -27,6 +36,27 @@ int suppress_option(const std::string& text) {
     fail(Exit::invalid_data, fmt::format("--suppress takes a whole number from 0 to 1000, not {} (command line)",
                                          quote_if_key(text)));
   return n;
+}
+
+// How long a period is, from the form of --period: 1 a month, 3 a quarter,
+// 12 a financial year.
+int period_months(std::string_view period) {
+  if (period.starts_with("FY")) return 12;
+  if (period.find('Q') != std::string_view::npos) return 3;
+  return 1;
+}
+
+// The register at HEAD, in release order.
+std::vector<Release> read_register(const Store& store) {
+  std::vector<Release> out;
+  for (const auto& [name, text] : store.release_files()) {
+    Release r = read_release(text, "releases/" + name);
+    if (release_path(r.number) != "releases/" + name)
+      fail(Exit::store, fmt::format("release register damaged: the release number is not the file's (releases/{})", name),
+           "only prevent writes releases/: restore it from history (git log -- releases)");
+    out.push_back(std::move(r));
+  }
+  return out;
 }
 
 ReportFormat report_format(const std::string& text) {
@@ -42,8 +72,13 @@ int run_report(const Globals& g, const ReportCommand& o) {
   if (!o.period && !(o.from && o.to))
     fail(Exit::usage, "the report needs a period: --period P, or --from D and --to D (command line)",
          "periods: 2026-11 (a month), 2026-Q3 (a calendar quarter), FY2025 (1 April 2025 to 31 March 2026)");
-  if (o.foi && o.suppress && (o.suppress == "0" || o.suppress == "1"))
-    fail(Exit::usage, "--foi always suppresses small numbers: --suppress must be 2 or more with it (command line)");
+  if (o.foi && o.suppress && (o.suppress == "0" || o.suppress == "1" || o.suppress == "2"))
+    fail(Exit::usage, "--foi always suppresses small numbers: --suppress must be 3 or more with it (command line)");
+  if (o.foi && !o.period)
+    fail(Exit::usage, "an FOI answer covers a whole quarter or financial year: give --period, not --from and --to "
+                      "(command line)",
+         "periods: 2026-Q3 (a calendar quarter), FY2025 (1 April 2025 to 31 March 2026)");
+  if (o.request && !o.foi) fail(Exit::usage, "--request names the FOI request an answer is for: it needs --foi (command line)");
 
   ReportOptions options;
   if (o.period) {
@@ -53,6 +88,11 @@ int run_report(const Globals& g, const ReportCommand& o) {
            "e.g. 2026-11, 2026-Q3, FY2025");
     options.from = p->from;
     options.to = p->to;
+    if (o.foi && period_months(*o.period) < kFoiMinMonths)
+      fail(Exit::invalid_data,
+           fmt::format("an FOI answer covers a whole quarter or financial year, not a month ({}) (command line)",
+                       *o.period),
+           "answers month by month can be set against each other to work out who was referred; ask for the quarter");
   } else {
     options.from = option_date(*o.from, "--from");
     options.to = option_date(*o.to, "--to");
@@ -62,20 +102,74 @@ int run_report(const Globals& g, const ReportCommand& o) {
   }
   std::optional<int> threshold;
   if (o.suppress) threshold = suppress_option(*o.suppress);
-  if (o.foi && threshold && *threshold < 2)
-    fail(Exit::usage, "--foi always suppresses small numbers: --suppress must be 2 or more with it (command line)");
-  options.as_of = today(g);
+  if (o.foi && threshold && *threshold < kFoiMinThreshold)
+    fail(Exit::usage, "--foi always suppresses small numbers: --suppress must be 3 or more with it (command line)");
+  if (o.request && !is_request_reference(*o.request))
+    fail(Exit::invalid_data,
+         "--request takes a request reference: letters, digits and - _ / . only, up to 40 (command line)",
+         "e.g. FOI-2026-0117; never the requester's name");
+  options.as_of = o.foi ? write_today(g) : today(g);
   options.foi = o.foi;
+  if (o.foi && options.as_of < options.to)
+    fail(Exit::invalid_data,
+         fmt::format("the period {} has not ended by {}: an FOI answer covers a period that has ended (command line)",
+                     *o.period, options.as_of.str()));
 
   Store store = open_store(g);
   const Config& config = store.config();
   options.threshold = threshold ? *threshold : config.suppression_threshold;
-  if (options.foi && options.threshold < 2) options.threshold = 5;
+  if (options.foi && options.threshold < kFoiMinThreshold) options.threshold = 5;  // SPEC §5's default
 
+  // Suppressed answers leave the council: each is proved safe against
+  // every answer in the release register, counted again on today's records
+  // (the same pass over the cases). An FOI answer is then added to it.
+  std::unique_ptr<StoreLock> lock;
+  if (options.foi) lock = store.lock();
+  const bool suppressing = options.threshold >= 2;
+  std::vector<Release> register_ = suppressing ? read_register(store) : std::vector<Release>{};
   ReportBuilder builder(config, options);
-  auto read = for_each_case_without_personal_data(store, [&](const Case& c) { builder.add(c); });
-  return print_unless_incomplete(render_report(builder.finish(), report_format(o.format)), read.unreadable,
-                                 o.partial);
+  std::vector<std::unique_ptr<ReportBuilder>> earlier_builders;
+  std::vector<ReportOptions> earlier_options;
+  for (const auto& r : register_) {
+    earlier_options.push_back({r.from, r.to, r.as_of, 0, r.foi});
+  }
+  for (const auto& eo : earlier_options) earlier_builders.push_back(std::make_unique<ReportBuilder>(config, eo));
+  auto read = for_each_case_without_personal_data(store, [&](const Case& c) {
+    builder.add(c);
+    for (auto& b : earlier_builders) b->add(c);
+  });
+  if (!read.unreadable.empty() && (options.foi || !o.partial)) {
+    // An answer that leaves the council is proved on every record, or not
+    // given: the same refusal as without --partial.
+    return print_unless_incomplete("", read.unreadable, false);
+  }
+  Report report = builder.finish_counts();
+  if (suppressing) {
+    std::vector<EarlierAnswer> earlier;
+    for (size_t i = 0; i < register_.size(); ++i) earlier.push_back({register_[i], earlier_builders[i]->finish_counts()});
+    DisclosureOutcome outcome = protect(report, earlier);
+    if (o.explain) {
+      notice(g, fmt::format("{} cells hidden as from 1 to {}, {} more to protect them ({} linear programmes, {} "
+                            "earlier answers)",
+                            outcome.primary, options.threshold - 1, outcome.secondary, outcome.solves,
+                            earlier.size()));
+      for (const auto& step : outcome.steps) notice(g, "  hidden " + step);
+    }
+  }
+  std::string text = render_report(report, report_format(o.format));
+  if (options.foi) {
+    int number = 1;
+    for (const auto& r : register_) number = std::max(number, r.number + 1);
+    if (number > kMaxReleases)
+      fail(Exit::store, "the release register is full (releases/)", "start a new store for later answers");
+    Release release = release_of(report);
+    release.number = number;
+    if (o.request) release.request = *o.request;
+    store.commit({{release_path(number), write_release(release)}},
+                 commit_message("report", fmt::format("release {:04} {}", number, *o.period), {}, "report"));
+    notice(g, fmt::format("recorded as release {:04} in the release register ({})", number, release_path(number)));
+  }
+  return print_unless_incomplete(text, read.unreadable, o.partial);
 }
 
 }  // namespace
@@ -90,7 +184,12 @@ void add_report(CLI::App& app, Globals& g, Runner& action) {
       ->check(CLI::IsMember({"md", "html", "csv", "json"}));
   sub->add_option("--suppress", o->suppress,
                   "hide counts below N as [c] (default: suppression_threshold of prevent.yaml; 0: off)");
-  sub->add_flag("--foi", o->foi, "a Freedom of Information answer: suppression on, work in hand and timeliness as totals");
+  sub->add_flag("--foi", o->foi,
+                "a Freedom of Information answer: suppression proved against every earlier answer, work in hand and "
+                "timeliness as totals; recorded in the release register (one commit)");
+  sub->add_option("--request", o->request, "with --foi: the FOI request's reference, kept with the release");
+  sub->add_flag("--explain", o->explain,
+                "say on stderr which further cells were hidden and what each protects (names of cells only)");
   add_partial_flag(*sub, o->partial);
   sub->footer("Counts the referrals received in the period and what became of them by --as-of (default today), "
               "and the work in hand at the period's end. Never shows personal data. The counting rules are in "

@@ -603,7 +603,7 @@ DisclosureOutcome protect(Report& report, const std::vector<EarlierAnswer>& earl
         sensitive.push_back({{{p.row_of(i, j), 1.0}},
                              1.0,
                              double(r.threshold - 1),
-                             "",
+                             r.cells[j].path,
                              fmt::format("{} {} of release {:04}", r.cells[j].path, r.cells[j].key, r.number)});
   }
   // The same cohort at another as-of date: what happened between the two
@@ -641,12 +641,16 @@ DisclosureOutcome protect(Report& report, const std::vector<EarlierAnswer>& earl
   auto is_withheld = [&](const std::string& table) {
     return std::find(report.withheld.begin(), report.withheld.end(), table) != report.withheld.end();
   };
-  auto set_current = [&](bool shown_hidden) {
+  enum class Current { as_is, shown_hidden, all_hidden };
+  auto set_current = [&](Current how) {
     for (size_t j = 0; j < cells.size(); ++j) {
       const int row = p.row_of(cur, j);
       if (row < 0) continue;
       const ReportCell& c = *cells[j];
-      if (c.suppressed && is_primary_value(c.value, t) && !is_withheld(cell_table[j]))
+      const bool shown_hidden = how != Current::as_is;
+      if (how == Current::all_hidden)
+        p.set_hidden(row);
+      else if (c.suppressed && is_primary_value(c.value, t) && !is_withheld(cell_table[j]))
         p.set_primary(row, t);
       else if (c.suppressed || shown_hidden)
         p.set_hidden(row);
@@ -728,7 +732,7 @@ DisclosureOutcome protect(Report& report, const std::vector<EarlierAnswer>& earl
   // primary cells is at least 2) keeps that; the numbers shown may not
   // narrow it further.
   auto targets = [&](std::vector<Sensitive> list) {
-    set_current(true);
+    set_current(Current::shown_hidden);
     set_earlier(true);
     std::vector<Sensitive> out;
     for (auto& x : list) {
@@ -739,7 +743,7 @@ DisclosureOutcome protect(Report& report, const std::vector<EarlierAnswer>& earl
       if (x.lo <= x.hi) out.push_back(std::move(x));
     }
     set_earlier(false);
-    set_current(false);
+    set_current(Current::as_is);
     return out;
   };
 
@@ -749,14 +753,15 @@ DisclosureOutcome protect(Report& report, const std::vector<EarlierAnswer>& earl
     for (const auto& x : targets(sensitive))
       if (!safe(x)) exposed.push_back(x);
     // An earlier answer's cell that the earlier answers give away without
-    // this one is not this answer's doing, and nothing in it can help.
+    // any of this one (its [c] included) is not this answer's doing, and
+    // nothing in it can help.
     std::erase_if(exposed, [&](const Sensitive& x) {
       bool mine = false;
       for (auto [r, k] : x.terms) mine = mine || is_current_row(r);
       if (mine) return false;
-      set_current(true);
+      set_current(Current::all_hidden);
       const bool already = !safe(x);
-      set_current(false);
+      set_current(Current::as_is);
       return already;
     });
     for (size_t i = 0; i < exposed.size() && !again;) {
@@ -773,9 +778,13 @@ DisclosureOutcome protect(Report& report, const std::vector<EarlierAnswer>& earl
       // cells are then no longer primary, which changes what every other
       // cell must keep: start again), and then every table, which gives
       // back the register as it was.
-      if (!x.table.empty() && !is_withheld(x.table)) {
+      const bool in_this_answer =
+          std::find(cell_table.begin(), cell_table.end(), x.table) != cell_table.end();
+      if (in_this_answer && !is_withheld(x.table)) {
         withhold(x.table, x.what);
-        std::erase_if(sensitive, [&](const Sensitive& y) { return y.table == x.table && y.terms.size() == 1; });
+        std::erase_if(sensitive, [&](const Sensitive& y) {
+          return y.table == x.table && y.terms.size() == 1 && is_current_row(y.terms.front().first);
+        });
         again = true;
         continue;
       }
@@ -786,32 +795,72 @@ DisclosureOutcome protect(Report& report, const std::vector<EarlierAnswer>& earl
   }
 
   // A hidden group must not be seen to share one category: under a hidden
-  // total, at least two cells of each table must be able to be non-zero.
-  for (const auto& sum : kTableSums) {
-    std::vector<size_t> members;
+  // total that is not zero, at least two of its parts must be able to be
+  // non-zero (a part the answer leaves unsaid, like the cases triaged to
+  // the panel, counts as one).
+  struct GroupOf {
+    std::string name;
+    std::vector<size_t> members;  // cells of this answer
+    std::string total;            // quantity
+    bool rest = false;            // the members need not add up to the total
+  };
+  std::vector<GroupOf> groups;
+  auto group_cells = [&](std::string name, auto&& is_member, std::string total, bool rest) {
+    GroupOf g{std::move(name), {}, std::move(total), rest};
     for (size_t j = 0; j < cells.size(); ++j)
-      if (cell_table[j] == sum.table && p.row_of(cur, j) >= 0) members.push_back(j);
-    if (members.empty()) continue;
-    std::optional<size_t> total;
-    for (size_t j = 0; j < cells.size(); ++j)
-      if (source_of(cell_table[j], cells[j]->key).quantity == sum.total && !source_of(cell_table[j], cells[j]->key).within)
-        total = j;
-    if (!total || !cells[*total]->suppressed || !cells[*total]->value || *cells[*total]->value < 1) continue;
+      if (p.row_of(cur, j) >= 0 && is_member(cell_table[j], cells[j]->key)) g.members.push_back(j);
+    if (!g.members.empty()) groups.push_back(std::move(g));
+  };
+  for (const auto& sum : kTableSums)
+    group_cells(sum.table, [&](const std::string& t, const std::string&) { return t == sum.table; }, sum.total, false);
+  group_cells("referrals.by_month", [](const std::string& t, const std::string&) { return t == "referrals.by_month"; },
+              "R", false);
+  group_cells("outcomes (adopted or not)",
+              [](const std::string& t, const std::string& k) {
+                return t == "outcomes" && (k == "adopted" || k == "not_adopted");
+              },
+              "discussed", false);
+  group_cells("outcomes (triage)",
+              [](const std::string& t, const std::string& k) {
+                return t == "outcomes" && (k == "no_further_action" || k == "signposted" || k == "police_managed");
+              },
+              "triaged", true);
+  group_cells("timeliness.triaged_within_target",
+              [](const std::string& t, const std::string& k) {
+                return t == "timeliness.triaged_within_target" && k == "count";
+              },
+              "triaged", true);
+  for (const auto& g : groups) {
+    std::vector<size_t> totals;
+    for (size_t j = 0; j < cells.size(); ++j) {
+      const Source src = source_of(cell_table[j], cells[j]->key);
+      if (src.quantity == g.total && !src.within && p.row_of(cur, j) >= 0) totals.push_back(j);
+    }
+    if (totals.empty() || !cells[totals.front()]->value || *cells[totals.front()]->value < 1) continue;
+    bool hidden = true;
+    for (size_t j : totals) hidden = hidden && cells[j]->suppressed;
+    if (!hidden) continue;
     while (true) {
       int could_be_nonzero = 0;
-      for (size_t j : members) {
+      for (size_t j : g.members) {
         auto r = p.range({{p.row_of(cur, j), 1.0}});
+        if (!r.max || *r.max > 0.5) ++could_be_nonzero;
+      }
+      if (g.rest) {
+        std::vector<std::pair<int, double>> rest{{p.row_of(cur, totals.front()), 1.0}};
+        for (size_t j : g.members) rest.push_back({p.row_of(cur, j), -1.0});
+        auto r = p.range(rest);
         if (!r.max || *r.max > 0.5) ++could_be_nonzero;
       }
       if (could_be_nonzero >= 2) break;
       std::optional<size_t> zero;
-      for (size_t j : members)
-        if (!cells[j]->suppressed && cells[j]->value && *cells[j]->value == 0) {
+      for (size_t j : g.members)
+        if (!cells[j]->suppressed && cells[j]->value) {
           zero = j;
           break;
         }
       if (!zero) break;  // one category only: the table has a single key
-      hide(*zero, fmt::format("the hidden group of {}", sum.table));
+      hide(*zero, fmt::format("the hidden group of {}", g.name));
     }
   }
 

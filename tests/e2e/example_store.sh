@@ -14,17 +14,6 @@ build_example_store() {
     assert_rc 0 "build-example-store"
 }
 
-# The distinctive (P) values of examples/cases.yaml: names, dates of birth
-# and summaries.
-example_personal_values() {
-    PERSONAL=()
-    local line
-    while IFS= read -r line; do
-        PERSONAL+=("$line")
-    done < <(sed -nE 's/^ +(name|date_of_birth|summary|rationale|notes|text): +//p' "$EXAMPLES/cases.yaml" |
-        sed -E 's/^"(.*)"$/\1/' | sort -u)
-}
-
 ALL_STAGES="awaiting-triage no-further-action signposted police-managed awaiting-panel not-adopted awaiting-consent supported post-closure closed"
 
 test_the_example_store_builds_passes_check_and_has_one_commit_per_action() {

@@ -69,7 +69,12 @@ report() {
     shift 2
     run prevent -C "$store" --as-of "$as_of" report "$@"
     assert_rc 0 "report $* (as of $as_of)"
-    assert_stderr_empty
+    if [[ " $* " == *" --foi "* ]]; then
+        # An FOI answer is recorded in the release register: one line says so.
+        assert_stderr_matches '^prevent: recorded as release [0-9]{4} in the release register \(releases/[0-9]{4}\.yaml\)$'
+    else
+        assert_stderr_empty
+    fi
 }
 
 # check_json FILE < EXPECTATIONS: each line `PATH = JSON` (the value at the
@@ -121,7 +126,7 @@ test_counts_of_2026_q3_unsuppressed() {
 area = "Example Borough"
 period = {"from": "2026-07-01", "to": "2026-09-30"}
 as_of = "2026-11-27"
-suppression = {"threshold": 0, "applied": false, "foi": false}
+suppression = {"threshold": 0, "applied": false, "foi": false, "withheld": []}
 referrals.total = 14
 # education 0001 0010 0012 0014; police 0002 0013; health 0004 0011.
 referrals.by_sector == {"education": 4, "police": 2, "local-authority": 1, "health": 2, "community": 1, "family-friends": 1, "prisons": 1, "probation": 1, "other": 1}
@@ -392,11 +397,12 @@ timeliness.referral_to_triage_days = {"count": 10, "median": 6, "p90": 15}
 timeliness.referral_to_first_panel_days = {"count": 4, "median": 21, "p90": 42}
 timeliness.triaged_within_target = {"count": 5, "of": 10}
 EOF
-    # Threshold 5: ten triage times are enough; four panel times are not.
+    # Threshold 5: ten triage times are enough; four panel times are not,
+    # and 4 is a count from 1 to 4 itself.
     report "$S" "$AS_OF" --period 2026-10 --format json
     check_json "$OUT" <<'EOF'
 timeliness.referral_to_triage_days = {"count": 10, "median": 6, "p90": 15}
-timeliness.referral_to_first_panel_days = {"count": 4, "median": "[c]", "p90": "[c]"}
+timeliness.referral_to_first_panel_days = {"count": "[c]", "median": "[c]", "p90": "[c]"}
 timeliness.triaged_within_target = {"count": 5, "of": 10}
 EOF
 }
@@ -407,23 +413,30 @@ EOF
 test_default_suppression_threshold_5_on_2026_q3() {
     main_store
     report "$S" "$AS_OF" --period 2026-Q3 --format json
-    # Primary: 1..4 -> [c]. Secondary where exactly one cell is unknown:
-    # by_month 6 5 [3] -> 5 hidden too; adopted 5 / not_adopted [2] (total
-    # discussed 7 shown) -> adopted hidden too; triaged_within_target 10 of
-    # 13 leaves 3 late (unpublished, 1..4) -> count hidden.
+    # Primary: 1..4 -> [c], totals included. Secondary (docs/disclosure.md),
+    # each worked out by hand:
+    # - by_route: email 7 of 14 leaves 7 for six [c] cells, each at least 1:
+    #   none could be more than 2 -> email hidden.
+    # - by_gender: female 5, male 7 of 14 leaves 2 for two [c] cells: both
+    #   1 -> female (the smaller) hidden.
+    # - by_month 6 5 [3] -> 5 hidden too.
+    # - outcomes: channel_cases.by_age_band has five [c] cells, so adopted is
+    #   at least 5 and not_adopted = discussed 7 - adopted at most 2: adopted,
+    #   discussed and its copy (first-panel count, with its measures) hidden.
+    # - triaged_within_target 10 of 13 leaves 3 late (1..4) -> count hidden.
     check_json "$OUT" <<'EOF'
-suppression = {"threshold": 5, "applied": true, "foi": false}
+suppression = {"threshold": 5, "applied": true, "foi": false, "withheld": []}
 referrals.total = 14
 referrals.by_sector == {"education": "[c]", "police": "[c]", "local-authority": "[c]", "health": "[c]", "community": "[c]", "family-friends": "[c]", "prisons": "[c]", "probation": "[c]", "other": "[c]"}
-referrals.by_route == {"email": 7, "massh-children": "[c]", "massh-adults": "[c]", "out-of-hours": "[c]", "police": "[c]", "transfer-in": "[c]", "other": "[c]"}
+referrals.by_route == {"email": "[c]", "massh-children": "[c]", "massh-adults": "[c]", "out-of-hours": "[c]", "police": "[c]", "transfer-in": "[c]", "other": "[c]"}
 referrals.by_age_band == {"10-or-under": "[c]", "11-15": "[c]", "16-17": "[c]", "18-20": "[c]", "21-30": "[c]", "31-40": "[c]", "41-50": "[c]", "51-plus": "[c]", "not-known": "[c]"}
-referrals.by_gender == {"female": 5, "male": 7, "other": "[c]", "not-known": "[c]"}
+referrals.by_gender == {"female": "[c]", "male": 7, "other": "[c]", "not-known": "[c]"}
 referrals.by_concern == {"islamist": "[c]", "extreme-right-wing": "[c]", "left-wing-anarchist-single-issue": "[c]", "conflicted": "[c]", "mixed-unclear-unstable": "[c]", "high-ct-risk-no-ideology": "[c]", "vulnerability-no-ideology": "[c]", "other": "[c]"}
 referrals.by_month == {"2026-07": 6, "2026-08": "[c]", "2026-09": "[c]"}
 outcomes.no_further_action = "[c]"
 outcomes.signposted = "[c]"
 outcomes.police_managed = "[c]"
-outcomes.discussed_at_panel = 7
+outcomes.discussed_at_panel = "[c]"
 outcomes.adopted = "[c]"
 outcomes.not_adopted = "[c]"
 outcomes.consent_declined = "[c]"
@@ -437,7 +450,7 @@ in_hand.by_stage = {"awaiting-triage": "[c]", "awaiting-panel": "[c]", "awaiting
 in_hand.overdue = {"triage": "[c]", "panel": "[c]", "consent": "[c]", "monthly-review": "[c]", "action": "[c]", "post-closure-6": "[c]", "post-closure-12": 0, "extended-review": "[c]"}
 in_hand.post_closure = {"post-closure-6": "[c]", "post-closure-12": "[c]", "extended-review": "[c]"}
 timeliness.referral_to_triage_days = {"count": 13, "median": 5, "p90": 11}
-timeliness.referral_to_first_panel_days = {"count": 7, "median": 20, "p90": 35}
+timeliness.referral_to_first_panel_days = {"count": "[c]", "median": "[c]", "p90": "[c]"}
 timeliness.triaged_within_target = {"count": "[c]", "of": 13}
 EOF
 }
@@ -447,15 +460,17 @@ test_suppress_3_on_2026_q3() {
     report "$S" "$AS_OF" --period 2026-Q3 --suppress 3 --format json
     # Primary: 1..2 -> [c]. in_hand.by_stage 3 4 [1] 3 3: one unknown, the
     # smallest shown non-zero cells are the three 3s: the first in table
-    # order (awaiting-triage) goes. adopted 5 / not_adopted [2] as before.
-    # triaged_within_target: 3 late is not below 3: count shown.
+    # order (awaiting-triage) goes. by_gender: female 5, male 7 of 14 leaves
+    # 2 for two [c] cells, both 1 -> female hidden. adopted 5 / not_adopted
+    # [2]: with discussed 7 shown, adopted hidden. triaged_within_target: 3
+    # late is not below 3: count shown.
     check_json "$OUT" <<'EOF'
-suppression = {"threshold": 3, "applied": true, "foi": false}
+suppression = {"threshold": 3, "applied": true, "foi": false, "withheld": []}
 referrals.total = 14
 referrals.by_sector == {"education": 4, "police": "[c]", "local-authority": "[c]", "health": "[c]", "community": "[c]", "family-friends": "[c]", "prisons": "[c]", "probation": "[c]", "other": "[c]"}
 referrals.by_route == {"email": 7, "massh-children": "[c]", "massh-adults": "[c]", "out-of-hours": "[c]", "police": "[c]", "transfer-in": "[c]", "other": "[c]"}
 referrals.by_age_band == {"10-or-under": "[c]", "11-15": "[c]", "16-17": "[c]", "18-20": "[c]", "21-30": "[c]", "31-40": "[c]", "41-50": "[c]", "51-plus": "[c]", "not-known": "[c]"}
-referrals.by_gender == {"female": 5, "male": 7, "other": "[c]", "not-known": "[c]"}
+referrals.by_gender == {"female": "[c]", "male": 7, "other": "[c]", "not-known": "[c]"}
 referrals.by_concern == {"islamist": 4, "extreme-right-wing": 3, "left-wing-anarchist-single-issue": "[c]", "conflicted": "[c]", "mixed-unclear-unstable": "[c]", "high-ct-risk-no-ideology": "[c]", "vulnerability-no-ideology": "[c]", "other": "[c]"}
 referrals.by_month == {"2026-07": 6, "2026-08": 5, "2026-09": 3}
 outcomes.no_further_action = "[c]"
@@ -475,12 +490,17 @@ timeliness.referral_to_triage_days = {"count": 13, "median": 5, "p90": 11}
 timeliness.referral_to_first_panel_days = {"count": 7, "median": 20, "p90": 35}
 timeliness.triaged_within_target = {"count": 10, "of": 13}
 EOF
-    # Threshold 8: seven panel times are too few for a median.
+    # Threshold 8: seven panel times are too few for a median, and 7 is now
+    # a count to hide itself. The total 14 goes too: with it, education's
+    # [c] (4) would be 14 less the other eight sectors, at least 1 each, so
+    # at most 6, short of 7.
     report "$S" "$AS_OF" --period 2026-Q3 --suppress 8 --format json
     check_json "$OUT" <<'EOF'
-suppression = {"threshold": 8, "applied": true, "foi": false}
+suppression = {"threshold": 8, "applied": true, "foi": false, "withheld": []}
+referrals.total = "[c]"
 timeliness.referral_to_triage_days = {"count": 13, "median": 5, "p90": 11}
-timeliness.referral_to_first_panel_days = {"count": 7, "median": "[c]", "p90": "[c]"}
+timeliness.referral_to_first_panel_days = {"count": "[c]", "median": "[c]", "p90": "[c]"}
+timeliness.triaged_within_target = {"count": "[c]", "of": 13}
 EOF
 }
 
@@ -539,47 +559,65 @@ in_hand.by_stage = {"awaiting-triage": 12, "awaiting-panel": 0, "awaiting-consen
 EOF
 }
 
-test_a_total_of_one_is_shown_and_its_only_cell_hidden() {
+test_a_total_of_one_is_hidden_and_not_seen_to_share_a_category() {
     main_store
-    # FY2025: one referral. Totals stay, every 1 is [c], medians of one
-    # value are [c]; triaged within target 1 of 1 is [c].
+    # FY2025: one referral. The total 1 is [c] like any count; each table
+    # under it shows two [c] (the first zero in table order besides the
+    # real one), so nobody can see which sector, month or outcome the one
+    # person had. Medians of one value are [c].
     report "$S" "$AS_OF" --period FY2025 --format json
     check_json "$OUT" <<'EOF'
-referrals.total = 1
-referrals.by_sector == {"education": 0, "police": 0, "local-authority": 0, "health": "[c]", "community": 0, "family-friends": 0, "prisons": 0, "probation": 0, "other": 0}
-referrals.by_month == {"2025-04": 0, "2025-05": 0, "2025-06": 0, "2025-07": 0, "2025-08": 0, "2025-09": 0, "2025-10": 0, "2025-11": 0, "2025-12": 0, "2026-01": 0, "2026-02": 0, "2026-03": "[c]"}
+referrals.total = "[c]"
+referrals.by_sector == {"education": "[c]", "police": 0, "local-authority": 0, "health": "[c]", "community": 0, "family-friends": 0, "prisons": 0, "probation": 0, "other": 0}
+referrals.by_month == {"2025-04": "[c]", "2025-05": 0, "2025-06": 0, "2025-07": 0, "2025-08": 0, "2025-09": 0, "2025-10": 0, "2025-11": 0, "2025-12": 0, "2026-01": 0, "2026-02": 0, "2026-03": "[c]"}
+outcomes.no_further_action = "[c]"
 outcomes.discussed_at_panel = "[c]"
 outcomes.adopted = "[c]"
-outcomes.not_adopted = 0
-in_hand.total = 2
-in_hand.by_stage = {"awaiting-triage": 0, "awaiting-panel": 0, "awaiting-consent": 0, "supported": 0, "post-closure": "[c]"}
+outcomes.not_adopted = "[c]"
+in_hand.total = "[c]"
+in_hand.by_stage = {"awaiting-triage": "[c]", "awaiting-panel": 0, "awaiting-consent": 0, "supported": 0, "post-closure": "[c]"}
 in_hand.post_closure = {"post-closure-6": "[c]", "post-closure-12": "[c]", "extended-review": "[c]"}
-timeliness.referral_to_triage_days = {"count": 1, "median": "[c]", "p90": "[c]"}
-timeliness.referral_to_first_panel_days = {"count": 1, "median": "[c]", "p90": "[c]"}
-timeliness.triaged_within_target = {"count": "[c]", "of": 1}
+timeliness.referral_to_triage_days = {"count": "[c]", "median": "[c]", "p90": "[c]"}
+timeliness.referral_to_first_panel_days = {"count": "[c]", "median": "[c]", "p90": "[c]"}
+timeliness.triaged_within_target = {"count": "[c]", "of": "[c]"}
 EOF
 }
 
 test_foi_keeps_work_in_hand_and_timeliness_to_totals() {
     main_store
+    local first="$T/first"
+    cp -a "$S" "$first"
     report "$S" "$AS_OF" --period 2026-Q3 --foi --format json
     # in_hand: 14 cases; overdue 1+2+1+1+3+1+0+1 = 10; post-closure 2+2+1 = 5.
+    # The rest as in the default report (test_default_suppression_threshold_5_on_2026_q3).
     check_json "$OUT" <<'EOF'
-suppression = {"threshold": 5, "applied": true, "foi": true}
+suppression = {"threshold": 5, "applied": true, "foi": true, "withheld": []}
 referrals.total = 14
 referrals.by_month == {"2026-07": 6, "2026-08": "[c]", "2026-09": "[c]"}
-referrals.by_gender == {"female": 5, "male": 7, "other": "[c]", "not-known": "[c]"}
-outcomes.discussed_at_panel = 7
+referrals.by_gender == {"female": "[c]", "male": 7, "other": "[c]", "not-known": "[c]"}
+outcomes.discussed_at_panel = "[c]"
 outcomes.adopted = "[c]"
 outcomes.not_adopted = "[c]"
 in_hand = {"at": "2026-09-30", "total": 14, "overdue": 10, "post_closure": 5}
 timeliness.referral_to_triage_days = {"count": 13}
-timeliness.referral_to_first_panel_days = {"count": 7}
+timeliness.referral_to_first_panel_days = {"count": "[c]"}
 timeliness.triaged_within_target = {"count": "[c]", "of": 13}
 EOF
+    cp "$OUT" "$T/answer1.json"
+    # The same answer again at threshold 3 would show the 3s and 4s the
+    # first one hid, were release 0001 not in the register: the attacker
+    # (tests/e2e/lib/foi_attacker.py) holding both narrows nothing.
+    report "$S" "$AS_OF" --period 2026-Q3 --foi --suppress 3 --format json
+    cp "$OUT" "$T/answer2.json"
+    assert_eq "$("$PYTHON" -c 'import json,sys; print(json.load(open(sys.argv[1]))["referrals"]["by_concern"]["islamist"])' "$T/answer2.json")" "[c]" \
+        "islamist (4, hidden in release 0001) in the second answer"
+    "$PYTHON" "$E2E_DIR/lib/foi_attacker.py" "$S" "$T/answer1.json" "$T/answer2.json" >"$T/attack.out" 2>&1 ||
+        { fail "the attacker narrowed a cell of the two answers"; _show "$T/attack.out"; }
+    # Threshold 3 on a store with no earlier answer.
+    S="$first"
     report "$S" "$AS_OF" --period 2026-Q3 --foi --suppress 3 --format json
     check_json "$OUT" <<'EOF'
-suppression = {"threshold": 3, "applied": true, "foi": true}
+suppression = {"threshold": 3, "applied": true, "foi": true, "withheld": []}
 referrals.by_concern == {"islamist": 4, "extreme-right-wing": 3, "left-wing-anarchist-single-issue": "[c]", "conflicted": "[c]", "mixed-unclear-unstable": "[c]", "high-ct-risk-no-ideology": "[c]", "vulnerability-no-ideology": "[c]", "other": "[c]"}
 in_hand = {"at": "2026-09-30", "total": 14, "overdue": 10, "post_closure": 5}
 timeliness.triaged_within_target = {"count": 10, "of": 13}
@@ -594,20 +632,20 @@ test_store_threshold_is_used_and_foi_forces_5_when_it_is_off() {
     git_in "$S" commit -qam "Suppression threshold 3" || fail "committing prevent.yaml failed"
     report "$S" "$AS_OF" --period 2026-Q3 --format json
     check_json "$OUT" <<'EOF'
-suppression = {"threshold": 3, "applied": true, "foi": false}
+suppression = {"threshold": 3, "applied": true, "foi": false, "withheld": []}
 referrals.by_month == {"2026-07": 6, "2026-08": 5, "2026-09": 3}
 EOF
     sed -i 's/^suppression_threshold: 3$/suppression_threshold: 0/' "$S/prevent.yaml"
     git_in "$S" commit -qam "Suppression off" || fail "committing prevent.yaml failed"
     report "$S" "$AS_OF" --period 2026-Q3 --format json
     check_json "$OUT" <<'EOF'
-suppression = {"threshold": 0, "applied": false, "foi": false}
+suppression = {"threshold": 0, "applied": false, "foi": false, "withheld": []}
 referrals.by_month == {"2026-07": 6, "2026-08": 5, "2026-09": 3}
 outcomes.adopted = 5
 EOF
     report "$S" "$AS_OF" --period 2026-Q3 --foi --format json
     check_json "$OUT" <<'EOF'
-suppression = {"threshold": 5, "applied": true, "foi": true}
+suppression = {"threshold": 5, "applied": true, "foi": true, "withheld": []}
 referrals.by_month == {"2026-07": 6, "2026-08": "[c]", "2026-09": "[c]"}
 outcomes.adopted = "[c]"
 EOF

@@ -519,7 +519,7 @@ const std::vector<std::string>& log_actions() {
       "init",          "refer",        "import",       "triage",        "note",
       "assess",        "panel-new",    "panel-attend", "panel-agenda",  "panel-decide",
       "panel-consent", "panel-action", "review-record", "correct",      "void",
-      "upgrade",       "hand-edit",
+      "upgrade",       "report",       "hand-edit",
   };
   return actions;
 }

@@ -323,6 +323,17 @@ assert_no_personal_data() {
     [[ -z "$found" ]] || fail "${2:-output} contains personal data [${found%|}]"
 }
 
+# The distinctive (P) values of examples/cases.yaml (the bundled example
+# store): names, dates of birth and free texts, as PERSONAL.
+example_personal_values() {
+    PERSONAL=()
+    local line
+    while IFS= read -r line; do
+        PERSONAL+=("$line")
+    done < <(sed -nE 's/^ +(name|date_of_birth|summary|rationale|notes|text): +//p' "$PREVENT_SOURCE_DIR/examples/cases.yaml" |
+        sed -E 's/^"(.*)"$/\1/' | sort -u)
+}
+
 # ---------------------------------------------------------------------------
 # Stores
 
