@@ -513,7 +513,43 @@ CellRange feasible_range(const std::vector<Release>& answers, const std::vector<
   return p.range(rows);
 }
 
-DisclosureOutcome protect(Report& report, const std::vector<EarlierAnswer>& earlier) {
+namespace {
+
+// The earlier answers the requester can set against this one: those whose
+// days of referrals overlap its own, or whose work in hand is of its day,
+// and so on through them. Answers apart from all of these share no count
+// with it: the programme leaves them out, which changes no range.
+std::vector<EarlierAnswer> connected_to(const Report& report, const std::vector<EarlierAnswer>& all) {
+  struct Span {
+    Date from, to, day;
+  };
+  auto span = [](Date from, Date to, Date as_of) { return Span{from, std::min(to, as_of), std::min(to, as_of)}; };
+  std::vector<Span> in{span(report.options.from, report.options.to, report.options.as_of)};
+  std::vector<bool> taken(all.size(), false);
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (size_t i = 0; i < all.size(); ++i) {
+      if (taken[i]) continue;
+      const Release& r = all[i].release;
+      const Span s = span(r.from, r.to, r.as_of);
+      for (const Span& x : in)
+        if ((s.from <= x.to && x.from <= s.to && s.from <= s.to && x.from <= x.to) || s.day == x.day) {
+          taken[i] = grew = true;
+          in.push_back(s);
+          break;
+        }
+    }
+  }
+  std::vector<EarlierAnswer> out;
+  for (size_t i = 0; i < all.size(); ++i)
+    if (taken[i]) out.push_back(all[i]);
+  return out;
+}
+
+}  // namespace
+
+DisclosureOutcome protect(Report& report, const std::vector<EarlierAnswer>& all_earlier) {
+  const std::vector<EarlierAnswer> earlier = connected_to(report, all_earlier);
   glp_term_out(GLP_OFF);
   // GLPK allocates its working arrays afresh for every solve; kept by
   // malloc instead of returned to the kernel each time, the thousands of

@@ -70,18 +70,20 @@ test_every_answer_of_the_example_store_together_gives_nothing_away() {
     local s="$T/ex" as_of period
     example_store "$s"
     mkdir -p "$T/answers"
-    # Years first, then quarters, at three as-of dates.
-    for as_of in 2026-07-20 2026-10-15 2026-11-27; do
+    # Years first, then quarters, at two as-of dates (one with FOI_QUICK).
+    local dates=(2026-07-20 2026-11-27)
+    [[ -n "${FOI_QUICK:-}" ]] && dates=(2026-11-27)
+    for as_of in "${dates[@]}"; do
         for period in FY2024 FY2025 2025-Q1 2025-Q2 2025-Q3 2025-Q4 2026-Q1 2026-Q2 2026-Q3; do
             [[ "$period" == 2026-Q3 && "$as_of" < 2026-10-01 ]] && continue
             [[ "$period" == 2026-Q2 && "$as_of" < 2026-07-01 ]] && continue
             ask "$s" "$as_of" "$period"
         done
     done
-    assert_eq "$(find "$s/releases" -name '*.yaml' | wc -l)" 26 "releases recorded"
+    assert_eq "$(find "$s/releases" -name '*.yaml' | wc -l)" "$(find "$T/answers" -name '*.json' | wc -l)" "releases recorded"
     attack "$s"
     run prevent -C "$s" check --strict --as-of 2026-11-27
-    assert_rc 0 "check --strict after 26 releases"
+    assert_rc 0 "check --strict after the releases"
 }
 
 test_every_answer_of_a_300_case_store_together_gives_nothing_away() {
