@@ -283,6 +283,13 @@ test_an_openpgp_signature_by_another_persons_key_is_not_the_committers() {
     run prevent -C "$S" check signatures --as-of "$AS_OF"
     assert_rc 6
     assert_stdout_eq "error [signatures] commit ${bad:0:12} of $(git -C "$S" log -1 --format=%cs "$bad"): openpgp signature by a key that is not the committer's: no user ID of the key has the committer's e-mail"
+    # The log says the same of each commit.
+    run prevent -C "$S" log --format json
+    assert_rc 0 "log"
+    assert_eq "$(json_eval '[e["signature"]["state"] for e in d]' <"$OUT")" "['good', 'good', 'bad']" "signatures in the log"
+    run prevent -C "$S" log
+    assert_stdout_contains "by Test Coordinator <coordinator@example.invalid>, signed by the committer's key"
+    assert_stdout_contains "by Test Coordinator <coordinator@example.invalid>, signature not good: openpgp signature by a key that is not the committer's"
     # A key with the committer's e-mail as a second user ID is the committer's.
     gpg --batch --quiet --passphrase '' --quick-add-uid intruder@example.invalid 'Test Coordinator <coordinator@example.invalid>' 2>/dev/null ||
         fail "gpg could not add a user ID"
