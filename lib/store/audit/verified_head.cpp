@@ -35,9 +35,24 @@ bool in_history_of(git_repository* repo, const git_oid& ancestor, const git_oid&
   return git_graph_descendant_of(repo, &descendant, &ancestor) == 1;
 }
 
+bool on_first_parent_chain(git_repository* repo, const git_oid& ancestor, const git_oid& head) {
+  // Newest first, so that the usual case (the verified head is HEAD or its
+  // parent) costs a commit or two; a rewritten history costs one walk of
+  // the chain.
+  git_oid at = head;
+  for (;;) {
+    if (git_oid_equal(&at, &ancestor)) return true;
+    git_commit* raw = nullptr;
+    if (git_commit_lookup(&raw, repo, &at) < 0) return false;
+    git::Commit commit(raw);
+    if (git_commit_parentcount(raw) == 0) return false;
+    at = *git_commit_parent_id(raw, 0);
+  }
+}
+
 bool advance_verified_head(const GitRepo& git, const git_oid& head) {
   RecordedHead before = read_verified_head(git);
-  if (before.present && (!before.id || !in_history_of(git.raw(), *before.id, head))) return false;
+  if (before.present && (!before.id || !on_first_parent_chain(git.raw(), *before.id, head))) return false;
   if (before.id && git_oid_equal(&*before.id, &head)) return true;
   write_file_atomically(verified_head_path(git), git::object_id(head).hex() + "\n");
   return true;

@@ -20,11 +20,18 @@ struct RecordedHead {
 RecordedHead read_verified_head(const GitRepo& git);
 
 // Records `head` as verified (atomically, mode 0600), but only when the
-// history of `head` contains the head recorded before: a rewritten history
-// never replaces the evidence of what it replaced. Returns whether it wrote.
+// head recorded before is on the first-parent chain of `head`: a rewritten
+// history never replaces the evidence of what it replaced. Returns whether
+// it wrote.
 bool advance_verified_head(const GitRepo& git, const git_oid& head);
 
-// Whether `ancestor` is `descendant` or in its history.
+// Whether `ancestor` is `descendant` or in its history (through any parent).
 bool in_history_of(git_repository* repo, const git_oid& ancestor, const git_oid& descendant);
+
+// Whether `ancestor` is `head` or one of its first parents, their first
+// parents, and so on: the chain the history checks walk. A commit reached
+// only through a merge's other parent is not on it (`git merge -s ours
+// OLD` must not make a rewritten history look as if it held OLD).
+bool on_first_parent_chain(git_repository* repo, const git_oid& ancestor, const git_oid& head);
 
 }  // namespace prevent
