@@ -707,6 +707,7 @@ test_a_rewritten_history_is_caught_through_the_remote() {
     assert_rc 0
     rewrite_old_commit
     rm "$S/.git/prevent/verified-head"
+    git -C "$S" update-ref -d refs/prevent/verified
     run_check
     assert_rc 6
     assert_stdout_contains "error [verified-head] history diverged from origin/$branch: it has 3 commits that HEAD's history does not contain"
@@ -944,6 +945,80 @@ test_every_command_stays_within_its_action() {
     run prevent -C "$S" check history config --strict --as-of "$AS_OF"
     assert_rc 0
     assert_stdout_empty
+}
+
+# .git/prevent/verified-head stays on one machine; refs/prevent/verified
+# travels with a push, and an auditor's fresh clone fetches it (docs/audit.md).
+test_a_fresh_clone_of_a_rewritten_history_is_caught_through_the_published_verified_head() {
+    history_for_rewrite
+    local branch verified
+    branch="$(git -C "$S" symbolic-ref --short HEAD)"
+    verified="$(head_of "$S")"
+    assert_eq "$(git -C "$S" rev-parse refs/prevent/verified)" "$verified" "the published verified head after a write"
+    git init -q --bare "$T/remote.git"
+    git -C "$S" remote add origin "$T/remote.git"
+    git -C "$S" push -q origin "$branch" refs/prevent/verified 2>/dev/null || fail "push failed"
+    rewrite_old_commit
+    # The rewriter pushes the rewritten branch over the remote's; a push of
+    # the ref without force is refused (not a fast-forward).
+    git -C "$S" push -q -f origin "$branch" 2>/dev/null || fail "push -f failed"
+    refer_ok "$S" name="Orvel Brisk" dob=2005-05-05
+    assert_eq "$(git -C "$S" rev-parse refs/prevent/verified)" "$verified" "the published verified head after a write on the rewritten history"
+    git -C "$S" update-ref refs/prevent/verified HEAD
+    run git -C "$S" push -q origin refs/prevent/verified
+    assert_rc_nonzero "a push that would rewind the published verified head"
+    git clone -q "$T/remote.git" "$T/clone" 2>/dev/null || fail "clone failed"
+    git -C "$T/clone" fetch -q origin "refs/prevent/verified:refs/prevent/remotes/origin/verified" || fail "fetch failed"
+    run prevent -C "$T/clone" check --as-of "$AS_OF"
+    assert_rc 6
+    assert_stdout_contains "error [verified-head] history rewritten: HEAD's history no longer contains a remote's verified head $verified; the histories part after commit"
+    assert_stdout_contains "(refs/prevent/remotes/origin/verified)"
+    assert_no_file "$T/clone/.git/prevent/verified-head"
+    assert_eq "$(git -C "$T/clone" rev-parse -q --verify refs/prevent/verified)" "" "the clone's own published verified head"
+    # A clean clone records its own, file and ref.
+    git clone -q "$T/remote.git" "$T/clean" 2>/dev/null || fail "clone failed"
+    run prevent -C "$T/clean" check --as-of "$AS_OF"
+    assert_rc 0 "a clone without the published verified head"
+    assert_eq "$(git -C "$T/clean" rev-parse refs/prevent/verified)" "$(head_of "$T/clean")" "the clone's published verified head"
+}
+
+test_a_published_verified_head_off_the_history_is_caught_without_the_file() {
+    history_for_rewrite
+    local verified
+    verified="$(head_of "$S")"
+    rewrite_old_commit
+    rm "$S/.git/prevent/verified-head"
+    run_check
+    assert_rc 6
+    assert_stdout_contains "error [verified-head] history rewritten: HEAD's history no longer contains the published verified head $verified"
+    assert_stdout_contains "(refs/prevent/verified)"
+    assert_no_file "$S/.git/prevent/verified-head"
+}
+
+test_check_since_verified_catches_a_rewrite_of_a_head_written_down_earlier() {
+    history_for_rewrite
+    local noted
+    noted="$(git -C "$S" rev-parse --short=12 HEAD)"
+    run_check --since-verified "$noted"
+    assert_rc 0 "before the rewrite"
+    assert_stdout_empty
+    rewrite_old_commit
+    # Everything the store kept is gone: only the auditor's note is left.
+    rm "$S/.git/prevent/verified-head"
+    git -C "$S" update-ref -d refs/prevent/verified
+    run_check
+    assert_rc 0 "without the store's own evidence"
+    git -C "$S" update-ref -d refs/prevent/verified
+    rm -f "$S/.git/prevent/verified-head"
+    run_check --since-verified "$noted"
+    assert_rc 6
+    assert_stdout_contains "error [verified-head] history rewritten: HEAD's history no longer contains the verified head given $(git -C "$S" rev-parse "$noted")"
+    assert_stdout_contains "(--since-verified)"
+    run_check --since-verified 0123456789abcdef0123456789abcdef01234567
+    assert_rc 6 "a commit the repository does not hold"
+    assert_stdout_contains "is no commit of the repository (--since-verified)"
+    expect_refusal 5 "$S" prevent -C "$S" check --since-verified "not-a-hash" --as-of "$AS_OF"
+    expect_refusal 2 "$S" prevent -C "$S" check --staged --since-verified "$noted" --as-of "$AS_OF"
 }
 
 test_check_records_the_verified_head_when_all_is_well() {

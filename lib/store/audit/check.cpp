@@ -59,8 +59,8 @@ const std::vector<CheckInfo>& available_checks() {
                   "commits that changed more than their Prevent-Action does, and merges listed (notices)"},
       {"config", "prevent.yaml: changes made outside init listed (notices); an unsafe suppression threshold, a "
                  "vocabulary entry removed while a record uses it"},
-      {"verified-head", "the last verified head (.git/prevent/verified-head) is on HEAD's first-parent history, which "
-                        "agrees with the remote's"},
+      {"verified-head", "the last verified head (.git/prevent/verified-head, refs/prevent/verified, fetched copies) is "
+                        "on HEAD's first-parent history, which agrees with the remote's"},
       {"derived", "the record cache, person index and log index in .git/prevent match HEAD; any that does not is removed and rebuilt"},
       {"interrupted", "no write was left half done by a crash (`check --repair` completes or rolls it back); temporary files of stopped writers (notices)"},
       {"signatures", "every commit from HEAD is signed with a key of its committer and verifies (run when named, or "

@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "action_scope.hpp"
+#include "check.hpp"
 #include "case_record.hpp"
 #include "config.hpp"
 #include "git_handles.hpp"
@@ -725,6 +726,19 @@ std::vector<Finding> check_verified_head(const Store& store) {
   const std::string file = shown_state_path("verified-head");
 
   judge_verified(repo, read_verified_head(git), *head, "the last verified head", file, false, out);
+  judge_verified(repo, read_verified_ref(git, kVerifiedRef), *head, "the published verified head", kVerifiedRef,
+                 false, out);
+  // Another store's, fetched (docs/audit.md): it may be ahead of HEAD
+  // (verified there, not yet merged here), but never off its chain.
+  git_reference_iterator* it_raw = nullptr;
+  if (git_reference_iterator_glob_new(&it_raw, repo, kRemoteVerifiedRefs) == 0) {
+    git::Owned<git_reference_iterator, git_reference_iterator_free> it(it_raw);
+    std::vector<std::string> names;
+    const char* name = nullptr;
+    while (git_reference_next_name(&name, it.get()) == 0) names.emplace_back(name);
+    for (const auto& n : names)
+      judge_verified(repo, read_verified_ref(git, n.c_str()), *head, "a remote's verified head", n, true, out);
+  }
 
   // The remote-tracking branches of the current branch: the upstream, and
   // <remote>/<branch> of every remote.
@@ -781,6 +795,34 @@ std::vector<Finding> check_verified_head(const Store& store) {
                                     "merged) ({})",
                                     shown, behind, behind == 1 ? "" : "s", ahead, name)));
   }
+  return out;
+}
+
+std::vector<Finding> check_since_verified(const Store& store, const std::string& hash) {
+  std::vector<Finding> out;
+  git_repository* repo = store.git().raw();
+  const bool hex = hash.size() >= 7 && hash.size() <= GIT_OID_HEXSZ &&
+                   hash.find_first_not_of("0123456789abcdefABCDEF") == std::string::npos;
+  if (!hex)
+    fail(Exit::invalid_data, "--since-verified: not a commit id (7 to 40 hexadecimal digits) (command line)");
+  auto head = store.git().head();
+  if (!head) return out;
+  git_oid prefix;
+  git_commit* raw = nullptr;
+  RecordedHead given{true, std::nullopt};
+  if (git_oid_fromstrn(&prefix, hash.c_str(), hash.size()) == 0 &&
+      git_commit_lookup_prefix(&raw, repo, &prefix, hash.size()) == 0) {
+    given.id = *git_commit_id(raw);
+    git_commit_free(raw);
+  }
+  if (!given.id) {
+    out.push_back(error("verified-head",
+                        fmt::format("history rewritten: the verified head given, {}, is no commit of the repository "
+                                    "(--since-verified)",
+                                    hash)));
+    return out;
+  }
+  judge_verified(repo, given, *head, "the verified head given", "--since-verified", false, out);
   return out;
 }
 
