@@ -18,6 +18,7 @@ struct CheckOptions {
   bool strict = false;
   bool repair = false;
   bool staged = false;
+  std::optional<std::string> since_verified;
 };
 
 int run_check(const Globals& g, const CheckOptions& o) {
@@ -34,6 +35,10 @@ int run_check(const Globals& g, const CheckOptions& o) {
   if (o.staged && !o.names.empty())
     fail(Exit::usage, "--staged checks what is staged; it takes no check names (command line)");
   if (o.staged && o.repair) fail(Exit::usage, "--repair and --staged do not go together (command line)");
+  if (o.staged && o.since_verified) fail(Exit::usage, "--since-verified and --staged do not go together (command line)");
+  if (o.since_verified && (o.since_verified->size() < 7 || o.since_verified->size() > 40 ||
+                           o.since_verified->find_first_not_of("0123456789abcdefABCDEF") != std::string::npos))
+    fail(Exit::invalid_data, "--since-verified: not a commit id (7 to 40 hexadecimal digits) (command line)");
   Date as_of = today(g);
   Store store = open_store(g);
   if (o.repair) {
@@ -55,6 +60,8 @@ int run_check(const Globals& g, const CheckOptions& o) {
       print(fmt::format("removed: a temporary file left by a stopped writer ({})\n", terminal_safe(name)));
   }
   auto findings = o.staged ? check_staged(store, as_of) : run_checks(store, o.names, as_of);
+  if (o.since_verified)
+    for (auto& f : check_since_verified(store, *o.since_verified)) findings.push_back(std::move(f));
   for (const auto& f : findings) {
     const char* level = f.level == Finding::Level::error ? "error" : "notice";
     if (f.level == Finding::Level::notice && g.quiet && !o.strict) continue;
@@ -84,6 +91,9 @@ void add_check(CLI::App& app, Globals& g, Runner& action) {
   sub->add_flag("--repair", o->repair,
                 "first complete or roll back a write a crash left half done (and say which), and remove the temporary files "
                 "of stopped writers; nothing else is changed");
+  sub->add_option("--since-verified", o->since_verified,
+                  "a commit id written down earlier (as `prevent log` shows it): an error (exit 6) unless it is on "
+                  "HEAD's first-parent history");
   sub->add_flag("--staged", o->staged,
                 "judge the staged changes (the commit git is about to make), as the pre-commit hook does");
   std::string names;

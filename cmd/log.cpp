@@ -42,6 +42,35 @@ std::string change_text(const FieldChange& c) {
 
 std::string action_name(const CommitMeta& m) { return m.action ? *m.action : "hand edit"; }
 
+const char* signature_state(const SignatureCheck& s) {
+  switch (s.state) {
+    case SignatureCheck::State::none: return "none";
+    case SignatureCheck::State::good: return "good";
+    case SignatureCheck::State::bad: return "bad";
+    case SignatureCheck::State::unverified: return "unverified";
+  }
+  return "none";
+}
+
+// `committed 2026-11-27 10:02:03 +0000 by Name <email>, not signed`: the
+// committer and commit date, which the author's date (anyone sets it) may
+// not agree with, and whose key signed the commit.
+std::string committed_line(const LogEntry& e) {
+  const CommitMeta& m = e.commit;
+  std::string sig;
+  switch (e.signature.state) {
+    case SignatureCheck::State::none: sig = "not signed"; break;
+    case SignatureCheck::State::good: sig = "signed by the committer's key"; break;
+    case SignatureCheck::State::bad: sig = fmt::format("signature not good: {}", one_line(e.signature.problem)); break;
+    case SignatureCheck::State::unverified:
+      sig = fmt::format("signature not verified: {}", one_line(e.signature.problem));
+      break;
+  }
+  return fmt::format("  committed {} by {} <{}>, {}{}\n", m.commit_display_time(), one_line(m.committer_name),
+                     one_line(m.committer_email), sig,
+                     m.author_date_differs() ? "; the author's date is more than a day from the commit date" : "");
+}
+
 std::string render_text(const std::vector<LogEntry>& entries) {
   std::string out;
   for (const auto& e : entries) {
@@ -49,9 +78,11 @@ std::string render_text(const std::vector<LogEntry>& entries) {
     const CommitMeta& m = e.commit;
     out += fmt::format("{}  {}  {}  {} <{}>\n", m.short_id(), m.display_time(), one_line(action_name(m)),
                        one_line(m.author_name), one_line(m.author_email));
+    out += committed_line(e);
     for (const auto& r : e.records) {
       out += r.kind == RecordLog::Kind::case_file ? fmt::format("  {}\n", one_line(r.key))
-                                                  : fmt::format("  meeting {}\n", one_line(r.key));
+             : r.kind == RecordLog::Kind::meeting ? fmt::format("  meeting {}\n", one_line(r.key))
+                                                  : fmt::format("  {}\n", one_line(r.key));
       for (const auto& c : r.changes) out += fmt::format("    {}\n", change_text(c));
     }
     if (!e.other_paths.empty()) {
@@ -71,10 +102,10 @@ std::string render_json(const std::vector<LogEntry>& entries, bool show_personal
     json cases = json::array(), meetings = json::array(), changes = json::array();
     for (const auto& r : e.records) {
       bool is_case = r.kind == RecordLog::Kind::case_file;
-      (is_case ? cases : meetings).push_back(r.key);
+      if (r.kind != RecordLog::Kind::config) (is_case ? cases : meetings).push_back(r.key);
       for (const auto& c : r.changes) {
         json j;
-        j[is_case ? "case" : "meeting"] = r.key;
+        j[is_case ? "case" : r.kind == RecordLog::Kind::meeting ? "meeting" : "config"] = r.key;
         j["field"] = c.field;
         if (!c.personal || show_personal) {
           j["from"] = c.from ? json(*c.from) : json(nullptr);
@@ -94,6 +125,13 @@ std::string render_json(const std::vector<LogEntry>& entries, bool show_personal
     entry["meetings"] = std::move(meetings);
     entry["changes"] = std::move(changes);
     entry["other_files"] = e.other_paths;
+    entry["committer"] = {{"name", m.committer_name}, {"email", m.committer_email}};
+    entry["commit_date"] = m.commit_iso_time();
+    entry["author_date_differs"] = m.author_date_differs();
+    json sig = {{"state", signature_state(e.signature)}};
+    if (!e.signature.problem.empty() && e.signature.state != SignatureCheck::State::none)
+      sig["problem"] = e.signature.problem;
+    entry["signature"] = std::move(sig);
     arr.push_back(std::move(entry));
   }
   return arr.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
@@ -136,8 +174,10 @@ void add_log(CLI::App& app, Globals& g, Runner& action) {
   sub->add_flag("--show-personal", o->show_personal, "show the values of personal-data fields");
   sub->footer(
       "Oldest first, along the first-parent history from HEAD. Each commit: its id, author date, action (from the "
-      "Prevent-Action trailer, or `hand edit`), author, and each record it changed, field by field. Personal-data "
-      "fields are shown as changed, without their values, unless --show-personal is given.");
+      "Prevent-Action trailer, or `hand edit`), author; then its commit date, committer and signature (good only "
+      "when made with a key of the committer), marking an author's date more than a day from the commit date; and "
+      "each record it changed, field by field, and each prevent.yaml setting. Personal-data fields are shown as "
+      "changed, without their values, unless --show-personal is given.");
   sub->callback([&g, &action, o] { action = [&g, o] { return run_log(g, *o); }; });
 }
 

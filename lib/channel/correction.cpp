@@ -232,6 +232,12 @@ FieldValue parse_field_value(const std::string& text) {
   return FieldValue{text.substr(0, eq), text.substr(eq + 1)};
 }
 
+bool is_correctable_field(const std::string& field) {
+  std::string pattern = pattern_of(split_path(field));
+  return std::any_of(field_rules().begin(), field_rules().end(),
+                     [&](const FieldRule& r) { return r.pattern == pattern; });
+}
+
 std::vector<std::string> correctable_fields() {
   std::vector<std::string> out;
   for (const auto& r : field_rules()) {

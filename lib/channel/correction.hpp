@@ -42,6 +42,11 @@ std::vector<std::string> correctable_fields();
 std::vector<std::string> apply_correction(Case& c, const std::vector<FieldValue>& changes,
                                           const std::string& reason, Date date, const Config& config);
 
+// Whether `correct` can change `field` (a leaf named as the history diff or
+// a correction names it: `panel[1].method`, `panel.1.method`): not the ID,
+// not a decision, not a list prevent keeps itself.
+bool is_correctable_field(const std::string& field);
+
 // True when a corrected field is part of the person key of SPEC §4 rule 10.
 bool changes_person_key(const std::vector<std::string>& fields);
 

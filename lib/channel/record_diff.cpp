@@ -23,16 +23,23 @@ bool is_list_of_maps(const YNode* n) {
   return true;
 }
 
-// The name of a list entry in a field path: its `id` when it has one, else
-// its 1-based position.
-std::string entry_key(const YNode& item, size_t index) {
-  if (const YNode* id = item.find("id"); id && id->is_scalar() && !id->value.empty()) return id->value;
+// The name of a list entry in a field path: its `id` (a vocabulary entry's
+// `key`) when it has one, else its 1-based position.
+std::string entry_key(const YNode& item, size_t index, const char* id_key) {
+  if (const YNode* id = item.find(id_key); id && id->is_scalar() && !id->value.empty()) return id->value;
   return std::to_string(index + 1);
 }
 
 class Differ {
  public:
   Differ(ShowPersonal show, bool (*personal)(std::string_view)) : show_(show), personal_(personal) {}
+  // prevent.yaml: vocabulary entries named by their key, and one line for
+  // an entry added or removed (its label), not one per key of it.
+  Differ& vocabulary_entries() {
+    id_key_ = "key";
+    whole_entries_ = true;
+    return *this;
+  }
 
   std::vector<FieldChange> changes;
 
@@ -66,17 +73,26 @@ class Differ {
   void list(const std::string& path, const YNode* a, const YNode* b) {
     std::vector<std::pair<std::string, const YNode*>> older, newer;
     if (a)
-      for (size_t i = 0; i < a->items.size(); ++i) older.emplace_back(entry_key(a->items[i], i), &a->items[i]);
+      for (size_t i = 0; i < a->items.size(); ++i) older.emplace_back(entry_key(a->items[i], i, id_key_), &a->items[i]);
     if (b)
-      for (size_t i = 0; i < b->items.size(); ++i) newer.emplace_back(entry_key(b->items[i], i), &b->items[i]);
+      for (size_t i = 0; i < b->items.size(); ++i) newer.emplace_back(entry_key(b->items[i], i, id_key_), &b->items[i]);
     auto find = [](const auto& v, const std::string& k) -> const YNode* {
       for (const auto& [key, n] : v)
         if (key == k) return n;
       return nullptr;
     };
-    for (const auto& [key, n] : newer) node(fmt::format("{}[{}]", path, key), find(older, key), n);
+    for (const auto& [key, n] : newer) entry(fmt::format("{}[{}]", path, key), find(older, key), n);
     for (const auto& [key, n] : older)
-      if (!find(newer, key)) node(fmt::format("{}[{}]", path, key), n, nullptr);
+      if (!find(newer, key)) entry(fmt::format("{}[{}]", path, key), n, nullptr);
+  }
+
+  void entry(const std::string& path, const YNode* a, const YNode* b) {
+    if (!whole_entries_ || (a && b)) return node(path, a, b);
+    auto label = [](const YNode* n) -> std::optional<std::string> {
+      const YNode* l = n ? n->find("label") : nullptr;
+      return l && l->is_scalar() ? l->value : std::string("(entry)");
+    };
+    changes.push_back({path, a ? label(a) : std::nullopt, b ? label(b) : std::nullopt, false});
   }
 
   void leaf(const std::string& path, const YNode* a, const YNode* b) {
@@ -92,6 +108,8 @@ class Differ {
 
   ShowPersonal show_;
   bool (*personal_)(std::string_view);
+  const char* id_key_ = "id";
+  bool whole_entries_ = false;
 };
 
 }  // namespace
@@ -102,6 +120,12 @@ std::vector<FieldChange> diff_cases(const Case* before, const Case* after, ShowP
   if (after) b = case_to_node(*after);
   Differ d(show, is_personal_field);
   d.node("", a ? &*a : nullptr, b ? &*b : nullptr);
+  return std::move(d.changes);
+}
+
+std::vector<FieldChange> diff_configs(const YNode* before, const YNode* after) {
+  Differ d(ShowPersonal::yes, nullptr);
+  d.vocabulary_entries().node("", before, after);
   return std::move(d.changes);
 }
 

@@ -36,5 +36,10 @@ struct FieldChange {
 std::vector<FieldChange> diff_cases(const Case* before, const Case* after, ShowPersonal show);
 // Meetings hold no personal data (roles and agencies, case IDs).
 std::vector<FieldChange> diff_meetings(const YNode* before, const YNode* after);
+// prevent.yaml holds settings, not personal data: each setting's old and new
+// value (`suppression_threshold: 5 → 0`); a vocabulary entry added or
+// removed is one change named by its key (`vocabularies.sectors[police]`)
+// with its label.
+std::vector<FieldChange> diff_configs(const YNode* before, const YNode* after);
 
 }  // namespace prevent

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <ctime>
 #include <memory>
@@ -20,6 +21,16 @@ std::string expand_home(std::string path) {
   if (path.rfind("~/", 0) == 0)
     if (const char* home = std::getenv("HOME"); home && *home) path = std::string(home) + path.substr(1);
   return path;
+}
+
+// What follows `[GNUPG:] KEYWORD ` on its line of gpg's status output, or
+// empty.
+std::string status_rest(const std::string& status, std::string_view keyword) {
+  const std::string tag = fmt::format("[GNUPG:] {} ", keyword);
+  size_t at = status.find(tag);
+  if (at == std::string::npos) return {};
+  at += tag.size();
+  return status.substr(at, status.find('\n', at) - at);
 }
 
 // A temporary file holding `content`, removed when it goes out of scope.
@@ -168,6 +179,49 @@ std::string sign_commit_buffer(const Signer& signer, std::string_view buffer) {
 
 namespace {
 
+// The first field after `[GNUPG:] KEYWORD ` in gpg's status output, or empty.
+std::string status_field(const std::string& status, std::string_view keyword) {
+  std::string rest = status_rest(status, keyword);
+  return rest.substr(0, rest.find(' '));
+}
+
+// Whether `email` is the e-mail of one of the user IDs: of the signer's
+// user ID that gpg printed (`primary`), else of any of the key's (gpg
+// --list-keys by its fingerprint). Compared as git compares e-mails: the
+// text between < and >, any case.
+bool openpgp_key_names(const std::string& program, const std::string& fingerprint, const std::string& primary,
+                       const std::string& email) {
+  auto lower = [](std::string v) {
+    for (auto& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return v;
+  };
+  const std::string want = fmt::format("<{}>", lower(email));
+  if (email.empty()) return false;
+  if (lower(primary).find(want) != std::string::npos) return true;
+  if (fingerprint.empty() || fingerprint.find_first_not_of("0123456789ABCDEFabcdef") != std::string::npos)
+    return false;
+  ProcessResult r = run_process({program, "--batch", "--with-colons", "--fixed-list-mode", "--list-keys", fingerprint}, "");
+  if (!r.started || r.exit_status != 0) return false;
+  // `uid:<validity>:…:<user ID, field 10>:…`
+  size_t at = 0;
+  while (at < r.out.size()) {
+    size_t end = r.out.find('\n', at);
+    if (end == std::string::npos) end = r.out.size();
+    std::string_view line(r.out.data() + at, end - at);
+    at = end + 1;
+    if (!line.starts_with("uid:")) continue;
+    size_t field = 0, pos = 0;
+    while (field < 9 && pos != std::string_view::npos) {
+      pos = line.find(':', pos);
+      if (pos != std::string_view::npos) ++pos, ++field;
+    }
+    if (pos == std::string_view::npos) continue;
+    std::string_view uid = line.substr(pos, line.find(':', pos) - pos);
+    if (lower(std::string(uid)).find(want) != std::string::npos) return true;
+  }
+  return false;
+}
+
 // `user` is the user's own configuration (global and system), never the
 // store's: who may sign, and the verifier to run, are the auditor's choice.
 std::string verify_one(git_config* user, const std::string& signature, const std::string& data,
@@ -195,15 +249,45 @@ std::string verify_one(git_config* user, const std::string& signature, const std
     ProcessResult r =
         run_process({program, "--keyid-format=long", "--status-fd=1", "--verify", sig_file.path(), "-"}, data);
     if (!r.started) fail(Exit::store, fmt::format("cannot verify openpgp signatures: cannot run {}", program));
-    if (r.exit_status == 0 && r.out.find("[GNUPG:] GOODSIG ") != std::string::npos) return {};
     if (r.out.find("[GNUPG:] NO_PUBKEY ") != std::string::npos)
       return "openpgp signature by a key that is not in the keyring";
-    return "bad openpgp signature";
+    if (r.exit_status != 0 || r.out.find("[GNUPG:] GOODSIG ") == std::string::npos) return "bad openpgp signature";
+    // Good, but whose? As ssh's principal is the committer's e-mail, the
+    // key must carry a user ID with the committer's e-mail: a good
+    // signature by someone else's key is not the committer's.
+    if (!openpgp_key_names(program, status_field(r.out, "VALIDSIG"), status_rest(r.out, "GOODSIG"), email))
+      return "openpgp signature by a key that is not the committer's: no user ID of the key has the committer's e-mail";
+    return {};
   }
   return "a signature of a kind prevent cannot verify (only openpgp and ssh)";
 }
 
+// What is wrong with the signature of commit `id`, whose committer's
+// e-mail is `email`; empty when it is good and the committer's.
+std::string verify_commit(git_repository* repo, git_config* user, const git_oid& id, const std::string& email) {
+  // Owned, so a verification that throws (no allowed signers file) does
+  // not leak them.
+  git::Buf sig, data;
+  git_oid commit = id;
+  int erc = git_commit_extract_signature(sig.get(), data.get(), repo, &commit, nullptr);
+  if (erc == GIT_ENOTFOUND) return "not signed";
+  if (erc < 0) return "its signature cannot be read";
+  return verify_one(user, std::string(sig.view()), std::string(data.view()), email);
+}
+
 }  // namespace
+
+CommitSignature commit_signature(git_repository* repo, git_config* user, const git_oid& id,
+                                 const std::string& committer_email) {
+  try {
+    std::string problem = verify_commit(repo, user, id, committer_email);
+    if (problem.empty()) return {CommitSignature::State::good, {}};
+    if (problem == "not signed") return {CommitSignature::State::none, problem};
+    return {CommitSignature::State::bad, problem};
+  } catch (const Failure& f) {
+    return {CommitSignature::State::unverified, f.what()};
+  }
+}
 
 std::vector<SignatureProblem> verify_history_signatures(git_repository* repo) {
   std::vector<SignatureProblem> out;
@@ -232,17 +316,7 @@ std::vector<SignatureProblem> verify_history_signatures(git_repository* repo) {
     std::strftime(date, sizeof date, "%Y-%m-%d", &utc);
     commit.reset();
 
-    // Owned, so a verification that throws (no allowed signers file)
-    // does not leak them.
-    git::Buf sig, data;
-    int erc = git_commit_extract_signature(sig.get(), data.get(), repo, &id, nullptr);
-    std::string problem;
-    if (erc == GIT_ENOTFOUND)
-      problem = "not signed";
-    else if (erc < 0)
-      problem = "its signature cannot be read";
-    else
-      problem = verify_one(cfg.get(), std::string(sig.view()), std::string(data.view()), email);
+    std::string problem = verify_commit(repo, cfg.get(), id, email);
     if (!problem.empty()) out.push_back({git::object_id(id).hex(), date, problem});
   }
   if (rc != GIT_ITEROVER) fail(Exit::store, "cannot walk the history from HEAD");

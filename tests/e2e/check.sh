@@ -384,6 +384,59 @@ test_a_non_canonical_prevent_yaml_is_a_notice() {
 }
 
 # ---------------------------------------------------------------------------
+# prevent.yaml along the history (SPEC §5, §7).
+
+test_a_hand_edit_of_prevent_yaml_is_listed_and_an_unsafe_threshold_is_an_error() {
+    setup_store_with_a_case
+    sed -i 's/^suppression_threshold: 5$/suppression_threshold: 2/' "$S/prevent.yaml"
+    hand_commit "Lower the threshold"
+    local short
+    short="$(git -C "$S" rev-parse --short=12 HEAD)"
+    run_check
+    assert_rc 4
+    assert_stdout_contains "notice [config] configuration change: commit $short by Test Coordinator <coordinator@example.invalid> on"
+    assert_stdout_contains "changed prevent.yaml outside \`prevent init\`: suppression_threshold (\`prevent log\` shows the values)"
+    assert_stdout_contains "error [config] suppression_threshold is 2: counts of 1 to 2 would leave the council unsuppressed"
+    run_check config
+    assert_rc 4 "check config"
+    # 0 turns suppression off for internal use: a notice.
+    sed -i 's/^suppression_threshold: 2$/suppression_threshold: 0/' "$S/prevent.yaml"
+    hand_commit "Turn suppression off"
+    run_check
+    assert_rc 0
+    assert_stdout_contains "notice [config] suppression_threshold is 0"
+    assert_eq "$(grep -c '^notice \[config\] configuration change' "$OUT")" 2 "configuration changes listed"
+    run_check --strict
+    assert_rc 4 "--strict"
+    # The init commit's own prevent.yaml is no change to report.
+    S="$T/fresh"
+    new_store "$S"
+    run_check config --strict
+    assert_rc 0 "a fresh store"
+    assert_stdout_empty
+}
+
+test_a_vocabulary_entry_removed_while_a_record_uses_it_is_an_error() {
+    setup_store_with_a_case
+    sed -i '/^  sectors:$/,/^  genders:$/{/^    - key: education$/{N;d}}' "$S/prevent.yaml"
+    assert_not_contains "$(sed -n '/^  sectors:$/,/^  genders:$/p' "$S/prevent.yaml")" "education" "the sectors after the edit"
+    hand_commit "Drop a sector"
+    local short
+    short="$(git -C "$S" rev-parse --short=12 HEAD)"
+    run_check
+    assert_rc 5
+    assert_stdout_contains "error [config] commit $short removed education from the sectors vocabulary while a record still uses it; add it back to prevent.yaml (cases/2026/PRV-2026-0001.yaml)"
+    assert_stdout_contains "changed prevent.yaml outside \`prevent init\`: vocabularies.sectors[education]"
+    # An entry no record uses may go (a notice for the change only).
+    git -C "$S" reset -q --hard HEAD~1
+    sed -i '/^  sectors:$/,/^  genders:$/{/^    - key: prisons$/{N;d}}' "$S/prevent.yaml"
+    hand_commit "Drop a sector nobody uses"
+    run_check
+    assert_rc 0 "an unused entry removed"
+    assert_not_contains "$(stdout)" "error" "check output"
+}
+
+# ---------------------------------------------------------------------------
 # History: hand edits, deleted files, authors, dates, a damaged repository,
 # rewritten history (SPEC §8).
 
@@ -654,6 +707,7 @@ test_a_rewritten_history_is_caught_through_the_remote() {
     assert_rc 0
     rewrite_old_commit
     rm "$S/.git/prevent/verified-head"
+    git -C "$S" update-ref -d refs/prevent/verified
     run_check
     assert_rc 6
     assert_stdout_contains "error [verified-head] history diverged from origin/$branch: it has 3 commits that HEAD's history does not contain"
@@ -661,6 +715,310 @@ test_a_rewritten_history_is_caught_through_the_remote() {
     git -C "$S" push -q -f origin "$branch" 2>/dev/null || fail "push -f failed"
     run_check verified-head
     assert_rc 0 "after the remote was overwritten too"
+}
+
+# The auditor's fake of issue 16: `git filter-branch` deletes one case from
+# every commit and changes another's concern type inside the import that
+# made it; `git merge -s ours OLD` then puts the old head back behind a
+# merge's second parent, where an ancestry test through any parent finds it.
+test_a_filter_branch_rewrite_merged_back_with_ours_is_caught() {
+    S="$T/store"
+    new_store "$S" --no-hook
+    {
+        echo "---"
+        case_yaml received=2026-11-02 name="Orlo Vantrek" dob=2008-01-02
+        echo "---"
+        case_yaml received=2026-11-03
+    } >"$T/in/two.yaml"
+    run prevent -C "$S" -q import "$T/in/two.yaml" --as-of "$AS_OF"
+    assert_rc 0 "import"
+    pv_ok "$S" "$AS_OF" note PRV-2026-0001 --date 2026-11-05 --kind contact --with "Example Academy"
+    pv_ok "$S" "$AS_OF" note PRV-2026-0002 --date 2026-11-05 --kind contact --with "Example Academy"
+    run_check --strict
+    assert_rc 0 "before the rewrite"
+    local old verified
+    old="$(head_of "$S")"
+    verified="$(cat "$S/.git/prevent/verified-head")"
+    assert_eq "$verified" "$old" "the verified head before the rewrite"
+    FILTER_BRANCH_SQUELCH_WARNING=1 git -C "$S" filter-branch -f --tree-filter \
+        'rm -f cases/2026/PRV-2026-0002.yaml; f=cases/2026/PRV-2026-0001.yaml; if [ -f $f ]; then sed -i "s/^    type: islamist$/    type: extreme-right-wing/" $f; fi' \
+        HEAD >/dev/null 2>&1 || fail "git filter-branch failed"
+    # filter-branch rewrites every commit, the first too (git drops the
+    # `encoding UTF-8` header libgit2 writes), so the histories share none.
+    git -C "$S" merge -q -s ours --allow-unrelated-histories --no-edit "$old" || fail "git merge -s ours failed"
+    assert_eq "$(git -C "$S" ls-tree --name-only HEAD cases/2026/ | tr '\n' ' ')" "cases/2026/PRV-2026-0001.yaml " "the files after the rewrite"
+    git -C "$S" merge-base --is-ancestor "$old" HEAD || fail "the old head is no longer an ancestor"
+    # With --strict the notices below outrank the store problem (SPEC §6:
+    # 4 before 6); without it, exit 6.
+    run_check --strict
+    assert_rc 4
+    assert_stdout_contains "error [verified-head] history rewritten: the last verified head $verified is no longer on HEAD's first-parent history, only behind a merge's other parent"
+    assert_stdout_contains "notice [history] merge: commit $(git -C "$S" rev-parse --short=12 HEAD) by Test Coordinator <coordinator@example.invalid>"
+    # What the rewrite did inside the import shows too: it no longer adds
+    # the case its trailers name, and the note on the deleted case is empty.
+    assert_stdout_contains "its Prevent-Case trailers do not name the cases it added (cases/2026/PRV-2026-0001.yaml)"
+    assert_stdout_contains "whatever its trailer says: it changed nothing, and prevent makes no commit of note that changes nothing"
+    assert_eq "$(cat "$S/.git/prevent/verified-head")" "$verified" "the verified head after check --strict"
+    run_check
+    assert_rc 6 "without --strict"
+    assert_eq "$(cat "$S/.git/prevent/verified-head")" "$verified" "the verified head after check"
+    # Nor does a write move it on.
+    refer_ok "$S" name="Maribex Tundrell" dob=2008-03-19
+    assert_eq "$(cat "$S/.git/prevent/verified-head")" "$verified" "the verified head after a write"
+}
+
+test_a_merge_is_listed_and_strict_makes_it_exit_4() {
+    setup_store_with_a_case
+    local branch
+    branch="$(git -C "$S" symbolic-ref --short HEAD)"
+    git -C "$S" checkout -q -b side || fail "checkout failed"
+    echo "fictional side note" >"$S/NOTES.txt"
+    hand_commit "Add a note on a side branch"
+    git -C "$S" checkout -q "$branch" || fail "checkout failed"
+    refer_ok "$S" name="Maribex Tundrell" dob=2008-03-19
+    git -C "$S" merge -q --no-ff --no-edit side || fail "merge failed"
+    local short
+    short="$(git -C "$S" rev-parse --short=12 HEAD)"
+    run_check
+    assert_rc 0
+    assert_stdout_contains "notice [history] merge: commit $short by Test Coordinator <coordinator@example.invalid> on"
+    assert_stdout_contains "merges 1 other history; prevent checks the first-parent history only"
+    run_check --strict
+    assert_rc 4 "--strict"
+    # A merge that says it is prevent sync's: no sync of this version verified it.
+    git -C "$S" reset -q --hard HEAD~1
+    git -C "$S" merge -q --no-ff -m "sync: 2026-11-27" -m "Prevent-Action: sync" side || fail "merge failed"
+    run_check --strict
+    assert_rc 4 "a merge with Prevent-Action: sync"
+    assert_stdout_contains "no \`prevent sync\` of this version verified it"
+}
+
+test_a_future_dated_hand_commit_is_blamed_not_the_next_commit() {
+    setup_store_with_a_case
+    sed -i 's/^    agency: Example Academy$/    agency: Example Free School/' "$F"
+    git -C "$S" add -A
+    GIT_COMMITTER_DATE="2036-01-01T10:00:00+00:00" git -C "$S" commit -q -m "Correct the agency with a clock set ahead" ||
+        fail "git commit failed"
+    local ahead honest
+    ahead="$(git -C "$S" rev-parse --short=12 HEAD)"
+    refer_ok "$S" name="Maribex Tundrell" dob=2008-03-19
+    honest="$(git -C "$S" rev-parse --short=12 HEAD)"
+    run_check history
+    assert_rc 6
+    assert_stdout_contains "error [history] commit $ahead is dated after the commit that follows it ($honest)"
+    assert_not_contains "$(stdout)" "commit $honest is dated" "check history"
+    assert_eq "$(grep -c '^error' "$OUT")" 1 "errors"
+    # With nothing after it, it is dated in the future.
+    git -C "$S" reset -q --hard HEAD~1
+    run_check history
+    assert_rc 6 "at HEAD"
+    assert_stdout_contains "error [history] commit $ahead is dated in the future"
+}
+
+# `git replace` makes git log, show and blame show another object in place
+# of one the history holds; prevent reads the objects themselves.
+test_a_replacement_ref_is_a_store_problem_and_prevent_reads_the_real_objects() {
+    history_for_rewrite
+    local branch triage fake
+    branch="$(git -C "$S" symbolic-ref --short HEAD)"
+    triage="$(git -C "$S" log --format=%H --grep '^triage: ' | tail -1)"
+    git -C "$S" checkout -q -b fake "$triage" || fail "checkout failed"
+    sed -i 's/^  outcome: channel-panel$/  outcome: police-managed/; /^  section36:$/,/^    by: /d' "$F"
+    git -C "$S" commit -q -a --amend --no-edit || fail "amend failed"
+    fake="$(head_of "$S")"
+    git -C "$S" checkout -q "$branch" && git -C "$S" branch -q -D fake || fail "checkout failed"
+    git -C "$S" replace "$triage" "$fake" || fail "git replace failed"
+    assert_contains "$(git -C "$S" show "$triage:cases/2026/PRV-2026-0001.yaml")" "police-managed" "git show through the replacement"
+    run prevent -C "$S" log PRV-2026-0001 --as-of "$AS_OF"
+    assert_rc 0 "log"
+    assert_stdout_contains "    triage.outcome: (none) → channel-panel"
+    assert_not_contains "$(stdout)" "police-managed" "prevent log"
+    run_check
+    assert_rc 6
+    assert_stdout_contains "error [history] a replacement ref: git log, show and blame show object ${triage:0:12} as another one, while prevent reads the real one"
+    assert_stdout_contains "(refs/replace/$triage)"
+    run_check history
+    assert_rc 6 "check history"
+    git -C "$S" replace -d "$triage" >/dev/null || fail "git replace -d failed"
+    run_check --strict
+    assert_rc 0 "after the replacement was removed"
+}
+
+test_a_grafts_file_is_a_store_problem() {
+    setup_store_with_a_case
+    echo "$(head_of "$S")" >"$S/.git/info/grafts"
+    run_check history
+    assert_rc 6
+    assert_stdout_contains "error [history] a grafts file"
+}
+
+# trailer_commit ACTION CASE: commits every change with plain git, with the
+# trailers prevent would have written, copied by hand.
+trailer_commit() {
+    git -C "$S" add -A && git -C "$S" commit -q -m "${1//-/ }: $2 by hand" -m "Prevent-Case: $2
+Prevent-Action: $1" || fail "git commit failed"
+}
+
+test_a_copied_trailer_does_not_pass_a_hand_edit_off_as_the_programs() {
+    history_for_rewrite
+    sed -i 's/^    type: extreme-right-wing$/    type: islamist/' "$F"
+    trailer_commit triage PRV-2026-0001
+    assert_eq "$(head_trailers "$S" Prevent-Action)" "triage" "the copied trailer"
+    local short
+    short="$(git -C "$S" rev-parse --short=12 HEAD)"
+    run_check
+    assert_rc 0
+    assert_stdout_eq "notice [history] hand edit: commit $short by Test Coordinator <coordinator@example.invalid> on $(git -C "$S" log -1 --format=%ad --date=format:'%Y-%m-%d %H:%M:%S %z') changed records outside prevent, whatever its trailer says: triage changes only the case's triage, but it changed referral.concern.type (cases/2026/PRV-2026-0001.yaml)"
+    run_check --strict
+    assert_rc 4 "--strict"
+    assert_no_personal_data "$(stdout)" "check output"
+}
+
+test_a_trailer_must_name_the_case_the_commit_changed() {
+    history_for_rewrite
+    printf 'chronology:\n- date: 2026-11-05\n  kind: contact\n  with: Example Academy\n' >>"$F"
+    trailer_commit note PRV-2026-0002
+    run_check --strict
+    assert_rc 4
+    assert_stdout_contains "whatever its trailer says: its Prevent-Case trailer does not name the case it changed (cases/2026/PRV-2026-0001.yaml)"
+}
+
+test_a_correct_commit_must_record_its_correction() {
+    history_for_rewrite
+    sed -i 's/^    agency: Example Academy$/    agency: Example Free School/' "$F"
+    trailer_commit correct PRV-2026-0001
+    run_check --strict
+    assert_rc 4
+    assert_stdout_contains "whatever its trailer says: correct changes only the fields its corrections entry names, but it did not add one corrections entry"
+    # A corrections entry that names another field does not cover it.
+    git -C "$S" reset -q --hard HEAD~1
+    sed -i 's/^    agency: Example Academy$/    agency: Example Free School/' "$F"
+    printf 'corrections:\n- date: 2026-11-27\n  fields:\n  - triage.completed\n  reason: Fictional reason\n' >>"$F"
+    trailer_commit correct PRV-2026-0001
+    run_check --strict
+    assert_rc 4 "a corrections entry naming another field"
+    assert_stdout_contains "(referral.source.agency)"
+    # A refer that changes a case that was there is no refer.
+    git -C "$S" reset -q --hard HEAD~1
+    sed -i 's/^    agency: Example Academy$/    agency: Example Free School/' "$F"
+    trailer_commit refer PRV-2026-0001
+    run_check --strict
+    assert_rc 4 "a refer trailer on a change"
+    assert_stdout_contains "refer adds a new case file, but it changed cases/2026/PRV-2026-0001.yaml"
+}
+
+# What every command writes stays within its action: a store made by each
+# of them passes `check history --strict`.
+test_every_command_stays_within_its_action() {
+    S="$T/store"
+    new_store "$S" --no-hook
+    {
+        echo "---"
+        case_yaml received=2026-10-01 name="Orlo Vantrek" dob=2008-01-02
+        echo "---"
+        case_yaml received=2026-10-02
+    } >"$T/in/two.yaml"
+    pv_ok "$S" 2026-10-02 import "$T/in/two.yaml"
+    refer_ok "$S" received=2026-10-03
+    local c=PRV-2026-0001
+    pv_ok "$S" 2026-10-03 note "$c" --date 2026-10-03 --kind contact --with "Example Academy" --text "Fictional text"
+    pv_ok "$S" 2026-10-03 assess "$c" --date 2026-10-03 --framework VAF --engagement low --intent low --capability low
+    pv_ok "$S" 2026-10-05 triage "$c" --outcome channel-panel --date 2026-10-05 --s36-date 2026-10-05 \
+        --s36-by "Example Counter Terrorism Policing"
+    meeting_ok "$S" 2026-10-08
+    pv_ok "$S" 2026-10-08 panel attend 2026-10-08 --attendee "Housing Officer@Example Homes" \
+        --declare "Housing Officer@Example Homes:$c"
+    pv_ok "$S" 2026-10-07 panel agenda 2026-10-08 --fill
+    pv_ok "$S" 2026-10-08 panel decide 2026-10-08 "$c" --decision adopt --method consensus
+    pv_ok "$S" 2026-10-09 panel consent "$c" --status given --by subject --date 2026-10-09
+    pv_ok "$S" 2026-10-10 panel action "$c" add --support ideological-mentoring --provider "Example Provider" \
+        --due 2026-12-31 --date 2026-10-10
+    pv_ok "$S" 2026-10-10 panel action "$c" add --support life-skills --provider "Example Provider" \
+        --due 2026-12-31 --date 2026-10-10
+    pv_ok "$S" 2026-10-12 panel action "$c" "done" A1 --date 2026-10-12
+    pv_ok "$S" 2026-10-13 correct "$c" referral.source.agency="Example College" --reason "Fictional reason"
+    pv_ok "$S" 2026-10-14 note "$c" --date 2026-10-14 --kind contact --with "Example Academy"
+    pv_ok "$S" 2026-10-14 void "$c" note:2026-10-14 --reason "Fictional reason"
+    pv_ok "$S" 2026-11-05 review record "$c" --date 2026-11-05 --kind monthly --outcome close \
+        --reason no-further-concerns
+    pv_ok "$S" 2026-11-06 void PRV-2026-0002 case --reason "Fictional reason"
+    run prevent -C "$S" check history config --strict --as-of "$AS_OF"
+    assert_rc 0
+    assert_stdout_empty
+}
+
+# .git/prevent/verified-head stays on one machine; refs/prevent/verified
+# travels with a push, and an auditor's fresh clone fetches it (docs/audit.md).
+test_a_fresh_clone_of_a_rewritten_history_is_caught_through_the_published_verified_head() {
+    history_for_rewrite
+    local branch verified
+    branch="$(git -C "$S" symbolic-ref --short HEAD)"
+    verified="$(head_of "$S")"
+    assert_eq "$(git -C "$S" rev-parse refs/prevent/verified)" "$verified" "the published verified head after a write"
+    git init -q --bare "$T/remote.git"
+    git -C "$S" remote add origin "$T/remote.git"
+    git -C "$S" push -q origin "$branch" refs/prevent/verified 2>/dev/null || fail "push failed"
+    rewrite_old_commit
+    # The rewriter pushes the rewritten branch over the remote's; a push of
+    # the ref without force is refused (not a fast-forward).
+    git -C "$S" push -q -f origin "$branch" 2>/dev/null || fail "push -f failed"
+    refer_ok "$S" name="Orvel Brisk" dob=2005-05-05
+    assert_eq "$(git -C "$S" rev-parse refs/prevent/verified)" "$verified" "the published verified head after a write on the rewritten history"
+    git -C "$S" update-ref refs/prevent/verified HEAD
+    run git -C "$S" push -q origin refs/prevent/verified
+    assert_rc_nonzero "a push that would rewind the published verified head"
+    git clone -q "$T/remote.git" "$T/clone" 2>/dev/null || fail "clone failed"
+    git -C "$T/clone" fetch -q origin "refs/prevent/verified:refs/prevent/remotes/origin/verified" || fail "fetch failed"
+    run prevent -C "$T/clone" check --as-of "$AS_OF"
+    assert_rc 6
+    assert_stdout_contains "error [verified-head] history rewritten: HEAD's history no longer contains a remote's verified head $verified; the histories part after commit"
+    assert_stdout_contains "(refs/prevent/remotes/origin/verified)"
+    assert_no_file "$T/clone/.git/prevent/verified-head"
+    assert_eq "$(git -C "$T/clone" rev-parse -q --verify refs/prevent/verified)" "" "the clone's own published verified head"
+    # A clean clone records its own, file and ref.
+    git clone -q "$T/remote.git" "$T/clean" 2>/dev/null || fail "clone failed"
+    run prevent -C "$T/clean" check --as-of "$AS_OF"
+    assert_rc 0 "a clone without the published verified head"
+    assert_eq "$(git -C "$T/clean" rev-parse refs/prevent/verified)" "$(head_of "$T/clean")" "the clone's published verified head"
+}
+
+test_a_published_verified_head_off_the_history_is_caught_without_the_file() {
+    history_for_rewrite
+    local verified
+    verified="$(head_of "$S")"
+    rewrite_old_commit
+    rm "$S/.git/prevent/verified-head"
+    run_check
+    assert_rc 6
+    assert_stdout_contains "error [verified-head] history rewritten: HEAD's history no longer contains the published verified head $verified"
+    assert_stdout_contains "(refs/prevent/verified)"
+    assert_no_file "$S/.git/prevent/verified-head"
+}
+
+test_check_since_verified_catches_a_rewrite_of_a_head_written_down_earlier() {
+    history_for_rewrite
+    local noted
+    noted="$(git -C "$S" rev-parse --short=12 HEAD)"
+    run_check --since-verified "$noted"
+    assert_rc 0 "before the rewrite"
+    assert_stdout_empty
+    rewrite_old_commit
+    # Everything the store kept is gone: only the auditor's note is left.
+    rm "$S/.git/prevent/verified-head"
+    git -C "$S" update-ref -d refs/prevent/verified
+    run_check
+    assert_rc 0 "without the store's own evidence"
+    git -C "$S" update-ref -d refs/prevent/verified
+    rm -f "$S/.git/prevent/verified-head"
+    run_check --since-verified "$noted"
+    assert_rc 6
+    assert_stdout_contains "error [verified-head] history rewritten: HEAD's history no longer contains the verified head given $(git -C "$S" rev-parse "$noted")"
+    assert_stdout_contains "(--since-verified)"
+    run_check --since-verified 0123456789abcdef0123456789abcdef01234567
+    assert_rc 6 "a commit the repository does not hold"
+    assert_stdout_contains "is no commit of the repository (--since-verified)"
+    expect_refusal 5 "$S" prevent -C "$S" check --since-verified "not-a-hash" --as-of "$AS_OF"
+    expect_refusal 2 "$S" prevent -C "$S" check --staged --since-verified "$noted" --as-of "$AS_OF"
 }
 
 test_check_records_the_verified_head_when_all_is_well() {

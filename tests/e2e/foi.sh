@@ -219,6 +219,31 @@ test_an_answer_needs_every_case_readable() {
     done
 }
 
+test_check_reports_a_release_changed_outside_prevent() {
+    # The register only ever grows by one answer per commit of `report`:
+    # a hand edit, or a commit carrying a copied trailer that rewrites an
+    # earlier release, is reported (notice; --strict exit 4).
+    local s="$T/ex"
+    example_store "$s"
+    run prevent -C "$s" -q --as-of 2026-11-27 report --period 2026-Q3 --foi
+    assert_rc 0
+    run prevent -C "$s" check --strict --as-of 2026-11-27
+    assert_rc 0 "check --strict after one release"
+    sed -i 's/^    total: [0-9]*$/    total: "[c]"/' "$s/releases/0001.yaml"
+    git -C "$s" commit -qam "Tidy the release" || fail "committing failed"
+    run prevent -C "$s" check --as-of 2026-11-27
+    assert_rc 0
+    assert_stdout_contains "changed the release register outside prevent (releases)"
+    run prevent -C "$s" check --strict --as-of 2026-11-27
+    assert_rc 4
+    git -C "$s" reset -q --hard HEAD~1
+    sed -i 's/^    total: [0-9]*$/    total: "[c]"/' "$s/releases/0001.yaml"
+    git -C "$s" commit -qam $'report: release 0001 2026-Q3\n\nPrevent-Action: report' || fail "committing failed"
+    run prevent -C "$s" check --strict --as-of 2026-11-27
+    assert_rc 4
+    assert_stdout_contains "whatever its trailer says: report adds one release to releases/ only, and never changes or removes one"
+}
+
 test_explain_names_cells_only() {
     local s="$T/ex"
     example_store "$s"

@@ -95,7 +95,7 @@ test_the_json_log_has_the_documented_keys() {
     assert_no_personal_data "$(stdout)" "log --format json"
     local got
     got="$(json_eval '[list(e.keys()) for e in d][0]' <"$OUT")"
-    assert_eq "$got" "['commit', 'author', 'date', 'action', 'hand_edit', 'cases', 'meetings', 'changes', 'other_files']" "keys"
+    assert_eq "$got" "['commit', 'author', 'date', 'action', 'hand_edit', 'cases', 'meetings', 'changes', 'other_files', 'committer', 'commit_date', 'author_date_differs', 'signature']" "keys"
     assert_eq "$(json_eval 'len(d)' <"$OUT")" 7 "entries"
     assert_eq "$(json_eval '[e["action"] for e in d]' <"$OUT")" \
         "['refer', 'triage', 'panel-decide', 'panel-consent', 'panel-consent', 'panel-action', 'panel-action']" "actions"
@@ -159,7 +159,7 @@ test_a_deleted_case_keeps_its_log() {
     run prevent -C "$S" log PRV-2026-0002
     assert_rc 0
     assert_contains "$(last_block)" "    file: cases/2026/PRV-2026-0002.yaml → (none)" "last block"
-    assert_eq "$(last_block | wc -l)" 3 "lines of the last block: header, case, file"
+    assert_eq "$(last_block | wc -l)" 4 "lines of the last block: header, committed, case, file"
 }
 
 test_no_such_case_is_exit_3_and_a_malformed_id_exit_5() {
@@ -233,6 +233,47 @@ test_the_store_log_filters_by_author_action_and_date() {
     run prevent -C "$S" log --author nobody-at-all
     assert_rc 0
     assert_stdout_empty
+}
+
+# Anyone sets the author's date (GIT_AUTHOR_DATE); the log shows the
+# committer and the commit date too, and marks the two far apart.
+test_the_log_shows_the_committer_and_commit_date_and_marks_an_author_date_set_by_hand() {
+    setup
+    sed -i 's/^    agency: Example Academy$/    agency: Example Free School/' "$S/cases/2026/$C1.yaml"
+    hand_commit "Correct the agency" GIT_AUTHOR_NAME="Audit Tester" GIT_AUTHOR_EMAIL=auditor@example.invalid \
+        GIT_AUTHOR_DATE="2026-03-15T10:00:00+01:00" GIT_COMMITTER_DATE="2026-11-20T09:30:00+00:00"
+    run prevent -C "$S" log "$C1"
+    assert_rc 0
+    assert_contains "$(last_block)" "  hand edit  Audit Tester <auditor@example.invalid>" "last block"
+    assert_contains "$(last_block)" "  committed 2026-11-20 09:30:00 +0000 by Test Coordinator <coordinator@example.invalid>, not signed; the author's date is more than a day from the commit date" "last block"
+    run prevent -C "$S" log "$C1" --format json
+    assert_eq "$(json_eval 'd[-1]["committer"], d[-1]["commit_date"], d[-1]["author_date_differs"], d[-1]["signature"]' <"$OUT")" \
+        "({'name': 'Test Coordinator', 'email': 'coordinator@example.invalid'}, '2026-11-20T09:30:00+00:00', True, {'state': 'none'})" \
+        "committer, commit date, the mark and the signature in JSON"
+    assert_eq "$(json_eval 'd[0]["author_date_differs"]' <"$OUT")" False "a commit of prevent"
+    run prevent -C "$S" log "$C1"
+    assert_contains "$(grep -A1 -E '^[0-9a-f]{12}  .*  refer  ' "$OUT")" "  committed " "the refer block"
+    assert_not_contains "$(grep -A1 -E '^[0-9a-f]{12}  .*  refer  ' "$OUT")" "more than a day" "the refer block"
+}
+
+# prevent.yaml holds settings, not personal data: the log shows each
+# setting's old and new value, and vocabulary entries by key.
+test_the_log_shows_each_setting_changed_in_prevent_yaml() {
+    setup
+    sed -i 's/^suppression_threshold: 5$/suppression_threshold: 0/' "$S/prevent.yaml"
+    sed -i 's/^  sectors:$/  sectors:\n    - key: charity\n      label: Charity/' "$S/prevent.yaml"
+    sed -i '/^  support_types:$/,${/^    - key: housing$/{N;d}}' "$S/prevent.yaml"
+    hand_commit "Change the settings by hand"
+    run prevent -C "$S" log --action hand-edit
+    assert_rc 0
+    assert_stdout_contains "  prevent.yaml
+    suppression_threshold: 5 → 0
+    vocabularies.sectors[charity]: (none) → Charity"
+    assert_stdout_contains "    vocabularies.support_types[housing]: Housing → (none)"
+    run prevent -C "$S" log --action hand-edit --format json
+    assert_eq "$(json_eval '[c for c in d[0]["changes"] if c["field"] == "suppression_threshold"]' <"$OUT")" \
+        "[{'config': 'prevent.yaml', 'field': 'suppression_threshold', 'from': '5', 'to': '0'}]" "the setting in JSON"
+    assert_eq "$(json_eval 'd[0]["cases"], d[0]["meetings"], d[0]["other_files"]' <"$OUT")" "([], [], ['prevent.yaml'])" "files in JSON"
 }
 
 run_tests "$@"

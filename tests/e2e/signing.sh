@@ -245,4 +245,56 @@ test_every_write_is_signed_with_openpgp_and_git_agrees() {
     assert_stderr_contains "cannot sign the commit: false failed"
 }
 
+# gpg_home: a throwaway GNUPGHOME in the test's directory, with a key for
+# each fictional identity given ("Name <email>").
+gpg_home() {
+    export GNUPGHOME="$T/gnupg"
+    mkdir -m 700 "$GNUPGHOME"
+    # shellcheck disable=SC2064
+    trap "gpgconf --kill gpg-agent 2>/dev/null; chmod -R u+rwx '$T' 2>/dev/null; rm -rf '$T'" EXIT
+    local who
+    for who in "$@"; do
+        gpg --batch --quiet --passphrase '' --quick-gen-key "$who" ed25519 sign never 2>/dev/null ||
+            fail "gpg could not make a key for $who"
+    done
+}
+
+# As ssh's principal is the committer's e-mail, an openpgp signature is
+# good only when the key has a user ID with the committer's e-mail: `git
+# verify-commit` accepts a good signature by anyone's key.
+test_an_openpgp_signature_by_another_persons_key_is_not_the_committers() {
+    gpg_home 'Test Coordinator <coordinator@example.invalid>' 'Example Intruder <intruder@example.invalid>'
+    git config --global commit.gpgsign true
+    git config --global gpg.format openpgp
+    S="$T/store"
+    new_store "$S" --prefix PRV
+    refer_ok "$S"
+    run prevent -C "$S" check signatures --as-of "$AS_OF"
+    assert_rc 0 "check signatures before"
+    assert_stdout_empty
+    sed -i 's/^    agency: Example Academy$/    agency: Example Sixth Form/' "$S/cases/2026/PRV-2026-0001.yaml"
+    git -C "$S" -c user.signingkey=intruder@example.invalid commit -q -a -m "Signed with another person's key" ||
+        fail "git commit failed"
+    local bad
+    bad="$(head_of "$S")"
+    assert_eq "$(git -C "$S" log -1 --format=%cn "$bad")" "Test Coordinator" "the committer"
+    run git -C "$S" verify-commit "$bad"
+    assert_rc 0 "git verify-commit accepts it"
+    run prevent -C "$S" check signatures --as-of "$AS_OF"
+    assert_rc 6
+    assert_stdout_eq "error [signatures] commit ${bad:0:12} of $(git -C "$S" log -1 --format=%cs "$bad"): openpgp signature by a key that is not the committer's: no user ID of the key has the committer's e-mail"
+    # The log says the same of each commit.
+    run prevent -C "$S" log --format json
+    assert_rc 0 "log"
+    assert_eq "$(json_eval '[e["signature"]["state"] for e in d]' <"$OUT")" "['good', 'good', 'bad']" "signatures in the log"
+    run prevent -C "$S" log
+    assert_stdout_contains "by Test Coordinator <coordinator@example.invalid>, signed by the committer's key"
+    assert_stdout_contains "by Test Coordinator <coordinator@example.invalid>, signature not good: openpgp signature by a key that is not the committer's"
+    # A key with the committer's e-mail as a second user ID is the committer's.
+    gpg --batch --quiet --passphrase '' --quick-add-uid intruder@example.invalid 'Test Coordinator <coordinator@example.invalid>' 2>/dev/null ||
+        fail "gpg could not add a user ID"
+    run prevent -C "$S" check signatures --as-of "$AS_OF"
+    assert_rc 0 "with the committer's user ID on the key"
+}
+
 run_tests "$@"

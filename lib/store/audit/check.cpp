@@ -55,11 +55,16 @@ const std::vector<CheckInfo>& available_checks() {
       {"worktree", "no uncommitted or untracked changes under cases/, panels/, schemas/ and prevent.yaml"},
       {"repository", "every object reachable from HEAD can be read and matches its id"},
       {"authors", "every commit that changed cases/ or panels/ has an author name and e-mail"},
-      {"history", "commit dates never go backwards, no case file was ever deleted; hand edits listed (notices)"},
-      {"verified-head", "the history still contains the last verified head and agrees with the remote's"},
+      {"history", "commit dates never go backwards, no case file was ever deleted, no replacement refs; hand edits, "
+                  "commits that changed more than their Prevent-Action does, and merges listed (notices)"},
+      {"config", "prevent.yaml: changes made outside init listed (notices); an unsafe suppression threshold, a "
+                 "vocabulary entry removed while a record uses it"},
+      {"verified-head", "the last verified head (.git/prevent/verified-head, refs/prevent/verified, fetched copies) is "
+                        "on HEAD's first-parent history, which agrees with the remote's"},
       {"derived", "the record cache, person index and log index in .git/prevent match HEAD; any that does not is removed and rebuilt"},
       {"interrupted", "no write was left half done by a crash (`check --repair` completes or rolls it back); temporary files of stopped writers (notices)"},
-      {"signatures", "every commit from HEAD is signed and verifies (run when named, or when commit.gpgsign is true)"},
+      {"signatures", "every commit from HEAD is signed with a key of its committer and verifies (run when named, or "
+                     "when commit.gpgsign is true)"},
   };
   return checks;
 }
@@ -376,7 +381,8 @@ std::vector<Finding> run_checks(const Store& store, const std::vector<std::strin
   };
   {
     NoObjectCache no_cache;
-    const bool repository = wanted("repository"), history = wanted("authors") || wanted("history");
+    const bool repository = wanted("repository"),
+               history = wanted("authors") || wanted("history") || wanted("config");
 #ifdef __GLIBC__
     // What the record scan freed, spread over its threads' arenas, goes back
     // to the system before the walks: it would otherwise stay resident under
@@ -397,7 +403,7 @@ std::vector<Finding> run_checks(const Store& store, const std::vector<std::strin
       });
       std::vector<Finding> changes;
       try {
-        changes = check_history(store, {wanted("authors"), wanted("history")});
+        changes = check_history(store, {wanted("authors"), wanted("history"), wanted("config")});
       } catch (...) {
         t.join();
         throw;
@@ -409,7 +415,7 @@ std::vector<Finding> run_checks(const Store& store, const std::vector<std::strin
     } else if (repository) {
       add(check_repository(store));
     } else if (history) {
-      add(check_history(store, {wanted("authors"), wanted("history")}));
+      add(check_history(store, {wanted("authors"), wanted("history"), wanted("config")}));
     }
   }
   if (wanted("verified-head")) add(check_verified_head(store));

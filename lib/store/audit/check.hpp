@@ -22,6 +22,12 @@ const std::vector<CheckInfo>& available_checks();
 // Failure(usage).
 std::vector<Finding> run_checks(const Store& store, const std::vector<std::string>& names, Date as_of);
 
+// `check --since-verified HASH`: an error (exit 6) when the commit an
+// auditor wrote down is not on HEAD's first-parent chain (a history
+// rewritten since); Failure(invalid_data) when HASH is not a commit id of 7
+// to 40 hexadecimal digits.
+std::vector<Finding> check_since_verified(const Store& store, const std::string& hash);
+
 // The exit code of a set of findings (SPEC §6 precedence); with `strict`,
 // notices of hand edits and non-canonical files count as rule breaks (4).
 Exit check_exit_code(const std::vector<Finding>& findings, bool strict);

@@ -10,11 +10,13 @@
 #include <list>
 #include <map>
 
+#include "action_scope.hpp"
 #include "failure.hpp"
 #include "git_handles.hpp"
 #include "git_repo.hpp"
 #include "history_walk.hpp"
 #include "log_index.hpp"
+#include "signing.hpp"
 #include "tree_order.hpp"
 
 namespace prevent {
@@ -41,14 +43,17 @@ std::string offset_text(int minutes, const char* sep) {
   return fmt::format("{}{}{}{}", sign, two(m / 60), sep, two(m % 60));
 }
 
-std::optional<std::string> action_trailer(const char* message) {
+// The trailers the program writes (SPEC §8), into `m`.
+void read_trailers(const char* message, CommitMeta& m) {
   git::Trailers trailers;
-  if (!message || git_message_trailers(trailers.get(), message) < 0) return std::nullopt;
+  if (!message || git_message_trailers(trailers.get(), message) < 0) return;
   const git_message_trailer_array& arr = trailers.array;
-  std::optional<std::string> out;
-  for (size_t i = 0; i < arr.count && !out; ++i)
-    if (std::strcmp(arr.trailers[i].key, "Prevent-Action") == 0) out = std::string(arr.trailers[i].value);
-  return out;
+  for (size_t i = 0; i < arr.count; ++i) {
+    const char* key = arr.trailers[i].key;
+    if (std::strcmp(key, "Prevent-Action") == 0 && !m.action) m.action = std::string(arr.trailers[i].value);
+    else if (std::strcmp(key, "Prevent-Case") == 0) m.cases.emplace_back(arr.trailers[i].value);
+    else if (std::strcmp(key, "Prevent-Case-Count") == 0) m.case_count = std::string(arr.trailers[i].value);
+  }
 }
 
 CommitMeta meta_of(git_commit* c) {
@@ -60,8 +65,14 @@ CommitMeta meta_of(git_commit* c) {
     m.author_time = a->when.time;
     m.author_offset = a->when.offset;
   }
+  if (const git_signature* k = git_commit_committer(c)) {
+    m.committer_name = k->name ? k->name : "";
+    m.committer_email = k->email ? k->email : "";
+    m.commit_offset = k->when.offset;
+  }
   m.commit_time = git_commit_time(c);
-  m.action = action_trailer(git_commit_message(c));
+  m.parents = git_commit_parentcount(c);
+  read_trailers(git_commit_message(c), m);
   return m;
 }
 
@@ -300,6 +311,37 @@ RecordLog record_log(const Store& store, const PathChange& pc, ShowPersonal show
   return r;
 }
 
+// prevent.yaml from one commit to the next, setting by setting
+// (diff_configs): settings are not personal data, so values are shown.
+RecordLog config_log(git_repository* repo, git_tree* before, git_tree* after) {
+  RecordLog r;
+  r.kind = RecordLog::Kind::config;
+  r.key = r.path = "prevent.yaml";
+  auto version = [&](git_tree* tree, bool& present) -> std::optional<YNode> {
+    present = false;
+    auto id = record_at(tree, "prevent.yaml");
+    if (!id) return std::nullopt;
+    present = true;
+    auto text = blob_text(repo, *id);
+    if (!text) return std::nullopt;
+    try {
+      return parse_yaml(*text, "prevent.yaml");
+    } catch (const Failure&) {
+      return std::nullopt;
+    }
+  };
+  bool had = false, has = false;
+  std::optional<YNode> a = version(before, had), b = version(after, has);
+  auto state = [&](bool present, const std::optional<YNode>& v) -> std::optional<std::string> {
+    if (!present) return std::nullopt;
+    return v ? std::string("prevent.yaml") : std::string(kUnreadable);
+  };
+  if (!had || !has || !a || !b) r.changes.push_back({"file", state(had, a), state(has, b), false});
+  if (had && has && a && b)
+    for (auto& f : diff_configs(&*a, &*b)) r.changes.push_back(std::move(f));
+  return r;
+}
+
 std::string lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
@@ -324,6 +366,23 @@ std::string CommitMeta::display_time() const {
   std::tm tm = broken_down(author_time, author_offset);
   return fmt::format("{}-{}-{} {}:{}:{} {}", tm.tm_year + 1900, two(tm.tm_mon + 1), two(tm.tm_mday),
                      two(tm.tm_hour), two(tm.tm_min), two(tm.tm_sec), offset_text(author_offset, ""));
+}
+
+std::string CommitMeta::commit_iso_time() const {
+  std::tm tm = broken_down(commit_time, commit_offset);
+  return fmt::format("{}-{}-{}T{}:{}:{}{}", tm.tm_year + 1900, two(tm.tm_mon + 1), two(tm.tm_mday), two(tm.tm_hour),
+                     two(tm.tm_min), two(tm.tm_sec), offset_text(commit_offset, ":"));
+}
+
+std::string CommitMeta::commit_display_time() const {
+  std::tm tm = broken_down(commit_time, commit_offset);
+  return fmt::format("{}-{}-{} {}:{}:{} {}", tm.tm_year + 1900, two(tm.tm_mon + 1), two(tm.tm_mday),
+                     two(tm.tm_hour), two(tm.tm_min), two(tm.tm_sec), offset_text(commit_offset, ""));
+}
+
+bool CommitMeta::author_date_differs() const {
+  const std::int64_t apart = author_time > commit_time ? author_time - commit_time : commit_time - author_time;
+  return apart > 86400;
 }
 
 std::string CommitMeta::hex_id() const { return id.hex(); }
@@ -421,7 +480,7 @@ void case_step(const Store& store, const CaseId& id, const std::string& path, co
                ShowPersonal show, const HistoryStep& s, const std::optional<git_oid>& previous,
                const std::optional<git_oid>& now, VersionCache& cache, std::vector<LogEntry>& out) {
   git_repository* repo = store.git().raw();
-  LogEntry entry{s.meta, {}, {}};
+  LogEntry entry{s.meta, {}, {}, {}};
   bool changed = now.has_value() != previous.has_value() || (now && !git_oid_equal(&*now, &*previous));
   if (!passes(filter, s.meta)) return;
   if (changed) entry.records.push_back(record_log(store, PathChange{path, previous, now}, show, cache));
@@ -433,6 +492,29 @@ void case_step(const Store& store, const CaseId& id, const std::string& path, co
     if (text && mentions(*text, id.str())) entry.records.push_back(record_log(store, pc, show, cache));
   }
   if (!entry.records.empty()) out.push_back(std::move(entry));
+}
+
+// Each entry's signature: verified when the commit carries one (a
+// verifier per signed commit), with the user's own configuration.
+void add_signatures(const Store& store, std::vector<LogEntry>& entries) {
+  git::Config user;
+  bool user_read = false;
+  for (auto& e : entries) {
+    git_oid id = git::oid(e.commit.id);
+    git::Buf sig, data;
+    if (git_commit_extract_signature(sig.get(), data.get(), store.git().raw(), &id, nullptr) == GIT_ENOTFOUND) {
+      e.signature = {SignatureCheck::State::none, "not signed"};
+      continue;
+    }
+    if (!user_read) user = user_git_config(), user_read = true;
+    CommitSignature c = commit_signature(store.git().raw(), user.get(), id, e.commit.committer_email);
+    using S = CommitSignature::State;
+    e.signature.state = c.state == S::good   ? SignatureCheck::State::good
+                        : c.state == S::none ? SignatureCheck::State::none
+                        : c.state == S::bad  ? SignatureCheck::State::bad
+                                             : SignatureCheck::State::unverified;
+    e.signature.problem = std::move(c.problem);
+  }
 }
 
 [[noreturn]] void no_such_case(const CaseId& id) {
@@ -465,6 +547,7 @@ std::vector<LogEntry> case_history_by_walk(const Store& store, const CaseId& id,
     previous = now;
   });
   if (!ever) no_such_case(id);
+  add_signatures(store, out);
   return out;
 }
 
@@ -511,16 +594,17 @@ std::vector<LogEntry> case_history(const Store& store, const CaseId& id, const L
     case_step(store, id, path, filter, show, step, previous, now, cache, out);
   }
   if (!ever) no_such_case(id);
+  add_signatures(store, out);
   return out;
 }
 
 const std::vector<std::string>& log_actions() {
-  static const std::vector<std::string> actions = {
-      "init",          "refer",        "import",       "triage",        "note",
-      "assess",        "panel-new",    "panel-attend", "panel-agenda",  "panel-decide",
-      "panel-consent", "panel-action", "review-record", "correct",      "void",
-      "upgrade",       "report",       "hand-edit",
-  };
+  static const std::vector<std::string> actions = [] {
+    std::vector<std::string> out;
+    for (const auto& s : action_scopes()) out.emplace_back(s.action);
+    out.emplace_back("hand-edit");
+    return out;
+  }();
   return actions;
 }
 
@@ -545,11 +629,14 @@ std::vector<LogEntry> store_history(const Store& store, const LogFilter& filter,
   walk_history(store.git(), [&](const HistoryStep& s) {
     const CommitMeta& m = s.meta;
     if (!passes(filter, m)) return;
-    LogEntry entry{m, {}, changed_other_paths(s.parent_tree, s.tree)};
+    LogEntry entry{m, {}, changed_other_paths(s.parent_tree, s.tree), {}};
     for (const auto& pc : changed_records(repo, s.parent_tree, s.tree))
       entry.records.push_back(record_log(store, pc, show, cache));
+    if (std::find(entry.other_paths.begin(), entry.other_paths.end(), "prevent.yaml") != entry.other_paths.end())
+      entry.records.push_back(config_log(repo, s.parent_tree, s.tree));
     out.push_back(std::move(entry));
   });
+  add_signatures(store, out);
   return out;
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -12,10 +13,16 @@
 #include <string>
 #include <string_view>
 
+#include "action_scope.hpp"
+#include "check.hpp"
+#include "case_record.hpp"
+#include "config.hpp"
 #include "git_handles.hpp"
 #include "git_repo.hpp"
 #include "history_walk.hpp"
 #include "oid_set.hpp"
+#include "record_diff.hpp"
+#include "schema.hpp"
 #include "state_dir.hpp"
 #include "recorded_head.hpp"
 #include "verified_head.hpp"
@@ -265,6 +272,381 @@ std::string paths_text(const std::vector<PathChange>& changes) {
   return out;
 }
 
+// Why `id` is not on HEAD's first-parent chain, and where the two
+// first-parent histories part (the newest commit of `id`'s chain that is on
+// HEAD's), for the message of a rewritten history.
+std::string not_on_chain(git_repository* repo, const git_oid& id, const git_oid& head, const char* what) {
+  const std::string hex = git::object_id(id).hex();
+  OidSet chain;
+  for (git_oid at = head;;) {
+    chain.insert(at);
+    git_commit* raw = nullptr;
+    if (git_commit_lookup(&raw, repo, &at) < 0) break;
+    git::Commit c(raw);
+    if (git_commit_parentcount(raw) == 0) break;
+    at = *git_commit_parent_id(raw, 0);
+  }
+  std::string where;
+  for (git_oid at = id;;) {
+    if (chain.contains(at)) {
+      where = fmt::format("; the histories part after commit {}", short_hex(at));
+      break;
+    }
+    git_commit* raw = nullptr;
+    if (git_commit_lookup(&raw, repo, &at) < 0) break;
+    git::Commit c(raw);
+    if (git_commit_parentcount(raw) == 0) break;
+    at = *git_commit_parent_id(raw, 0);
+  }
+  if (in_history_of(repo, id, head))
+    return fmt::format("{} {} is no longer on HEAD's first-parent history, only behind a merge's other parent; a "
+                       "merge does not undo a rewrite{}",
+                       what, hex, where);
+  return fmt::format("HEAD's history no longer contains {} {}{}", what, hex, where);
+}
+
+// ---------------------------------------------------------------------------
+// The history check's parts.
+
+// refs/replace/* and .git/info/grafts make `git log`, `git show` and `git
+// blame` show other objects than the history holds; prevent reads the
+// objects themselves (libgit2 follows neither), so the two would disagree
+// without a word.
+void replaced_objects(const GitRepo& git, std::vector<Finding>& out) {
+  git_reference_iterator* raw = nullptr;
+  if (git_reference_iterator_glob_new(&raw, git.raw(), "refs/replace/*") == 0) {
+    git::Owned<git_reference_iterator, git_reference_iterator_free> it(raw);
+    const char* name = nullptr;
+    while (git_reference_next_name(&name, it.get()) == 0) {
+      std::string_view replaced = std::string_view(name).substr(std::string_view("refs/replace/").size());
+      out.push_back(error("history",
+                          fmt::format("a replacement ref: git log, show and blame show object {} as another one, "
+                                      "while prevent reads the real one; after review, remove it with `git replace "
+                                      "-d {}` ({})",
+                                      replaced.substr(0, 12), replaced.substr(0, 12), name)));
+    }
+  }
+  std::error_code ec;
+  if (std::filesystem::exists(std::filesystem::path(git_repository_path(git.raw())) / "info" / "grafts", ec))
+    out.push_back(error("history",
+                        "a grafts file: git shows commits with other parents than they have, while prevent reads "
+                        "the real ones; after review, remove it (.git/info/grafts)"));
+}
+
+// A commit of the first-parent chain by its committer's date.
+struct Dated {
+  git_oid id;
+  std::int64_t time;
+  bool hand;
+};
+
+// Commit dates go forwards along the chain. Where one commit is dated
+// before its parent, either it was dated too early or its parent too late
+// (a clock set ahead, GIT_COMMITTER_DATE in the future): blamed is the one
+// whose removal puts the dates in order again with the commits around it;
+// when both would, the one dated after the clock, then a hand commit over
+// a program's, then the later one as before.
+void date_findings(const std::vector<Dated>& chain, std::vector<Finding>& out) {
+  const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
+  const size_t n = chain.size();
+  std::set<size_t> blamed_late, blamed_early;
+  for (size_t c = 1; c < n; ++c) {
+    const size_t p = c - 1;
+    if (chain[c].time >= chain[p].time) continue;
+    const bool drop_parent = p == 0 || chain[p - 1].time <= chain[c].time;
+    const bool drop_child = c + 1 == n || chain[p].time <= chain[c + 1].time;
+    bool parent_late;
+    if (drop_parent != drop_child) parent_late = drop_parent;
+    else if (!drop_parent) parent_late = false;
+    else if ((chain[p].time > now + 86400) != (chain[c].time > now + 86400)) parent_late = chain[p].time > now + 86400;
+    else if (chain[p].hand != chain[c].hand) parent_late = chain[p].hand;
+    else parent_late = false;
+    if (parent_late) blamed_late.insert(p);
+    else blamed_early.insert(c);
+  }
+  for (size_t i = 0; i < n; ++i) {
+    const std::string hex = git::object_id(chain[i].id).hex();
+    if (blamed_late.contains(i))
+      out.push_back(error("history",
+                          fmt::format("commit {} is dated after the commit that follows it ({}): the history was "
+                                      "rewritten or a clock was wrong (commit {})",
+                                      hex.substr(0, 12), short_hex(chain[i + 1].id), hex)));
+    else if (blamed_early.contains(i))
+      out.push_back(error("history",
+                          fmt::format("commit {} is dated before its parent: the history was rewritten or a clock "
+                                      "was wrong (commit {})",
+                                      hex.substr(0, 12), hex)));
+    else if (chain[i].time > now + 86400)
+      out.push_back(error("history",
+                          fmt::format("commit {} is dated in the future: the history was rewritten or a clock was "
+                                      "wrong (commit {})",
+                                      hex.substr(0, 12), hex)));
+  }
+}
+
+// A case file's version as a record, without the vocabularies (they may
+// have grown since); nullopt when it does not read.
+std::optional<Case> case_version(const GitRepo& git, const git_oid& id, const std::string& path) {
+  try {
+    YNode node = parse_yaml(git.read_blob(id, path), path);
+    validate_against_schema(node, SchemaKind::case_record, path);
+    return case_from_node(node, path);
+  } catch (const Failure&) {
+    return std::nullopt;
+  }
+}
+
+std::string record_name(const std::string& path) {
+  std::string name = path.substr(path.rfind('/') + 1);
+  if (name.ends_with(".yaml")) name.resize(name.size() - 5);
+  return name;
+}
+
+// Whether a commit added exactly one file to releases/ and changed no
+// other there: the release register only ever grows, one answer at a time
+// (docs/disclosure.md).
+bool added_one_release(git_repository* repo, git_tree* before, git_tree* after) {
+  auto subtree = [&](git_tree* root) -> git::Tree {
+    const git_tree_entry* e = root ? git_tree_entry_byname(root, "releases") : nullptr;
+    git_tree* t = nullptr;
+    if (e && git_tree_entry_type(e) == GIT_OBJECT_TREE && git_tree_lookup(&t, repo, git_tree_entry_id(e)) == 0)
+      return git::Tree(t);
+    return git::Tree(nullptr);
+  };
+  git::Tree a = subtree(before), b = subtree(after);
+  if (!b) return false;
+  const size_t old_count = a ? git_tree_entrycount(a.get()) : 0;
+  if (git_tree_entrycount(b.get()) != old_count + 1) return false;
+  for (size_t i = 0; i < old_count; ++i) {
+    const git_tree_entry* e = git_tree_entry_byindex(a.get(), i);
+    const git_tree_entry* now = git_tree_entry_byname(b.get(), git_tree_entry_name(e));
+    if (!now || !git_oid_equal(git_tree_entry_id(now), git_tree_entry_id(e))) return false;
+  }
+  return true;
+}
+
+// Why a commit with a Prevent-Action trailer is not what its action
+// writes (action_scope.hpp); empty when it is. Names fields and files,
+// never a value nor the trailer's own text.
+std::string outside_action(const Store& store, const CommitMeta& m, const std::vector<PathChange>& changes,
+                           const std::vector<std::string>& others, bool first, bool one_release) {
+  const ActionScope* scope = action_scope(*m.action);
+  if (!scope) return "its Prevent-Action is none that prevent writes";
+  const std::string_view action = scope->action;
+  if (scope->files == ActionFiles::merge) return m.merge() ? "" : fmt::format("{} makes merges only", action);
+  if (scope->files == ActionFiles::store)
+    return first ? "" : "init makes only the first commit of a store";
+  if (scope->files == ActionFiles::schemas) {
+    if (!changes.empty()) return fmt::format("{} changes only {}, but it changed records", action, scope->says);
+    for (const auto& o : others)
+      if (o != "schemas") return fmt::format("{} changes only {}, but it changed {}", action, scope->says, o);
+    return "";
+  }
+  if (scope->files == ActionFiles::new_release) {
+    if (!changes.empty()) return fmt::format("{} {} only, but it changed records", action, scope->says);
+    for (const auto& o : others)
+      if (o != "releases") return fmt::format("{} {} only, but it changed {}", action, scope->says, o);
+    return one_release ? "" : fmt::format("{} {} only, and never changes or removes one", action, scope->says);
+  }
+  if (!others.empty())
+    return fmt::format("{} changes only {}, but it changed {}", action, scope->says, others.front());
+  // The program makes no commit that changes nothing.
+  if (changes.empty()) return fmt::format("it changed nothing, and prevent makes no commit of {} that changes nothing", action);
+  auto under = [](const PathChange& c, const char* dir) { return c.path.starts_with(dir); };
+  switch (scope->files) {
+    case ActionFiles::new_cases: {
+      std::vector<std::string> ids;
+      for (const auto& c : changes) {
+        if (!under(c, "cases/") || c.before || !c.after)
+          return fmt::format("{} {}, but it changed {}", action, scope->says, c.path);
+        ids.push_back(record_name(c.path));
+      }
+      if (ids.empty()) return fmt::format("{} {}, but it added none", action, scope->says);
+      std::vector<std::string> named = m.cases;
+      std::sort(ids.begin(), ids.end());
+      std::sort(named.begin(), named.end());
+      const bool counted = m.case_count && named.empty() && *m.case_count == std::to_string(ids.size());
+      if (!counted && named != ids) return "its Prevent-Case trailers do not name the cases it added";
+      return "";
+    }
+    case ActionFiles::new_meeting:
+    case ActionFiles::one_meeting: {
+      const bool is_new = scope->files == ActionFiles::new_meeting;
+      if (changes.size() != 1 || !under(changes.front(), "panels/") || !changes.front().after ||
+          changes.front().before.has_value() == is_new)
+        return fmt::format("{} changes only {}{}", action, scope->says,
+                           is_new ? "" : " that was there before");
+      return "";
+    }
+    case ActionFiles::one_case: {
+      if (changes.size() != 1 || !under(changes.front(), "cases/") || !changes.front().before ||
+          !changes.front().after)
+        return fmt::format("{} changes one case's file that was there before, and nothing else", action);
+      const PathChange& c = changes.front();
+      if (m.cases.size() != 1 || m.cases.front() != record_name(c.path))
+        return "its Prevent-Case trailer does not name the case it changed";
+      auto before = case_version(store.git(), *c.before, c.path), after = case_version(store.git(), *c.after, c.path);
+      if (!before || !after) return "a version of the case that prevent cannot have written, as it does not read";
+      OutsideScope o = case_change_outside(*scope, *before, *after);
+      if (o.empty()) return "";
+      std::string fields;
+      for (size_t i = 0; i < o.fields.size() && i < 5; ++i) fields += (i ? ", " : "") + o.fields[i];
+      if (o.fields.size() > 5) fields += fmt::format(" and {} more", o.fields.size() - 5);
+      if (!o.why.empty() && !fields.empty()) return fmt::format("{} changes only {}: {} ({})", action, scope->says, o.why, fields);
+      if (!o.why.empty()) return fmt::format("{} changes only {}, but {}", action, scope->says, o.why);
+      return fmt::format("{} changes only {}, but it changed {}", action, scope->says, fields);
+    }
+    default:
+      return "";
+  }
+}
+
+// prevent.yaml along the history: each change made outside `init` is
+// listed (its settings are not personal data, so they are named); the
+// vocabulary entries removed are remembered, to say which of them a record
+// at HEAD still uses. (SPEC §5: a store may add entries but never drop one
+// a record uses.)
+class ConfigChanges {
+ public:
+  void step(const Store& store, const HistoryStep& s, std::vector<Finding>& out) {
+    const git_tree_entry* a = s.parent_tree ? git_tree_entry_byname(s.parent_tree, "prevent.yaml") : nullptr;
+    const git_tree_entry* b = git_tree_entry_byname(s.tree, "prevent.yaml");
+    if (!a && !b) return;
+    if (a && b && git_oid_equal(git_tree_entry_id(a), git_tree_entry_id(b))) return;
+    const CommitMeta& m = s.meta;
+    auto tree = [&](const git_tree_entry* e) -> std::optional<YNode> {
+      if (!e) return std::nullopt;
+      try {
+        return parse_yaml(store.git().read_blob(*git_tree_entry_id(e), "prevent.yaml"), "prevent.yaml");
+      } catch (const Failure&) {
+        return std::nullopt;
+      }
+    };
+    std::optional<YNode> before = tree(a), after = tree(b);
+    std::vector<std::string> names;
+    if (before && after) {
+      for (const auto& c : diff_configs(&*before, &*after)) {
+        names.push_back(c.field);
+        const std::string_view f = c.field;
+        // vocabularies.<name>[<key>], removed
+        if (f.starts_with("vocabularies.") && f.ends_with("]") && !c.to && f.find('[') != std::string_view::npos) {
+          const size_t open = f.find('[');
+          removed_.push_back({std::string(f.substr(13, open - 13)), std::string(f.substr(open + 1, f.size() - open - 2)),
+                              m.short_id()});
+        }
+      }
+    }
+    if (m.action == "init" && !s.parent_tree) return;
+    std::string what;
+    for (size_t i = 0; i < names.size() && i < 8; ++i) what += (i ? ", " : "") + names[i];
+    if (names.size() > 8) what += fmt::format(" and {} more", names.size() - 8);
+    if (what.empty()) what = !b ? "removed the file" : "the file does not read";
+    out.push_back({Finding::Level::notice, Exit::ok, "config",
+                   fmt::format("configuration change: commit {} by {} <{}> on {} changed prevent.yaml outside `prevent "
+                               "init`: {} (`prevent log` shows the values)",
+                               m.short_id(), m.author_name, m.author_email, m.display_time(), what)});
+  }
+
+  void finish(const Store& store, std::vector<Finding>& out) {
+    const Config& cfg = store.config();
+    // SPEC §7: never below 3 for --foi. 0 is "off", for internal use.
+    if (cfg.suppression_threshold == 1 || cfg.suppression_threshold == 2)
+      out.push_back({Finding::Level::error, Exit::refused, "config",
+                     fmt::format("suppression_threshold is {}: counts of 1 to {} would leave the council unsuppressed; "
+                                 "set it to 3 or more (0 turns suppression off for internal use) (prevent.yaml)",
+                                 cfg.suppression_threshold, cfg.suppression_threshold)});
+    else if (cfg.suppression_threshold == 0)
+      out.push_back({Finding::Level::notice, Exit::ok, "config",
+                     "suppression_threshold is 0: reports are not suppressed unless --suppress or --foi is given; "
+                     "FOI answers (--foi) still suppress with at least 3 (prevent.yaml)"});
+    removed_at_head(store, out);
+  }
+
+ private:
+  struct Removed {
+    std::string vocabulary, key, commit;
+  };
+
+  // The vocabulary of `cfg` called `name`.
+  static Vocabulary* vocabulary(Config& cfg, const std::string& name) {
+    for (Vocabulary* v : {&cfg.sectors, &cfg.genders, &cfg.concern_types, &cfg.age_bands, &cfg.services,
+                          &cfg.support_types})
+      if (v->name == name) return v;
+    return nullptr;
+  }
+
+  void removed_at_head(const Store& store, std::vector<Finding>& out) {
+    // The entries removed and not added back since.
+    Config with = store.config();
+    std::vector<Removed> gone;
+    for (const auto& r : removed_) {
+      Vocabulary* v = vocabulary(with, r.vocabulary);
+      if (!v || v->contains(r.key)) continue;
+      v->entries.push_back({r.key, r.key, std::nullopt, std::nullopt});
+      gone.push_back(r);
+    }
+    if (gone.empty()) return;
+    for (const auto& f : store.case_files()) {
+      std::string text;
+      try {
+        text = store.git().read_blob(git::oid(f.blob), f.path);
+      } catch (const Failure&) {
+        continue;  // the records check reports it
+      }
+      if (std::none_of(gone.begin(), gone.end(), [&](const Removed& r) { return text.find(r.key) != std::string::npos; }))
+        continue;
+      auto c = case_version(store.git(), git::oid(f.blob), f.path);
+      if (!c) continue;
+      for (const auto& r : gone) {
+        // Uses r.key when the vocabularies with it read the case and
+        // those without it do not.
+        Config without = with;
+        auto& entries = vocabulary(without, r.vocabulary)->entries;
+        std::erase_if(entries, [&](const VocabEntry& e) { return e.key == r.key; });
+        try {
+          check_case_vocabularies(*c, without, f.path);
+          continue;
+        } catch (const Failure&) {
+        }
+        try {
+          check_case_vocabularies(*c, with, f.path);
+        } catch (const Failure&) {
+          continue;
+        }
+        out.push_back({Finding::Level::error, Exit::invalid_data, "config",
+                       fmt::format("commit {} removed {} from the {} vocabulary while a record still uses it; add "
+                                   "it back to prevent.yaml ({})",
+                                   r.commit, r.key, r.vocabulary, f.path)});
+      }
+    }
+  }
+
+  std::vector<Removed> removed_;
+};
+
+// One recorded verified head (`what`, kept at `where`) against HEAD: it
+// must be on HEAD's first-parent chain, or with `ahead_ok` HEAD on its.
+void judge_verified(git_repository* repo, const RecordedHead& recorded, const git_oid& head, const char* what,
+                    const std::string& where, bool ahead_ok, std::vector<Finding>& out) {
+  if (!recorded.present) return;
+  if (!recorded.id) {
+    out.push_back(error("verified-head", fmt::format("{} is not a commit id ({})", what, where)));
+    return;
+  }
+  git_odb* odb_raw = nullptr;
+  const bool exists = git_repository_odb(&odb_raw, repo) == 0 && git_odb_exists(odb_raw, &*recorded.id);
+  git::Odb odb(odb_raw);
+  if (!exists) {
+    out.push_back(error("verified-head", fmt::format("history rewritten: {} {} is no longer in the repository ({})",
+                                                     what, git::object_id(*recorded.id).hex(), where)));
+    return;
+  }
+  if (on_first_parent_chain(repo, *recorded.id, head)) return;
+  if (ahead_ok && on_first_parent_chain(repo, head, *recorded.id)) return;
+  out.push_back(error("verified-head",
+                      fmt::format("history rewritten: {} ({})", not_on_chain(repo, *recorded.id, head, what), where)));
+}
+
 }  // namespace
 
 std::vector<Finding> check_repository(const Store& store) {
@@ -305,6 +687,9 @@ std::vector<Finding> check_repository(const Store& store) {
 std::vector<Finding> check_history(const Store& store, HistoryChecks which) {
   std::vector<Finding> out;
   git_repository* repo = store.git().raw();
+  if (which.history) replaced_objects(store.git(), out);
+  std::vector<Dated> dates;
+  ConfigChanges config;
   // Each commit's directories are the next commit's parent's.
   SubtreeMemo memo;
   try {
@@ -315,27 +700,56 @@ std::vector<Finding> check_history(const Store& store, HistoryChecks which) {
         out.push_back({Finding::Level::error, Exit::store, "authors",
                        fmt::format("commit {} changed records without an author {} ({})", m.short_id(),
                                    m.author_name.empty() ? "name" : "e-mail", paths_text(changes))});
+      if (which.config) config.step(store, s, out);
       if (!which.history) return;
-      if (s.parent_commit_time && m.commit_time < *s.parent_commit_time)
-        out.push_back({Finding::Level::error, Exit::store, "history",
-                       fmt::format("commit {} is dated before its parent: the history was rewritten or a clock "
-                                   "was wrong (commit {})",
-                                   m.short_id(), m.hex_id())});
+      dates.push_back({*git_commit_id(s.commit), m.commit_time, m.hand_edit()});
       for (const auto& c : changes)
         if (c.path.starts_with("cases/") && c.before && !c.after)
           out.push_back({Finding::Level::error, Exit::store, "history",
                          fmt::format("a case file was deleted in commit {}; prevent never deletes a case, so its "
                                      "number cannot be reused ({})",
                                      m.short_id(), c.path)});
-      if (m.hand_edit() && !changes.empty())
+      if (m.merge())
         out.push_back({Finding::Level::notice, Exit::ok, "history",
-                       fmt::format("hand edit: commit {} by {} <{}> on {} changed records outside prevent ({})",
-                                   m.short_id(), m.author_name, m.author_email, m.display_time(),
-                                   paths_text(changes))});
+                       fmt::format("merge: commit {} by {} <{}> on {} merges {} other histor{}{}; prevent checks the "
+                                   "first-parent history only, so what the merge brought in was not checked",
+                                   m.short_id(), m.author_name, m.author_email, m.display_time(), m.parents - 1,
+                                   m.parents == 2 ? "y" : "ies",
+                                   m.action == "sync" ? ", and no `prevent sync` of this version verified it" : "")});
+      if (m.hand_edit()) {
+        const auto others = changed_other_paths(s.parent_tree, s.tree);
+        if (std::find(others.begin(), others.end(), "releases") != others.end())
+          out.push_back({Finding::Level::notice, Exit::ok, "history",
+                         fmt::format("hand edit: commit {} by {} <{}> on {} changed the release register outside "
+                                     "prevent (releases)",
+                                     m.short_id(), m.author_name, m.author_email, m.display_time())});
+        if (!changes.empty())
+          out.push_back({Finding::Level::notice, Exit::ok, "history",
+                         fmt::format("hand edit: commit {} by {} <{}> on {} changed records outside prevent ({})",
+                                     m.short_id(), m.author_name, m.author_email, m.display_time(),
+                                     paths_text(changes))});
+        return;
+      }
+      // A trailer is text anyone can copy: the change must be one its
+      // action makes (action_scope.hpp).
+      const std::vector<std::string> others = changed_other_paths(s.parent_tree, s.tree);
+      std::string why = outside_action(store, m, changes, others, s.parent_tree == nullptr,
+                                       added_one_release(store.git().raw(), s.parent_tree, s.tree));
+      if (!why.empty()) {
+        std::string where = paths_text(changes);
+        for (const auto& o : others) where += (where.empty() ? "" : ", ") + o;
+        out.push_back({Finding::Level::notice, Exit::ok, "history",
+                       fmt::format("hand edit: commit {} by {} <{}> on {} changed records outside prevent, whatever "
+                                   "its trailer says: {}{}",
+                                   m.short_id(), m.author_name, m.author_email, m.display_time(), why,
+                                   where.empty() ? "" : fmt::format(" ({})", where))});
+      }
     });
   } catch (const Failure& f) {
-    out.push_back(error(which.history ? "history" : "authors", f.what()));
+    out.push_back(error(which.history ? "history" : which.authors ? "authors" : "config", f.what()));
   }
+  if (which.history) date_findings(dates, out);
+  if (which.config) config.finish(store, out);
   return out;
 }
 
@@ -347,28 +761,19 @@ std::vector<Finding> check_verified_head(const Store& store) {
   if (!head) return out;
   const std::string file = shown_state_path("verified-head");
 
-  RecordedHead recorded = read_verified_head(git);
-  if (recorded.present && !recorded.id) {
-    out.push_back(error("verified-head", fmt::format("the recorded verified head is not a commit id ({})", file)));
-  } else if (recorded.id) {
-    git_odb* odb_raw = nullptr;
-    bool exists = git_repository_odb(&odb_raw, repo) == 0 && git_odb_exists(odb_raw, &*recorded.id);
-    git::Odb odb(odb_raw);
-    if (!exists) {
-      out.push_back(error("verified-head",
-                          fmt::format("history rewritten: the last verified head {} is no longer in the repository "
-                                      "({})",
-                                      git::object_id(*recorded.id).hex(), file)));
-    } else if (!in_history_of(repo, *recorded.id, *head)) {
-      git_oid base;
-      std::string where = git_merge_base(&base, repo, &*recorded.id, &*head) == 0
-                              ? fmt::format("; the histories part after commit {}", short_hex(base))
-                              : "";
-      out.push_back(error("verified-head",
-                          fmt::format("history rewritten: HEAD's history no longer contains the last verified "
-                                      "head {}{} ({})",
-                                      git::object_id(*recorded.id).hex(), where, file)));
-    }
+  judge_verified(repo, read_verified_head(git), *head, "the last verified head", file, false, out);
+  judge_verified(repo, read_verified_ref(git, kVerifiedRef), *head, "the published verified head", kVerifiedRef,
+                 false, out);
+  // Another store's, fetched (docs/audit.md): it may be ahead of HEAD
+  // (verified there, not yet merged here), but never off its chain.
+  git_reference_iterator* it_raw = nullptr;
+  if (git_reference_iterator_glob_new(&it_raw, repo, kRemoteVerifiedRefs) == 0) {
+    git::Owned<git_reference_iterator, git_reference_iterator_free> it(it_raw);
+    std::vector<std::string> names;
+    const char* name = nullptr;
+    while (git_reference_next_name(&name, it.get()) == 0) names.emplace_back(name);
+    for (const auto& n : names)
+      judge_verified(repo, read_verified_ref(git, n.c_str()), *head, "a remote's verified head", n, true, out);
   }
 
   // The remote-tracking branches of the current branch: the upstream, and
@@ -410,16 +815,50 @@ std::vector<Finding> check_verified_head(const Store& store) {
   for (const auto& name : tracking) {
     git_oid up;
     if (git_reference_name_to_id(&up, repo, name.c_str()) < 0) continue;
-    if (in_history_of(repo, up, *head) || in_history_of(repo, *head, up)) continue;
+    if (on_first_parent_chain(repo, up, *head) || on_first_parent_chain(repo, *head, up)) continue;
+    std::string shown = name.substr(std::string("refs/remotes/").size());
+    if (in_history_of(repo, up, *head)) {
+      out.push_back(error("verified-head",
+                          fmt::format("history diverged from {}: {} ({})", shown,
+                                      not_on_chain(repo, up, *head, "its head"), name)));
+      continue;
+    }
     size_t ahead = 0, behind = 0;
     git_graph_ahead_behind(&ahead, &behind, repo, &*head, &up);
-    std::string shown = name.substr(std::string("refs/remotes/").size());
     out.push_back(error("verified-head",
                         fmt::format("history diverged from {}: it has {} commit{} that HEAD's history does not "
                                     "contain, and HEAD has {} that it lacks (a rewritten history, or work not yet "
                                     "merged) ({})",
                                     shown, behind, behind == 1 ? "" : "s", ahead, name)));
   }
+  return out;
+}
+
+std::vector<Finding> check_since_verified(const Store& store, const std::string& hash) {
+  std::vector<Finding> out;
+  git_repository* repo = store.git().raw();
+  const bool hex = hash.size() >= 7 && hash.size() <= GIT_OID_HEXSZ &&
+                   hash.find_first_not_of("0123456789abcdefABCDEF") == std::string::npos;
+  if (!hex)
+    fail(Exit::invalid_data, "--since-verified: not a commit id (7 to 40 hexadecimal digits) (command line)");
+  auto head = store.git().head();
+  if (!head) return out;
+  git_oid prefix;
+  git_commit* raw = nullptr;
+  RecordedHead given{true, std::nullopt};
+  if (git_oid_fromstrn(&prefix, hash.c_str(), hash.size()) == 0 &&
+      git_commit_lookup_prefix(&raw, repo, &prefix, hash.size()) == 0) {
+    given.id = *git_commit_id(raw);
+    git_commit_free(raw);
+  }
+  if (!given.id) {
+    out.push_back(error("verified-head",
+                        fmt::format("history rewritten: the verified head given, {}, is no commit of the repository "
+                                    "(--since-verified)",
+                                    hash)));
+    return out;
+  }
+  judge_verified(repo, given, *head, "the verified head given", "--since-verified", false, out);
   return out;
 }
 

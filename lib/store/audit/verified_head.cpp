@@ -35,11 +35,50 @@ bool in_history_of(git_repository* repo, const git_oid& ancestor, const git_oid&
   return git_graph_descendant_of(repo, &descendant, &ancestor) == 1;
 }
 
+bool on_first_parent_chain(git_repository* repo, const git_oid& ancestor, const git_oid& head) {
+  // Newest first, so that the usual case (the verified head is HEAD or its
+  // parent) costs a commit or two; a rewritten history costs one walk of
+  // the chain.
+  git_oid at = head;
+  for (;;) {
+    if (git_oid_equal(&at, &ancestor)) return true;
+    git_commit* raw = nullptr;
+    if (git_commit_lookup(&raw, repo, &at) < 0) return false;
+    git::Commit commit(raw);
+    if (git_commit_parentcount(raw) == 0) return false;
+    at = *git_commit_parent_id(raw, 0);
+  }
+}
+
+RecordedHead read_verified_ref(const GitRepo& git, const char* name) {
+  RecordedHead r;
+  git_reference* raw = nullptr;
+  if (git_reference_lookup(&raw, git.raw(), name) < 0) return r;
+  git::Reference ref(raw);
+  r.present = true;
+  git_reference* resolved_raw = nullptr;
+  if (git_reference_resolve(&resolved_raw, ref.get()) < 0) return r;
+  git::Reference resolved(resolved_raw);
+  if (const git_oid* id = git_reference_target(resolved.get())) r.id = *id;
+  return r;
+}
+
 bool advance_verified_head(const GitRepo& git, const git_oid& head) {
+  git_repository* repo = git.raw();
   RecordedHead before = read_verified_head(git);
-  if (before.present && (!before.id || !in_history_of(git.raw(), *before.id, head))) return false;
-  if (before.id && git_oid_equal(&*before.id, &head)) return true;
-  write_file_atomically(verified_head_path(git), git::object_id(head).hex() + "\n");
+  if (before.present && (!before.id || !on_first_parent_chain(repo, *before.id, head))) return false;
+  // The published copy is evidence too: a history that lost it does not
+  // replace it either.
+  RecordedHead published = read_verified_ref(git, kVerifiedRef);
+  if (published.present && (!published.id || !on_first_parent_chain(repo, *published.id, head))) return false;
+  if (!before.id || !git_oid_equal(&*before.id, &head))
+    write_file_atomically(verified_head_path(git), git::object_id(head).hex() + "\n");
+  // libgit2 runs no hook (reference-transaction) to write it.
+  if (!published.id || !git_oid_equal(&*published.id, &head)) {
+    git_reference* raw = nullptr;
+    if (git_reference_create(&raw, repo, kVerifiedRef, &head, 1, "prevent: verified head") == 0)
+      git_reference_free(raw);
+  }
   return true;
 }
 

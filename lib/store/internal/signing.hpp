@@ -69,11 +69,24 @@ struct SignatureProblem {
 };
 
 // Verifies every commit reachable from HEAD with the tool that made its
-// signature (gpg --verify, ssh-keygen -Y verify with
-// gpg.ssh.allowedSignersFile and the committer's e-mail as the principal),
+// signature (gpg --verify, and a user ID of the signing key with the
+// committer's e-mail; ssh-keygen -Y verify with gpg.ssh.allowedSignersFile
+// and the committer's e-mail as the principal),
 // programs and files as the user's own configuration names them.
 // Returns the unsigned and badly signed commits, oldest first.
 std::vector<SignatureProblem> verify_history_signatures(git_repository* repo);
+
+// One commit's signature, for `prevent log`: good means made with a key of
+// the commit's committer (ssh: allowed for the committer's e-mail in
+// gpg.ssh.allowedSignersFile; openpgp: a key with a user ID of the
+// committer's e-mail), verified as verify_history_signatures does.
+struct CommitSignature {
+  enum class State { none, good, bad, unverified };
+  State state = State::none;
+  std::string problem;  // one line, no personal data; empty when good
+};
+CommitSignature commit_signature(git_repository* repo, git_config* user, const git_oid& id,
+                                 const std::string& committer_email);
 
 // True when the store's configuration has commit.gpgsign = true.
 bool signing_requested(git_repository* repo);

@@ -15,10 +15,11 @@ namespace prevent {
 // and matches its id. Damage is exit 6.
 std::vector<Finding> check_repository(const Store& store);
 
-// `authors` and `history`, in one walk of the first-parent chain.
+// `authors`, `history` and `config`, in one walk of the first-parent chain.
 struct HistoryChecks {
   bool authors = false;
   bool history = false;
+  bool config = false;
 };
 std::vector<Finding> check_history(const Store& store, HistoryChecks which);
 

@@ -1,0 +1,128 @@
+#include "action_scope.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "correction.hpp"
+#include "record_diff.hpp"
+
+namespace prevent {
+
+const std::vector<ActionScope>& action_scopes() {
+  // What each command writes (case_actions.cpp, correction.cpp,
+  // void_entry.cpp, casework/): change a command, change its row.
+  static const std::vector<ActionScope> scopes = {
+      {"init", ActionFiles::store, {}, {}, "creates the store in the first commit"},
+      {"refer", ActionFiles::new_cases, {}, {}, "adds a new case file"},
+      {"import", ActionFiles::new_cases, {}, {}, "adds new case files"},
+      // apply_triage
+      {"triage", ActionFiles::one_case, {"triage"}, {}, "the case's triage"},
+      // apply_note
+      {"note", ActionFiles::one_case, {"chronology"}, {}, "the case's chronology"},
+      // apply_assessment
+      {"assess", ActionFiles::one_case, {"assessments"}, {}, "the case's assessments"},
+      {"panel-new", ActionFiles::new_meeting, {}, {}, "adds one meeting file"},
+      {"panel-attend", ActionFiles::one_meeting, {}, {}, "one meeting file"},
+      {"panel-agenda", ActionFiles::one_meeting, {}, {}, "one meeting file"},
+      // apply_decision
+      {"panel-decide", ActionFiles::one_case, {"panel"}, {}, "the case's panel decisions"},
+      // apply_consent: declined or withdrawn closes the case and its open actions
+      {"panel-consent", ActionFiles::one_case, {"consent", "closure", "support_plan"}, {},
+       "the case's consent, closure and support plan"},
+      // add_support_action, close_support_action
+      {"panel-action", ActionFiles::one_case, {"support_plan"}, {}, "the case's support plan"},
+      // apply_review: a closure closes the open actions; a reopening moves
+      // the episode into `previous`
+      {"review-record", ActionFiles::one_case, {"reviews", "closure", "support_plan", "consent", "previous"}, {},
+       "the case's reviews, closure, support plan, consent and previous episodes"},
+      // apply_correction (correctable fields only) and rule 10's links
+      {"correct",
+       ActionFiles::one_case,
+       {"referral", "triage", "assessments", "panel", "consent", "support_plan", "chronology", "reviews", "closure",
+        "related", "corrections"},
+       "corrections",
+       "the fields its corrections entry names"},
+      // apply_void: the entry moves into `voided`; what it had closed or
+      // reopened is undone
+      {"void",
+       ActionFiles::one_case,
+       {"triage", "assessments", "panel", "consent", "support_plan", "chronology", "reviews", "closure", "previous",
+        "voided"},
+       "voided",
+       "the entry it voids"},
+      {"upgrade", ActionFiles::schemas, {}, {}, "the store's schemas/"},
+      // cmd/report.cpp: an FOI answer into the release register
+      {"report", ActionFiles::new_release, {}, {}, "adds one release to releases/"},
+      // Not built yet: `prevent sync` will merge and verify its merges itself.
+      {"sync", ActionFiles::merge, {}, {}, "a merge"},
+  };
+  return scopes;
+}
+
+const ActionScope* action_scope(std::string_view action) {
+  for (const auto& s : action_scopes())
+    if (s.action == action) return &s;
+  return nullptr;
+}
+
+namespace {
+
+// `panel[1].method` → `panel`.
+std::string_view top_key(std::string_view field) {
+  return field.substr(0, std::min(field.find('.'), field.find('[')));
+}
+
+// `panel[1].method` → `panel.1.method`: how a corrections entry names it.
+std::string dotted(std::string_view field) {
+  std::string out;
+  for (char ch : field) {
+    if (ch == '[') out += '.';
+    else if (ch != ']') out += ch;
+  }
+  return out;
+}
+
+size_t list_size(const Case& c, std::string_view list) {
+  if (list == "corrections") return c.corrections.size();
+  if (list == "voided") return c.voided.size();
+  return 0;
+}
+
+}  // namespace
+
+OutsideScope case_change_outside(const ActionScope& scope, const Case& before, const Case& after) {
+  OutsideScope out;
+  const std::vector<FieldChange> changes = diff_cases(&before, &after, ShowPersonal::no);
+  for (const auto& c : changes) {
+    std::string_view top = top_key(c.field);
+    if (std::find(scope.parts.begin(), scope.parts.end(), top) == scope.parts.end()) out.fields.push_back(c.field);
+  }
+  if (!out.fields.empty() || scope.adds.empty()) return out;
+
+  // The entry the action records about itself: one more, the others as
+  // they were.
+  if (list_size(after, scope.adds) != list_size(before, scope.adds) + 1) {
+    out.why = fmt::format("it did not add one {} entry", scope.adds);
+    return out;
+  }
+  const std::string earlier = fmt::format("{}[", scope.adds);
+  const std::string added = fmt::format("{}[{}]", scope.adds, list_size(after, scope.adds));
+  for (const auto& c : changes)
+    if (c.field.starts_with(earlier) && !c.field.starts_with(added)) out.fields.push_back(c.field);
+  if (!out.fields.empty() || scope.adds != "corrections") return out;
+
+  // `correct`: every field changed is one `correct` can change, and the new
+  // corrections entry names it (rule 10's new links as `related`).
+  const std::vector<std::string>& named = after.corrections.back().fields;
+  for (const auto& c : changes) {
+    if (c.field.starts_with(earlier)) continue;
+    const std::string name = top_key(c.field) == "related" ? std::string("related") : dotted(c.field);
+    const bool listed = std::find(named.begin(), named.end(), name) != named.end();
+    if (!listed || (name != "related" && !is_correctable_field(name))) out.fields.push_back(c.field);
+  }
+  if (!out.fields.empty()) out.why = "a field its corrections entry does not name, or one `correct` cannot change";
+  return out;
+}
+
+}  // namespace prevent

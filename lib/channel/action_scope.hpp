@@ -1,0 +1,63 @@
+// What each Prevent-Action may change (SPEC §8): the one table that
+// `prevent check` holds every commit's trailer to, so that a trailer copied
+// onto a plain `git commit` does not pass a hand edit off as the program's.
+//
+// The table says what the program's commands really write: `update_case`
+// rewrites one case file, changed by one function of case_actions.hpp,
+// correction.hpp or void_entry.hpp; the meeting commands rewrite one file
+// of panels/; refer and import add case files; init makes the first commit;
+// upgrade brings schemas/ to this prevent's. A case is judged by the
+// top-level keys of the record (SPEC §3) that changed, compared as records,
+// so a canonical rewrite of a hand-formatted file is no change.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "case_record.hpp"
+
+namespace prevent {
+
+// Which files an action's commit may change.
+enum class ActionFiles {
+  store,        // init: the first commit (no parent), which creates the store
+  new_cases,    // refer, import: new case files, and nothing else
+  one_case,     // the case actions: the file of the one case the commit names
+  new_meeting,  // panel new: one new file of panels/
+  one_meeting,  // panel attend, panel agenda: one file of panels/ that was there
+  schemas,      // upgrade: files of schemas/
+  new_release,  // report --foi: one new file of releases/, nothing else
+  merge,        // sync (not built yet): a merge, which this prevent cannot verify
+};
+
+struct ActionScope {
+  std::string_view action;  // the Prevent-Action value
+  ActionFiles files;
+  // one_case: the top-level keys of the record the action may change.
+  std::vector<std::string_view> parts;
+  // one_case: a list of the record that gains exactly one entry (`correct`
+  // records itself in `corrections`, `void` in `voided`), or empty.
+  std::string_view adds;
+  // What the action changes, for a message: "the case's triage".
+  std::string_view says;
+};
+
+// Every Prevent-Action the program writes, in the order of SPEC §8.
+const std::vector<ActionScope>& action_scopes();
+
+// The scope of a Prevent-Action value; null for a value no command writes.
+const ActionScope* action_scope(std::string_view action);
+
+// How a one_case commit's change of a case went outside its action: the
+// field paths outside it (`referral.concern.type`), or a sentence; never a
+// value. Empty when the change is the action's.
+struct OutsideScope {
+  std::vector<std::string> fields;  // changed fields the action does not change
+  std::string why;                  // or why the change is not the action's
+  bool empty() const { return fields.empty() && why.empty(); }
+};
+OutsideScope case_change_outside(const ActionScope& scope, const Case& before, const Case& after);
+
+}  // namespace prevent
