@@ -155,6 +155,8 @@ int run_report(const Globals& g, const ReportCommand& o) {
                             earlier.size()));
       for (const auto& step : outcome.steps) notice(g, "  hidden " + step);
     }
+  } else {
+    protect_special_categories(report, config.suppression_threshold);
   }
   std::string text = render_report(report, report_format(o.format));
   if (options.foi) {

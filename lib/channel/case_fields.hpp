@@ -34,6 +34,11 @@ enum class Dating : uint8_t {
 
 struct FieldSpec {
   bool personal = false;       // (P) in SPEC §3: stripped for listings, left out of the cache
+  // With `personal`: special-category data (UK GDPR Art. 9: ethnicity, health)
+  // that the report counts. Still a Personal<T> that nothing prints, it is
+  // kept, sealed, in the record without personal data and in the record
+  // cache, as the age is, so that the report can count it (docs/record.md).
+  bool special_category = false;
   bool written_empty = false;  // a list written even when empty (the schema requires it)
   bool fixed = false;          // one of the schema's fixed list at this field's path (schema_enum)
   Vocabulary Config::*vocabulary = nullptr;  // its value(s) come from this vocabulary of prevent.yaml
@@ -88,6 +93,12 @@ struct RecordFields<Subject> {
       field("date_of_birth", &Subject::date_of_birth, {.personal = true, .dating = Dating::before_referral}),
       field("gender", &Subject::gender, {.vocabulary = &Config::genders}),  // a reporting category, not (P)
       field("postcode_district", &Subject::postcode_district, kPersonal),
+      field("ethnicity", &Subject::ethnicity,
+            {.personal = true, .special_category = true, .vocabulary = &Config::ethnicities}),
+      field("mental_health", &Subject::mental_health,
+            {.personal = true, .special_category = true, .vocabulary = &Config::mental_health}),
+      field("neurodiversity", &Subject::neurodiversity,
+            {.personal = true, .special_category = true, .vocabulary = &Config::neurodiversity}),
   };
 };
 
@@ -103,6 +114,7 @@ struct RecordFields<Referral> {
       field("subject", &Referral::subject),
       field("concern.type", &Referral::concern_type, {.vocabulary = &Config::concern_types}),
       field("concern.summary", &Referral::concern_summary, kPersonal),
+      field("consent_to_referral", &Referral::consent_to_referral, {.vocabulary = &Config::referral_consent}),
   };
 };
 
@@ -327,7 +339,7 @@ constexpr uint32_t of_struct(uint32_t h) {
   for_each_field<S>([&](const auto& fd) {
     using M = std::remove_cvref_t<decltype(std::declval<S&>().*fd.member)>;
     h = mix(h, fd.key);
-    h = mix(h, fd.spec.personal ? "P" : "-");
+    h = mix(h, fd.spec.special_category ? "S" : fd.spec.personal ? "P" : "-");
     h = of_type<M>(h);
   });
   return mix(h, "}");

@@ -309,6 +309,18 @@ void check_vocabularies(const T& v, const Vocabulary* vocab, std::string& path, 
     });
   } else if constexpr (std::is_same_v<T, std::string>) {
     if (vocab) require_in_vocabulary(*vocab, v, path, where);
+  } else if constexpr (is_personal<T>::value) {
+    // A (P) category (special-category data): refused without its value,
+    // which is personal data (SPEC §3).
+    const auto& value = v.reveal();
+    if constexpr (std::is_same_v<std::remove_cvref_t<decltype(value)>, std::optional<std::string>>) {
+      if (vocab && value && !vocab->contains(*value))
+        fail(Exit::invalid_data,
+             fmt::format("{}: the value is not in the store's {} vocabulary; being personal data, it is not "
+                         "repeated here ({})",
+                         path, vocab->name, where),
+             fmt::format("allowed: {}", fmt::join(vocab->keys(), ", ")));
+    }
   }
 }
 
@@ -402,7 +414,8 @@ void set_age_at_referral(Case& c, std::optional<int> age) {
 
 namespace {
 
-// Empties every (P) field of `v`.
+// Empties every (P) field of `v` but the special-category ones the report
+// counts (case_fields.hpp), which stay sealed in their Personal<T>.
 template <class T>
 void strip_personal(T& v) {
   if constexpr (is_optional<T>::value) {
@@ -411,7 +424,7 @@ void strip_personal(T& v) {
     for (auto& x : v) strip_personal(x);
   } else if constexpr (RecordStruct<T>) {
     visit_fields(v, [](const auto& fd, auto& m) {
-      if (fd.spec.personal)
+      if (fd.spec.personal && !fd.spec.special_category)
         m = std::remove_cvref_t<decltype(m)>();
       else
         strip_personal(m);

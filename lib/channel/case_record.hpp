@@ -24,6 +24,12 @@ struct Subject {              // (P) all of it, except gender
   PersonalDate date_of_birth;
   std::string gender;         // vocabulary `genders`: a reporting category
   Personal<std::optional<std::string>> postcode_district;
+  // Optional special-category data (UK GDPR Art. 9), each from a vocabulary
+  // of prevent.yaml: (P), yet counted by the report (case_fields.hpp,
+  // `special_category`).
+  Personal<std::optional<std::string>> ethnicity;       // vocabulary `ethnicities`
+  Personal<std::optional<std::string>> mental_health;   // vocabulary `mental_health`
+  Personal<std::optional<std::string>> neurodiversity;  // vocabulary `neurodiversity`
 };
 
 struct Referral {
@@ -36,6 +42,10 @@ struct Referral {
   Subject subject;
   std::string concern_type;   // vocabulary `concern_types`
   PersonalText concern_summary;
+  // Optional: did the person (a parent or guardian for a child) consent to
+  // the referral being taken forward? Vocabulary `referral_consent`; a
+  // reporting category, not the consent to support of SPEC §3 `consent`.
+  std::optional<std::string> consent_to_referral;
 };
 
 struct Section36 {

@@ -69,6 +69,11 @@ Config default_config(std::string area, std::string prefix, [[maybe_unused]] int
                            {"mixed-unclear-unstable", "Mixed, unclear or unstable"},
                            {"high-ct-risk-no-ideology", "High CT risk but no ideology present"},
                            {"vulnerability-no-ideology", "Vulnerability present but no ideology or CT risk"},
+                           // The Prevent Case Management Tracker's category
+                           // (Home Office release for April 2024 to March
+                           // 2025), which replaced the four above for new
+                           // referrals; they stay for older records.
+                           {"no-clear-ideology", "No clear ideology"},
                            {"other", "Other"}});
   c.age_bands.entries = {
       {"10-or-under", "10 or under", std::nullopt, 10}, {"11-15", "11 to 15", 11, 15},
@@ -95,6 +100,28 @@ Config default_config(std::string area, std::string prefix, [[maybe_unused]] int
                                             {"employment", "Employment"},
                                             {"diversionary-activity", "Diversionary activity"},
                                             {"other", "Other"}});
+  // The optional categories of the Home Office's release for April 2024 to
+  // March 2025 (docs/record.md). Ethnicity: the five high-level groups of
+  // the 2021 Census of England and Wales.
+  c.ethnicities = vocab("ethnicities", {{"asian", "Asian, Asian British or Asian Welsh"},
+                                        {"black", "Black, Black British, Black Welsh, Caribbean or African"},
+                                        {"mixed", "Mixed or multiple ethnic groups"},
+                                        {"white", "White"},
+                                        {"other", "Other ethnic group"},
+                                        {"not-stated", "Not stated"}});
+  c.mental_health = vocab("mental_health", {{"concern", "Mental health concern"},
+                                            {"no-concern", "No mental health concern"},
+                                            {"not-known", "Not known"}});
+  c.neurodiversity = vocab("neurodiversity", {{"autism", "Autism spectrum condition"},
+                                              {"adhd", "Attention deficit hyperactivity disorder (ADHD)"},
+                                              {"learning-disability", "Learning disability or difficulty"},
+                                              {"other", "Other neurodivergence"},
+                                              {"none", "No neurodivergence"},
+                                              {"not-known", "Not known"}});
+  c.referral_consent = vocab("referral_consent", {{"given", "Consented to the referral"},
+                                                  {"not-given", "Did not consent to the referral"},
+                                                  {"not-sought", "Consent not sought"},
+                                                  {"not-known", "Not known"}});
   return c;
 }
 
@@ -161,6 +188,14 @@ Vocabulary read_vocab(const YNode& vocabs, const char* name, const std::string& 
     v.entries.push_back(std::move(e));
   }
   return v;
+}
+
+// The member of Config holding the optional vocabulary `name`.
+Vocabulary Config::*optional_vocabulary(std::string_view name) {
+  if (name == "ethnicities") return &Config::ethnicities;
+  if (name == "mental_health") return &Config::mental_health;
+  if (name == "neurodiversity") return &Config::neurodiversity;
+  return &Config::referral_consent;
 }
 
 YNode vocab_node(const Vocabulary& v) {
@@ -287,6 +322,25 @@ Config parse_config(std::string_view text, const std::string& where) {
   c.age_bands = read_vocab(v, "age_bands", where);
   c.services = read_vocab(v, "services", where);
   c.support_types = read_vocab(v, "support_types", where);
+  // Optional: a store made before them counts its cases as not recorded.
+  const Config defaults = default_config("", "", 0);
+  for (const Vocabulary* d : {&defaults.ethnicities, &defaults.mental_health, &defaults.neurodiversity,
+                              &defaults.referral_consent}) {
+    Vocabulary& out = c.*optional_vocabulary(d->name);
+    if (!v.find(d->name)) {
+      out = *d;
+      out.in_file = false;
+      continue;
+    }
+    out = read_vocab(v, d->name.c_str(), where);
+    for (const auto& item : v.find(d->name)->items)
+      if (item.find("key")->value == kNotRecorded)
+        fail(Exit::store,
+             fmt::format("prevent.yaml is damaged: vocabulary {} lists '{}', the report's key for a case without "
+                         "a value ({}:{})",
+                         d->name, kNotRecorded, where, item.line),
+             "give the entry another key, commit, and run `prevent check`");
+  }
   return c;
 }
 
@@ -323,8 +377,9 @@ std::string write_config(const Config& c) {
   }
   YNode vocabs = YNode::map();
   for (const Vocabulary* v : {&c.sectors, &c.genders, &c.concern_types, &c.age_bands, &c.services,
-                              &c.support_types})
-    vocabs.add(v->name, vocab_node(*v));
+                              &c.support_types, &c.ethnicities, &c.mental_health, &c.neurodiversity,
+                              &c.referral_consent})
+    if (v->in_file) vocabs.add(v->name, vocab_node(*v));
   root.add("vocabularies", std::move(vocabs));
   return "# yaml-language-server: $schema=schemas/config.schema.json\n" + emit_yaml(root);
 }

@@ -26,6 +26,10 @@ struct VocabEntry {
 struct Vocabulary {
   std::string name;  // e.g. "sectors"
   std::vector<VocabEntry> entries;
+  // False for an optional vocabulary that prevent.yaml does not list (a
+  // store made before it): the defaults stand in, and write_config leaves it
+  // out, so the file reads and writes back unchanged.
+  bool in_file = true;
 
   bool contains(std::string_view key) const;
   std::vector<std::string> keys() const;
@@ -56,6 +60,12 @@ struct Config {
   Vocabulary age_bands{"age_bands", {}};
   Vocabulary services{"services", {}};
   Vocabulary support_types{"support_types", {}};
+  // The optional categories of the referral added with the Home Office's
+  // 2024-25 release (docs/record.md); optional in prevent.yaml too.
+  Vocabulary ethnicities{"ethnicities", {}};
+  Vocabulary mental_health{"mental_health", {}};
+  Vocabulary neurodiversity{"neurodiversity", {}};
+  Vocabulary referral_consent{"referral_consent", {}};
 
   // The age band key for an age in whole years, or "not-known" for none.
   std::string age_band(std::optional<int> age) const;
@@ -80,6 +90,10 @@ Config default_config(std::string area, std::string prefix, int this_year);
 // Reads prevent.yaml text; Failure(store) when damaged, naming the file.
 Config parse_config(std::string_view text, const std::string& where);
 std::string write_config(const Config& config);  // canonical text
+
+// The key the report gives the cases that have no value for an optional
+// category (docs/report.md); no vocabulary of one may use it.
+inline constexpr std::string_view kNotRecorded = "not-recorded";
 
 // Refuses (exit 5) a value outside a vocabulary, listing the allowed keys.
 void require_in_vocabulary(const Vocabulary& vocab, std::string_view value, std::string_view field,

@@ -5,8 +5,9 @@
 // error message by accident: the only way to the value is reveal(), and the
 // only callers are the YAML mapping of a case (case_record.cpp, the one
 // module that reads and writes (P) fields, where encryption at rest will go),
-// `show`, and the derivations that need a birth date (age bands) or a name
-// (repeat-referral matching).
+// `show`, and the derivations that need a birth date (age bands), a name
+// (repeat-referral matching) or a special-category category (the report's
+// counts by ethnicity, mental health and neurodiversity).
 #pragma once
 
 #include <optional>

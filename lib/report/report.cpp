@@ -11,6 +11,7 @@
 #include "calendar.hpp"
 #include "disclosure.hpp"
 #include "csv.hpp"
+#include "labels.hpp"
 #include "schema.hpp"
 #include "workflow.hpp"
 
@@ -79,6 +80,35 @@ ReportTable timing_table(std::string path, std::string title, Timing t, bool foi
 
 std::string month_key(int year, unsigned month) { return fmt::format("{:04}-{:02}", year, month); }
 
+// The tables of special-category data (UK GDPR Art. 9): reported only as
+// suppressed counts (docs/report.md, "Suppression").
+constexpr std::string_view kSpecialCategoryTables[] = {"referrals.by_ethnicity", "referrals.by_mental_health",
+                                                       "referrals.by_neurodiversity"};
+
+bool is_special_category_table(std::string_view path) {
+  return std::find(std::begin(kSpecialCategoryTables), std::end(kSpecialCategoryTables), path) !=
+         std::end(kSpecialCategoryTables);
+}
+
+// An optional category of the referral: its key, or "not-recorded".
+std::string category_or_not_recorded(const std::optional<std::string>& value) {
+  return value ? *value : std::string(kNotRecorded);
+}
+
+// How a Channel case left the process, in the Home Office's terms, from
+// the closure reason of the record (docs/report.md, "Closures").
+std::string_view closure_category(ClosureReason reason) {
+  switch (reason) {
+    case ClosureReason::no_further_concerns: return "risk-reduced";
+    case ClosureReason::escalated_to_police: return "referred-to-other-services";
+    case ClosureReason::transferred_out: return "transferred-out";
+    case ClosureReason::consent_declined:
+    case ClosureReason::consent_withdrawn: return "consent-declined-or-withdrawn";
+    case ClosureReason::other: break;
+  }
+  return "other";
+}
+
 }  // namespace
 
 const ReportTable* Report::table(std::string_view path) const {
@@ -132,22 +162,35 @@ struct ReportBuilder::State {
     report.in_hand_at = std::min(o.to, o.as_of);
 
     by_sector.declare(cfg.sectors);
-    by_route.declare(schema_enum(SchemaKind::case_record, "referral.route"));
+    for (const auto& route : schema_enum(SchemaKind::case_record, "referral.route"))
+      by_route.declare(route, route_label(route));
     by_age.declare(cfg.age_bands);
     by_gender.declare(cfg.genders);
     by_concern.declare(cfg.concern_types);
+    for (auto [tally, vocab] : {std::pair{&by_ethnicity, &cfg.ethnicities}, {&by_mental_health, &cfg.mental_health},
+                                {&by_neurodiversity, &cfg.neurodiversity}, {&by_consent, &cfg.referral_consent}}) {
+      tally->declare(*vocab);
+      tally->declare(std::string(kNotRecorded), "Not recorded");
+    }
     signposted_to.declare(cfg.services);
     ch_concern.declare(cfg.concern_types);
     ch_age.declare(cfg.age_bands);
+    ch_gender.declare(cfg.genders);
+    ch_sector.declare(cfg.sectors);
+    closed_by_reason.declare("risk-reduced", "Left with risk reduced (no further concerns)");
+    closed_by_reason.declare("referred-to-other-services", "Referred to other services (escalated to the police)");
+    closed_by_reason.declare("transferred-out", "Transferred to another area");
+    closed_by_reason.declare("consent-declined-or-withdrawn", "Left when consent was declined or withdrawn");
+    closed_by_reason.declare("other", "Closed for another reason");
     for (int y = o.from.year(), m = static_cast<int>(o.from.month());
          y < o.to.year() || (y == o.to.year() && m <= static_cast<int>(o.to.month()));) {
-      by_month.declare(month_key(y, m), month_key(y, m));
+      by_month.declare(month_key(y, m), month_label(month_key(y, m)));
       if (++m > 12) m = 1, ++y;
     }
     for (Stage st : all_stages())  // the non-final stages, in workflow order
-      if (!is_final(st)) by_stage.declare(std::string(stage_key(st)), std::string(stage_key(st)));
-    for (auto key : keys_of<DueKind>()) overdue.declare(std::string(key), std::string(key));
-    for (DueKind k : kPostClosureItems) post_closure.declare(std::string(key_of(k)), std::string(key_of(k)));
+      if (!is_final(st)) by_stage.declare(std::string(stage_key(st)), stage_label(st));
+    for (const auto& e : KeyTable<DueKind>::entries) overdue.declare(std::string(e.key), due_label(e.value, cfg));
+    for (DueKind k : kPostClosureItems) post_closure.declare(std::string(key_of(k)), due_label(k, cfg));
   }
 
   void add(const Case& c) {
@@ -169,6 +212,11 @@ struct ReportBuilder::State {
       by_gender.add(a.referral.subject.gender);
       by_concern.add(a.referral.concern_type);
       by_month.add(month_key(received.year(), received.month()));
+      // Special-category data, sealed until counted here.
+      by_ethnicity.add(category_or_not_recorded(a.referral.subject.ethnicity.reveal()));
+      by_mental_health.add(category_or_not_recorded(a.referral.subject.mental_health.reveal()));
+      by_neurodiversity.add(category_or_not_recorded(a.referral.subject.neurodiversity.reveal()));
+      by_consent.add(category_or_not_recorded(a.referral.consent_to_referral));
 
       std::set<std::string> services;
       if (a.triage) {
@@ -195,6 +243,13 @@ struct ReportBuilder::State {
           ++adopted;
           ch_concern.add(a.referral.concern_type);
           ch_age.add(band);
+          ch_gender.add(a.referral.subject.gender);
+          ch_sector.add(a.referral.sector);
+          // The current episode's closure: a case reopened since is not closed.
+          if (a.closure) {
+            ++closed;
+            closed_by_reason.add(std::string(closure_category(a.closure->reason)));
+          }
         }
       }
       auto consent_was = [&](ConsentStatus status) {
@@ -224,15 +279,35 @@ struct ReportBuilder::State {
 
   Report finish() {
     auto& T = report.tables;
+    const CellRef referrals{"referrals", "total"};
+    const CellRef adopted_cases{"outcomes", "adopted"};
+    auto by = [&](std::string path, std::string title, const Tally& t, bool chart, std::optional<CellRef> of,
+                  std::string note = {}) {
+      T.push_back({std::move(path), std::move(title), t.cells(), chart, std::move(of), std::move(note)});
+    };
     T.push_back({"referrals", "Referrals received", {total_cell("total", "Referrals received", total),
                   count_cell("entered_in_error", "Entered in error (voided; counted nowhere else)", entered_in_error)},
                  false});
-    T.push_back({"referrals.by_sector", "Referrals by sector of the referrer", by_sector.cells(), true});
-    T.push_back({"referrals.by_route", "Referrals by route", by_route.cells(), false});
-    T.push_back({"referrals.by_age_band", "Referrals by age on the referral date", by_age.cells(), true});
-    T.push_back({"referrals.by_gender", "Referrals by gender", by_gender.cells(), false});
-    T.push_back({"referrals.by_concern", "Referrals by type of concern", by_concern.cells(), true});
-    T.push_back({"referrals.by_month", "Referrals by month received", by_month.cells(), true});
+    by("referrals.by_sector", "Referrals by sector of the referrer", by_sector, true, referrals);
+    by("referrals.by_route", "Referrals by route", by_route, false, referrals);
+    by("referrals.by_age_band", "Referrals by age on the referral date", by_age, true, referrals);
+    by("referrals.by_gender", "Referrals by gender", by_gender, false, referrals);
+    by("referrals.by_concern", "Referrals by type of concern", by_concern, true, referrals);
+    by("referrals.by_month", "Referrals by month received", by_month, true, referrals);
+    const std::string special =
+        "Special category data: shown only with small numbers hidden, whatever the report's suppression.";
+    // relation: sums to referrals.total
+    by("referrals.by_ethnicity", "Referrals by ethnic group", by_ethnicity, false, referrals, special);
+    // relation: sums to referrals.total
+    by("referrals.by_mental_health", "Referrals by mental health concern", by_mental_health, false, referrals,
+       special);
+    // relation: sums to referrals.total
+    by("referrals.by_neurodiversity", "Referrals by neurodivergence", by_neurodiversity, false, referrals,
+       special);
+    // relation: sums to referrals.total
+    by("referrals.by_consent", "Referrals by consent to the referral", by_consent, false, referrals,
+       "Whether the person (a parent or guardian for a child) consented to the referral being taken forward; "
+       "not the consent to Channel support.");
     T.push_back({"outcomes",
                  "Outcomes of these referrals",
                  {count_cell("no_further_action", "No further action at triage", nfa),
@@ -245,8 +320,22 @@ struct ReportBuilder::State {
                   count_cell("consent_withdrawn", "Consent withdrawn", withdrawn)},
                  false});
     T.push_back({"outcomes.signposted_to", "Signposted to (at triage or panel)", signposted_to.cells(), false});
-    T.push_back({"channel_cases.by_concern", "Channel cases by type of concern", ch_concern.cells(), false});
-    T.push_back({"channel_cases.by_age_band", "Channel cases by age on the referral date", ch_age.cells(), false});
+    by("channel_cases.by_concern", "Channel cases by type of concern", ch_concern, false, adopted_cases);
+    by("channel_cases.by_age_band", "Channel cases by age on the referral date", ch_age, false, adopted_cases);
+    // relation: sums to outcomes.adopted
+    by("channel_cases.by_gender", "Channel cases by gender", ch_gender, false, adopted_cases);
+    // relation: sums to outcomes.adopted
+    by("channel_cases.by_sector", "Channel cases by sector of the referrer", ch_sector, false, adopted_cases);
+    // relation: channel_cases.closed <= outcomes.adopted
+    T.push_back({"channel_cases",
+                 "Channel cases closed",
+                 {count_cell("closed", fmt::format("Closed by {}", long_date(o.as_of)), closed)},
+                 false});
+    // relation: sums to channel_cases.closed
+    by("channel_cases.closed_by_reason", "How the closed Channel cases left", closed_by_reason, false,
+       CellRef{"channel_cases", "closed"},
+       "The Home Office's categories, from the closure reason recorded: risk reduced is a closure with no "
+       "further concerns; referred to other services, one escalated to the police.");
 
     auto sum = [](const Tally& t) {
       long s = 0;
@@ -261,18 +350,19 @@ struct ReportBuilder::State {
                    false});
     } else {
       T.push_back({"in_hand", "Work in hand", {total_cell("total", "Cases in hand", in_hand)}, false});
-      T.push_back({"in_hand.by_stage", "Cases in hand by stage", by_stage.cells(), false});
-      T.push_back({"in_hand.overdue", "Items overdue", overdue.cells(), false});
-      T.push_back({"in_hand.post_closure", "Post-closure reviews outstanding", post_closure.cells(), false});
+      by("in_hand.by_stage", "Cases in hand by stage", by_stage, false, CellRef{"in_hand", "total"});
+      by("in_hand.overdue", "Items overdue", overdue, false, std::nullopt);
+      by("in_hand.post_closure", "Post-closure reviews outstanding", post_closure, false, std::nullopt);
     }
 
-    T.push_back(timing_table("timeliness.referral_to_triage_days", "Days from referral to triage", to_triage, o.foi));
-    T.push_back(timing_table("timeliness.referral_to_first_panel_days", "Days from referral to first panel",
-                             to_panel, o.foi));
+    T.push_back(timing_table("timeliness.referral_to_triage_days", "From referral to triage", to_triage, o.foi));
+    T.push_back(timing_table("timeliness.referral_to_first_panel_days", "From referral to first panel", to_panel,
+                             o.foi));
     T.push_back({"timeliness.triaged_within_target",
                  fmt::format("Triaged within {} working days", cfg.triage_target_working_days),
                  {count_cell("count", "Within the target", within_target), total_cell("of", "Triaged", triaged)},
-                 false});
+                 false,
+                 CellRef{"timeliness.triaged_within_target", "of"}});
 
     return std::move(report);
   }
@@ -281,6 +371,8 @@ struct ReportBuilder::State {
   const ReportOptions o;
   Report report;
   Tally by_sector, by_route, by_age, by_gender, by_concern, by_month, signposted_to, ch_concern, ch_age;
+  Tally by_ethnicity, by_mental_health, by_neurodiversity, by_consent, ch_gender, ch_sector, closed_by_reason;
+  long closed = 0;
   long total = 0, nfa = 0, signposted = 0, police = 0, discussed = 0, adopted = 0, declined = 0, withdrawn = 0;
   long triaged = 0, within_target = 0, entered_in_error = 0;
   Timing to_triage, to_panel;
@@ -295,8 +387,33 @@ void ReportBuilder::add(const Case& c) { state_->add(c); }
 Report ReportBuilder::finish_counts() { return state_->finish(); }
 Report ReportBuilder::finish() {
   Report r = finish_counts();
-  if (r.suppression_applied()) protect(r, {});
+  if (r.suppression_applied())
+    protect(r, {});
+  else
+    protect_special_categories(r, state_->cfg.suppression_threshold);
   return r;
+}
+
+void protect_special_categories(Report& report, int store_threshold) {
+  Report part;
+  part.options = report.options;
+  part.options.threshold = store_threshold >= 2 ? store_threshold : 5;
+  for (const auto& t : report.tables)
+    if (t.path == "referrals" || is_special_category_table(t.path)) part.tables.push_back(t);
+  protect(part, {});
+  // The programme above may hide the total to protect a special category
+  // cell; this report shows the total, so such a table is withheld whole.
+  const ReportTable* totals = part.table("referrals");
+  bool total_hidden = false;
+  for (const auto& c : totals->cells) total_hidden = total_hidden || (c.key == "total" && c.suppressed);
+  for (auto& t : report.tables) {
+    if (!is_special_category_table(t.path)) continue;
+    t = *part.table(t.path);
+    if (!total_hidden) continue;
+    for (auto& c : t.cells) c.suppressed = c.suppressed || c.kind != ReportCell::Kind::measure;
+    if (std::find(report.withheld.begin(), report.withheld.end(), t.path) == report.withheld.end())
+      report.withheld.push_back(t.path);
+  }
 }
 
 Report build_report(const std::vector<Case>& cases, const Config& cfg, const ReportOptions& o) {
@@ -327,6 +444,66 @@ std::string suppression_line(const Report& r) {
     line += fmt::format("; {} withheld whole", r.withheld.size() == 1 ? "one table is" : fmt::format("{} tables are", r.withheld.size()));
   return line;
 }
+
+bool any_suppressed(const Report& r) {
+  for (const auto& t : r.tables)
+    for (const auto& c : t.cells)
+      if (c.suppressed) return true;
+  return false;
+}
+
+// What [c] means, for the header of md and html; empty when nothing is hidden.
+std::string hidden_note(const Report& r) {
+  if (r.suppression_applied()) {
+    const int n = r.options.threshold;
+    return fmt::format("[c] marks a number withheld so that no one can be identified: a count from 1 to {} (the "
+                       "threshold is {}), or a further number hidden because, with the totals shown, it would give "
+                       "such a count away. Medians and 90th percentiles of fewer than {} values are withheld too.",
+                       n - 1, n, n);
+  }
+  if (!any_suppressed(r)) return {};
+  return "[c] marks a number withheld although suppression is off: the tables of special category data (ethnic "
+         "group, mental health, neurodivergence) always hide small counts, and any number that would give one away.";
+}
+
+constexpr std::string_view kPercentNote =
+    "Percentages are of the table's total, rounded to whole numbers, so they may not add up to 100. A table with a "
+    "hidden number shows none, as a percentage could give the hidden number away.";
+
+const ReportCell* cell_at(const Report& r, const CellRef& ref) {
+  if (const ReportTable* t = r.table(ref.path))
+    for (const auto& c : t->cells)
+      if (c.key == ref.key) return &c;
+  return nullptr;
+}
+
+std::string percent_text(long value, long of) {
+  if (value == 0) return "0%";
+  const long p = std::lround(100.0 * static_cast<double>(value) / static_cast<double>(of));
+  if (p == 0) return "<1%";
+  if (p == 100 && value < of) return ">99%";
+  return fmt::format("{}%", p);
+}
+
+// Each count's percentage of the table's total, one per cell ("" for a
+// cell that is not a count), for md and html. None at all when a cell of
+// the table or its total is hidden (a percentage of a shown total could
+// give a hidden cell away), or the total is 0.
+std::vector<std::string> percentages(const Report& r, const ReportTable& t) {
+  if (!t.share_of) return {};
+  const ReportCell* total = cell_at(r, *t.share_of);
+  if (!total || total->suppressed || !total->value || *total->value <= 0) return {};
+  for (const auto& c : t.cells)
+    if (c.suppressed) return {};
+  std::vector<std::string> out;
+  for (const auto& c : t.cells)
+    out.push_back(c.kind == Kind::count && c.value ? percent_text(*c.value, *total->value) : "");
+  return out;
+}
+
+// The median and percentile tables (timeliness.referral_to_…): md and html
+// put them together, one row each, a column per measure.
+bool is_timing(const ReportTable& t) { return t.path.starts_with("timeliness.referral_to_"); }
 
 std::string render_json(const Report& r) {
   using J = nlohmann::ordered_json;
@@ -410,21 +587,61 @@ std::string section_title(std::string_view section) {
 
 std::string section_of(const std::string& path) { return path.substr(0, path.find('.')); }
 
+constexpr std::string_view kTimingTitle = "Time taken, in calendar days";
+
+// The facts at the head of md and html, as plain text.
+std::vector<std::string> header_facts(const Report& r) {
+  std::vector<std::string> out{
+      fmt::format("Referrals received from {} to {}, and what became of them by {}", long_date(r.options.from),
+                  long_date(r.options.to), long_date(r.options.as_of)),
+      fmt::format("Work in hand as it stood at the end of {}", long_date(r.in_hand_at)),
+      fmt::format("Suppression {}", suppression_line(r))};
+  if (r.options.foi) out.push_back("Prepared as a Freedom of Information answer");
+  return out;
+}
+
+std::string md_timing(const std::vector<const ReportTable*>& group) {
+  std::string out = fmt::format("\n### {}\n\n| Measure |", kTimingTitle);
+  std::string rule = "|---|";
+  for (const auto& c : group.front()->cells) out += fmt::format(" {} |", md_escape(c.label)), rule += "--:|";
+  out += "\n" + rule + "\n";
+  for (const ReportTable* t : group) {
+    out += fmt::format("| {} |", md_escape(t->title));
+    for (const auto& c : t->cells) out += fmt::format(" {} |", md_value(c));
+    out += "\n";
+  }
+  return out;
+}
+
 std::string render_md(const Report& r) {
   std::string out = fmt::format("# Prevent referrals and Channel cases: {}\n\n", md_escape(r.area));
-  out += fmt::format("- Referrals received from {} to {}, and what became of them by {}\n", r.options.from.str(),
-                     r.options.to.str(), r.options.as_of.str());
-  out += fmt::format("- Work in hand as it stood at the end of {}\n", r.in_hand_at.str());
-  out += fmt::format("- Suppression {}\n", suppression_line(r));
-  if (r.options.foi) out += "- Prepared as a Freedom of Information answer\n";
+  for (const auto& fact : header_facts(r)) out += fmt::format("- {}\n", md_escape(fact));
+  if (auto note = hidden_note(r); !note.empty()) out += fmt::format("- {}\n", md_escape(note));
+  out += fmt::format("- {}\n", md_escape(kPercentNote));
   std::string section;
-  for (const auto& t : r.tables) {
+  for (size_t i = 0; i < r.tables.size(); ++i) {
+    const ReportTable& t = r.tables[i];
     if (section_of(t.path) != section) {
       section = section_of(t.path);
       out += fmt::format("\n## {}\n", section_title(section));
     }
-    out += fmt::format("\n### {}\n\n| {} | {} |\n|---|--:|\n", md_escape(t.title), "Category", "Count");
-    for (const auto& c : t.cells) out += fmt::format("| {} | {} |\n", md_escape(c.label), md_value(c));
+    if (is_timing(t)) {
+      std::vector<const ReportTable*> group;
+      for (; i < r.tables.size() && is_timing(r.tables[i]); ++i) group.push_back(&r.tables[i]);
+      --i;
+      out += md_timing(group);
+      continue;
+    }
+    const auto shares = percentages(r, t);
+    out += fmt::format("\n### {}\n\n| Category | Count |{}\n|---|--:|{}\n", md_escape(t.title),
+                       shares.empty() ? "" : " % |", shares.empty() ? "" : "--:|");
+    for (size_t k = 0; k < t.cells.size(); ++k) {
+      const auto& c = t.cells[k];
+      out += fmt::format("| {} | {} |", md_escape(c.label), md_value(c));
+      if (!shares.empty()) out += fmt::format(" {} |", shares[k]);
+      out += "\n";
+    }
+    if (!t.note.empty()) out += fmt::format("\n{}\n", md_escape(t.note));
   }
   return out;
 }
@@ -444,74 +661,169 @@ std::string html_escape(std::string_view s) {
   return out;
 }
 
-// A horizontal bar chart of a table's cells as inline SVG.
+// Characters of UTF-8 text (not bytes): what a label's width goes by.
+size_t text_length(std::string_view s) {
+  return static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char ch) { return (ch & 0xC0) != 0x80; }));
+}
+
+// The words of `text` in lines of at most `width` characters; a longer word
+// has a line of its own.
+std::vector<std::string> wrap(std::string_view text, size_t width) {
+  std::vector<std::string> lines;
+  std::string line;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find(' ', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view word = text.substr(start, end - start);
+    start = end + 1;
+    if (word.empty()) continue;
+    if (!line.empty() && text_length(line) + 1 + text_length(word) > width) {
+      lines.push_back(std::move(line));
+      line.clear();
+    }
+    if (!line.empty()) line += ' ';
+    line += word;
+  }
+  if (!line.empty() || lines.empty()) lines.push_back(std::move(line));
+  return lines;
+}
+
+// A horizontal bar chart of a table's shown cells as inline SVG. Hidden
+// cells are left out, and the chart says how many; a table with nothing
+// shown to draw has a sentence in place of its chart. Long labels wrap.
 std::string svg_chart(const ReportTable& t) {
-  constexpr int kLabel = 250, kBars = 330, kValue = 50, kRow = 22, kTop = 6;
-  long max = 1;
-  for (const auto& c : t.cells)
-    if (!c.suppressed && c.value) max = std::max(max, *c.value);
-  const int height = kTop * 2 + kRow * static_cast<int>(t.cells.size());
+  // 11px DejaVu Sans averages under 6.4px a character: a line of 38 fits
+  // the label column with room to spare.
+  constexpr int kLabel = 260, kBars = 300, kValue = 60, kLine = 13, kMinRow = 22, kTop = 6;
+  constexpr size_t kLabelChars = 38;
+  long max = 0;
+  int hidden = 0;
+  for (const auto& c : t.cells) {
+    if (c.suppressed) ++hidden;
+    else if (c.value) max = std::max(max, *c.value);
+  }
+  if (max == 0) {
+    if (hidden > 0)
+      return "<p class=\"no-chart\">No chart: every count above 0 in this table is hidden ([c]).</p>\n";
+    return "<p class=\"no-chart\">No chart: every number in this table is 0.</p>\n";
+  }
+  struct Row {
+    const ReportCell* cell;
+    std::vector<std::string> lines;
+    int height;
+  };
+  std::vector<Row> rows;
+  int height = kTop * 2;
+  for (const auto& c : t.cells) {
+    if (c.suppressed || !c.value) continue;
+    auto lines = wrap(c.label, kLabelChars);
+    const int h = std::max(kMinRow, static_cast<int>(lines.size()) * kLine + 9);
+    rows.push_back({&c, std::move(lines), h});
+    height += h;
+  }
+  if (hidden > 0) height += kMinRow;
   const int width = kLabel + kBars + kValue;
   std::string out = fmt::format(
       "<svg class=\"chart\" data-table=\"{}\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
       "viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\"><title>{}</title>\n",
       html_escape(t.path), width, height, width, height, html_escape(t.title));
   int y = kTop;
-  for (const auto& c : t.cells) {
-    out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>", kLabel - 8, y + 15,
-                       html_escape(c.label));
-    if (!c.suppressed && c.value && *c.value > 0) {
-      const long w = std::max(1L, *c.value * kBars / max);
-      out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>", kLabel, y + 3, w, kRow - 6);
-      out += fmt::format("<text x=\"{}\" y=\"{}\">{}</text>", kLabel + w + 6, y + 15, *c.value);
+  for (const auto& row : rows) {
+    const int mid = y + row.height / 2;
+    const int first = mid - (static_cast<int>(row.lines.size()) * kLine) / 2 + 10;
+    out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">", kLabel - 8, first);
+    for (size_t i = 0; i < row.lines.size(); ++i)
+      out += fmt::format("<tspan x=\"{}\" dy=\"{}\">{}</tspan>", kLabel - 8, i == 0 ? 0 : kLine,
+                         html_escape(row.lines[i]));
+    out += "</text>";
+    const long v = *row.cell->value;
+    if (v > 0) {
+      const long w = std::max(1L, v * kBars / max);
+      out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>", kLabel, mid - 8, w, 16);
+      out += fmt::format("<text x=\"{}\" y=\"{}\">{}</text>", kLabel + w + 6, mid + 4, v);
     } else {
-      out += fmt::format("<text x=\"{}\" y=\"{}\">{}</text>", kLabel + 6, y + 15, c.suppressed ? "[c]" : "0");
+      out += fmt::format("<text x=\"{}\" y=\"{}\">0</text>", kLabel + 6, mid + 4);
     }
     out += "\n";
-    y += kRow;
+    y += row.height;
   }
+  if (hidden > 0)
+    out += fmt::format("<text class=\"hidden\" x=\"{}\" y=\"{}\">Not drawn: {} {} hidden ([c])</text>\n", kLabel,
+                       y + 15, hidden, hidden == 1 ? "category" : "categories");
   return out + "</svg>\n";
 }
 
 constexpr std::string_view kCss = R"(body{font-family:"DejaVu Sans",Arial,Helvetica,sans-serif;font-size:10.5pt;color:#111;max-width:180mm;margin:12mm auto;line-height:1.35}
 h1{font-size:17pt;margin:0 0 4mm}h2{font-size:13.5pt;margin:7mm 0 2mm;border-bottom:1px solid #888}h3{font-size:11pt;margin:4mm 0 1.5mm}
-ul.facts{padding-left:5mm;margin:0 0 3mm}
-table{border-collapse:collapse;margin:0 0 3mm;min-width:110mm}th,td{border:1px solid #bbb;padding:1mm 2.5mm;text-align:left}
-td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
-svg.chart{display:block;max-width:100%;height:auto;margin:1mm 0 2mm}svg.chart text{font-size:11px;fill:#111}svg.chart rect{fill:#1d5f8a}
+ul.facts{padding-left:5mm;margin:0 0 3mm}p.key{margin:0 0 2mm;font-size:9.5pt}p.off{border:1px solid #b00;padding:1.5mm 2.5mm;color:#700}
+table{border-collapse:collapse;margin:0 0 2mm;min-width:110mm;max-width:100%}th,td{border:1px solid #bbb;padding:.6mm 2.5mm;text-align:left;vertical-align:top}
+th{background:#eef2f5}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}td.p,th.p{text-align:right;color:#444;white-space:nowrap;font-variant-numeric:tabular-nums}
+p.note,p.no-chart{font-size:9pt;color:#444;margin:0 0 3mm}
+svg.chart{display:block;max-width:100%;height:auto;margin:1mm 0 2mm}svg.chart text{font-size:11px;fill:#111}svg.chart text.hidden{fill:#555;font-style:italic}svg.chart rect{fill:#1d5f8a}
 .block{break-inside:avoid;page-break-inside:avoid}
 @page{size:A4;margin:15mm}
-@media print{body{margin:0;max-width:none}h2{break-after:avoid;page-break-after:avoid}}
+@media print{body{margin:0;max-width:none}h2{break-after:avoid;page-break-after:avoid}th{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 )";
+
+std::string html_value(const ReportCell& c) { return c.suppressed ? "[c]" : c.value ? std::to_string(*c.value) : "–"; }
+
+std::string html_timing(const std::vector<const ReportTable*>& group) {
+  std::string out = fmt::format("<div class=\"block\" id=\"timeliness\">\n<h3>{}</h3>\n<table data-table=\"timeliness\">\n"
+                                "<tr><th>Measure</th>",
+                                html_escape(kTimingTitle));
+  for (const auto& c : group.front()->cells) out += fmt::format("<th class=\"n\">{}</th>", html_escape(c.label));
+  out += "</tr>\n";
+  for (const ReportTable* t : group) {
+    out += fmt::format("<tr data-table=\"{}\"><td>{}</td>", html_escape(t->path), html_escape(t->title));
+    for (const auto& c : t->cells) out += fmt::format("<td class=\"n\">{}</td>", html_value(c));
+    out += "</tr>\n";
+  }
+  return out + "</table>\n</div>\n";
+}
 
 std::string render_html(const Report& r) {
   std::string out = "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n";
   out += fmt::format("<title>Prevent referrals and Channel cases: {}, {} to {}</title>\n", html_escape(r.area),
-                     r.options.from.str(), r.options.to.str());
+                     long_date(r.options.from), long_date(r.options.to));
   out += fmt::format("<style>\n{}</style>\n</head>\n<body>\n", kCss);
   out += fmt::format("<h1>Prevent referrals and Channel cases: {}</h1>\n<ul class=\"facts\">\n", html_escape(r.area));
-  out += fmt::format("<li>Referrals received from {} to {}, and what became of them by {}</li>\n",
-                     r.options.from.str(), r.options.to.str(), r.options.as_of.str());
-  out += fmt::format("<li>Work in hand as it stood at the end of {}</li>\n", r.in_hand_at.str());
-  out += fmt::format("<li>Suppression {}</li>\n", html_escape(suppression_line(r)));
-  if (r.options.foi) out += "<li>Prepared as a Freedom of Information answer</li>\n";
+  for (const auto& fact : header_facts(r)) out += fmt::format("<li>{}</li>\n", html_escape(fact));
   out += "</ul>\n";
+  if (!r.suppression_applied())
+    out += "<p class=\"off\">Small numbers are shown: this report is for internal use only and is not for "
+           "publication.</p>\n";
+  if (auto note = hidden_note(r); !note.empty()) out += fmt::format("<p class=\"key\">{}</p>\n", html_escape(note));
+  out += fmt::format("<p class=\"key\">{}</p>\n", html_escape(kPercentNote));
   std::string section;
-  for (const auto& t : r.tables) {
+  for (size_t i = 0; i < r.tables.size(); ++i) {
+    const ReportTable& t = r.tables[i];
     if (section_of(t.path) != section) {
       section = section_of(t.path);
       out += fmt::format("<h2>{}</h2>\n", section_title(section));
     }
+    if (is_timing(t)) {
+      std::vector<const ReportTable*> group;
+      for (; i < r.tables.size() && is_timing(r.tables[i]); ++i) group.push_back(&r.tables[i]);
+      --i;
+      out += html_timing(group);
+      continue;
+    }
     out += fmt::format("<div class=\"block\" id=\"{}\">\n<h3>{}</h3>\n", html_escape(t.path), html_escape(t.title));
     if (t.chart) out += svg_chart(t);
-    out += fmt::format("<table data-table=\"{}\">\n<tr><th>Category</th><th class=\"n\">Count</th></tr>\n",
-                       html_escape(t.path));
-    for (const auto& c : t.cells) {
-      std::string v = c.suppressed ? "[c]" : c.value ? std::to_string(*c.value) : "–";
-      out += fmt::format("<tr data-key=\"{}\"><td>{}</td><td class=\"n\">{}</td></tr>\n", html_escape(c.key),
-                         html_escape(c.label), v);
+    const auto shares = percentages(r, t);
+    out += fmt::format("<table data-table=\"{}\">\n<tr><th>Category</th><th class=\"n\">Count</th>{}</tr>\n",
+                       html_escape(t.path), shares.empty() ? "" : "<th class=\"p\">%</th>");
+    for (size_t k = 0; k < t.cells.size(); ++k) {
+      const auto& c = t.cells[k];
+      out += fmt::format("<tr data-key=\"{}\"><td>{}</td><td class=\"n\">{}</td>", html_escape(c.key),
+                         html_escape(c.label), html_value(c));
+      if (!shares.empty()) out += fmt::format("<td class=\"p\">{}</td>", shares[k]);
+      out += "</tr>\n";
     }
-    out += "</table>\n</div>\n";
+    out += "</table>\n";
+    if (!t.note.empty()) out += fmt::format("<p class=\"note\">{}</p>\n", html_escape(t.note));
+    out += "</div>\n";
   }
   out += "</body>\n</html>\n";
   return out;

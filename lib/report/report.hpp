@@ -37,6 +37,12 @@ struct ReportCell {
   bool suppressed = false;
 };
 
+// A cell of the report, named by its table's path and its key.
+struct CellRef {
+  std::string path;  // "referrals"
+  std::string key;   // "total"
+};
+
 // A table of the report: a dotted path ("referrals.by_sector") and its cells
 // in order. Sections are tables too: `referrals` holds `total`.
 struct ReportTable {
@@ -44,6 +50,10 @@ struct ReportTable {
   std::string title;
   std::vector<ReportCell> cells;
   bool chart = false;  // html draws a bar chart of it
+  // The cell the count cells of this table add up to, when they do: md and
+  // html show each count's percentage of it (docs/report.md, "Formats").
+  std::optional<CellRef> share_of = std::nullopt;
+  std::string note = {};  // a sentence md and html print under the table
 };
 
 struct Report {
@@ -89,6 +99,12 @@ class ReportBuilder {
   struct State;
   std::unique_ptr<State> state_;
 };
+
+// Special-category data (ethnicity, mental health, neurodiversity) are
+// reported only as suppressed counts: with a report's suppression off,
+// their tables are suppressed all the same, at the store's threshold (5
+// when that is off too), against the referrals total alone.
+void protect_special_categories(Report& report, int store_threshold);
 
 // Counts, then suppresses when options.threshold >= 2.
 Report build_report(const std::vector<Case>& cases, const Config& config, const ReportOptions& options);

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # `prevent report --format html` (SPEC §7, docs/report.md "Formats"): one
 # self-contained file (inline CSS and SVG, no scripts, nothing fetched from
-# elsewhere), four bar charts (referrals by sector, by concern type, by age
-# band, by month) with suppressed cells labelled [c], rendered by headless
-# Chromium (Debian's `chromium`) into a DOM and an A4-sized screenshot.
+# elsewhere), bar charts of referrals by sector, by concern type, by age
+# band and by month that draw only the cells shown (hidden ones are counted,
+# a chart with nothing shown is a sentence), labels that wrap, rendered by
+# headless Chromium (Debian's `chromium`) into a DOM and an A4-sized
+# screenshot.
 #
 # Without /usr/bin/chromium (or $CHROMIUM) the Chromium test prints SKIP and
 # is counted as skipped, not passed. The store is the one of report.sh
@@ -75,7 +77,10 @@ test_html_is_one_self_contained_file() {
     local srcs
     srcs="$(grep -oiE '(src|href)=("[^"]*"|'"'"'[^'"'"']*'"'"')' "$T/report.html" | grep -viE "=[\"']#" || true)"
     assert_eq "$srcs" "" "src/href attributes pointing outside the file"
-    assert_eq "$(grep -o '<svg' "$T/report.html" | wc -l)" "4" "number of <svg charts"
+    # Threshold 5: every sector, concern type and age band that is not 0 is
+    # [c], so only the month chart is drawn.
+    assert_eq "$(grep -o '<svg' "$T/report.html" | wc -l)" "1" "number of <svg charts"
+    assert_eq "$(grep -o '<p class="no-chart">No chart: every count above 0 in this table is hidden (\[c\]).</p>' "$T/report.html" | wc -l)" "3" "charts left out"
     assert_no_personal_data "$html" "the html report"
     # Labels of prevent.yaml, the area and the period are shown.
     assert_contains "$html" "Example Borough" "the html report"
@@ -83,30 +88,62 @@ test_html_is_one_self_contained_file() {
     assert_contains "$html" "Left wing, anarchist or single issue" "the html report"
 }
 
-test_html_charts_label_suppressed_cells() {
+test_html_charts_draw_only_shown_cells_and_count_the_hidden() {
     html_report
     svg_charts "$T/report.html" >"$T/charts.txt"
+    # Default threshold: by month is 6, [c], [c]: one bar (July, 6), the
+    # two hidden months not drawn but counted.
+    assert_eq "$(cat "$T/charts.txt")" $'1\tReferrals by month received July 2026 6 Not drawn: 2 categories hidden ([c])' "the month chart"
+}
+
+test_html_charts_without_suppression_draw_every_cell_and_wrap_long_labels() {
+    html_report
+    run prevent -C "$S" --as-of "$AS_OF" report --period 2026-Q3 --format html --suppress 0
+    assert_rc 0 "report --format html --suppress 0"
+    cp "$OUT" "$T/open.html"
+    svg_charts "$T/open.html" >"$T/charts.txt"
     assert_eq "$(wc -l <"$T/charts.txt")" "4" "charts"
-    # Default threshold: every sector (9), concern type (8) and age band (9)
-    # cell of Q3 2026 is [c]; by month is 6, [c], [c]. A chart is known by
-    # a label of its table (the order of the charts is not fixed).
-    local name label cells bars line rects text
-    for spec in "sector:Education:9:0" "concern type:Islamist:8:0" "age band:10 or under:9:0" "month:2026-07:2:1"; do
-        IFS=: read -r name label cells bars <<<"$spec"
+    # One bar per cell that is not 0 (report.sh has the numbers): sectors
+    # 4 2 1 2 1 1 1 1 1; concern types 4 3 1 1 1 1 1, no clear ideology 0,
+    # other 2; age bands 1 2 1 1 2 2 2 2 1; months 6 5 3.
+    local spec label bars line
+    for spec in "Family and friends:9" "Islamist:8" "10 or under:9" "July 2026:3"; do
+        label="${spec%:*}" bars="${spec##*:}"
         line="$(grep -F -- "$label" "$T/charts.txt")"
-        if [[ -z "$line" || "$(grep -cF -- "$label" "$T/charts.txt")" -ne 1 ]]; then
-            fail "no single chart with the label [$label] (referrals by $name)"
-            continue
-        fi
-        rects="${line%%$'\t'*}"
-        text="${line#*$'\t'}"
-        [[ $(grep -o '\[c\]' <<<"$text" | wc -l) -ge $cells ]] ||
-            fail "the chart of referrals by $name labels fewer than $cells cells [c]: $text"
-        # A suppressed cell has no bar: at most one <rect> per shown
-        # non-zero cell, plus one for a frame.
-        [[ $rects -le $((bars + 1)) ]] || fail "the chart of referrals by $name has $rects <rect> elements for $bars shown cells"
+        assert_eq "${line%%$'\t'*}" "$bars" "bars of the chart with [$label]"
     done
-    assert_matches "$(grep -F 2026-07 "$T/charts.txt")" '(^|[^0-9])6([^0-9]|$)' "the month chart (July is 6)"
+    assert_not_contains "$(cat "$T/charts.txt")" "[c]" "charts without suppression"
+    assert_not_contains "$(cat "$T/charts.txt")" "Not drawn" "charts without suppression"
+    # The longest concern label is broken between words onto two lines.
+    assert_contains "$(cat "$T/open.html")" '<tspan x="252" dy="0">Vulnerability present but no ideology</tspan><tspan x="252" dy="13">or CT risk</tspan>' "the concern chart"
+}
+
+test_html_shows_labels_percentages_and_what_c_means() {
+    html_report
+    local text
+    text="$("$PYTHON" -c 'import re,sys; print(" ".join(re.sub(r"<[^>]*>", " ", open(sys.argv[1]).read()).split()))' "$T/report.html")"
+    # Labels, never the keys of the record's fixed lists, in what a reader sees.
+    local key
+    for key in massh-children awaiting-triage post-closure-6 monthly-review transfer-in 2026-07; do
+        assert_not_contains "$text" "$key" "the text of the html report"
+    done
+    assert_contains "$text" "Multi-Agency Safeguarding and Support Hub (children)" "the html report"
+    assert_contains "$text" "Awaiting triage" "the html report"
+    assert_contains "$text" "6-month post-closure review" "the html report"
+    assert_contains "$text" "Referrals received from 1 July 2026 to 30 September 2026" "the html report"
+    assert_contains "$text" "[c] marks a number withheld so that no one can be identified: a count from 1 to 4 (the threshold is 5)" "the html report"
+    # Medians under their own headings.
+    assert_contains "$(cat "$T/report.html")" '<tr><th>Measure</th><th class="n">Cases</th><th class="n">Median (days)</th><th class="n">90th percentile (days)</th></tr>' "the html report"
+    assert_contains "$(cat "$T/report.html")" '<tr data-table="timeliness.referral_to_triage_days"><td>From referral to triage</td><td class="n">13</td><td class="n">5</td><td class="n">11</td></tr>' "the html report"
+    # Percentages: none in a table with a hidden number (gender: 5 7 [c]
+    # [c]); 14 in hand by stage with every stage [c]: none; the ethnic
+    # groups of the fixture are not recorded: 14 of 14, 100%, 0% elsewhere.
+    assert_contains "$(cat "$T/report.html")" '<tr data-key="female"><td>Female</td><td class="n">5</td></tr>' "the html report"
+    assert_contains "$(cat "$T/report.html")" '<tr data-key="not-recorded"><td>Not recorded</td><td class="n">14</td><td class="p">100%</td></tr>' "the html report"
+    run prevent -C "$S" --as-of "$AS_OF" report --period 2026-Q3 --format html --suppress 0
+    assert_contains "$(stdout)" '<tr data-key="female"><td>Female</td><td class="n">5</td><td class="p">36%</td></tr>' "the html report with --suppress 0 (5 of 14)"
+    assert_contains "$(stdout)" '<tr data-key="male"><td>Male</td><td class="n">7</td><td class="p">50%</td></tr>' "the html report with --suppress 0 (7 of 14)"
+    assert_contains "$(stdout)" '<tr data-key="count"><td>Within the target</td><td class="n">10</td><td class="p">77%</td></tr>' "the html report with --suppress 0 (10 of 13)"
 }
 
 chromium_run() { # chromium_run ARGS…: headless Chromium, its own profile and HOME
@@ -129,7 +166,7 @@ test_html_renders_in_headless_chromium() {
     local dom
     dom="$(cat "$T/dom.html")"
     assert_contains "$dom" "<body" "the rendered DOM"
-    assert_eq "$(grep -o '<svg' "$T/dom.html" | wc -l)" "4" "<svg charts in the rendered DOM"
+    assert_eq "$(grep -o '<svg' "$T/dom.html" | wc -l)" "1" "<svg charts in the rendered DOM"
     assert_contains "$dom" "Example Borough" "the rendered DOM"
     assert_contains "$dom" "[c]" "the rendered DOM"
     assert_not_contains "${dom,,}" "<script" "the rendered DOM"

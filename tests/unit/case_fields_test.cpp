@@ -78,6 +78,10 @@ Case full_case() {
   c.referral.subject.date_of_birth = PersonalDate(d("2008-03-01"));  // 15 on the referral date
   c.referral.subject.gender = "female";
   c.referral.subject.postcode_district = Personal<std::optional<std::string>>(std::string("ZZ4"));
+  c.referral.subject.ethnicity = Personal<std::optional<std::string>>(std::string("mixed"));
+  c.referral.subject.mental_health = Personal<std::optional<std::string>>(std::string("concern"));
+  c.referral.subject.neurodiversity = Personal<std::optional<std::string>>(std::string("autism"));
+  c.referral.consent_to_referral = "given";
   c.referral.concern_type = "islamist";
   c.referral.concern_summary = PersonalText("Summary phrase Okkvan");
   c.related = {"PRV-2023-0002", "PRV-2022-0011"};
@@ -172,8 +176,9 @@ void check_populated(const T& v, const std::string& path) {
   }
 }
 
-// `stripped` is `full` with every (P) field emptied and every other field
-// kept exactly. The date of birth is checked by its age apart.
+// `stripped` is `full` with every (P) field emptied but the special-category
+// ones the report counts, and every other field kept exactly. The date of
+// birth is checked by its age apart.
 template <class T>
 void check_stripped(const T& full, const T& stripped, const std::string& path) {
   if constexpr (is_optional<T>::value) {
@@ -189,7 +194,10 @@ void check_stripped(const T& full, const T& stripped, const std::string& path) {
       const std::string p = fmt::format("{}.{}", path, fd.key);
       using M = std::remove_cvref_t<decltype(b)>;
       if constexpr (is_personal<M>::value) {
-        if (fd.key != "date_of_birth") CHECK_MESSAGE(b == M(), p);
+        if (fd.spec.special_category)
+          CHECK_MESSAGE(b == a, p);
+        else if (fd.key != "date_of_birth")
+          CHECK_MESSAGE(b == M(), p);
       } else {
         check_stripped(a, b, p);
       }
@@ -320,9 +328,12 @@ TEST_CASE("the (P) fields are those of SPEC §3") {
                         "referral.concern.summary", "triage.rationale", "assessments[1].notes", "panel[2].rationale",
                         "chronology[1].text", "reviews[3].notes", "corrections[1].reason",
                         "previous[1].reviews[3].notes", "voided[1].reason", "voided[2].note.text",
-                        "voided[1].triage.rationale", "chronology[2].with", "support_plan[1].provider"})
+                        "voided[1].triage.rationale", "chronology[2].with", "support_plan[1].provider",
+                        "referral.subject.ethnicity", "referral.subject.mental_health",
+                        "referral.subject.neurodiversity"})
     CHECK_MESSAGE(is_personal_field(p), p);
   for (const char* p : {"id", "referral.subject.gender", "referral.concern.type", "referral.source.agency",
+                        "referral.consent_to_referral",
                         "panel[1].decision", "previous[1].closure.reason",
                         "voided[1].what", "voided[1].date", "voided[2].decision.decision"})
     CHECK_MESSAGE(!is_personal_field(p), p);

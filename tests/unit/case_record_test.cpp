@@ -540,3 +540,38 @@ TEST_CASE("there is no person key without a date of birth") {
   Case a = minimal_case();
   CHECK_FALSE(person_key(a).has_value());
 }
+
+TEST_CASE("the optional categories of a referral are written in place and read back") {
+  Case c = minimal_case();
+  c.referral.subject.ethnicity = Personal<std::optional<std::string>>(std::string("white"));
+  c.referral.subject.mental_health = Personal<std::optional<std::string>>(std::string("no-concern"));
+  c.referral.subject.neurodiversity = Personal<std::optional<std::string>>(std::string("adhd"));
+  c.referral.consent_to_referral = "not-sought";
+  const std::string text = write_case(c);
+  CHECK(has(text, "    name: Zorvan Quillet\n    gender: male\n    ethnicity: white\n    mental_health: no-concern\n"
+                  "    neurodiversity: adhd\n  concern:\n    type: islamist\n    summary: Fictional summary\n"
+                  "  consent_to_referral: not-sought\n"));
+  Case back = read_case(text, "case.yaml", test_config());
+  CHECK(back.referral.subject.ethnicity.reveal() == std::optional<std::string>("white"));
+  CHECK(back.referral.consent_to_referral == std::optional<std::string>("not-sought"));
+  CHECK(write_case(back) == text);
+}
+
+TEST_CASE("a special-category value outside its vocabulary is refused without repeating it") {
+  Case c = minimal_case();
+  c.referral.subject.ethnicity = Personal<std::optional<std::string>>(std::string("zorvanian"));
+  auto f = failure_of([&] { read_case(write_case(c), "cases/2026/PRV-2026-0015.yaml", test_config()); });
+  REQUIRE(f);
+  CHECK(f->code() == Exit::invalid_data);
+  CHECK(has(f->what(), "referral.subject.ethnicity: the value is not in the store's ethnicities vocabulary"));
+  CHECK(has(f->what(), "(cases/2026/PRV-2026-0015.yaml)"));
+  CHECK_FALSE(has(f->what(), "zorvanian"));
+  CHECK(has(f->hint(), "allowed: asian, black, mixed, white, other, not-stated"));
+  // Consent to the referral is not personal data: its value is named.
+  Case k = minimal_case();
+  k.referral.consent_to_referral = "maybe";
+  auto g = failure_of([&] { read_case(write_case(k), "case.yaml", test_config()); });
+  REQUIRE(g);
+  CHECK(g->code() == Exit::invalid_data);
+  CHECK(has(g->what(), "referral.consent_to_referral"));
+}

@@ -50,7 +50,7 @@ TEST_CASE("the default vocabularies have the keys of SPEC section 5 in order") {
   CHECK(c.concern_types.name == "concern_types");
   CHECK(c.concern_types.keys() == V{"islamist", "extreme-right-wing", "left-wing-anarchist-single-issue", "conflicted",
                                     "mixed-unclear-unstable", "high-ct-risk-no-ideology", "vulnerability-no-ideology",
-                                    "other"});
+                                    "no-clear-ideology", "other"});
   CHECK(c.age_bands.name == "age_bands");
   CHECK(c.age_bands.keys() ==
         V{"10-or-under", "11-15", "16-17", "18-20", "21-30", "31-40", "41-50", "51-plus", "not-known"});
@@ -169,6 +169,45 @@ TEST_CASE("review.early_days is written only when it is not the default, so olde
   CHECK(prevent::parse_config(text, "prevent.yaml").review_early_days == 28);
   c.review_early_days = 14;
   CHECK(prevent::write_config(c).find("  early_days: 14\n") != std::string::npos);
+}
+
+TEST_CASE("the optional categories of the Home Office's 2024-25 release have default vocabularies") {
+  Config c = prevent::default_config("Test", "PRV", 2026);
+  CHECK(c.ethnicities.keys() == V{"asian", "black", "mixed", "white", "other", "not-stated"});
+  CHECK(c.mental_health.keys() == V{"concern", "no-concern", "not-known"});
+  CHECK(c.neurodiversity.keys() == V{"autism", "adhd", "learning-disability", "other", "none", "not-known"});
+  CHECK(c.referral_consent.keys() == V{"given", "not-given", "not-sought", "not-known"});
+  // A new store lists them in its prevent.yaml, so it can change them.
+  std::string text = prevent::write_config(c);
+  for (const char* name : {"  ethnicities:\n", "  mental_health:\n", "  neurodiversity:\n", "  referral_consent:\n"})
+    CHECK_MESSAGE(has(text, name), name);
+  Config back = prevent::parse_config(text, "prevent.yaml");
+  CHECK(back.ethnicities.in_file);
+  CHECK(back.referral_consent.keys() == c.referral_consent.keys());
+}
+
+TEST_CASE("an older store's prevent.yaml without the new vocabularies reads with the defaults, back unchanged") {
+  std::string text = prevent::write_config(prevent::default_config("Test", "PRV", 2026));
+  const std::string old = text.substr(0, text.find("  ethnicities:\n"));
+  REQUIRE(old.size() < text.size());
+  Config c = prevent::parse_config(old, "prevent.yaml");
+  CHECK(c.ethnicities.keys() == prevent::default_config("Test", "PRV", 2026).ethnicities.keys());
+  CHECK_FALSE(c.ethnicities.in_file);
+  CHECK_FALSE(c.mental_health.in_file);
+  CHECK_FALSE(c.neurodiversity.in_file);
+  CHECK_FALSE(c.referral_consent.in_file);
+  CHECK(prevent::write_config(c) == old);  // `check` finds it canonical
+}
+
+TEST_CASE("no vocabulary of an optional category may use the report's key not-recorded") {
+  std::string good = prevent::write_config(prevent::default_config("Test", "PRV", 2026));
+  std::string text = replace(good, "    - key: not-stated\n", "    - key: not-recorded\n");
+  REQUIRE(text != good);
+  auto f = failure_of([&] { prevent::parse_config(text, "prevent.yaml"); });
+  REQUIRE(f);
+  CHECK(f->code() == Exit::store);
+  CHECK(has(f->what(), "vocabulary ethnicities lists 'not-recorded'"));
+  CHECK(has(f->what(), "prevent.yaml:"));
 }
 
 TEST_CASE("age bands follow their bounds") {

@@ -2,6 +2,7 @@
 // day, nearest-rank percentiles, suppression, and the four renderings.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -318,7 +319,9 @@ TEST_CASE("the four formats carry the same numbers") {
 
   std::string html = render_report(r, ReportFormat::html);
   CHECK(has(html, "<tr data-key=\"education\"><td>Education</td><td class=\"n\">[c]</td></tr>"));
-  CHECK(has(html, "<svg class=\"chart\" data-table=\"referrals.by_sector\""));
+  // Every sector that is not 0 is hidden: no chart, a sentence instead.
+  CHECK_FALSE(has(html, "<svg class=\"chart\" data-table=\"referrals.by_sector\""));
+  CHECK(has(html, "No chart: every count above 0 in this table is hidden ([c])."));
   CHECK_FALSE(has(html, "<script"));
 }
 
@@ -392,4 +395,272 @@ TEST_CASE("a case voided as entered in error counts only as entered in error, vo
   CHECK(value(r, "in_hand", "total") == 1);
   CHECK(value(r, "in_hand.by_stage", "awaiting-panel") == 1);
   CHECK(value(r, "timeliness.referral_to_triage_days", "count") == 1);
+}
+
+namespace {
+
+Personal<std::optional<std::string>> sealed(const char* key) {
+  return Personal<std::optional<std::string>>(std::string(key));
+}
+
+std::vector<std::string> keys_of_table(const Report& r, std::string_view path) {
+  std::vector<std::string> out;
+  for (const auto& c : r.table(path)->cells) out.push_back(c.key);
+  return out;
+}
+
+void adopt(Case& c, const char* meeting) {
+  triage(c, "2026-07-08", "channel-panel");
+  hear(c, meeting, "adopt");
+}
+
+}  // namespace
+
+TEST_CASE("referrals by the optional categories: every key in order, a case without one not recorded") {
+  Case a = referral("2026-07-06");
+  a.referral.subject.ethnicity = sealed("white");
+  a.referral.subject.mental_health = sealed("concern");
+  a.referral.subject.neurodiversity = sealed("autism");
+  a.referral.consent_to_referral = "given";
+  Case b = referral("2026-07-07");
+  b.referral.subject.ethnicity = sealed("white");
+  b.referral.subject.neurodiversity = sealed("none");
+  b.referral.consent_to_referral = "not-sought";
+  Case c = referral("2026-07-08");  // recorded before the categories: none of them
+  Report r = build_report({a, b, c}, cfg(), period("2026-07-01", "2026-07-31", "2026-11-27"));
+  CHECK(keys_of_table(r, "referrals.by_ethnicity") ==
+        std::vector<std::string>{"asian", "black", "mixed", "white", "other", "not-stated", "not-recorded"});
+  CHECK(value(r, "referrals.by_ethnicity", "white") == 2);
+  CHECK(value(r, "referrals.by_ethnicity", "asian") == 0);
+  CHECK(value(r, "referrals.by_ethnicity", "not-recorded") == 1);
+  CHECK(keys_of_table(r, "referrals.by_mental_health") ==
+        std::vector<std::string>{"concern", "no-concern", "not-known", "not-recorded"});
+  CHECK(value(r, "referrals.by_mental_health", "concern") == 1);
+  CHECK(value(r, "referrals.by_mental_health", "not-recorded") == 2);
+  CHECK(value(r, "referrals.by_neurodiversity", "autism") == 1);
+  CHECK(value(r, "referrals.by_neurodiversity", "none") == 1);
+  CHECK(value(r, "referrals.by_neurodiversity", "not-recorded") == 1);
+  CHECK(keys_of_table(r, "referrals.by_consent") ==
+        std::vector<std::string>{"given", "not-given", "not-sought", "not-known", "not-recorded"});
+  CHECK(value(r, "referrals.by_consent", "given") == 1);
+  CHECK(value(r, "referrals.by_consent", "not-sought") == 1);
+  CHECK(value(r, "referrals.by_consent", "not-recorded") == 1);
+  // The JSON keeps the order and every key, zeros included. Ethnicity is
+  // special-category data: its small counts are hidden even with the
+  // report's suppression off (here the whole table: white 2 and not
+  // recorded 1 would be narrowed by the shown total of 3 and the zeros);
+  // consent to the referral is not.
+  auto j = nlohmann::ordered_json::parse(render_report(r, ReportFormat::json));
+  CHECK(j["referrals"]["by_ethnicity"].dump() ==
+        R"({"asian":"[c]","black":"[c]","mixed":"[c]","white":"[c]","other":"[c]","not-stated":"[c]","not-recorded":"[c]"})");
+  CHECK(j["referrals"]["by_consent"].dump() ==
+        R"({"given":1,"not-given":0,"not-sought":1,"not-known":0,"not-recorded":1})");
+}
+
+TEST_CASE("special-category tables hide small numbers even with the report's suppression off") {
+  std::vector<Case> cases;
+  for (int i = 0; i < 8; ++i) {
+    Case c = referral("2026-07-06");
+    c.referral.subject.ethnicity = sealed(i < 7 ? "white" : "asian");
+    c.referral.consent_to_referral = "given";
+    cases.push_back(c);
+  }
+  cases.back().referral.consent_to_referral.reset();
+  Report r = build_report(cases, cfg(), period("2026-07-01", "2026-07-31", "2026-11-27", 0));
+  CHECK_FALSE(r.suppression_applied());
+  CHECK(suppressed(r, "referrals.by_ethnicity", "asian"));  // 1: below the store's threshold, 5
+  // white 7 = 8 - 1 would give it away: the disclosure control hides it too
+  // (the table sums to referrals.total, which stays shown).
+  CHECK(suppressed(r, "referrals.by_ethnicity", "white"));
+  CHECK_FALSE(suppressed(r, "referrals", "total"));
+  CHECK(r.withheld.empty());
+  CHECK_FALSE(suppressed(r, "referrals.by_ethnicity", "black"));
+  CHECK_FALSE(suppressed(r, "referrals.by_mental_health", "not-recorded"));  // 8
+  // Consent to the referral is not special-category data: shown as it is.
+  CHECK_FALSE(suppressed(r, "referrals.by_consent", "not-recorded"));
+  CHECK(value(r, "referrals.by_consent", "not-recorded") == 1);
+  CHECK_FALSE(suppressed(r, "referrals.by_sector", "education"));
+  const std::string md = render_report(r, ReportFormat::md);
+  CHECK(has(md, "\\[c\\] marks a number withheld although suppression is off"));
+}
+
+TEST_CASE("a special-category table that only hiding the shown total could protect is withheld whole") {
+  std::vector<Case> cases;
+  for (int i = 0; i < 3; ++i) {
+    Case c = referral("2026-07-06");
+    c.referral.subject.ethnicity = sealed("white");
+    cases.push_back(c);
+  }
+  Report r = build_report(cases, cfg(), period("2026-07-01", "2026-07-31", "2026-11-27", 0));
+  CHECK(value(r, "referrals", "total") == 3);  // suppression is off: the total is shown
+  // white 3 = the total less the zeros: every cell of the table is hidden.
+  const ReportTable* t = r.table("referrals.by_ethnicity");
+  REQUIRE(t != nullptr);
+  for (const auto& c : t->cells) CHECK(c.suppressed);
+  CHECK(std::find(r.withheld.begin(), r.withheld.end(), "referrals.by_ethnicity") != r.withheld.end());
+  CHECK_FALSE(suppressed(r, "referrals.by_sector", "education"));
+}
+
+TEST_CASE("Channel cases by gender and by sector, and how the closed ones left") {
+  auto closed_case = [](const char* sector, const char* gender, ClosureReason reason) {
+    Case c = referral("2026-07-06", sector);
+    c.referral.subject.gender = gender;
+    adopt(c, "2026-07-16");
+    c.closure = Closure{d("2026-09-01"), reason};
+    return c;
+  };
+  std::vector<Case> cases{
+      closed_case("education", "female", ClosureReason::no_further_concerns),
+      closed_case("education", "male", ClosureReason::no_further_concerns),
+      closed_case("health", "male", ClosureReason::escalated_to_police),
+      closed_case("police", "male", ClosureReason::transferred_out),
+      closed_case("police", "female", ClosureReason::consent_declined),
+      closed_case("community", "male", ClosureReason::consent_withdrawn),
+      closed_case("other", "other", ClosureReason::other),
+  };
+  Case open = referral("2026-07-07", "prisons");  // adopted, not closed
+  adopt(open, "2026-07-16");
+  cases.push_back(open);
+  Case closed_after = closed_case("prisons", "male", ClosureReason::no_further_concerns);
+  closed_after.closure->date = d("2026-12-01");  // after the as-of date: still open
+  cases.push_back(closed_after);
+  Case not_adopted = referral("2026-07-08", "health");
+  triage(not_adopted, "2026-07-09", "channel-panel");
+  hear(not_adopted, "2026-07-16", "not-adopt");
+  cases.push_back(not_adopted);
+
+  Report r = build_report(cases, cfg(), period("2026-07-01", "2026-09-30", "2026-11-27"));
+  CHECK(value(r, "outcomes", "adopted") == 9);
+  CHECK(value(r, "channel_cases.by_gender", "female") == 2);
+  CHECK(value(r, "channel_cases.by_gender", "male") == 6);
+  CHECK(value(r, "channel_cases.by_gender", "other") == 1);
+  CHECK(value(r, "channel_cases.by_gender", "not-known") == 0);
+  CHECK(keys_of_table(r, "channel_cases.by_sector") == cfg().sectors.keys());
+  CHECK(value(r, "channel_cases.by_sector", "education") == 2);
+  CHECK(value(r, "channel_cases.by_sector", "prisons") == 2);
+  CHECK(value(r, "channel_cases.by_sector", "health") == 1);  // not the one not adopted
+  CHECK(value(r, "channel_cases", "closed") == 7);
+  CHECK(keys_of_table(r, "channel_cases.closed_by_reason") ==
+        std::vector<std::string>{"risk-reduced", "referred-to-other-services", "transferred-out",
+                                 "consent-declined-or-withdrawn", "other"});
+  CHECK(value(r, "channel_cases.closed_by_reason", "risk-reduced") == 2);
+  CHECK(value(r, "channel_cases.closed_by_reason", "referred-to-other-services") == 1);
+  CHECK(value(r, "channel_cases.closed_by_reason", "transferred-out") == 1);
+  CHECK(value(r, "channel_cases.closed_by_reason", "consent-declined-or-withdrawn") == 2);
+  CHECK(value(r, "channel_cases.closed_by_reason", "other") == 1);
+  auto j = nlohmann::ordered_json::parse(render_report(r, ReportFormat::json));
+  CHECK(j["channel_cases"]["closed"] == 7);
+  CHECK(j["channel_cases"]["closed_by_reason"]["risk-reduced"] == 2);
+  CHECK(has(render_report(r, ReportFormat::csv), "channel_cases.closed_by_reason,transferred-out,1\r\n"));
+}
+
+TEST_CASE("a reopened case counts as closed only when its current episode is") {
+  Case c = referral("2026-07-06");
+  adopt(c, "2026-07-16");
+  Episode first;
+  first.closure = Closure{d("2026-08-06"), ClosureReason::no_further_concerns};
+  Review reopening;
+  reopening.date = d("2026-09-10");
+  reopening.kind = ReviewKind::post_closure_6;
+  reopening.outcome = ReviewOutcome::reopen;
+  first.reviews.push_back(reopening);
+  first.reopened = d("2026-09-10");
+  c.previous.push_back(first);
+  Report r = build_report({c}, cfg(), period("2026-07-01", "2026-09-30", "2026-11-27"));
+  CHECK(value(r, "channel_cases", "closed") == 0);
+  // As of a day before the reopening, the first episode's closure stands.
+  Report before = build_report({c}, cfg(), period("2026-07-01", "2026-09-30", "2026-09-01"));
+  CHECK(value(before, "channel_cases", "closed") == 1);
+  CHECK(value(before, "channel_cases.closed_by_reason", "risk-reduced") == 1);
+}
+
+TEST_CASE("md and html give percentages of the table's total, and none in a table with a hidden number") {
+  std::vector<Case> cases;
+  for (int i = 0; i < 10; ++i) cases.push_back(referral("2026-07-06", i < 6 ? "education" : "police"));
+  Report open = build_report(cases, cfg(), period("2026-07-01", "2026-07-31", "2026-11-27"));
+  const std::string md = render_report(open, ReportFormat::md);
+  CHECK(has(md, "| Category | Count | % |\n|---|--:|--:|\n| Education | 6 | 60% |\n| Police | 4 | 40% |\n"));
+  const std::string html = render_report(open, ReportFormat::html);
+  CHECK(has(html, "<tr data-key=\"police\"><td>Police</td><td class=\"n\">4</td><td class=\"p\">40%</td></tr>"));
+  // Threshold 5: police 4 is hidden, and education with it; no percentage
+  // anywhere in the table (6 of 10 = 60% would tell 4).
+  Report hidden = build_report(cases, cfg(), period("2026-07-01", "2026-07-31", "2026-11-27", 5));
+  const std::string md5 = render_report(hidden, ReportFormat::md);
+  CHECK(has(md5, "### Referrals by sector of the referrer\n\n| Category | Count |\n|---|--:|\n| Education | \\[c\\] |"));
+  CHECK_FALSE(has(md5, "60%"));
+  CHECK_FALSE(has(render_report(hidden, ReportFormat::html), "60%"));
+  // The same table where nothing is hidden keeps them: all 10 in July.
+  CHECK(has(md5, "| July 2026 | 10 | 100% |"));
+  // A count that rounds to 0% of a large total shows as under 1%.
+  std::vector<Case> many(250, referral("2026-07-06"));
+  many.push_back(referral("2026-07-06", "police"));
+  Report big = build_report(many, cfg(), period("2026-07-01", "2026-07-31", "2026-11-27"));
+  CHECK(has(render_report(big, ReportFormat::md), "| Police | 1 | <1% |"));
+}
+
+TEST_CASE("md and html put medians and percentiles under their own headings") {
+  Case c = referral("2026-07-06");
+  triage(c, "2026-07-08", "no-further-action");
+  Report r = build_report({c}, cfg(), period("2026-07-01", "2026-07-31", "2026-11-27"));
+  const std::string md = render_report(r, ReportFormat::md);
+  CHECK(has(md, "| Measure | Cases | Median (days) | 90th percentile (days) |\n|---|--:|--:|--:|\n"
+                "| From referral to triage | 1 | 2 | 2 |\n| From referral to first panel | 0 | – | – |\n"));
+  const std::string html = render_report(r, ReportFormat::html);
+  CHECK(has(html, "<tr><th>Measure</th><th class=\"n\">Cases</th><th class=\"n\">Median (days)</th>"
+                  "<th class=\"n\">90th percentile (days)</th></tr>"));
+  CHECK(has(html, "<tr data-table=\"timeliness.referral_to_triage_days\"><td>From referral to triage</td>"
+                  "<td class=\"n\">1</td><td class=\"n\">2</td><td class=\"n\">2</td></tr>"));
+}
+
+TEST_CASE("md and html label routes, stages, due items and months; json and csv keep the keys") {
+  Case c = referral("2026-07-06");
+  c.referral.route = "massh-children";
+  Report r = build_report({c}, cfg(), period("2026-07-01", "2026-07-31", "2026-11-27"));
+  for (auto f : {ReportFormat::md, ReportFormat::html}) {
+    std::string out = render_report(r, f);
+    // What a reader sees: html without its tags (data-key attributes hold the keys).
+    for (auto open = out.find('<'); open != std::string::npos; open = out.find('<', open))
+      out.erase(open, out.find('>', open) - open + 1);
+    CHECK(has(out, "Multi-Agency Safeguarding and Support Hub (children)"));
+    CHECK(has(out, "Awaiting triage"));
+    CHECK(has(out, "6-month post-closure review"));
+    CHECK(has(out, "July 2026"));
+    CHECK(has(out, "1 July 2026 to 31 July 2026"));
+    CHECK_FALSE(has(out, "massh-children"));
+    CHECK_FALSE(has(out, "awaiting-triage"));
+    CHECK_FALSE(has(out, "post-closure-6"));
+  }
+  const std::string csv = render_report(r, ReportFormat::csv);
+  CHECK(has(csv, "referrals.by_route,massh-children,1\r\n"));
+  CHECK(has(csv, "in_hand.by_stage,awaiting-triage,1\r\n"));
+  CHECK(has(csv, "referrals.by_month,2026-07,1\r\n"));
+}
+
+TEST_CASE("html charts wrap long labels, draw only shown cells and say how many are hidden") {
+  Config c = cfg();
+  c.concern_types.entries[0].label = "A deliberately long fictional label that could never fit on one line of a chart";
+  std::vector<Case> cases;
+  for (int i = 0; i < 12; ++i) {
+    Case k = referral("2026-07-06");
+    k.referral.concern_type = i < 6 ? "islamist" : i < 11 ? "extreme-right-wing" : "other";
+    cases.push_back(k);
+  }
+  Report r = build_report(cases, c, period("2026-07-01", "2026-07-31", "2026-11-27", 5));
+  const std::string html = render_report(r, ReportFormat::html);
+  const auto start = html.find("<svg class=\"chart\" data-table=\"referrals.by_concern\"");
+  REQUIRE(start != std::string::npos);
+  const std::string svg = html.substr(start, html.find("</svg>", start) - start);
+  // other 1 is [c], and the smallest other cell (erw 5) with it: two hidden.
+  // Lines of at most 38 characters, broken between words.
+  CHECK(has(svg, "<tspan x=\"252\" dy=\"0\">A deliberately long fictional label</tspan>"
+                 "<tspan x=\"252\" dy=\"13\">that could never fit on one line of a</tspan>"
+                 "<tspan x=\"252\" dy=\"13\">chart</tspan>"));
+  CHECK(has(svg, "Not drawn: 2 categories hidden ([c])"));
+  size_t rects = 0;
+  for (size_t at = svg.find("<rect"); at != std::string::npos; at = svg.find("<rect", at + 1)) ++rects;
+  CHECK(rects == 1);  // islamist 6 only; zeros have no bar
+  // Nothing shown above 0: a sentence in place of the chart.
+  Report few = build_report({cases[0]}, c, period("2026-07-01", "2026-07-31", "2026-11-27", 5));
+  CHECK(has(render_report(few, ReportFormat::html),
+            "<p class=\"no-chart\">No chart: every count above 0 in this table is hidden ([c]).</p>"));
 }

@@ -38,9 +38,13 @@ class Writer {
       for (const auto& x : v) value(x);
     } else {
       static_assert(RecordStruct<T>, "a record field of a kind the cache codec does not know");
+      // (P) fields are left out, but for the special-category ones the
+      // report counts (case_fields.hpp).
       visit_fields(v, [&](const auto& fd, const auto& m) {
         if constexpr (!is_personal<std::remove_cvref_t<decltype(m)>>::value) {
           if (!fd.spec.personal) value(m);
+        } else {
+          if (fd.spec.special_category) value(m.reveal());
         }
       });
     }
@@ -102,8 +106,13 @@ class Reader {
     } else {
       static_assert(RecordStruct<T>, "a record field of a kind the cache codec does not know");
       visit_fields(out, [&](const auto& fd, auto& m) {
-        if constexpr (!is_personal<std::remove_cvref_t<decltype(m)>>::value) {
+        using M = std::remove_cvref_t<decltype(m)>;
+        if constexpr (!is_personal<M>::value) {
           if (!fd.spec.personal) value(m);
+        } else if (fd.spec.special_category) {
+          std::remove_cvref_t<decltype(m.reveal())> sealed;
+          value(sealed);
+          m = M(std::move(sealed));
         }
       });
     }

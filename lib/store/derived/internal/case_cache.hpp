@@ -4,7 +4,9 @@
 //
 // The cache lives in .git/prevent/cases-v1 and holds each case WITHOUT its
 // personal data (see without_personal_data()): what the listings count and
-// show, and the age on the referral date in place of the date of birth. It
+// show, the age on the referral date in place of the date of birth, and the
+// special-category categories the report counts (ethnicity, mental health,
+// neurodiversity: case_fields.hpp), still sealed in their Personal<T>. It
 // is never a source of truth: an entry is used only for the exact blob ID it
 // was made from, the whole file is checked (magic, format version, the
 // store's prevent.yaml blob ID, a checksum of its bytes) and discarded when
