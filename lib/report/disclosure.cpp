@@ -70,8 +70,12 @@ struct TableSum {
 constexpr TableSum kTableSums[] = {
     {"referrals.by_sector", "R"},           {"referrals.by_route", "R"},
     {"referrals.by_age_band", "R"},         {"referrals.by_gender", "R"},
-    {"referrals.by_concern", "R"},          {"channel_cases.by_concern", "outcomes:adopted"},
-    {"channel_cases.by_age_band", "outcomes:adopted"}, {"in_hand.by_stage", "in_hand"},
+    {"referrals.by_concern", "R"},          {"referrals.by_ethnicity", "R"},
+    {"referrals.by_mental_health", "R"},    {"referrals.by_neurodiversity", "R"},
+    {"referrals.by_consent", "R"},          {"channel_cases.by_concern", "outcomes:adopted"},
+    {"channel_cases.by_age_band", "outcomes:adopted"}, {"channel_cases.by_gender", "outcomes:adopted"},
+    {"channel_cases.by_sector", "outcomes:adopted"},   {"channel_cases.closed_by_reason", "channel_cases:closed"},
+    {"in_hand.by_stage", "in_hand"},
     {"in_hand.overdue", "in_hand:overdue"},            {"in_hand.post_closure", "in_hand:post_closure"},
 };
 struct TableWithin {
@@ -81,6 +85,8 @@ struct TableWithin {
 constexpr TableWithin kTablesWithin[] = {
     {"channel_cases.by_concern", "referrals.by_concern"},
     {"channel_cases.by_age_band", "referrals.by_age_band"},
+    {"channel_cases.by_gender", "referrals.by_gender"},
+    {"channel_cases.by_sector", "referrals.by_sector"},
 };
 struct Inequality {
   std::vector<const char*> parts;  // their sum is at most (or exactly, `equal`) the whole
@@ -96,6 +102,7 @@ const std::vector<Inequality>& inequalities() {
       {{"within"}, "triaged", false},
       {{"outcomes:consent_declined"}, "R", false},
       {{"outcomes:consent_withdrawn"}, "R", false},
+      {{"channel_cases:closed"}, "outcomes:adopted", false},
   };
   return list;
 }

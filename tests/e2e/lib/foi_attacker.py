@@ -4,7 +4,8 @@
 It holds every answer it was given (the JSON of `prevent report --foi
 --format json`), knows how the tables relate (each breakdown sums to its
 total, adopted + not adopted = discussed, the timeliness counts repeat the
-outcome counts, a part is never more than the whole, months add up to
+outcome counts, a part is never more than the whole (Channel cases by a
+category within the referrals of it, the closed within the adopted), months add up to
 quarters and years, the same cohort at another as-of), and is told, as the
 issue's strongest requester is, which [c] are primary (from the store's
 release register: the test's oracle). With its own linear programme, solved
@@ -160,7 +161,14 @@ class Model:
 
 
 COHORT_SUMS = ["referrals.by_sector", "referrals.by_route", "referrals.by_age_band", "referrals.by_gender",
-               "referrals.by_concern"]
+               "referrals.by_concern", "referrals.by_ethnicity", "referrals.by_mental_health",
+               "referrals.by_neurodiversity", "referrals.by_consent"]
+# Channel cases by a referral category: they sum to the adopted, and each
+# is at most the referrals of that category.
+ADOPTED_SUMS = [("channel_cases.by_concern", "referrals.by_concern"),
+                ("channel_cases.by_age_band", "referrals.by_age_band"),
+                ("channel_cases.by_gender", "referrals.by_gender"),
+                ("channel_cases.by_sector", "referrals.by_sector")]
 
 
 def main():
@@ -226,6 +234,8 @@ def main():
     for mo in all_months:
         total = m.var(f"c total {mo}")
         for table in COHORT_SUMS:
+            if table not in keys:
+                continue
             terms = {m.var(f"c {table}.{k} {mo}"): 1 for k in keys.get(table, ())}
             terms[total] = -1
             m.row(terms, "=", 0)
@@ -235,8 +245,9 @@ def main():
             A = lambda q: m.var(f"a {q} {mo} {a}")
             C = lambda q: m.var(f"c {q} {mo}")
             m.row({A("outcomes.adopted"): 1, A("outcomes.not_adopted"): 1, A("outcomes.discussed_at_panel"): -1}, "=", 0)
-            for table, cohort in (("channel_cases.by_concern", "referrals.by_concern"),
-                                  ("channel_cases.by_age_band", "referrals.by_age_band")):
+            for table, cohort in ADOPTED_SUMS:
+                if table not in keys:
+                    continue
                 terms = {A(f"{table}.{k}"): 1 for k in keys.get(table, ())}
                 terms[A("outcomes.adopted")] = -1
                 m.row(terms, "=", 0)
@@ -248,6 +259,12 @@ def main():
                       "outcomes.consent_withdrawn"):
                 m.row({A(q): 1, total: -1}, "<=", 0)
             m.row({A("within"): 1, A("triaged"): -1}, "<=", 0)
+            # The closed Channel cases: at most the adopted, and by reason.
+            m.row({A("channel_cases.closed"): 1, A("outcomes.adopted"): -1}, "<=", 0)
+            if "channel_cases.closed_by_reason" in keys:
+                terms = {A(f"channel_cases.closed_by_reason.{k}"): 1 for k in keys["channel_cases.closed_by_reason"]}
+                terms[A("channel_cases.closed")] = -1
+                m.row(terms, "=", 0)
             for k in keys.get("outcomes.signposted_to", ()):
                 m.row({A(f"outcomes.signposted_to.{k}"): 1, total: -1}, "<=", 0)
     shown_rows = []
@@ -280,8 +297,10 @@ def main():
             findings.append(f"{files[i]}: {table}.{key} narrowed to {lo:g}..{hi:g} (not {want_lo}..{want_hi})")
     # A hidden group seen to share one category.
     for i in range(len(answers)):
-        for table in COHORT_SUMS + ["channel_cases.by_concern", "channel_cases.by_age_band"]:
-            total = ("referrals", "total") if table.startswith("referrals") else ("outcomes", "adopted")
+        for table in COHORT_SUMS + [t for t, _ in ADOPTED_SUMS] + ["channel_cases.closed_by_reason"]:
+            total = (("referrals", "total") if table.startswith("referrals") else
+                     ("channel_cases", "closed") if table == "channel_cases.closed_by_reason" else
+                     ("outcomes", "adopted"))
             tot = [x for x in facts if x[0] == i and (x[1], x[2]) == total]
             if not tot or not tot[0][6]:
                 continue  # total shown, or hidden and maybe zero
