@@ -78,7 +78,7 @@ $DUE2"
     assert_eq "$(stderr)" "prevent: $line
 $(withheld 1)" "stderr of report"
 
-    pv "$S" "$AS_OF" report --period 2026-11 --format csv --partial
+    pv "$S" "$AS_OF" report --period 2026-11 --format csv --partial --suppress 0
     assert_rc 5 "report --partial"
     assert_contains "$(stdout)" "referrals,total,2" "report --partial"
 
@@ -355,7 +355,7 @@ $(left_out 1)" "stderr of list"
     pv "$S" "$AS_OF" review due
     assert_rc 5 "review due"
     assert_stdout_empty
-    pv "$S" "$AS_OF" report --period 2026-11 --format csv --partial
+    pv "$S" "$AS_OF" report --period 2026-11 --format csv --partial --suppress 0
     assert_rc 5 "report --partial"
     assert_contains "$(stdout)" "referrals,total,1" "report --partial"
     pv "$S" "$AS_OF" show PRV-2026-0007
