@@ -132,6 +132,20 @@ GitIdentity GitRepo::identity() const {
 GitIdentity GitRepo::default_identity(const fs::path& where) {
   ensure_libgit2();
   git_config* raw = nullptr;
+  // An empty repository already made (`git init`, then `git config
+  // user.name`) is where the first commit goes: its own configuration
+  // first, as git would, so the first commit's author is its committer.
+  std::error_code ec;
+  if (fs::is_directory(where / ".git", ec) && !fs::is_symlink(where / ".git", ec)) {
+    git_repository* repo = nullptr;
+    if (git_repository_open_ext(&repo, where.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr) == 0) {
+      git::Repository owned(repo);
+      if (git_repository_config_snapshot(&raw, repo) == 0) {
+        Config cfg(raw);
+        return resolve_identity(cfg.get(), where);
+      }
+    }
+  }
   git_config_open_default(&raw);
   Config cfg(raw);
   git_config* snap = nullptr;

@@ -156,6 +156,16 @@ test_init_refuses_without_a_git_email_and_leaves_an_empty_directory_empty() {
     assert_eq "$(ls -A "$T/store")" "" "directory contents"
 }
 
+test_init_into_an_empty_repository_takes_its_own_identity_for_author_and_committer() {
+    git init -q -b main "$T/store"
+    git -C "$T/store" config user.name "Pellam Orrisby"
+    git -C "$T/store" config user.email "po@example.invalid"
+    run prevent init "$T/store" --area "Example Borough" --as-of "$AS_OF"
+    assert_rc 0
+    assert_eq "$(git_in "$T/store" log -1 --format='%an <%ae> | %cn <%ce>')" \
+        "Pellam Orrisby <po@example.invalid> | Pellam Orrisby <po@example.invalid>" "author and committer"
+}
+
 test_init_takes_the_identity_from_the_git_environment() {
     rm -f "$HOME/.gitconfig"
     GIT_AUTHOR_NAME="Quarto Vessain" GIT_AUTHOR_EMAIL="qv@example.invalid" \
