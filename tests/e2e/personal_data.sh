@@ -401,7 +401,7 @@ run_the_sweep() { # run_the_sweep UMASK
     sweep no fail "${p[@]}" list --stage "Threnody Caskwell"
     for f in md html csv json; do
         sweep no ok "${p[@]}" report --from 2026-01-01 --to 2026-11-27 --suppress 0 --format "$f"
-        sweep no ok "${p[@]}" report --period 2026-Q4 --foi --format "$f"
+        sweep no ok "${p[@]}" report --period 2026-Q3 --foi --format "$f"
     done
     sweep no fail "${p[@]}" report --period "Threnody Caskwell"
     PERSONAL+=("Quorrelwick" "Threnody Vanecask")

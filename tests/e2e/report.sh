@@ -1035,18 +1035,20 @@ test_referrals_by_ethnicity_mental_health_neurodiversity_and_consent() {
     # (the store's threshold, 5); consent to the referral is shown as it is.
     report "$S" "$AS_OF" --period 2026-10 --suppress 0 --format json
     check_json "$OUT" <<'EOF'
-suppression = {"threshold": 0, "applied": false, "foi": false}
+suppression = {"threshold": 0, "applied": false, "foi": false, "withheld": []}
 referrals.total = 12
 referrals.by_ethnicity == {"asian": "[c]", "black": "[c]", "mixed": 0, "white": 6, "other": 0, "not-stated": 0, "not-recorded": "[c]"}
 referrals.by_mental_health == {"concern": 5, "no-concern": "[c]", "not-known": "[c]", "not-recorded": "[c]"}
 referrals.by_neurodiversity == {"autism": 5, "adhd": "[c]", "learning-disability": 0, "other": 0, "none": "[c]", "not-known": 0, "not-recorded": "[c]"}
 referrals.by_consent == {"given": 8, "not-given": 2, "not-sought": 1, "not-known": 0, "not-recorded": 1}
 EOF
-    # Threshold 5: the same, and consent's small numbers hidden too.
+    # Threshold 5: the same, and consent's small numbers hidden too, with
+    # "given" (8 = 12 less the three hidden, which would then sum to 4 and
+    # each be at most 2).
     report "$S" "$AS_OF" --period 2026-10 --format json
     check_json "$OUT" <<'EOF'
 referrals.by_ethnicity == {"asian": "[c]", "black": "[c]", "mixed": 0, "white": 6, "other": 0, "not-stated": 0, "not-recorded": "[c]"}
-referrals.by_consent == {"given": 8, "not-given": "[c]", "not-sought": "[c]", "not-known": 0, "not-recorded": "[c]"}
+referrals.by_consent == {"given": "[c]", "not-given": "[c]", "not-sought": "[c]", "not-known": 0, "not-recorded": "[c]"}
 EOF
     formats_agree --period 2026-10
     formats_agree --period 2026-10 --suppress 0
@@ -1170,12 +1172,17 @@ test_special_category_values_never_reach_listings_logs_or_commit_messages() {
     run prevent -C "$S" --as-of "$AS_OF" show "$id"
     assert_contains "$(stdout)" "ethnicity: quorvish" "show (the one command that shows personal data)"
     local args
-    for args in "list" "list --format json" "list --format csv" "review due" "review due --format json" "log $id" "log"; do
+    for args in "list" "list --format json" "list --format csv" "review due" "review due --format json" "log $id"; do
         # shellcheck disable=SC2086 # $args is a list of words
         run prevent -C "$S" --as-of "$AS_OF" $args
         assert_rc 0 "$args"
         assert_no_personal_data "$(stdout)$(stderr)" "$args"
     done
+    # The store's log shows the vocabulary's change (an auditor reads every
+    # setting's change), and nothing of the referral.
+    run prevent -C "$S" --as-of "$AS_OF" log
+    assert_rc 0 "log"
+    assert_no_personal_data "$(stdout | grep -v -F 'vocabularies.ethnicities[quorvish]: (none) → Fictional group')$(stderr)" "log"
     assert_no_personal_data "$(git_in "$S" log --format='%B')" "commit messages"
     # A correction names the field, never the values.
     run prevent -C "$S" --as-of "$AS_OF" correct "$id" referral.subject.ethnicity=mixed --reason "Quibbleforth entered wrongly"
@@ -1187,8 +1194,9 @@ test_special_category_values_never_reach_listings_logs_or_commit_messages() {
     report "$S" "$AS_OF" --period 2026-11 --suppress 0 --format json
     check_json "$OUT" <<'EOF'
 referrals.total = 1
-referrals.by_ethnicity == {"asian": 0, "black": 0, "mixed": "[c]", "white": 0, "other": 0, "quorvish": 0, "not-stated": 0, "not-recorded": 0}
-referrals.by_neurodiversity == {"autism": "[c]", "adhd": 0, "learning-disability": 0, "other": 0, "none": 0, "not-known": 0, "not-recorded": 0}
+referrals.by_ethnicity == {"asian": "[c]", "black": "[c]", "mixed": "[c]", "white": "[c]", "other": "[c]", "quorvish": "[c]", "not-stated": "[c]", "not-recorded": "[c]"}
+referrals.by_neurodiversity == {"autism": "[c]", "adhd": "[c]", "learning-disability": "[c]", "other": "[c]", "none": "[c]", "not-known": "[c]", "not-recorded": "[c]"}
+suppression.withheld == ["referrals.by_ethnicity", "referrals.by_mental_health", "referrals.by_neurodiversity"]
 EOF
 }
 
