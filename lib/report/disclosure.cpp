@@ -181,16 +181,27 @@ class Programme {
 
   // Least and most of a sum of rows' atoms.
   CellRange range(const std::vector<std::pair<int, double>>& row_terms) {
-    std::map<int, double> cols;
-    for (auto [r, k] : row_terms)
-      for (size_t i = 0; i < rows_[r].columns.size(); ++i) cols[rows_[r].columns[i]] += k * rows_[r].coefficients[i];
-    std::vector<std::pair<int, double>> objective(cols.begin(), cols.end());
+    const auto objective = objective_of(row_terms);
     CellRange out;
     out.min = solve(objective, GLP_MIN);
     if (!out.min && last_status_ != GLP_UNBND) out.feasible = false;
     out.max = solve(objective, GLP_MAX);
     if (!out.max && last_status_ != GLP_UNBND) out.feasible = false;
     return out;
+  }
+
+  // Whether the range of a linear form of rows covers lo..hi (rounded to
+  // whole numbers; an infeasible programme covers everything, as nothing
+  // consistent is learnt, and the infeasible programme is reported
+  // elsewhere), without solving for the most when the least already fails.
+  bool covers_range(const std::vector<std::pair<int, double>>& row_terms, double lo, double hi) {
+    const auto objective = objective_of(row_terms);
+    const auto least = solve(objective, GLP_MIN);
+    if (!least && last_status_ != GLP_UNBND) return true;
+    if (least && std::ceil(*least - kRoundEps) > lo) return false;
+    const auto most = solve(objective, GLP_MAX);
+    if (!most && last_status_ != GLP_UNBND) return true;
+    return !most || std::floor(*most + kRoundEps) >= hi;
   }
 
   // The rows sharing an atom with `rows`.
@@ -232,6 +243,15 @@ class Programme {
   size_t answers() const { return answers_.size(); }
 
  private:
+  static constexpr double kRoundEps = 1e-6;
+
+  std::vector<std::pair<int, double>> objective_of(const std::vector<std::pair<int, double>>& row_terms) const {
+    std::map<int, double> cols;
+    for (auto [r, k] : row_terms)
+      for (size_t i = 0; i < rows_[r].columns.size(); ++i) cols[rows_[r].columns[i]] += k * rows_[r].coefficients[i];
+    return {cols.begin(), cols.end()};
+  }
+
   std::optional<double> solve(const std::vector<std::pair<int, double>>& objective, int direction) {
     for (auto [c, k] : objective) glp_set_obj_coef(lp_, c + 1, k);
     glp_set_obj_dir(lp_, direction);
@@ -461,13 +481,6 @@ class Programme {
 
 // Integers: the range is what whole numbers within the LP bounds allow.
 constexpr double kEps = 1e-6;
-bool covers(const CellRange& r, double lo, double hi) {
-  if (!r.feasible) return true;  // nothing consistent: nothing is learnt (reported elsewhere)
-  const bool low_ok = !r.min || std::ceil(*r.min - kEps) <= lo;
-  const bool high_ok = !r.max || std::floor(*r.max + kEps) >= hi;
-  return low_ok && high_ok;
-}
-
 bool is_primary_value(std::optional<long> v, int threshold) { return v && *v >= 1 && *v < threshold; }
 
 // Something a requester must not narrow: a linear form of cell rows and
@@ -735,7 +748,7 @@ DisclosureOutcome protect(Report& report, const std::vector<EarlierAnswer>& all_
         if (p.row_of(cur, j) >= 0) p.set_hidden(p.row_of(cur, j));
       }
   };
-  auto safe = [&](const Sensitive& s) { return covers(p.range(s.terms), s.lo, s.hi); };
+  auto safe = [&](const Sensitive& s) { return p.covers_range(s.terms, s.lo, s.hi); };
 
   // The cell of this answer to hide for `s`: of the shown cells near it
   // (sharing an atom with it, or one step further; then two), ranked its
@@ -883,19 +896,30 @@ DisclosureOutcome protect(Report& report, const std::vector<EarlierAnswer>& all_
     bool hidden = true;
     for (size_t j : totals) hidden = hidden && cells[j]->suppressed;
     if (!hidden) continue;
-    while (true) {
-      int could_be_nonzero = 0;
+    auto could_be_nonzero = [&] {
+      int n = 0;
       for (size_t j : g.members) {
         auto r = p.range({{p.row_of(cur, j), 1.0}});
-        if (!r.max || *r.max > 0.5) ++could_be_nonzero;
+        if (!r.max || *r.max > 0.5) ++n;
       }
       if (g.rest) {
         std::vector<std::pair<int, double>> rest{{p.row_of(cur, totals.front()), 1.0}};
         for (size_t j : g.members) rest.push_back({p.row_of(cur, j), -1.0});
         auto r = p.range(rest);
-        if (!r.max || *r.max > 0.5) ++could_be_nonzero;
+        if (!r.max || *r.max > 0.5) ++n;
       }
-      if (could_be_nonzero >= 2) break;
+      return n;
+    };
+    // A group the earlier answers already show to share one category (a
+    // quarter inside a year whose every referral was of one category, shown
+    // with a total large enough to publish) is not this answer's doing, and
+    // hiding its zeros would tell nobody anything.
+    set_current(Current::shown_hidden);
+    const bool already = could_be_nonzero() < 2;
+    set_current(Current::as_is);
+    if (already) continue;
+    while (true) {
+      if (could_be_nonzero() >= 2) break;
       std::optional<size_t> zero;
       for (size_t j : g.members)
         if (!cells[j]->suppressed && cells[j]->value) {

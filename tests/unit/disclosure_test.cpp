@@ -177,6 +177,42 @@ TEST_CASE("an answer is proved against the earlier answers of the register") {
   check_primaries_keep_their_range(answers);
 }
 
+TEST_CASE("a hidden group the earlier answers already show to share one category keeps its zeros") {
+  // The year's twelve referrals, every one without an ethnic group
+  // recorded, were answered with that shown; the quarter's two inside it
+  // are then known to have none either, whatever the quarter shows, so
+  // hiding the quarter's zeros would protect nothing.
+  std::vector<Case> cases;
+  for (int i = 0; i < 10; ++i) cases.push_back(referral("2026-05-06", i < 6 ? "education" : "police"));
+  cases.push_back(referral("2026-08-06"));
+  cases.push_back(referral("2026-08-07"));
+  Report y = build_report(cases, cfg(), foi("2026-04-01", "2027-03-31", "2027-04-30"));
+  REQUIRE(cell(y, "referrals.by_ethnicity", "not-recorded").value == 12L);
+  REQUIRE_FALSE(cell(y, "referrals.by_ethnicity", "not-recorded").suppressed);
+  REQUIRE_FALSE(cell(y, "referrals.by_ethnicity", "asian").suppressed);
+  Release first = release_of(y);
+  first.number = 1;
+
+  ReportBuilder b(cfg(), foi("2026-07-01", "2026-09-30", "2027-04-30"));
+  for (const auto& c : cases) b.add(c);
+  Report q = b.finish_counts();
+  ReportBuilder bt(cfg(), ReportOptions{first.from, first.to, first.as_of, 0, true});
+  for (const auto& c : cases) bt.add(c);
+  protect(q, {{first, bt.finish_counts()}});
+  CHECK(cell(q, "referrals", "total").suppressed);  // 2
+  CHECK(cell(q, "referrals.by_ethnicity", "not-recorded").suppressed);
+  for (const char* zero : {"asian", "black", "mixed", "white", "other", "not-stated"}) {
+    CAPTURE(zero);
+    CHECK_FALSE(cell(q, "referrals.by_ethnicity", zero).suppressed);
+  }
+  // The sectors of the quarter were never shown to be one: its zeros are
+  // hidden as the hidden group needs.
+  int hidden = 0;
+  for (const auto& c : q.table("referrals.by_sector")->cells) hidden += c.suppressed;
+  CHECK(hidden >= 2);
+  check_primaries_keep_their_range({first, release_of(q)});
+}
+
 TEST_CASE("the same cohort at another as-of date: one adoption in between is not shown") {
   std::vector<Case> cases;
   for (int i = 0; i < 8; ++i) {

@@ -270,15 +270,16 @@ def main():
     shown_rows = []
     for (i, table, key, terms, shown, threshold, primary) in facts:
         if shown is not None:
-            shown_rows.append((m.row(terms, "=", shown), shown))
+            shown_rows.append((m.row(terms, "=", shown), shown, i))
         elif primary:
             m.row(terms, ">=", 1)
             m.row(terms, "<=", threshold - 1)
     m.load()
 
-    def with_shown(on):
-        for r, v in shown_rows:
-            m.bound(r, v if on else 0, v if on else None)
+    def with_shown(on, only=None):
+        for r, v, i in shown_rows:
+            if only is None or i == only:
+                m.bound(r, v if on else 0, v if on else None)
 
     findings = []
     # What each primary cell must keep: 1..threshold-1, within what the
@@ -306,7 +307,14 @@ def main():
                 continue  # total shown, or hidden and maybe zero
             members = [x for x in facts if x[0] == i and x[1] == table]
             could = sum(1 for x in members if m.solve(x[3], "max") > 0.5)
-            if could < 2:
+            if could >= 2:
+                continue
+            # Not this answer's doing when the other answers alone show it
+            # (a quarter inside a year of one category, published whole).
+            with_shown(False, only=i)
+            others = sum(1 for x in members if m.solve(x[3], "max") > 0.5)
+            with_shown(True, only=i)
+            if others >= 2:
                 findings.append(f"{files[i]}: everyone in the hidden group of {table} shares one category")
     # The same cohort at two as-of dates: a small difference between shown counts.
     for i in range(len(answers)):
