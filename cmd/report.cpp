@@ -15,10 +15,11 @@ namespace prevent::cli {
 
 namespace {
 
-// An FOI answer covers a quarter or more (shorter periods set against each
-// other give away who was referred), and its threshold is never below 3.
-constexpr int kFoiMinMonths = 3;
+// An FOI answer's threshold is never below 3; the shortest period it may
+// cover is the store's foi.min_period (a quarter unless set).
 constexpr int kFoiMinThreshold = 3;
+
+std::string_view period_kind(int months) { return months == 1 ? "month" : months == 3 ? "quarter" : "financial year"; }
 
 struct ReportCommand {
   std::optional<std::string> from, to, period, suppress, request;
@@ -77,7 +78,8 @@ int run_report(const Globals& g, const ReportCommand& o) {
   if (o.foi && !o.period)
     fail(Exit::usage, "an FOI answer covers a whole quarter or financial year: give --period, not --from and --to "
                       "(command line)",
-         "periods: 2026-Q3 (a calendar quarter), FY2025 (1 April 2025 to 31 March 2026)");
+         "periods: 2026-Q3 (a calendar quarter), FY2025 (1 April 2025 to 31 March 2026), and 2026-11 (a month) "
+         "where prevent.yaml sets foi.min_period: month");
   if (o.request && !o.foi) fail(Exit::usage, "--request names the FOI request an answer is for: it needs --foi (command line)");
 
   ReportOptions options;
@@ -88,11 +90,6 @@ int run_report(const Globals& g, const ReportCommand& o) {
            "e.g. 2026-11, 2026-Q3, FY2025");
     options.from = p->from;
     options.to = p->to;
-    if (o.foi && period_months(*o.period) < kFoiMinMonths)
-      fail(Exit::invalid_data,
-           fmt::format("an FOI answer covers a whole quarter or financial year, not a month ({}) (command line)",
-                       *o.period),
-           "answers month by month can be set against each other to work out who was referred; ask for the quarter");
   } else {
     options.from = option_date(*o.from, "--from");
     options.to = option_date(*o.to, "--to");
@@ -117,6 +114,14 @@ int run_report(const Globals& g, const ReportCommand& o) {
 
   Store store = open_store(g);
   const Config& config = store.config();
+  if (o.foi && period_months(*o.period) < config.foi_min_months)
+    fail(Exit::invalid_data,
+         fmt::format("an FOI answer of this store covers a whole {}{}, not a {} ({}) (command line)",
+                     config.foi_min_months == 3 ? "quarter or " : "", "financial year",
+                     period_kind(period_months(*o.period)), *o.period),
+         fmt::format("short periods set against each other can give away who was referred; ask for the {} "
+                     "(foi.min_period in prevent.yaml)",
+                     period_kind(config.foi_min_months)));
   options.threshold = threshold ? *threshold : config.suppression_threshold;
   if (options.foi && options.threshold < kFoiMinThreshold) options.threshold = 5;  // SPEC §5's default
 

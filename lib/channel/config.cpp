@@ -302,6 +302,10 @@ Config parse_config(std::string_view text, const std::string& where) {
   c.extension_step_months = get_int(review, "extension_step_months", "review.extension_step_months", where);
   c.extension_limit_months = get_int(review, "extension_limit_months", "review.extension_limit_months", where);
   c.suppression_threshold = get_int(root, "suppression_threshold", "suppression_threshold", where);
+  // Optional: a store made before the key answers whole quarters and years.
+  if (const YNode* foi = root.find("foi"))
+    if (const YNode* min = foi->find("min_period"))
+      c.foi_min_months = min->value == "month" ? 1 : min->value == "year" ? 12 : 3;  // the schema allows no other
   std::set<Date> listed = read_dates(root.find("holidays"), "holidays", where);
   std::set<Date> added, removed;
   if (const YNode* cal = root.find("calendar")) {
@@ -365,6 +369,13 @@ std::string write_config(const Config& c) {
   review.add("extension_limit_months", YNode::plain(std::to_string(c.extension_limit_months)));
   root.add("review", std::move(review));
   root.add("suppression_threshold", YNode::plain(std::to_string(c.suppression_threshold)));
+  // Written only when it is not the default, so a store made before the key
+  // reads and writes back unchanged.
+  if (c.foi_min_months != Config{}.foi_min_months) {
+    YNode foi = YNode::map();
+    foi.add("min_period", YNode::plain(c.foi_min_months == 1 ? "month" : "year"));
+    root.add("foi", std::move(foi));
+  }
   // Written only when there is something to say, so a store made before the
   // `calendar` key reads and writes back unchanged, and a new store holds no
   // dates at all.

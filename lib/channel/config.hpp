@@ -50,6 +50,9 @@ struct Config {
   int extension_step_months = 6;
   int extension_limit_months = 24;
   int suppression_threshold = 5;
+  // The shortest period an FOI answer may cover, in months: 1, 3 or 12
+  // (foi.min_period: month, quarter, year; docs/disclosure.md).
+  int foi_min_months = 3;
   // The days besides weekends that are not working days: the England and
   // Wales bank holidays by rule, changed by prevent.yaml's `holidays` (an
   // older store's explicit list) and `calendar.added` / `calendar.removed`.

@@ -170,6 +170,33 @@ test_foi_answers_cover_whole_quarters_and_years_that_have_ended() {
     expect_refusal 2 "$s" prevent -C "$s" --as-of 2026-11-27 report --period 2026-Q3 --request FOI-1
 }
 
+test_the_store_sets_the_shortest_period_an_answer_may_cover() {
+    local s="$T/ex"
+    example_store "$s"
+    # foi.min_period: month lets a month be answered (one release).
+    printf 'foi:\n  min_period: month\n' >>"$s/prevent.yaml"
+    git_in "$s" commit -qam "FOI answers by month" || fail "committing prevent.yaml failed"
+    run prevent -C "$s" --as-of 2026-11-27 report --foi --period 2026-07 --format csv
+    assert_rc 0 "an FOI answer for a month"
+    assert_stdout_contains "report,from,2026-07-01"
+    assert_eq "$(find "$s/releases" -name '*.yaml' | wc -l)" 1 "releases"
+    # year: a quarter is refused, naming the setting; a year is answered.
+    sed -i 's/^  min_period: month$/  min_period: year/' "$s/prevent.yaml"
+    git_in "$s" commit -qam "FOI answers by year" || fail "committing prevent.yaml failed"
+    expect_refusal 5 "$s" prevent -C "$s" --as-of 2026-11-27 report --foi --period 2026-Q3
+    assert_stderr_contains "covers a whole financial year, not a quarter (2026-Q3)"
+    assert_stderr_contains "foi.min_period"
+    run prevent -C "$s" --as-of 2026-11-27 report --foi --period FY2025 --format csv
+    assert_rc 0 "an FOI answer for a year"
+    # Anything else is a damaged prevent.yaml (past the pre-commit hook,
+    # which refuses it).
+    sed -i 's/^  min_period: year$/  min_period: week/' "$s/prevent.yaml"
+    git_in "$s" commit -qam "FOI answers by week" 2>/dev/null && fail "the hook let a damaged prevent.yaml in"
+    git_in "$s" commit -qam "FOI answers by week" --no-verify || fail "committing prevent.yaml failed"
+    expect_refusal 6 "$s" prevent -C "$s" --as-of 2026-11-27 report --foi --period FY2025
+    assert_stderr_contains "prevent.yaml is damaged"
+}
+
 test_a_damaged_register_is_refused_and_nothing_is_answered() {
     local s="$T/ex"
     example_store "$s"

@@ -171,6 +171,21 @@ TEST_CASE("review.early_days is written only when it is not the default, so olde
   CHECK(prevent::write_config(c).find("  early_days: 14\n") != std::string::npos);
 }
 
+TEST_CASE("foi.min_period is written only when it is not a quarter, and read back") {
+  Config c = prevent::default_config("Test", "PRV", 2026);
+  std::string text = prevent::write_config(c);
+  CHECK(text.find("foi:") == std::string::npos);
+  CHECK(prevent::parse_config(text, "prevent.yaml").foi_min_months == 3);
+  c.foi_min_months = 1;
+  text = prevent::write_config(c);
+  CHECK(has(text, "foi:\n  min_period: month\n"));
+  CHECK(prevent::parse_config(text, "prevent.yaml").foi_min_months == 1);
+  c.foi_min_months = 12;
+  CHECK(prevent::parse_config(prevent::write_config(c), "prevent.yaml").foi_min_months == 12);
+  CHECK(prevent::parse_config(replace(text, "min_period: month", "min_period: quarter"), "prevent.yaml")
+            .foi_min_months == 3);
+}
+
 TEST_CASE("the optional categories of the Home Office's 2024-25 release have default vocabularies") {
   Config c = prevent::default_config("Test", "PRV", 2026);
   CHECK(c.ethnicities.keys() == V{"asian", "black", "mixed", "white", "other", "not-stated"});
@@ -254,6 +269,8 @@ TEST_CASE("a damaged prevent.yaml is a store problem") {
       replace(good, "vocabularies:", "calendar:\n  moved: []\nvocabularies:"),  // an unknown calendar key
       replace(good, "key: police\n", "key: education\n"),                // a vocabulary key twice
       replace(good, "area: Test", "area: &a Test"),                      // an anchor
+      replace(good, "vocabularies:", "foi:\n  min_period: week\nvocabularies:"),  // not a period
+      replace(good, "vocabularies:", "foi:\n  shortest: month\nvocabularies:"),   // an unknown foi key
   };
   for (const auto& text : damaged) {
     CAPTURE(text.substr(0, 200));
