@@ -68,19 +68,20 @@ std::vector<Release> read_release_register(const Store& store) {
 NumberedFoiRequest record_foi_request(Store& store, const std::string& reference, Date received,
                                       const std::optional<std::string>& period, Date as_of) {
   auto lock = store.lock();
-  if (received > as_of)
-    refuse(rule::nothing_in_the_future,
-           fmt::format("the request is dated {}, after {}", received.str(), as_of.str()), label(reference));
+  // Invalid data (exit 5) before a rule (exit 4), as SPEC §6 orders them.
   FoiRequests all = read_foi_requests(store);
   need_all_readable(all);
   if (const auto* there = find_request(all, reference))
     fail(Exit::invalid_data,
          fmt::format("an FOI request {} is recorded already ({})", reference, foi_request_path(there->number)),
          "`prevent foi list` shows the requests recorded");
+  if (received > as_of)
+    refuse(rule::nothing_in_the_future,
+           fmt::format("the request is dated {}, after {}", received.str(), as_of.str()), label(reference));
+  // Every file of foi/ read, so the highest number is among them: one more
+  // is never a number used before (prevent removes no request).
   int number = 1;
   for (const auto& r : all.requests) number = std::max(number, r.number + 1);
-  for (const auto& f : store.foi_files())  // a number is never reused, even a damaged file's
-    if (auto n = foi_request_number(f.path.substr(4))) number = std::max(number, *n + 1);
   if (number > kMaxFoiRequests)
     fail(Exit::store, "the FOI request register is full (foi/)", "start a new store for later requests");
   NumberedFoiRequest out{number, {reference, received, foi_due_date(received, store.config().holidays), period, {}}};

@@ -228,6 +228,8 @@ test_bad_input_is_refused_and_nothing_is_written() {
     assert_eq "$(stderr | head -1)" "prevent: an FOI request FOI-2026-0117 is recorded already (foi/0001.yaml)" "duplicate"
     expect_refusal 4 "$S" "${n[@]}" --request FOI-2 --received 2026-11-28
     assert_stderr_contains "refused by rule 1 (nothing is dated in the future): the request is dated 2026-11-28, after 2026-11-27 (FOI request FOI-2)"
+    # Both a duplicate (5) and dated in the future (4): the first of SPEC §6's order.
+    expect_refusal 5 "$S" "${n[@]}" --request FOI-2026-0117 --received 2026-11-28
     expect_refusal 2 "$S" "${n[@]}" --request FOI-2
     expect_refusal 2 "$S" "${n[@]}" --received 2026-11-02
     expect_refusal 2 "$S" "${n[@]}" --request FOI-2 --received 2026-11-02 --requester "Zorvan Quillet"
