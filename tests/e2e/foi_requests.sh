@@ -348,6 +348,29 @@ test_check_reports_an_invalid_foi_file() {
     assert_stdout_contains "not an FOI request: prevent writes foi/NNNN.yaml files only (foi/FOI-A.yaml)"
 }
 
+test_the_pre_commit_hook_refuses_an_invalid_foi_file() {
+    S="$T/store"
+    new_store "$S"
+    foi_ok 2026-11-27 new --request FOI-A --received 2026-11-02
+    local head
+    head="$(head_of "$S")"
+    printf 'requester: Zorvan Quillet\n' >>"$S/foi/0001.yaml"
+    git -C "$S" add -A
+    run prevent -C "$S" check --staged --as-of 2026-11-27
+    assert_rc 5
+    assert_stdout_contains "error [staged] unknown key at the top level (foi/0001.yaml:5)"
+    assert_no_personal_data "$(stdout)" "check --staged"
+    run git -C "$S" commit -q -m "Add a name"
+    assert_rc_nonzero "git commit of an invalid FOI request"
+    assert_eq "$(head_of "$S")" "$head" "HEAD"
+    git -C "$S" reset -q --hard
+    cp "$S/foi/0001.yaml" "$S/foi/FOI-A.yaml"
+    git -C "$S" add -A
+    run prevent -C "$S" check --staged --as-of 2026-11-27
+    assert_rc 5
+    assert_stdout_contains "not an FOI request: prevent writes foi/NNNN.yaml files only (foi/FOI-A.yaml)"
+}
+
 test_foi_commands_have_help() {
     run prevent foi --help
     assert_rc 0
