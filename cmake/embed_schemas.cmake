@@ -2,7 +2,7 @@
 # so the binary validates with the same files it writes into a store.
 # Usage: cmake -DSCHEMA_DIR=... -DOUT=... -P embed_schemas.cmake
 set(content "// Generated from schemas/ by cmake/embed_schemas.cmake. Do not edit.\n#pragma once\n#include <string_view>\nnamespace prevent::embedded {\n")
-foreach(pair "case_schema:case.schema.json" "meeting_schema:meeting.schema.json" "config_schema:config.schema.json")
+foreach(pair "case_schema:case.schema.json" "meeting_schema:meeting.schema.json" "config_schema:config.schema.json" "foi_schema:foi.schema.json")
   string(REPLACE ":" ";" parts "${pair}")
   list(GET parts 0 name)
   list(GET parts 1 file)

@@ -93,6 +93,7 @@ void add_void(CLI::App&, Globals&, Runner&);
 void add_upgrade(CLI::App&, Globals&, Runner&);
 void add_hook(CLI::App&, Globals&, Runner&);
 void add_log(CLI::App&, Globals&, Runner&);
+void add_foi(CLI::App&, Globals&, Runner&);
 
 int main(int argc, char** argv);
 

@@ -6,6 +6,7 @@
 #include "cli.hpp"
 #include "failure.hpp"
 #include "disclosure.hpp"
+#include "foi_requests.hpp"
 #include "release_register.hpp"
 #include "report.hpp"
 #include "store.hpp"
@@ -47,17 +48,21 @@ int period_months(std::string_view period) {
   return 1;
 }
 
-// The register at HEAD, in release order.
-std::vector<Release> read_register(const Store& store) {
-  std::vector<Release> out;
-  for (const auto& [name, text] : store.release_files()) {
-    Release r = read_release(text, "releases/" + name);
-    if (release_path(r.number) != "releases/" + name)
-      fail(Exit::store, fmt::format("release register damaged: the release number is not the file's (releases/{})", name),
-           "only prevent writes releases/: restore it from history (git log -- releases)");
-    out.push_back(std::move(r));
-  }
-  return out;
+// The answer is linked to the request of its reference by the release
+// itself (docs/foi.md): nothing more is written. Said when the store keeps
+// FOI requests, so that a reference typed wrongly is noticed; a store
+// without foi/ hears nothing new.
+void link_notice(const Globals& g, const Store& store, const std::string& reference, int number) {
+  FoiRequests all = read_foi_requests(store);
+  if (all.requests.empty() && all.unreadable.empty()) return;
+  for (const auto& r : all.requests)
+    if (r.request.reference == reference) {
+      notice(g, fmt::format("release {:04} answers FOI request {} ({}), received {}, due {}", number, reference,
+                            foi_request_path(r.number), r.request.received.str(), r.request.due.str()));
+      return;
+    }
+  notice(g, fmt::format("no FOI request {} is recorded in foi/; the release keeps the reference all the same",
+                        reference));
 }
 
 ReportFormat report_format(const std::string& text) {
@@ -131,7 +136,7 @@ int run_report(const Globals& g, const ReportCommand& o) {
   std::unique_ptr<StoreLock> lock;
   if (options.foi) lock = store.lock();
   const bool suppressing = options.threshold >= 2;
-  std::vector<Release> register_ = suppressing ? read_register(store) : std::vector<Release>{};
+  std::vector<Release> register_ = suppressing ? read_release_register(store) : std::vector<Release>{};
   ReportBuilder builder(config, options);
   std::vector<std::unique_ptr<ReportBuilder>> earlier_builders;
   std::vector<ReportOptions> earlier_options;
@@ -175,6 +180,7 @@ int run_report(const Globals& g, const ReportCommand& o) {
     store.commit({{release_path(number), write_release(release)}},
                  commit_message("report", fmt::format("release {:04} {}", number, *o.period), {}, "report"));
     notice(g, fmt::format("recorded as release {:04} in the release register ({})", number, release_path(number)));
+    if (o.request) link_notice(g, store, *o.request, number);
   }
   return print_unless_incomplete(text, read.unreadable, o.partial);
 }

@@ -6,6 +6,7 @@
 #include "cli.hpp"
 #include "due_list.hpp"
 #include "failure.hpp"
+#include "foi_requests.hpp"
 
 namespace prevent::cli {
 
@@ -57,7 +58,17 @@ int run_due(const Globals& g, const DueOptions& o) {
   auto read = for_each_case_without_personal_data(
       store, [&](const Case& c) { add_due_rows(rows, c, store.config(), as_of, *days); });
   sort_due_rows(rows);
-  return print_unless_incomplete(render(due_table(rows), list_format(o.format)), read.unreadable, o.partial);
+  // The open FOI requests falling due (docs/foi.md); a store without foi/
+  // reads nothing more, and its list is as it always was.
+  std::vector<FoiDueRow> foi;
+  FoiRequests requests = read_foi_requests(store);
+  if (!requests.requests.empty()) {
+    std::vector<FoiRequest> plain;
+    for (auto& r : requests.requests) plain.push_back(std::move(r.request));
+    foi = foi_due_rows(foi_list(plain, read_release_register(store), as_of), as_of, *days);
+  }
+  for (auto& f : requests.unreadable) read.unreadable.push_back(std::move(f));
+  return print_unless_incomplete(render(due_table(rows, foi), list_format(o.format)), read.unreadable, o.partial);
 }
 
 }  // namespace
@@ -93,7 +104,8 @@ void add_review(CLI::App& app, Globals& g, Runner& action) {
       ->check(CLI::IsMember({"table", "csv", "json", "yaml"}));
   add_partial_flag(*due, d->partial);
   due->footer("Columns: id, stage, item, due, days_overdue (as-of minus due). Most overdue first, then by ID. "
-              "Use --as-of to see the list for another day.");
+              "An open FOI request (`prevent foi new`) is a row of its own: id its reference, stage and item `foi`, "
+              "due its statutory deadline. Use --as-of to see the list for another day.");
   due->callback([&g, &action, d] { action = [&g, d] { return run_due(g, *d); }; });
 }
 

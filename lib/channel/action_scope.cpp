@@ -54,6 +54,9 @@ const std::vector<ActionScope>& action_scopes() {
       {"upgrade", ActionFiles::schemas, {}, {}, "the store's schemas/"},
       // cmd/report.cpp: an FOI answer into the release register
       {"report", ActionFiles::new_release, {}, {}, "adds one release to releases/"},
+      // casework/foi_requests.cpp: an FOI request recorded, one closed
+      {"foi-new", ActionFiles::new_foi, {}, {}, "adds one file to foi/"},
+      {"foi-close", ActionFiles::one_foi, {}, {}, "one file of foi/ that was there before"},
       // Not built yet: `prevent sync` will merge and verify its merges itself.
       {"sync", ActionFiles::merge, {}, {}, "a merge"},
   };

@@ -6,7 +6,8 @@
 // rewrites one case file, changed by one function of case_actions.hpp,
 // correction.hpp or void_entry.hpp; the meeting commands rewrite one file
 // of panels/; refer and import add case files; init makes the first commit;
-// upgrade brings schemas/ to this prevent's. A case is judged by the
+// upgrade brings schemas/ to this prevent's; report --foi adds a release;
+// foi new adds one file of foi/ and foi close changes one. A case is judged by the
 // top-level keys of the record (SPEC §3) that changed, compared as records,
 // so a canonical rewrite of a hand-formatted file is no change.
 #pragma once
@@ -29,6 +30,8 @@ enum class ActionFiles {
   one_meeting,  // panel attend, panel agenda: one file of panels/ that was there
   schemas,      // upgrade: files of schemas/
   new_release,  // report --foi: one new file of releases/, nothing else
+  new_foi,      // foi new: one new file of foi/, nothing else
+  one_foi,      // foi close: one file of foi/ that was there, nothing else
   merge,        // sync (not built yet): a merge, which this prevent cannot verify
 };
 

@@ -30,6 +30,7 @@ const std::vector<SchemaFile>& schema_files() {
       {SchemaKind::case_record, "case.schema.json", embedded::case_schema},
       {SchemaKind::meeting, "meeting.schema.json", embedded::meeting_schema},
       {SchemaKind::config, "config.schema.json", embedded::config_schema},
+      {SchemaKind::foi_request, "foi.schema.json", embedded::foi_schema},
   };
   return files;
 }

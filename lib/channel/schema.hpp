@@ -9,7 +9,7 @@
 
 namespace prevent {
 
-enum class SchemaKind { case_record, meeting, config };
+enum class SchemaKind { case_record, meeting, config, foi_request };
 
 struct SchemaFile {
   SchemaKind kind;

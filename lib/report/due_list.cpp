@@ -29,15 +29,24 @@ std::vector<DueRow> due_list(const std::vector<Case>& cases, const Config& confi
   return rows;
 }
 
-Table due_table(const std::vector<DueRow>& rows) {
+Table due_table(const std::vector<DueRow>& rows, const std::vector<FoiDueRow>& foi) {
   Table t;
   t.columns = {{"id", CellKind::text},
                {"stage", CellKind::text},
                {"item", CellKind::text},
                {"due", CellKind::date},
                {"days_overdue", CellKind::number}};
-  for (const auto& r : rows)
+  auto next_foi = foi.begin();
+  auto add_foi_until = [&](std::optional<Date> due) {
+    for (; next_foi != foi.end() && (!due || next_foi->due < *due); ++next_foi)
+      t.rows.push_back({next_foi->reference, std::string(kFoiDueItem), std::string(kFoiDueItem), next_foi->due.str(),
+                        std::to_string(next_foi->days_overdue)});
+  };
+  for (const auto& r : rows) {
+    add_foi_until(r.due);
     t.rows.push_back({r.id, std::string(key_of(r.stage)), std::string(key_of(r.item)), r.due.str(), std::to_string(r.days_overdue)});
+  }
+  add_foi_until(std::nullopt);
   return t;
 }
 

@@ -8,6 +8,7 @@
 
 #include "case_record.hpp"
 #include "config.hpp"
+#include "foi_list.hpp"
 #include "table.hpp"
 #include "workflow.hpp"
 
@@ -30,8 +31,11 @@ std::vector<DueRow> due_list(const std::vector<Case>& cases, const Config& confi
 void add_due_rows(std::vector<DueRow>& rows, const Case& c, const Config& config, Date as_of, long within_days);
 void sort_due_rows(std::vector<DueRow>& rows);
 
-// Columns id, stage, item, due, days_overdue.
-Table due_table(const std::vector<DueRow>& rows);
+// Columns id, stage, item, due, days_overdue. The open FOI requests of
+// `foi` (each sorted) are merged in by due date, a case's rows before a
+// request's on the same day; a request's id is its reference, its stage and
+// item `foi` (docs/foi.md).
+Table due_table(const std::vector<DueRow>& rows, const std::vector<FoiDueRow>& foi = {});
 
 // What comes before the meeting of `date` and is due before the next one:
 // every case awaiting panel, every review (monthly, post-closure, extended)

@@ -56,15 +56,6 @@ bool plain_name(std::string_view s) {
 
 std::string release_path(int number) { return fmt::format("releases/{:04}.yaml", number); }
 
-bool is_request_reference(std::string_view ref) {
-  if (ref.empty() || ref.size() > 40) return false;
-  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); };
-  if (!alnum(ref.front())) return false;
-  for (char c : ref)
-    if (!alnum(c) && c != '-' && c != '_' && c != '/' && c != '.') return false;
-  return true;
-}
-
 std::string write_release(const Release& r) {
   YNode root = YNode::map();
   root.add("release", YNode::plain(std::to_string(r.number)));

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "disclosure.hpp"
+#include "foi_request.hpp"  // is_request_reference
 
 namespace prevent {
 
@@ -22,10 +23,5 @@ std::string write_release(const Release& release);
 // is not one: the register is the program's, and a damaged one cannot
 // protect anything.
 Release read_release(std::string_view text, const std::string& where);
-
-// An FOI request reference (`--request`): letters, digits, '-', '_', '/',
-// '.', 1 to 40 characters, starting with a letter or digit. Never personal
-// data: it names a request, not its requester.
-bool is_request_reference(std::string_view ref);
 
 }  // namespace prevent

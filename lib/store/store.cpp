@@ -292,6 +292,28 @@ std::vector<std::pair<std::string, std::string>> Store::release_files() const {
   return out;
 }
 
+std::vector<Store::FoiFile> Store::foi_files() const {
+  std::vector<FoiFile> out;
+  for (const auto& f : git_->list_at_head("foi")) {
+    FoiFile file{"foi/" + f.name, std::nullopt, std::nullopt};
+    const bool named = f.name.size() == 9 && f.name.substr(4) == ".yaml" &&
+                       std::all_of(f.name.begin(), f.name.begin() + 4, [](char c) { return c >= '0' && c <= '9'; });
+    if (!named || !is_plain_file(f.mode)) {
+      file.problem = Failure(Exit::invalid_data,
+                             fmt::format("not an FOI request: prevent writes foi/NNNN.yaml files only ({})", file.path),
+                             "restore foi/ from history (git log -- foi)");
+    } else {
+      try {
+        file.text = git_->read_blob(f.id, file.path);
+      } catch (const Failure& e) {
+        file.problem = e;
+      }
+    }
+    out.push_back(std::move(file));
+  }
+  return out;
+}
+
 CaseId Store::next_id(int year) const {
   long highest = 0;
   for (const auto& f : git_->list_at_head(fmt::format("cases/{}", year))) {

@@ -133,6 +133,17 @@ class Store {
   // give away what the rest protects.
   std::vector<std::pair<std::string, std::string>> release_files() const;
 
+  // The files of foi/ at HEAD (FOI requests, docs/foi.md), by name. Each
+  // is read, or has the reason it is not (not a plain file named
+  // NNNN.yaml, larger than a record may be): readers report such a file,
+  // never skip it.
+  struct FoiFile {
+    std::string path;  // foi/NAME
+    std::optional<std::string> text;
+    std::optional<Failure> problem;  // when there is no text
+  };
+  std::vector<FoiFile> foi_files() const;
+
   // The next free ID of a year (one more than the highest at HEAD).
   CaseId next_id(int year) const;
 

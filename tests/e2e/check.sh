@@ -942,6 +942,9 @@ test_every_command_stays_within_its_action() {
     pv_ok "$S" 2026-11-05 review record "$c" --date 2026-11-05 --kind monthly --outcome close \
         --reason no-further-concerns
     pv_ok "$S" 2026-11-06 void PRV-2026-0002 case --reason "Fictional reason"
+    pv_ok "$S" 2026-11-06 foi new --request FOI-2026-0001 --received 2026-11-02 --period 2026-Q3
+    pv_ok "$S" 2026-11-06 foi new --request FOI/2026/0002 --received 2026-11-03
+    pv_ok "$S" 2026-11-07 foi close --request FOI/2026/0002 --date 2026-11-07 --reason withdrawn
     run prevent -C "$S" check history config --strict --as-of "$AS_OF"
     assert_rc 0
     assert_stdout_empty

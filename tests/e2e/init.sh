@@ -12,7 +12,7 @@ test_init_creates_a_private_store_with_settings_schemas_and_one_commit() {
     assert_mode "$T/store/prevent.yaml" 600
     assert_mode "$T/store/schemas" 700
     local f
-    for f in case meeting config; do
+    for f in case meeting config foi; do
         assert_file_exists "$T/store/schemas/$f.schema.json"
         assert_mode "$T/store/schemas/$f.schema.json" 600
         cmp -s "$T/store/schemas/$f.schema.json" "$PREVENT_SOURCE_DIR/schemas/$f.schema.json" ||
@@ -24,7 +24,7 @@ test_init_creates_a_private_store_with_settings_schemas_and_one_commit() {
     assert_eq "$(git_in "$T/store" log -1 --format='%an <%ae>')" "Test Coordinator <coordinator@example.invalid>" "author"
     assert_clean "$T/store"
     assert_eq "$(git_in "$T/store" ls-files | sort | tr '\n' ' ')" \
-        "prevent.yaml schemas/case.schema.json schemas/config.schema.json schemas/meeting.schema.json " "committed files"
+        "prevent.yaml schemas/case.schema.json schemas/config.schema.json schemas/foi.schema.json schemas/meeting.schema.json " "committed files"
     assert_stdout_empty
 }
 

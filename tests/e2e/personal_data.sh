@@ -404,6 +404,16 @@ run_the_sweep() { # run_the_sweep UMASK
         sweep no ok "${p[@]}" report --period 2026-Q3 --foi --format "$f"
     done
     sweep no fail "${p[@]}" report --period "Threnody Caskwell"
+    # FOI requests: known by reference, never by requester.
+    sweep no ok "${p[@]}" foi new --request FOI-2026-0001 --received 2026-11-02 --period 2026-Q3
+    sweep no ok "${p[@]}" foi new --request FOI-2026-0002 --received 2026-11-03
+    sweep no fail "${p[@]}" foi new --request "Threnody Caskwell" --received 2026-11-02
+    sweep no fail "${p[@]}" foi new --request FOI-2026-0003 --received 2026-11-02 --requester "Threnody Caskwell"
+    sweep no ok "${p[@]}" foi close --request FOI-2026-0002 --date 2026-11-20 --reason withdrawn
+    sweep no fail "${p[@]}" foi close --request "Threnody Caskwell" --date 2026-11-20 --reason withdrawn
+    for f in table csv json yaml; do
+        sweep no ok "${p[@]}" foi list --format "$f"
+    done
     PERSONAL+=("Quorrelwick" "Threnody Vanecask")
     sweep no ok "${p[@]}" correct "$id" referral.source.agency="Example College" --reason "Fictional reason Quorrelwick"
     sweep no ok "${p[@]}" correct "$id" referral.subject.name="Threnody Vanecask" --reason "Fictional reason Quorrelwick"
@@ -448,7 +458,7 @@ run_the_sweep() { # run_the_sweep UMASK
     local cmd
     for cmd in init refer import triage note assess "panel new" "panel attend" "panel agenda" "panel decide" \
         "panel consent" "panel action" "panel minutes" "review due" "review record" report correct void log \
-        "hook install" show list check upgrade; do
+        "hook install" show list check upgrade "foi new" "foi close" "foi list"; do
         [[ "$SWEEP_LOG" == *" $cmd "* ]] ||
             fail "the sweep did not run prevent $cmd"
     done
@@ -456,7 +466,7 @@ run_the_sweep() { # run_the_sweep UMASK
     listed="$("$PREVENT" --help | sed -n '/^Subcommands:/,/^$/p' | awk 'NR > 1 && NF { print $1 }')"
     [[ "$listed" == *refer* ]] || fail "no commands found in prevent --help"
     local sub
-    for sub in panel review hook; do
+    for sub in panel review hook foi; do
         listed+=$'\n'"$("$PREVENT" "$sub" --help | sed -n '/^Subcommands:/,/^$/p' | awk -v p="$sub" 'NR > 1 && NF { print p " " $1 }')"
     done
     while IFS= read -r cmd; do

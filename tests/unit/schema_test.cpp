@@ -188,12 +188,13 @@ TEST_CASE("the record's other fixed lists come from the case schema") {
   CHECK(prevent::schema_enum(SchemaKind::case_record, "no.such.path").empty());
 }
 
-TEST_CASE("the three schemas are compiled in and are JSON Schemas") {
+TEST_CASE("the four schemas are compiled in and are JSON Schemas") {
   const auto& files = prevent::schema_files();
-  CHECK(files.size() == 3u);
+  CHECK(files.size() == 4u);
   CHECK(prevent::schema_file(SchemaKind::case_record).file_name == "case.schema.json");
   CHECK(prevent::schema_file(SchemaKind::meeting).file_name == "meeting.schema.json");
   CHECK(prevent::schema_file(SchemaKind::config).file_name == "config.schema.json");
+  CHECK(prevent::schema_file(SchemaKind::foi_request).file_name == "foi.schema.json");
   for (const auto& f : files) {
     CAPTURE(f.file_name);
     CHECK(f.text.find("\"$schema\"") != std::string_view::npos);

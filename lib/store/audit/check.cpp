@@ -6,12 +6,14 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <map>
 #include <cstdlib>
 #include <optional>
 #include <exception>
 #include <thread>
 
 #include "derived_check.hpp"
+#include "foi_request.hpp"
 #include "git_handles.hpp"
 #include "git_repo.hpp"
 #include "git_options.hpp"
@@ -48,11 +50,11 @@ std::optional<std::string> not_a_regular_file(git_repository* repo) {
 
 const std::vector<CheckInfo>& available_checks() {
   static const std::vector<CheckInfo> checks = {
-      {"records", "every case and meeting file is valid: YAML, schema, vocabularies, file name"},
+      {"records", "every case, meeting and FOI request file is valid: YAML, schema, vocabularies, file name"},
       {"rules", "every case satisfies the rules of the Channel process (SPEC §4)"},
       {"canonical", "files are in canonical form (a notice: rewritten on the next write)"},
       {"schemas", "the store's schemas/ match the ones this prevent was built with"},
-      {"worktree", "no uncommitted or untracked changes under cases/, panels/, schemas/ and prevent.yaml"},
+      {"worktree", "no uncommitted or untracked changes under cases/, panels/, foi/, schemas/ and prevent.yaml"},
       {"repository", "every object reachable from HEAD can be read and matches its id"},
       {"authors", "every commit that changed cases/ or panels/ has an author name and e-mail"},
       {"history", "commit dates never go backwards, no case file was ever deleted, no replacement refs; hand edits, "
@@ -199,9 +201,38 @@ class Run {
     }
   }
 
+  // foi/ (docs/foi.md): each file a request, each reference once; a due
+  // date that is not the store's count of 20 working days is a notice (the
+  // calendar may have changed since, or the file by hand).
+  void scan_foi(bool canonical) {
+    std::map<std::string, std::string> seen;
+    for (const auto& f : store_.foi_files()) {
+      if (!f.text) {
+        invalid_.push_back({"records", f.problem->code(), f.problem->what()});
+        continue;
+      }
+      try {
+        FoiRequest r = read_foi_request(*f.text, f.path);
+        if (auto [at, fresh] = seen.emplace(r.reference, f.path); !fresh)
+          records_.push_back(fmt::format("request: {} is recorded already in {} ({})", r.reference, at->second, f.path));
+        if (Date due = foi_due_date(r.received, store_.config().holidays); due != r.due)
+          foi_notices_.push_back(fmt::format("due: {} is not the 20th working day following receipt by this "
+                                             "store's calendar, {} ({})",
+                                             r.due.str(), due.str(), f.path));
+        if (canonical && write_foi_request(r) != *f.text)
+          canonical_.push_back(fmt::format("not in canonical form; prevent rewrites it canonically on its next "
+                                           "change to the request ({})",
+                                           f.path));
+      } catch (const Failure& e) {
+        invalid_.push_back({"records", e.code(), e.what()});
+      }
+    }
+  }
+
   void records() {
     for (const auto& f : invalid_) error("records", f.code, f.message);
     for (auto& m : records_) error("records", Exit::invalid_data, std::move(m));
+    for (auto& m : foi_notices_) notice("records", std::move(m));
   }
 
   void rules() {
@@ -281,8 +312,8 @@ class Run {
     opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
     opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
                  GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
-    const char* specs[] = {"cases", "panels", "schemas", "prevent.yaml"};
-    opts.pathspec = {const_cast<char**>(specs), 4};
+    const char* specs[] = {"cases", "panels", "foi", "schemas", "prevent.yaml"};
+    opts.pathspec = {const_cast<char**>(specs), 5};
     git_status_list* list_raw = nullptr;
     const int rc = git_status_list_new(&list_raw, store_.git().raw(), &opts);
     git::StatusList list(list_raw);
@@ -326,6 +357,7 @@ class Run {
   std::vector<std::pair<Exit, std::string>> rules_;  // rules broken
   std::vector<std::string> review_notices_;          // reviews outside the review rules (notices)
   std::vector<std::string> canonical_;               // case files not in canonical form
+  std::vector<std::string> foi_notices_;             // FOI requests due on another day than counted
   std::vector<LoadedMeeting> meeting_texts_;
   std::vector<Invalid> invalid_;
 };
@@ -369,6 +401,7 @@ std::vector<Finding> run_checks(const Store& store, const std::vector<std::strin
                                             name));
   if (wanted("records") || wanted("rules") || wanted("canonical"))
     run.scan(wanted("records"), wanted("rules"), wanted("canonical"));
+  if (wanted("records") || wanted("canonical")) run.scan_foi(wanted("canonical"));
   if (wanted("records")) run.records();
   if (wanted("rules")) run.rules();
   if (wanted("canonical")) run.canonical();

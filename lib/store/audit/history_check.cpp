@@ -17,6 +17,7 @@
 #include "check.hpp"
 #include "case_record.hpp"
 #include "config.hpp"
+#include "foi_request.hpp"
 #include "git_handles.hpp"
 #include "git_repo.hpp"
 #include "history_walk.hpp"
@@ -425,11 +426,62 @@ bool added_one_release(git_repository* repo, git_tree* before, git_tree* after) 
   return true;
 }
 
+// What a commit did to foi/ (the FOI requests, docs/foi.md): the files it
+// added, changed and removed there, and the one it changed.
+struct FoiDelta {
+  size_t added = 0, changed = 0, removed = 0;
+  std::optional<git_oid> before, after;  // the one file changed, when changed == 1
+  std::string path;
+};
+FoiDelta foi_delta(git_repository* repo, git_tree* before, git_tree* after) {
+  auto subtree = [&](git_tree* root) -> git::Tree {
+    const git_tree_entry* e = root ? git_tree_entry_byname(root, "foi") : nullptr;
+    git_tree* t = nullptr;
+    if (e && git_tree_entry_type(e) == GIT_OBJECT_TREE && git_tree_lookup(&t, repo, git_tree_entry_id(e)) == 0)
+      return git::Tree(t);
+    return git::Tree(nullptr);
+  };
+  FoiDelta d;
+  git::Tree a = subtree(before), b = subtree(after);
+  const size_t na = a ? git_tree_entrycount(a.get()) : 0, nb = b ? git_tree_entrycount(b.get()) : 0;
+  for (size_t i = 0; i < nb; ++i) {
+    const git_tree_entry* e = git_tree_entry_byindex(b.get(), i);
+    const git_tree_entry* old = a ? git_tree_entry_byname(a.get(), git_tree_entry_name(e)) : nullptr;
+    if (!old) {
+      ++d.added;
+    } else if (!git_oid_equal(git_tree_entry_id(old), git_tree_entry_id(e)) ||
+               git_tree_entry_filemode(old) != git_tree_entry_filemode(e)) {
+      ++d.changed;
+      d.before = *git_tree_entry_id(old);
+      d.after = *git_tree_entry_id(e);
+      d.path = fmt::format("foi/{}", git_tree_entry_name(e));
+    }
+  }
+  for (size_t i = 0; i < na; ++i)
+    if (!b || !git_tree_entry_byname(b.get(), git_tree_entry_name(git_tree_entry_byindex(a.get(), i)))) ++d.removed;
+  return d;
+}
+
+// Whether `foi close` could have made the change of one foi/ file: the
+// same request, with a closure it did not have before.
+bool closed_one_request(const GitRepo& git, const FoiDelta& d) {
+  if (d.added || d.removed || d.changed != 1) return false;
+  try {
+    FoiRequest a = read_foi_request(git.read_blob(*d.before, d.path), d.path);
+    FoiRequest b = read_foi_request(git.read_blob(*d.after, d.path), d.path);
+    return !a.closed && b.closed && a.reference == b.reference && a.received == b.received && a.due == b.due &&
+           a.period == b.period;
+  } catch (const Failure&) {
+    return false;
+  }
+}
+
 // Why a commit with a Prevent-Action trailer is not what its action
 // writes (action_scope.hpp); empty when it is. Names fields and files,
 // never a value nor the trailer's own text.
 std::string outside_action(const Store& store, const CommitMeta& m, const std::vector<PathChange>& changes,
-                           const std::vector<std::string>& others, bool first, bool one_release) {
+                           const std::vector<std::string>& others, bool first, bool one_release,
+                           const FoiDelta& foi) {
   const ActionScope* scope = action_scope(*m.action);
   if (!scope) return "its Prevent-Action is none that prevent writes";
   const std::string_view action = scope->action;
@@ -447,6 +499,18 @@ std::string outside_action(const Store& store, const CommitMeta& m, const std::v
     for (const auto& o : others)
       if (o != "releases") return fmt::format("{} {} only, but it changed {}", action, scope->says, o);
     return one_release ? "" : fmt::format("{} {} only, and never changes or removes one", action, scope->says);
+  }
+  if (scope->files == ActionFiles::new_foi || scope->files == ActionFiles::one_foi) {
+    if (!changes.empty()) return fmt::format("{} {} only, but it changed records", action, scope->says);
+    for (const auto& o : others)
+      if (o != "foi") return fmt::format("{} {} only, but it changed {}", action, scope->says, o);
+    if (scope->files == ActionFiles::new_foi)
+      return foi.added == 1 && !foi.changed && !foi.removed
+                 ? ""
+                 : fmt::format("{} {} only, and never changes or removes one", action, scope->says);
+    return closed_one_request(store.git(), foi)
+               ? ""
+               : fmt::format("{} changes only {}, adding its closure, and nothing else", action, scope->says);
   }
   if (!others.empty())
     return fmt::format("{} changes only {}, but it changed {}", action, scope->says, others.front());
@@ -723,6 +787,11 @@ std::vector<Finding> check_history(const Store& store, HistoryChecks which) {
                          fmt::format("hand edit: commit {} by {} <{}> on {} changed the release register outside "
                                      "prevent (releases)",
                                      m.short_id(), m.author_name, m.author_email, m.display_time())});
+        if (std::find(others.begin(), others.end(), "foi") != others.end())
+          out.push_back({Finding::Level::notice, Exit::ok, "history",
+                         fmt::format("hand edit: commit {} by {} <{}> on {} changed the FOI requests outside "
+                                     "prevent (foi)",
+                                     m.short_id(), m.author_name, m.author_email, m.display_time())});
         if (!changes.empty())
           out.push_back({Finding::Level::notice, Exit::ok, "history",
                          fmt::format("hand edit: commit {} by {} <{}> on {} changed records outside prevent ({})",
@@ -734,7 +803,8 @@ std::vector<Finding> check_history(const Store& store, HistoryChecks which) {
       // action makes (action_scope.hpp).
       const std::vector<std::string> others = changed_other_paths(s.parent_tree, s.tree);
       std::string why = outside_action(store, m, changes, others, s.parent_tree == nullptr,
-                                       added_one_release(store.git().raw(), s.parent_tree, s.tree));
+                                       added_one_release(store.git().raw(), s.parent_tree, s.tree),
+                                       foi_delta(store.git().raw(), s.parent_tree, s.tree));
       if (!why.empty()) {
         std::string where = paths_text(changes);
         for (const auto& o : others) where += (where.empty() ? "" : ", ") + o;

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 
+#include "foi_request.hpp"
 #include "git_handles.hpp"
 #include "git_repo.hpp"
 #include "rules.hpp"
@@ -64,6 +65,8 @@ class StagedRun {
             error(Exit::store, fmt::format("schema file differs from this prevent's own ({})", s.path));
         }
         (void)known;
+      } else if (s.path.rfind("foi/", 0) == 0) {
+        if (!s.deleted) judge_foi(s.path);
       } else if (s.path.rfind("panels/", 0) == 0) {
         rejudge_all = true;
         if (s.deleted) continue;  // a case that names it is refused below
@@ -119,8 +122,8 @@ class StagedRun {
     git::Tree head;
     if (git_revparse_single(&obj, store_.git().raw(), "HEAD^{tree}") == 0) head.reset(reinterpret_cast<git_tree*>(obj));
     git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
-    const char* specs[] = {"cases", "panels", "schemas", "prevent.yaml"};
-    opts.pathspec = {const_cast<char**>(specs), 4};
+    const char* specs[] = {"cases", "panels", "foi", "schemas", "prevent.yaml"};
+    opts.pathspec = {const_cast<char**>(specs), 5};
     git_diff* diff_raw = nullptr;
     const int rc = git_diff_tree_to_index(&diff_raw, store_.git().raw(), head.get(), index_.get(), &opts);
     git::Diff diff(diff_raw);
@@ -167,6 +170,20 @@ class StagedRun {
       Meeting m = read_meeting(blob_text(path), path);
       if (meeting_path(m.date) != path)
         error(Exit::invalid_data, fmt::format("date: {} does not match the file name ({})", m.date.str(), path));
+    } catch (const Failure& f) {
+      error(f.code(), f.what());
+    }
+  }
+
+  // An FOI request (docs/foi.md): a file foi/NNNN.yaml that reads as one.
+  void judge_foi(const std::string& path) {
+    if (!foi_request_number(std::string_view(path).substr(4))) {
+      error(Exit::invalid_data,
+            fmt::format("not an FOI request: prevent writes foi/NNNN.yaml files only ({})", path));
+      return;
+    }
+    try {
+      read_foi_request(blob_text(path), path);
     } catch (const Failure& f) {
       error(f.code(), f.what());
     }
