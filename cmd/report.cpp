@@ -169,9 +169,9 @@ int run_report(const Globals& g, const ReportCommand& o) {
     }
     if (o.explain) {
       notice(g, fmt::format("{} cells hidden as from 1 to {}, {} more to protect them ({} linear programmes, {} "
-                            "earlier answers)",
+                            "earlier answers{})",
                             outcome.primary, options.threshold - 1, outcome.secondary, outcome.solves,
-                            earlier.size()));
+                            earlier.size(), earlier_builder ? " and the year-earlier column" : ""));
       for (const auto& step : outcome.steps) {
       // The year-earlier report is the answer "release 0000" of protect().
       std::string line = step;

@@ -154,7 +154,8 @@ std::string period_label(Date from, Date to) {
     if (months == 3 && from.month() % 3 == 1) return fmt::format("{}-Q{}", from.year(), (from.month() + 2) / 3);
     if (months == 12 && from.month() == 4) return fmt::format("FY{}", from.year());
   }
-  return fmt::format("{} to {}", long_date(from), long_date(to));
+  // Short, as it heads a column of numbers; the header facts write it out.
+  return fmt::format("{} to {}", from.str(), to.str());
 }
 
 Case case_on(const Case& c, Date day) {
@@ -877,7 +878,7 @@ h1{font-size:17pt;margin:0 0 4mm}h2{font-size:13.5pt;margin:7mm 0 2mm;border-bot
 ul.facts{padding-left:5mm;margin:0 0 3mm}p.key{margin:0 0 2mm;font-size:9.5pt}p.off{border:1px solid #b00;padding:1.5mm 2.5mm;color:#700}
 table{border-collapse:collapse;margin:0 0 2mm;min-width:110mm;max-width:100%}th,td{border:1px solid #bbb;padding:.6mm 2.5mm;text-align:left;vertical-align:top}
 th{background:#eef2f5}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}td.p,th.p{text-align:right;color:#444;white-space:nowrap;font-variant-numeric:tabular-nums}
-td.y,th.y{border-left:2px solid #888;color:#333}th.y{white-space:normal}tr.y td{color:#333;font-style:italic}
+td.y,th.y{border-left:2px solid #888;color:#333}th.y{white-space:normal;max-width:28mm}th.y span.d{white-space:nowrap}tr.y td{color:#333;font-style:italic}
 p.note,p.no-chart{font-size:9pt;color:#444;margin:0 0 3mm}
 svg.chart{display:block;max-width:100%;height:auto;margin:1mm 0 2mm}svg.chart text{font-size:11px;fill:#111}svg.chart text.hidden{fill:#555;font-style:italic}svg.chart rect{fill:#1d5f8a}
 .block{break-inside:avoid;page-break-inside:avoid}
@@ -886,6 +887,15 @@ svg.chart{display:block;max-width:100%;height:auto;margin:1mm 0 2mm}svg.chart te
 )";
 
 std::string html_value(const ReportCell& c) { return c.suppressed ? "[c]" : c.value ? std::to_string(*c.value) : "–"; }
+
+// A period's label for a column heading: a range of days breaks between its
+// two dates, never inside one.
+std::string html_period(const std::string& label) {
+  const size_t at = label.find(" to ");
+  if (at == std::string::npos) return html_escape(label);
+  return fmt::format("<span class=\"d\">{}</span> to <span class=\"d\">{}</span>", html_escape(label.substr(0, at)),
+                     html_escape(label.substr(at + 4)));
+}
 
 std::string html_timing(const std::vector<const ReportTable*>& group, const Report* earlier) {
   std::string out = fmt::format("<div class=\"block\" id=\"timeliness\">\n<h3>{}</h3>\n<table data-table=\"timeliness\">\n"
@@ -943,7 +953,7 @@ std::string render_html(const Report& r) {
     const bool shares = !percentages(r, t).empty();
     out += fmt::format("<table data-table=\"{}\">\n<tr><th>Category</th><th class=\"n\">Count</th>{}{}</tr>\n",
                        html_escape(t.path), shares ? "<th class=\"p\">%</th>" : "",
-                       earlier ? fmt::format("<th class=\"n y\">{}</th>", html_escape(earlier_label(*earlier))) : "");
+                       earlier ? fmt::format("<th class=\"n y\">{}</th>", html_period(earlier_label(*earlier))) : "");
     for (const auto& row : shown_rows(r, t, earlier)) {
       const ReportCell& c = row.now ? *row.now : *row.then;
       out += fmt::format("<tr data-key=\"{}\"><td>{}</td><td class=\"n\">{}</td>", html_escape(c.key),

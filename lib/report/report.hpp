@@ -83,7 +83,7 @@ struct Report {
 ReportOptions year_earlier(const ReportOptions& options);
 
 // What md and html call a period: "2025-Q3", "FY2024", "July 2025", else
-// "1 July 2025 to 9 August 2025".
+// "2025-07-01 to 2025-08-09" (it heads a column of numbers).
 std::string period_label(Date from, Date to);
 
 // The case as it stood at the end of `day`: everything dated after it taken
