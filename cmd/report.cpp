@@ -173,12 +173,11 @@ int run_report(const Globals& g, const ReportCommand& o) {
                             outcome.primary, options.threshold - 1, outcome.secondary, outcome.solves,
                             earlier.size(), earlier_builder ? " and the year-earlier column" : ""));
       for (const auto& step : outcome.steps) {
-      // The year-earlier report is the answer "release 0000" of protect().
-      std::string line = step;
-      if (auto at = line.find("of release 0000"); at != std::string::npos)
-        line.replace(at, 15, "a year earlier");
-      notice(g, "  hidden " + line);
-    }
+        // The year-earlier report is the answer "release 0000" of protect().
+        std::string line = step;
+        if (auto at = line.find("of release 0000"); at != std::string::npos) line.replace(at, 15, "a year earlier");
+        notice(g, "  hidden " + line);
+      }
     }
   } else if (earlier_builder) {
     protect_special_categories_with_year_earlier(report, earlier_builder->finish_counts(), config.suppression_threshold);

@@ -938,7 +938,7 @@ void protect_special_categories_with_year_earlier(Report& report, Report earlier
   // As the register would keep it: the special categories' small hidden
   // cells primary at the threshold they were hidden at, the rest shown.
   Report shown = earlier;
-  shown.options.threshold = store_threshold >= 2 ? store_threshold : 5;
+  shown.options.threshold = special_category_threshold(store_threshold);
   protect_special_categories(report, store_threshold, {{release_of(shown), std::move(truth)}});
   report.year_earlier = std::make_shared<const Report>(std::move(earlier));
 }

@@ -427,10 +427,12 @@ Report ReportBuilder::finish() {
   return r;
 }
 
+int special_category_threshold(int store_threshold) { return store_threshold >= 2 ? store_threshold : 5; }
+
 void protect_special_categories(Report& report, int store_threshold, const std::vector<EarlierAnswer>& alongside) {
   Report part;
   part.options = report.options;
-  part.options.threshold = store_threshold >= 2 ? store_threshold : 5;
+  part.options.threshold = special_category_threshold(store_threshold);
   for (const auto& t : report.tables)
     if (t.path == "referrals" || is_special_category_table(t.path)) part.tables.push_back(t);
   protect(part, alongside);

@@ -123,6 +123,7 @@ class ReportBuilder {
 // when that is off too), against the referrals total alone, and against
 // `alongside` (the same period a year earlier, disclosure.hpp).
 struct EarlierAnswer;
+int special_category_threshold(int store_threshold);
 void protect_special_categories(Report& report, int store_threshold,
                                 const std::vector<EarlierAnswer>& alongside = {});
 
