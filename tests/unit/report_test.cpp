@@ -843,3 +843,41 @@ TEST_CASE("a report and its year-earlier column are protected together") {
   for (size_t i = 0; i < release_of(alone_then).cells.size(); ++i)
     CHECK(release_of(*r.year_earlier).cells[i].shown == release_of(alone_then).cells[i].shown);
 }
+
+TEST_CASE("the year-earlier column is proved against the release register: one adoption since an answer") {
+  // 2025-Q3 was answered as of 15 October 2025 with 7 adoptions; an eighth
+  // case was adopted on 5 November. The 2026-Q3 report's column for
+  // 2025-Q3, as of 27 November 2025, set beside that answer must not show
+  // that one adoption.
+  std::vector<Case> cases;
+  for (int i = 0; i < 8; ++i) {
+    Case c = referral("2025-07-07");
+    triage(c, "2025-07-08", "channel-panel");
+    hear(c, i < 7 ? "2025-08-05" : "2025-11-05", "adopt");
+    cases.push_back(c);
+  }
+  for (int i = 0; i < 4; ++i) cases.push_back(referral("2025-07-07", "police"));
+  for (int i = 0; i < 6; ++i) cases.push_back(referral("2026-07-06"));
+  ReportOptions q = period("2025-07-01", "2025-09-30", "2025-10-15", 5);
+  q.foi = true;
+  Report answer = counts(cases, q);
+  protect(answer, {});
+  REQUIRE(value(answer, "outcomes", "adopted") == 7);
+  Release first = release_of(answer);
+  first.number = 1;
+  q.threshold = 0;
+  const std::vector<EarlierAnswer> register_{{first, counts(cases, q)}};
+
+  const ReportOptions o = period("2026-07-01", "2026-09-30", "2026-11-27", 5);
+  Report r = counts(cases, o);
+  protect_with_year_earlier(r, counts(cases, year_earlier(o)), register_);
+  REQUIRE(r.year_earlier != nullptr);
+  const Report& then = *r.year_earlier;
+  CHECK(value(then, "outcomes", "adopted") == 8);
+  CHECK_FALSE((!suppressed(answer, "outcomes", "adopted") && !suppressed(then, "outcomes", "adopted")));
+  const std::vector<Release> answers{first, release_of(then), release_of(r)};
+  const CellRange diff = feasible_range(answers, {{1, "outcomes", "adopted", 1.0}, {0, "outcomes", "adopted", -1.0}});
+  CHECK((!diff.min || *diff.min <= 1 + 1e-6));
+  CHECK((!diff.max || *diff.max >= 4 - 1e-6));
+  check_every_primary_keeps_its_range(answers);
+}
