@@ -138,6 +138,13 @@ int run_report(const Globals& g, const ReportCommand& o) {
   const bool suppressing = options.threshold >= 2;
   std::vector<Release> register_ = suppressing ? read_release_register(store) : std::vector<Release>{};
   ReportBuilder builder(config, options);
+  // md and html show the same period a year earlier beside each count
+  // (docs/report.md, "A year earlier"), counted in the same pass; an FOI
+  // answer is one period, as the register records it, and json and csv
+  // keep their shape: neither has it.
+  const bool with_year_earlier = !options.foi && (o.format == "md" || o.format == "html");
+  std::unique_ptr<ReportBuilder> earlier_builder;
+  if (with_year_earlier) earlier_builder = std::make_unique<ReportBuilder>(config, year_earlier(options));
   std::vector<std::unique_ptr<ReportBuilder>> earlier_builders;
   std::vector<ReportOptions> earlier_options;
   for (const auto& r : register_) {
@@ -146,6 +153,7 @@ int run_report(const Globals& g, const ReportCommand& o) {
   for (const auto& eo : earlier_options) earlier_builders.push_back(std::make_unique<ReportBuilder>(config, eo));
   auto read = for_each_case_without_personal_data(store, [&](const Case& c) {
     builder.add(c);
+    if (earlier_builder) earlier_builder->add(c);
     for (auto& b : earlier_builders) b->add(c);
   });
   if (!read.unreadable.empty() && (options.foi || !o.partial)) {
@@ -157,14 +165,32 @@ int run_report(const Globals& g, const ReportCommand& o) {
   if (suppressing) {
     std::vector<EarlierAnswer> earlier;
     for (size_t i = 0; i < register_.size(); ++i) earlier.push_back({register_[i], earlier_builders[i]->finish_counts()});
-    DisclosureOutcome outcome = protect(report, earlier);
+    DisclosureOutcome outcome;
+    if (earlier_builder) {
+      JointOutcome joint = protect_with_year_earlier(report, earlier_builder->finish_counts(), earlier);
+      outcome = std::move(joint.current);
+      if (o.explain) {
+        notice(g, fmt::format("a year earlier: {} cells hidden as from 1 to {}, {} more to protect them",
+                              joint.earlier.primary, options.threshold - 1, joint.earlier.secondary));
+        for (const auto& step : joint.earlier.steps) notice(g, "  hidden a year earlier " + step);
+      }
+    } else {
+      outcome = protect(report, earlier);
+    }
     if (o.explain) {
       notice(g, fmt::format("{} cells hidden as from 1 to {}, {} more to protect them ({} linear programmes, {} "
-                            "earlier answers)",
+                            "earlier answers{})",
                             outcome.primary, options.threshold - 1, outcome.secondary, outcome.solves,
-                            earlier.size()));
-      for (const auto& step : outcome.steps) notice(g, "  hidden " + step);
+                            earlier.size(), earlier_builder ? " and the year-earlier column" : ""));
+      for (const auto& step : outcome.steps) {
+        // The year-earlier report is the answer "release 0000" of protect().
+        std::string line = step;
+        if (auto at = line.find("of release 0000"); at != std::string::npos) line.replace(at, 15, "a year earlier");
+        notice(g, "  hidden " + line);
+      }
     }
+  } else if (earlier_builder) {
+    protect_special_categories_with_year_earlier(report, earlier_builder->finish_counts(), config.suppression_threshold);
   } else {
     protect_special_categories(report, config.suppression_threshold);
   }

@@ -944,4 +944,27 @@ DisclosureOutcome protect(Report& report, const std::vector<EarlierAnswer>& all_
   return out;
 }
 
+JointOutcome protect_with_year_earlier(Report& report, Report earlier,
+                                       const std::vector<EarlierAnswer>& register_answers) {
+  JointOutcome out;
+  Report truth = earlier;
+  out.earlier = protect(earlier, register_answers);
+  std::vector<EarlierAnswer> answers = register_answers;
+  answers.push_back({release_of(earlier), std::move(truth)});
+  out.current = protect(report, answers);
+  report.year_earlier = std::make_shared<const Report>(std::move(earlier));
+  return out;
+}
+
+void protect_special_categories_with_year_earlier(Report& report, Report earlier, int store_threshold) {
+  Report truth = earlier;
+  protect_special_categories(earlier, store_threshold);
+  // As the register would keep it: the special categories' small hidden
+  // cells primary at the threshold they were hidden at, the rest shown.
+  Report shown = earlier;
+  shown.options.threshold = special_category_threshold(store_threshold);
+  protect_special_categories(report, store_threshold, {{release_of(shown), std::move(truth)}});
+  report.year_earlier = std::make_shared<const Report>(std::move(earlier));
+}
+
 }  // namespace prevent

@@ -74,6 +74,25 @@ struct DisclosureOutcome {
 // answer.
 DisclosureOutcome protect(Report& report, const std::vector<EarlierAnswer>& earlier);
 
+// A report with the same period a year earlier beside it (docs/disclosure.md,
+// "The year-earlier column"): one document, so the two are suppressed
+// together. `earlier` (counts only, as finish_counts() gives it) is
+// protected first, against the register; then `report`, against the
+// register and `earlier` as shown, with its true counts. protect()'s
+// guarantee then covers the primary cells of both: nothing in `report` can
+// narrow a hidden cell of `earlier`, nor the reverse, nor either with the
+// register. Sets report.year_earlier.
+struct JointOutcome {
+  DisclosureOutcome earlier, current;
+};
+JointOutcome protect_with_year_earlier(Report& report, Report earlier, const std::vector<EarlierAnswer>& register_answers);
+
+// The same with the report's suppression off (threshold 0 or 1): only the
+// special-category tables are suppressed (protect_special_categories), the
+// earlier report's first, then this one's against the earlier as shown.
+// Sets report.year_earlier.
+void protect_special_categories_with_year_earlier(Report& report, Report earlier, int store_threshold);
+
 // The least and most a linear combination of cells can be, to a requester
 // holding `answers` (for tests and for `prevent report --explain`): the
 // same programme protect() builds. `terms` are (answer index, path, key,

@@ -125,6 +125,39 @@ std::optional<long> nearest_rank(const std::vector<long>& sorted, int p) {
   return sorted[rank - 1];
 }
 
+namespace {
+
+bool is_last_of_month(Date d) { return d.day() == days_in_month(d.year(), d.month()); }
+
+// The last day of a period a year back: the last day of a month stays the
+// last day of its month, so that a whole month stays whole.
+Date end_a_year_before(Date d) {
+  const Date back = d.add_months(-12);  // 29 February to the 28th
+  if (!is_last_of_month(d)) return back;
+  return Date::from_ymd(back.year(), back.month(), days_in_month(back.year(), back.month()));
+}
+
+}  // namespace
+
+ReportOptions year_earlier(const ReportOptions& options) {
+  ReportOptions out = options;
+  out.from = options.from.add_months(-12);  // 29 February to the 28th
+  out.to = end_a_year_before(options.to);
+  out.as_of = options.as_of.add_months(-12);
+  return out;
+}
+
+std::string period_label(Date from, Date to) {
+  if (from.day() == 1 && is_last_of_month(to)) {
+    const int months = (to.year() - from.year()) * 12 + static_cast<int>(to.month()) - static_cast<int>(from.month()) + 1;
+    if (months == 1) return month_label(month_key(from.year(), from.month()));
+    if (months == 3 && from.month() % 3 == 1) return fmt::format("{}-Q{}", from.year(), (from.month() + 2) / 3);
+    if (months == 12 && from.month() == 4) return fmt::format("FY{}", from.year());
+  }
+  // Short, as it heads a column of numbers; the header facts write it out.
+  return fmt::format("{} to {}", from.str(), to.str());
+}
+
 Case case_on(const Case& c, Date day) {
   Case r = c;
   // An episode reopened after the day is the current one on the day.
@@ -394,13 +427,15 @@ Report ReportBuilder::finish() {
   return r;
 }
 
-void protect_special_categories(Report& report, int store_threshold) {
+int special_category_threshold(int store_threshold) { return store_threshold >= 2 ? store_threshold : 5; }
+
+void protect_special_categories(Report& report, int store_threshold, const std::vector<EarlierAnswer>& alongside) {
   Report part;
   part.options = report.options;
-  part.options.threshold = store_threshold >= 2 ? store_threshold : 5;
+  part.options.threshold = special_category_threshold(store_threshold);
   for (const auto& t : report.tables)
     if (t.path == "referrals" || is_special_category_table(t.path)) part.tables.push_back(t);
-  protect(part, {});
+  protect(part, alongside);
   // The programme above may hide the total to protect a special category
   // cell; this report shows the total, so such a table is withheld whole.
   const ReportTable* totals = part.table("referrals");
@@ -505,6 +540,67 @@ std::vector<std::string> percentages(const Report& r, const ReportTable& t) {
 // put them together, one row each, a column per measure.
 bool is_timing(const ReportTable& t) { return t.path.starts_with("timeliness.referral_to_"); }
 
+// ---------------------------------------------------------------------------
+// The year-earlier column (docs/report.md, "A year earlier")
+
+bool had_referrals(const Report& earlier) {
+  if (const ReportTable* t = earlier.table("referrals"))
+    for (const auto& c : t->cells)
+      if (c.suppressed || c.value.value_or(0) != 0) return true;
+  return false;
+}
+
+// The report md and html show beside this one: null when there is none, or
+// when the earlier period had no referrals at all (the header says so once,
+// rather than a column of zeros).
+const Report* earlier_column(const Report& r) {
+  const Report* e = r.year_earlier.get();
+  return e && had_referrals(*e) ? e : nullptr;
+}
+
+std::string earlier_label(const Report& earlier) { return period_label(earlier.options.from, earlier.options.to); }
+
+// The key of the earlier report's cell beside `key`: the same, but a month
+// of referrals.by_month is the same month a year earlier.
+std::string earlier_key(std::string_view path, const std::string& key) {
+  if (path != "referrals.by_month") return key;
+  if (auto d = Date::parse(key + "-01")) return month_key(d->year() - 1, d->month());
+  return key;
+}
+
+const ReportCell* cell_with_key(const ReportTable* t, std::string_view key) {
+  if (t)
+    for (const auto& c : t->cells)
+      if (c.key == key) return &c;
+  return nullptr;
+}
+
+// A row of a count table as md and html show it: this report's cell, the
+// earlier one beside it, its percentage. A key only one of the two reports
+// has (one the vocabulary no longer lists) has no cell in the other.
+struct ShownRow {
+  const ReportCell* now;
+  const ReportCell* then;
+  std::string share;
+};
+
+std::vector<ShownRow> shown_rows(const Report& r, const ReportTable& t, const Report* earlier) {
+  const auto shares = percentages(r, t);
+  const ReportTable* before = earlier ? earlier->table(t.path) : nullptr;
+  std::vector<ShownRow> rows;
+  std::set<std::string> matched;
+  for (size_t k = 0; k < t.cells.size(); ++k) {
+    const std::string key = earlier_key(t.path, t.cells[k].key);
+    const ReportCell* then = cell_with_key(before, key);
+    if (then) matched.insert(key);
+    rows.push_back({&t.cells[k], then, shares.empty() ? std::string() : shares[k]});
+  }
+  if (before)
+    for (const auto& c : before->cells)
+      if (!matched.contains(c.key)) rows.push_back({nullptr, &c, std::string()});
+  return rows;
+}
+
 std::string render_json(const Report& r) {
   using J = nlohmann::ordered_json;
   J j;
@@ -597,10 +693,24 @@ std::vector<std::string> header_facts(const Report& r) {
       fmt::format("Work in hand as it stood at the end of {}", long_date(r.in_hand_at)),
       fmt::format("Suppression {}", suppression_line(r))};
   if (r.options.foi) out.push_back("Prepared as a Freedom of Information answer");
+  if (const Report* e = r.year_earlier.get()) {
+    if (earlier_column(r))
+      out.push_back(fmt::format(
+          "Beside each count, headed {}: the same period a year earlier, counted the same way: the referrals received "
+          "from {} to {} and what became of them by {}, and the work in hand at the end of {}",
+          earlier_label(*e), long_date(e->options.from), long_date(e->options.to), long_date(e->options.as_of),
+          long_date(e->in_hand_at)));
+    else
+      out.push_back(fmt::format("No referrals were received in the same period a year earlier ({} to {}), so the "
+                                "tables have no column for it",
+                                long_date(e->options.from), long_date(e->options.to)));
+  }
   return out;
 }
 
-std::string md_timing(const std::vector<const ReportTable*>& group) {
+// Each measure a row, and with a year-earlier column a row for the same
+// measure a year earlier under it.
+std::string md_timing(const std::vector<const ReportTable*>& group, const Report* earlier) {
   std::string out = fmt::format("\n### {}\n\n| Measure |", kTimingTitle);
   std::string rule = "|---|";
   for (const auto& c : group.front()->cells) out += fmt::format(" {} |", md_escape(c.label)), rule += "--:|";
@@ -609,6 +719,14 @@ std::string md_timing(const std::vector<const ReportTable*>& group) {
     out += fmt::format("| {} |", md_escape(t->title));
     for (const auto& c : t->cells) out += fmt::format(" {} |", md_value(c));
     out += "\n";
+    if (const ReportTable* before = earlier ? earlier->table(t->path) : nullptr) {
+      out += fmt::format("| {}, {} |", md_escape(t->title), md_escape(earlier_label(*earlier)));
+      for (const auto& c : t->cells) {
+        const ReportCell* then = cell_with_key(before, c.key);
+        out += fmt::format(" {} |", then ? md_value(*then) : "–");
+      }
+      out += "\n";
+    }
   }
   return out;
 }
@@ -618,6 +736,7 @@ std::string render_md(const Report& r) {
   for (const auto& fact : header_facts(r)) out += fmt::format("- {}\n", md_escape(fact));
   if (auto note = hidden_note(r); !note.empty()) out += fmt::format("- {}\n", md_escape(note));
   out += fmt::format("- {}\n", md_escape(kPercentNote));
+  const Report* earlier = earlier_column(r);
   std::string section;
   for (size_t i = 0; i < r.tables.size(); ++i) {
     const ReportTable& t = r.tables[i];
@@ -629,16 +748,18 @@ std::string render_md(const Report& r) {
       std::vector<const ReportTable*> group;
       for (; i < r.tables.size() && is_timing(r.tables[i]); ++i) group.push_back(&r.tables[i]);
       --i;
-      out += md_timing(group);
+      out += md_timing(group, earlier);
       continue;
     }
-    const auto shares = percentages(r, t);
-    out += fmt::format("\n### {}\n\n| Category | Count |{}\n|---|--:|{}\n", md_escape(t.title),
-                       shares.empty() ? "" : " % |", shares.empty() ? "" : "--:|");
-    for (size_t k = 0; k < t.cells.size(); ++k) {
-      const auto& c = t.cells[k];
-      out += fmt::format("| {} | {} |", md_escape(c.label), md_value(c));
-      if (!shares.empty()) out += fmt::format(" {} |", shares[k]);
+    const bool shares = !percentages(r, t).empty();
+    out += fmt::format("\n### {}\n\n| Category | Count |{}{}\n|---|--:|{}{}\n", md_escape(t.title),
+                       shares ? " % |" : "", earlier ? fmt::format(" {} |", md_escape(earlier_label(*earlier))) : "",
+                       shares ? "--:|" : "", earlier ? "--:|" : "");
+    for (const auto& row : shown_rows(r, t, earlier)) {
+      out += fmt::format("| {} | {} |", md_escape((row.now ? row.now : row.then)->label),
+                         row.now ? md_value(*row.now) : "–");
+      if (shares) out += fmt::format(" {} |", row.share);
+      if (earlier) out += fmt::format(" {} |", row.then ? md_value(*row.then) : "–");
       out += "\n";
     }
     if (!t.note.empty()) out += fmt::format("\n{}\n", md_escape(t.note));
@@ -759,6 +880,7 @@ h1{font-size:17pt;margin:0 0 4mm}h2{font-size:13.5pt;margin:7mm 0 2mm;border-bot
 ul.facts{padding-left:5mm;margin:0 0 3mm}p.key{margin:0 0 2mm;font-size:9.5pt}p.off{border:1px solid #b00;padding:1.5mm 2.5mm;color:#700}
 table{border-collapse:collapse;margin:0 0 2mm;min-width:110mm;max-width:100%}th,td{border:1px solid #bbb;padding:.6mm 2.5mm;text-align:left;vertical-align:top}
 th{background:#eef2f5}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}td.p,th.p{text-align:right;color:#444;white-space:nowrap;font-variant-numeric:tabular-nums}
+td.y,th.y{border-left:2px solid #888;color:#333}th.y{white-space:normal;max-width:28mm}th.y span.d{white-space:nowrap}tr.y td{color:#333;font-style:italic}
 p.note,p.no-chart{font-size:9pt;color:#444;margin:0 0 3mm}
 svg.chart{display:block;max-width:100%;height:auto;margin:1mm 0 2mm}svg.chart text{font-size:11px;fill:#111}svg.chart text.hidden{fill:#555;font-style:italic}svg.chart rect{fill:#1d5f8a}
 .block{break-inside:avoid;page-break-inside:avoid}
@@ -768,7 +890,16 @@ svg.chart{display:block;max-width:100%;height:auto;margin:1mm 0 2mm}svg.chart te
 
 std::string html_value(const ReportCell& c) { return c.suppressed ? "[c]" : c.value ? std::to_string(*c.value) : "–"; }
 
-std::string html_timing(const std::vector<const ReportTable*>& group) {
+// A period's label for a column heading: a range of days breaks between its
+// two dates, never inside one.
+std::string html_period(const std::string& label) {
+  const size_t at = label.find(" to ");
+  if (at == std::string::npos) return html_escape(label);
+  return fmt::format("<span class=\"d\">{}</span> to <span class=\"d\">{}</span>", html_escape(label.substr(0, at)),
+                     html_escape(label.substr(at + 4)));
+}
+
+std::string html_timing(const std::vector<const ReportTable*>& group, const Report* earlier) {
   std::string out = fmt::format("<div class=\"block\" id=\"timeliness\">\n<h3>{}</h3>\n<table data-table=\"timeliness\">\n"
                                 "<tr><th>Measure</th>",
                                 html_escape(kTimingTitle));
@@ -778,6 +909,15 @@ std::string html_timing(const std::vector<const ReportTable*>& group) {
     out += fmt::format("<tr data-table=\"{}\"><td>{}</td>", html_escape(t->path), html_escape(t->title));
     for (const auto& c : t->cells) out += fmt::format("<td class=\"n\">{}</td>", html_value(c));
     out += "</tr>\n";
+    if (const ReportTable* before = earlier ? earlier->table(t->path) : nullptr) {
+      out += fmt::format("<tr class=\"y\" data-year-earlier=\"{}\"><td>{}, {}</td>", html_escape(t->path),
+                         html_escape(t->title), html_escape(earlier_label(*earlier)));
+      for (const auto& c : t->cells) {
+        const ReportCell* then = cell_with_key(before, c.key);
+        out += fmt::format("<td class=\"n\">{}</td>", then ? html_value(*then) : "–");
+      }
+      out += "</tr>\n";
+    }
   }
   return out + "</table>\n</div>\n";
 }
@@ -795,6 +935,7 @@ std::string render_html(const Report& r) {
            "publication.</p>\n";
   if (auto note = hidden_note(r); !note.empty()) out += fmt::format("<p class=\"key\">{}</p>\n", html_escape(note));
   out += fmt::format("<p class=\"key\">{}</p>\n", html_escape(kPercentNote));
+  const Report* earlier = earlier_column(r);
   std::string section;
   for (size_t i = 0; i < r.tables.size(); ++i) {
     const ReportTable& t = r.tables[i];
@@ -806,19 +947,21 @@ std::string render_html(const Report& r) {
       std::vector<const ReportTable*> group;
       for (; i < r.tables.size() && is_timing(r.tables[i]); ++i) group.push_back(&r.tables[i]);
       --i;
-      out += html_timing(group);
+      out += html_timing(group, earlier);
       continue;
     }
     out += fmt::format("<div class=\"block\" id=\"{}\">\n<h3>{}</h3>\n", html_escape(t.path), html_escape(t.title));
     if (t.chart) out += svg_chart(t);
-    const auto shares = percentages(r, t);
-    out += fmt::format("<table data-table=\"{}\">\n<tr><th>Category</th><th class=\"n\">Count</th>{}</tr>\n",
-                       html_escape(t.path), shares.empty() ? "" : "<th class=\"p\">%</th>");
-    for (size_t k = 0; k < t.cells.size(); ++k) {
-      const auto& c = t.cells[k];
+    const bool shares = !percentages(r, t).empty();
+    out += fmt::format("<table data-table=\"{}\">\n<tr><th>Category</th><th class=\"n\">Count</th>{}{}</tr>\n",
+                       html_escape(t.path), shares ? "<th class=\"p\">%</th>" : "",
+                       earlier ? fmt::format("<th class=\"n y\">{}</th>", html_period(earlier_label(*earlier))) : "");
+    for (const auto& row : shown_rows(r, t, earlier)) {
+      const ReportCell& c = row.now ? *row.now : *row.then;
       out += fmt::format("<tr data-key=\"{}\"><td>{}</td><td class=\"n\">{}</td>", html_escape(c.key),
-                         html_escape(c.label), html_value(c));
-      if (!shares.empty()) out += fmt::format("<td class=\"p\">{}</td>", shares[k]);
+                         html_escape(c.label), row.now ? html_value(*row.now) : "–");
+      if (shares) out += fmt::format("<td class=\"p\">{}</td>", row.share);
+      if (earlier) out += fmt::format("<td class=\"n y\">{}</td>", row.then ? html_value(*row.then) : "–");
       out += "</tr>\n";
     }
     out += "</table>\n";

@@ -64,10 +64,27 @@ struct Report {
   // Tables shown whole as [c]: no cell of them could be shown without
   // letting a hidden one be worked out (disclosure.hpp).
   std::vector<std::string> withheld;
+  // The same period a year earlier, counted by the same rules
+  // (docs/report.md, "A year earlier"): md and html show its counts beside
+  // this report's; json and csv leave it out. Null when there is none (an
+  // FOI answer). Shared, as a report is copied (EarlierAnswer::truth).
+  std::shared_ptr<const Report> year_earlier = nullptr;
 
   const ReportTable* table(std::string_view path) const;
   bool suppression_applied() const { return options.threshold >= 2; }
 };
+
+// The same period a year earlier (docs/report.md, "A year earlier"): both
+// ends and the as-of date a year back, so that the earlier cohort is seen
+// at the same distance from its period's end. A last day that ends a month
+// goes to the end of that month (28 February 2025 to 29 February 2024, so a
+// whole month stays whole); any other 29 February to the 28th. Threshold
+// and foi unchanged.
+ReportOptions year_earlier(const ReportOptions& options);
+
+// What md and html call a period: "2025-Q3", "FY2024", "July 2025", else
+// "2025-07-01 to 2025-08-09" (it heads a column of numbers).
+std::string period_label(Date from, Date to);
 
 // The case as it stood at the end of `day`: everything dated after it taken
 // away (docs/report.md, "the state of a case on day D").
@@ -103,8 +120,12 @@ class ReportBuilder {
 // Special-category data (ethnicity, mental health, neurodiversity) are
 // reported only as suppressed counts: with a report's suppression off,
 // their tables are suppressed all the same, at the store's threshold (5
-// when that is off too), against the referrals total alone.
-void protect_special_categories(Report& report, int store_threshold);
+// when that is off too), against the referrals total alone, and against
+// `alongside` (the same period a year earlier, disclosure.hpp).
+struct EarlierAnswer;
+int special_category_threshold(int store_threshold);
+void protect_special_categories(Report& report, int store_threshold,
+                                const std::vector<EarlierAnswer>& alongside = {});
 
 // Counts, then suppresses when options.threshold >= 2.
 Report build_report(const std::vector<Case>& cases, const Config& config, const ReportOptions& options);

@@ -136,15 +136,31 @@ test_html_shows_labels_percentages_and_what_c_means() {
     assert_contains "$(cat "$T/report.html")" '<tr><th>Measure</th><th class="n">Cases</th><th class="n">Median (days)</th><th class="n">90th percentile (days)</th></tr>' "the html report"
     assert_contains "$(cat "$T/report.html")" '<tr data-table="timeliness.referral_to_triage_days"><td>From referral to triage</td><td class="n">13</td><td class="n">5</td><td class="n">11</td></tr>' "the html report"
     # Percentages: none in a table with a hidden number (gender: [c] 7 [c]
-    # [c], female 5 hidden with the small ones); 14 in hand by stage with
+    # [c]: female 5 is hidden too, as with it and the total shown the two
+    # small cells would add up to 2, each then 1); 14 in hand by stage with
     # every stage [c]: none; the ethnic groups of the fixture are not
     # recorded: 14 of 14, 100%, 0% elsewhere.
-    assert_contains "$(cat "$T/report.html")" '<tr data-key="male"><td>Male</td><td class="n">7</td></tr>' "the html report"
+    assert_contains "$(cat "$T/report.html")" '<tr data-key="female"><td>Female</td><td class="n">[c]</td></tr>' "the html report"
     assert_contains "$(cat "$T/report.html")" '<tr data-key="not-recorded"><td>Not recorded</td><td class="n">14</td><td class="p">100%</td></tr>' "the html report"
     run prevent -C "$S" --as-of "$AS_OF" report --period 2026-Q3 --format html --suppress 0
     assert_contains "$(stdout)" '<tr data-key="female"><td>Female</td><td class="n">5</td><td class="p">36%</td></tr>' "the html report with --suppress 0 (5 of 14)"
     assert_contains "$(stdout)" '<tr data-key="male"><td>Male</td><td class="n">7</td><td class="p">50%</td></tr>' "the html report with --suppress 0 (7 of 14)"
     assert_contains "$(stdout)" '<tr data-key="count"><td>Within the target</td><td class="n">10</td><td class="p">77%</td></tr>' "the html report with --suppress 0 (10 of 13)"
+}
+
+test_html_shows_the_same_period_a_year_earlier_beside_the_counts() {
+    html_report
+    # 2025-Q3 had no referrals in this store: said once, no column.
+    assert_contains "$(cat "$T/report.html")" "<li>No referrals were received in the same period a year earlier (1 July 2025 to 30 September 2025), so the tables have no column for it</li>" "the html report"
+    assert_not_contains "$(cat "$T/report.html")" 'class="n y"' "the html report"
+    # FY2025 (one referral, health) beside FY2024 (one, police: 6 January
+    # 2025); the percentages stay beside this year's counts.
+    run prevent -C "$S" --as-of "$AS_OF" report --period FY2025 --format html --suppress 0
+    assert_rc 0 "report --period FY2025 --format html --suppress 0"
+    assert_contains "$(stdout)" '<tr><th>Category</th><th class="n">Count</th><th class="p">%</th><th class="n y">FY2024</th></tr>' "the html report for FY2025"
+    assert_contains "$(stdout)" '<tr data-key="police"><td>Police</td><td class="n">0</td><td class="p">0%</td><td class="n y">1</td></tr>' "the html report for FY2025"
+    assert_contains "$(stdout)" '<tr data-key="health"><td>Health</td><td class="n">1</td><td class="p">100%</td><td class="n y">0</td></tr>' "the html report for FY2025"
+    assert_no_personal_data "$(stdout)" "the html report for FY2025"
 }
 
 chromium_run() { # chromium_run ARGS…: headless Chromium, its own profile and HOME

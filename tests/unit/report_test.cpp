@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "disclosure.hpp"
 #include "report.hpp"
 #include "test_support.hpp"
 #include "workflow.hpp"
@@ -663,4 +664,220 @@ TEST_CASE("html charts wrap long labels, draw only shown cells and say how many 
   Report few = build_report({cases[0]}, c, period("2026-07-01", "2026-07-31", "2026-11-27", 5));
   CHECK(has(render_report(few, ReportFormat::html),
             "<p class=\"no-chart\">No chart: every count above 0 in this table is hidden ([c]).</p>"));
+}
+
+// ---------------------------------------------------------------------------
+// The same period a year earlier (docs/report.md, "A year earlier")
+
+namespace {
+
+Report counts(const std::vector<Case>& cases, const ReportOptions& o) {
+  static const Config config = cfg();
+  ReportBuilder b(config, o);
+  for (const auto& c : cases) b.add(c);
+  return b.finish_counts();
+}
+
+Case referral_of(const char* received, const char* gender, const char* sector = "education") {
+  Case c = referral(received, sector);
+  c.referral.subject.gender = gender;
+  return c;
+}
+
+const ReportCell& cell_of(const Report& r, std::string_view path, std::string_view key) {
+  const ReportTable* t = r.table(path);
+  REQUIRE(t != nullptr);
+  for (const auto& c : t->cells)
+    if (c.key == key) return c;
+  FAIL("no cell " << key << " in " << path);
+  throw 0;
+}
+
+// Whether a requester holding `answers` still has the whole of 1 to
+// threshold-1 for every primary cell of each.
+void check_every_primary_keeps_its_range(const std::vector<Release>& answers) {
+  for (size_t i = 0; i < answers.size(); ++i)
+    for (const auto& c : answers[i].cells) {
+      if (!c.primary) continue;
+      CAPTURE(i);
+      CAPTURE(c.path);
+      CAPTURE(c.key);
+      const CellRange r = feasible_range(answers, {{i, c.path, c.key, 1.0}});
+      CHECK((!r.min || *r.min <= 1 + 1e-6));
+      CHECK((!r.max || *r.max >= answers[i].threshold - 1 - 1e-6));
+    }
+}
+
+}  // namespace
+
+TEST_CASE("a year earlier: the same quarter, financial year or month, and 29 February") {
+  auto shifted = [](const char* from, const char* to, const char* as_of) {
+    return year_earlier(period(from, to, as_of, 5));
+  };
+  ReportOptions q = shifted("2026-07-01", "2026-09-30", "2026-11-27");
+  CHECK(q.from == d("2025-07-01"));
+  CHECK(q.to == d("2025-09-30"));
+  CHECK(q.as_of == d("2025-11-27"));  // the same distance from the period's end
+  CHECK(q.threshold == 5);
+  CHECK(period_label(q.from, q.to) == "2025-Q3");
+  ReportOptions fy = shifted("2025-04-01", "2026-03-31", "2026-04-30");
+  CHECK(fy.from == d("2024-04-01"));
+  CHECK(fy.to == d("2025-03-31"));
+  CHECK(period_label(fy.from, fy.to) == "FY2024");
+  // A whole February stays whole, whichever year is the leap year.
+  ReportOptions feb = shifted("2025-02-01", "2025-02-28", "2025-03-10");
+  CHECK(feb.to == d("2024-02-29"));
+  CHECK(period_label(feb.from, feb.to) == "February 2024");
+  CHECK(shifted("2024-02-01", "2024-02-29", "2024-03-10").to == d("2023-02-28"));
+  // A range of days: both ends a year back, 29 February to the 28th.
+  ReportOptions days = shifted("2024-02-29", "2024-03-15", "2024-02-29");
+  CHECK(days.from == d("2023-02-28"));
+  CHECK(days.to == d("2023-03-15"));
+  CHECK(days.as_of == d("2023-02-28"));
+  CHECK(period_label(days.from, days.to) == "2023-02-28 to 2023-03-15");
+  CHECK(period_label(d("2025-01-01"), d("2025-06-30")) == "2025-01-01 to 2025-06-30");
+}
+
+TEST_CASE("md and html show the same period a year earlier beside each count; json and csv do not") {
+  std::vector<Case> cases;
+  for (int i = 0; i < 3; ++i) cases.push_back(referral("2025-07-07", "education"));
+  cases.push_back(referral("2025-08-04", "police"));
+  for (int i = 0; i < 6; ++i) cases.push_back(referral("2026-07-06", "education"));
+  for (int i = 0; i < 4; ++i) cases.push_back(referral("2026-08-03", "police"));
+  triage(cases[0], "2025-07-09", "no-further-action");
+  const ReportOptions o = period("2026-07-01", "2026-09-30", "2026-11-27");
+  Report r = counts(cases, o);
+  Report plain = r;
+  protect_special_categories(plain, 0);
+  protect_special_categories_with_year_earlier(r, counts(cases, year_earlier(o)), 0);
+  REQUIRE(r.year_earlier != nullptr);
+  CHECK(value(*r.year_earlier, "referrals", "total") == 4);
+
+  const std::string md = render_report(r, ReportFormat::md);
+  CHECK(has(md, "- Beside each count, headed 2025-Q3: the same period a year earlier, counted the same way: the "
+                "referrals received from 1 July 2025 to 30 September 2025 and what became of them by 27 November "
+                "2025, and the work in hand at the end of 30 September 2025\n"));
+  CHECK(has(md, "| Category | Count | % | 2025-Q3 |\n|---|--:|--:|--:|\n| Education | 6 | 60% | 3 |\n"
+                "| Police | 4 | 40% | 1 |\n"));
+  // A month beside the same month a year earlier.
+  CHECK(has(md, "| July 2026 | 6 | 60% | 3 |\n| August 2026 | 4 | 40% | 1 |\n| September 2026 | 0 | 0% | 0 |\n"));
+  CHECK(has(md, "| No further action at triage | 0 | 1 |\n"));
+  CHECK(has(md, "| From referral to triage | 0 | – | – |\n| From referral to triage, 2025-Q3 | 1 | 2 | 2 |\n"));
+  // Special-category data a year earlier are protected too: 4 not recorded.
+  CHECK(has(md, "### Referrals by ethnic group\n\n| Category | Count | % | 2025-Q3 |"));
+  CHECK(has(md, "| Not recorded | 10 | 100% | \\[c\\] |"));
+  CHECK(has(md, "| Not recorded | 10 | 100% | 4 |"));  // consent to the referral: not special
+
+  const std::string html = render_report(r, ReportFormat::html);
+  CHECK(has(html, "<tr><th>Category</th><th class=\"n\">Count</th><th class=\"p\">%</th><th class=\"n y\">2025-Q3</th></tr>"));
+  CHECK(has(html, "<tr data-key=\"police\"><td>Police</td><td class=\"n\">4</td><td class=\"p\">40%</td>"
+                  "<td class=\"n y\">1</td></tr>"));
+  CHECK(has(html, "<td>From referral to triage, 2025-Q3</td><td class=\"n\">1</td>"));
+
+  // json and csv keep their shape: the same text as without the column.
+  CHECK(render_report(r, ReportFormat::json) == render_report(plain, ReportFormat::json));
+  CHECK(render_report(r, ReportFormat::csv) == render_report(plain, ReportFormat::csv));
+  CHECK(render_report(plain, ReportFormat::md).find("2025-Q3") == std::string::npos);
+}
+
+TEST_CASE("a year earlier with no referrals is said once, not shown as a column of zeros") {
+  std::vector<Case> cases;
+  for (int i = 0; i < 6; ++i) cases.push_back(referral("2026-07-06", "education"));
+  const ReportOptions o = period("2026-07-01", "2026-09-30", "2026-11-27", 5);
+  Report r = counts(cases, o);
+  protect_with_year_earlier(r, counts(cases, year_earlier(o)), {});
+  const std::string md = render_report(r, ReportFormat::md);
+  CHECK(has(md, "- No referrals were received in the same period a year earlier (1 July 2025 to 30 September "
+                "2025), so the tables have no column for it\n"));
+  CHECK(has(md, "| Category | Count | % |\n|---|--:|--:|\n| Education | 6 | 100% |\n"));
+  CHECK_FALSE(has(md, "2025-Q3"));
+  CHECK_FALSE(has(render_report(r, ReportFormat::html), "class=\"n y\""));
+}
+
+TEST_CASE("a report and its year-earlier column are protected together") {
+  // Fifteen months against the fifteen before them: the two share January
+  // to March 2025. One woman and five men were referred then, five women
+  // and five men from April 2025 on; nobody in 2024. The register holds
+  // the answer for FY2025 (five women, five men). The earlier report hides
+  // its one woman; shown as it is, this report's six women less the
+  // register's five would give her away.
+  std::vector<Case> cases;
+  cases.push_back(referral_of("2025-01-06", "female"));
+  for (int i = 0; i < 5; ++i) cases.push_back(referral_of("2025-01-06", "male"));
+  for (int i = 0; i < 5; ++i) cases.push_back(referral_of("2025-05-06", "female"));
+  for (int i = 0; i < 5; ++i) cases.push_back(referral_of("2025-05-06", "male"));
+
+  ReportOptions fy = period("2025-04-01", "2026-03-31", "2026-04-30", 5);
+  fy.foi = true;
+  Report fy_answer = counts(cases, fy);
+  protect(fy_answer, {});
+  REQUIRE_FALSE(cell_of(fy_answer, "referrals.by_gender", "female").suppressed);
+  Release fy_release = release_of(fy_answer);
+  fy_release.number = 1;
+  fy.threshold = 0;
+  const std::vector<EarlierAnswer> register_{{fy_release, counts(cases, fy)}};
+
+  const ReportOptions o = period("2025-01-01", "2026-03-31", "2026-04-30", 5);
+  const ReportOptions before = year_earlier(o);
+  REQUIRE(before.from == d("2024-01-01"));
+  REQUIRE(before.to == d("2025-03-31"));
+
+  // Each alone: the earlier report's woman is given away.
+  Report alone_then = counts(cases, before), alone_now = counts(cases, o);
+  protect(alone_then, register_);
+  protect(alone_now, register_);
+  REQUIRE(cell_of(alone_then, "referrals.by_gender", "female").suppressed);
+  const std::vector<Release> alone{fy_release, release_of(alone_then), release_of(alone_now)};
+  const CellRange given_away = feasible_range(alone, {{1, "referrals.by_gender", "female", 1.0}});
+  REQUIRE(given_away.max.has_value());
+  CHECK(*given_away.max < 1.5);
+
+  // Together: no primary cell of the three can be narrowed.
+  Report r = counts(cases, o);
+  protect_with_year_earlier(r, counts(cases, before), register_);
+  REQUIRE(r.year_earlier != nullptr);
+  CHECK(cell_of(*r.year_earlier, "referrals.by_gender", "female").suppressed);
+  check_every_primary_keeps_its_range({fy_release, release_of(*r.year_earlier), release_of(r)});
+  // The hidden cells are in this report, the earlier one as it was alone.
+  CHECK(release_of(*r.year_earlier).cells.size() == release_of(alone_then).cells.size());
+  for (size_t i = 0; i < release_of(alone_then).cells.size(); ++i)
+    CHECK(release_of(*r.year_earlier).cells[i].shown == release_of(alone_then).cells[i].shown);
+}
+
+TEST_CASE("the year-earlier column is proved against the release register: one adoption since an answer") {
+  // 2025-Q3 was answered as of 15 October 2025 with 7 adoptions; an eighth
+  // case was adopted on 5 November. The 2026-Q3 report's column for
+  // 2025-Q3, as of 27 November 2025, set beside that answer must not show
+  // that one adoption.
+  std::vector<Case> cases;
+  for (int i = 0; i < 8; ++i) {
+    Case c = referral("2025-07-07");
+    triage(c, "2025-07-08", "channel-panel");
+    hear(c, i < 7 ? "2025-08-05" : "2025-11-05", "adopt");
+    cases.push_back(c);
+  }
+  for (int i = 0; i < 4; ++i) cases.push_back(referral("2025-07-07", "police"));
+  for (int i = 0; i < 6; ++i) cases.push_back(referral("2026-07-06"));
+  ReportOptions q = period("2025-07-01", "2025-09-30", "2025-10-15", 5);
+  q.foi = true;
+  Report answer = counts(cases, q);
+  protect(answer, {});
+  REQUIRE(value(answer, "outcomes", "adopted") == 7);
+  Release first = release_of(answer);
+  first.number = 1;
+  q.threshold = 0;
+  const std::vector<EarlierAnswer> register_{{first, counts(cases, q)}};
+
+  const ReportOptions o = period("2026-07-01", "2026-09-30", "2026-11-27", 5);
+  Report r = counts(cases, o);
+  protect_with_year_earlier(r, counts(cases, year_earlier(o)), register_);
+  REQUIRE(r.year_earlier != nullptr);
+  const Report& then = *r.year_earlier;
+  CHECK(value(then, "outcomes", "adopted") == 8);
+  CHECK_FALSE((!suppressed(answer, "outcomes", "adopted") && !suppressed(then, "outcomes", "adopted")));
+  const std::vector<Release> answers{first, release_of(then), release_of(r)};
+  const CellRange diff = feasible_range(answers, {{1, "outcomes", "adopted", 1.0}, {0, "outcomes", "adopted", -1.0}});
+  CHECK((!diff.min || *diff.min <= 1 + 1e-6));
+  CHECK((!diff.max || *diff.max >= 4 - 1e-6));
+  check_every_primary_keeps_its_range(answers);
 }
