@@ -429,6 +429,10 @@ Report ReportBuilder::finish() {
 
 int special_category_threshold(int store_threshold) { return store_threshold >= 2 ? store_threshold : 5; }
 
+void protect_special_categories(Report& report, int store_threshold) {
+  protect_special_categories(report, store_threshold, std::vector<EarlierAnswer>{});
+}
+
 void protect_special_categories(Report& report, int store_threshold, const std::vector<EarlierAnswer>& alongside) {
   Report part;
   part.options = report.options;

@@ -124,8 +124,8 @@ class ReportBuilder {
 // `alongside` (the same period a year earlier, disclosure.hpp).
 struct EarlierAnswer;
 int special_category_threshold(int store_threshold);
-void protect_special_categories(Report& report, int store_threshold,
-                                const std::vector<EarlierAnswer>& alongside = {});
+void protect_special_categories(Report& report, int store_threshold);
+void protect_special_categories(Report& report, int store_threshold, const std::vector<EarlierAnswer>& alongside);
 
 // Counts, then suppresses when options.threshold >= 2.
 Report build_report(const std::vector<Case>& cases, const Config& config, const ReportOptions& options);
