@@ -717,6 +717,22 @@ test_a_rewritten_history_is_caught_through_the_remote() {
     assert_rc 0 "after the remote was overwritten too"
 }
 
+test_a_rewritten_history_is_caught_through_an_upstream_of_another_name() {
+    history_for_rewrite
+    git init -q --bare "$T/remote.git"
+    git -C "$S" remote add backup "$T/remote.git"
+    local branch
+    branch="$(git -C "$S" symbolic-ref --short HEAD)"
+    git -C "$S" push -q -u backup "$branch:copy-of-main" 2>/dev/null || fail "push failed"
+    assert_eq "$(git -C "$S" config "branch.$branch.merge")" "refs/heads/copy-of-main" "the upstream"
+    rewrite_old_commit
+    rm "$S/.git/prevent/verified-head"
+    git -C "$S" update-ref -d refs/prevent/verified
+    run_check
+    assert_rc 6
+    assert_stdout_contains "error [verified-head] history diverged from backup/copy-of-main: it has 3 commits that HEAD's history does not contain"
+}
+
 # The auditor's fake of issue 16: `git filter-branch` deletes one case from
 # every commit and changes another's concern type inside the import that
 # made it; `git merge -s ours OLD` then puts the old head back behind a

@@ -855,17 +855,17 @@ std::vector<Finding> check_verified_head(const Store& store) {
   const char* branch = nullptr;
   git_branch_name(&branch, head_ref.get());
   std::set<std::string> tracking;
-  git_reference* up_raw = nullptr;
-  if (git_branch_upstream(&up_raw, head_ref.get()) == 0) {
-    git::Reference up(up_raw);
-    tracking.insert(git_reference_name(up.get()));
-  }
-  // The remotes, from `remote.<name>.url` in the configuration. (Not
-  // git_remote_list: libgit2 1.5's regex matching behind it leaks memory.)
+  // The remotes, from `remote.<name>.url` in the configuration, and the
+  // upstream from `branch.<name>.remote` and `.merge`, read as entries.
+  // (Not git_remote_list nor git_branch_upstream: libgit2 1.5's regex
+  // matching of `url.*.insteadof` behind them leaks memory.) The upstream
+  // is taken to be fetched by the default refspec, as `git clone` sets.
   std::set<std::string> remotes;
   git_config* cfg_raw = nullptr;
   if (branch && git_repository_config_snapshot(&cfg_raw, repo) == 0) {
     git::Config cfg(cfg_raw);
+    const std::string prefix = fmt::format("branch.{}.", branch);
+    std::string upstream_remote, upstream_merge;
     git_config_iterator* it_raw = nullptr;
     if (git_config_iterator_new(&it_raw, cfg.get()) == 0) {
       git::ConfigIterator it(it_raw);
@@ -874,7 +874,17 @@ std::vector<Finding> check_verified_head(const Store& store) {
         std::string_view key = entry->name;
         if (key.starts_with("remote.") && key.ends_with(".url") && key.size() > 11)
           remotes.emplace(key.substr(7, key.size() - 11));
+        if (key == prefix + "remote") upstream_remote = entry->value ? entry->value : "";
+        if (key == prefix + "merge") upstream_merge = entry->value ? entry->value : "";
       }
+    }
+    constexpr std::string_view kHeads = "refs/heads/";
+    if (!upstream_remote.empty() && upstream_remote != "." && upstream_merge.starts_with(kHeads)) {
+      const std::string name =
+          fmt::format("refs/remotes/{}/{}", upstream_remote, upstream_merge.substr(kHeads.size()));
+      git_oid id;
+      if (git_reference_name_to_id(&id, repo, name.c_str()) == 0)
+        tracking.insert(name);
     }
   }
   for (const auto& remote : remotes) {
