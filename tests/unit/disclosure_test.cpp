@@ -9,6 +9,7 @@
 #include "disclosure.hpp"
 #include "release_register.hpp"
 #include "report.hpp"
+#include "report_support.hpp"
 #include "test_support.hpp"
 
 using namespace prevent;
@@ -58,15 +59,6 @@ ReportOptions foi(const char* from, const char* to, const char* as_of) {
   return o;
 }
 
-const ReportCell& cell(const Report& r, std::string_view path, std::string_view key) {
-  const ReportTable* t = r.table(path);
-  REQUIRE(t != nullptr);
-  for (const auto& c : t->cells)
-    if (c.key == key) return c;
-  FAIL("no cell " << key << " in " << path);
-  throw 0;
-}
-
 // The range a requester holding `answers` has for one cell of the last.
 CellRange range_of(const std::vector<Release>& answers, const char* path, const char* key) {
   return feasible_range(answers, {{answers.size() - 1, path, key, 1.0}});
@@ -98,11 +90,11 @@ TEST_CASE("a total that gives away two hidden cells hides one more") {
   cases.push_back(referral("2026-07-06", "health", "other"));
   cases.push_back(referral("2026-07-06", "health", "not-known"));
   Report r = build_report(cases, cfg(), foi("2026-07-01", "2026-09-30", "2026-11-27"));
-  CHECK_FALSE(cell(r, "referrals", "total").suppressed);
-  CHECK(cell(r, "referrals.by_gender", "other").suppressed);
-  CHECK(cell(r, "referrals.by_gender", "not-known").suppressed);
-  CHECK(cell(r, "referrals.by_gender", "female").suppressed);  // the smaller shown cell
-  CHECK_FALSE(cell(r, "referrals.by_gender", "male").suppressed);
+  CHECK_FALSE(report_cell(r, "referrals", "total").suppressed);
+  CHECK(report_cell(r, "referrals.by_gender", "other").suppressed);
+  CHECK(report_cell(r, "referrals.by_gender", "not-known").suppressed);
+  CHECK(report_cell(r, "referrals.by_gender", "female").suppressed);  // the smaller shown cell
+  CHECK_FALSE(report_cell(r, "referrals.by_gender", "male").suppressed);
   check_primaries_keep_their_range({release_of(r)});
 }
 
@@ -111,8 +103,8 @@ TEST_CASE("a small total is hidden, and a hidden group is not seen to share one 
   // other sector shown as 0, everyone would be known to be from education.
   std::vector<Case> cases{referral("2026-07-06"), referral("2026-07-07"), referral("2026-07-08")};
   Report r = build_report(cases, cfg(), foi("2026-07-01", "2026-09-30", "2026-11-27"));
-  CHECK(cell(r, "referrals", "total").suppressed);
-  CHECK(cell(r, "referrals.by_sector", "education").suppressed);
+  CHECK(report_cell(r, "referrals", "total").suppressed);
+  CHECK(report_cell(r, "referrals.by_sector", "education").suppressed);
   int hidden = 0;
   for (const auto& c : r.table("referrals.by_sector")->cells) hidden += c.suppressed;
   CHECK(hidden >= 2);
@@ -154,7 +146,7 @@ TEST_CASE("an answer is proved against the earlier answers of the register") {
   cases.push_back(referral("2026-05-07", "health"));
   for (int i = 0; i < 5; ++i) cases.push_back(referral("2026-08-06", "health"));
   Report q = build_report(cases, cfg(), foi("2026-04-01", "2026-06-30", "2026-11-27"));
-  CHECK(cell(q, "referrals.by_sector", "health").suppressed);  // 1
+  CHECK(report_cell(q, "referrals.by_sector", "health").suppressed);  // 1
   Release first = release_of(q);
   first.number = 1;
 
@@ -187,9 +179,9 @@ TEST_CASE("a hidden group the earlier answers already show to share one category
   cases.push_back(referral("2026-08-06"));
   cases.push_back(referral("2026-08-07"));
   Report y = build_report(cases, cfg(), foi("2026-04-01", "2027-03-31", "2027-04-30"));
-  REQUIRE(cell(y, "referrals.by_ethnicity", "not-recorded").value == 12L);
-  REQUIRE_FALSE(cell(y, "referrals.by_ethnicity", "not-recorded").suppressed);
-  REQUIRE_FALSE(cell(y, "referrals.by_ethnicity", "asian").suppressed);
+  REQUIRE(report_cell(y, "referrals.by_ethnicity", "not-recorded").value == 12L);
+  REQUIRE_FALSE(report_cell(y, "referrals.by_ethnicity", "not-recorded").suppressed);
+  REQUIRE_FALSE(report_cell(y, "referrals.by_ethnicity", "asian").suppressed);
   Release first = release_of(y);
   first.number = 1;
 
@@ -199,11 +191,11 @@ TEST_CASE("a hidden group the earlier answers already show to share one category
   ReportBuilder bt(cfg(), ReportOptions{first.from, first.to, first.as_of, 0, true});
   for (const auto& c : cases) bt.add(c);
   protect(q, {{first, bt.finish_counts()}});
-  CHECK(cell(q, "referrals", "total").suppressed);  // 2
-  CHECK(cell(q, "referrals.by_ethnicity", "not-recorded").suppressed);
+  CHECK(report_cell(q, "referrals", "total").suppressed);  // 2
+  CHECK(report_cell(q, "referrals.by_ethnicity", "not-recorded").suppressed);
   for (const char* zero : {"asian", "black", "mixed", "white", "other", "not-stated"}) {
     CAPTURE(zero);
-    CHECK_FALSE(cell(q, "referrals.by_ethnicity", zero).suppressed);
+    CHECK_FALSE(report_cell(q, "referrals.by_ethnicity", zero).suppressed);
   }
   // The sectors of the quarter were never shown to be one: its zeros are
   // hidden as the hidden group needs.
@@ -222,7 +214,7 @@ TEST_CASE("the same cohort at another as-of date: one adoption in between is not
   }
   for (int i = 0; i < 4; ++i) cases.push_back(referral("2026-07-06", "police"));
   Report before = build_report(cases, cfg(), foi("2026-07-01", "2026-09-30", "2026-10-15"));
-  CHECK(cell(before, "outcomes", "adopted").value == 7);
+  CHECK(report_cell(before, "outcomes", "adopted").value == 7);
   Release first = release_of(before);
   first.number = 1;
   ReportBuilder b(cfg(), foi("2026-07-01", "2026-09-30", "2026-11-27"));
@@ -230,9 +222,9 @@ TEST_CASE("the same cohort at another as-of date: one adoption in between is not
   for (const auto& c : cases) b.add(c), bt.add(c);
   Report after = b.finish_counts();
   protect(after, {{first, bt.finish_counts()}});
-  CHECK(cell(after, "outcomes", "adopted").value == 8);
-  const bool shown_then = !cell(before, "outcomes", "adopted").suppressed;
-  const bool shown_now = !cell(after, "outcomes", "adopted").suppressed;
+  CHECK(report_cell(after, "outcomes", "adopted").value == 8);
+  const bool shown_then = !report_cell(before, "outcomes", "adopted").suppressed;
+  const bool shown_now = !report_cell(after, "outcomes", "adopted").suppressed;
   CHECK_FALSE((shown_then && shown_now));
   // And the difference keeps its range.
   std::vector<Release> answers{first, release_of(after)};
@@ -246,7 +238,7 @@ TEST_CASE("referrals received after the as-of date are not counted") {
   o.threshold = 0;
   o.foi = false;
   Report r = build_report(cases, cfg(), o);
-  CHECK(cell(r, "referrals", "total").value == 1);
+  CHECK(report_cell(r, "referrals", "total").value == 1);
 }
 
 TEST_CASE("the release register's text reads back as written") {

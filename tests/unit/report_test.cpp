@@ -9,6 +9,7 @@
 
 #include "disclosure.hpp"
 #include "report.hpp"
+#include "report_support.hpp"
 #include "test_support.hpp"
 #include "workflow.hpp"
 
@@ -684,15 +685,6 @@ Case referral_of(const char* received, const char* gender, const char* sector = 
   return c;
 }
 
-const ReportCell& cell_of(const Report& r, std::string_view path, std::string_view key) {
-  const ReportTable* t = r.table(path);
-  REQUIRE(t != nullptr);
-  for (const auto& c : t->cells)
-    if (c.key == key) return c;
-  FAIL("no cell " << key << " in " << path);
-  throw 0;
-}
-
 // Whether a requester holding `answers` still has the whole of 1 to
 // threshold-1 for every primary cell of each.
 void check_every_primary_keeps_its_range(const std::vector<Release>& answers) {
@@ -811,7 +803,7 @@ TEST_CASE("a report and its year-earlier column are protected together") {
   fy.foi = true;
   Report fy_answer = counts(cases, fy);
   protect(fy_answer, {});
-  REQUIRE_FALSE(cell_of(fy_answer, "referrals.by_gender", "female").suppressed);
+  REQUIRE_FALSE(report_cell(fy_answer, "referrals.by_gender", "female").suppressed);
   Release fy_release = release_of(fy_answer);
   fy_release.number = 1;
   fy.threshold = 0;
@@ -826,7 +818,7 @@ TEST_CASE("a report and its year-earlier column are protected together") {
   Report alone_then = counts(cases, before), alone_now = counts(cases, o);
   protect(alone_then, register_);
   protect(alone_now, register_);
-  REQUIRE(cell_of(alone_then, "referrals.by_gender", "female").suppressed);
+  REQUIRE(report_cell(alone_then, "referrals.by_gender", "female").suppressed);
   const std::vector<Release> alone{fy_release, release_of(alone_then), release_of(alone_now)};
   const CellRange given_away = feasible_range(alone, {{1, "referrals.by_gender", "female", 1.0}});
   REQUIRE(given_away.max.has_value());
@@ -836,7 +828,7 @@ TEST_CASE("a report and its year-earlier column are protected together") {
   Report r = counts(cases, o);
   protect_with_year_earlier(r, counts(cases, before), register_);
   REQUIRE(r.year_earlier != nullptr);
-  CHECK(cell_of(*r.year_earlier, "referrals.by_gender", "female").suppressed);
+  CHECK(report_cell(*r.year_earlier, "referrals.by_gender", "female").suppressed);
   check_every_primary_keeps_its_range({fy_release, release_of(*r.year_earlier), release_of(r)});
   // The hidden cells are in this report, the earlier one as it was alone.
   CHECK(release_of(*r.year_earlier).cells.size() == release_of(alone_then).cells.size());
