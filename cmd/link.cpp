@@ -38,8 +38,8 @@ void add_one(CLI::App& app, Globals& g, Runner& action, bool unlink) {
   sub->add_option("other", o->other, "the other case ID")->required();
   sub->add_option("--reason", o->reason, "why (personal data: kept in the record's corrections, never in the commit)")
       ->required();
-  sub->footer(unlink ? "Each record that lists the other stops listing it (docs/commands.md#prevent-unlink)."
-                     : "The later referral lists the earlier in `related` (docs/commands.md#prevent-link).");
+  sub->footer(unlink ? "Each record that lists the other stops listing it (docs/commands.md#unlink)."
+                     : "The later referral lists the earlier in `related` (docs/commands.md#link).");
   sub->callback([&g, &action, o, unlink] { action = [&g, o, unlink] { return run_link(g, *o, unlink); }; });
 }
 
