@@ -352,4 +352,19 @@ PY
     assert_rc 0 "check after a two-file unlink"
 }
 
+test_check_holds_a_link_commit_to_related() {
+    S="$T/store"
+    new_store "$S" --no-hook
+    refer_ok "$S" name="Tobias Wrenfeld" dob=2009-04-12 received=2026-10-01
+    local f="$S/cases/2026/$ID.yaml"
+    sed -i 's/^    agency: Example Academy$/    agency: Example Free School/' "$f"
+    printf 'corrections:\n- date: 2026-11-27\n  fields:\n  - related\n  reason: Fictional reason\n' >>"$f"
+    git -C "$S" add -A && git -C "$S" commit -q -m "link: $ID by hand" -m "Prevent-Case: $ID
+Prevent-Action: link" || fail "git commit failed"
+    run prevent -C "$S" check --strict --as-of "$AS_OF"
+    assert_rc 4
+    assert_stdout_contains "whatever its trailer says: link changes only the cases' related cases, but it changed referral.source.agency"
+    assert_no_personal_data "$(cat "$OUT")" "check output"
+}
+
 run_tests "$@"
