@@ -68,6 +68,8 @@ int print_unless_incomplete(std::string_view output, const std::vector<Failure>&
 // The --partial flag of those commands, with its help text.
 void add_partial_flag(CLI::App& sub, bool& partial);
 void notice(const Globals& g, std::string_view text);  // stderr, unless -q
+// The "possible match" notice of `refer` and `import` (issue 17): IDs only.
+std::string possible_match_notice(const std::string& id, const std::vector<std::string>& others);
 // This very binary (its absolute path), so a hook runs the prevent that
 // installed it.
 std::filesystem::path running_program();
@@ -94,6 +96,9 @@ void add_upgrade(CLI::App&, Globals&, Runner&);
 void add_hook(CLI::App&, Globals&, Runner&);
 void add_log(CLI::App&, Globals&, Runner&);
 void add_foi(CLI::App&, Globals&, Runner&);
+void add_find(CLI::App&, Globals&, Runner&);
+void add_person(CLI::App&, Globals&, Runner&);
+void add_link(CLI::App&, Globals&, Runner&);  // link and unlink
 
 int main(int argc, char** argv);
 

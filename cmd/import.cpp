@@ -39,6 +39,7 @@ int run_import(const Globals& g, const ImportOptions& o) {
   for (const auto& [id, others] : result.linked)
     notice(g, fmt::format("notice: {} has the same name and date of birth as {}; linked in `related`", id,
                           fmt::join(others, ", ")));
+  for (const auto& [id, others] : result.possible) notice(g, possible_match_notice(id, others));
   notice(g, fmt::format("imported {} cases", n));
   return 0;
 }

@@ -93,6 +93,7 @@ int run_refer(const Globals& g, const ReferOptions& o) {
   if (auto it = result.linked.find(id); it != result.linked.end())
     notice(g, fmt::format("notice: {} has the same name and date of birth as {}; linked in `related`", id,
                           fmt::join(it->second, ", ")));
+  for (const auto& [new_id, others] : result.possible) notice(g, possible_match_notice(new_id, others));
   print(id + "\n");
   return 0;
 }

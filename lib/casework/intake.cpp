@@ -7,6 +7,7 @@
 
 #include "csv.hpp"
 #include "failure.hpp"
+#include "people.hpp"
 #include "person_index.hpp"
 #include "rules.hpp"
 #include "schema.hpp"
@@ -185,6 +186,18 @@ IntakeResult record_new_cases(Store& store, IntakeBatch batch, Date as_of, std::
                   fmt::format("{}: {} of {} records refused; nothing was written", action, problems.size(),
                               batch.total),
                   lines);
+  }
+
+  // Issue 17: cases of the same person rule 10 cannot see (a short form,
+  // a typo), for a notice; nothing is linked.
+  NameIndex names = NameIndex::load(store);
+  std::map<std::string, const Case*> earlier;
+  for (const auto& in : cases) {
+    if (auto found = possible_matches(store, names, in.record, earlier); !found.empty())
+      result.possible[in.record.id] = std::move(found);
+    const Subject& s = in.record.referral.subject;
+    names.add(in.record.id, similarity_blocks(s.name.reveal(), s.date_of_birth.reveal()));
+    earlier[in.record.id] = &in.record;
   }
 
   std::vector<FileWrite> files;

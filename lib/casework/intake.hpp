@@ -48,6 +48,9 @@ struct IntakeBatch {
 struct IntakeResult {
   std::vector<std::string> ids;                                // in input order
   std::map<std::string, std::vector<std::string>> linked;     // id → related IDs found (rule 10)
+  // id → cases whose person could be the same, not linked (names alike,
+  // not equal: people.hpp possible_matches), for the "possible match" notice
+  std::map<std::string, std::vector<std::string>> possible;
 };
 
 // Records `cases` in one commit after allocating IDs, linking repeat

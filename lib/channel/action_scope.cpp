@@ -51,6 +51,10 @@ const std::vector<ActionScope>& action_scopes() {
         "voided"},
        "voided",
        "the entry it voids"},
+      // casework/links.cpp (issue 17): `related`, with a corrections entry
+      // naming it, in the record of each case changed
+      {"link", ActionFiles::linked_cases, {"related", "corrections"}, "corrections", "the cases' related cases"},
+      {"unlink", ActionFiles::linked_cases, {"related", "corrections"}, "corrections", "the cases' related cases"},
       {"upgrade", ActionFiles::schemas, {}, {}, "the store's schemas/"},
       // cmd/report.cpp: an FOI answer into the release register
       {"report", ActionFiles::new_release, {}, {}, "adds one release to releases/"},

@@ -448,6 +448,23 @@ run_the_sweep() { # run_the_sweep UMASK
     sweep show ok "${p[@]}" show "$id"
     sweep show ok "${p[@]}" show "$id" --format json
     assert_contains "$(stdout)" "Caddisbrook" "show --format json (the sweep's values were stored)"
+    # Issue 17: find and person show the names of what they find, as show
+    # does; link and unlink keep their reason in the record.
+    sweep show ok "${p[@]}" find --name "vanecask, threnody"
+    assert_contains "$(stdout)" "Threnody Vanecask" "find shows the name asked for (as corrected)"
+    sweep show ok "${p[@]}" find --dob 2009-06-02 --format json
+    sweep no fail "${p[@]}" find --name "Threnody Caskwell" --dob "Quintarrow"
+    sweep no fail "${p[@]}" find
+    sweep show ok "${p[@]}" person "$id"
+    sweep show ok "${p[@]}" person "$id" --format json
+    sweep no fail "${p[@]}" person "Threnody Caskwell"
+    sweep show ok "${p[@]}" find --name "Orvel Brisk" --format csv
+    local other
+    other="$(tail -1 "$OUT" | cut -d, -f1)"
+    sweep no ok "${p[@]}" link "$id" "$other" --reason "Fictional reason Fellowmarsh"
+    sweep no fail "${p[@]}" link "$id" "$other" --reason "Fictional reason Fellowmarsh"
+    sweep no ok "${p[@]}" unlink "$id" "$other" --reason "Fictional reason Fellowmarsh"
+    sweep no fail "${p[@]}" unlink "$id" "Threnody Caskwell" --reason "Fictional Fellowmarsh"
     sweep no ok "${p[@]}" upgrade
     sweep no fail "${p[@]}" upgrade "Threnody Caskwell"
     sweep no ok "$PREVENT" --help
@@ -458,7 +475,7 @@ run_the_sweep() { # run_the_sweep UMASK
     local cmd
     for cmd in init refer import triage note assess "panel new" "panel attend" "panel agenda" "panel decide" \
         "panel consent" "panel action" "panel minutes" "review due" "review record" report correct void log \
-        "hook install" show list check upgrade "foi new" "foi close" "foi list"; do
+        "hook install" show list check upgrade "foi new" "foi close" "foi list" find person link unlink; do
         [[ "$SWEEP_LOG" == *" $cmd "* ]] ||
             fail "the sweep did not run prevent $cmd"
     done

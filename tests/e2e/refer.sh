@@ -399,7 +399,10 @@ test_the_same_name_with_another_date_of_birth_is_not_linked() {
     refer_ok "$S"
     refer_ok "$S" dob=2009-07-24
     assert_eq "$(case_field "$S" "$ID" "d.get('related')")" "None" "related"
-    assert_stderr_empty
+    assert_stderr_not_contains "linked in"
+    # Issue 17: a date of birth one day apart could be a typo, so the case
+    # is named as a possible match (IDs only), and not linked.
+    assert_eq "$(cat "$ERR")" "prevent: possible match: $ID is similar to PRV-2026-0001 (not linked; see \`prevent person $ID\` and \`prevent link\`)" "stderr"
 }
 
 test_referrals_without_a_date_of_birth_are_not_linked() {

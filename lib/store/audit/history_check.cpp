@@ -542,16 +542,30 @@ std::string outside_action(const Store& store, const CommitMeta& m, const std::v
                            is_new ? "" : " that was there before");
       return "";
     }
-    case ActionFiles::one_case: {
-      if (changes.size() != 1 || !under(changes.front(), "cases/") || !changes.front().before ||
-          !changes.front().after)
-        return fmt::format("{} changes one case's file that was there before, and nothing else", action);
-      const PathChange& c = changes.front();
-      if (m.cases.size() != 1 || m.cases.front() != record_name(c.path))
-        return "its Prevent-Case trailer does not name the case it changed";
-      auto before = case_version(store.git(), *c.before, c.path), after = case_version(store.git(), *c.after, c.path);
-      if (!before || !after) return "a version of the case that prevent cannot have written, as it does not read";
-      OutsideScope o = case_change_outside(*scope, *before, *after);
+    case ActionFiles::one_case:
+    case ActionFiles::linked_cases: {
+      const bool pair = scope->files == ActionFiles::linked_cases;
+      const size_t most = pair ? 2 : 1;
+      bool shape = !changes.empty() && changes.size() <= most;
+      for (const auto& c : changes) shape = shape && under(c, "cases/") && c.before && c.after;
+      if (!shape)
+        return pair ? fmt::format("{} changes one or two case files that were there before, and nothing else", action)
+                    : fmt::format("{} changes one case's file that was there before, and nothing else", action);
+      std::vector<std::string> ids, named = m.cases;
+      for (const auto& c : changes) ids.push_back(record_name(c.path));
+      std::sort(ids.begin(), ids.end());
+      std::sort(named.begin(), named.end());
+      if (ids != named)
+        return pair ? "its Prevent-Case trailers do not name the cases it changed"
+                    : "its Prevent-Case trailer does not name the case it changed";
+      OutsideScope o;
+      for (const auto& c : changes) {
+        auto before = case_version(store.git(), *c.before, c.path), after = case_version(store.git(), *c.after, c.path);
+        if (!before || !after) return "a version of the case that prevent cannot have written, as it does not read";
+        OutsideScope one = case_change_outside(*scope, *before, *after);
+        o.fields.insert(o.fields.end(), one.fields.begin(), one.fields.end());
+        if (o.why.empty()) o.why = one.why;
+      }
       if (o.empty()) return "";
       std::string fields;
       for (size_t i = 0; i < o.fields.size() && i < 5; ++i) fields += (i ? ", " : "") + o.fields[i];

@@ -6,11 +6,13 @@
 #include <cstring>
 #include <fstream>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <exception>
 
 #include "failure.hpp"
 #include "git_handles.hpp"
+#include "name_match.hpp"
 #include "derived_check.hpp"
 #include "parallel_blobs.hpp"
 #include "side_file.hpp"
@@ -32,6 +34,21 @@ namespace {
 // false match rare, and every match is confirmed against the record.
 constexpr std::string_view kHeader = "prevent person index v2";
 constexpr size_t kHashChars = 16;
+
+// The name index (.git/prevent/names-v1, docs/matching.md) has the same
+// header lines and is kept up to date the same way; its lines are
+//   <block>,<block>,… <path>  one line per case file with blocking keys,
+//   …                         sorted by path
+// each <block> the first 8 hex digits of person_key_hash() of one key of
+// similarity_blocks(): the "possible match" notice compares in full only
+// the cases that share enough of them.
+constexpr std::string_view kNamesHeader = "prevent name index v1";
+constexpr size_t kBlockChars = 8;
+
+// Which of the two indexes a function works on.
+enum class Kind { people, names };
+std::string_view header_of(Kind k) { return k == Kind::people ? kHeader : kNamesHeader; }
+std::string_view file_of(Kind k) { return k == Kind::people ? "people-v2" : "names-v1"; }
 
 fs::path index_file(const Store& store, std::string_view name) { return state_path(store.git(), name); }
 
@@ -141,12 +158,27 @@ std::vector<FileChange> diff_cases(git_repository* repo, const git_tree* old_cas
   return out;
 }
 
-// The index line of a record, or "" when it has no person key, does not
-// read or is not a case (it matches nothing; `check` reports it).
-std::string line_for_record(std::string_view text, const std::string& path, const Config& config) {
+std::string block_hash(const std::string& block) { return person_key_hash(block).substr(0, kBlockChars); }
+
+std::string names_line_of(const Case& c, const std::string& path) {
+  std::string hashes;
+  const Subject& s = c.referral.subject;
+  for (const auto& b : similarity_blocks(s.name.reveal(), s.date_of_birth.reveal())) {
+    if (!hashes.empty()) hashes += ',';
+    hashes += block_hash(b);
+  }
+  if (hashes.empty()) return {};
+  return hashes + " " + path + "\n";
+}
+
+// The index line of a record, or "" when it has no person key (no
+// blocking keys), does not read or is not a case (it matches nothing;
+// `check` reports it).
+std::string line_for_record(Kind kind, std::string_view text, const std::string& path, const Config& config) {
   try {
     const Case c = read_case(text, path, config);
     if (misplaced_record(c, path)) return {};  // not a case (store.hpp)
+    if (kind == Kind::names) return names_line_of(c, path);
     if (auto key = person_key(c)) return line_of(*key, path);
   } catch (const Failure&) {
   }
@@ -157,7 +189,7 @@ std::string line_for_record(std::string_view text, const std::string& path, cons
 // (ParallelBlobs: each thread reads through its own repository handle), a
 // chunk at a time so that memory stays small. The lines are those a read
 // and parse on one thread would give, in the same order.
-std::vector<std::string> lines_for(const Store& store, const std::vector<FileChange>& files) {
+std::vector<std::string> lines_for(Kind kind, const Store& store, const std::vector<FileChange>& files) {
   std::vector<std::string> out(files.size());
   constexpr size_t kChunk = 4096;
   ParallelBlobs blobs(store);
@@ -176,7 +208,7 @@ std::vector<std::string> lines_for(const Store& store, const std::vector<FileCha
         return;
       }
       try {
-        out[start + i] = line_for_record(*blob.text, files[start + i].path, store.config());
+        out[start + i] = line_for_record(kind, *blob.text, files[start + i].path, store.config());
       } catch (...) {
         // Not a Failure (line_for_record takes those): a bug, raised on the
         // calling thread below.
@@ -207,9 +239,32 @@ bool well_formed(std::string_view line) {
   return line_path(line).starts_with("cases/");
 }
 
+// A name index line: its blocks, and its path.
+std::string_view names_line_blocks(std::string_view line) { return line.substr(0, line.find(' ')); }
+std::string_view names_line_path(std::string_view line) {
+  const size_t sp = line.find(' ');
+  return sp == std::string_view::npos ? std::string_view() : line.substr(sp + 1);
+}
+bool names_well_formed(std::string_view line) {
+  const std::string_view blocks = names_line_blocks(line);
+  if (blocks.empty() || (blocks.size() + 1) % (kBlockChars + 1) != 0) return false;
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    const bool comma = i % (kBlockChars + 1) == kBlockChars;
+    if (comma ? blocks[i] != ',' : !std::isxdigit(static_cast<unsigned char>(blocks[i]))) return false;
+  }
+  return names_line_path(line).starts_with("cases/");
+}
+
+std::string_view path_of(Kind kind, std::string_view line) {
+  return kind == Kind::people ? line_path(line) : names_line_path(line);
+}
+bool line_well_formed(Kind kind, std::string_view line) {
+  return kind == Kind::people ? well_formed(line) : names_well_formed(line);
+}
+
 // `body` with `changes` applied (both sorted by path), or nullopt when the
 // body is not well formed.
-std::optional<std::string> merged(std::string_view body, const std::vector<FileChange>& changes,
+std::optional<std::string> merged(Kind kind, std::string_view body, const std::vector<FileChange>& changes,
                                   const std::vector<std::string>& lines) {
   std::string out;
   out.reserve(body.size() + changes.size() * 64);
@@ -227,8 +282,8 @@ std::optional<std::string> merged(std::string_view body, const std::vector<FileC
     if (nl == std::string_view::npos) return std::nullopt;
     std::string_view line = body.substr(pos, nl - pos);
     pos = nl + 1;
-    if (!well_formed(line)) return std::nullopt;
-    std::string_view path = line_path(line);
+    if (!line_well_formed(kind, line)) return std::nullopt;
+    std::string_view path = path_of(kind, line);
     if (!previous.empty() && path <= previous) return std::nullopt;
     previous = path;
     emit_changes_before(path, false);
@@ -251,11 +306,11 @@ struct IndexFile {
 
 // The index file when it is whole: right header, body of the stated size
 // and checksum. nullopt otherwise.
-std::optional<IndexFile> read_index_file(const fs::path& path) {
+std::optional<IndexFile> read_index_file(Kind kind, const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::nullopt;
   std::string header, tree_line, body_line;
-  if (!std::getline(in, header) || header != kHeader) return std::nullopt;
+  if (!std::getline(in, header) || header != header_of(kind)) return std::nullopt;
   if (!std::getline(in, tree_line) || !std::getline(in, body_line)) return std::nullopt;
   IndexFile f;
   {
@@ -282,19 +337,74 @@ std::optional<IndexFile> read_index_file(const fs::path& path) {
   return f;
 }
 
-void write_index_file(const Store& store, const std::optional<git_oid>& cases, const std::string& body) {
-  std::string text = fmt::format("{}\ncases {}\nbody {} {:016x}\n", kHeader,
+void write_index_file(Kind kind, const Store& store, const std::optional<git_oid>& cases, const std::string& body) {
+  std::string text = fmt::format("{}\ncases {}\nbody {} {:016x}\n", header_of(kind),
                                  cases ? git::object_id(*cases).hex() : "-", body.size(), checksum(body));
   text += body;
   try {
     // A cache needs no fsync: lost or damaged, it is rebuilt.
-    write_file_atomically(index_file(store, "people-v2"), text, Durability::later);
+    write_file_atomically(index_file(store, file_of(kind)), text, Durability::later);
     // The first format's file, keyed by case; no longer read.
     std::error_code ec;
-    fs::remove(index_file(store, "people-v1"), ec);
+    if (kind == Kind::people) fs::remove(index_file(store, "people-v1"), ec);
   } catch (const Failure&) {
     // A cache that cannot be written is brought up to date next time.
   }
+}
+
+// The body of an index brought up to date with HEAD: as it was, updated
+// from the files changed since the tree it describes, or rebuilt.
+struct Loaded {
+  std::string body;
+  PersonIndex::Source source = PersonIndex::PersonIndex::Source::fresh;
+  size_t reread = 0;
+};
+Loaded load_index(Kind kind, const Store& store) {
+  git_repository* repo = store.git().raw();
+  const std::optional<git_oid> head = cases_tree_at_head(repo);
+  git::Tree head_tree = lookup_tree(repo, head);
+  if (head && !head_tree) fail(Exit::store, fmt::format("cannot read HEAD: {}", git_error_text()));
+
+  Loaded index;
+  std::optional<IndexFile> file = read_index_file(kind, index_file(store, file_of(kind)));
+  if (file) {
+    if ((!file->cases && !head) || (file->cases && head && git_oid_equal(&*file->cases, &*head))) {
+      index.body = std::move(file->body);
+      index.source = PersonIndex::Source::fresh;
+      return index;
+    }
+    // Only what changed between the tree it describes and HEAD's. A tree
+    // that is no longer in the repository means a full rebuild.
+    git::Tree old_tree = lookup_tree(repo, file->cases);
+    if (old_tree || !file->cases) {
+      auto changes = diff_cases(repo, old_tree.get(), head_tree.get());
+      std::vector<FileChange> reread;
+      std::vector<size_t> where;
+      for (size_t i = 0; i < changes.size(); ++i)
+        if (changes[i].blob) {
+          reread.push_back(changes[i]);
+          where.push_back(i);
+        }
+      auto new_lines = lines_for(kind, store, reread);
+      std::vector<std::string> lines(changes.size());
+      for (size_t k = 0; k < where.size(); ++k) lines[where[k]] = std::move(new_lines[k]);
+      if (auto body = merged(kind, file->body, changes, lines)) {
+        index.body = std::move(*body);
+        index.source = PersonIndex::Source::updated;
+        index.reread = reread.size();
+        write_index_file(kind, store, head, index.body);
+        return index;
+      }
+    }
+  }
+  // Missing or damaged: every record, once.
+  auto files = all_case_files(repo, head_tree.get());
+  auto lines = lines_for(kind, store, files);
+  for (const auto& l : lines) index.body += l;
+  index.source = PersonIndex::Source::rebuilt;
+  index.reread = files.size();
+  write_index_file(kind, store, head, index.body);
+  return index;
 }
 
 }  // namespace
@@ -311,7 +421,7 @@ std::vector<DerivedFileFinding> check_person_index(const Store& store) {
   if (!fs::exists(path, ec)) return {};
   std::vector<DerivedFileFinding> out;
   git_repository* repo = store.git().raw();
-  std::optional<IndexFile> file = read_index_file(path);
+  std::optional<IndexFile> file = read_index_file(Kind::people, path);
   if (!file) {
     out.push_back({false, fmt::format("the person index does not check out under this user's key (written by another "
                                       "user or an older prevent, damaged, or edited): never used; removed, the next "
@@ -325,7 +435,7 @@ std::vector<DerivedFileFinding> check_person_index(const Store& store) {
   git::Tree tree = lookup_tree(repo, file->cases);
   if (file->cases && !tree) return out;
   std::string body;
-  for (const auto& l : lines_for(store, all_case_files(repo, tree.get()))) body += l;
+  for (const auto& l : lines_for(Kind::people, store, all_case_files(repo, tree.get()))) body += l;
   if (body != file->body) {
     out.push_back({true, fmt::format("the person index does not match the records it describes: never to be "
                                      "trusted; removed, the next referral rebuilds it ({})",
@@ -336,50 +446,11 @@ std::vector<DerivedFileFinding> check_person_index(const Store& store) {
 }
 
 PersonIndex PersonIndex::load(const Store& store) {
-  git_repository* repo = store.git().raw();
-  const std::optional<git_oid> head = cases_tree_at_head(repo);
-  git::Tree head_tree = lookup_tree(repo, head);
-  if (head && !head_tree) fail(Exit::store, fmt::format("cannot read HEAD: {}", git_error_text()));
-
+  Loaded loaded = load_index(Kind::people, store);
   PersonIndex index;
-  std::optional<IndexFile> file = read_index_file(index_file(store, "people-v2"));
-  if (file) {
-    if ((!file->cases && !head) || (file->cases && head && git_oid_equal(&*file->cases, &*head))) {
-      index.body_ = std::move(file->body);
-      index.source_ = Source::fresh;
-      return index;
-    }
-    // Only what changed between the tree it describes and HEAD's. A tree
-    // that is no longer in the repository means a full rebuild.
-    git::Tree old_tree = lookup_tree(repo, file->cases);
-    if (old_tree || !file->cases) {
-      auto changes = diff_cases(repo, old_tree.get(), head_tree.get());
-      std::vector<FileChange> reread;
-      std::vector<size_t> where;
-      for (size_t i = 0; i < changes.size(); ++i)
-        if (changes[i].blob) {
-          reread.push_back(changes[i]);
-          where.push_back(i);
-        }
-      auto new_lines = lines_for(store, reread);
-      std::vector<std::string> lines(changes.size());
-      for (size_t k = 0; k < where.size(); ++k) lines[where[k]] = std::move(new_lines[k]);
-      if (auto body = merged(file->body, changes, lines)) {
-        index.body_ = std::move(*body);
-        index.source_ = Source::updated;
-        index.reread_ = reread.size();
-        write_index_file(store, head, index.body_);
-        return index;
-      }
-    }
-  }
-  // Missing or damaged: every record, once.
-  auto files = all_case_files(repo, head_tree.get());
-  auto lines = lines_for(store, files);
-  for (const auto& l : lines) index.body_ += l;
-  index.source_ = Source::rebuilt;
-  index.reread_ = files.size();
-  write_index_file(store, head, index.body_);
+  index.body_ = std::move(loaded.body);
+  index.source_ = loaded.source;
+  index.reread_ = loaded.reread;
   return index;
 }
 
@@ -437,6 +508,76 @@ void PersonIndex::add(const std::string& id, const std::string& key) {
   }
   batch_[id] = key;
   batch_by_key_.emplace(key, id);
+}
+
+NameIndex NameIndex::load(const Store& store) {
+  NameIndex index;
+  index.body_ = load_index(Kind::names, store).body;
+  return index;
+}
+
+std::vector<std::string> NameIndex::candidates(const std::vector<std::string>& blocks, size_t shared) const {
+  std::vector<std::string> hashes;
+  for (const auto& b : blocks) hashes.push_back(block_hash(b));
+  std::sort(hashes.begin(), hashes.end());
+  hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
+  const std::string_view body = body_;
+  auto line_at = [&](size_t pos) {
+    size_t nl = body.find('\n', pos);
+    return body.substr(pos, (nl == std::string_view::npos ? body.size() : nl) - pos);
+  };
+  auto each_block = [](std::string_view blocks_field, auto&& f) {
+    for (size_t at = 0; at + kBlockChars <= blocks_field.size(); at += kBlockChars + 1)
+      f(blocks_field.substr(at, kBlockChars));
+  };
+  std::map<size_t, size_t> count;  // line offset → blocks shared
+  if (++lookups_ == 2) {
+    for (size_t pos = 0; pos < body.size();) {
+      std::string_view line = line_at(pos);
+      each_block(names_line_blocks(line), [&](std::string_view h) { by_block_.emplace(h, pos); });
+      pos += line.size() + 1;
+    }
+  }
+  if (lookups_ >= 2) {
+    for (const auto& h : hashes) {
+      auto [first, last] = by_block_.equal_range(h);
+      for (auto it = first; it != last; ++it) ++count[it->second];
+    }
+  } else {
+    for (size_t pos = 0; pos < body.size();) {
+      std::string_view line = line_at(pos);
+      size_t n = 0;
+      each_block(names_line_blocks(line), [&](std::string_view h) {
+        n += std::binary_search(hashes.begin(), hashes.end(), h) ? 1 : 0;
+      });
+      if (n) count[pos] = n;
+      pos += line.size() + 1;
+    }
+  }
+  std::vector<std::string> out;
+  for (const auto& [pos, n] : count) {
+    if (n < shared) continue;
+    std::string_view path = names_line_path(line_at(pos));
+    std::string_view name = path.substr(path.rfind('/') + 1);
+    if (name.size() <= 5) continue;
+    if (auto cid = parse_case_id(std::string(name.substr(0, name.size() - 5)))) out.push_back(cid->str());
+  }
+  std::map<std::string, size_t> batch_count;
+  for (const auto& h : hashes) {
+    auto [first, last] = batch_.equal_range(h);
+    for (auto it = first; it != last; ++it) ++batch_count[it->second];
+  }
+  for (const auto& [id, n] : batch_count)
+    if (n >= shared) out.push_back(id);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+void NameIndex::add(const std::string& id, const std::vector<std::string>& blocks) {
+  std::set<std::string> hashes;
+  for (const auto& b : blocks) hashes.insert(block_hash(b));
+  for (const auto& h : hashes) batch_.emplace(h, id);
 }
 
 }  // namespace prevent

@@ -58,4 +58,36 @@ class PersonIndex {
 
 std::string person_key_hash(const std::string& key);
 
+// Cases whose person could be the same as another's, names alike but not
+// equal (the "possible match" notice of `refer` and `import`, issue 17,
+// docs/matching.md), without reading every record: for each case file at
+// HEAD, short hashes of its blocking keys (similarity_blocks(),
+// name_match.hpp), in .git/prevent/names-v1, kept as the person index is
+// (only changed records re-read; rebuilt when missing or damaged; never a
+// source of truth). Candidates are only those that share enough keys: the
+// caller reads each and compares the names in full.
+class NameIndex {
+ public:
+  NameIndex() = default;
+  NameIndex(NameIndex&&) = default;
+  NameIndex(const NameIndex&) = delete;  // by_block_ points into body_
+  NameIndex& operator=(const NameIndex&) = delete;
+
+  static NameIndex load(const Store& store);
+
+  // IDs of the cases at HEAD, and of those added with add(), that share
+  // at least `shared` of `blocks` (similarity_blocks()), in ID order.
+  std::vector<std::string> candidates(const std::vector<std::string>& blocks, size_t shared) const;
+
+  // A case of the same import batch, not yet at HEAD.
+  void add(const std::string& id, const std::vector<std::string>& blocks);
+
+ private:
+  std::string body_;
+  // block hash → offset of a line holding it; made on the second lookup.
+  mutable std::unordered_multimap<std::string_view, size_t> by_block_;
+  mutable size_t lookups_ = 0;
+  std::multimap<std::string, std::string> batch_;  // block hash → id
+};
+
 }  // namespace prevent
