@@ -16,6 +16,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.bash"
 GUIDE_PENDING="find person link edit decide-id show-personal"
 
 GUIDE_DIR="$PREVENT_SOURCE_DIR/docs/guide"
+# The skipped examples of every page, for the suite's last line.
+GUIDE_SKIP_LOG="$(mktemp "${TMPDIR:-/tmp}/prevent-guide-skips.XXXXXX")"
 
 GUIDE_TODAY=""
 GUIDE_PAGE=""
@@ -51,6 +53,11 @@ guide_setup() {
     git config --global user.name "Sam Sample"
     git config --global user.email "sam.sample@example.invalid"
     mkdir -p "$T/work"
+    # `prevent edit` opens $EDITOR: here a stub that makes the change
+    # fixing-mistakes.md describes (the referrer's role) and saves.
+    printf '#!/bin/sh\nsed -i "s/^    referrer_role: .*/    referrer_role: Family Support Worker/" "$1"\n' >"$T/editor"
+    chmod +x "$T/editor"
+    export EDITOR="$T/editor" VISUAL="$T/editor"
     cd "$T/work" || exit 1
     case "$1" in
         none) ;;
@@ -114,9 +121,10 @@ run_page() {
     [[ "$(grep -c '^guide_cmd\|^guide_skip' <<<"$script")" -gt 0 ]] || fail "$GUIDE_PAGE has no examples"
     eval "$script"
     cd "$T" || return
-    if [[ ${#GUIDE_SKIPPED[@]} -gt 0 ]]; then
-        echo "  skipped, pending: ${GUIDE_SKIPPED[*]} (name:commands)"
-    fi
+    local skip
+    for skip in "${GUIDE_SKIPPED[@]}"; do
+        printf '%s %s\n' "$GUIDE_PAGE" "$skip" >>"$GUIDE_SKIP_LOG"
+    done
 }
 
 test_quick_start() { run_page quick-start; }
@@ -139,3 +147,10 @@ test_every_guide_page_has_its_test() {
 }
 
 run_tests "$@"
+status=$?
+if [[ -s "$GUIDE_SKIP_LOG" ]]; then
+    echo "skipped $(awk -F: '{ n += $2 } END { print n }' "$GUIDE_SKIP_LOG") example commands pending ($GUIDE_PENDING not in this binary yet):"
+    sed 's/^/  /; s/:\([0-9]*\)$/ (\1 commands)/' "$GUIDE_SKIP_LOG"
+fi
+rm -f "$GUIDE_SKIP_LOG"
+exit "$status"
