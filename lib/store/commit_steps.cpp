@@ -27,6 +27,7 @@
 #include <set>
 
 #include "commit_journal.hpp"
+#include "commit_time.hpp"
 #include "durable_file.hpp"
 #include "failure.hpp"
 #include "git_handles.hpp"
@@ -52,6 +53,19 @@ int local_offset_minutes(std::time_t t) {
   std::tm local{};
   localtime_r(&t, &local);
   return static_cast<int>(local.tm_gmtoff / 60);
+}
+
+// The author's or committer's time: GIT_AUTHOR_DATE / GIT_COMMITTER_DATE
+// when set, as git honours them, else now. A value prevent cannot read is
+// refused before anything is written, where git would refuse it too.
+CommitTime commit_time_from(const char* variable, CommitTime now) {
+  const std::string text = env(variable);
+  if (text.empty()) return now;
+  auto t = parse_commit_time(text);
+  if (!t)
+    fail(Exit::store, fmt::format("{} is not a date prevent can read (environment)", variable),
+         fmt::format("give it as 2026-11-27T10:00:00+00:00 or @1795770000 +0000, or unset it: unset {}", variable));
+  return *t;
 }
 
 // Which file a path names, and when it last changed: two equal identities
@@ -150,6 +164,7 @@ class CommitTransaction {
   const bool batch_;  // a large write: its objects go into one pack file
 
   std::string committer_name_, committer_email_;
+  CommitTime author_time_, committer_time_;
   std::optional<Signer> signer_;
   // The objects' repository: a second handle on the repository whose new
   // objects go into memory, until store_objects() writes them out. A write
@@ -188,6 +203,10 @@ class CommitTransaction {
 // The committer as git resolves it: GIT_COMMITTER_* first, then the
 // configuration; it differs from the author only when one of those does.
 void CommitTransaction::resolve_committer() {
+  const std::time_t now = std::time(nullptr);
+  const CommitTime clock{static_cast<std::int64_t>(now), local_offset_minutes(now)};
+  author_time_ = commit_time_from("GIT_AUTHOR_DATE", clock);
+  committer_time_ = commit_time_from("GIT_COMMITTER_DATE", clock);
   committer_name_ = env("GIT_COMMITTER_NAME");
   committer_email_ = env("GIT_COMMITTER_EMAIL");
   git_config* raw = nullptr;
@@ -275,15 +294,17 @@ void CommitTransaction::write_blobs_and_tree() {
 // 1. The commit object, signed as git signs when the configuration asks:
 // the commit's bytes, signed, stored in its gpgsig header.
 void CommitTransaction::write_commit_object() {
-  std::time_t now = std::time(nullptr);
   git_signature* sig_raw = nullptr;
-  git_check(git_signature_new(&sig_raw, who_.name.c_str(), who_.email.c_str(), now, local_offset_minutes(now)),
+  git_check(git_signature_new(&sig_raw, who_.name.c_str(), who_.email.c_str(), author_time_.seconds,
+                              author_time_.offset_minutes),
             "cannot make the commit's signature");
   git::Signature author(sig_raw);
   git::Signature committer;
-  if (committer_name_ != who_.name || committer_email_ != who_.email) {
+  if (committer_name_ != who_.name || committer_email_ != who_.email ||
+      committer_time_.seconds != author_time_.seconds || committer_time_.offset_minutes != author_time_.offset_minutes) {
     git_signature* c = nullptr;
-    git_check(git_signature_new(&c, committer_name_.c_str(), committer_email_.c_str(), now, local_offset_minutes(now)),
+    git_check(git_signature_new(&c, committer_name_.c_str(), committer_email_.c_str(), committer_time_.seconds,
+                                committer_time_.offset_minutes),
               "cannot make the commit's signature");
     committer.reset(c);
   }

@@ -10,11 +10,18 @@ S=""
 
 build_example_store() {
     S="$T/example"
-    run env PREVENT="$PREVENT" bash "$EXAMPLES/build-example-store" "$S"
-    assert_rc 0 "build-example-store"
+    copy_example_store "$S"
 }
 
 ALL_STAGES="awaiting-triage no-further-action signposted police-managed awaiting-panel not-adopted awaiting-consent supported post-closure closed"
+
+# The history's commands, one a line, without comments: "WHEN WHO ARGS…".
+history_lines() { grep -vE '^[[:space:]]*(#|$)' "$EXAMPLES/history.txt"; }
+
+# The Prevent-Action value of each history line, in order.
+history_actions() {
+    history_lines | awk '{ a = $3; if (a == "panel" || a == "review" || a == "foi") a = a "-" $4; print a }'
+}
 
 test_the_example_store_builds_passes_check_and_has_one_commit_per_action() {
     build_example_store
@@ -31,14 +38,75 @@ test_the_example_store_builds_passes_check_and_has_one_commit_per_action() {
     local fsck
     fsck="$(git -C "$S" fsck --full --strict --no-dangling 2>&1)"
     assert_eq "$?$fsck" "0" "git fsck"
-    local meetings
-    meetings="$(grep -cvE '^[[:space:]]*(#|$)' "$EXAMPLES/meetings.txt")"
-    assert_eq "$(commit_count "$S")" "$((meetings + 2))" "commits: init, one per meeting, one import"
-    assert_eq "$(git_in "$S" log --format='%(trailers:key=Prevent-Action,valueonly)' | sed '/^$/d' | sort | uniq -c | awk '{print $2 "=" $1}' | tr '\n' ' ')" \
-        "import=1 init=1 panel-new=$meetings " "Prevent-Action trailers"
-    assert_eq "$(git_in "$S" log --format='%an <%ae>' | sort -u)" "Test Coordinator <coordinator@example.invalid>" "authors"
-    assert_eq "$(head_trailers "$S" Prevent-Case-Count)" 36 "Prevent-Case-Count of the import"
-    assert_eq "$(git_in "$S" ls-files panels | wc -l)" "$meetings" "meeting files"
+    local lines
+    lines="$(history_lines | wc -l)"
+    [[ "$lines" -ge 300 ]] || fail "history.txt has only $lines commands"
+    assert_eq "$(commit_count "$S")" "$((lines + 1))" "commits: init, then one per line of history.txt"
+    assert_eq "$(git_in "$S" log --reverse --format='%(trailers:key=Prevent-Action,valueonly)' | sed '/^$/d' | tr '\n' ' ')" \
+        "init $(history_actions | tr '\n' ' ')" "Prevent-Action trailers, oldest first"
+    # Every kind of action a coordinator takes is in it.
+    local action
+    for action in refer triage note assess panel-new panel-attend panel-decide panel-consent panel-action \
+        review-record correct; do
+        assert_contains " $(history_actions | sort -u | tr '\n' ' ')" " $action " "actions in the history"
+    done
+    assert_eq "$(git_in "$S" log --format='%an <%ae>|%cn <%ce>' | sort -u | tr '\n' ';')" \
+        "Alex Example <alex.example@example.invalid>|Alex Example <alex.example@example.invalid>;Robin Placeholder <robin.placeholder@example.invalid>|Robin Placeholder <robin.placeholder@example.invalid>;Sam Sample <sam.sample@example.invalid>|Sam Sample <sam.sample@example.invalid>;" \
+        "authors and committers: the three fictional coordinators, never the user's identity"
+    # Each commit is dated when its line says, author and committer alike.
+    assert_eq "$(git_in "$S" log --reverse --format='%aI %cI' | sed 1d | awk '$1 == $2 { print $1 }' | tr '\n' ' ')" \
+        "$(history_lines | awk '{ print $1 }' | sed -E 's/T([0-9]{2}:[0-9]{2})/T\1:00/' | tr '\n' ' ')" \
+        "commit dates, oldest first"
+    assert_eq "$(git_in "$S" ls-files panels | wc -l)" "$(history_actions | grep -c '^panel-new$')" "meeting files"
+}
+
+# The history replays to examples/cases.yaml: every case as `show` gives it
+# (without the derived stage) is the document of cases.yaml.
+test_the_example_stores_history_ends_in_the_cases_of_cases_yaml() {
+    build_example_store
+    mkdir "$T/shown"
+    local id
+    for id in $(grep -E '^id: ' "$EXAMPLES/cases.yaml" | cut -d' ' -f2); do
+        prevent -C "$S" show "$id" --format json --as-of "$EX_AS_OF" >"$T/shown/$id.json" 2>>"$T/shown.err" ||
+            fail "show $id failed"
+    done
+    assert_eq "$("$PYTHON" - "$EXAMPLES/cases.yaml" "$T/shown" <<'PY'
+import datetime, json, os, sys
+import yaml
+def norm(v):
+    if isinstance(v, dict): return {k: norm(x) for k, x in v.items()}
+    if isinstance(v, list): return [norm(x) for x in v]
+    if isinstance(v, (datetime.date,)): return v.isoformat()
+    return v
+bad = []
+for doc in yaml.safe_load_all(open(sys.argv[1])):
+    shown = json.load(open(os.path.join(sys.argv[2], doc["id"] + ".json")))
+    shown.pop("stage", None)
+    if norm(doc) != shown:
+        keys = sorted(k for k in set(doc) | set(shown) if norm(doc.get(k)) != shown.get(k))
+        bad.append(doc["id"] + ":" + ",".join(keys))
+print(" ".join(bad) or "none")
+PY
+)" "none" "cases whose replayed record differs from cases.yaml"
+}
+
+# `prevent log ID` reads as the case's history: one entry per step, by the
+# coordinator who took it, on the day it happened.
+test_the_log_of_an_example_case_is_its_history_step_by_step() {
+    build_example_store
+    local id=EXM-2025-0009
+    run prevent -C "$S" log "$id" --format json --as-of "$EX_AS_OF"
+    assert_rc 0
+    assert_eq "$("$PYTHON" -c '
+import json, sys
+for e in json.load(open(sys.argv[1])):
+    print(e["date"][:16], e["author"]["name"], e["action"])' "$OUT" | tr '\n' ';')" \
+        "$(history_lines | grep -E " (refer .*--received 2025-04-22 |.*$id)" |
+            awk '{ a = $3; if (a == "panel" || a == "review") a = a "-" $4
+                   n = ($2 == "alex") ? "Alex Example" : ($2 == "sam") ? "Sam Sample" : "Robin Placeholder"
+                   print substr($1, 1, 16) " " n " " a }' | tr '\n' ';')" \
+        "the entries of log $id: date, author, action"
+    assert_contains "$(prevent -C "$S" log "$id" --as-of "$EX_AS_OF")" "triage.completed: 2025-04-22 → 2025-04-25" "the correction in the log"
 }
 
 test_the_example_store_lists_36_cases_covering_every_stage_without_personal_data() {

@@ -15,9 +15,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.bash"
 ATTACKER="$E2E_DIR/lib/foi_attacker.py"
 
 example_store() {
-    local dir="$1"
-    env PREVENT="$PREVENT" bash "$PREVENT_SOURCE_DIR/examples/build-example-store" "$dir" >/dev/null 2>&1 ||
-        fail "build-example-store failed"
+    copy_example_store "$1"
     example_personal_values
 }
 

@@ -50,6 +50,36 @@ test_the_author_is_the_identity_git_resolves_for_the_store() {
         "Ressa Dunmore <rd@example.invalid>|Ollin Varge <ov@example.invalid>" "author|committer from the environment"
 }
 
+test_the_commit_dates_are_git_author_date_and_git_committer_date_when_set() {
+    setup_store
+    # As git: each variable dates its own signature; the other is the clock.
+    GIT_AUTHOR_DATE="2026-11-03T09:14:00+00:00" refer_ok "$S"
+    assert_eq "$(git_in "$S" log -1 --format='%ad|%cd' --date=format-local:%FT%T)" \
+        "2026-11-03T09:14:00|$(date -u +%F)T$(git_in "$S" log -1 --format=%cd --date=format-local:%T)" \
+        "author date from GIT_AUTHOR_DATE, commit date now"
+    GIT_AUTHOR_DATE="2026-11-04T10:00:00+01:00" GIT_COMMITTER_DATE="@1793790000 +0000" refer_ok "$S" name="Maribex Tundrell"
+    assert_eq "$(git_in "$S" log -1 --format='%ad|%ct %cd' --date=iso-strict)" \
+        "2026-11-04T10:00:00+01:00|1793790000 2026-11-04T11:00:00+00:00" "each from its own variable"
+    run prevent -C "$S" log "$ID" --as-of "$AS_OF"
+    assert_rc 0
+    assert_stdout_contains "2026-11-04 10:00:00 +0100  refer"
+    assert_stdout_contains "committed 2026-11-04 11:00:00 +0000 by"
+    # Unset, the clock: the commit is dated today.
+    refer_ok "$S" name="Ondrel Pask"
+    assert_eq "$(git_in "$S" log -1 --format='%ad|%cd' --date=format-local:%F)" "$(date -u +%F)|$(date -u +%F)" "dated today"
+}
+
+test_a_commit_date_prevent_cannot_read_is_refused_with_nothing_written() {
+    setup_store
+    local v
+    for v in GIT_AUTHOR_DATE GIT_COMMITTER_DATE; do
+        referral_flags
+        expect_refusal 6 "$S" env "$v=last tuesday" "$PREVENT" -C "$S" refer --as-of "$AS_OF" "${REFER_FLAGS[@]}"
+        assert_stderr_contains "prevent: $v is not a date prevent can read (environment)"
+        assert_hint_contains "unset $v"
+    done
+}
+
 test_a_referral_is_written_to_cases_year_id_with_the_schema_comment_first() {
     setup_store
     refer_ok "$S"

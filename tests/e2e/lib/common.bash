@@ -73,6 +73,7 @@ _setup_test_env() {
     unset PREVENT_STORE PREVENT_LOCK_WAIT PREVENT_DEBUG
     unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY GIT_CEILING_DIRECTORIES
     unset GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL EMAIL
+    unset GIT_AUTHOR_DATE GIT_COMMITTER_DATE
     umask 022
     # The defaults of referral_flags and case_yaml, even when those run in a
     # pipeline's subshell.
@@ -321,6 +322,27 @@ assert_no_personal_data() {
     local found
     found="$(printf '%s' "$1" | grep -Fio -f <(printf '%s\n' "${PERSONAL[@]}" | sed '/^[[:space:]]*$/d') | sort -u | head -5 | tr '\n' '|')"
     [[ -z "$found" ]] || fail "${2:-output} contains personal data [${found%|}]"
+}
+
+# copy_example_store DIR: the bundled example store
+# (examples/build-example-store), built once per suite (it replays some 340
+# commands) and copied to DIR. The copy drops the side files (caches keyed
+# to the user who wrote them, rebuilt when needed): each test has a HOME of
+# its own. PREVENT_EXAMPLE_STORE names one built already, to save the build
+# when running suites by hand.
+copy_example_store() {
+    local built="${PREVENT_EXAMPLE_STORE:-$_E2E_SUITE_TMP/example-store}"
+    if [[ ! -d "$built" ]]; then
+        if ! env PREVENT="$PREVENT" bash "$PREVENT_SOURCE_DIR/examples/build-example-store" "$built.tmp" \
+            >"$T/build-example-store.out" 2>"$T/build-example-store.err"; then
+            fail "build-example-store failed"
+            _show "$T/build-example-store.err"
+            return 1
+        fi
+        mv "$built.tmp" "$built"
+    fi
+    cp -a "$built" "$1"
+    rm -rf "$1/.git/prevent/cases-v1" "$1/.git/prevent/log-v1" "$1/.git/prevent/people-v2"
 }
 
 # The distinctive (P) values of examples/cases.yaml (the bundled example
