@@ -318,7 +318,7 @@ TEST_CASE("a damaged prevent.yaml is a store problem") {
       replace(good, "vocabularies:", "holidays:\n  - 2026-02-30\nvocabularies:"),  // not a real date
       replace(good, "vocabularies:", "calendar:\n  added:\n    - soon\nvocabularies:"),  // nor this
       replace(good, "vocabularies:", "calendar:\n  moved: []\nvocabularies:"),  // an unknown calendar key
-      replace(good, "key: police\n", "key: education\n"),                // a vocabulary key twice
+      replace(good, "key: local-authority\n", "key: education\n"),       // a vocabulary key twice
       replace(good, "area: Test", "area: &a Test"),                      // an anchor
       replace(good, "vocabularies:", "foi:\n  min_period: week\nvocabularies:"),  // not a period
       replace(good, "vocabularies:", "foi:\n  shortest: month\nvocabularies:"),   // an unknown foi key
