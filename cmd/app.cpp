@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "case_reader.hpp"
 #include "cli.hpp"
 #include "derived_indexes.hpp"
 #include "failure.hpp"
@@ -162,6 +163,20 @@ int print_unless_incomplete(std::string_view output, const std::vector<Failure>&
 void add_partial_flag(CLI::App& sub, bool& partial) {
   sub.add_flag("--partial", partial,
                "when a case file cannot be read, print what could be read all the same (still exit 5)");
+}
+
+void add_show_personal_flag(CLI::App& sub, bool& show) {
+  sub.add_flag("--show-personal", show,
+               "add the name column (personal data): for the coordinator's own working list");
+}
+
+void add_name_column(const Store& store, Table& table) {
+  std::vector<std::string> ids;
+  ids.reserve(table.rows.size());
+  for (const auto& row : table.rows) ids.push_back(row.empty() || !row.front() ? std::string() : *row.front());
+  auto names = read_case_names(store, ids);
+  table.columns.push_back({"name", CellKind::text});
+  for (size_t i = 0; i < table.rows.size(); ++i) table.rows[i].push_back(std::move(names[i]));
 }
 
 void notice(const Globals& g, std::string_view text) {

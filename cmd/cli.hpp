@@ -67,6 +67,13 @@ int report_unreadable(const std::vector<Failure>& unreadable);
 int print_unless_incomplete(std::string_view output, const std::vector<Failure>& unreadable, bool partial);
 // The --partial flag of those commands, with its help text.
 void add_partial_flag(CLI::App& sub, bool& partial);
+// --show-personal of `list`, `review due` and `panel agenda`: the
+// coordinator's own working list with the person's name. Off by default.
+void add_show_personal_flag(CLI::App& sub, bool& show);
+// The `name` column added last to a table whose first column is a case ID
+// (existing columns keep their places), read from the records themselves
+// (read_case_names); empty for a row that is not a case (an FOI request).
+void add_name_column(const Store& store, Table& table);
 void notice(const Globals& g, std::string_view text);  // stderr, unless -q
 // The "possible match" notice of `refer` and `import` (issue 17): IDs only.
 std::string possible_match_notice(const std::string& id, const std::vector<std::string>& others);

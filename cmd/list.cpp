@@ -13,6 +13,7 @@ namespace {
 struct ListOptions {
   std::string format = "table";
   std::optional<std::string> stage, sector, concern, from, to, related_to;
+  bool show_personal = false;
 };
 
 int run_list(const Globals& g, const ListOptions& o) {
@@ -40,7 +41,9 @@ int run_list(const Globals& g, const ListOptions& o) {
   f.concern = o.concern;
   CaseLister lister(store.config(), f);
   auto read = for_each_case_without_personal_data(store, [&](const Case& c) { lister.add(c); });
-  print(render(lister.finish(), list_format(o.format)));
+  Table table = lister.finish();
+  if (o.show_personal) add_name_column(store, table);
+  print(render(table, list_format(o.format)));
   return report_unreadable(read.unreadable);
 }
 
@@ -57,7 +60,9 @@ void add_list(CLI::App& app, Globals& g, Runner& action) {
   sub->add_option("--received-from", o->from, "only referrals received on or after this date");
   sub->add_option("--received-to", o->to, "only referrals received on or before this date");
   sub->add_option("--related-to", o->related_to, "only cases linked to this case as repeat referrals");
-  sub->footer("Never shows personal data. `next_due` is the earliest item `prevent review due` would list.");
+  add_show_personal_flag(*sub, o->show_personal);
+  sub->footer("Never shows personal data unless --show-personal is given (a name column, last). `next_due` is the "
+              "earliest item `prevent review due` would list.");
   sub->callback([&g, &action, o] { action = [&g, o] { return run_list(g, *o); }; });
 }
 

@@ -94,6 +94,7 @@ struct AgendaOptions {
   std::vector<std::string> add, drop;
   std::string format = "table";
   bool partial = false;
+  bool show_personal = false;
 };
 
 int run_agenda_change(const Globals& g, const AgendaOptions& o, Date date) {
@@ -112,8 +113,8 @@ int run_agenda_change(const Globals& g, const AgendaOptions& o, Date date) {
 
 int run_panel_agenda(const Globals& g, const AgendaOptions& o) {
   const bool by_hand = !o.add.empty() || !o.drop.empty();
-  if (by_hand && (o.fill || o.until || o.partial))
-    fail(Exit::usage, "--add and --drop go without --fill, --until and --partial (command line)");
+  if (by_hand && (o.fill || o.until || o.partial || o.show_personal))
+    fail(Exit::usage, "--add and --drop go without --fill, --until, --partial and --show-personal (command line)");
   Date date = option_date(o.date, "DATE");
   if (by_hand || o.fill) write_today(g);  // without either the agenda is only read
   if (by_hand) return run_agenda_change(g, o, date);
@@ -131,8 +132,11 @@ int run_panel_agenda(const Globals& g, const AgendaOptions& o) {
     past_agenda_stands(date, as_of);
   }
   Agenda agenda = meeting_agenda(store, date, until.value_or(agenda_until(store, date)));
-  int code = print_unless_incomplete(render(due_table(agenda.rows), list_format(o.format)), agenda.unreadable,
-                                     o.partial);
+  // The names are only printed: the meeting file gets the agenda's rows,
+  // which hold none.
+  Table table = due_table(agenda.rows);
+  if (o.show_personal) add_name_column(store, table);
+  int code = print_unless_incomplete(render(table, list_format(o.format)), agenda.unreadable, o.partial);
   // An agenda missing unreadable cases is not written into the meeting,
   // --partial or not.
   if (!o.fill || code != 0) return code;
@@ -294,7 +298,9 @@ void add_panel(CLI::App& app, Globals& g, Runner& action) {
   agenda->add_option("--format", ag->format, "table (default), csv, json or yaml")
       ->check(CLI::IsMember({"table", "csv", "json", "yaml"}));
   add_partial_flag(*agenda, ag->partial);
-  agenda->footer("Columns as `review due`, with days_overdue counted at the meeting's date. Without a next meeting "
+  add_show_personal_flag(*agenda, ag->show_personal);
+  agenda->footer("Columns as `review due` (name too, with --show-personal), with days_overdue counted at the "
+                 "meeting's date; --fill never writes a name into the meeting. Without a next meeting "
                  "in the store, --until defaults to the day before DATE + 28 days.");
   agenda->callback([&g, &action, ag] { action = [&g, ag] { return run_panel_agenda(g, *ag); }; });
 

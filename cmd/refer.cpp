@@ -28,7 +28,7 @@ struct Flag {
 
 constexpr Flag kFlags[] = {
     {"--received", "received", "date the referral was received (YYYY-MM-DD)", true},
-    {"--route", "route", "email | massh-children | massh-adults | out-of-hours | police | transfer-in | other", true},
+    {"--route", "route", "how the referral arrived (vocabulary `routes`)", true},
     {"--from-area", "from_area", "transfer-in only: the area the case came from", false},
     {"--sector", "sector", "referring sector (vocabulary `sectors`)", true},
     {"--agency", "agency", "referring agency", true},

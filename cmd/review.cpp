@@ -47,6 +47,7 @@ struct DueOptions {
   std::string within = "0d";
   std::string format = "table";
   bool partial = false;
+  bool show_personal = false;
 };
 
 int run_due(const Globals& g, const DueOptions& o) {
@@ -68,7 +69,9 @@ int run_due(const Globals& g, const DueOptions& o) {
     foi = foi_due_rows(foi_list(plain, read_release_register(store), as_of), as_of, *days);
   }
   for (auto& f : requests.unreadable) read.unreadable.push_back(std::move(f));
-  return print_unless_incomplete(render(due_table(rows, foi), list_format(o.format)), read.unreadable, o.partial);
+  Table table = due_table(rows, foi);
+  if (o.show_personal) add_name_column(store, table);
+  return print_unless_incomplete(render(table, list_format(o.format)), read.unreadable, o.partial);
 }
 
 }  // namespace
@@ -103,7 +106,9 @@ void add_review(CLI::App& app, Globals& g, Runner& action) {
   due->add_option("--format", d->format, "table (default), csv, json or yaml")
       ->check(CLI::IsMember({"table", "csv", "json", "yaml"}));
   add_partial_flag(*due, d->partial);
-  due->footer("Columns: id, stage, item, due, days_overdue (as-of minus due). Most overdue first, then by ID. "
+  add_show_personal_flag(*due, d->show_personal);
+  due->footer("Columns: id, stage, item, due, days_overdue (as-of minus due); with --show-personal also name, "
+              "last (personal data). Most overdue first, then by ID. "
               "An open FOI request (`prevent foi new`) is a row of its own: id its reference, stage and item `foi`, "
               "due its statutory deadline. Use --as-of to see the list for another day.");
   due->callback([&g, &action, d] { action = [&g, d] { return run_due(g, *d); }; });

@@ -106,7 +106,7 @@ template <>
 struct RecordFields<Referral> {
   static constexpr auto fields = std::tuple{
       field("received", &Referral::received),
-      field("route", &Referral::route, kFixed),
+      field("route", &Referral::route, {.vocabulary = &Config::routes}),
       field("from_area", &Referral::from_area),
       field("source.sector", &Referral::sector, {.vocabulary = &Config::sectors}),
       field("source.agency", &Referral::agency),

@@ -50,6 +50,16 @@ Config default_config(std::string area, std::string prefix, [[maybe_unused]] int
   Config c;
   c.area = std::move(area);
   c.prefix = std::move(prefix);
+  // The routes of SPEC §3 `referral.route`. MASSH: Stockport's Multi-Agency
+  // Safeguarding and Support Hub, with a front door for children and one
+  // for adults; another area names its own hub (docs/store.md).
+  c.routes = vocab("routes", {{"email", "Email"},
+                              {"massh-children", "Multi-Agency Safeguarding and Support Hub (children)"},
+                              {"massh-adults", "Multi-Agency Safeguarding and Support Hub (adults)"},
+                              {"out-of-hours", "Out-of-hours service"},
+                              {"police", "Police"},
+                              {kTransferIn.data(), "Transfer from another area"},
+                              {"other", "Other"}});
   c.sectors = vocab("sectors", {{"education", "Education"},
                                 {"police", "Police"},
                                 {"local-authority", "Local authority"},
@@ -320,6 +330,21 @@ Config parse_config(std::string_view text, const std::string& where) {
   }
   c.holidays = HolidayCalendar(std::move(listed), std::move(added), std::move(removed));
   const YNode& v = *root.find("vocabularies");
+  const Config defaults = default_config("", "", 0);
+  // Optional: a store made before it has the routes of SPEC §3.
+  if (const YNode* routes = v.find("routes")) {
+    c.routes = read_vocab(v, "routes", where);
+    if (!c.routes.contains(kTransferIn))
+      fail(Exit::store,
+           fmt::format("prevent.yaml is damaged: vocabulary routes has no '{}', the route that referral.from_area "
+                       "goes with ({}:{})",
+                       kTransferIn, where, routes->line),
+           fmt::format("add the entry back (its label may change: `- key: {}`), commit, and run `prevent check`",
+                       kTransferIn));
+  } else {
+    c.routes = defaults.routes;
+    c.routes.in_file = false;
+  }
   c.sectors = read_vocab(v, "sectors", where);
   c.genders = read_vocab(v, "genders", where);
   c.concern_types = read_vocab(v, "concern_types", where);
@@ -327,7 +352,6 @@ Config parse_config(std::string_view text, const std::string& where) {
   c.services = read_vocab(v, "services", where);
   c.support_types = read_vocab(v, "support_types", where);
   // Optional: a store made before them counts its cases as not recorded.
-  const Config defaults = default_config("", "", 0);
   for (const Vocabulary* d : {&defaults.ethnicities, &defaults.mental_health, &defaults.neurodiversity,
                               &defaults.referral_consent}) {
     Vocabulary& out = c.*optional_vocabulary(d->name);
@@ -387,7 +411,7 @@ std::string write_config(const Config& c) {
     root.add("calendar", std::move(cal));
   }
   YNode vocabs = YNode::map();
-  for (const Vocabulary* v : {&c.sectors, &c.genders, &c.concern_types, &c.age_bands, &c.services,
+  for (const Vocabulary* v : {&c.routes, &c.sectors, &c.genders, &c.concern_types, &c.age_bands, &c.services,
                               &c.support_types, &c.ethnicities, &c.mental_health, &c.neurodiversity,
                               &c.referral_consent})
     if (v->in_file) vocabs.add(v->name, vocab_node(*v));

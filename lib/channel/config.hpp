@@ -57,6 +57,11 @@ struct Config {
   // Wales bank holidays by rule, changed by prevent.yaml's `holidays` (an
   // older store's explicit list) and `calendar.added` / `calendar.removed`.
   HolidayCalendar holidays;
+  // How referrals arrive (referral.route): optional in prevent.yaml, so that
+  // an area can name its own hub; a store made before it has the defaults.
+  // `transfer-in` has a meaning of its own (referral.from_area goes only
+  // with it), so a store may relabel it but not drop it.
+  Vocabulary routes{"routes", {}};
   Vocabulary sectors{"sectors", {}};
   Vocabulary genders{"genders", {}};
   Vocabulary concern_types{"concern_types", {}};
@@ -97,6 +102,10 @@ std::string write_config(const Config& config);  // canonical text
 // The key the report gives the cases that have no value for an optional
 // category (docs/report.md); no vocabulary of one may use it.
 inline constexpr std::string_view kNotRecorded = "not-recorded";
+
+// The route whose referrals come with `referral.from_area`; every `routes`
+// vocabulary has it.
+inline constexpr std::string_view kTransferIn = "transfer-in";
 
 // Refuses (exit 5) a value outside a vocabulary, listing the allowed keys.
 void require_in_vocabulary(const Vocabulary& vocab, std::string_view value, std::string_view field,

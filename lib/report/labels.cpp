@@ -14,20 +14,6 @@ constexpr std::array<std::string_view, 12> kMonths{"January", "February", "March
 
 }  // namespace
 
-std::string route_label(std::string_view route) {
-  // The routes of SPEC §3 `referral.route`. MASSH: Stockport's Multi-Agency
-  // Safeguarding and Support Hub, with a front door for children and one
-  // for adults.
-  if (route == "email") return "Email";
-  if (route == "massh-children") return "Multi-Agency Safeguarding and Support Hub (children)";
-  if (route == "massh-adults") return "Multi-Agency Safeguarding and Support Hub (adults)";
-  if (route == "out-of-hours") return "Out-of-hours service";
-  if (route == "police") return "Police";
-  if (route == "transfer-in") return "Transfer from another area";
-  if (route == "other") return "Other";
-  return std::string(route);
-}
-
 std::string stage_label(Stage stage) {
   switch (stage) {
     case Stage::awaiting_triage: return "Awaiting triage";

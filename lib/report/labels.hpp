@@ -1,5 +1,5 @@
 // What md and html show for the keys of the record's fixed lists and of the
-// program's own lists (routes, stages, due items, months): the human words,
+// program's own lists (stages, due items, months): the human words,
 // defined once here. JSON and CSV keep the keys, which scripts rely on; the
 // vocabularies of prevent.yaml carry their own labels.
 #pragma once
@@ -13,9 +13,6 @@
 
 namespace prevent {
 
-// A `referral.route` key ("massh-children"); the key itself for one the
-// program does not know.
-std::string route_label(std::string_view route);
 std::string stage_label(Stage stage);
 // Post-closure items name their months from prevent.yaml ("6-month …").
 std::string due_label(DueKind item, const Config& config);

@@ -12,7 +12,6 @@
 #include "disclosure.hpp"
 #include "csv.hpp"
 #include "labels.hpp"
-#include "schema.hpp"
 #include "workflow.hpp"
 
 namespace prevent {
@@ -195,8 +194,7 @@ struct ReportBuilder::State {
     report.in_hand_at = std::min(o.to, o.as_of);
 
     by_sector.declare(cfg.sectors);
-    for (const auto& route : schema_enum(SchemaKind::case_record, "referral.route"))
-      by_route.declare(route, route_label(route));
+    by_route.declare(cfg.routes);
     by_age.declare(cfg.age_bands);
     by_gender.declare(cfg.genders);
     by_concern.declare(cfg.concern_types);

@@ -20,7 +20,8 @@
 #
 # Needs strace (Debian package strace). Without it, or where ptrace is not
 # allowed, the suite skips (and fails when PREVENT_REQUIRE_STRACE is set, as
-# .ci/run does). CRASH_EVERY=N tries only every N-th crash point and
+# .ci/run does). CRASH_EVERY=N tries only every N-th crash point (which of
+# the N: E2E_SAMPLE_OFFSET, lib/common.bash) and
 # CRASH_QUICK=1 one point per syscall of the import (for slow sanitizer
 # builds); the number of points tried is printed after the suite.
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.bash"
@@ -67,8 +68,11 @@ crash_points() {
     # Lines look like `1234  rename("a", "b") = 0`.
     sed -E 's/^[0-9]+ +//; s/\(.*//' "$T/trace" | grep -E '^[a-z0-9_]+$' | sort | uniq -c |
         while read -r count name; do
-            local k
-            for ((k = 1; k <= count; k += CRASH_EVERY)); do echo "$name $k"; done
+            # Every CRASH_EVERY-th call from the first, or from a later one
+            # E2E_SAMPLE_OFFSET picks (common.bash: it rotates over runs);
+            # always at least one call of each syscall.
+            local k first=$((1 + ${E2E_SAMPLE_OFFSET:-0} % (count < CRASH_EVERY ? count : CRASH_EVERY)))
+            for ((k = first; k <= count; k += CRASH_EVERY)); do echo "$name $k"; done
         done
 }
 

@@ -8,8 +8,15 @@
 # file made outside the store, and an answer within `timeout 10` (a hang
 # fails; nothing else here measures time). Valid inputs of the corpus (a BOM,
 # CRLF line ends, quoted newlines) must be taken: one commit, status clean.
+#
+# HOSTILE_EVERY=N (slow sanitizer builds; .ci/run) tries one case in N of
+# each sweep below (one corpus file in N of each way in, one hostile store's
+# command in N, one hostile value in N), which one chosen by
+# E2E_SAMPLE_OFFSET (lib/common.bash); every test still runs.
 # shellcheck disable=SC2016 # literal `$(…)` text is meant
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.bash"
+
+: "${HOSTILE_EVERY:=1}"
 
 CORPUS="$PREVENT_SOURCE_DIR/tests/hostile"
 S=""
@@ -395,6 +402,7 @@ test_corpus_through_refer_file() {
     S="$T/store"
     local name code needle in
     while IFS=$'\t' read -r name code needle; do
+        sampled "$HOSTILE_EVERY" refer-file || continue
         fresh_store
         in="$(input_file "$name")" || continue
         expect_outcome "$code" "$needle" "refer --file $name" "$PREVENT" -C "$S" refer --file "$in" --as-of "$AS_OF"
@@ -406,6 +414,7 @@ test_corpus_through_refer_from_standard_input() {
     S="$T/store"
     local name code needle in
     while IFS=$'\t' read -r name code needle; do
+        sampled "$HOSTILE_EVERY" refer-stdin || continue
         fresh_store
         in="$(input_file "$name")" || continue
         # run's stdin is /dev/null: the input comes through bash -c.
@@ -419,6 +428,7 @@ test_corpus_through_import() {
     S="$T/store"
     local name code needle in
     while IFS=$'\t' read -r name code needle; do
+        sampled "$HOSTILE_EVERY" import || continue
         fresh_store
         in="$(input_file "$name")" || continue
         expect_outcome "$code" "$needle" "import $name" "$PREVENT" -C "$S" import "$in" --as-of "$AS_OF"
@@ -433,6 +443,7 @@ test_corpus_as_case_files_committed_by_hand() {
     S="$T/store"
     local name code needle in
     while IFS=$'\t' read -r name code needle; do
+        sampled "$HOSTILE_EVERY" case-files || continue
         fresh_store
         in="$(input_file "$name")" || continue
         hand_commit "$in" cases/2026/PRV-2026-0001.yaml
@@ -456,6 +467,7 @@ test_corpus_as_prevent_yaml() {
     S="$T/store"
     local name code needle in
     while IFS=$'\t' read -r name code needle; do
+        sampled "$HOSTILE_EVERY" prevent-yaml || continue
         fresh_store
         in="$(input_file "$name")" || continue
         hand_commit "$in" prevent.yaml
@@ -472,6 +484,7 @@ test_corpus_as_meeting_files() {
     S="$T/store"
     local name code needle in
     while IFS=$'\t' read -r name code needle; do
+        sampled "$HOSTILE_EVERY" meeting-files || continue
         fresh_store
         in="$(input_file "$name")" || continue
         hand_commit "$in" panels/2026-10-08.yaml
@@ -593,6 +606,7 @@ test_corpus_of_hostile_stores() {
     S="$T/store"
     local name cmd code needle src copied="" last="" found
     while IFS=$'\t' read -r name cmd code needle; do
+        sampled "$HOSTILE_EVERY" hostile-stores || continue
         src="$T/gen/$name"
         if [[ "$name" != "$last" && -n "$last" ]]; then
             found="$(stray_files)"
@@ -669,6 +683,7 @@ test_a_malformed_case_id_is_refused_with_5_wherever_an_id_is_accepted() {
     local NASTY=()
     nasty_ids
     for id in "${NASTY[@]}"; do
+        sampled "$HOSTILE_EVERY" malformed-ids || continue
         expect_bad_value 5 "show [$id]" "${p[@]}" show "$id"
         expect_bad_value 5 "triage [$id]" "${p[@]}" triage "$id" --outcome no-further-action --date 2026-11-05
         # Every value above; a few of each kind below (the suite's time).
@@ -719,6 +734,7 @@ test_a_malformed_date_is_refused_with_5_wherever_a_date_is_accepted() {
     local NASTY=()
     nasty_dates
     for d in "${NASTY[@]}"; do
+        sampled "$HOSTILE_EVERY" malformed-dates || continue
         # (referral_flags leaves out a flag whose value is empty: add it after.)
         referral_flags received=
         expect_bad_value 5 "refer --received [$d]" "${p[@]}" refer "${REFER_FLAGS[@]}" --received "$d"

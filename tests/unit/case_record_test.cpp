@@ -460,6 +460,29 @@ TEST_CASE("a sector outside the store's vocabulary is refused as invalid data") 
   CHECK_FALSE(has(f->what(), "Fictional"));
 }
 
+TEST_CASE("a route is a key of the store's routes vocabulary") {
+  // Outside it: invalid data, naming the field and listing the allowed keys.
+  std::string text = replace(kFullText, "route: transfer-in", "route: north-hub");
+  text = replace(text, "  from_area: Zedshire\n", "");
+  auto f = failure_of([&] { read_case(text, "case.yaml", test_config()); });
+  REQUIRE(f);
+  CHECK(f->code() == Exit::invalid_data);
+  CHECK(has(f->what(), "referral.route: 'north-hub' is not in the store's routes vocabulary (case.yaml)"));
+  for (const auto& k : test_config().routes.keys()) CHECK(has(f->hint(), k));
+  // A store that lists its own hub reads it.
+  Config cfg = test_config();
+  cfg.routes.entries.insert(cfg.routes.entries.begin(), {"north-hub", "North Hub", std::nullopt, std::nullopt});
+  CHECK(read_case(text, "case.yaml", cfg).referral.route == "north-hub");
+  // referral.from_area still goes only with transfer-in, whatever else the
+  // store lists.
+  auto g = failure_of([&] {
+    read_case(replace(kFullText, "route: transfer-in", "route: north-hub"), "case.yaml", cfg);
+  });
+  REQUIRE(g);
+  CHECK(g->code() == Exit::invalid_data);
+  CHECK(has(g->what(), "referral.from_area: only with route transfer-in"));
+}
+
 TEST_CASE("every vocabulary-valued field is checked against prevent.yaml") {
   Config cfg = test_config();
   CHECK_NOTHROW(check_case_vocabularies(full_case(), cfg, "case.yaml"));
@@ -470,6 +493,9 @@ TEST_CASE("every vocabulary-valued field is checked against prevent.yaml") {
     CHECK(f->code() == Exit::invalid_data);
     CHECK(has(f->what(), field));
   };
+  Case route = full_case();
+  route.referral.route = "fax";
+  expect_refused(route, "referral.route");
   Case gender = full_case();
   gender.referral.subject.gender = "unknown";
   expect_refused(gender, "referral.subject.gender");

@@ -225,6 +225,57 @@ TEST_CASE("no vocabulary of an optional category may use the report's key not-re
   CHECK(has(f->what(), "prevent.yaml:"));
 }
 
+TEST_CASE("routes: a vocabulary whose defaults are the seven routes of SPEC section 3") {
+  Config c = prevent::default_config("Test", "PRV", 2026);
+  CHECK(c.routes.name == "routes");
+  CHECK(c.routes.keys() ==
+        V{"email", "massh-children", "massh-adults", "out-of-hours", "police", "transfer-in", "other"});
+  CHECK(c.routes.entries[1].label == "Multi-Agency Safeguarding and Support Hub (children)");
+  CHECK(c.routes.entries[5].label == "Transfer from another area");
+  // A new store lists them, first of the vocabularies (a route is the
+  // record's first category), so it can change them.
+  std::string text = prevent::write_config(c);
+  CHECK(has(text, "vocabularies:\n  routes:\n    - key: email\n      label: Email\n"));
+  Config back = prevent::parse_config(text, "prevent.yaml");
+  CHECK(back.routes.in_file);
+  CHECK(back.routes.keys() == c.routes.keys());
+}
+
+TEST_CASE("an older store's prevent.yaml without routes reads with the defaults, back unchanged") {
+  std::string text = prevent::write_config(prevent::default_config("Test", "PRV", 2026));
+  const auto from = text.find("  routes:\n"), to = text.find("  sectors:\n");
+  REQUIRE(from != std::string::npos);
+  const std::string old = text.substr(0, from) + text.substr(to);
+  Config c = prevent::parse_config(old, "prevent.yaml");
+  CHECK_FALSE(c.routes.in_file);
+  CHECK(c.routes.keys() == prevent::default_config("Test", "PRV", 2026).routes.keys());
+  CHECK(prevent::write_config(c) == old);  // `check` finds it canonical
+}
+
+TEST_CASE("a store's own route and label survive a round trip, in the store's order") {
+  std::string text = prevent::write_config(prevent::default_config("Test", "PRV", 2026));
+  text = replace(text, "  routes:\n", "  routes:\n    - key: mash-north\n      label: North Hub (MASH)\n");
+  Config c = prevent::parse_config(text, "prevent.yaml");
+  CHECK(c.routes.keys().front() == "mash-north");
+  CHECK(c.routes.entries.front().label == "North Hub (MASH)");
+  CHECK(prevent::write_config(c) == text);
+}
+
+TEST_CASE("a routes vocabulary without transfer-in is a store problem; its label may change") {
+  std::string good = prevent::write_config(prevent::default_config("Test", "PRV", 2026));
+  std::string relabelled = replace(good, "      label: Transfer from another area\n", "      label: Came from elsewhere\n");
+  REQUIRE(relabelled != good);
+  CHECK(prevent::parse_config(relabelled, "prevent.yaml").routes.entries[5].label == "Came from elsewhere");
+  std::string dropped = replace(good, "    - key: transfer-in\n      label: Transfer from another area\n", "");
+  REQUIRE(dropped != good);
+  auto f = failure_of([&] { prevent::parse_config(dropped, "prevent.yaml"); });
+  REQUIRE(f);
+  CHECK(f->code() == Exit::store);
+  CHECK(has(f->what(), "vocabulary routes has no 'transfer-in'"));
+  CHECK(has(f->what(), "prevent.yaml:"));
+  CHECK(has(f->hint(), "- key: transfer-in"));
+}
+
 TEST_CASE("age bands follow their bounds") {
   Config c = prevent::default_config("Test", "PRV", 2026);
   CHECK(c.age_band(0) == "10-or-under");
@@ -267,7 +318,7 @@ TEST_CASE("a damaged prevent.yaml is a store problem") {
       replace(good, "vocabularies:", "holidays:\n  - 2026-02-30\nvocabularies:"),  // not a real date
       replace(good, "vocabularies:", "calendar:\n  added:\n    - soon\nvocabularies:"),  // nor this
       replace(good, "vocabularies:", "calendar:\n  moved: []\nvocabularies:"),  // an unknown calendar key
-      replace(good, "key: police\n", "key: education\n"),                // a vocabulary key twice
+      replace(good, "key: local-authority\n", "key: education\n"),       // a vocabulary key twice
       replace(good, "area: Test", "area: &a Test"),                      // an anchor
       replace(good, "vocabularies:", "foi:\n  min_period: week\nvocabularies:"),  // not a period
       replace(good, "vocabularies:", "foi:\n  shortest: month\nvocabularies:"),   // an unknown foi key

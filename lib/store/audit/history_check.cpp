@@ -647,7 +647,7 @@ class ConfigChanges {
 
   // The vocabulary of `cfg` called `name`.
   static Vocabulary* vocabulary(Config& cfg, const std::string& name) {
-    for (Vocabulary* v : {&cfg.sectors, &cfg.genders, &cfg.concern_types, &cfg.age_bands, &cfg.services,
+    for (Vocabulary* v : {&cfg.routes, &cfg.sectors, &cfg.genders, &cfg.concern_types, &cfg.age_bands, &cfg.services,
                           &cfg.support_types})
       if (v->name == name) return v;
     return nullptr;

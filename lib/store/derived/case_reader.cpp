@@ -9,6 +9,8 @@
 #include <exception>
 #include <filesystem>
 #include <functional>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "cache_file.hpp"
 #include "case_cache.hpp"
@@ -87,6 +89,38 @@ void parse_all(const Store& store, ParallelBlobs& blobs, const std::vector<CaseF
 
 
 }  // namespace
+
+std::vector<std::optional<std::string>> read_case_names(const Store& store, const std::vector<std::string>& ids) {
+  std::unordered_set<std::string_view> wanted(ids.begin(), ids.end());
+  std::vector<CaseFile> files;
+  for (auto& f : store.case_files())
+    if (wanted.contains(f.id) && !not_a_record_file(f)) files.push_back(std::move(f));
+  std::vector<git_oid> blobs;
+  blobs.reserve(files.size());
+  for (const auto& f : files) blobs.push_back(git::oid(f.blob));
+  std::vector<std::optional<std::string>> found(files.size());
+  ParallelBlobs parallel(store);
+  parallel.run(blobs, [&](size_t i, const BlobRead& blob) {
+    if (!blob.text) return;
+    try {
+      Case c = read_case(*blob.text, files[i].path, store.config());
+      if (!misplaced_record(c, files[i].path)) found[i] = c.referral.subject.name.reveal();
+    } catch (...) {
+      // Not read: the listing reports the file (or it is a bug the
+      // listing's own read raises); the row just has no name.
+    }
+  });
+  std::unordered_map<std::string_view, const std::string*> by_id;
+  for (size_t i = 0; i < files.size(); ++i)
+    if (found[i]) by_id.emplace(files[i].id, &*found[i]);
+  std::vector<std::optional<std::string>> out;
+  out.reserve(ids.size());
+  for (const auto& id : ids) {
+    auto it = by_id.find(id);
+    out.push_back(it == by_id.end() ? std::nullopt : std::optional<std::string>(*it->second));
+  }
+  return out;
+}
 
 CaseReadSummary for_each_case_without_personal_data(const Store& store,
                                                    const std::function<void(const Case&)>& each) {

@@ -6,6 +6,8 @@
 #pragma once
 
 #include <functional>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "case_record.hpp"
@@ -34,5 +36,14 @@ CaseReadSummary for_each_case_without_personal_data(const Store& store, const st
 
 // The same, every case held at once (for callers that need them together).
 CasesWithoutPersonalData load_cases_without_personal_data(const Store& store);
+
+// The person's name (referral.subject.name) of each case of `ids`, in the
+// order given: personal data, so read from the records at HEAD themselves
+// (the record cache holds none), and only for the coordinator's own working
+// list (`--show-personal` of `list`, `review due` and `panel agenda`). Each
+// case named is parsed, on all cores. nullopt for an ID that names no case
+// at HEAD or one whose record does not read (an FOI request's reference,
+// or a record the listing itself reports as unreadable).
+std::vector<std::optional<std::string>> read_case_names(const Store& store, const std::vector<std::string>& ids);
 
 }  // namespace prevent

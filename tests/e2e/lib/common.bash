@@ -90,6 +90,30 @@ write_gitconfig() {
     printf '[user]\n\tname = Test Coordinator\n\temail = coordinator@example.invalid\n' >"$1/.gitconfig"
 }
 
+# ---------------------------------------------------------------------------
+# Sampling a sweep (slow sanitizer builds)
+#
+# A sweep runs the same check over many cases (every corpus file, every
+# hostile value). `sampled EVERY SWEEP` is true for one case in EVERY of
+# the sweep named SWEEP, counted in the order the cases come (per test),
+# and always with EVERY 1 (the default: every case). Which one in EVERY
+# is E2E_SAMPLE_OFFSET (mod EVERY, default 0): .ci/run sets it from the
+# commit, so that successive runs try the other cases and over EVERY
+# commits every case is tried; the same offset tries the same cases again.
+# Each sweep is tallied; run_tests prints the tally last.
+declare -A _SAMPLE_SEEN=()
+sampled() { # sampled EVERY SWEEP
+    local every="${1:-1}" sweep="$2" n
+    n="${_SAMPLE_SEEN[$sweep]:-0}"
+    _SAMPLE_SEEN[$sweep]=$((n + 1))
+    if ((every <= 1)) || (((n + ${E2E_SAMPLE_OFFSET:-0}) % every == 0)); then
+        [[ -z "$_E2E_SUITE_TMP" ]] || echo "$sweep 1" >>"$_E2E_SUITE_TMP/sampled"
+        return 0
+    fi
+    [[ -z "$_E2E_SUITE_TMP" ]] || echo "$sweep 0" >>"$_E2E_SUITE_TMP/sampled"
+    return 1
+}
+
 # Wall-clock milliseconds (bash 5's EPOCHREALTIME).
 now_ms() {
     local t="${EPOCHREALTIME:-0}"
@@ -145,6 +169,11 @@ run_tests() {
         [[ -n "$filter" && "$fn" != *"$filter"* ]] && continue
         _run_one "$fn"
     done
+    if [[ -s "$_E2E_SUITE_TMP/sampled" ]]; then
+        awk -v off="${E2E_SAMPLE_OFFSET:-0}" '{ n[$1]++; t[$1] += $2 } END { for (s in n) if (t[s] < n[s])
+            printf "sampled: %s: %d of %d cases (E2E_SAMPLE_OFFSET=%s)\n", s, t[s], n[s], off }' \
+            "$_E2E_SUITE_TMP/sampled" | sort
+    fi
     rm -rf "$_E2E_SUITE_TMP"
     if [[ $_E2E_FAILED -gt 0 ]]; then
         echo "failed tests of $(basename "$suite"):"
