@@ -399,7 +399,8 @@ test_the_same_name_with_another_date_of_birth_is_not_linked() {
     refer_ok "$S"
     refer_ok "$S" dob=2009-07-24
     assert_eq "$(case_field "$S" "$ID" "d.get('related')")" "None" "related"
-    assert_stderr_empty
+    # The confirming line alone: no notice of a link.
+    assert_eq "$(stderr)" "prevent: PRV-2026-0002: referral received 2026-11-03 recorded on 2026-11-27; triage due by 2026-11-10" "stderr"
 }
 
 test_referrals_without_a_date_of_birth_are_not_linked() {
