@@ -41,7 +41,7 @@ int run_record(const Globals& g, const RecordOptions& o) {
     return fmt::format("{} {}", key_of(in.review.kind), key_of(in.review.outcome));
   });
   confirm_case(g, done, store.config(),
-               fmt::format("recorded a {} review, outcome {}{}, on {}", key_of(in.review.kind),
+               fmt::format("recorded the {} review, outcome {}{}, on {}", key_of(in.review.kind),
                            key_of(in.review.outcome), in.reason ? fmt::format(" ({})", key_of(*in.reason)) : "",
                            in.review.date.str()));
   return 0;

@@ -151,8 +151,8 @@ test_panel_decide_refuses_what_it_cannot_tell_apart() {
 
 test_consent_and_actions_confirm_and_default_their_date() {
     adopted
-    confirms "PRV-2026-0001: consent given by subject on 2026-11-27; monthly-review due by 2026-12-24" \
-        panel consent "$ID" --status given --by subject
+    confirms "PRV-2026-0001: consent given by parent-guardian on 2026-11-27; monthly-review due by 2026-12-24" \
+        panel consent "$ID" --status given --by parent-guardian
     assert_eq "$(case_field "$S" "$ID" "d['consent'][0]['date']")" "2026-11-27" "consent date"
     confirms "PRV-2026-0001: added action A1 (ideological-mentoring, due 2026-12-15) on 2026-11-27; action A1 due by 2026-12-15" \
         panel action "$ID" add --support ideological-mentoring --provider "$PROVIDER" --due 2026-12-15
@@ -164,8 +164,8 @@ test_consent_and_actions_confirm_and_default_their_date() {
 
 test_a_closing_review_confirms_the_post_closure_review_due() {
     adopted
-    pv -q panel consent "$ID" --status given --by subject
-    confirms "PRV-2026-0001: recorded a monthly review, outcome close (no-further-concerns), on 2026-11-27; post-closure-6 due by 2027-05-27" \
+    pv -q panel consent "$ID" --status given --by parent-guardian
+    confirms "PRV-2026-0001: recorded the monthly review, outcome close (no-further-concerns), on 2026-11-27; post-closure-6 due by 2027-05-27" \
         review record "$ID" --kind monthly --outcome close --reason no-further-concerns --notes "$RATIONALE"
     assert_eq "$(case_field "$S" "$ID" "d['reviews'][0]['date']")" "2026-11-27" "review date"
 }

@@ -49,7 +49,7 @@ test_show_summarises_due_items_open_actions_and_consent_in_comments() {
     "${p[@]}" panel new 2026-11-26 --chair "Prevent Lead@Example Borough Council" \
         --police "Detective Sergeant@Example Constabulary" || fail "panel new"
     "${p[@]}" panel decide "$ID" --meeting 2026-11-26 --decision adopt || fail "decide"
-    "${p[@]}" panel consent "$ID" --status given --by subject --date 2026-11-27 || fail "consent"
+    "${p[@]}" panel consent "$ID" --status given --by parent-guardian --date 2026-11-27 || fail "consent"
     "${p[@]}" panel action "$ID" add --support ideological-mentoring --provider "Fictional Mentor" \
         --due 2026-12-15 >/dev/null || fail "action"
     run prevent -C "$S" show "$ID" --as-of 2026-12-20
@@ -58,7 +58,7 @@ test_show_summarises_due_items_open_actions_and_consent_in_comments() {
 stage: supported
 # due: action A1 by 2026-12-15 (5 days overdue); monthly-review by 2026-12-24
 # open actions: A1 ideological-mentoring, due 2026-12-15
-# consent: given by subject on 2026-11-27" "the summary"
+# consent: given by parent-guardian on 2026-11-27" "the summary"
     # Still YAML that parses to the record's keys.
     if "$PYTHON" -c 'import yaml' 2>/dev/null; then
         assert_eq "$("$PYTHON" -c 'import sys, yaml; d = yaml.safe_load(sys.stdin); print(d["stage"], d["support_plan"][0]["id"])' <"$OUT")" \
