@@ -191,7 +191,10 @@ std::pair<CaseId, Date> decide_target(const DecideOptions& o) {
 }
 
 int run_panel_decide(const Globals& g, const DecideOptions& o) {
-  auto [id, date] = decide_target(o);
+  // Not a structured binding: clang does not let a lambda capture one.
+  const std::pair<CaseId, Date> target = decide_target(o);
+  const CaseId& id = target.first;
+  const Date date = target.second;
   Hearing h;
   h.meeting = date;
   h.decision = enum_option<PanelDecision>(o.decision, "--decision");
