@@ -12,6 +12,7 @@
 #include "schema.hpp"
 #include "text.hpp"
 #include "verified_head.hpp"
+#include "workflow.hpp"
 
 #include <algorithm>
 
@@ -79,10 +80,25 @@ Store open_store(const Globals& g) {
   return store;
 }
 
+// Every value error of the command line names the option and the form
+// expected, with an example, or the values allowed; never the value given
+// (it can be personal data typed in the wrong place).
 Date option_date(const std::string& text, std::string_view option) {
   auto d = Date::parse(text);
-  if (!d) fail(Exit::invalid_data, fmt::format("{} takes a real date in YYYY-MM-DD form (command line)", option));
+  if (!d) fail(Exit::invalid_data, fmt::format("{}: {} (command line)", option, kDateForm));
   return *d;
+}
+
+long option_duration(const std::string& text, std::string_view option) {
+  auto days = parse_duration_days(text);
+  if (!days) fail(Exit::invalid_data, fmt::format("{}: {} (command line)", option, kDurationForm));
+  return *days;
+}
+
+Period option_period(const std::string& text, std::string_view option) {
+  auto p = parse_period(text);
+  if (!p) fail(Exit::invalid_data, fmt::format("{}: {} (command line)", option, kPeriodForm));
+  return *p;
 }
 
 std::optional<Date> option_date(const std::optional<std::string>& text, std::string_view option) {
@@ -98,8 +114,7 @@ std::string enum_option(const std::string& value, std::string_view schema_path, 
 }
 
 void not_an_allowed_value(std::string_view option, const std::vector<std::string_view>& allowed) {
-  fail(Exit::invalid_data, fmt::format("{}: not one of the allowed values (command line)", option),
-       fmt::format("allowed: {}", fmt::join(allowed, ", ")));
+  fail(Exit::invalid_data, fmt::format("{}: expected one of {} (command line)", option, fmt::join(allowed, ", ")));
 }
 
 std::string text_option(const std::string& value, std::string_view option) {
@@ -108,7 +123,31 @@ std::string text_option(const std::string& value, std::string_view option) {
   return value;
 }
 
-CaseId case_id_option(const std::string& text) { return require_case_id(text, "case ID"); }
+CaseId case_id_option(const std::string& text, std::string_view option) {
+  auto id = parse_case_id(text);
+  if (!id)
+    fail(Exit::invalid_data,
+         fmt::format("{}: expected a case ID as PREFIX-YYYY-NNNN, e.g. PRV-2026-0014 (command line)", option));
+  return *id;
+}
+
+std::string falls_due_next(const Case& c, const Config& config) {
+  auto items = due_items(c, config);
+  if (items.empty())
+    return fmt::format("nothing further falls due (stage {})", stage_key(stage_of(c, config)));
+  const DueItem& next = items.front();
+  std::string item = next.item == DueKind::action ? fmt::format("action {}", next.action_id)
+                                                  : std::string(key_of(next.item));
+  return fmt::format("{} due by {}", item, next.due.str());
+}
+
+void confirm(const Globals& g, std::string_view subject, std::string_view what) {
+  notice(g, fmt::format("{}: {}", subject, what));
+}
+
+void confirm_case(const Globals& g, const Case& c, const Config& config, std::string_view what) {
+  confirm(g, c.id, fmt::format("{}; {}", what, falls_due_next(c, config)));
+}
 
 Format list_format(const std::string& text) {
   if (text == "csv") return Format::csv;

@@ -11,6 +11,8 @@
 #include <string>
 
 #include "case_id.hpp"
+#include "case_record.hpp"
+#include "config.hpp"
 #include "date.hpp"
 #include "failure.hpp"
 #include "keyed_enum.hpp"
@@ -34,9 +36,18 @@ Date today(const Globals& g);
 // has not come. Called before the store is opened.
 Date write_today(const Globals& g);
 Store open_store(const Globals& g);
-// An option's date value; Failure(invalid_data) naming the option.
+// An option's date value; Failure(invalid_data) naming the option and the
+// form (kDateForm): 25/12/2026, 2026-13-01 and 2026-02-30 alike.
 Date option_date(const std::string& text, std::string_view option);
 std::optional<Date> option_date(const std::optional<std::string>& text, std::string_view option);
+// A recording command's --date: the day given, else "today" (write_today's
+// `as_of`, so --as-of moves it). The confirming line names the date used.
+inline Date option_date_or(const std::optional<std::string>& text, std::string_view option, Date as_of) {
+  return text ? option_date(*text, option) : as_of;
+}
+// `--within` (Nd, Nw) in days, and `--period`; the same kind of Failure.
+long option_duration(const std::string& text, std::string_view option);
+Period option_period(const std::string& text, std::string_view option);
 Format list_format(const std::string& text);
 // A value of one of the record's fixed lists (the case schema's enum at
 // `schema_path`, e.g. "triage.outcome"); Failure(invalid_data) listing them.
@@ -51,7 +62,8 @@ E enum_option(const std::string& value, std::string_view option) {
 }
 // Non-empty free text; Failure(invalid_data) naming the option otherwise.
 std::string text_option(const std::string& value, std::string_view option);
-CaseId case_id_option(const std::string& text);
+// A case ID given as `option` (the positional ID by default).
+CaseId case_id_option(const std::string& text, std::string_view option = "ID");
 
 void print(std::string_view text);                   // stdout
 // After `list`: each case file that could not be read, on stderr, and
@@ -77,6 +89,16 @@ void add_name_column(const Store& store, Table& table);
 void notice(const Globals& g, std::string_view text);  // stderr, unless -q
 // The "possible match" notice of `refer` and `import` (issue 17): IDs only.
 std::string possible_match_notice(const std::string& id, const std::vector<std::string>& others);
+// The one line a write prints on stderr (unless -q): `SUBJECT: WHAT`, the
+// subject being the case ID, the meeting or the request, WHAT what was
+// recorded and the date used. Stdout stays as SPEC §6 has it. IDs, keys,
+// stages and dates only: never personal data.
+void confirm(const Globals& g, std::string_view subject, std::string_view what);
+// The same for a case, followed by what falls due next on it (its first
+// due item of SPEC §6.1, e.g. "panel due by 2026-12-03", or "nothing
+// further falls due (stage closed)").
+void confirm_case(const Globals& g, const Case& c, const Config& config, std::string_view what);
+std::string falls_due_next(const Case& c, const Config& config);
 // This very binary (its absolute path), so a hook runs the prevent that
 // installed it.
 std::filesystem::path running_program();

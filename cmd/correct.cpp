@@ -22,6 +22,8 @@ int run_correct(const Globals& g, const CorrectOptions& o) {
   Date as_of = write_today(g);
   Store store = open_store(g);
   CorrectionDone done = correct_case(store, id, as_of, changes, reason);
+  confirm_case(g, store.load_case(id), store.config(),
+               fmt::format("corrected {} on {}", fmt::join(done.fields, ", "), as_of.str()));
   if (!done.linked.empty())
     notice(g, fmt::format("notice: {} now has the same name and date of birth as {}; linked in `related`", id.str(),
                           fmt::join(done.linked, ", ")));

@@ -15,7 +15,7 @@ namespace {
 std::string reference_option(const std::string& text) {
   if (!is_request_reference(text))
     fail(Exit::invalid_data,
-         "--request takes a request reference: letters, digits and - _ / . only, up to 40 (command line)",
+         "--request: expected a request reference: letters, digits and - _ / . only, up to 40 (command line)",
          "e.g. FOI-2026-0117; never the requester's name");
   return text;
 }
@@ -28,8 +28,7 @@ struct NewOptions {
 int run_new(const Globals& g, const NewOptions& o) {
   std::string reference = reference_option(o.request);
   Date received = option_date(o.received, "--received");
-  if (o.period && !parse_period(*o.period))
-    fail(Exit::invalid_data, "--period takes YYYY-MM, YYYY-Qn or FYYYYY (command line)", "e.g. 2026-11, 2026-Q3, FY2025");
+  if (o.period) option_period(*o.period, "--period");
   Date as_of = write_today(g);
   Store store = open_store(g);
   NumberedFoiRequest r = record_foi_request(store, reference, received, o.period, as_of);
@@ -40,14 +39,15 @@ int run_new(const Globals& g, const NewOptions& o) {
 }
 
 struct CloseOptions {
-  std::string request, date, reason;
+  std::string request, reason;
+  std::optional<std::string> date;
 };
 
 int run_close(const Globals& g, const CloseOptions& o) {
   std::string reference = reference_option(o.request);
-  Date date = option_date(o.date, "--date");
   FoiCloseReason reason = enum_option<FoiCloseReason>(o.reason, "--reason");
   Date as_of = write_today(g);
+  Date date = option_date_or(o.date, "--date", as_of);
   Store store = open_store(g);
   NumberedFoiRequest r = close_foi_request(store, reference, date, reason, as_of);
   notice(g, fmt::format("closed FOI request {} ({}): {} on {}, due {}", reference, foi_request_path(r.number),
@@ -95,7 +95,7 @@ void add_foi(CLI::App& app, Globals& g, Runner& action) {
   auto c = std::make_shared<CloseOptions>();
   auto* close = foi->add_subcommand("close", "close an FOI request answered without `report --foi` (one commit)");
   close->add_option("--request", c->request, "the request's reference")->required();
-  close->add_option("--date", c->date, "the date it was closed")->required();
+  close->add_option("--date", c->date, "the date it was closed (default: today)");
   close->add_option("--reason", c->reason, "refused | withdrawn | answered-elsewhere")->required();
   close->footer("A request is closed once; one answered by a release of the register needs no closing.");
   close->callback([&g, &action, c] { action = [&g, c] { return run_close(g, *c); }; });

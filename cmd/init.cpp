@@ -33,7 +33,7 @@ void hooks_stay_in_store(const std::filesystem::path& hooks) {
 
 int run_init(const Globals& g, const InitOptions& o) {
   if (!std::regex_match(o.prefix, std::regex("[A-Z][A-Z0-9]{0,9}")))
-    fail(Exit::invalid_data, "--prefix takes 1 to 10 capital letters or digits, starting with a letter (command line)");
+    fail(Exit::invalid_data, "--prefix: expected 1 to 10 capital letters or digits, a letter first, e.g. PRV (command line)");
   if (o.area.empty()) fail(Exit::invalid_data, "--area must not be empty (command line)");
   Date now = write_today(g);
   Config config = default_config(o.area, o.prefix, now.year());

@@ -29,7 +29,7 @@ int run_list(const Globals& g, const ListOptions& o) {
   f.received_from = option_date(o.from, "--received-from");
   f.received_to = option_date(o.to, "--received-to");
   std::optional<CaseId> related;
-  if (o.related_to) related = require_case_id(*o.related_to, "--related-to");
+  if (o.related_to) related = case_id_option(*o.related_to, "--related-to");
   Store store = open_store(g);
   if (related) {
     if (!store.find_case_file(*related)) fail(Exit::not_found, fmt::format("no such case ({})", related->str()));

@@ -152,7 +152,7 @@ int run_log(const Globals& g, const LogOptions& o) {
     filter.action = o.action;
   }
   std::optional<CaseId> id;
-  if (!o.id.empty()) id = require_case_id(o.id, "case ID");
+  if (!o.id.empty()) id = case_id_option(o.id);
   Store store = open_store(g);
   ShowPersonal show = o.show_personal ? ShowPersonal::yes : ShowPersonal::no;
   auto entries = id ? case_history(store, *id, filter, show) : store_history(store, filter, show);

@@ -53,6 +53,9 @@ int run_panel_new(const Globals& g, const PanelNewOptions& o) {
   Store store = open_store(g);
   create_meeting(store, m);
   for (const auto& n : notices) notice(g, n);
+  confirm(g, fmt::format("panel {}", m.date.str()),
+          fmt::format("meeting created, {} attending{}; fill its agenda with `prevent panel agenda {} --fill`",
+                      m.attendees.size() + 1, m.police_present() ? " with the police" : "", m.date.str()));
   if (!m.police_present())
     notice(g, "notice: no police representative is recorded yet; the panel cannot decide on a case until one "
               "attends (CTSA 2015 s.37); add one with `prevent panel attend DATE --police ROLE@FORCE`");
@@ -75,15 +78,20 @@ int run_panel_attend(const Globals& g, const AttendOptions& o) {
   for (const auto& d : o.declarations) {
     auto colon = d.rfind(':');
     if (colon == std::string::npos)
-      fail(Exit::invalid_data, "--declare takes ROLE@AGENCY:CASE-ID (command line)");
+      fail(Exit::invalid_data, "--declare: expected ROLE@AGENCY:CASE-ID, e.g. Chair@Stockport Council:PRV-2026-0014 "
+                               "(command line)");
     Member m = parse_member(d.substr(0, colon), "--declare");
-    declared.push_back({m.role, m.agency, require_case_id(d.substr(colon + 1), "--declare").str()});
+    declared.push_back({m.role, m.agency, case_id_option(d.substr(colon + 1), "--declare").str()});
   }
   if (changes.empty() && declared.empty())
     fail(Exit::usage, "give --attendee, --police, --apology, --remove or --declare (command line)");
   write_today(g);
   Store store = open_store(g);
+  const size_t declarations = declared.size();
   for (const auto& n : change_meeting(store, date, changes, std::move(declared))) notice(g, n);
+  confirm(g, fmt::format("panel {}", date.str()),
+          fmt::format("attendance recorded: {} change{}, {} declaration{} of interest", changes.size(),
+                      changes.size() == 1 ? "" : "s", declarations, declarations == 1 ? "" : "s"));
   return 0;
 }
 
@@ -99,15 +107,24 @@ struct AgendaOptions {
 
 int run_agenda_change(const Globals& g, const AgendaOptions& o, Date date) {
   std::vector<CaseId> add, drop;
-  for (const auto& a : o.add) add.push_back(case_id_option(a));
+  for (const auto& a : o.add) add.push_back(case_id_option(a, "--add"));
   for (const auto& d : o.drop) {
-    drop.push_back(case_id_option(d));
+    drop.push_back(case_id_option(d, "--drop"));
     for (const auto& a : add)
       if (a.str() == drop.back().str())
         fail(Exit::usage, fmt::format("{} is given to both --add and --drop (command line)", a.str()));
   }
   Store store = open_store(g);
   for (const auto& n : change_agenda(store, date, add, drop)) notice(g, n);
+  std::vector<std::string> what;
+  auto ids = [](const std::vector<CaseId>& v) {
+    std::vector<std::string> s;
+    for (const auto& id : v) s.push_back(id.str());
+    return fmt::format("{}", fmt::join(s, ", "));
+  };
+  if (!add.empty()) what.push_back("on it: " + ids(add));
+  if (!drop.empty()) what.push_back("taken off: " + ids(drop));
+  confirm(g, fmt::format("panel {}", date.str()), fmt::format("agenda changed; {}", fmt::join(what, "; ")));
   return 0;
 }
 
@@ -140,19 +157,48 @@ int run_panel_agenda(const Globals& g, const AgendaOptions& o) {
   // An agenda missing unreadable cases is not written into the meeting,
   // --partial or not.
   if (!o.fill || code != 0) return code;
-  write_agenda(store, date, agenda, as_of);
+  const size_t n = write_agenda(store, date, agenda, as_of);
+  confirm(g, fmt::format("panel {}", date.str()),
+          fmt::format("agenda filled on {}: {} item{}", as_of.str(), n, n == 1 ? "" : "s"));
   return 0;
 }
 
 struct DecideOptions {
-  std::string date, id, decision;
-  std::optional<std::string> method, rationale;
+  std::vector<std::string> args;  // ID (with --meeting), or DATE ID as SPEC §6 first gave it
+  std::string decision;
+  std::optional<std::string> meeting, method, rationale;
   std::vector<std::string> signpost;
 };
 
+// `panel decide ID --meeting DATE`, the grammar of every case command (the
+// ID first); `panel decide DATE ID` of SPEC §6 still works. The two
+// positional words are told apart by which is a case ID, else by which is
+// a date; neither tells them apart → usage error with the form to use.
+std::pair<CaseId, Date> decide_target(const DecideOptions& o) {
+  constexpr const char* kForm = "prevent panel decide ID --meeting DATE --decision adopt|not-adopt|defer";
+  if (o.meeting) {
+    if (o.args.size() != 1)
+      fail(Exit::usage, "with --meeting, give the case ID alone (command line)", kForm);
+    return {case_id_option(o.args[0]), option_date(*o.meeting, "--meeting")};
+  }
+  if (o.args.size() != 2)
+    fail(Exit::usage, "give the meeting's date with --meeting DATE (command line)", kForm);
+  const std::string& a = o.args[0];
+  const std::string& b = o.args[1];
+  const bool a_id = parse_case_id(a).has_value(), b_id = parse_case_id(b).has_value();
+  if (a_id != b_id) return a_id ? std::pair{*parse_case_id(a), option_date(b, "DATE")}
+                                : std::pair{*parse_case_id(b), option_date(a, "DATE")};
+  const bool a_date = Date::parse(a).has_value(), b_date = Date::parse(b).has_value();
+  if (a_date != b_date) return a_date ? std::pair{case_id_option(b), *Date::parse(a)}
+                                      : std::pair{case_id_option(a), *Date::parse(b)};
+  fail(Exit::usage, "cannot tell the case ID from the meeting's date (command line)", kForm);
+}
+
 int run_panel_decide(const Globals& g, const DecideOptions& o) {
-  Date date = option_date(o.date, "DATE");
-  CaseId id = case_id_option(o.id);
+  // Not a structured binding: clang does not let a lambda capture one.
+  const std::pair<CaseId, Date> target = decide_target(o);
+  const CaseId& id = target.first;
+  const Date date = target.second;
   Hearing h;
   h.meeting = date;
   h.decision = enum_option<PanelDecision>(o.decision, "--decision");
@@ -168,33 +214,37 @@ int run_panel_decide(const Globals& g, const DecideOptions& o) {
   for (const auto& s : h.signposted_to) require_in_vocabulary(store.config().services, s, "--signpost", "command line");
   if (!store.find_case_file(id)) fail(Exit::not_found, fmt::format("no such case ({})", id.str()));
   store.require_meeting(date);
-  update_case(store, id, as_of, "panel decide", "panel-decide", [&](Case& c) {
+  Case done = update_case(store, id, as_of, "panel decide", "panel-decide", [&](Case& c) {
     apply_decision(c, h, store.config());
     return fmt::format("{} at {}", key_of(h.decision), date.str());
   });
+  confirm_case(g, done, store.config(),
+               fmt::format("panel decided {} at the meeting of {}", key_of(h.decision), date.str()));
   return 0;
 }
 
 struct ConsentOptions {
-  std::string id, status, by, date;
+  std::string id, status, by;
   bool keep_actions = false;
-  std::optional<std::string> capacity_assessed, reason;
+  std::optional<std::string> date, capacity_assessed, reason;
 };
 
 int run_panel_consent(const Globals& g, const ConsentOptions& o) {
   CaseId id = case_id_option(o.id);
-  Consent k{enum_option<ConsentStatus>(o.status, "--status"), enum_option<ConsentGiver>(o.by, "--by"),
-            option_date(o.date, "--date")};
+  Consent k{enum_option<ConsentStatus>(o.status, "--status"), enum_option<ConsentGiver>(o.by, "--by"), Date{}};
   if (o.keep_actions && k.status != ConsentStatus::withdrawn && k.status != ConsentStatus::declined)
     fail(Exit::usage, "--keep-actions goes only with --status withdrawn or declined (command line)");
   if (o.capacity_assessed) k.capacity_assessed = option_date(*o.capacity_assessed, "--capacity-assessed");
   if (o.reason) k.reason = PersonalNote(text_option(*o.reason, "--reason"));
   Date as_of = write_today(g);
+  k.date = option_date_or(o.date, "--date", as_of);
   Store store = open_store(g);
-  update_case(store, id, as_of, "panel consent", "panel-consent", [&](Case& c) {
+  Case done = update_case(store, id, as_of, "panel consent", "panel-consent", [&](Case& c) {
     apply_consent(c, k, store.config(), o.keep_actions ? KeepActions::yes : KeepActions::no);
     return fmt::format("{} by {}", key_of(k.status), key_of(k.by));
   });
+  confirm_case(g, done, store.config(),
+               fmt::format("consent {} by {} on {}", key_of(k.status), key_of(k.by), k.date.str()));
   return 0;
 }
 
@@ -204,7 +254,8 @@ struct ActionOptions {
   std::string support, provider, due;
   std::optional<std::string> date;
   // done / cancel
-  std::string action_id, close_date;
+  std::string action_id;
+  std::optional<std::string> close_date;
 };
 
 int run_action_add(const Globals& g, const ActionOptions& o) {
@@ -218,11 +269,13 @@ int run_action_add(const Globals& g, const ActionOptions& o) {
   require_in_vocabulary(store.config().support_types, o.support, "--support", "command line");
   a.support = o.support;
   std::string new_id;
-  update_case(store, id, as_of, "panel action", "panel-action", [&](Case& c) {
+  Case done = update_case(store, id, as_of, "panel action", "panel-action", [&](Case& c) {
     new_id = add_support_action(c, a, store.config());
     return fmt::format("{} added", new_id);
   });
   print(new_id + "\n");
+  confirm_case(g, done, store.config(),
+               fmt::format("added action {} ({}, due {}) on {}", new_id, a.support, a.due.str(), a.added.str()));
   return 0;
 }
 
@@ -233,14 +286,15 @@ int run_action_close(const Globals& g, const ActionOptions& o, ActionStatus stat
   if (o.action_id.empty() || o.action_id[0] != 'A' || o.action_id.size() > 6 ||
       !std::all_of(o.action_id.begin() + 1, o.action_id.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
       o.action_id.size() < 2 || o.action_id[1] == '0')
-    fail(Exit::invalid_data, "an action ID is A1, A2, … (command line)");
-  Date date = option_date(o.close_date, "--date");
+    fail(Exit::invalid_data, "ACTION: expected an action ID as A and a number, e.g. A1 (command line)");
   Date as_of = write_today(g);
+  Date date = option_date_or(o.close_date, "--date", as_of);
   Store store = open_store(g);
-  update_case(store, id, as_of, "panel action", "panel-action", [&](Case& c) {
+  Case done = update_case(store, id, as_of, "panel action", "panel-action", [&](Case& c) {
     close_support_action(c, o.action_id, status, date);
     return fmt::format("{} {}", o.action_id, key_of(status));
   });
+  confirm_case(g, done, store.config(), fmt::format("action {} {} on {}", o.action_id, key_of(status), date.str()));
   return 0;
 }
 
@@ -306,13 +360,13 @@ void add_panel(CLI::App& app, Globals& g, Runner& action) {
 
   auto de = std::make_shared<DecideOptions>();
   auto* decide = panel->add_subcommand("decide", "record the panel's decision on a case");
-  decide->add_option("date", de->date, "the meeting's date")->required();
-  decide->add_option("id", de->id, "case ID")->required();
+  decide->add_option("id", de->args, "case ID (the older form DATE ID works too)")->required()->expected(1, 2);
+  decide->add_option("--meeting", de->meeting, "the meeting's date");
   decide->add_option("--decision", de->decision, "adopt | not-adopt | defer")->required();
   decide->add_option("--method", de->method, "consensus | majority | chair (CTSA 2015 s.37)");
   decide->add_option("--signpost", de->signpost, "with not-adopt: a service signposted to (repeatable)");
   decide->add_option("--rationale", de->rationale, "why (personal data)");
-  decide->footer("Only a case awaiting panel is heard, and only with a police representative present (CTSA 2015 "
+  decide->footer("Usage: prevent panel decide ID --meeting DATE --decision … (or, as before, DATE ID). Only a case awaiting panel is heard, and only with a police representative present (CTSA 2015 "
                  "s.37).");
   decide->callback([&g, &action, de] { action = [&g, de] { return run_panel_decide(g, *de); }; });
 
@@ -321,7 +375,7 @@ void add_panel(CLI::App& app, Globals& g, Runner& action) {
   consent->add_option("id", co->id, "case ID")->required();
   consent->add_option("--status", co->status, "requested | given | declined | withdrawn")->required();
   consent->add_option("--by", co->by, "subject | parent-guardian | attorney-or-deputy | best-interests")->required();
-  consent->add_option("--date", co->date, "date of the consent")->required();
+  consent->add_option("--date", co->date, "date of the consent (default: today)");
   consent->add_flag("--keep-actions", co->keep_actions,
                     "with withdrawn or declined: leave the open support actions open (else they close with the case)");
   consent->add_option("--capacity-assessed", co->capacity_assessed,
@@ -348,7 +402,7 @@ void add_panel(CLI::App& app, Globals& g, Runner& action) {
   for (const char* verb : {"done", "cancel"}) {
     auto* close = act->add_subcommand(verb, std::string(verb) == "done" ? "mark an action done" : "cancel an action");
     close->add_option("action", ac->action_id, "action ID, e.g. A1")->required();
-    close->add_option("--date", ac->close_date, "date")->required();
+    close->add_option("--date", ac->close_date, "date (default: today)");
     ActionStatus status = std::string(verb) == "done" ? ActionStatus::done : ActionStatus::cancelled;
     close->callback([&g, &action, ac, status] { action = [&g, ac, status] { return run_action_close(g, *ac, status); }; });
   }

@@ -80,6 +80,11 @@ int run_refer(const Globals& g, const ReferOptions& o) {
           std::all_of(it->second.begin(), it->second.end(), [](char c) { return c == ' ' || c == '\t'; }))
         fail(Exit::invalid_data, fmt::format("{} is empty (command line)", f.flag),
              f.required ? std::string() : "leave the flag out when there is no value");
+    // A date given wrongly is named by its flag, with the form expected.
+    for (const auto& f : kFlags)
+      if (auto it = o.fields.find(f.column); it != o.fields.end() && (f.column == std::string_view("received") ||
+                                                                     f.column == std::string_view("date_of_birth")))
+        option_date(it->second, f.flag);
     where = "command line";
     doc = referral_document(o.fields, 1);
   }
@@ -90,11 +95,15 @@ int run_refer(const Globals& g, const ReferOptions& o) {
   auto lock = store.lock();
   IntakeResult result = record_new_cases(store, std::move(batch), as_of, "refer");
   const std::string& id = result.ids.front();
+  print(id + "\n");
+  Case c = store.load_case(require_case_id(id, "case ID"));
+  confirm_case(g, c, store.config(), fmt::format("referral received {} recorded on {}", c.referral.received.str(),
+                                                as_of.str()));
+  // After the confirming line, what the coordinator should look at.
   if (auto it = result.linked.find(id); it != result.linked.end())
     notice(g, fmt::format("notice: {} has the same name and date of birth as {}; linked in `related`", id,
                           fmt::join(it->second, ", ")));
   for (const auto& [new_id, others] : result.possible) notice(g, possible_match_notice(new_id, others));
-  print(id + "\n");
   return 0;
 }
 

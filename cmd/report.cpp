@@ -35,7 +35,7 @@ int suppress_option(const std::string& text) {
   int n = -1;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
   if (ec != std::errc{} || end != text.data() + text.size() || n < 0 || n > 1000)
-    fail(Exit::invalid_data, fmt::format("--suppress takes a whole number from 0 to 1000, not {} (command line)",
+    fail(Exit::invalid_data, fmt::format("--suppress: expected a whole number from 0 to 1000, e.g. 10, not {} (command line)",
                                          quote_if_key(text)));
   return n;
 }
@@ -89,12 +89,9 @@ int run_report(const Globals& g, const ReportCommand& o) {
 
   ReportOptions options;
   if (o.period) {
-    auto p = parse_period(*o.period);
-    if (!p)
-      fail(Exit::invalid_data, "--period takes YYYY-MM, YYYY-Qn or FYYYYY (command line)",
-           "e.g. 2026-11, 2026-Q3, FY2025");
-    options.from = p->from;
-    options.to = p->to;
+    Period p = option_period(*o.period, "--period");
+    options.from = p.from;
+    options.to = p.to;
   } else {
     options.from = option_date(*o.from, "--from");
     options.to = option_date(*o.to, "--to");
@@ -108,7 +105,7 @@ int run_report(const Globals& g, const ReportCommand& o) {
     fail(Exit::usage, "--foi always suppresses small numbers: --suppress must be 3 or more with it (command line)");
   if (o.request && !is_request_reference(*o.request))
     fail(Exit::invalid_data,
-         "--request takes a request reference: letters, digits and - _ / . only, up to 40 (command line)",
+         "--request: expected a request reference: letters, digits and - _ / . only, up to 40 (command line)",
          "e.g. FOI-2026-0117; never the requester's name");
   options.as_of = o.foi ? write_today(g) : today(g);
   options.foi = o.foi;

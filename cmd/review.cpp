@@ -13,15 +13,14 @@ namespace prevent::cli {
 namespace {
 
 struct RecordOptions {
-  std::string id, date, kind, outcome;
-  std::optional<std::string> reason, meeting, notes;
+  std::string id, kind, outcome;
+  std::optional<std::string> date, reason, meeting, notes;
   bool keep_actions = false;
 };
 
 int run_record(const Globals& g, const RecordOptions& o) {
   CaseId id = case_id_option(o.id);
   ReviewInput in;
-  in.review.date = option_date(o.date, "--date");
   in.review.kind = enum_option<ReviewKind>(o.kind, "--kind");
   in.review.outcome = enum_option<ReviewOutcome>(o.outcome, "--outcome");
   in.review.meeting = option_date(o.meeting, "--meeting");
@@ -35,11 +34,16 @@ int run_record(const Globals& g, const RecordOptions& o) {
     fail(Exit::usage, "--keep-actions goes only with --outcome close (command line)");
   in.keep_actions = o.keep_actions ? KeepActions::yes : KeepActions::no;
   Date as_of = write_today(g);
+  in.review.date = option_date_or(o.date, "--date", as_of);
   Store store = open_store(g);
-  update_case(store, id, as_of, "review record", "review-record", [&](Case& c) {
+  Case done = update_case(store, id, as_of, "review record", "review-record", [&](Case& c) {
     apply_review(c, in, store.config());
     return fmt::format("{} {}", key_of(in.review.kind), key_of(in.review.outcome));
   });
+  confirm_case(g, done, store.config(),
+               fmt::format("recorded the {} review, outcome {}{}, on {}", key_of(in.review.kind),
+                           key_of(in.review.outcome), in.reason ? fmt::format(" ({})", key_of(*in.reason)) : "",
+                           in.review.date.str()));
   return 0;
 }
 
@@ -51,13 +55,12 @@ struct DueOptions {
 };
 
 int run_due(const Globals& g, const DueOptions& o) {
-  auto days = parse_duration_days(o.within);
-  if (!days) fail(Exit::invalid_data, "--within takes a duration such as 7d or 2w (command line)");
+  long days = option_duration(o.within, "--within");
   Date as_of = today(g);
   Store store = open_store(g);
   std::vector<DueRow> rows;
   auto read = for_each_case_without_personal_data(
-      store, [&](const Case& c) { add_due_rows(rows, c, store.config(), as_of, *days); });
+      store, [&](const Case& c) { add_due_rows(rows, c, store.config(), as_of, days); });
   sort_due_rows(rows);
   // The open FOI requests falling due (docs/foi.md); a store without foi/
   // reads nothing more, and its list is as it always was.
@@ -66,7 +69,7 @@ int run_due(const Globals& g, const DueOptions& o) {
   if (!requests.requests.empty()) {
     std::vector<FoiRequest> plain;
     for (auto& r : requests.requests) plain.push_back(std::move(r.request));
-    foi = foi_due_rows(foi_list(plain, read_release_register(store), as_of), as_of, *days);
+    foi = foi_due_rows(foi_list(plain, read_release_register(store), as_of), as_of, days);
   }
   for (auto& f : requests.unreadable) read.unreadable.push_back(std::move(f));
   Table table = due_table(rows, foi);
@@ -83,7 +86,7 @@ void add_review(CLI::App& app, Globals& g, Runner& action) {
   auto r = std::make_shared<RecordOptions>();
   auto* rec = review->add_subcommand("record", "record a review of an adopted case");
   rec->add_option("id", r->id, "case ID")->required();
-  rec->add_option("--date", r->date, "date of the review")->required();
+  rec->add_option("--date", r->date, "date of the review (default: today)");
   rec->add_option("--kind", r->kind, "monthly | post-closure-6 | post-closure-12 | extended")->required();
   rec->add_option("--outcome", r->outcome, "continue | close | no-concerns | reopen")->required();
   rec->add_option("--reason", r->reason,

@@ -20,7 +20,8 @@ int run_void(const Globals& g, const VoidOptions& o) {
   Date as_of = write_today(g);
   Date date = o.date ? option_date(*o.date, "--date") : as_of;
   Store store = open_store(g);
-  void_case_entry(store, id, as_of, target, date, reason);
+  std::string what = void_case_entry(store, id, as_of, target, date, reason);
+  confirm_case(g, store.load_case(id), store.config(), fmt::format("voided {} on {}", what, date.str()));
   return 0;
 }
 

@@ -8,7 +8,7 @@
 
 namespace prevent {
 
-void update_case(Store& store, const CaseId& id, Date as_of, std::string_view action, std::string_view trailer,
+Case update_case(Store& store, const CaseId& id, Date as_of, std::string_view action, std::string_view trailer,
                  const std::function<std::string(Case&)>& change) {
   auto lock = store.lock();
   Case c = store.load_case(id);
@@ -22,6 +22,7 @@ void update_case(Store& store, const CaseId& id, Date as_of, std::string_view ac
   std::string tail = what.empty() ? c.id : fmt::format("{} {}", c.id, what);
   store.commit({{case_path(c.id, c.referral.received.year()), write_case(c)}},
                commit_message(action, tail, {c.id}, trailer), {&c});
+  return c;
 }
 
 }  // namespace prevent

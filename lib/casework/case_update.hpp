@@ -17,7 +17,8 @@ namespace prevent {
 // Loads the case, applies `change` (which returns the commit subject's
 // "what"), checks every rule on the result, and commits with
 // `<action>: <ID> <what>` and the trailers of SPEC §8. Holds the lock.
-void update_case(Store& store, const CaseId& id, Date as_of, std::string_view action, std::string_view trailer,
+// Returns the case as committed (what the command confirms).
+Case update_case(Store& store, const CaseId& id, Date as_of, std::string_view action, std::string_view trailer,
                  const std::function<std::string(Case&)>& change);
 
 }  // namespace prevent

@@ -126,7 +126,7 @@ Agenda meeting_agenda(const Store& store, Date date, Date until) {
   return agenda;
 }
 
-void write_agenda(Store& store, Date date, const Agenda& agenda, Date as_of) {
+size_t write_agenda(Store& store, Date date, const Agenda& agenda, Date as_of) {
   past_agenda_stands(date, as_of);
   Meeting m = store.require_meeting(date);
   auto kept = [&](const AgendaItem& e) {
@@ -156,6 +156,7 @@ void write_agenda(Store& store, Date date, const Agenda& agenda, Date as_of) {
   store.commit({{meeting_path(date), write_meeting(m)}},
                commit_message("panel agenda", fmt::format("{} {} item{}", date.str(), n, n == 1 ? "" : "s"), cases,
                               "panel-agenda"));
+  return n;
 }
 
 std::vector<std::string> change_agenda(Store& store, Date date, const std::vector<CaseId>& add,

@@ -65,8 +65,9 @@ std::optional<Date> next_meeting(const Store& store, Date date);
 // keeping the entries put there by hand and those of cases with business
 // recorded at the meeting. Refused (rule 4) for a meeting before `as_of`.
 // The caller holds the lock from before meeting_agenda(), and writes no
-// agenda that is missing unreadable cases.
-void write_agenda(Store& store, Date date, const Agenda& agenda, Date as_of);
+// agenda that is missing unreadable cases. Returns how many items the
+// agenda written holds.
+size_t write_agenda(Store& store, Date date, const Agenda& agenda, Date as_of);
 
 // `panel agenda --add/--drop`: puts cases on the agenda by hand (for their
 // first outstanding item) and takes cases off it, in one commit, or none

@@ -176,7 +176,7 @@ class Reader {
       auto d = Date::parse(n.value);
       if (!d)
         fail(Exit::invalid_data,
-             fmt::format("{}: not a real date in YYYY-MM-DD form ({}:{})", shown, where_, n.line));
+             fmt::format("{}: {} ({}:{})", shown, kDateForm, where_, n.line));
       return *d;
     } else {
       static_assert(KeyedEnum<T>, "a record field of a kind the reader does not know");
@@ -197,8 +197,7 @@ Case case_from_node(const YNode& root, const std::string& where) {
   // defects names the same one first).
   const YNode& ref = *root.find("referral");
   if (const YNode* received = ref.find("received"); received && !Date::parse(received->value))
-    fail(Exit::invalid_data, fmt::format("referral.received: not a real date in YYYY-MM-DD form ({}:{})", where,
-                                         received->line));
+    fail(Exit::invalid_data, fmt::format("referral.received: {} ({}:{})", kDateForm, where, received->line));
   if (const YNode* from = ref.find("from_area"); from && !from->is_null()) {
     const YNode* route = ref.find("route");
     if (!route || route->value != "transfer-in") {

@@ -182,7 +182,7 @@ YNode value_node(const FieldRule& rule, const std::vector<std::string>& path, co
     case Kind::date:
     case Kind::opt_date: {
       auto d = Date::parse(value);
-      if (!d) fail(Exit::invalid_data, fmt::format("{}: not a real date in YYYY-MM-DD form (command line)", field));
+      if (!d) fail(Exit::invalid_data, fmt::format("{}: {} (command line)", field, kDateForm));
       return YNode::plain(d->str());
     }
     case Kind::fixed:

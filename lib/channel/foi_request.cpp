@@ -56,7 +56,7 @@ namespace {
 Date date_at(const YNode& map, std::string_view key, const std::string& where) {
   const YNode* n = map.find(key);
   auto d = Date::parse(n->value);
-  if (!d) fail(Exit::invalid_data, fmt::format("{}: not a real date in YYYY-MM-DD form ({}:{})", key, where, n->line));
+  if (!d) fail(Exit::invalid_data, fmt::format("{}: {} ({}:{})", key, kDateForm, where, n->line));
   return *d;
 }
 

@@ -115,7 +115,7 @@ Member member_from(const YNode& n) {
 Member parse_member(std::string_view text, std::string_view option) {
   auto at = text.rfind('@');
   if (at == std::string_view::npos || trim(text.substr(0, at)).empty() || trim(text.substr(at + 1)).empty())
-    fail(Exit::invalid_data, fmt::format("{} takes ROLE@AGENCY, e.g. \"Detective Sergeant@Counter Terrorism "
+    fail(Exit::invalid_data, fmt::format("{}: expected ROLE@AGENCY, e.g. \"Detective Sergeant@Counter Terrorism "
                                          "Policing North West\" (command line)",
                                          option));
   return Member{trim(text.substr(0, at)), trim(text.substr(at + 1)), false};
@@ -164,7 +164,7 @@ Meeting read_meeting(std::string_view text, const std::string& where) {
   Meeting m;
   const YNode* date = root.find("date");
   auto d = Date::parse(date->value);
-  if (!d) fail(Exit::invalid_data, fmt::format("date: not a real date in YYYY-MM-DD form ({}:{})", where, date->line));
+  if (!d) fail(Exit::invalid_data, fmt::format("date: {} ({}:{})", kDateForm, where, date->line));
   m.date = *d;
   m.chair = member_from(*root.find("chair"));
   if (const YNode* s = root.find("attendees"))

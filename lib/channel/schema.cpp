@@ -19,6 +19,7 @@
 #include <valijson/validator.hpp>
 #pragma GCC diagnostic pop
 
+#include "date.hpp"
 #include "failure.hpp"
 #include "text.hpp"
 #include "schemas_embedded.hpp"
@@ -172,6 +173,28 @@ const nlohmann::json* schema_at(const nlohmann::json& doc, const std::vector<std
   return s;
 }
 
+// The form a schema pattern asks for, in a coordinator's words with an
+// example (the patterns of schemas/*.json); the generic words for any other.
+std::string expected_form(const nlohmann::json* schema) {
+  if (!schema || !schema->contains("pattern") || !(*schema)["pattern"].is_string())
+    return "value is not in the expected form";
+  const std::string pattern = (*schema)["pattern"].get<std::string>();
+  static const std::vector<std::pair<std::string_view, std::string_view>> forms = {
+      {"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", kDateForm},
+      {"^[A-Z][A-Z0-9]{0,9}-[0-9]{4}-[0-9]{4,}$", "expected a case ID as PREFIX-YYYY-NNNN, e.g. PRV-2026-0014"},
+      {"^[a-z0-9][a-z0-9-]*$", "expected a key: lower-case letters, digits and -, e.g. local-authority"},
+      {"^[A-Z]{1,2}[0-9][0-9A-Z]?$", "expected a postcode district in capitals, e.g. SK4"},
+      {"^A[1-9][0-9]*$", "expected an action ID as A and a number, e.g. A1"},
+      {"^[A-Z][A-Z0-9]{0,9}$", "expected capital letters and digits, a letter first, e.g. PRV"},
+      {"^([0-9]{4}-(0[1-9]|1[0-2])|[0-9]{4}-Q[1-4]|FY[0-9]{4})$", kPeriodForm},
+      {"^[A-Za-z0-9][A-Za-z0-9_./-]{0,39}$", "expected a reference: letters, digits and - _ / . (up to 40), e.g. "
+                                             "FOI-2026-0117"},
+  };
+  for (const auto& [p, words] : forms)
+    if (pattern == p) return std::string(words);
+  return "value is not in the expected form";
+}
+
 std::string describe(const std::string& description, const YNode* node) {
   // valijson's wording, turned into a coordinator's.
   if (description.find("Missing required property") != std::string::npos) {
@@ -282,6 +305,12 @@ void validate_against_schema(const YNode& record, SchemaKind kind, const std::st
   const YNode* node = walk(record, steps);
   std::string what = unknown_on_the_way ? "unknown key" : describe(best.description, node);
   std::string path = dotted(steps);
+  if (what == "value is not in the expected form") {
+    std::vector<std::string> keys;
+    for (const auto& s : steps)
+      if (!s.key.empty()) keys.push_back(s.key);
+    what = expected_form(schema_at(c.doc, keys));
+  }
 
   if (what == "unknown key" && node && node->is_map()) {
     // Find the key the schema does not know.

@@ -309,8 +309,7 @@ VoidTarget parse_void_target(std::string_view what) {
   auto date = Date::parse(parts[1]);
   if (!date)
     fail(Exit::invalid_data,
-         fmt::format("{}: the date after '{}:' is not a date YYYY-MM-DD (command line)", name_of(t.kind),
-                     name_of(t.kind)),
+         fmt::format("{}: the date after '{}:': {} (command line)", name_of(t.kind), name_of(t.kind), kDateForm),
          fmt::format("WHAT is one of: {}", void_forms()));
   t.date = *date;
   if (parts.size() == 3) {

@@ -57,6 +57,14 @@ unsigned days_in_month(int year, unsigned month);  // 0 for a month outside 1-12
 // Whole years from `birth` to `on` (age on that day; a birthday counts on the day).
 int age_on(Date birth, Date on);
 
+// How a message says what form a value must take, the same wherever it is
+// given (an option, a file, a CSV cell): a date given as 25/12/2026,
+// 2026-13-01 or 2026-02-30 meets the same words, with an example.
+inline constexpr std::string_view kDateForm = "expected a date as YYYY-MM-DD, e.g. 2026-12-03";
+inline constexpr std::string_view kDurationForm = "expected a duration as Nd or Nw, e.g. 7d or 2w";
+inline constexpr std::string_view kPeriodForm =
+    "expected a period as YYYY-MM, YYYY-Qn or FYYYYY, e.g. 2026-11, 2026-Q3 or FY2025";
+
 // `--within` durations: `Nd` or `Nw`; returns days.
 std::optional<long> parse_duration_days(std::string_view text);
 

@@ -67,7 +67,9 @@ test_a_personal_field_is_corrected_without_its_value_in_the_commit_or_output() {
     setup
     PERSONAL+=("Quorian Wembleton")
     correct_ok PRV-2026-0001 referral.subject.name="Quorian Wembleton" referral.subject.postcode_district=ZZ9
-    assert_stderr_empty
+    # The confirming line names the fields, never their values.
+    assert_stderr_matches "^prevent: PRV-2026-0001: corrected referral.subject.name, referral.subject.postcode_district on 2026-11-27; "
+    assert_no_personal_data "$(stderr)" "stderr"
     assert_stdout_empty
     assert_eq "$(case_field "$S" PRV-2026-0001 "d['referral']['subject']['name']")" "Quorian Wembleton"
     assert_eq "$(case_field "$S" PRV-2026-0001 "d['referral']['subject']['postcode_district']")" "ZZ9"
@@ -155,7 +157,7 @@ test_unknown_fields_and_missing_entries_are_refused() {
 test_values_of_the_wrong_type_or_outside_their_list_are_refused() {
     setup
     refuse 5 PRV-2026-0001 triage.completed=2026-02-30 --reason "$REASON"
-    assert_stderr_contains "triage.completed: not a real date"
+    assert_stderr_contains "triage.completed: expected a date as YYYY-MM-DD, e.g. 2026-12-03 (command line)"
     refuse 5 PRV-2026-0001 referral.route=carrier-pigeon --reason "$REASON"
     assert_hint_contains "massh-children"
     refuse 5 PRV-2026-0001 referral.source.sector=nhs --reason "$REASON"

@@ -109,7 +109,7 @@ test_check_names_the_parent_of_a_duplicate_key_in_a_committed_file() {
 test_report_suppress_does_not_echo_a_name() {
     setup
     expect_refusal 5 "$S" prevent -C "$S" report --period 2026-10 --suppress "Quillon Brevetti" --as-of "$AS_OF"
-    assert_stderr_contains "--suppress takes a whole number"
+    assert_stderr_contains "--suppress: expected a whole number"
 }
 
 test_correct_does_not_echo_a_name_in_a_kept_field() {

@@ -215,15 +215,15 @@ test_bad_input_is_refused_and_nothing_is_written() {
     head="$(head_of "$S")"
     status="$(git -C "$S" status --porcelain)"
     expect_refusal 5 "$S" "${n[@]}" --request FOI-2 --received 2026-13-01
-    assert_stderr_contains "--received takes a real date in YYYY-MM-DD form (command line)"
+    assert_stderr_contains "--received: expected a date as YYYY-MM-DD, e.g. 2026-12-03 (command line)"
     expect_refusal 5 "$S" "${n[@]}" --request FOI-2 --received 02/11/2026
     expect_refusal 5 "$S" "${n[@]}" --request "Zorvan Quillet" --received 2026-11-02
-    assert_stderr_contains "--request takes a request reference: letters, digits and - _ / . only, up to 40 (command line)"
+    assert_stderr_contains "--request: expected a request reference: letters, digits and - _ / . only, up to 40 (command line)"
     expect_refusal 5 "$S" "${n[@]}" --request 'FOI;rm' --received 2026-11-02
     expect_refusal 5 "$S" "${n[@]}" --request "$(printf 'FOI\e[31m')" --received 2026-11-02
     expect_refusal 5 "$S" "${n[@]}" --request "$(printf 'a%.0s' {1..41})" --received 2026-11-02
     expect_refusal 5 "$S" "${n[@]}" --request FOI-2 --received 2026-11-02 --period 2026-13
-    assert_stderr_contains "--period takes YYYY-MM, YYYY-Qn or FYYYYY (command line)"
+    assert_stderr_contains "--period: expected a period as YYYY-MM, YYYY-Qn or FYYYYY, e.g. 2026-11, 2026-Q3 or FY2025 (command line)"
     expect_refusal 5 "$S" "${n[@]}" --request FOI-2026-0117 --received 2026-11-03
     assert_eq "$(stderr | head -1)" "prevent: an FOI request FOI-2026-0117 is recorded already (foi/0001.yaml)" "duplicate"
     expect_refusal 4 "$S" "${n[@]}" --request FOI-2 --received 2026-11-28
@@ -237,7 +237,7 @@ test_bad_input_is_refused_and_nothing_is_written() {
     expect_refusal 3 "$S" "${c[@]}" --request FOI-9 --date 2026-11-10 --reason refused
     assert_eq "$(stderr | head -1)" "prevent: no FOI request FOI-9 is recorded (foi/)" "unknown reference"
     expect_refusal 5 "$S" "${c[@]}" --request FOI-2026-0117 --date 2026-11-10 --reason lost
-    assert_stderr_contains "--reason: not one of the allowed values (command line)"
+    assert_stderr_contains "--reason: expected one of refused, withdrawn, answered-elsewhere (command line)"
     expect_refusal 5 "$S" "${c[@]}" --request FOI-2026-0117 --date 2026-11-31 --reason refused
     expect_refusal 5 "$S" "${c[@]}" --request "Zorvan Quillet" --date 2026-11-10 --reason refused
     expect_refusal 4 "$S" "${c[@]}" --request FOI-2026-0117 --date 2026-11-01 --reason refused

@@ -195,7 +195,7 @@ test_a_referral_with_an_impossible_date_of_birth_is_invalid_data() {
     for d in 2009-02-29 2009-04-31 23/07/2009 yesterday; do
         referral_flags dob="$d"
         expect_refusal 5 "$S" prevent -C "$S" refer --as-of "$AS_OF" "${REFER_FLAGS[@]}"
-        assert_stderr_contains "date_of_birth"
+        assert_stderr_contains "prevent: --dob: expected a date as YYYY-MM-DD, e.g. 2026-12-03 (command line)"
     done
 }
 
@@ -395,7 +395,9 @@ test_a_repeat_referral_of_the_same_person_is_linked_to_the_earlier_case() {
     assert_eq "$(case_field "$S" PRV-2026-0002 "d.get('related')")" "['PRV-2026-0001']" "related"
     assert_contains "$(cat "$S/cases/2026/PRV-2026-0002.yaml")" "related:"
     assert_stderr_contains "PRV-2026-0001"
-    assert_eq "$(grep -c '^prevent: ' "$ERR")" 1 "notice lines"
+    # The notice of the link, then the line confirming the referral.
+    assert_eq "$(grep -c '^prevent: ' "$ERR")" 2 "notice lines"
+    assert_eq "$(grep -c '^prevent: notice: ' "$ERR")" 1 "notices of a link"
     assert_no_personal_data "$(stderr)" "the notice"
     assert_not_contains "$(stderr)" "QUILLET" "the notice"
     # The earlier case is not rewritten.
@@ -431,8 +433,10 @@ test_the_same_name_with_another_date_of_birth_is_not_linked() {
     assert_eq "$(case_field "$S" "$ID" "d.get('related')")" "None" "related"
     assert_stderr_not_contains "linked in"
     # Issue 17: a date of birth one day apart could be a typo, so the case
-    # is named as a possible match (IDs only), and not linked.
-    assert_eq "$(cat "$ERR")" "prevent: possible match: $ID is similar to PRV-2026-0001 (not linked; see \`prevent person $ID\` and \`prevent link\`)" "stderr"
+    # is named as a possible match (IDs only), and not linked; with the
+    # confirming line.
+    assert_eq "$(stderr)" "prevent: PRV-2026-0002: referral received 2026-11-03 recorded on 2026-11-27; triage due by 2026-11-10
+prevent: possible match: $ID is similar to PRV-2026-0001 (not linked; see \`prevent person $ID\` and \`prevent link\`)" "stderr"
 }
 
 test_referrals_without_a_date_of_birth_are_not_linked() {

@@ -16,13 +16,15 @@ test_show_prints_the_case_as_yaml_with_its_stage_after_the_id() {
     assert_rc 0
     assert_eq "$(sed -n 1p "$OUT")" "id: PRV-2026-0001" "first line"
     assert_eq "$(sed -n 2p "$OUT")" "stage: awaiting-triage" "second line"
-    assert_eq "$(sed -n 3p "$OUT")" "referral:" "third line"
+    # A summary as comment lines, before the record.
+    assert_eq "$(sed -n 3,5p "$OUT")" $'# due: triage by 2026-11-10 (17 days overdue)\n# open actions: none\n# consent: none recorded' "summary"
+    assert_eq "$(sed -n 6p "$OUT")" "referral:" "the record after the summary"
     # show is how a coordinator reads a case: personal data is shown.
     assert_stdout_contains "name: Zorvan Quillet"
     assert_stdout_contains "date_of_birth: 2009-07-23"
     assert_stderr_empty
-    # It is the stored record with the stage added.
-    assert_eq "$(sed 2d "$OUT")" "$(tail -n +2 "$S/cases/2026/PRV-2026-0001.yaml")" "show without the stage line"
+    # It is the stored record with the stage and the summary added.
+    assert_eq "$(sed 2,5d "$OUT")" "$(tail -n +2 "$S/cases/2026/PRV-2026-0001.yaml")" "show without the stage and summary"
 }
 
 test_show_json_is_valid_json_with_the_stage() {
@@ -34,6 +36,34 @@ test_show_json_is_valid_json_with_the_stage() {
     assert_eq "$(json_eval "d['stage']" <"$OUT")" "awaiting-triage" "stage"
     assert_eq "$(json_eval "d['referral']['received']" <"$OUT")" "2026-11-03" "received"
     assert_eq "$(json_eval "d['referral']['subject']['postcode_district']" <"$OUT")" "ZZ4" "postcode district"
+    assert_eq "$(json_eval "list(d.keys())[-1]" <"$OUT")" "summary" "the summary, last"
+    assert_eq "$(json_eval "d['summary']" <"$OUT")" \
+        "{'due': ['triage by 2026-11-10 (17 days overdue)'], 'open_actions': [], 'consent': 'none recorded'}" "summary"
+}
+
+test_show_summarises_due_items_open_actions_and_consent_in_comments() {
+    setup_store_with_a_case
+    local -a p=(prevent -C "$S" --as-of "$AS_OF" -q)
+    "${p[@]}" triage "$ID" --outcome channel-panel --date 2026-11-20 --s36-date 2026-11-20 \
+        --s36-by "Counter Terrorism Policing North West" || fail "triage"
+    "${p[@]}" panel new 2026-11-26 --chair "Prevent Lead@Example Borough Council" \
+        --police "Detective Sergeant@Example Constabulary" || fail "panel new"
+    "${p[@]}" panel decide "$ID" --meeting 2026-11-26 --decision adopt || fail "decide"
+    "${p[@]}" panel consent "$ID" --status given --by parent-guardian --date 2026-11-27 || fail "consent"
+    "${p[@]}" panel action "$ID" add --support ideological-mentoring --provider "Fictional Mentor" \
+        --due 2026-12-15 >/dev/null || fail "action"
+    run prevent -C "$S" show "$ID" --as-of 2026-12-20
+    assert_rc 0
+    assert_eq "$(sed -n 1,5p "$OUT")" "id: PRV-2026-0001
+stage: supported
+# due: action A1 by 2026-12-15 (5 days overdue); monthly-review by 2026-12-24
+# open actions: A1 ideological-mentoring, due 2026-12-15
+# consent: given by parent-guardian on 2026-11-27" "the summary"
+    # Still YAML that parses to the record's keys.
+    if "$PYTHON" -c 'import yaml' 2>/dev/null; then
+        assert_eq "$("$PYTHON" -c 'import sys, yaml; d = yaml.safe_load(sys.stdin); print(d["stage"], d["support_plan"][0]["id"])' <"$OUT")" \
+            "supported A1" "the YAML parsed"
+    fi
 }
 
 test_show_json_keeps_text_that_looks_like_numbers_as_strings() {

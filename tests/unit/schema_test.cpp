@@ -148,6 +148,20 @@ TEST_CASE("a malformed date or ID is refused by the schema") {
   CHECK(g->code() == Exit::invalid_data);
 }
 
+TEST_CASE("a value in the wrong form is told the form expected, with an example") {
+  auto f = validate(replace(kMinimal, "received: 2026-11-03", "received: 03/11/2026"));
+  REQUIRE(f);
+  CHECK(std::string(f->what()) == "referral.received: expected a date as YYYY-MM-DD, e.g. 2026-12-03 (case.yaml:3)");
+  auto g = validate(replace(kMinimal, "id: PRV-2026-0014", "id: ../../etc/passwd"));
+  REQUIRE(g);
+  CHECK(std::string(g->what()) == "id: expected a case ID as PREFIX-YYYY-NNNN, e.g. PRV-2026-0014 (case.yaml:1)");
+  auto h = validate(replace(kMinimal, "    gender: male\n", "    gender: male\n    postcode_district: sk4 9zz\n"));
+  REQUIRE(h);
+  CHECK(std::string(h->what()) ==
+        "referral.subject.postcode_district: expected a postcode district in capitals, e.g. SK4 (case.yaml:12)");
+  CHECK_FALSE(has(h->what(), "sk4"));
+}
+
 TEST_CASE("a wrong type of value is refused") {
   auto f = validate(replace(kMinimal, "  source:\n", "  source: [a]\n  x:\n"));
   REQUIRE(f);

@@ -716,6 +716,8 @@ write_step() {
     [[ "$cases" == "-" ]] && want=""
     assert_eq "$got_cases" "$want" "Prevent-Case of prevent $*"
     if found="$(personal_in "$body")"; then fail "the commit message of prevent $* contains personal data [$found]"; fi
+    # Nor does the line that confirms it on stderr.
+    assert_no_personal_data "$(cat "$ERR")" "stderr of prevent $*"
     assert_clean "$store"
 }
 
