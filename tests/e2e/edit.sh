@@ -289,4 +289,23 @@ test_a_case_changed_by_another_writer_during_the_edit_is_refused() {
     assert_no_buffer_left
 }
 
+test_a_voided_case_is_refused_before_the_editor_runs() {
+    setup
+    pv_ok "$S" "$AS_OF" void PRV-2026-0002 case --reason "$REASON"
+    expect_refused 4 "$S" prevent -C "$S" --as-of "$AS_OF" edit PRV-2026-0002 --reason "$REASON"
+    assert_eq "$(runs)" "0" "editor runs"
+}
+
+test_the_reason_is_asked_on_a_terminal_after_a_valid_edit() {
+    command -v script >/dev/null || return 0
+    setup
+    step 1 "$AGENCY"
+    # `script` gives prevent a terminal; the answer comes through it.
+    printf '%s\n' "$REASON" | script -qec "\"$PREVENT\" -C \"$S\" --as-of $AS_OF edit PRV-2026-0001" /dev/null \
+        >"$T/tty.out" 2>&1
+    assert_contains "$(cat "$T/tty.out")" "Reason for the correction" "the question"
+    assert_eq "$(git -C "$S" log -1 --format=%s)" "edit: PRV-2026-0001 referral.source.agency" "commit subject"
+    assert_eq "$(case_field "$S" PRV-2026-0001 "d['corrections'][0]['reason']")" "$REASON" "the reason recorded"
+}
+
 run_tests "$@"
