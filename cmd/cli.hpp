@@ -120,6 +120,7 @@ void add_assess(CLI::App&, Globals&, Runner&);
 void add_review(CLI::App&, Globals&, Runner&);
 void add_report(CLI::App&, Globals&, Runner&);
 void add_correct(CLI::App&, Globals&, Runner&);
+void add_edit(CLI::App&, Globals&, Runner&);
 void add_void(CLI::App&, Globals&, Runner&);
 void add_upgrade(CLI::App&, Globals&, Runner&);
 void add_hook(CLI::App&, Globals&, Runner&);

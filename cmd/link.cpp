@@ -19,11 +19,14 @@ int run_link(const Globals& g, const LinkOptions& o, bool unlink) {
   Store store = open_store(g);
   if (unlink) {
     auto changed = unlink_cases(store, a, b, as_of, reason);
-    notice(g, fmt::format("unlinked {} and {}: `related` changed in {}", a.str(), b.str(), fmt::join(changed, ", ")));
+    confirm_case(g, store.load_case(a), store.config(),
+                 fmt::format("unlinked from {} on {} (`related` changed in {})", b.str(), as_of.str(),
+                             fmt::join(changed, ", ")));
   } else {
     const std::string changed = link_cases(store, a, b, as_of, reason);
     const std::string& other = changed == a.str() ? b.str() : a.str();
-    notice(g, fmt::format("linked: {} lists {} in `related`", changed, other));
+    confirm_case(g, store.load_case(a), store.config(),
+                 fmt::format("linked to {} on {} ({} lists {} in `related`)", b.str(), as_of.str(), changed, other));
   }
   return 0;
 }

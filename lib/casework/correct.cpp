@@ -28,10 +28,17 @@ bool lists_case(const Store& store, const std::string& id, const std::string& ta
 
 CorrectionDone correct_case(Store& store, const CaseId& id, Date as_of, const std::vector<FieldValue>& changes,
                             const std::string& reason) {
+  return correct_case(store, id, as_of, changes, reason, "correct", {});
+}
+
+CorrectionDone correct_case(Store& store, const CaseId& id, Date as_of, const std::vector<FieldValue>& changes,
+                            const std::string& reason, std::string_view action, const CorrectionCheck& judge) {
   CorrectionDone done;
-  update_case(store, id, as_of, "correct", "correct", [&](Case& c) {
+  update_case(store, id, as_of, action, action, [&](Case& c) {
     const std::optional<std::string> key_before = person_key(c);
+    const Case at_head = judge ? c : Case{};
     done.fields = apply_correction(c, changes, reason, as_of, store.config());
+    if (judge) judge(at_head, c);
     // SPEC §4 rule 10: a corrected name or date of birth may show that the
     // person is already known. New matches are linked; earlier links stay.
     // Only a correction that changes the key (name folded for case and

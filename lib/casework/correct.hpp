@@ -3,7 +3,9 @@
 // person links of rule 10 brought up to date, as one commit.
 #pragma once
 
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "case_id.hpp"
@@ -24,5 +26,13 @@ struct CorrectionDone {
 // commit message.
 CorrectionDone correct_case(Store& store, const CaseId& id, Date as_of, const std::vector<FieldValue>& changes,
                             const std::string& reason);
+
+// The same correction committed as `action` (`prevent edit`: `edit: ID
+// <fields>`, Prevent-Action: edit). `judge(at_head, corrected)` is called
+// under the lock with the case at HEAD and the corrected case (before rule
+// 10's links) and may refuse.
+using CorrectionCheck = std::function<void(const Case& at_head, const Case& corrected)>;
+CorrectionDone correct_case(Store& store, const CaseId& id, Date as_of, const std::vector<FieldValue>& changes,
+                            const std::string& reason, std::string_view action, const CorrectionCheck& judge);
 
 }  // namespace prevent

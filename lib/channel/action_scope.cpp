@@ -43,6 +43,14 @@ const std::vector<ActionScope>& action_scopes() {
         "related", "corrections"},
        "corrections",
        "the fields its corrections entry names"},
+      // `prevent edit`: the same correction, made from an edited record
+      // (record_edit.cpp, casework/edit.cpp)
+      {"edit",
+       ActionFiles::one_case,
+       {"referral", "triage", "assessments", "panel", "consent", "support_plan", "chronology", "reviews", "closure",
+        "related", "corrections"},
+       "corrections",
+       "the fields its corrections entry names"},
       // apply_void: the entry moves into `voided`; what it had closed or
       // reopened is undone
       {"void",

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <thread>
 
+#include "durable_file.hpp"
 #include "failure.hpp"
 #include "git_handles.hpp"
 #include "git_repo.hpp"
@@ -382,6 +383,11 @@ ObjectId Store::commit(const std::vector<FileWrite>& files, const std::string& m
 }
 
 std::optional<Repair> Store::repair() { return git_->repair(); }
+
+std::filesystem::path Store::private_file_path(std::string_view name) const {
+  make_private_dirs(state_dir(*git_));
+  return state_path(*git_, name);
+}
 
 std::vector<std::string> Store::remove_stale_temp_files() {
   std::vector<std::string> out;

@@ -166,6 +166,13 @@ class Store {
   // names, as `.git/prevent/NAME`.
   std::vector<std::string> remove_stale_temp_files();
 
+  // A path for a private working file of a command in the store's state
+  // directory (`.git/prevent/NAME`, made 0700 if need be): outside the work
+  // tree and the history, for a file that holds personal data while a
+  // command runs (`prevent edit`'s buffer). The caller creates and removes
+  // the file.
+  std::filesystem::path private_file_path(std::string_view name) const;
+
   // Registers an index to be told of every later commit by this Store.
   void keep_up_to_date(std::shared_ptr<DerivedIndex> index) { indexes_.push_back(std::move(index)); }
 

@@ -110,6 +110,49 @@ ProcessResult run_process(const std::vector<std::string>& argv, std::string_view
   return result;
 }
 
+std::optional<int> run_in_foreground(const std::vector<std::string>& argv) {
+  if (argv.empty()) return std::nullopt;
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  int exec_err[2] = {-1, -1};
+  if (::pipe2(exec_err, O_CLOEXEC) != 0) return std::nullopt;
+  struct sigaction ignore {}, old_int {}, old_quit {};
+  ignore.sa_handler = SIG_IGN;
+  ::sigaction(SIGINT, &ignore, &old_int);
+  ::sigaction(SIGQUIT, &ignore, &old_quit);
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    // The child: the terminal as it is, the default signal handling.
+    ::signal(SIGINT, SIG_DFL);
+    ::signal(SIGQUIT, SIG_DFL);
+    ::signal(SIGPIPE, SIG_DFL);
+    ::execvp(args[0], args.data());
+    int e = errno;
+    ssize_t ignored = ::write(exec_err[1], &e, sizeof e);
+    (void)ignored;
+    ::_exit(127);
+  }
+  close_fd(exec_err[1]);
+  int status = 0;
+  bool waited = pid > 0;
+  if (waited)
+    while (::waitpid(pid, &status, 0) < 0)
+      if (errno != EINTR) {
+        waited = false;
+        break;
+      }
+  ::sigaction(SIGINT, &old_int, nullptr);
+  ::sigaction(SIGQUIT, &old_quit, nullptr);
+  int exec_errno = 0;
+  ssize_t got = pid > 0 ? ::read(exec_err[0], &exec_errno, sizeof exec_errno) : 1;
+  close_fd(exec_err[0]);
+  if (!waited || got > 0) return std::nullopt;
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return std::nullopt;
+}
+
 std::string first_line(std::string_view text) {
   size_t pos = 0;
   while (pos < text.size()) {

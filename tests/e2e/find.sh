@@ -263,7 +263,7 @@ test_link_lists_the_earlier_referral_in_the_later_one_in_one_commit() {
     run prevent -C "$S" link "$A" "$C" --reason "Same school and parent as the earlier referral" --as-of "$AS_OF"
     assert_rc 0
     assert_stdout_empty
-    assert_stderr_contains "linked: $C lists $A in \`related\`"
+    assert_stderr_contains "prevent: $A: linked to $C on $AS_OF ($C lists $A in \`related\`)"
     assert_eq "$(commit_count "$S")" "$((n + 1))" "one commit"
     assert_eq "$(git -C "$S" log -1 --format=%s)" "link: $C related $A" "subject"
     assert_eq "$(head_trailers "$S" Prevent-Action)" "link" "action trailer"

@@ -1,0 +1,160 @@
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+
+#include "cli.hpp"
+#include "edit.hpp"
+#include "failure.hpp"
+#include "subprocess.hpp"
+#include "text.hpp"
+
+namespace prevent::cli {
+
+namespace {
+
+struct EditOptions {
+  std::string id;
+  std::optional<std::string> reason;
+};
+
+// The user's editor: $VISUAL, else $EDITOR. Never the store's core.editor:
+// the store's .git/config may be hostile, and must not name a program.
+std::string editor_command() {
+  for (const char* var : {"VISUAL", "EDITOR"})
+    if (const char* v = std::getenv(var); v && std::string_view(v).find_first_not_of(" \t") != std::string_view::npos)
+      return v;
+  fail(Exit::usage, "no editor: neither VISUAL nor EDITOR is set (environment)",
+       "set one, e.g. EDITOR=nano prevent edit …, or change fields with `prevent correct`");
+}
+
+// A problem as it is shown on stderr and in the buffer: one line each.
+std::vector<std::string> problem_lines(const Failure& f) {
+  std::vector<std::string> out(f.details().begin(), f.details().end());
+  out.push_back(f.what());
+  if (!f.hint().empty()) out.push_back("hint: " + f.hint());
+  return out;
+}
+
+void say_problem(const Failure& f) {
+  for (const auto& line : problem_lines(f)) {
+    std::string safe = terminal_safe(line);
+    std::fprintf(stderr, "%s%s\n", line.starts_with("hint: ") ? "" : "prevent: ", safe.c_str());
+  }
+}
+
+// The comment lines on top of the buffer (like `git commit`'s).
+std::string buffer_header(const std::string& id, const std::optional<Failure>& problem) {
+  std::string h = fmt::format(
+      "# prevent edit {}: correct what was recorded wrongly, then save and quit.\n"
+      "# The change is recorded as a correction, with its reason; every rule still holds.\n"
+      "# Workflow events have their own commands (triage, panel decide, panel consent,\n"
+      "# panel action, review record, note, assess); an entry recorded in error is\n"
+      "# voided with `prevent void`. Lines starting with '#' are ignored.\n"
+      "# To change nothing, quit without saving a change; to abort, empty the file.\n",
+      id);
+  if (problem) {
+    h += "#\n# The record was not saved, because of this problem:\n";
+    for (const auto& line : problem_lines(*problem)) h += "#   " + line + "\n";
+    h += "# Fix it and save, or save it unchanged to give up (nothing is written).\n";
+  }
+  return h;
+}
+
+std::string ask_reason() {
+  std::fputs("Reason for the correction (recorded in the case; personal data): ", stderr);
+  std::fflush(stderr);
+  std::string line;
+  if (!std::getline(std::cin, line)) line.clear();
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  if (line.find_first_not_of(" \t") == std::string::npos)
+    fail(Exit::usage, "no reason given: the edit was not recorded (terminal)",
+         "run `prevent edit` again and give a reason, or use --reason");
+  return line;
+}
+
+int run_edit(const Globals& g, const EditOptions& o) {
+  CaseId id = case_id_option(o.id);
+  std::optional<std::string> reason;
+  if (o.reason) reason = text_option(*o.reason, "--reason");
+  const bool ask = !reason && ::isatty(STDIN_FILENO);
+  if (!reason && !ask)
+    fail(Exit::usage,
+         "--reason is needed: the reason is asked on the terminal only, and stdin is not one (command line)",
+         "give the reason with --reason TEXT");
+  const std::string editor = editor_command();
+  Date as_of = write_today(g);
+  Store store = open_store(g);
+  CaseEditStart start = begin_case_edit(store, id);
+  const std::string original = record_lines(start.text);
+
+  EditBuffer buffer(store, id.str() + ".yaml");
+  std::string content = start.text;  // what the editor gets below the comments
+  std::optional<Failure> problem;
+  std::string saved;
+  std::vector<std::string> fields;
+  while (true) {
+    buffer.write(buffer_header(id.str(), problem) + content);
+    // As git runs an editor: the variable's text is shell words, the file
+    // an argument of its own.
+    auto status = run_in_foreground({"/bin/sh", "-c", editor + " \"$@\"", editor, buffer.path().string()});
+    if (!status) fail(Exit::usage, "the editor could not be run; nothing written (VISUAL/EDITOR)");
+    if (*status != 0)
+      fail(Exit::usage, fmt::format("the editor exited with status {}: edit aborted, nothing written ({})", *status,
+                                    id.str()));
+    const std::string raw = buffer.read();
+    // Judged with the comment lines left empty, so that a problem's line
+    // is the line of the file as it was saved; compared without them.
+    const std::string record = record_lines(raw);
+    saved = without_comment_lines(raw);
+    if (is_blank(record))
+      fail(Exit::usage, fmt::format("the edited record was emptied: edit aborted, nothing written ({})", id.str()));
+    if (record == original) break;
+    if (problem && record == content)
+      fail(problem->code(),
+           fmt::format("saved again with the same problem: edit aborted, nothing written ({})", id.str()));
+    try {
+      fields = judge_case_edit(store, start.original, saved, as_of);
+      break;
+    } catch (const Failure& f) {
+      if (f.code() == Exit::bug || f.code() == Exit::store) throw;
+      say_problem(f);
+      problem = f;
+      content = record;
+    }
+  }
+  if (fields.empty()) {
+    notice(g, fmt::format("{}: no changes; nothing written", id.str()));
+    return 0;
+  }
+  if (!reason) reason = ask_reason();
+  CorrectionDone done = commit_case_edit(store, start.original, saved, as_of, *reason);
+  confirm_case(g, store.load_case(id), store.config(),
+               fmt::format("corrected {} on {}", fmt::join(done.fields, ", "), as_of.str()));
+  if (!done.linked.empty())
+    notice(g, fmt::format("notice: {} now has the same name and date of birth as {}; linked in `related`", id.str(),
+                          fmt::join(done.linked, ", ")));
+  return 0;
+}
+
+}  // namespace
+
+void add_edit(CLI::App& app, Globals& g, Runner& action) {
+  auto o = std::make_shared<EditOptions>();
+  auto* sub = app.add_subcommand("edit", "correct a case in your editor ($VISUAL, else $EDITOR)");
+  sub->add_option("id", o->id, "case ID")->required();
+  sub->add_option("--reason", o->reason, "why the record was wrong (personal data); asked on the terminal if left out");
+  sub->footer(
+      "Opens the case in canonical form in $VISUAL (else $EDITOR). On save the record is checked (YAML, schema, "
+      "vocabularies, every rule); on a problem the editor opens again with the problem on top. Saved unchanged: "
+      "nothing written (exit 0). Emptied, or the editor failing: aborted, nothing written (exit 2). Saved again "
+      "with the same problem: aborted with the problem's exit code. A valid change is one commit, recorded in "
+      "`corrections` as `prevent correct` records it. Workflow events (a triage outcome, a decision, consent, an "
+      "action's status, a new or removed entry) are refused, naming the command that records them.");
+  sub->callback([&g, &action, o] { action = [&g, o] { return run_edit(g, *o); }; });
+}
+
+}  // namespace prevent::cli
