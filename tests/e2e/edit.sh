@@ -93,7 +93,7 @@ test_a_valid_edit_is_one_correction_commit_shown_in_the_log() {
     assert_eq "$(case_field "$S" PRV-2026-0001 "d['referral']['source']['agency']")" "Example Sixth Form"
     assert_eq "$(case_field "$S" PRV-2026-0001 "d['corrections']")" \
         "[{'date': '$AS_OF', 'fields': ['referral.source.agency'], 'reason': '$REASON'}]" "corrections"
-    assert_eq "$(stderr)" "prevent: PRV-2026-0001: corrected referral.source.agency" "the confirming line"
+    assert_eq "$(stderr)" "prevent: PRV-2026-0001: corrected referral.source.agency on 2026-11-27; monthly-review due by 2026-12-10" "the confirming line"
     # The editor got the canonical record under comment lines.
     assert_eq "$(head -c 16 "$T/ed/seen1")" "# prevent edit P" "the buffer's first line"
     assert_eq "$(grep -v '^#' "$T/ed/seen1")" \
