@@ -19,6 +19,10 @@
 #include "store.hpp"
 #include "table.hpp"
 
+namespace prevent {
+struct CorrectionDone;  // correct.hpp
+}
+
 namespace prevent::cli {
 
 struct Globals {
@@ -99,6 +103,8 @@ void confirm(const Globals& g, std::string_view subject, std::string_view what);
 // further falls due (stage closed)").
 void confirm_case(const Globals& g, const Case& c, const Config& config, std::string_view what);
 std::string falls_due_next(const Case& c, const Config& config);
+// The confirming line of `correct` and `edit`, then rule 10's new links.
+void confirm_correction(const Globals& g, const Store& store, const CaseId& id, const CorrectionDone& done, Date as_of);
 // This very binary (its absolute path), so a hook runs the prevent that
 // installed it.
 std::filesystem::path running_program();

@@ -21,16 +21,20 @@ int run_correct(const Globals& g, const CorrectOptions& o) {
   std::string reason = text_option(o.reason, "--reason");
   Date as_of = write_today(g);
   Store store = open_store(g);
-  CorrectionDone done = correct_case(store, id, as_of, changes, reason);
+  confirm_correction(g, store, id, correct_case(store, id, as_of, changes, reason), as_of);
+  return 0;
+}
+
+}  // namespace
+
+void confirm_correction(const Globals& g, const Store& store, const CaseId& id, const CorrectionDone& done,
+                        Date as_of) {
   confirm_case(g, store.load_case(id), store.config(),
                fmt::format("corrected {} on {}", fmt::join(done.fields, ", "), as_of.str()));
   if (!done.linked.empty())
     notice(g, fmt::format("notice: {} now has the same name and date of birth as {}; linked in `related`", id.str(),
                           fmt::join(done.linked, ", ")));
-  return 0;
 }
-
-}  // namespace
 
 void add_correct(CLI::App& app, Globals& g, Runner& action) {
   auto o = std::make_shared<CorrectOptions>();

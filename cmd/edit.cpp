@@ -131,12 +131,7 @@ int run_edit(const Globals& g, const EditOptions& o) {
     return 0;
   }
   if (!reason) reason = ask_reason();
-  CorrectionDone done = commit_case_edit(store, start.original, saved, as_of, *reason);
-  confirm_case(g, store.load_case(id), store.config(),
-               fmt::format("corrected {} on {}", fmt::join(done.fields, ", "), as_of.str()));
-  if (!done.linked.empty())
-    notice(g, fmt::format("notice: {} now has the same name and date of birth as {}; linked in `related`", id.str(),
-                          fmt::join(done.linked, ", ")));
+  confirm_correction(g, store, id, commit_case_edit(store, start.original, saved, as_of, *reason), as_of);
   return 0;
 }
 
