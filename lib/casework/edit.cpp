@@ -2,13 +2,17 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
 #include "failure.hpp"
+#include "meetings.hpp"
+#include "record_diff.hpp"
 #include "record_edit.hpp"
 #include "rules.hpp"
 #include "schema.hpp"
@@ -165,6 +169,121 @@ CorrectionDone commit_case_edit(Store& store, const Case& original, std::string_
            fmt::format("run `prevent edit {}` again", original.id));
     require_same_record(e.edited, corrected);
   });
+}
+
+namespace {
+
+bool same_agenda(const std::vector<AgendaItem>& a, const std::vector<AgendaItem>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const AgendaItem& x, const AgendaItem& y) {
+    return x.case_id == y.case_id && x.item == y.item && x.by_hand == y.by_hand;
+  });
+}
+
+bool same_declarations(const std::vector<Declaration>& a, const std::vector<Declaration>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const Declaration& x, const Declaration& y) {
+    return x.role == y.role && x.agency == y.agency && x.case_id == y.case_id;
+  });
+}
+
+bool same_corrections(const std::vector<Correction>& a, const std::vector<Correction>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const Correction& x, const Correction& y) {
+    return x.date == y.date && x.fields == y.fields && x.reason == y.reason;
+  });
+}
+
+// `attendees[2].agency` → `attendees.2.agency`, as a corrections entry
+// names a field.
+std::string dotted_field(std::string_view field) {
+  std::string out;
+  for (char ch : field) {
+    if (ch == '[') out += '.';
+    else if (ch != ']') out += ch;
+  }
+  return out;
+}
+
+// Each person (role and agency, as same_member compares them) is listed
+// once: as the chair, an attendee or an apology.
+void listed_once(const Meeting& m) {
+  std::vector<std::pair<std::string, const Member*>> all{{"chair", &m.chair}};
+  for (size_t i = 0; i < m.attendees.size(); ++i) all.emplace_back(fmt::format("attendees.{}", i + 1), &m.attendees[i]);
+  for (size_t i = 0; i < m.apologies.size(); ++i) all.emplace_back(fmt::format("apologies.{}", i + 1), &m.apologies[i]);
+  for (size_t i = 0; i < all.size(); ++i)
+    for (size_t j = i + 1; j < all.size(); ++j)
+      if (same_member(*all[i].second, *all[j].second))
+        fail(Exit::invalid_data,
+             fmt::format("{} and {} are the same role and agency: each person is listed once ({})", all[i].first,
+                         all[j].first, kWhere),
+             "correct the role or agency that was misspelt; someone listed twice is taken off with `prevent panel "
+             "attend DATE --remove ROLE@AGENCY`");
+}
+
+std::vector<std::string> meeting_fields(const Store& store, const Meeting& original, const Meeting& edited) {
+  const std::string date = original.date.str();
+  if (edited.date != original.date)
+    fail(Exit::invalid_data,
+         fmt::format("the meeting's date cannot be corrected: a meeting on another date is another meeting ({})", kWhere),
+         "record it with `prevent panel new DATE --chair ROLE@AGENCY …` (and its agenda with `prevent panel agenda`)");
+  if (!same_corrections(edited.corrections, original.corrections))
+    fail(Exit::invalid_data, fmt::format("`corrections` is kept by prevent and cannot be edited ({})", kWhere),
+         "leave it as it was; the reason for this edit is asked for when the meeting is saved");
+  if (!same_agenda(edited.agenda, original.agenda))
+    fail(Exit::invalid_data, fmt::format("the agenda is not changed by edit ({})", kWhere),
+         fmt::format("use `prevent panel agenda {} --add ID`, `--drop ID` or `--fill`", date));
+  if (!same_declarations(edited.declarations, original.declarations))
+    fail(Exit::invalid_data, fmt::format("declarations of interest are not changed by edit ({})", kWhere),
+         fmt::format("record one with `prevent panel attend {} --declare ROLE@AGENCY:ID`", date));
+  if (edited.attendees.size() != original.attendees.size() || edited.apologies.size() != original.apologies.size())
+    fail(Exit::invalid_data,
+         fmt::format("who attended or sent apologies is not changed by edit, only the text of a role or agency "
+                     "and the police marking ({})",
+                     kWhere),
+         fmt::format("use `prevent panel attend {} --attendee`, `--police`, `--apology` or `--remove ROLE@AGENCY`",
+                     date));
+  listed_once(edited);
+  // SPEC §4 rule 4: a meeting with case business recorded at it keeps a
+  // police representative (the chair is required by the schema).
+  if (original.police_present() && !edited.police_present())
+    police_stay_while_business_recorded(edited, cases_with_business(store, original.date));
+  Meeting a = original, b = edited;
+  a.corrections.clear();
+  b.corrections.clear();
+  const YNode before = parse_yaml(write_meeting(a), kWhere), after = parse_yaml(write_meeting(b), kWhere);
+  std::vector<std::string> fields;
+  for (const auto& c : diff_meetings(&before, &after, ShowPersonal::no)) fields.push_back(dotted_field(c.field));
+  return fields;
+}
+
+}  // namespace
+
+MeetingEditStart begin_meeting_edit(const Store& store, Date date) {
+  MeetingEditStart s{store.require_meeting(date), {}};
+  s.text = write_meeting(s.original);
+  return s;
+}
+
+std::vector<std::string> judge_meeting_edit(const Store& store, const Meeting& original, std::string_view text) {
+  return meeting_fields(store, original, read_meeting(text, kWhere));
+}
+
+std::vector<std::string> commit_meeting_edit(Store& store, const Meeting& original, std::string_view text, Date as_of,
+                                             const std::string& reason) {
+  auto lock = store.lock();
+  const Meeting& at_head = store.require_meeting(original.date);
+  if (write_meeting(at_head) != write_meeting(original))
+    fail(Exit::store,
+         fmt::format("the meeting changed while it was being edited; nothing written ({})", meeting_path(original.date)),
+         fmt::format("run `prevent edit --meeting {}` again", original.date.str()));
+  Meeting m = read_meeting(text, kWhere);
+  std::vector<std::string> fields = meeting_fields(store, original, m);
+  if (fields.empty()) return fields;
+  m.corrections.push_back(Correction{as_of, fields, PersonalText(reason)});
+  const std::string written = write_meeting(m);
+  // Every record written is valid against the schema (SPEC §2.4).
+  read_meeting(written, kWhere);
+  store.commit({{meeting_path(m.date), written}},
+               commit_message("edit", fmt::format("{} {}", m.date.str(), fmt::join(fields, " ")), {}, "edit"));
+  return fields;
 }
 
 }  // namespace prevent

@@ -19,6 +19,7 @@
 #include "case_record.hpp"
 #include "correct.hpp"
 #include "date.hpp"
+#include "meeting.hpp"
 #include "store.hpp"
 
 namespace prevent {
@@ -71,5 +72,29 @@ std::vector<std::string> judge_case_edit(const Store& store, const Case& origina
 // (exit 6) when the case changed at HEAD since the edit began.
 CorrectionDone commit_case_edit(Store& store, const Case& original, std::string_view text, Date as_of,
                                 const std::string& reason);
+
+// `prevent edit --meeting DATE`: the meeting at HEAD and its canonical
+// text. Failure(not_found) for no such meeting.
+struct MeetingEditStart {
+  Meeting original;
+  std::string text;
+};
+MeetingEditStart begin_meeting_edit(const Store& store, Date date);
+
+// Judges an edited meeting (comments removed) against the meeting as it
+// was, without writing: YAML, the meeting schema, what edit may correct
+// (the text of roles and agencies, an attendee's police marking), people
+// listed once, rule 4. The date, the agenda, declarations, who is listed
+// and `corrections` are refused, naming the command that changes them.
+// Returns the fields the correction names (`attendees.2.agency`); empty
+// when the meeting is unchanged. Throws the problem's Failure.
+std::vector<std::string> judge_meeting_edit(const Store& store, const Meeting& original, std::string_view text);
+
+// Commits the edited meeting with a `corrections` entry (as_of, the
+// fields, `reason`), under the lock, as `edit: DATE <fields>`; refused
+// (exit 6) when the meeting changed at HEAD since the edit began. Returns
+// the fields corrected.
+std::vector<std::string> commit_meeting_edit(Store& store, const Meeting& original, std::string_view text, Date as_of,
+                                             const std::string& reason);
 
 }  // namespace prevent

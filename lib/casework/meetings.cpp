@@ -27,8 +27,8 @@ void add_unique(std::vector<std::string>& ids, const std::string& id) {
   if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
 }
 
-// The cases with business recorded at the meeting of `date`. A case file
-// that does not read might hold some, so it stops the command.
+}  // namespace
+
 std::vector<std::string> cases_with_business(const Store& store, Date date) {
   std::vector<std::string> ids;
   auto all = for_each_case_without_personal_data(store, [&](const Case& c) {
@@ -37,8 +37,6 @@ std::vector<std::string> cases_with_business(const Store& store, Date date) {
   if (!all.unreadable.empty()) throw all.unreadable.front();
   return ids;
 }
-
-}  // namespace
 
 std::vector<std::string> apply_attendance(Meeting& m, const std::vector<AttendanceChange>& changes) {
   std::vector<std::string> notices;

@@ -30,6 +30,10 @@ struct AttendanceChange {
 // Failure(not_found) for --remove of someone not listed.
 std::vector<std::string> apply_attendance(Meeting& m, const std::vector<AttendanceChange>& changes);
 
+// The cases with business recorded at the meeting on `date` (SPEC §4 rule
+// 4). A case file that does not read might hold some: its Failure is thrown.
+std::vector<std::string> cases_with_business(const Store& store, Date date);
+
 // `panel new`: commits the meeting. Failure(invalid_data) when a meeting
 // already exists on that date. Takes the lock.
 void create_meeting(Store& store, const Meeting& m);

@@ -44,9 +44,10 @@ const std::vector<ActionScope>& action_scopes() {
        "corrections",
        "the fields its corrections entry names"},
       // `prevent edit`: the same correction, made from an edited record
-      // (record_edit.cpp, casework/edit.cpp)
+      // (record_edit.cpp, casework/edit.cpp); `edit --meeting`: one meeting
+      // file, with one more corrections entry (history_check.cpp)
       {"edit",
-       ActionFiles::one_case,
+       ActionFiles::case_or_meeting,
        {"referral", "triage", "assessments", "panel", "consent", "support_plan", "chronology", "reviews", "closure",
         "related", "corrections"},
        "corrections",
@@ -137,6 +138,34 @@ OutsideScope case_change_outside(const ActionScope& scope, const Case& before, c
     if (!listed || (name != "related" && !is_correctable_field(name))) out.fields.push_back(c.field);
   }
   if (!out.fields.empty()) out.why = "a field its corrections entry does not name, or one `correct` cannot change";
+  return out;
+}
+
+OutsideScope meeting_change_outside(const Meeting& before, const Meeting& after) {
+  OutsideScope out;
+  if (after.date != before.date) out.fields.push_back("date");
+  if (after.attendees.size() != before.attendees.size()) out.fields.push_back("attendees");
+  if (after.apologies.size() != before.apologies.size()) out.fields.push_back("apologies");
+  if (!out.fields.empty()) return out;
+  if (after.corrections.size() != before.corrections.size() + 1) {
+    out.why = "it did not add one corrections entry";
+    return out;
+  }
+  Meeting a = before, b = after;
+  b.corrections.pop_back();
+  {
+    const std::vector<std::string>& named = after.corrections.back().fields;
+    const YNode na = parse_yaml(write_meeting(a), "meeting"), nb = parse_yaml(write_meeting(b), "meeting");
+    for (const auto& c : diff_meetings(&na, &nb, ShowPersonal::no)) {
+      const std::string name = dotted(c.field);
+      const std::string_view top = top_key(c.field);
+      const bool text = name.ends_with(".role") || name.ends_with(".agency") ||
+                        (top == "attendees" && name.ends_with(".police"));
+      const bool correctable = (top == "chair" || top == "attendees" || top == "apologies") && text;
+      if (!correctable || std::find(named.begin(), named.end(), name) == named.end()) out.fields.push_back(c.field);
+    }
+  }
+  if (!out.fields.empty()) out.why = "a field its corrections entry does not name, or one edit cannot change";
   return out;
 }
 

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "case_record.hpp"
+#include "meeting.hpp"
 
 namespace prevent {
 
@@ -30,6 +31,7 @@ enum class ActionFiles {
   linked_cases, // link, unlink: one or two case files that were there, each named by a Prevent-Case trailer
   new_meeting,  // panel new: one new file of panels/
   one_meeting,  // panel attend, panel agenda: one file of panels/ that was there
+  case_or_meeting, // edit: as one_case, or one file of panels/ that was there, gaining one corrections entry
   schemas,      // upgrade: files of schemas/
   new_release,  // report --foi: one new file of releases/, nothing else
   new_foi,      // foi new: one new file of foi/, nothing else
@@ -64,5 +66,12 @@ struct OutsideScope {
   bool empty() const { return fields.empty() && why.empty(); }
 };
 OutsideScope case_change_outside(const ActionScope& scope, const Case& before, const Case& after);
+
+// How an `edit` commit of a meeting file (`edit --meeting`) went outside
+// what edit corrects: the same date, agenda, declarations and number of
+// attendees and apologies; one more corrections entry, the others as they
+// were; and each field changed (the text of a role or agency, an
+// attendee's police marking) named by the new entry. Empty when it is.
+OutsideScope meeting_change_outside(const Meeting& before, const Meeting& after);
 
 }  // namespace prevent

@@ -155,6 +155,19 @@ std::string write_meeting(const Meeting& m) {
     }
     root.add("agenda", std::move(seq));
   }
+  if (!m.corrections.empty()) {
+    YNode seq = YNode::seq();
+    for (const auto& c : m.corrections) {
+      YNode n = YNode::map();
+      n.add("date", YNode::plain(c.date.str()));
+      YNode fields = YNode::seq();
+      for (const auto& f : c.fields) fields.push(YNode::text(f));
+      n.add("fields", std::move(fields));
+      n.add("reason", YNode::text(c.reason.reveal()));
+      seq.push(std::move(n));
+    }
+    root.add("corrections", std::move(seq));
+  }
   return std::string(kMeetingSchemaComment) + emit_yaml(root);
 }
 
@@ -178,6 +191,15 @@ Meeting read_meeting(std::string_view text, const std::string& where) {
     for (const auto& n : s->items) {
       const YNode* by_hand = n.find("by_hand");
       m.agenda.push_back({n.find("case")->value, n.find("item")->value, by_hand && by_hand->value == "true"});
+    }
+  if (const YNode* s = root.find("corrections"))
+    for (const auto& n : s->items) {
+      const YNode* on = n.find("date");
+      auto when = Date::parse(on->value);
+      if (!when) fail(Exit::invalid_data, fmt::format("corrections.date: {} ({}:{})", kDateForm, where, on->line));
+      Correction c{*when, {}, PersonalText(n.find("reason")->value)};
+      for (const auto& f : n.find("fields")->items) c.fields.push_back(f.value);
+      m.corrections.push_back(std::move(c));
     }
   return m;
 }

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "case_record.hpp"
 #include "date.hpp"
 #include "yaml_doc.hpp"
 
@@ -36,6 +37,9 @@ struct Meeting {
   std::vector<Member> apologies;
   std::vector<Declaration> declarations;
   std::vector<AgendaItem> agenda;
+  // `prevent edit --meeting`: what was corrected, when, and why. The
+  // reason is personal data (written by the YAML mapping only).
+  std::vector<Correction> corrections;
 
   // CTSA 2015 s.37: the police are members of the panel; a decision on a
   // case needs a police representative present.

@@ -129,8 +129,18 @@ std::vector<FieldChange> diff_configs(const YNode* before, const YNode* after) {
   return std::move(d.changes);
 }
 
-std::vector<FieldChange> diff_meetings(const YNode* before, const YNode* after) {
-  Differ d(ShowPersonal::yes, nullptr);
+namespace {
+
+// A meeting's one (P) field: the reason of a correction (`prevent edit
+// --meeting`).
+bool is_personal_meeting_field(std::string_view path) {
+  return path.starts_with("corrections[") && path.ends_with(".reason");
+}
+
+}  // namespace
+
+std::vector<FieldChange> diff_meetings(const YNode* before, const YNode* after, ShowPersonal show) {
+  Differ d(show, is_personal_meeting_field);
   d.node("", before, after);
   return std::move(d.changes);
 }

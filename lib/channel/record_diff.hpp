@@ -34,8 +34,9 @@ struct FieldChange {
 // Changes from `before` to `after`; a null pointer is a record that is not
 // there. Equal records give no changes.
 std::vector<FieldChange> diff_cases(const Case* before, const Case* after, ShowPersonal show);
-// Meetings hold no personal data (roles and agencies, case IDs).
-std::vector<FieldChange> diff_meetings(const YNode* before, const YNode* after);
+// Meetings hold roles, agencies and case IDs, not personal data, but for
+// the reason of each `corrections` entry (`prevent edit --meeting`).
+std::vector<FieldChange> diff_meetings(const YNode* before, const YNode* after, ShowPersonal show);
 // prevent.yaml holds settings, not personal data: each setting's old and new
 // value (`suppression_threshold: 5 → 0`); a vocabulary entry added or
 // removed is one change named by its key (`vocabularies.sectors[police]`)

@@ -93,7 +93,8 @@ test_a_valid_edit_is_one_correction_commit_shown_in_the_log() {
     assert_eq "$(case_field "$S" PRV-2026-0001 "d['referral']['source']['agency']")" "Example Sixth Form"
     assert_eq "$(case_field "$S" PRV-2026-0001 "d['corrections']")" \
         "[{'date': '$AS_OF', 'fields': ['referral.source.agency'], 'reason': '$REASON'}]" "corrections"
-    assert_eq "$(stderr)" "prevent: PRV-2026-0001: corrected referral.source.agency on 2026-11-27; monthly-review due by 2026-12-10" "the confirming line"
+    assert_eq "$(stderr)" "prevent: PRV-2026-0001: corrected referral.source.agency on $AS_OF; monthly-review due by 2026-12-10" \
+        "the confirming line"
     # The editor got the canonical record under comment lines.
     assert_eq "$(head -c 16 "$T/ed/seen1")" "# prevent edit P" "the buffer's first line"
     assert_eq "$(grep -v '^#' "$T/ed/seen1")" \
@@ -306,6 +307,126 @@ test_the_reason_is_asked_on_a_terminal_after_a_valid_edit() {
     assert_contains "$(cat "$T/tty.out")" "Reason for the correction" "the question"
     assert_eq "$(git -C "$S" log -1 --format=%s)" "edit: PRV-2026-0001 referral.source.agency" "commit subject"
     assert_eq "$(case_field "$S" PRV-2026-0001 "d['corrections'][0]['reason']")" "$REASON" "the reason recorded"
+}
+
+# ---------------------------------------------------------------------------
+# `prevent edit --meeting DATE`: the meeting of 2026-11-12 (chair, one
+# police attendee) has PRV-2026-0001's decision recorded at it.
+
+M=2026-11-12
+POLICE_AGENCY='sed -i "s/agency: Example Constabulary\$/agency: Example Constabulary North/" "$1"'
+
+test_a_valid_meeting_edit_is_one_commit_with_a_corrections_entry() {
+    setup
+    step 1 "$POLICE_AGENCY"
+    write_step "$S" "$AS_OF" edit - edit --meeting "$M" --reason "$REASON"
+    assert_eq "$(runs)" "1" "editor runs"
+    assert_eq "$(git -C "$S" log -1 --format=%s)" "edit: $M attendees.1.agency" "commit subject"
+    assert_eq "$(git -C "$S" show --name-only --format= HEAD)" "panels/$M.yaml" "files of the commit"
+    assert_eq "$(cat "$ERR")" "prevent: panel $M: corrected attendees.1.agency on $AS_OF" "the confirming line"
+    assert_contains "$(cat "$S/panels/$M.yaml")" "agency: Example Constabulary North" "the meeting file"
+    assert_eq "$("$PYTHON" -c 'import sys,yaml; c = yaml.safe_load(open(sys.argv[1]))["corrections"]; print([dict(e, date=str(e["date"])) for e in c])' "$S/panels/$M.yaml")" \
+        "[{'date': '$AS_OF', 'fields': ['attendees.1.agency'], 'reason': '$REASON'}]" "corrections"
+    assert_eq "$(head -c 36 "$T/ed/seen1")" "# prevent edit --meeting $M:" "the buffer's first line"
+    assert_eq "$(grep -v '^#' "$T/ed/seen1")" "$(git -C "$S" show "HEAD~1:panels/$M.yaml" | grep -v '^#')" \
+        "the meeting in the buffer"
+    assert_matches "$(cat "$T/ed/paths")" "^$S/\\.git/prevent/edit-[0-9]+-panel-$M\\.yaml\$" "the editing file"
+    assert_eq "$(cat "$T/ed/modes")" "600" "mode of the editing file"
+    assert_no_buffer_left
+    run prevent -C "$S" log --as-of "$AS_OF"
+    assert_rc 0 "log"
+    assert_stdout_contains "attendees[1].agency"
+    assert_stdout_contains "Example Constabulary North"
+    assert_stdout_contains "corrections[1].reason"
+    assert_no_personal_data "$(stdout)" "log"
+    run prevent -C "$S" check --strict --as-of "$AS_OF"
+    assert_rc 0 "check --strict after the meeting edit"
+    assert_stdout_empty
+}
+
+test_a_police_marking_and_a_misspelt_role_are_corrected() {
+    setup
+    step 1 'sed -i "s/role: Prevent Lead\$/role: Prevent Lead Officer/" "$1"'
+    write_step "$S" "$AS_OF" edit - edit --meeting "$M" --reason "$REASON"
+    assert_eq "$(git -C "$S" log -1 --format=%s)" "edit: $M chair.role" "commit subject"
+    run prevent -C "$S" check --strict --as-of "$AS_OF"
+    assert_rc 0 "check --strict"
+}
+
+test_an_invalid_meeting_is_reopened_then_fixed() {
+    setup
+    step 1 'sed -i "s/agency: Example Constabulary\$/agency: [Example/" "$1"'
+    step 2 'sed -i "s/agency: \\[Example\$/agency: Example Constabulary North/" "$1"'
+    write_step "$S" "$AS_OF" edit - edit --meeting "$M" --reason "$REASON"
+    assert_eq "$(runs)" "2" "editor runs"
+    assert_matches "$(sed -n 1p "$ERR")" "^prevent: .*edited record" "the problem on stderr"
+    assert_contains "$(cat "$T/ed/seen2")" "# The record was not saved, because of this problem:" "the problem in the buffer"
+    assert_contains "$(cat "$S/panels/$M.yaml")" "agency: Example Constabulary North" "the meeting file"
+}
+
+test_a_meeting_left_without_police_while_business_is_recorded_is_refused() {
+    setup
+    step 1 'sed -i "/^ *police: true\$/d" "$1"'
+    expect_nothing_written 4 "saved again with the same problem" --meeting "$M" --reason "$REASON"
+    assert_eq "$(runs)" "2" "editor runs"
+    assert_contains "$(sed -n 1p "$ERR")" "keeps a police representative" "rule 4 on stderr"
+    assert_contains "$(cat "$T/ed/seen2")" "keeps a police representative" "rule 4 in the buffer"
+}
+
+test_meeting_workflow_changes_are_refused_naming_the_command() {
+    setup
+    step 1 "sed -i \"s/^date: $M\\\$/date: 2026-11-19/\" \"\$1\""
+    expect_nothing_written 5 "saved again" --meeting "$M" --reason "$REASON"
+    assert_contains "$(sed -n 1p "$ERR")" "the meeting's date cannot be corrected"
+    assert_contains "$(sed -n 2p "$ERR")" "prevent panel new"
+    rm -f "$T/ed/count"
+    step 1 'printf "apologies:\n  - role: School Nurse\n    agency: Example Health Trust\n" >>"$1"'
+    expect_nothing_written 5 "saved again" --meeting "$M" --reason "$REASON"
+    assert_contains "$(sed -n 1p "$ERR")" "who attended or sent apologies is not changed by edit"
+    assert_contains "$(sed -n 2p "$ERR")" "prevent panel attend $M"
+    rm -f "$T/ed/count"
+    step 1 'printf "declarations:\n  - role: Prevent Lead\n    agency: Example Borough Council\n    case: PRV-2026-0002\n" >>"$1"'
+    expect_nothing_written 5 "saved again" --meeting "$M" --reason "$REASON"
+    assert_contains "$(sed -n 2p "$ERR")" "--declare"
+    rm -f "$T/ed/count"
+    step 1 'printf "agenda:\n  - case: PRV-2026-0002\n    item: panel\n" >>"$1"'
+    expect_nothing_written 5 "saved again" --meeting "$M" --reason "$REASON"
+    assert_contains "$(sed -n 2p "$ERR")" "prevent panel agenda $M"
+}
+
+test_a_meeting_saved_unchanged_or_emptied_writes_nothing() {
+    setup
+    local before
+    before="$(quick_snapshot "$S")"
+    edit --meeting "$M" --reason "$REASON"
+    assert_rc 0
+    assert_eq "$(cat "$ERR")" "prevent: panel $M: no changes; nothing written"
+    assert_eq "$(quick_snapshot "$S")" "$before" "the store"
+    assert_no_buffer_left
+    rm -f "$T/ed/count"
+    step 1 ': >"$1"'
+    expect_nothing_written 2 "emptied" --meeting "$M" --reason "$REASON"
+    assert_one_error_line
+}
+
+test_an_unknown_meeting_or_a_meeting_with_an_id_is_refused_before_the_editor_runs() {
+    setup
+    expect_refused 3 "$S" prevent -C "$S" --as-of "$AS_OF" edit --meeting 2026-11-19 --reason "$REASON"
+    expect_refused 2 "$S" prevent -C "$S" --as-of "$AS_OF" edit PRV-2026-0001 --meeting "$M" --reason "$REASON"
+    assert_stderr_contains "not both"
+    expect_refused 2 "$S" prevent -C "$S" --as-of "$AS_OF" edit --reason "$REASON"
+    assert_eq "$(runs)" "0" "editor runs"
+}
+
+test_a_hand_forged_meeting_edit_is_reported_by_check() {
+    setup
+    # A plain commit that adds a person, passed off with an edit trailer.
+    printf 'apologies:\n  - role: School Nurse\n    agency: Example Health Trust\ncorrections:\n  - date: %s\n    fields:\n      - chair.role\n    reason: Fictional\n' \
+        "$AS_OF" >>"$S/panels/$M.yaml"
+    git -C "$S" commit -qam "edit: $M chair.role" --no-verify -m "Prevent-Action: edit"
+    run prevent -C "$S" check --strict --as-of "$AS_OF"
+    assert_rc 4 "check --strict"
+    assert_contains "$(cat "$OUT" "$ERR")" "apologies" "the field outside the edit"
 }
 
 run_tests "$@"

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "action_scope.hpp"
 #include "failure.hpp"
 #include "meeting.hpp"
 
@@ -142,4 +143,45 @@ TEST_CASE("an agenda entry put there by hand keeps its mark") {
   CHECK(back.agenda[0].by_hand);
   CHECK_FALSE(back.agenda[1].by_hand);
   CHECK(write_meeting(back) == text);
+}
+
+TEST_CASE("a meeting's corrections are written last and read back; without them the file is as before") {
+  Meeting m = sample();
+  const std::string plain = write_meeting(m);
+  CHECK(plain.find("corrections") == std::string::npos);
+  m.corrections.push_back(
+      Correction{Date::from_ymd(2026, 12, 5), {"attendees.1.agency"}, PersonalText("Fictional: typed from the wrong form")});
+  const std::string text = write_meeting(m);
+  CHECK(text.rfind(plain.substr(0, plain.size()), 0) == 0);  // appended after everything else
+  Meeting back = read_meeting(text, "panels/2026-12-03.yaml");
+  REQUIRE(back.corrections.size() == 1u);
+  CHECK(back.corrections[0].date == Date::from_ymd(2026, 12, 5));
+  CHECK(back.corrections[0].fields == std::vector<std::string>{"attendees.1.agency"});
+  CHECK(back.corrections[0].reason.reveal() == "Fictional: typed from the wrong form");
+  CHECK(write_meeting(back) == text);
+}
+
+TEST_CASE("an edit of a meeting changes named roles, agencies and police markings only") {
+  const Meeting before = sample();
+  Meeting after = before;
+  after.attendees[0].agency = "Zedshire Childrens Services";
+  after.corrections.push_back(Correction{Date::from_ymd(2026, 12, 5), {"attendees.1.agency"}, PersonalText("x")});
+  CHECK(meeting_change_outside(before, after).empty());
+
+  Meeting unnamed = after;
+  unnamed.chair.role = "Prevent Co-ordinator";
+  CHECK(meeting_change_outside(before, unnamed).fields == std::vector<std::string>{"chair.role"});
+
+  Meeting agenda = after;
+  agenda.agenda[0].item = "consent";
+  agenda.corrections.back().fields.push_back("agenda.1.item");
+  CHECK(meeting_change_outside(before, agenda).fields == std::vector<std::string>{"agenda[1].item"});
+
+  Meeting added = after;
+  added.apologies.push_back(Member{"School Nurse", "Zedshire Health", false});
+  CHECK(meeting_change_outside(before, added).fields == std::vector<std::string>{"apologies"});
+
+  Meeting no_entry = before;
+  no_entry.attendees[0].agency = "Zedshire Childrens Services";
+  CHECK(meeting_change_outside(before, no_entry).why == "it did not add one corrections entry");
 }

@@ -98,3 +98,28 @@ TEST_CASE("a new record lists every field; personal values are withheld") {
   CHECK(!has(text, "Larkspindle"));
   CHECK(!has(text, "2000-03-10"));
 }
+
+TEST_CASE("a meeting's changes show roles and agencies, but not the reason of a correction") {
+  const YNode before = parse_yaml("date: 2026-12-03\nchair:\n  role: Prevent Lead\n  agency: Zedshire Council\n", "a");
+  const YNode after = parse_yaml(
+      "date: 2026-12-03\nchair:\n  role: Prevent Lead\n  agency: Zedshire Borough Council\ncorrections:\n"
+      "  - date: 2026-12-05\n    fields:\n      - chair.agency\n    reason: Fictional reason\n",
+      "b");
+  auto changes = diff_meetings(&before, &after, ShowPersonal::no);
+  bool agency = false, reason = false;
+  for (const auto& c : changes) {
+    if (c.field == "chair.agency") {
+      agency = true;
+      CHECK(c.to == std::optional<std::string>("Zedshire Borough Council"));
+    }
+    if (c.field == "corrections[1].reason") {
+      reason = true;
+      CHECK(c.personal);
+      CHECK_FALSE(c.to.has_value());
+    }
+  }
+  CHECK(agency);
+  CHECK(reason);
+  for (const auto& c : diff_meetings(&before, &after, ShowPersonal::yes))
+    if (c.field == "corrections[1].reason") CHECK(c.to == std::optional<std::string>("Fictional reason"));
+}

@@ -306,7 +306,7 @@ RecordLog record_log(const Store& store, const PathChange& pc, ShowPersonal show
   if ((a.present && !a.readable) || (b.present && !b.readable) || !b.present) return r;
   std::vector<FieldChange> fields =
       is_case ? diff_cases(a.record ? &*a.record : nullptr, b.record ? &*b.record : nullptr, show)
-              : diff_meetings(a.tree ? &*a.tree : nullptr, b.tree ? &*b.tree : nullptr);
+              : diff_meetings(a.tree ? &*a.tree : nullptr, b.tree ? &*b.tree : nullptr, show);
   for (auto& f : fields) r.changes.push_back(std::move(f));
   return r;
 }

@@ -397,6 +397,14 @@ std::optional<Case> case_version(const GitRepo& git, const git_oid& id, const st
   }
 }
 
+std::optional<Meeting> meeting_version(const GitRepo& git, const git_oid& id, const std::string& path) {
+  try {
+    return read_meeting(git.read_blob(id, path), path);
+  } catch (const Failure&) {
+    return std::nullopt;
+  }
+}
+
 std::string record_name(const std::string& path) {
   std::string name = path.substr(path.rfind('/') + 1);
   if (name.ends_with(".yaml")) name.resize(name.size() - 5);
@@ -542,6 +550,28 @@ std::string outside_action(const Store& store, const CommitMeta& m, const std::v
                            is_new ? "" : " that was there before");
       return "";
     }
+    case ActionFiles::case_or_meeting:
+      // edit --meeting: one meeting file that was there, corrected.
+      if (changes.size() == 1 && under(changes.front(), "panels/")) {
+        const PathChange& c = changes.front();
+        if (!c.before || !c.after || !m.cases.empty())
+          return fmt::format("{} changes one case's file or one meeting file that was there before, and nothing else",
+                             action);
+        auto before = meeting_version(store.git(), *c.before, c.path), after = meeting_version(store.git(), *c.after, c.path);
+        if (!before || !after) return "a version of the meeting that prevent cannot have written, as it does not read";
+        OutsideScope o = meeting_change_outside(*before, *after);
+        if (o.empty()) return "";
+        std::string fields;
+        for (size_t i = 0; i < o.fields.size() && i < 5; ++i) fields += (i ? ", " : "") + o.fields[i];
+        if (o.fields.size() > 5) fields += fmt::format(" and {} more", o.fields.size() - 5);
+        if (!o.why.empty() && !fields.empty())
+          return fmt::format("{} changes only a meeting's roles, agencies and police markings: {} ({})", action, o.why,
+                             fields);
+        if (!o.why.empty()) return fmt::format("{} changes only a meeting's roles, agencies and police markings, but {}", action, o.why);
+        return fmt::format("{} changes only a meeting's roles, agencies and police markings, but it changed {}", action,
+                           fields);
+      }
+      [[fallthrough]];
     case ActionFiles::one_case:
     case ActionFiles::linked_cases: {
       const bool pair = scope->files == ActionFiles::linked_cases;
