@@ -465,6 +465,15 @@ run_the_sweep() { # run_the_sweep UMASK
     sweep no fail "${p[@]}" link "$id" "$other" --reason "Fictional reason Fellowmarsh"
     sweep no ok "${p[@]}" unlink "$id" "$other" --reason "Fictional reason Fellowmarsh"
     sweep no fail "${p[@]}" unlink "$id" "Threnody Caskwell" --reason "Fictional Fellowmarsh"
+    # edit, with a scripted editor (tests/e2e/edit.sh has the whole suite):
+    # the reason is personal data; the confirming line names fields only.
+    printf '#!/bin/sh\nsed -i "s/^    referrer_role: .*/    referrer_role: Pastoral Lead/" "$1"\n' >"$T/sweep-editor"
+    printf '#!/bin/sh\nsed -i "s/Youth Worker$/Youth Support Worker/" "$1"\n' >"$T/sweep-meeting-editor"
+    chmod +x "$T/sweep-editor" "$T/sweep-meeting-editor"
+    EDITOR="$T/sweep-editor" VISUAL="" sweep no ok "${p[@]}" edit "$id" --reason "Fictional reason Fellowmarsh"
+    EDITOR="$T/sweep-editor" VISUAL="" sweep no fail "${p[@]}" edit "Threnody Caskwell" --reason "Fictional Fellowmarsh"
+    EDITOR="$T/sweep-meeting-editor" VISUAL="" sweep no ok "${p[@]}" edit --meeting "$m" \
+        --reason "Fictional reason Fellowmarsh"
     sweep no ok "${p[@]}" upgrade
     sweep no fail "${p[@]}" upgrade "Threnody Caskwell"
     sweep no ok "$PREVENT" --help

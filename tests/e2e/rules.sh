@@ -520,10 +520,12 @@ bad_value() {
     local needle="$1"
     shift
     refused 5 - - "$@"
-    assert_hint_contains "$needle"
+    # A fixed list's values are in the message itself (`--outcome: expected
+    # one of …`), a store vocabulary's keys in the hint.
+    assert_stderr_contains "$needle"
 }
 
-test_unknown_fixed_values_are_invalid_input_with_the_allowed_values_in_the_hint() {
+test_unknown_fixed_values_are_invalid_input_naming_the_allowed_values() {
     setup
     bad_value "no-further-action, signposted, police-managed, channel-panel" \
         triage "$TRI" --outcome nfa --date 2026-11-20
