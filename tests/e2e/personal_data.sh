@@ -468,7 +468,7 @@ run_the_sweep() { # run_the_sweep UMASK
     # edit, with a scripted editor (tests/e2e/edit.sh has the whole suite):
     # the reason is personal data; the confirming line names fields only.
     printf '#!/bin/sh\nsed -i "s/^    referrer_role: .*/    referrer_role: Pastoral Lead/" "$1"\n' >"$T/sweep-editor"
-    printf '#!/bin/sh\nsed -i "s/Youth Worker$/Youth Support Worker/" "$1"\n' >"$T/sweep-meeting-editor"
+    printf '#!/bin/sh\nsed -i "0,/Prevent Lead/s//Prevent Lead Officer/" "$1"\n' >"$T/sweep-meeting-editor"
     chmod +x "$T/sweep-editor" "$T/sweep-meeting-editor"
     EDITOR="$T/sweep-editor" VISUAL="" sweep no ok "${p[@]}" edit "$id" --reason "Fictional reason Fellowmarsh"
     EDITOR="$T/sweep-editor" VISUAL="" sweep no fail "${p[@]}" edit "Threnody Caskwell" --reason "Fictional Fellowmarsh"
