@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -51,6 +52,23 @@ void require_same_record(const Case& edited, const Case& corrected) {
 
 }  // namespace
 
+namespace {
+
+// The buffer holds a record's personal data: when prevent is ended by
+// SIGTERM or SIGHUP (a closed terminal) while the editor is open, the
+// buffer is removed before prevent ends as the signal would end it. Only
+// async-signal-safe calls in the handler; one buffer at a time.
+char ending_buffer[4096];
+struct sigaction before_term, before_hup;
+
+extern "C" void remove_buffer_and_end(int sig) {
+  ::unlink(ending_buffer);
+  ::signal(sig, SIG_DFL);
+  ::raise(sig);
+}
+
+}  // namespace
+
 EditBuffer::EditBuffer(const Store& store, std::string_view name)
     : path_(store.private_file_path(fmt::format("edit-{}-{}", ::getpid(), name))) {
   int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -59,9 +77,24 @@ EditBuffer::EditBuffer(const Store& store, std::string_view name)
                                   std::strerror(errno)));
   ::fchmod(fd, 0600);
   ::close(fd);
+  const std::string& p = path_.native();
+  if (p.size() < sizeof ending_buffer) {
+    std::memcpy(ending_buffer, p.c_str(), p.size() + 1);
+    struct sigaction remove {};
+    remove.sa_handler = remove_buffer_and_end;
+    sigemptyset(&remove.sa_mask);
+    ::sigaction(SIGTERM, &remove, &before_term);
+    ::sigaction(SIGHUP, &remove, &before_hup);
+  }
 }
 
-EditBuffer::~EditBuffer() { ::unlink(path_.c_str()); }
+EditBuffer::~EditBuffer() {
+  if (path_.native().size() < sizeof ending_buffer) {
+    ::sigaction(SIGTERM, &before_term, nullptr);
+    ::sigaction(SIGHUP, &before_hup, nullptr);
+  }
+  ::unlink(path_.c_str());
+}
 
 void EditBuffer::write(std::string_view text) const {
   // The editor may have replaced the file: never follow a link it left.

@@ -429,4 +429,28 @@ test_a_hand_forged_meeting_edit_is_reported_by_check() {
     assert_contains "$(cat "$OUT" "$ERR")" "apologies" "the field outside the edit"
 }
 
+test_a_terminated_edit_leaves_no_buffer_behind() {
+    # The buffer holds personal data: SIGTERM or SIGHUP to prevent while
+    # the editor is open removes it, and prevent ends as the signal ends it.
+    setup
+    local sig pid epid i before
+    before="$(quick_snapshot "$S")"
+    for sig in TERM HUP; do
+        rm -f "$T/ed/count" "$T/ed/epid"
+        step 1 "echo \$\$ >\"$T/ed/epid\"; sleep 30"
+        "$PREVENT" -C "$S" --as-of "$AS_OF" edit PRV-2026-0001 --reason "$REASON" </dev/null >"$OUT" 2>"$ERR" &
+        pid=$!
+        for ((i = 0; i < 100; i++)); do [[ -s "$T/ed/epid" ]] && break; sleep 0.1; done
+        [[ -n "$(find "$S/.git/prevent" -name 'edit-*')" ]] || fail "no buffer while the editor runs ($sig)"
+        kill -s "$sig" "$pid"
+        wait "$pid"
+        RC=$?
+        epid="$(cat "$T/ed/epid" 2>/dev/null)"
+        [[ -n "$epid" ]] && kill "$epid" 2>/dev/null
+        assert_eq "$RC" "$((128 + $(kill -l "$sig")))" "prevent ended by SIG$sig"
+        assert_no_buffer_left
+    done
+    assert_eq "$(quick_snapshot "$S")" "$before" "nothing written"
+}
+
 run_tests "$@"
