@@ -46,13 +46,13 @@ std::string scrub_values(std::string what, int argc, char** argv) {
   return what;
 }
 
+}  // namespace
+
 void report(const Failure& f) {
   for (const auto& d : f.details()) say("prevent", d);
   say("prevent", f.what());
   if (!f.hint().empty()) say("hint", f.hint());
 }
-
-}  // namespace
 
 Date today(const Globals& g) {
   if (g.as_of.empty()) return Date::today();

@@ -91,6 +91,9 @@ void add_show_personal_flag(CLI::App& sub, bool& show);
 // (read_case_names); empty for a row that is not a case (an FOI request).
 void add_name_column(const Store& store, Table& table);
 void notice(const Globals& g, std::string_view text);  // stderr, unless -q
+// A Failure as prevent reports it on stderr: its details, then
+// `prevent: <what>` and `hint: <hint>`, each one terminal-safe line.
+void report(const Failure& f);
 // The "possible match" notice of `refer` and `import` (issue 17): IDs only.
 std::string possible_match_notice(const std::string& id, const std::vector<std::string>& others);
 // The one line a write prints on stderr (unless -q): `SUBJECT: WHAT`, the

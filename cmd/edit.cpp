@@ -41,13 +41,6 @@ std::vector<std::string> problem_lines(const Failure& f) {
   return out;
 }
 
-void say_problem(const Failure& f) {
-  for (const auto& line : problem_lines(f)) {
-    std::string safe = terminal_safe(line);
-    std::fprintf(stderr, "%s%s\n", line.starts_with("hint: ") ? "" : "prevent: ", safe.c_str());
-  }
-}
-
 // The comment lines on top of the buffer (like `git commit`'s).
 std::string case_header(const std::string& id) {
   return fmt::format(
@@ -137,7 +130,7 @@ Saved edit_loop(const std::string& editor, const EditBuffer& buffer, const std::
       return out;
     } catch (const Failure& f) {
       if (f.code() == Exit::bug || f.code() == Exit::store) throw;
-      say_problem(f);
+      report(f);
       problem = f;
       content = record;
     }
