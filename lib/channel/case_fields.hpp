@@ -207,6 +207,14 @@ struct RecordFields<Review> {
 };
 
 template <>
+struct RecordFields<Erasure> {
+  static constexpr auto fields = std::tuple{
+      field("date", &Erasure::date),
+      field("reason", &Erasure::reason, kPersonal),
+  };
+};
+
+template <>
 struct RecordFields<Closure> {
   static constexpr auto fields = std::tuple{
       field("date", &Closure::date),
@@ -268,6 +276,7 @@ struct RecordFields<Case> {
       field("corrections", &Case::corrections),
       field("previous", &Case::previous),
       field("voided", &Case::voided),
+      field("erasure", &Case::erasure),
   };
 };
 

@@ -122,6 +122,14 @@ struct Closure {
   ClosureReason reason{};
 };
 
+// `prevent erase` (docs/encryption.md): the case's data key was destroyed
+// on `date`; its (P) values read `[erased]` from then on. The reason is
+// sealed with the store's own data key, not the case's.
+struct Erasure {
+  Date date;
+  PersonalText reason;
+};
+
 struct Correction {
   Date date;
   std::vector<std::string> fields;
@@ -175,6 +183,7 @@ struct Case {
   std::vector<Correction> corrections;
   std::vector<Episode> previous;
   std::vector<VoidedEntry> voided;
+  std::optional<Erasure> erasure;
 };
 
 // The latest entry of a consent history (the one that counts), or nullptr.
