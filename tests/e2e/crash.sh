@@ -246,7 +246,7 @@ test_import_of_5000_killed_at_sampled_points() {
 test_init_killed_anywhere_can_be_run_again() {
     skip_without_strace && return 0
     mkdir -p "$T/empty"
-    local init=("$PREVENT" init s --area "Example Borough" --as-of "$AS_OF" -q)
+    local init=("$PREVENT" init --plain s --area "Example Borough" --as-of "$AS_OF" -q)
     local points ref_tree
     points="$(crash_points "$T/empty" "${init[@]}")"
     [[ -n "$points" ]] || fail "no crash points found for init"
