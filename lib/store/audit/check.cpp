@@ -54,7 +54,9 @@ const std::vector<CheckInfo>& available_checks() {
       {"rules", "every case satisfies the rules of the Channel process (SPEC §4)"},
       {"canonical", "files are in canonical form (a notice: rewritten on the next write)"},
       {"schemas", "the store's schemas/ match the ones this prevent was built with"},
-      {"worktree", "no uncommitted or untracked changes under cases/, panels/, foi/, schemas/ and prevent.yaml"},
+      {"keys", "an encrypted store's keys/recipients.yaml reads, and its key store (refs/prevent/keys) is there "
+               "(docs/encryption.md)"},
+      {"worktree", "no uncommitted or untracked changes under cases/, panels/, foi/, keys/, schemas/ and prevent.yaml"},
       {"repository", "every object reachable from HEAD can be read and matches its id"},
       {"authors", "every commit that changed cases/ or panels/ has an author name and e-mail"},
       {"history", "commit dates never go backwards, no case file was ever deleted, no replacement refs; hand edits, "
@@ -267,6 +269,21 @@ class Run {
     }
   }
 
+  // docs/encryption.md: recipients.yaml is read strictly (Keyring), and the
+  // key store it needs is in this repository. Needs no key.
+  void keys() {
+    try {
+      Keyring& keys = store_.keyring();
+      if (!keys.encrypted()) return;
+      if (git_reference_name_to_id(&oid_, store_.git().raw(), "refs/prevent/keys") != 0)
+        error("keys", Exit::store,
+              "the key store is not in this repository: nobody can read the personal data here; a clone fetches it "
+              "with `git fetch origin refs/prevent/keys:refs/prevent/keys` (refs/prevent/keys)");
+    } catch (const Failure& f) {
+      error("keys", f.code(), f.what());
+    }
+  }
+
   // SPEC §8 "signs as git would": each commit's signature checked with the
   // tool that made it (docs/signing.md).
   void signatures() {
@@ -312,8 +329,8 @@ class Run {
     opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
     opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
                  GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
-    const char* specs[] = {"cases", "panels", "foi", "schemas", "prevent.yaml"};
-    opts.pathspec = {const_cast<char**>(specs), 5};
+    const char* specs[] = {"cases", "panels", "foi", "keys", "schemas", "prevent.yaml"};
+    opts.pathspec = {const_cast<char**>(specs), 6};
     git_status_list* list_raw = nullptr;
     const int rc = git_status_list_new(&list_raw, store_.git().raw(), &opts);
     git::StatusList list(list_raw);
@@ -353,6 +370,7 @@ class Run {
   };
   const Store& store_;
   Date as_of_;
+  git_oid oid_{};
   std::vector<std::string> records_;                 // records: file name and ID findings
   std::vector<std::pair<Exit, std::string>> rules_;  // rules broken
   std::vector<std::string> review_notices_;          // reviews outside the review rules (notices)
@@ -406,6 +424,7 @@ std::vector<Finding> run_checks(const Store& store, const std::vector<std::strin
   if (wanted("rules")) run.rules();
   if (wanted("canonical")) run.canonical();
   if (wanted("schemas")) run.schemas();
+  if (wanted("keys")) run.keys();
   if (wanted("worktree")) run.worktree(interrupted);
   if (wanted("derived")) run.derived();
   // The history checks (history_check.hpp).
