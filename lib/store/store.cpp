@@ -264,7 +264,42 @@ Case Store::load_case(const CaseFile& file) const {
   if (auto f = not_a_record_file(file)) throw *f;
   Case c = read_case(git_->read_blob(git::oid(file.blob), file.path), file.path, config_);
   if (auto f = misplaced_record(c, file.path)) throw *f;
+  open_case(c, file.path);
   return c;
+}
+
+Keyring& Store::keyring() const {
+  if (!keyring_) keyring_ = std::make_unique<Keyring>(*git_);
+  return *keyring_;
+}
+
+CaseKeys Store::case_keys(const std::string& id) const {
+  Keyring& k = keyring();
+  if (!k.encrypted()) return {};
+  return CaseKeys{k.store_id(), k.case_key(id), k.store_data_key()};
+}
+
+void Store::open_case(Case& c, const std::string& where) const {
+  // A plain record never touches the keys: a plain store, or a run without
+  // an identity, reads as before.
+  if (!has_sealed_values(c)) return;
+  CaseKeys keys = case_keys(c.id);
+  if (!keys.case_key && !keys.store_key) return;
+  open_personal(c, keys, where);
+}
+
+std::string Store::case_text(Case c) {
+  if (has_plain_values(c)) {
+    Keyring& k = keyring();
+    if (k.encrypted()) {
+      if (!k.unlocked())
+        fail(Exit::store,
+             fmt::format("{}: this store is encrypted, and recording personal data needs its key", c.id),
+             "give the key that unlocks the store: --identity FILE or PREVENT_IDENTITY (docs/encryption.md)");
+      seal_personal(c, CaseKeys{k.store_id(), k.case_key_for_writing(c.id), k.store_data_key()});
+    }
+  }
+  return write_case(c);
 }
 
 const Meeting* Store::meeting(Date date) const {
@@ -384,6 +419,8 @@ ObjectId Store::commit(const std::vector<FileWrite>& files, const std::string& m
   // An interrupted write first: the files in the way may be its own.
   git_->require_no_interrupted_write();
   git_->require_clean(paths);
+  // New data keys reach the key store before the record sealed with them.
+  if (keyring_) keyring_->write_pending();
   GitIdentity who = git_->identity();
   // A case's data key is in the key store before any commit uses it.
   if (keyring_) keyring_->write_pending();

@@ -119,9 +119,24 @@ class Store {
   // is_case_record_name takes them), without ".yaml": listing only.
   std::vector<std::string> case_names(int year) const;
 
-  // A case at HEAD; Failure(not_found) when there is none.
+  // A case at HEAD; Failure(not_found) when there is none. Its sealed
+  // values are opened when this run has the key (docs/encryption.md), and
+  // stay sealed otherwise.
   Case load_case(const CaseId& id) const;
   Case load_case(const CaseFile& file) const;
+
+  // The store's keys (keyring.hpp), read on first use.
+  Keyring& keyring() const;
+  // The keys this run has for the sealed values of case `id`; no store ID
+  // (nothing to seal or open) in a plain store.
+  CaseKeys case_keys(const std::string& id) const;
+  // Opens the sealed values of `c` this run has the key for (a record read
+  // other than by load_case); nothing to do in a plain store.
+  void open_case(Case& c, const std::string& where) const;
+  // The text `c` is written as: in an encrypted store its plain (P) values
+  // sealed (Failure(store), exit 6, without the key), its data key made on
+  // its first sealed value.
+  std::string case_text(Case c);
 
   // Whole-store reads go through load_cases_without_personal_data()
   // (store/derived/case_reader.hpp): every case at HEAD, parsed once and

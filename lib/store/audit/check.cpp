@@ -107,6 +107,10 @@ class Run {
     const auto files = store_.case_files();
     ParallelBlobs blobs(store_);
     RuleContext ctx{store_.config(), as_of_, [&](Date d) { return store_.meeting(d); }};
+    const bool encrypted = store_.keyring().encrypted();
+    if ((records || rules) && !encrypted)
+      notice("records", "this store is plain: personal data is kept in clear in every file and commit (for "
+                        "fictional data only; `prevent encrypt` converts it, docs/encryption.md)");
     struct Parsed {
       std::optional<Case> record;
       std::optional<Failure> failure;
@@ -172,10 +176,31 @@ class Run {
             records_.push_back(
                 fmt::format("id: the prefix is not the store's ({}) ({})", store_.config().prefix, file.path));
         }
-        if (rules) try {
-            check_case_rules(c, ctx);
+        // Encryption at rest (docs/encryption.md): in an encrypted store no
+        // (P) value stands in plain text; with the key, the record is
+        // checked opened (rule 1's date of birth, rule 5 near the 18th
+        // birthday), without it from its clear facts.
+        Case opened = c;
+        if (encrypted) {
+          if (has_plain_values(c))
+            encryption_.push_back(fmt::format("{}: personal data in plain text in an encrypted store; the next "
+                                              "change by prevent seals it, `prevent encrypt` seals every case "
+                                              "[{}]",
+                                              c.id, file.path));
+          try {
+            store_.open_case(opened, file.path);
           } catch (const Failure& f) {
-            rules_.push_back({f.code(), fmt::format("{} [{}]", f.what(), file.path)});
+            encryption_.push_back(fmt::format("{} [{}]", f.what(), file.path));
+          }
+        }
+        if (rules) try {
+            check_case_rules(opened, ctx);
+          } catch (const Failure& f) {
+            // A question only the key can answer is not a breach: noted.
+            if (f.code() == Exit::store && encrypted && !store_.keyring().unlocked())
+              key_notices_.push_back(fmt::format("{}; not rechecked without the key [{}]", f.what(), file.path));
+            else
+              rules_.push_back({f.code(), fmt::format("{} [{}]", f.what(), file.path)});
           }
         // Reviews recorded before the review rules (or by hand) that break
         // them: read as they are, reported as notices.
@@ -239,6 +264,8 @@ class Run {
 
   void rules() {
     for (auto& [code, m] : rules_) error("rules", code, std::move(m));
+    for (auto& m : key_notices_) notice("rules", std::move(m));
+    for (auto& m : encryption_) error("records", Exit::store, std::move(m));
     for (auto& m : review_notices_) notice("rules", std::move(m));
   }
 
@@ -373,6 +400,8 @@ class Run {
   git_oid oid_{};
   std::vector<std::string> records_;                 // records: file name and ID findings
   std::vector<std::pair<Exit, std::string>> rules_;  // rules broken
+  std::vector<std::string> key_notices_;             // rule questions only the key answers (notices)
+  std::vector<std::string> encryption_;              // plain (P) values in an encrypted store, values that do not open
   std::vector<std::string> review_notices_;          // reviews outside the review rules (notices)
   std::vector<std::string> canonical_;               // case files not in canonical form
   std::vector<std::string> foi_notices_;             // FOI requests due on another day than counted
