@@ -69,6 +69,11 @@ int run_check(const Globals& g, const CheckOptions& o) {
     print(fmt::format("{} [{}] {}\n", level, f.check, terminal_safe(f.message)));
   }
   Exit code = check_exit_code(findings, o.strict);
+  // A plain store is noted on stderr (-q silences it), where a script
+  // reading the findings is not disturbed (docs/encryption.md).
+  if (!o.staged && !store.keyring().encrypted())
+    confirm(g, "note", "this store is plain: personal data is kept in clear in every file and commit (for "
+                       "fictional data; `prevent encrypt` converts it)");
   // A sound history becomes the new baseline for tamper evidence (SPEC §8):
   // a hand edit accepted by a clean check is not reported as a rewrite later.
   bool verified = o.names.empty() || std::find(o.names.begin(), o.names.end(), "verified-head") != o.names.end();

@@ -268,11 +268,6 @@ Case Store::load_case(const CaseFile& file) const {
   return c;
 }
 
-Keyring& Store::keyring() const {
-  if (!keyring_) keyring_ = std::make_unique<Keyring>(*git_);
-  return *keyring_;
-}
-
 CaseKeys Store::case_keys(const std::string& id) const {
   Keyring& k = keyring();
   if (!k.encrypted()) return {};
@@ -419,8 +414,6 @@ ObjectId Store::commit(const std::vector<FileWrite>& files, const std::string& m
   // An interrupted write first: the files in the way may be its own.
   git_->require_no_interrupted_write();
   git_->require_clean(paths);
-  // New data keys reach the key store before the record sealed with them.
-  if (keyring_) keyring_->write_pending();
   GitIdentity who = git_->identity();
   // A case's data key is in the key store before any commit uses it.
   if (keyring_) keyring_->write_pending();

@@ -29,6 +29,9 @@ test_the_example_store_builds_passes_check_and_has_one_commit_per_action() {
     run prevent -C "$S" check --as-of "$EX_AS_OF"
     assert_rc 0
     assert_stdout_empty
+    # The example store is plain (fictional data): check notes it, on stderr.
+    assert_eq "$(stderr)" "prevent: note: this store is plain: personal data is kept in clear in every file and commit (for fictional data; \`prevent encrypt\` converts it)" "stderr"
+    run prevent -C "$S" -q check --as-of "$EX_AS_OF"
     assert_stderr_empty
     run prevent -C "$S" check --strict --as-of "$EX_AS_OF"
     assert_rc 0 "check --strict"

@@ -218,10 +218,15 @@ test_init_refuses_a_malformed_as_of_date() {
 
 test_a_fresh_store_passes_check() {
     new_store "$T/store"
-    run prevent -C "$T/store" check --as-of "$AS_OF"
+    run prevent -C "$T/store" -q check --as-of "$AS_OF"
     assert_rc 0
     assert_stdout_empty
     assert_stderr_empty
+    # Without -q, a plain store is noted on stderr, and only there.
+    run prevent -C "$T/store" check --as-of "$AS_OF"
+    assert_rc 0
+    assert_stdout_empty
+    assert_stderr_contains "prevent: note: this store is plain"
 }
 
 # As git: GIT_AUTHOR_* names the author; the committer still comes from

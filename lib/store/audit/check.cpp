@@ -108,9 +108,6 @@ class Run {
     ParallelBlobs blobs(store_);
     RuleContext ctx{store_.config(), as_of_, [&](Date d) { return store_.meeting(d); }};
     const bool encrypted = store_.keyring().encrypted();
-    if ((records || rules) && !encrypted)
-      notice("records", "this store is plain: personal data is kept in clear in every file and commit (for "
-                        "fictional data only; `prevent encrypt` converts it, docs/encryption.md)");
     struct Parsed {
       std::optional<Case> record;
       std::optional<Failure> failure;
