@@ -25,6 +25,10 @@ int run_find(const Globals& g, const FindOptions& o) {
   q.date_of_birth = option_date(o.dob, "--dob");
   if (o.postcode_district) q.postcode_district = text_option(*o.postcode_district, "--postcode-district");
   Store store = open_store(g);
+  // Names are what it compares: sealed ones need the key (docs/encryption.md).
+  if (store.keyring().encrypted() && !store.keyring().unlocked())
+    fail(Exit::store, "this store is encrypted, and `prevent find` compares names: it needs the key",
+         "give the key that unlocks the store: --identity FILE or PREVENT_IDENTITY (docs/encryption.md)");
   FindResult found = find_cases(store, q);
   Table t;
   t.columns = {{"id", CellKind::text},

@@ -91,8 +91,8 @@ test_a_scripted_casework_run_leaves_no_personal_data_in_clear_anywhere() {
     assert_nothing_in_clear "after git gc"
     # Every output of the keyless commands, too.
     local cmd out=""
-    for cmd in "list" "review due" "panel agenda 2026-11-12" "panel minutes 2026-11-12" "log" "report" \
-        "report --format json" "check"; do
+    for cmd in "list" "review due" "panel agenda 2026-11-12" "panel minutes 2026-11-12" "log" "report --period 2026-11" \
+        "report --period 2026-11 --format json" "check"; do
         # shellcheck disable=SC2086 # cmd is split on purpose
         pk $cmd
         out+="$(stdout)$(stderr)"
@@ -107,8 +107,8 @@ test_without_the_key_reading_commands_work_and_show_says_encrypted() {
     setup
     casework
     local cmd with without
-    for cmd in "list" "review due" "panel agenda 2026-11-12" "panel minutes 2026-11-12" "log" "report" \
-        "report --format csv"; do
+    for cmd in "list" "review due" "panel agenda 2026-11-12" "panel minutes 2026-11-12" "log" \
+        "report --period 2026-11" "report --period 2026-11 --format csv"; do
         # shellcheck disable=SC2086 # cmd is split on purpose
         pk $cmd
         assert_rc 0 "$cmd with the key"
@@ -173,7 +173,7 @@ test_a_changed_or_moved_ciphertext_does_not_open() {
         --rationale "$RATIONALE"
     # The summary's ciphertext put in place of the name: refused, naming the field.
     local summary
-    summary="$(grep -E '^  summary: enc:v1:' "$S/cases/2026/$ID.yaml" | sed -E 's/^  summary: //')"
+    summary="$(grep -E '^    summary: enc:v1:' "$S/cases/2026/$ID.yaml" | sed -E 's/^    summary: //')"
     [[ -n "$summary" ]] || fail "no sealed summary in the record"
     hand_edit "s|^    name: enc:v1:.*|    name: $summary|"
     expect_refusal 6 "$S" env PREVENT_IDENTITY="$KEY" "$PREVENT" -C "$S" --as-of "$AS_OF" show "$ID"

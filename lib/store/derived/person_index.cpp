@@ -69,7 +69,7 @@ void use_keying(const Store& store) {
   if (ring.encrypted()) {
     k.key = ring.index_key();
     if (k.key)
-      k.suffix = "-k" + crypto::keyed_hash(*k.key, "prevent index key id", 8);
+      k.suffix = "-k" + crypto::keyed_hash(*k.key, "prevent index key id", 16).substr(0, 16);
     else
       k.usable = false;
   }
