@@ -49,7 +49,7 @@ void add_correct(CLI::App& app, Globals& g, Runner& action) {
       fields +
       "\nAn empty VALUE removes an optional field. Lists take keys separated by commas. Not correctable: the ID, "
       "the decisions (triage outcome, panel decisions, consent status, review kinds and outcomes, action status), "
-      "related, corrections, previous, voided. The rules still hold on the result; the record keeps the date, the fields and "
+      "related, corrections, previous, voided, erasure, and the age at referral (kept from the date of birth). The rules still hold on the result; the record keeps the date, the fields and "
       "the reason in `corrections`; the commit names the fields only.");
   sub->callback([&g, &action, o] { action = [&g, o] { return run_correct(g, *o); }; });
 }

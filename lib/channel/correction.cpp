@@ -46,7 +46,7 @@ bool is_decision(const std::string& pattern) {
 }
 
 // The ID that names the case, and the lists prevent keeps itself.
-constexpr std::string_view kKeptByPrevent[] = {"id", "related", "corrections", "previous", "voided"};
+constexpr std::string_view kKeptByPrevent[] = {"id", "related", "corrections", "previous", "voided", "erasure"};
 
 // The kind of a leaf field of member type T (Personal<T> unwrapped).
 template <class T>
@@ -92,6 +92,9 @@ void add_rules(std::vector<FieldRule>& rules, const std::string& prefix) {
     if (prefix.empty() &&
         std::find(std::begin(kKeptByPrevent), std::end(kKeptByPrevent), path) != std::end(kKeptByPrevent))
       return;
+    // Kept by prevent from other fields (the age at referral of a sealed
+    // date of birth): corrected through the field it comes from.
+    if (fd.spec.derived) return;
     if constexpr (RecordStruct<M>) {
       add_rules<M>(rules, path);
     } else if constexpr (is_optional<M>::value && RecordStruct<E>) {
@@ -276,7 +279,8 @@ std::vector<std::string> apply_correction(Case& c, const std::vector<FieldValue>
                        "(command line)",
                        name),
            "a decision recorded in error is voided and recorded again: `prevent void --help`");
-    if (path[0] == "related" || path[0] == "corrections" || path[0] == "previous" || path[0] == "voided")
+    if (path[0] == "related" || path[0] == "corrections" || path[0] == "previous" || path[0] == "voided" ||
+        path[0] == "erasure")
       fail(Exit::invalid_data, fmt::format("{}: kept by prevent itself, not correctable (command line)", path[0]));
     auto rule = std::find_if(field_rules().begin(), field_rules().end(),
                              [&](const FieldRule& r) { return r.pattern == pattern; });

@@ -28,6 +28,11 @@ test_check_is_silent_and_exits_0_on_a_fresh_store() {
     run_check
     assert_rc 0
     assert_stdout_empty
+    # A plain store (fictional data) is noted, on stderr only; -q silences it.
+    assert_eq "$(stderr)" "prevent: note: this store is plain: personal data is kept in clear in every file and commit (for fictional data; \`prevent encrypt\` converts it)" "stderr"
+    run prevent -C "$S" -q check --as-of "$AS_OF"
+    assert_rc 0
+    assert_stdout_empty
     assert_stderr_empty
     run_check --strict
     assert_rc 0
@@ -38,7 +43,7 @@ test_check_is_silent_on_a_store_written_by_prevent() {
     setup_store_with_a_case
     refer_ok "$S" name="Maribex Tundrell" dob=2008-03-19 received=2025-05-05
     meeting_ok "$S" 2026-11-05 --attendee "Channel Coordinator@Example Borough Council"
-    run_check --strict
+    run prevent -C "$S" -q check --strict --as-of "$AS_OF"
     assert_rc 0
     assert_stdout_empty
     assert_stderr_empty
