@@ -550,7 +550,8 @@ void each_sealable(T& v, F& f) {
     visit_fields(v, [&](const auto& fd, auto& m) {
       using M = std::remove_cvref_t<decltype(m)>;
       if constexpr (is_personal<M>::value) {
-        static_assert(!sealed_under<V>().empty(), "a record struct with (P) fields needs its sealed_under name");
+        static_assert(sizeof(M) > 0 && !sealed_under<V>().empty(),
+                      "a record struct with (P) fields needs its sealed_under name");
         if (!fd.spec.special_category) f(m, fmt::format("{}.{}", sealed_under<V>(), fd.key));
       } else {
         each_sealable(m, f);
