@@ -9,21 +9,14 @@
 
 #include "passphrase_key.hpp"
 #include "ssh_key.hpp"
+#include "test_keys.hpp"
 
 using namespace prevent;
 
 namespace {
 
-const char* kPrivate =
-    "-----BEGIN OPENSSH PRIVATE KEY-----\n"
-    "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n"
-    "QyNTUxOQAAACDORDq9ag+sC+KU0dCmb69U6sRjZg9Nx9EnbZhufDn1HgAAAJjJC7DByQuw\n"
-    "wQAAAAtzc2gtZWQyNTUxOQAAACDORDq9ag+sC+KU0dCmb69U6sRjZg9Nx9EnbZhufDn1Hg\n"
-    "AAAEAM9Wt/QPHRjlYzQiC0zOfp1ZkAcGg3R4cqjI4ZPBFsrc5EOr1qD6wL4pTR0KZvr1Tq\n"
-    "xGNmD03H0SdtmG58OfUeAAAAEmZpY3Rpb25hbC10ZXN0LWtleQECAw==\n"
-    "-----END OPENSSH PRIVATE KEY-----\n";
-const char* kPublic =
-    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIM5EOr1qD6wL4pTR0KZvr1TqxGNmD03H0SdtmG58OfUe fictional-test-key\n";
+const char* kPrivate = test::kTestPrivateKey;
+const char* kPublic = test::kTestPublicKey;
 const char* kFingerprint = "SHA256:YibmZsAZINrAlNHk0+thfJEo4x+RHjFlYJReAIBQgJM";
 // The same kind of key, protected by a passphrase (aes256-ctr, bcrypt).
 const char* kProtected =
