@@ -177,21 +177,22 @@ class Run {
         // (P) value stands in plain text; with the key, the record is
         // checked opened (rule 1's date of birth, rule 5 near the 18th
         // birthday), without it from its clear facts.
-        Case opened = c;
+        std::optional<Case> opened;
         if (encrypted) {
+          opened = c;
           if (has_plain_values(c))
             encryption_.push_back(fmt::format("{}: personal data in plain text in an encrypted store; the next "
                                               "change by prevent seals it, `prevent encrypt` seals every case "
                                               "[{}]",
                                               c.id, file.path));
           try {
-            store_.open_case(opened, file.path);
+            store_.open_case(*opened, file.path);
           } catch (const Failure& f) {
             encryption_.push_back(fmt::format("{} [{}]", f.what(), file.path));
           }
         }
         if (rules) try {
-            check_case_rules(opened, ctx);
+            check_case_rules(opened ? *opened : c, ctx);
           } catch (const Failure& f) {
             // A question only the key can answer is not a breach: noted.
             if (f.code() == Exit::store && encrypted && !store_.keyring().unlocked())
