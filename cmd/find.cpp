@@ -28,7 +28,7 @@ int run_find(const Globals& g, const FindOptions& o) {
   // Names are what it compares: sealed ones need the key (docs/encryption.md).
   if (store.keyring().encrypted() && !store.keyring().unlocked())
     fail(Exit::store, "this store is encrypted, and `prevent find` compares names: it needs the key",
-         "give the key that unlocks the store: --identity FILE or PREVENT_IDENTITY (docs/encryption.md)");
+         std::string(kNeedsKeyHint));
   FindResult found = find_cases(store, q);
   Table t;
   t.columns = {{"id", CellKind::text},

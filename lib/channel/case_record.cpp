@@ -574,7 +574,7 @@ void seal_personal(Case& c, const CaseKeys& keys) {
     if (!key)
       fail(Exit::store,
            fmt::format("{}: this store is encrypted, and recording personal data ({}) needs its key", c.id, field),
-           "give the key that unlocks the store: --identity FILE or PREVENT_IDENTITY (docs/encryption.md)");
+           std::string(kNeedsKeyHint));
     m = M::sealed(crypto::seal(*key, value_ad(keys, c, field), plain_text(m.reveal())));
   };
   each_sealable(c, f);

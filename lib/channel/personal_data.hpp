@@ -25,6 +25,9 @@ namespace prevent {
 // case's key is destroyed (`prevent erase`) the value is erased: written
 // as `[erased]`, never readable again.
 inline constexpr std::string_view kErasedValue = "[erased]";
+// The hint of every refusal for want of the store's key (exit 6).
+inline constexpr std::string_view kNeedsKeyHint =
+    "give the key that unlocks the store: --identity FILE or PREVENT_IDENTITY (docs/encryption.md)";
 
 template <typename T>
 class Personal {

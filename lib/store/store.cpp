@@ -290,7 +290,7 @@ std::string Store::case_text(Case c) {
       if (!k.unlocked())
         fail(Exit::store,
              fmt::format("{}: this store is encrypted, and recording personal data needs its key", c.id),
-             "give the key that unlocks the store: --identity FILE or PREVENT_IDENTITY (docs/encryption.md)");
+             std::string(kNeedsKeyHint));
       seal_personal(c, CaseKeys{k.store_id(), k.case_key_for_writing(c.id), k.store_data_key()});
     }
   }
