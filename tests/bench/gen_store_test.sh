@@ -22,6 +22,7 @@ test_a_generated_store_with_full_history_passes_check() {
     run prevent -C "$T/s" check --as-of "$AS_OF"
     assert_rc 0
     assert_stdout_empty
+    drop_plain_store_note
     assert_stderr_empty
     assert_clean "$T/s"
     assert_eq "$(find "$T/s/cases" -name '*.yaml' | wc -l)" 400 "case files"
