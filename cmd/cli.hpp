@@ -148,6 +148,7 @@ std::string ask_passphrase(std::string_view prompt);
 // An SSH ed25519 public key file given as `option` (init --recipient, keys
 // add --ssh); Failure(invalid_data) naming the file otherwise.
 ssh::PublicKey read_public_key_file(const std::string& file, std::string_view option);
+void add_retention(CLI::App&, Globals&, Runner&);
 
 int main(int argc, char** argv);
 

@@ -394,6 +394,7 @@ run_the_sweep() { # run_the_sweep UMASK
     sweep no fail "${p[@]}" panel minutes 2026-11-14
     for f in table csv json yaml; do
         sweep no ok "${p[@]}" review due --within 4w --format "$f"
+        sweep no ok "${p[@]}" retention due --within 520w --format "$f"
         sweep no ok "${p[@]}" list --format "$f"
         sweep no ok "${p[@]}" list --format "$f" --related-to "$id" --stage supported
     done
@@ -501,7 +502,7 @@ run_the_sweep() { # run_the_sweep UMASK
     for cmd in init refer import triage note assess "panel new" "panel attend" "panel agenda" "panel decide" \
         "panel consent" "panel action" "panel minutes" "review due" "review record" report correct void log \
         "hook install" show list check upgrade "foi new" "foi close" "foi list" find person link unlink "keys list" \
-        "keys add" "keys remove"; do
+        "keys add" "keys remove" "retention due"; do
         [[ "$SWEEP_LOG" == *" $cmd "* ]] ||
             fail "the sweep did not run prevent $cmd"
     done
@@ -509,7 +510,7 @@ run_the_sweep() { # run_the_sweep UMASK
     listed="$("$PREVENT" --help | sed -n '/^Subcommands:/,/^$/p' | awk 'NR > 1 && NF { print $1 }')"
     [[ "$listed" == *refer* ]] || fail "no commands found in prevent --help"
     local sub
-    for sub in panel review hook foi keys; do
+    for sub in panel review hook foi keys retention; do
         listed+=$'\n'"$("$PREVENT" "$sub" --help | sed -n '/^Subcommands:/,/^$/p' | awk -v p="$sub" 'NR > 1 && NF { print p " " $1 }')"
     done
     while IFS= read -r cmd; do
