@@ -138,6 +138,7 @@ void add_foi(CLI::App&, Globals&, Runner&);
 void add_find(CLI::App&, Globals&, Runner&);
 void add_person(CLI::App&, Globals&, Runner&);
 void add_link(CLI::App&, Globals&, Runner&);  // link and unlink
+void add_export_person(CLI::App&, Globals&, Runner&);
 
 int main(int argc, char** argv);
 
