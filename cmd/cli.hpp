@@ -149,6 +149,7 @@ std::string ask_passphrase(std::string_view prompt);
 // add --ssh); Failure(invalid_data) naming the file otherwise.
 ssh::PublicKey read_public_key_file(const std::string& file, std::string_view option);
 void add_retention(CLI::App&, Globals&, Runner&);
+void add_export_person(CLI::App&, Globals&, Runner&);
 
 int main(int argc, char** argv);
 

@@ -12,6 +12,7 @@
 #include "disclosure.hpp"
 #include "csv.hpp"
 #include "labels.hpp"
+#include "text.hpp"
 #include "workflow.hpp"
 
 namespace prevent {
@@ -768,21 +769,6 @@ std::string render_md(const Report& r) {
       out += "\n";
     }
     if (!t.note.empty()) out += fmt::format("\n{}\n", md_escape(t.note));
-  }
-  return out;
-}
-
-std::string html_escape(std::string_view s) {
-  std::string out;
-  for (char ch : s) {
-    switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += ch;
-    }
   }
   return out;
 }

@@ -459,6 +459,14 @@ run_the_sweep() { # run_the_sweep UMASK
     sweep show ok "${p[@]}" person "$id"
     sweep show ok "${p[@]}" person "$id" --format json
     sweep no fail "${p[@]}" person "Threnody Caskwell"
+    # Issue 18: export-person gives the person's data on stdout, or in a
+    # new file of mode 0600 whatever the umask; never on stderr.
+    sweep show ok "${p[@]}" export-person "$id"
+    sweep show ok "${p[@]}" export-person "$id" --format html
+    sweep no ok "${p[@]}" export-person "$id" --format html --output "$T/sweep-export.html"
+    [[ "$(stat -c %a "$T/sweep-export.html")" == 600 ]] || fail "the export-person file is not 0600"
+    sweep no fail "${p[@]}" export-person "$id" --output "$T/sweep-export.html"
+    sweep no fail "${p[@]}" export-person "Threnody Caskwell"
     sweep show ok "${p[@]}" find --name "Orvel Brisk" --format csv
     local other
     other="$(tail -1 "$OUT" | cut -d, -f1)"
