@@ -29,7 +29,7 @@ std::string hex(const git_oid& id) {
   return buf;
 }
 
-fs::path objects_dir(GitRepo& git) { return fs::path(git_repository_commondir(git.raw())) / "objects"; }
+fs::path objects_dir(const GitRepo& git) { return fs::path(git_repository_commondir(git.raw())) / "objects"; }
 
 // The tree of the key store's commit, and that commit; nullopt when there
 // is no key store.
@@ -37,7 +37,7 @@ struct KeyStoreHead {
   git_oid commit;
   git::Tree tree;
 };
-std::optional<KeyStoreHead> key_store_head(GitRepo& git) {
+std::optional<KeyStoreHead> key_store_head(const GitRepo& git) {
   git_oid commit_id;
   int rc = git_reference_name_to_id(&commit_id, git.raw(), kKeyStoreRef);
   if (rc == GIT_ENOTFOUND) return std::nullopt;
@@ -105,11 +105,10 @@ void remove_durably(const fs::path& file) {
 std::string case_key_path(std::string_view case_id) {
   auto id = parse_case_id(case_id);
   if (!id) fail(Exit::invalid_data, fmt::format("not a case ID: {}", case_id));
-  std::string number = fmt::format("{:04}", id->number);
-  return fmt::format("cases/{:04}/{}/{}", id->year, number.substr(0, 2), id->str());
+  return fmt::format("cases/{:04}/{:02}/{}", id->year, id->number / 100, id->str());
 }
 
-bool key_store_has_case(GitRepo& git, std::string_view case_id) {
+bool key_store_has_case(const GitRepo& git, std::string_view case_id) {
   auto head = key_store_head(git);
   if (!head) return false;
   git_tree_entry* raw = nullptr;
@@ -118,6 +117,31 @@ bool key_store_has_case(GitRepo& git, std::string_view case_id) {
   git_check(rc, "cannot read the key store's tree");
   git::TreeEntry entry(raw);
   return true;
+}
+
+std::set<std::string> key_store_cases(const GitRepo& git) {
+  std::set<std::string> out;
+  auto head = key_store_head(git);
+  if (!head) return out;
+  git_tree_entry* raw = nullptr;
+  int rc = git_tree_entry_bypath(&raw, head->tree.get(), "cases");
+  if (rc == GIT_ENOTFOUND) return out;
+  git_check(rc, "cannot read the key store's tree");
+  git::TreeEntry entry(raw);
+  if (git_tree_entry_type(entry.get()) != GIT_OBJECT_TREE) return out;
+  git_tree* raw_tree = nullptr;
+  git_check(git_tree_lookup(&raw_tree, git.raw(), git_tree_entry_id(entry.get())), "cannot read the key store's tree");
+  git::Tree cases(raw_tree);
+  git_check(git_tree_walk(
+                cases.get(), GIT_TREEWALK_PRE,
+                [](const char*, const git_tree_entry* e, void* payload) -> int {
+                  if (git_tree_entry_type(e) == GIT_OBJECT_BLOB)
+                    static_cast<std::set<std::string>*>(payload)->insert(git_tree_entry_name(e));
+                  return 0;
+                },
+                &out),
+            "cannot read the key store's tree");
+  return out;
 }
 
 bool remove_case_key(GitRepo& git, std::string_view case_id) {
@@ -173,7 +197,7 @@ bool remove_case_key(GitRepo& git, std::string_view case_id) {
   return true;
 }
 
-std::vector<KeyObject> find_key_objects(GitRepo& git, const std::set<std::string>& case_ids) {
+std::vector<KeyObject> find_key_objects(const GitRepo& git, const std::set<std::string>& case_ids) {
   std::vector<KeyObject> found;
   if (case_ids.empty()) return found;
   git_odb* raw_odb = nullptr;

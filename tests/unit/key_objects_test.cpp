@@ -119,10 +119,10 @@ void check_purged(const TempRepo& r, const std::set<std::string>& before, const 
 
 }  // namespace
 
-TEST_CASE("a case's key path: cases/YYYY/NN/ID") {
+TEST_CASE("a case's key path: cases/YYYY/NN/ID, NN the number / 100") {
   CHECK(case_key_path("PRV-2024-0012") == "cases/2024/00/PRV-2024-0012");
   CHECK(case_key_path("AB1-2025-1234") == "cases/2025/12/AB1-2025-1234");
-  CHECK(case_key_path("PRV-2025-98765") == "cases/2025/98/PRV-2025-98765");
+  CHECK(case_key_path("PRV-2025-98765") == "cases/2025/987/PRV-2025-98765");
   CHECK(failure_of([] { case_key_path("../x"); })->code() == Exit::invalid_data);
 }
 

@@ -5,7 +5,8 @@
 // The key store is the ref `refs/prevent/keys`: always one commit without
 // a parent, whose tree holds `store` and `cases/<YYYY>/<NN>/<ID>` (NN the
 // first two digits of the ID's number); each entry a blob beginning
-// exactly "prevent data key 1\ncase: <ID>\n". Earlier versions of the key
+// exactly "prevent data key 1\ncase: <ID>\n" (keyring.cpp writes it).
+// Earlier versions of the key
 // store (orphan commits, trees, blobs) linger in the object database until
 // something deletes them: a clone holds them in packs, the store's own
 // writes as loose objects.
@@ -24,13 +25,18 @@ namespace prevent {
 
 inline constexpr const char* kKeyStoreRef = "refs/prevent/keys";
 
-// The path of a case's entry in the key store's tree: cases/2024/00/PRV-2024-0012.
+// The path of a case's entry in the key store's tree, NN the number / 100
+// (keyring.cpp): cases/2024/00/PRV-2024-0012, cases/2024/987/PRV-2024-98765.
 // Failure(invalid_data) when `case_id` is not a case ID.
 std::string case_key_path(std::string_view case_id);
 
 // Whether the key store (the tree of refs/prevent/keys) has an entry for
 // the case; false when there is no key store.
-bool key_store_has_case(GitRepo& git, std::string_view case_id);
+bool key_store_has_case(const GitRepo& git, std::string_view case_id);
+
+// The IDs of every case with an entry in the key store (the names of the
+// files under cases/); empty when there is no key store.
+std::set<std::string> key_store_cases(const GitRepo& git);
 
 // Writes a new key-store commit, without a parent, whose tree is the
 // current one without the case's entry (directories left empty go too),
@@ -57,7 +63,7 @@ struct KeyObject {
 // of at most kKeyBlobReadLimit bytes are read (the size from the object's
 // header first), so a whole store costs one header read an object.
 inline constexpr size_t kKeyBlobReadLimit = 400;
-std::vector<KeyObject> find_key_objects(GitRepo& git, const std::set<std::string>& case_ids);
+std::vector<KeyObject> find_key_objects(const GitRepo& git, const std::set<std::string>& case_ids);
 
 // Deletes the objects `ids` from the repository's own object database for
 // good: a loose object's file is removed (its directory fsynced); each pack
