@@ -114,9 +114,12 @@ OutsideScope case_change_outside(const ActionScope& scope, const Case& before, c
   OutsideScope out;
   const std::vector<FieldChange> changes = diff_cases(&before, &after, ShowPersonal::no);
   if (scope.files == ActionFiles::erased_cases) {
-    // erase: personal values (to `[erased]`) and the new erasure section.
+    // erase: personal values (to `[erased]`) and the new erasure section;
+    // the age at referral, which erase_personal keeps in clear beside a
+    // date of birth that was not sealed.
     for (const auto& c : changes)
-      if (!c.personal && top_key(c.field) != "erasure") out.fields.push_back(c.field);
+      if (!c.personal && top_key(c.field) != "erasure" && c.field != "referral.subject.age_at_referral")
+        out.fields.push_back(c.field);
     if (before.erasure) out.why = "the case was erased before";
     else if (!after.erasure) out.why = "it did not add the case's erasure";
     return out;
