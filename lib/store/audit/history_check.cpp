@@ -594,21 +594,26 @@ std::string outside_action(const Store& store, const CommitMeta& m, const std::v
       }
       [[fallthrough]];
     case ActionFiles::one_case:
-    case ActionFiles::linked_cases: {
+    case ActionFiles::linked_cases:
+    case ActionFiles::erased_cases: {
       const bool pair = scope->files == ActionFiles::linked_cases;
-      const size_t most = pair ? 2 : 1;
+      const bool many = scope->files == ActionFiles::erased_cases;
+      const size_t most = many ? changes.size() : pair ? 2 : 1;
       bool shape = !changes.empty() && changes.size() <= most;
       for (const auto& c : changes) shape = shape && under(c, "cases/") && c.before && c.after;
       if (!shape)
-        return pair ? fmt::format("{} changes one or two case files that were there before, and nothing else", action)
-                    : fmt::format("{} changes one case's file that was there before, and nothing else", action);
+        return many   ? fmt::format("{} changes case files that were there before, and nothing else", action)
+               : pair ? fmt::format("{} changes one or two case files that were there before, and nothing else", action)
+                      : fmt::format("{} changes one case's file that was there before, and nothing else", action);
       std::vector<std::string> ids, named = m.cases;
       for (const auto& c : changes) ids.push_back(record_name(c.path));
       std::sort(ids.begin(), ids.end());
       std::sort(named.begin(), named.end());
-      if (ids != named)
-        return pair ? "its Prevent-Case trailers do not name the cases it changed"
-                    : "its Prevent-Case trailer does not name the case it changed";
+      // An erase of more than 20 cases gives their count (SPEC §8).
+      const bool counted = many && m.case_count && named.empty() && *m.case_count == std::to_string(ids.size());
+      if (ids != named && !counted)
+        return pair || many ? "its Prevent-Case trailers do not name the cases it changed"
+                            : "its Prevent-Case trailer does not name the case it changed";
       OutsideScope o;
       for (const auto& c : changes) {
         auto before = case_version(store.git(), *c.before, c.path), after = case_version(store.git(), *c.after, c.path);
