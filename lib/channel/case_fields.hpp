@@ -43,6 +43,9 @@ struct FieldSpec {
   bool fixed = false;          // one of the schema's fixed list at this field's path (schema_enum)
   Vocabulary Config::*vocabulary = nullptr;  // its value(s) come from this vocabulary of prevent.yaml
   bool named_by_id = false;    // list entries are addressed by their `id`, not their position
+  // Kept by prevent itself from other fields when it seals a record (the
+  // age at referral of an encrypted record): never corrected or imported.
+  bool derived = false;
   bool one_as_list = false;    // a list also read from a single mapping: the entry of a history of one
   Dating dating = Dating::not_after_today;
 };
@@ -88,11 +91,18 @@ inline constexpr FieldSpec kConsentHistory{.one_as_list = true};
 
 template <>
 struct RecordFields<Subject> {
+  // Where its (P) fields are sealed (docs/encryption.md): the same
+  // wherever the entry stands (a list, a previous episode, voided).
+  static constexpr std::string_view sealed_under = "referral.subject";
   static constexpr auto fields = std::tuple{
       field("name", &Subject::name, kPersonal),
       field("date_of_birth", &Subject::date_of_birth, {.personal = true, .dating = Dating::before_referral}),
       field("gender", &Subject::gender, {.vocabulary = &Config::genders}),  // a reporting category, not (P)
       field("postcode_district", &Subject::postcode_district, kPersonal),
+      // Not (P): the age in whole years on referral.received, kept in clear
+      // beside a sealed date of birth so that the report's age bands and
+      // rule 5 work without the key (docs/encryption.md).
+      field("age_at_referral", &Subject::age_at_referral, {.derived = true}),
       field("ethnicity", &Subject::ethnicity,
             {.personal = true, .special_category = true, .vocabulary = &Config::ethnicities}),
       field("mental_health", &Subject::mental_health,
@@ -104,6 +114,7 @@ struct RecordFields<Subject> {
 
 template <>
 struct RecordFields<Referral> {
+  static constexpr std::string_view sealed_under = "referral";
   static constexpr auto fields = std::tuple{
       field("received", &Referral::received),
       field("route", &Referral::route, {.vocabulary = &Config::routes}),
@@ -128,6 +139,7 @@ struct RecordFields<Section36> {
 
 template <>
 struct RecordFields<Triage> {
+  static constexpr std::string_view sealed_under = "triage";
   static constexpr auto fields = std::tuple{
       field("completed", &Triage::completed),
       field("outcome", &Triage::outcome, kFixed),
@@ -139,6 +151,7 @@ struct RecordFields<Triage> {
 
 template <>
 struct RecordFields<Assessment> {
+  static constexpr std::string_view sealed_under = "assessments";
   static constexpr auto fields = std::tuple{
       field("date", &Assessment::date),
       field("framework", &Assessment::framework, kFixed),
@@ -151,6 +164,7 @@ struct RecordFields<Assessment> {
 
 template <>
 struct RecordFields<Hearing> {
+  static constexpr std::string_view sealed_under = "panel";
   static constexpr auto fields = std::tuple{
       field("meeting", &Hearing::meeting),
       field("decision", &Hearing::decision, kFixed),
@@ -162,6 +176,7 @@ struct RecordFields<Hearing> {
 
 template <>
 struct RecordFields<Consent> {
+  static constexpr std::string_view sealed_under = "consent";
   static constexpr auto fields = std::tuple{
       field("status", &Consent::status, kFixed),
       field("by", &Consent::by, kFixed),
@@ -173,6 +188,7 @@ struct RecordFields<Consent> {
 
 template <>
 struct RecordFields<Action> {
+  static constexpr std::string_view sealed_under = "support_plan";
   static constexpr auto fields = std::tuple{
       field("id", &Action::id),
       field("support", &Action::support, {.vocabulary = &Config::support_types}),
@@ -187,6 +203,7 @@ struct RecordFields<Action> {
 
 template <>
 struct RecordFields<ChronologyEntry> {
+  static constexpr std::string_view sealed_under = "chronology";
   static constexpr auto fields = std::tuple{
       field("date", &ChronologyEntry::date),
       field("kind", &ChronologyEntry::kind, kFixed),
@@ -197,6 +214,7 @@ struct RecordFields<ChronologyEntry> {
 
 template <>
 struct RecordFields<Review> {
+  static constexpr std::string_view sealed_under = "reviews";
   static constexpr auto fields = std::tuple{
       field("date", &Review::date),
       field("kind", &Review::kind, kFixed),
@@ -208,6 +226,7 @@ struct RecordFields<Review> {
 
 template <>
 struct RecordFields<Erasure> {
+  static constexpr std::string_view sealed_under = "erasure";
   static constexpr auto fields = std::tuple{
       field("date", &Erasure::date),
       field("reason", &Erasure::reason, kPersonal),
@@ -224,6 +243,7 @@ struct RecordFields<Closure> {
 
 template <>
 struct RecordFields<Correction> {
+  static constexpr std::string_view sealed_under = "corrections";
   static constexpr auto fields = std::tuple{
       field("date", &Correction::date),
       field("fields", &Correction::fields, {.written_empty = true}),
@@ -233,6 +253,7 @@ struct RecordFields<Correction> {
 
 template <>
 struct RecordFields<VoidedEntry> {
+  static constexpr std::string_view sealed_under = "voided";
   static constexpr auto fields = std::tuple{
       field("what", &VoidedEntry::what),
       field("date", &VoidedEntry::date),
@@ -348,7 +369,7 @@ constexpr uint32_t of_struct(uint32_t h) {
   for_each_field<S>([&](const auto& fd) {
     using M = std::remove_cvref_t<decltype(std::declval<S&>().*fd.member)>;
     h = mix(h, fd.key);
-    h = mix(h, fd.spec.special_category ? "S" : fd.spec.personal ? "P" : "-");
+    h = mix(h, fd.spec.special_category ? "S" : fd.spec.personal ? "P" : fd.spec.derived ? "D" : "-");
     h = of_type<M>(h);
   });
   return mix(h, "}");
@@ -358,6 +379,8 @@ template <class T>
 constexpr uint32_t of_type(uint32_t h) {
   if constexpr (std::is_same_v<T, std::string>) {
     return mix(h, "text");
+  } else if constexpr (std::is_same_v<T, int>) {
+    return mix(h, "int");
   } else if constexpr (std::is_same_v<T, Date>) {
     return mix(h, "date");
   } else if constexpr (KeyedEnum<T>) {

@@ -33,7 +33,12 @@ void add_field(YNode& map, const Fd& fd, const T& v) {
     if (!v) return;
     add_field(map, fd, *v);
   } else if constexpr (is_personal<T>::value) {
-    add_field(map, fd, v.reveal());
+    if (v.is_plain()) {
+      add_field(map, fd, v.reveal());
+    } else {
+      // Sealed (or erased): written as it was read.
+      add_field(map, fd, v.sealed_text());
+    }
   } else {
     if constexpr (is_vector<T>::value)
       if (v.empty() && !fd.spec.written_empty) return;
@@ -51,6 +56,8 @@ template <class T>
 YNode value_node(const T& v) {
   if constexpr (std::is_same_v<T, std::string>) {
     return YNode::text(v);
+  } else if constexpr (std::is_same_v<T, int>) {
+    return YNode::plain(std::to_string(v));
   } else if constexpr (std::is_same_v<T, Date>) {
     return YNode::plain(v.str());
   } else if constexpr (KeyedEnum<T>) {
@@ -126,6 +133,17 @@ class Reader {
   template <class T>
   void read_field(const YNode& map, std::string_view key, T& out, const std::string& path) const {
     if constexpr (is_personal<T>::value) {
+      // A sealed or erased value is kept as its text (docs/encryption.md).
+      if (const YNode* n = map.find(key); n && n->is_scalar() && !n->is_null()) {
+        if (n->value == kErasedValue) {
+          out = T::erased();
+          return;
+        }
+        if (crypto::is_sealed(n->value)) {
+          out = T::sealed(n->value);
+          return;
+        }
+      }
       // Read into a plain value, then wrap it: Personal has no mutable access.
       std::remove_cvref_t<decltype(out.reveal())> v{};
       read_field(map, key, v, path);
@@ -172,6 +190,15 @@ class Reader {
   T scalar(const YNode& n, const std::string& shown) const {
     if constexpr (std::is_same_v<T, std::string>) {
       return n.value;
+    } else if constexpr (std::is_same_v<T, int>) {
+      // The schema allows a small whole number only.
+      int v = 0;
+      for (char ch : n.value) {
+        if (ch < '0' || ch > '9' || v > 1000)
+          fail(Exit::invalid_data, fmt::format("{}: not a whole number ({}:{})", shown, where_, n.line));
+        v = v * 10 + (ch - '0');
+      }
+      return v;
     } else if constexpr (std::is_same_v<T, Date>) {
       auto d = Date::parse(n.value);
       if (!d)
@@ -397,9 +424,34 @@ bool is_voided_case(const Case& c) {
 }
 
 std::optional<int> age_at_referral(const Case& c) {
-  const auto& dob = c.referral.subject.date_of_birth.reveal();
-  if (!dob) return std::nullopt;
-  return age_on(*dob, c.referral.received);
+  const auto& dob = c.referral.subject.date_of_birth;
+  if (dob.is_plain()) {
+    if (!dob.reveal()) return std::nullopt;
+    return age_on(*dob.reveal(), c.referral.received);
+  }
+  return c.referral.subject.age_at_referral;
+}
+
+AgeFacts age_facts(const Case& c) {
+  const auto& dob = c.referral.subject.date_of_birth;
+  AgeFacts f;
+  f.received = c.referral.received;
+  if (dob.is_plain()) f.date_of_birth = dob.reveal();
+  f.date_of_birth_hidden = !dob.is_plain();
+  f.age_at_referral = age_at_referral(c);
+  return f;
+}
+
+std::optional<bool> adult_on(const AgeFacts& age, Date day) {
+  if (age.date_of_birth) return age_on(*age.date_of_birth, day) >= 18;
+  if (!age.age_at_referral) return std::nullopt;
+  // Aged a on the referral date: on `day`, a + (whole years since the
+  // referral) or one more.
+  const int least = *age.age_at_referral + (day < age.received ? -1 - age_on(day, age.received)
+                                                                 : age_on(age.received, day));
+  if (least >= 18) return true;
+  if (least + 1 < 18) return false;
+  return std::nullopt;
 }
 
 void set_age_at_referral(Case& c, std::optional<int> age) {
@@ -439,6 +491,137 @@ Case without_personal_data(const Case& c) {
   strip_personal(r);
   set_age_at_referral(r, age);
   return r;
+}
+
+// ---------------------------------------------------------------------------
+// Sealed values.
+
+namespace {
+
+template <class S>
+constexpr std::string_view sealed_under() {
+  if constexpr (requires { RecordFields<S>::sealed_under; })
+    return RecordFields<S>::sealed_under;
+  else
+    return {};
+}
+
+// The text a (P) value is sealed as, and back.
+inline std::string plain_text(const std::string& v) { return v; }
+inline std::string plain_text(const std::optional<std::string>& v) { return *v; }
+inline std::string plain_text(const std::optional<Date>& v) { return v->str(); }
+inline bool present(const std::string& v) { return !v.empty(); }
+template <class T>
+bool present(const std::optional<T>& v) {
+  return v.has_value();
+}
+
+template <class T>
+T from_plain_text(const std::string& text, const std::string& field, const std::string& where);
+template <>
+std::string from_plain_text(const std::string& text, const std::string&, const std::string&) {
+  return text;
+}
+template <>
+std::optional<std::string> from_plain_text(const std::string& text, const std::string&, const std::string&) {
+  return text;
+}
+template <>
+std::optional<Date> from_plain_text(const std::string& text, const std::string& field, const std::string& where) {
+  auto d = Date::parse(text);
+  if (!d) fail(Exit::invalid_data, fmt::format("{}: the sealed value is not a date ({})", field, where));
+  return d;
+}
+
+std::string value_ad(const CaseKeys& keys, const Case& c, std::string_view field) {
+  return crypto::associated_data({"prevent-value-v1", keys.store_id, c.id, field});
+}
+
+// Calls f(fd, member, "kind.key") for every (P) member of `v` that is
+// sealed (not the special-category ones), however deep.
+template <class T, class F>
+void each_sealable(T& v, F& f) {
+  using V = std::remove_cvref_t<T>;
+  if constexpr (is_optional<V>::value) {
+    if (v) each_sealable(*v, f);
+  } else if constexpr (is_vector<V>::value) {
+    for (auto& x : v) each_sealable(x, f);
+  } else if constexpr (RecordStruct<V>) {
+    visit_fields(v, [&](const auto& fd, auto& m) {
+      using M = std::remove_cvref_t<decltype(m)>;
+      if constexpr (is_personal<M>::value) {
+        static_assert(!sealed_under<V>().empty(), "a record struct with (P) fields needs its sealed_under name");
+        if (!fd.spec.special_category) f(m, fmt::format("{}.{}", sealed_under<V>(), fd.key));
+      } else {
+        each_sealable(m, f);
+      }
+    });
+  }
+}
+
+}  // namespace
+
+void seal_personal(Case& c, const CaseKeys& keys) {
+  if (keys.store_id.empty()) return;
+  auto& subject = c.referral.subject;
+  if (subject.date_of_birth.is_plain()) subject.age_at_referral = age_at_referral(c);
+  auto f = [&](auto& m, const std::string& field) {
+    using M = std::remove_cvref_t<decltype(m)>;
+    if (!m.is_plain() || !present(m.reveal())) return;
+    const bool by_store = field == "erasure.reason";
+    const auto& key = by_store ? keys.store_key : keys.case_key;
+    if (!key)
+      fail(Exit::store,
+           fmt::format("{}: this store is encrypted, and recording personal data ({}) needs its key", c.id, field),
+           "give the key that unlocks the store: --identity FILE or PREVENT_IDENTITY (docs/encryption.md)");
+    m = M::sealed(crypto::seal(*key, value_ad(keys, c, field), plain_text(m.reveal())));
+  };
+  each_sealable(c, f);
+}
+
+void open_personal(Case& c, const CaseKeys& keys, const std::string& where) {
+  if (keys.store_id.empty()) return;
+  auto f = [&](auto& m, const std::string& field) {
+    using M = std::remove_cvref_t<decltype(m)>;
+    if (!m.is_sealed()) return;
+    const auto& key = field == "erasure.reason" ? keys.store_key : keys.case_key;
+    if (!key) return;
+    auto text = crypto::open(*key, value_ad(keys, c, field), m.sealed_text());
+    if (!text)
+      fail(Exit::store,
+           fmt::format("{}: a sealed value ({}) does not open with the case's key: it was changed, or moved from "
+                       "another case or field ({})",
+                       c.id, field, where),
+           "`prevent check` lists such values; the history shows when it changed (`git log -p`)");
+    using V = std::remove_cvref_t<decltype(m.reveal())>;
+    m = M(from_plain_text<V>(*text, field, where));
+  };
+  each_sealable(c, f);
+}
+
+bool has_sealed_values(const Case& c) {
+  bool any = false;
+  auto f = [&](const auto& m, const std::string&) { any = any || m.is_sealed(); };
+  each_sealable(c, f);
+  return any;
+}
+
+bool has_plain_values(const Case& c) {
+  bool any = false;
+  auto f = [&](const auto& m, const std::string&) { any = any || (m.is_plain() && present(m.reveal())); };
+  each_sealable(c, f);
+  return any;
+}
+
+void erase_personal(Case& c) {
+  // The age at referral stays, in clear: the report counts the case.
+  if (c.referral.subject.date_of_birth.is_plain()) c.referral.subject.age_at_referral = age_at_referral(c);
+  auto f = [&](auto& m, const std::string& field) {
+    using M = std::remove_cvref_t<decltype(m)>;
+    if (field == "erasure.reason") return;
+    if (!m.is_plain() || present(m.reveal())) m = M::erased();
+  };
+  each_sealable(c, f);
 }
 
 }  // namespace prevent

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "config.hpp"
+#include "crypto.hpp"
 #include "date.hpp"
 #include "fixed_lists.hpp"
 #include "personal_data.hpp"
@@ -24,6 +25,8 @@ struct Subject {              // (P) all of it, except gender
   PersonalDate date_of_birth;
   std::string gender;         // vocabulary `genders`: a reporting category
   Personal<std::optional<std::string>> postcode_district;
+  // Kept by prevent beside a sealed date of birth (case_fields.hpp).
+  std::optional<int> age_at_referral;
   // Optional special-category data (UK GDPR Art. 9), each from a vocabulary
   // of prevent.yaml: (P), yet counted by the report (case_fields.hpp,
   // `special_category`).
@@ -255,8 +258,56 @@ std::optional<std::string> person_key(const Case& c);
 // real date of birth is kept. Such a case is for counting and listing only:
 // never write it back or check rules on it.
 Case without_personal_data(const Case& c);
-// The subject's age on the referral date, or nullopt without a date of birth.
+// The subject's age on the referral date, or nullopt without a date of
+// birth: from the date of birth when it is readable, else from the clear
+// `age_at_referral` an encrypted record keeps beside its sealed one.
 std::optional<int> age_at_referral(const Case& c);
+
+// What the record tells of the person's age (rule 5, the report's bands):
+// the date of birth when this run can read it, else the age at referral.
+struct AgeFacts {
+  std::optional<Date> date_of_birth;   // readable
+  std::optional<int> age_at_referral;  // from the date of birth, or kept in clear
+  Date received;
+  // The date of birth is recorded but sealed or erased (not readable here).
+  bool date_of_birth_hidden = false;
+};
+AgeFacts age_facts(const Case& c);
+// Whether the person is 18 or over on `day`: nullopt when the record does
+// not tell (no date of birth; or only the age at referral, and `day` falls
+// in the year before or after the 18th birthday it implies).
+std::optional<bool> adult_on(const AgeFacts& age, Date day);
+
+// ---------------------------------------------------------------------------
+// Sealed values (docs/encryption.md). A (P) value of an encrypted store is
+// written as "enc:v1:…", sealed with the case's data key under associated
+// data naming the store, the case and the field (by the kind of entry that
+// holds it, so an entry may move to `previous` or `voided` and still open,
+// but a value moved to another case or field never does). Special-category
+// categories stay in clear: the report counts them without a key.
+
+struct CaseKeys {
+  std::string store_id;                        // empty: a plain store, nothing is sealed
+  std::optional<crypto::SecretKey> case_key;   // the case's data key, when this run has it
+  std::optional<crypto::SecretKey> store_key;  // the store's data key (the erasure's reason)
+};
+
+// Seals every plain (P) value of `c` (the record about to be written) and
+// keeps its age at referral in clear beside a sealed date of birth. A value
+// already sealed stays as it is. Failure(store), exit 6, when a plain value
+// is to be sealed and `keys` has no key for it.
+void seal_personal(Case& c, const CaseKeys& keys);
+// Opens every sealed value `keys` has the key for; the others stay sealed.
+// Failure(store), exit 6, when a value does not open with the key it
+// should (changed, or moved from another case or field), naming the field.
+void open_personal(Case& c, const CaseKeys& keys, const std::string& where);
+// Whether any (P) value of `c` is sealed (not readable in this run).
+bool has_sealed_values(const Case& c);
+// Whether any (P) value of `c` is in plain text (counted by `check` in an
+// encrypted store).
+bool has_plain_values(const Case& c);
+// Replaces every (P) value of `c` by `[erased]` (prevent erase).
+void erase_personal(Case& c);
 // Sets the stand-in date of birth of a case without personal data.
 void set_age_at_referral(Case& c, std::optional<int> age);
 

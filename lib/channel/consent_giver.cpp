@@ -8,7 +8,7 @@ std::string consent_entry_name(const Consent& k) {
   return fmt::format("consent {} by {} on {}", key_of(k.status), key_of(k.by), k.date.str());
 }
 
-std::optional<ConsentProblem> consent_giver_problem(const Consent& k, const std::optional<Date>& dob,
+std::optional<ConsentProblem> consent_giver_problem(const Consent& k, const AgeFacts& age,
                                                     std::string_view case_id) {
   const std::string entry = consent_entry_name(k);
   const bool for_incapacity = k.by == ConsentGiver::attorney_or_deputy || k.by == ConsentGiver::best_interests;
@@ -20,13 +20,20 @@ std::optional<ConsentProblem> consent_giver_problem(const Consent& k, const std:
         fmt::format("{}: a capacity assessment goes only with consent by attorney-or-deputy or best-interests", entry),
         "leave out --capacity-assessed, or give --by attorney-or-deputy or --by best-interests"};
   // Who may decide turns on age; without a date of birth it cannot be told.
-  if (!dob)
+  const std::optional<bool> adult_that_day = adult_on(age, k.date);
+  if (!adult_that_day && age.date_of_birth_hidden && age.age_at_referral)
+    return ConsentProblem{
+        fmt::format("{}: the date of birth is encrypted, and the age at referral does not tell whether the person "
+                    "is 18 that day",
+                    entry),
+        "record it with the store's key: --identity FILE or PREVENT_IDENTITY (docs/encryption.md)", true};
+  if (!adult_that_day)
     return ConsentProblem{
         fmt::format("{}: the person's date of birth is not recorded, so who may consent cannot be told", entry),
         fmt::format("record the date of birth first: prevent correct {} referral.subject.date_of_birth=YYYY-MM-DD "
                     "--reason TEXT",
                     case_id)};
-  const bool adult = age_on(*dob, k.date) >= 18;
+  const bool adult = *adult_that_day;
   switch (k.by) {
     case ConsentGiver::subject:
       // Channel Duty Guidance: a child's consent is given by a parent or

@@ -34,11 +34,17 @@ std::string consent_entry_name(const Consent& k);
 // Why rule 5 refuses `k` for a person born on `dob` (nullopt: not known),
 // and a hint naming what would be valid, or nullopt when it is valid.
 // `case_id` goes into the hint's commands.
+//
+// In an encrypted store read without the key the date of birth is sealed:
+// the age at referral kept in clear decides, except within a year of the
+// 18th birthday, where the problem is `needs_key` (a write is refused until
+// someone with the key records it; `check` without the key leaves it).
 struct ConsentProblem {
   std::string what;
   std::string hint;
+  bool needs_key = false;
 };
-std::optional<ConsentProblem> consent_giver_problem(const Consent& k, const std::optional<Date>& dob,
+std::optional<ConsentProblem> consent_giver_problem(const Consent& k, const AgeFacts& age,
                                                     std::string_view case_id);
 
 }  // namespace prevent

@@ -340,10 +340,10 @@ std::vector<std::string> apply_correction(Case& c, const std::vector<FieldValue>
   // a corrected (or removed) date of birth must leave every recorded
   // consent valid. The refusal names the consent, never the date of birth.
   if (std::find(fields.begin(), fields.end(), "referral.subject.date_of_birth") != fields.end()) {
-    const auto& dob = corrected.referral.subject.date_of_birth.reveal();
+    const AgeFacts age = age_facts(corrected);
     auto judge = [&](const std::vector<Consent>& history) {
       for (const auto& k : history)
-        if (auto problem = consent_giver_problem(k, dob, c.id))
+        if (auto problem = consent_giver_problem(k, age, c.id))
           refuse(rule::consent,
                  fmt::format("the corrected date of birth would make a recorded consent invalid: {}", problem->what),
                  c.id,

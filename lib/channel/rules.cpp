@@ -142,9 +142,13 @@ class Checker {
   // of every consent history was given, asked of or refused by someone who
   // could decide for the person on its day (consent_giver_problem).
   void consent_givers_fit_age_and_capacity(const std::vector<Consent>& history) const {
-    const auto& dob = c_.referral.subject.date_of_birth.reveal();
+    const AgeFacts age = age_facts(c_);
     for (const auto& k : history)
-      if (auto problem = consent_giver_problem(k, dob, c_.id)) refuse(rule::consent, problem->what, label(), problem->hint);
+      if (auto problem = consent_giver_problem(k, age, c_.id)) {
+        // Not a breach: a question only the key can answer (exit 6).
+        if (problem->needs_key) fail(Exit::store, fmt::format("{} ({})", problem->what, label()), problem->hint);
+        refuse(rule::consent, problem->what, label(), problem->hint);
+      }
   }
 
   // Rule 5: consent after adoption, and before support. The latest entry

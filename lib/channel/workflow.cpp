@@ -178,9 +178,7 @@ std::vector<DueItem> due_items(const Case& c, const Config& cfg) {
 }
 
 std::string age_band(const Case& c, const Config& cfg) {
-  const auto& dob = c.referral.subject.date_of_birth.reveal();
-  if (!dob) return cfg.age_band(std::nullopt);
-  return cfg.age_band(age_on(*dob, c.referral.received));
+  return cfg.age_band(age_at_referral(c));
 }
 
 }  // namespace prevent

@@ -78,6 +78,7 @@ Case full_case() {
   c.referral.subject.date_of_birth = PersonalDate(d("2008-03-01"));  // 15 on the referral date
   c.referral.subject.gender = "female";
   c.referral.subject.postcode_district = Personal<std::optional<std::string>>(std::string("ZZ4"));
+  c.referral.subject.age_at_referral = 15;
   c.referral.subject.ethnicity = Personal<std::optional<std::string>>(std::string("mixed"));
   c.referral.subject.mental_health = Personal<std::optional<std::string>>(std::string("concern"));
   c.referral.subject.neurodiversity = Personal<std::optional<std::string>>(std::string("autism"));
@@ -154,6 +155,7 @@ Case full_case() {
     v.closure = c.closure;
     c.voided.push_back(v);
   }
+  c.erasure = Erasure{d("2026-06-01"), PersonalText("Fictional: retention period over")};
   return c;
 }
 

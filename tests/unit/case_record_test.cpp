@@ -601,3 +601,119 @@ TEST_CASE("a special-category value outside its vocabulary is refused without re
   CHECK(g->code() == Exit::invalid_data);
   CHECK(has(g->what(), "referral.consent_to_referral"));
 }
+
+// ---------------------------------------------------------------------------
+// Sealed values (docs/encryption.md).
+
+namespace {
+
+CaseKeys keys_for_test() {
+  static const crypto::SecretKey case_key = crypto::random_key(), store_key = crypto::random_key();
+  return CaseKeys{"0123456789abcdef0123456789abcdef", case_key, store_key};
+}
+
+// Every (P) text of full_case() that must never be written in clear.
+const std::vector<std::string> kPlainTexts = {"Zorvan Quillet", "2010-05-17", "ZZ1", "Fictional rationale",
+                                              "Fictional assessment", "Fictional panel note",
+                                              "Home Office approved intervention provider"};
+
+}  // namespace
+
+TEST_CASE("a sealed record holds no (P) value in clear and opens back to the same case") {
+  const Config cfg = test_config();
+  Case sealed = full_case();
+  seal_personal(sealed, keys_for_test());
+  const std::string text = write_case(sealed);
+  for (const auto& plain : kPlainTexts) CHECK_MESSAGE(text.find(plain) == std::string::npos, plain);
+  CHECK(text.find("enc:v1:") != std::string::npos);
+  // Categories, structure and the dates of events stay in clear.
+  CHECK(text.find("received: 2026-01-05") != std::string::npos);
+  CHECK(text.find("age_at_referral: 15") != std::string::npos);
+  // It passes the schema, and reads back sealed: nothing to reveal.
+  Case read = read_case(text, "cases/2026/PRV-2026-0014.yaml", cfg);
+  CHECK(read.referral.subject.name.is_sealed());
+  CHECK(read.referral.subject.name.reveal().empty());
+  CHECK(has_sealed_values(read));
+  CHECK_FALSE(has_plain_values(read));
+  CHECK(write_case(read) == text);  // written back unchanged without a key
+  CHECK(age_at_referral(read) == std::optional<int>(15));
+  // Opened with the key: the original case (plus its age fact).
+  open_personal(read, keys_for_test(), "case.yaml");
+  Case expected = full_case();
+  expected.referral.subject.age_at_referral = 15;
+  CHECK(write_case(read) == write_case(expected));
+  // Sealing again gives the same text: an unchanged value keeps its ciphertext.
+  Case again = read;
+  seal_personal(again, keys_for_test());
+  CHECK(write_case(again) == text);
+}
+
+TEST_CASE("a record is sealed only where the store is encrypted, and never without the key") {
+  Case plain = full_case();
+  seal_personal(plain, CaseKeys{});  // a plain store
+  CHECK(write_case(plain) == write_case(full_case()));
+  Case c = full_case();
+  CaseKeys no_key = keys_for_test();
+  no_key.case_key.reset();
+  auto f = failure_of([&] { seal_personal(c, no_key); });
+  REQUIRE(f);
+  CHECK(f->code() == Exit::store);
+  CHECK(std::string(f->what()).find("Zorvan") == std::string::npos);
+}
+
+TEST_CASE("a sealed value moved to another case or field, or changed, does not open") {
+  const Config cfg = test_config();
+  Case c = full_case();
+  seal_personal(c, keys_for_test());
+  const std::string name = c.referral.subject.name.sealed_text();
+  const std::string summary = c.referral.concern_summary.sealed_text();
+
+  Case other_case = c;
+  other_case.id = "PRV-2026-0015";
+  CHECK(failure_of([&] { open_personal(other_case, keys_for_test(), "x"); })->code() == Exit::store);
+
+  Case swapped = c;
+  swapped.referral.subject.name = PersonalText::sealed(summary);
+  auto f = failure_of([&] { open_personal(swapped, keys_for_test(), "x"); });
+  REQUIRE(f);
+  CHECK(f->code() == Exit::store);
+  CHECK(std::string(f->what()).find("referral.subject.name") != std::string::npos);
+
+  Case changed = c;
+  std::string t = name;
+  t[t.size() - 3] = t[t.size() - 3] == 'A' ? 'B' : 'A';
+  changed.referral.subject.name = PersonalText::sealed(t);
+  CHECK(failure_of([&] { open_personal(changed, keys_for_test(), "x"); })->code() == Exit::store);
+
+  CaseKeys wrong = keys_for_test();
+  wrong.case_key = crypto::random_key();
+  Case w = c;
+  CHECK(failure_of([&] { open_personal(w, wrong, "x"); })->code() == Exit::store);
+
+  // An entry moved into `voided` (or `previous`) keeps opening.
+  Case moved = c;
+  VoidedEntry v;
+  v.what = "triage";
+  v.date = d("2026-03-01");
+  v.reason = PersonalText("Fictional: entered in error");
+  v.triage = moved.triage;
+  moved.voided.push_back(v);
+  seal_personal(moved, keys_for_test());
+  CHECK_NOTHROW(open_personal(moved, keys_for_test(), "x"));
+  CHECK(moved.voided.back().triage->rationale.reveal() == std::optional<std::string>("Fictional rationale"));
+}
+
+TEST_CASE("an erased record reads [erased] for every (P) value, keeps its age and counts") {
+  const Config cfg = test_config();
+  Case c = full_case();
+  seal_personal(c, keys_for_test());
+  erase_personal(c);
+  const std::string text = write_case(c);
+  CHECK_MESSAGE(text.find("  name: \"[erased]\"\n") != std::string::npos, text);
+  CHECK(text.find("enc:v1:") == std::string::npos);
+  Case read = read_case(text, "cases/2026/PRV-2026-0014.yaml", cfg);
+  CHECK(read.referral.subject.name.is_erased());
+  CHECK(age_at_referral(read) == std::optional<int>(15));
+  CHECK(write_case(read) == text);
+  CHECK_NOTHROW(open_personal(read, keys_for_test(), "x"));
+}

@@ -32,7 +32,23 @@ Consent given(ConsentGiver by, const char* date, std::optional<const char*> capa
 }
 
 std::optional<ConsentProblem> problem(const Consent& k, std::optional<const char*> dob) {
-  return consent_giver_problem(k, dob ? std::optional<Date>(d(*dob)) : std::nullopt, "PRV-2026-0001");
+  AgeFacts age;
+  age.received = d("2026-01-01");
+  if (dob) {
+    age.date_of_birth = d(*dob);
+    age.age_at_referral = age_on(*age.date_of_birth, age.received);
+  }
+  return consent_giver_problem(k, age, "PRV-2026-0001");
+}
+
+// The same judged from the age at referral alone (an encrypted record
+// read without its key), the person born on `dob` and referred on `received`.
+std::optional<ConsentProblem> problem_sealed(const Consent& k, const char* dob, const char* received) {
+  AgeFacts age;
+  age.received = d(received);
+  age.age_at_referral = age_on(d(dob), age.received);
+  age.date_of_birth_hidden = true;
+  return consent_giver_problem(k, age, "PRV-2026-0001");
 }
 
 bool valid(const Consent& k, std::optional<const char*> dob) { return !problem(k, dob).has_value(); }
@@ -331,4 +347,38 @@ TEST_CASE("consent.FIELD names the latest entry of the history when corrected") 
   auto f = failure_of([&] { apply_correction(c, {{"consent.1.status", "given"}}, "No", d("2026-06-01"), cfg()); });
   REQUIRE(f);
   CHECK(has(f->what(), "a decision cannot be corrected"));
+}
+
+TEST_CASE("rule 5 from the age at referral alone: decided away from the 18th birthday, a question for the key near it") {
+  // Born 2008-06-15, referred 2025-03-01 at 16: 18 on 2026-06-15.
+  const char* dob = "2008-06-15";
+  const char* received = "2025-03-01";
+  // Well before: a child for certain.
+  CHECK_FALSE(problem_sealed(given(ConsentGiver::parent_guardian, "2025-04-01"), dob, received));
+  CHECK(problem_sealed(given(ConsentGiver::subject, "2025-04-01"), dob, received));
+  CHECK_FALSE(problem_sealed(given(ConsentGiver::subject, "2025-04-01"), dob, received)->needs_key);
+  // Within the year of the birthday: only the key can tell.
+  auto near = problem_sealed(given(ConsentGiver::subject, "2026-05-01"), dob, received);
+  REQUIRE(near);
+  CHECK(near->needs_key);
+  CHECK(near->what.find("2008") == std::string::npos);
+  // Well after: an adult for certain.
+  CHECK_FALSE(problem_sealed(given(ConsentGiver::subject, "2027-04-01"), dob, received));
+  CHECK(problem_sealed(given(ConsentGiver::parent_guardian, "2027-04-01"), dob, received));
+}
+
+TEST_CASE("adult_on from the age at referral agrees with the date of birth wherever it decides") {
+  // Every birthday of a leap-year span against consent days from two years
+  // before the referral to three after: never a wrong answer, only unknowns.
+  const Date received = d("2026-03-01");
+  for (Date dob = d("2007-01-01"); dob < d("2010-01-01"); dob = dob.add_days(13)) {
+    AgeFacts sealed;
+    sealed.received = received;
+    sealed.age_at_referral = age_on(dob, received);
+    sealed.date_of_birth_hidden = true;
+    for (Date day = d("2024-03-01"); day < d("2029-03-01"); day = day.add_days(17)) {
+      auto answer = adult_on(sealed, day);
+      if (answer) CHECK(*answer == (age_on(dob, day) >= 18));
+    }
+  }
 }

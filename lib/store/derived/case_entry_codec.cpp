@@ -23,6 +23,8 @@ class Writer {
     if constexpr (std::is_same_v<T, std::string>) {
       u32(static_cast<uint32_t>(v.size()));
       out_.append(v);
+    } else if constexpr (std::is_same_v<T, int>) {
+      i32(static_cast<int32_t>(v));
     } else if constexpr (std::is_same_v<T, Date>) {
       i32(static_cast<int32_t>(v.days()));
     } else if constexpr (KeyedEnum<T>) {
@@ -85,6 +87,8 @@ class Reader {
       need(n);
       out.assign(in_.data() + pos_, n);
       pos_ += n;
+    } else if constexpr (std::is_same_v<T, int>) {
+      out = i32();
     } else if constexpr (std::is_same_v<T, Date>) {
       out = Date::from_days(i32());
     } else if constexpr (KeyedEnum<T>) {
