@@ -14,6 +14,7 @@
 #include <sstream>
 #include <string>
 
+#include "check.hpp"
 #include "config.hpp"
 #include "purge_history.hpp"
 #include "store.hpp"
@@ -93,7 +94,7 @@ FileRewrite unmark(std::string_view path, const std::string& bytes) {
 }
 
 PurgeRecord record_of(const PurgeOutcome& o) {
-  return {"purges/0001.yaml", fmt::format("commits_rewritten: {}\n", o.rewritten.size()),
+  return {purge_record_path(1), purge_record_text(o, 1),
           "purge-plaintext\n\nPrevent-Action: purge-plaintext\n"};
 }
 
@@ -144,7 +145,14 @@ TEST_CASE("purge: every commit re-made with its metadata, trees alike but for th
   CHECK(head_mapped);
   // The last commit is the record; below it, the same metadata.
   CHECK(r.git("log -1 --format=%B HEAD") == "purge-plaintext\n\nPrevent-Action: purge-plaintext\n\n");
-  CHECK(r.git("show HEAD:purges/0001.yaml") == "commits_rewritten: 4\n");
+  const std::string rec = r.git("show HEAD:purges/0001.yaml");
+  CHECK(rec.starts_with("purge: 1\ndate: \"20"));
+  CHECK(has(rec, "Z\"\nby: \"Purge Test <purge-test@example.invalid>\"\n"));
+  CHECK(has(rec, "commits_walked: 5\ncommits_rewritten: 4\n"));
+  CHECK(has(rec, "  - old: " + old_head + "\n    new: " + r.git("rev-parse HEAD~1").substr(0, 40) + "\n"));
+  CHECK(has(rec, "  - name: \"refs/remotes/origin/main\"\n"));
+  CHECK(has(rec, "    to: removed\n"));
+  CHECK(has(rec, "kept: []\n"));
   CHECK(r.git("log --format='%an|%ae|%ad|%cn|%ce|%cd|%B' --date=raw HEAD~1") == before_log);
   CHECK(r.git("show HEAD:cases/2026/PRV-2026-0001.yaml") == "name: sealed-one corrected\n");
   CHECK(r.git("show HEAD:notes/other.txt") == "SECRET-other stays\n");
@@ -161,6 +169,8 @@ TEST_CASE("purge: every commit re-made with its metadata, trees alike but for th
   const auto all = lines(r.git("cat-file --batch-all-objects --batch-check='%(objectname)'"));
   const auto reachable = lines(r.git("rev-list --objects --all --no-object-names"));
   CHECK(all == reachable);
+  CHECK(o.objects_after == reachable.size());
+  CHECK(o.objects_before > o.objects_after);
   const std::string every = r.git("cat-file --batch-all-objects --batch");
   CHECK(every.find("SECRET-one") == std::string::npos);
   CHECK(every.find("SECRET-two") == std::string::npos);
@@ -169,6 +179,16 @@ TEST_CASE("purge: every commit re-made with its metadata, trees alike but for th
   CHECK(r.git("reflog show --all").find(old_head.substr(0, 7)) == std::string::npos);
   CHECK_FALSE(fs::exists(r.dir / ".git" / "ORIG_HEAD"));
 
+  // check accepts the rewritten line: the verified head is the new head,
+  // and the record's commit is what its action writes.
+  {
+    Store checked = Store::open(r.dir);
+    const std::string head_short = r.git("rev-parse HEAD").substr(0, 12);
+    for (const auto& f : run_checks(checked, {"verified-head", "history"}, d("2026-12-07"))) {
+      CHECK_MESSAGE(f.check != "verified-head", f.message);
+      CHECK_MESSAGE(!has(f.message, head_short), f.message);
+    }
+  }
   // A second run finds nothing to do.
   Store again = Store::open(r.dir);
   PurgeOutcome o2 = purge_history(again, is_case, unmark, record_of);
@@ -211,4 +231,46 @@ TEST_CASE("purge: refused, with nothing written, for changes in the work tree or
   CHECK(has(f->what(), "refs/tags/v1 is an annotated or signed tag"));
   CHECK(r.git("rev-parse HEAD") == head);
   CHECK_FALSE(fs::exists(r.dir / ".git" / "prevent" / "purge-journal"));
+}
+
+TEST_CASE("purge: a run that finds the journal of an interrupted purge finishes it") {
+  TempRepo r;
+  r.commit("cases/2026/PRV-2026-0001.yaml", "name: SECRET-one\n", 1, "refer");
+  // As if a purge was stopped after writing its new history and journal:
+  // a new commit beside the old head, the refs not moved yet.
+  const std::string old_head = r.git("rev-parse HEAD").substr(0, 40);
+  const std::string branch = r.git("symbolic-ref HEAD").substr(0, r.git("symbolic-ref HEAD").size() - 1);
+  const std::string tree = r.git("rev-parse HEAD~1^{tree}").substr(0, 40);
+  const std::string parent = r.git("rev-parse HEAD~1").substr(0, 40);
+  const std::string new_head = r.git("commit-tree " + tree + " -p " + parent + " -m rewritten").substr(0, 40);
+  {
+    FILE* f = std::fopen((r.dir / ".git/prevent/purge-journal").c_str(), "w");
+    REQUIRE(f);
+    std::fputs(fmt::format("prevent purge journal v1\nhead {}\nref {} {} {}\n", new_head, old_head, new_head, branch)
+                   .c_str(),
+               f);
+    std::fclose(f);
+  }
+  Store store = Store::open(r.dir);
+  PurgeOutcome o = purge_history(store, is_case, unmark, record_of);
+  CHECK(o.resumed);
+  CHECK(o.head.hex() == new_head);
+  CHECK(r.git("rev-parse HEAD").substr(0, 40) == new_head);
+  CHECK(r.git("rev-parse refs/prevent/verified").substr(0, 40) == new_head);
+  CHECK_FALSE(fs::exists(r.dir / ".git/prevent/purge-journal"));
+  CHECK(r.git("cat-file --batch-all-objects --batch").find("SECRET-one") == std::string::npos);
+  CHECK(r.git("status --porcelain").empty());
+
+  // A damaged journal: refused, nothing moved.
+  {
+    FILE* f = std::fopen((r.dir / ".git/prevent/purge-journal").c_str(), "w");
+    std::fputs("prevent purge journal v1\nhead nonsense\n", f);
+    std::fclose(f);
+  }
+  Store again = Store::open(r.dir);
+  auto f = failure_of([&] { purge_history(again, is_case, unmark, record_of); });
+  REQUIRE(f);
+  CHECK(f->code() == Exit::store);
+  CHECK(has(f->what(), "the journal of an interrupted purge is damaged"));
+  CHECK(r.git("rev-parse HEAD").substr(0, 40) == new_head);
 }

@@ -5,7 +5,10 @@
 #include <fmt/format.h>
 #include <git2.h>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
+#include <ctime>
 #include <filesystem>
 #include <map>
 #include <regex>
@@ -417,7 +420,7 @@ void remove_or_fail(const fs::path& p) {
 
 // Every object no ref reaches deleted: the reachable ones written to one new
 // pack, then every other pack and every loose object removed.
-void prune(const GitRepo& git) {
+size_t prune(const GitRepo& git) {
   git_repository* repo = git.raw();
   const fs::path objects = git_dir(git) / "objects";
   git_packbuilder* pb_raw = nullptr;
@@ -433,6 +436,7 @@ void prune(const GitRepo& git) {
   make_private_dirs(pack_dir);
   git_check(git_packbuilder_write(pb.get(), pack_dir.c_str(), 0, nullptr, nullptr), "writing the new pack");
   const std::string keep = std::string("pack-") + git_packbuilder_name(pb.get()) + ".";
+  const size_t kept = git_packbuilder_object_count(pb.get());
   fsync_directory(pack_dir);
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(pack_dir, ec)) {
@@ -454,6 +458,7 @@ void prune(const GitRepo& git) {
     git::Odb odb(odb_raw);
     git_odb_refresh(odb.get());
   }
+  return kept;
 }
 
 // The record cache and the indexes: derived from the history, each file
@@ -473,8 +478,7 @@ void finish(const GitRepo& git, const Journal& j, PurgeOutcome& out) {
   remove_or_fail(git_dir(git) / "ORIG_HEAD");
   remove_or_fail(git_dir(git) / "FETCH_HEAD");
   out.objects_before = count_objects(git.raw());
-  prune(git);
-  out.objects_after = count_objects(git.raw());
+  out.objects_after = prune(git);
   drop_derived_state(git);
   fs::remove(journal_path(git));
   fsync_directory(state_dir(git));
@@ -484,6 +488,31 @@ void finish(const GitRepo& git, const Journal& j, PurgeOutcome& out) {
 }
 
 }  // namespace
+
+std::string purge_record_path(size_t number) { return fmt::format("purges/{:04}.yaml", number); }
+
+std::string purge_record_text(const PurgeOutcome& o, size_t number) {
+  // Strings as JSON, which YAML reads as double-quoted scalars.
+  auto q = [](const std::string& s) { return nlohmann::json(s).dump(-1, ' ', true); };
+  std::string s = fmt::format(
+      "purge: {}\ndate: {}\nby: {}\nreason: {}\ncommits_walked: {}\ncommits_rewritten: {}\n", number, q(o.when),
+      q(o.who),
+      q("prevent purge-plaintext: every version of every case record in the history sealed, so that no object "
+        "of the repository holds a personal-data value in plain text; signatures of rewritten commits are lost"),
+      o.commits, o.rewritten.size());
+  s += "refs:\n";
+  for (const auto& r : o.refs)
+    s += fmt::format("  - name: {}\n    from: {}\n    to: {}\n", q(r.name), r.from.hex(),
+                     r.to ? r.to->hex() : std::string("removed"));
+  if (o.refs.empty()) s.insert(s.size() - 1, " []");
+  s += "kept:\n";
+  for (const auto& k : o.kept) s += fmt::format("  - {}\n", q(k));
+  if (o.kept.empty()) s.insert(s.size() - 1, " []");
+  s += "commits:\n";
+  for (const auto& [from, to] : o.rewritten) s += fmt::format("  - old: {}\n    new: {}\n", from.hex(), to.hex());
+  if (o.rewritten.empty()) s.insert(s.size() - 1, " []");
+  return s;
+}
 
 bool has_interrupted_purge(const Store& store) {
   std::error_code ec;
@@ -525,7 +554,28 @@ PurgeOutcome purge_history(Store& store, const PurgeWants& wants, const PurgeRew
   for (const auto& r : refs.commits)
     if (r.name == refs.head_branch) old_head = r.target;
   const git_oid base = map.at(old_head);
+  // For the record: each ref and its rewrite (HEAD's branch and the
+  // verified head go one further, to the record's own commit).
+  for (const auto& r : refs.commits) {
+    const git_oid to = map.at(r.target);
+    if (!git_oid_equal(&to, &r.target)) out.refs.push_back({r.name, git::object_id(r.target), git::object_id(to)});
+  }
+  for (const auto& r : refs.remote) out.refs.push_back({r.name, git::object_id(r.target), std::nullopt});
+  const GitIdentity who = git.identity();
+  git_signature* sig_raw = nullptr;
+  git_check(git_signature_now(&sig_raw, who.name.c_str(), who.email.c_str()), "the committer's identity");
+  git::Signature sig(sig_raw);
+  out.who = fmt::format("{} <{}>", who.name, who.email);
+  {
+    const std::time_t t = static_cast<std::time_t>(sig->when.time);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    out.when = buf;
+  }
   const PurgeRecord rec = record(out);
+  out.refs.clear();
   if (git.entry_at_head(rec.path))
     refuse(fmt::format("the purge record {} is there already", rec.path), "report this: it is a bug");
   git_commit* base_raw = nullptr;
@@ -535,10 +585,6 @@ PurgeOutcome purge_history(Store& store, const PurgeWants& wants, const PurgeRew
   git_tree* tree_raw = nullptr;
   git_check(git_tree_lookup(&tree_raw, repo, &tree_id), "reading the record's tree");
   git::Tree tree(tree_raw);
-  const GitIdentity who = git.identity();
-  git_signature* sig_raw = nullptr;
-  git_check(git_signature_now(&sig_raw, who.name.c_str(), who.email.c_str()), "the committer's identity");
-  git::Signature sig(sig_raw);
   const git_commit* parents[] = {base_commit.get()};
   git_oid head;
   git_check(git_commit_create(&head, repo, nullptr, sig.get(), sig.get(), "UTF-8", rec.message.c_str(), tree.get(), 1,

@@ -65,6 +65,8 @@ struct PurgeOutcome {
   std::vector<std::string> kept;  // "PATH in commit ID: why", each file kept once
   std::vector<PurgeRefMove> refs;
   ObjectId head;                  // the record's commit, HEAD afterwards
+  std::string who;                // "Name <email>": the git identity that ran it
+  std::string when;               // the time of the run, ISO 8601 in UTC
   size_t objects_before = 0;
   size_t objects_after = 0;
 };
@@ -77,6 +79,14 @@ struct PurgeRecord {
   std::string message;
 };
 using MakePurgeRecord = std::function<PurgeRecord(const PurgeOutcome&)>;
+
+// The record of a purge for the auditor (purges/NNNN.yaml): its number,
+// when and by whom (the git identity), why, the commits walked and
+// rewritten, each old commit with its rewrite, the refs moved or removed,
+// and the files kept as they were (paths, never values).
+std::string purge_record_text(const PurgeOutcome& outcome, size_t number);
+// purges/NNNN.yaml for the `number`th purge.
+std::string purge_record_path(size_t number);
 
 // The steps above, under the store's writer lock (the caller holds it).
 // Failure(store) for a refusal, with nothing written.
