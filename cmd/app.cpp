@@ -9,6 +9,7 @@
 #include "cli.hpp"
 #include "derived_indexes.hpp"
 #include "failure.hpp"
+#include "keyring.hpp"
 #include "schema.hpp"
 #include "text.hpp"
 #include "verified_head.hpp"
@@ -235,6 +236,9 @@ int main(int argc, char** argv) {
   app.add_option("-C,--store", g.store, "the store directory (else PREVENT_STORE, else the enclosing store)");
   auto* as_of = app.add_option("--as-of", g.as_of, "the date to treat as today (YYYY-MM-DD)");
   app.add_flag("-q,--quiet", g.quiet, "no notices on stderr");
+  app.add_option("--identity", g.identity,
+                 "the key that unlocks an encrypted store: an SSH ed25519 private key file, or `passphrase` (else "
+                 "PREVENT_IDENTITY)");
   bool exit_codes = false;
   app.add_flag("--exit-codes", exit_codes, "print the exit codes and their meaning");
   app.footer("Run `prevent COMMAND --help` for a command's options; `prevent --exit-codes` for exit codes.");
@@ -242,7 +246,7 @@ int main(int argc, char** argv) {
   Runner action;
   for (Registrar add : {add_init, add_refer, add_import, add_triage, add_note, add_assess, add_panel, add_review,
                         add_correct, add_edit, add_void, add_report, add_foi, add_show, add_list, add_find,
-                        add_person, add_link, add_log, add_check, add_hook, add_upgrade})
+                        add_person, add_link, add_keys, add_log, add_check, add_hook, add_upgrade})
     add(app, g, action);
 
   // --exit-codes stands alone.
@@ -268,7 +272,7 @@ int main(int argc, char** argv) {
     if (dynamic_cast<const CLI::RequiredError*>(&e) || dynamic_cast<const CLI::ExtrasError*>(&e)) {
       for (int i = 1; i < argc; ++i) {
         std::string_view a = argv[i];
-        if (a == "-C" || a == "--store" || a == "--as-of") {
+        if (a == "-C" || a == "--store" || a == "--as-of" || a == "--identity") {
           ++i;
           continue;
         }
@@ -300,6 +304,10 @@ int main(int argc, char** argv) {
       if ((a == "--as-of" && i + 1 < argc) || a.rfind("--as-of=", 0) == 0) as_of_given = true;
     }
     if (as_of_given) option_date(g.as_of, "--as-of");
+    if (g.identity && g.identity->empty())
+      fail(Exit::usage, "--identity must not be empty (command line)", "give a private key file, or `passphrase`");
+    set_identity(g.identity);
+    set_passphrase_source(ask_passphrase);
     return action();
   } catch (const Failure& f) {
     report(f);

@@ -16,6 +16,7 @@
 #include "date.hpp"
 #include "failure.hpp"
 #include "keyed_enum.hpp"
+#include "ssh_key.hpp"
 #include "store.hpp"
 #include "table.hpp"
 
@@ -29,6 +30,7 @@ struct Globals {
   std::optional<std::string> store;  // -C/--store
   std::string as_of;                 // --as-of, empty for today
   bool quiet = false;                // -q
+  std::optional<std::string> identity;  // --identity (else PREVENT_IDENTITY)
 };
 
 using Runner = std::function<int()>;
@@ -138,6 +140,14 @@ void add_foi(CLI::App&, Globals&, Runner&);
 void add_find(CLI::App&, Globals&, Runner&);
 void add_person(CLI::App&, Globals&, Runner&);
 void add_link(CLI::App&, Globals&, Runner&);  // link and unlink
+void add_keys(CLI::App&, Globals&, Runner&);
+
+// A passphrase asked on the terminal (/dev/tty) without echo;
+// Failure(store) when there is no terminal.
+std::string ask_passphrase(std::string_view prompt);
+// An SSH ed25519 public key file given as `option` (init --recipient, keys
+// add --ssh); Failure(invalid_data) naming the file otherwise.
+ssh::PublicKey read_public_key_file(const std::string& file, std::string_view option);
 
 int main(int argc, char** argv);
 

@@ -16,6 +16,8 @@ struct InitOptions {
   std::string area;
   std::string prefix = "PRV";
   bool no_hook = false;
+  std::optional<std::string> recipient, recipient_name;
+  bool plain = false;
 };
 
 // The pre-commit hook (issue 14): a hand edit that leaves an invalid record
@@ -35,7 +37,27 @@ int run_init(const Globals& g, const InitOptions& o) {
   if (!std::regex_match(o.prefix, std::regex("[A-Z][A-Z0-9]{0,9}")))
     fail(Exit::invalid_data, "--prefix: expected 1 to 10 capital letters or digits, a letter first, e.g. PRV (command line)");
   if (o.area.empty()) fail(Exit::invalid_data, "--area must not be empty (command line)");
+  // Encrypted unless asked otherwise (issue 18); a store of real personal
+  // data is never made plain by forgetting an option.
+  if (o.plain && o.recipient) fail(Exit::usage, "give either --recipient or --plain, not both (command line)");
+  if (!o.plain && !o.recipient)
+    fail(Exit::usage, "give --recipient PUBKEY_FILE for an encrypted store, or --plain for fictional data (command line)",
+         "an encrypted store is readable by the SSH ed25519 key whose .pub file --recipient names (docs/encryption.md)");
+  if (o.recipient_name && !o.recipient) fail(Exit::usage, "--recipient-name goes with --recipient (command line)");
   Date now = write_today(g);
+  std::optional<NewRecipient> first;
+  if (o.recipient) {
+    first = NewRecipient{o.recipient_name.value_or(""), read_public_key_file(*o.recipient, "--recipient"), std::nullopt,
+                         now};
+    // The label defaults to the key file's name without .pub (never its
+    // comment, which is usually user@host).
+    if (!o.recipient_name) {
+      std::string stem = std::filesystem::path(*o.recipient).filename().string();
+      if (stem.ends_with(".pub")) stem.resize(stem.size() - 4);
+      first->name = stem.substr(0, 64);
+    }
+    check_recipient_name(first->name, o.recipient_name ? "--recipient-name" : "--recipient's file name");
+  }
   Config config = default_config(o.area, o.prefix, now.year());
   std::filesystem::path hooks;
   if (!o.no_hook && !hooks_directory_in_new_store(o.dir, hooks)) hooks_stay_in_store(hooks);
@@ -46,8 +68,8 @@ int run_init(const Globals& g, const InitOptions& o) {
     if (!hooks_directory_in_store(store)) hooks_stay_in_store(hooks_directory(store));
     std::filesystem::path where;
     install_pre_commit_hook(store, running_program(), false, where);
-  });
-  notice(g, fmt::format("created a store for {} in {}", o.area, o.dir));
+  }, first);
+  notice(g, fmt::format("created {}store for {} in {}", first ? "an encrypted " : "a ", o.area, o.dir));
   return 0;
 }
 
@@ -60,7 +82,12 @@ void add_init(CLI::App& app, Globals& g, Runner& action) {
   sub->add_option("--area", o->area, "the council or area the panel serves")->required();
   sub->add_option("--prefix", o->prefix, "case ID prefix (default PRV)");
   sub->add_flag("--no-hook", o->no_hook, "do not install the pre-commit hook (`prevent hook install` adds it later)");
-  sub->footer("The store's pre-commit hook runs `prevent check --staged`, so git refuses a hand edit that leaves an "
+  sub->add_option("--recipient", o->recipient,
+                  "an encrypted store, readable by this SSH ed25519 public key file (.pub)");
+  sub->add_option("--recipient-name", o->recipient_name,
+                  "the label of that recipient in `prevent keys list` (default: the file's name without .pub)");
+  sub->add_flag("--plain", o->plain, "a plain store, not encrypted: for fictional data only (the example store, tests)");
+  sub->footer("One of --recipient and --plain is needed (docs/encryption.md). The store's pre-commit hook runs `prevent check --staged`, so git refuses a hand edit that leaves an "
               "invalid record. init refuses (exit 6) when git's core.hooksPath points outside the store.");
   sub->callback([&g, &action, o] { action = [&g, o] { return run_init(g, *o); }; });
 }

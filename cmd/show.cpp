@@ -52,7 +52,11 @@ int run_show(const Globals& g, const ShowOptions& o) {
   Date as_of = today(g);
   Store store = open_store(g);
   Case c = store.load_case(id);
-  YNode node = case_to_node(c);
+  // Without the key (docs/encryption.md): `[encrypted]` in place of each
+  // sealed value.
+  Case shown = c;
+  mask_sealed(shown);
+  YNode node = case_to_node(shown);
   YNode stage = YNode::text(std::string(stage_key(stage_of(c, store.config()))));
   node.entries.insert(node.entries.begin() + 1, {"stage", std::move(stage)});
   Summary s = summary_of(c, store.config(), as_of);

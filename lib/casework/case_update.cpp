@@ -20,7 +20,7 @@ Case update_case(Store& store, const CaseId& id, Date as_of, std::string_view ac
   RuleContext ctx{store.config(), as_of, [&](Date d) { return store.meeting(d); }};
   check_case_rules(c, ctx);
   std::string tail = what.empty() ? c.id : fmt::format("{} {}", c.id, what);
-  store.commit({{case_path(c.id, c.referral.received.year()), write_case(c)}},
+  store.commit({{case_path(c.id, c.referral.received.year()), store.case_text(c)}},
                commit_message(action, tail, {c.id}, trailer), {&c});
   return c;
 }

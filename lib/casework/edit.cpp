@@ -148,6 +148,10 @@ CaseEditStart begin_case_edit(const Store& store, const CaseId& id) {
   CaseEditStart s{store.load_case(id), {}};
   // A case voided as entered in error takes no further change.
   refuse_if_voided(s.original);
+  // Nothing sealed goes into the editor: the record is edited opened.
+  if (has_sealed_values(s.original))
+    fail(Exit::store, fmt::format("{}: the case's personal data is encrypted, and editing it needs the key", id.str()),
+         "give the key that unlocks the store: --identity FILE or PREVENT_IDENTITY (docs/encryption.md)");
   s.text = write_case(s.original);
   return s;
 }

@@ -204,7 +204,7 @@ IntakeResult record_new_cases(Store& store, IntakeBatch batch, Date as_of, std::
   std::vector<const Case*> records;
   std::vector<std::string> ids;
   for (const auto& in : cases) {
-    files.push_back({case_path(in.record.id, in.record.referral.received.year()), write_case(in.record)});
+    files.push_back({case_path(in.record.id, in.record.referral.received.year()), store.case_text(in.record)});
     records.push_back(&in.record);
     ids.push_back(in.record.id);
   }

@@ -54,7 +54,7 @@ std::string link_cases(Store& store, const CaseId& a, const CaseId& b, Date as_o
   to.related.push_back(from.id);
   std::sort(to.related.begin(), to.related.end());
   record(to, as_of, reason, store);
-  store.commit({{case_path(to.id, to.referral.received.year()), write_case(to)}},
+  store.commit({{case_path(to.id, to.referral.received.year()), store.case_text(to)}},
                commit_message("link", fmt::format("{} related {}", to.id, from.id), {to.id}, "link"), {&to});
   return to.id;
 }
@@ -75,7 +75,7 @@ std::vector<std::string> unlink_cases(Store& store, const CaseId& a, const CaseI
     refuse_if_voided(*c);
     std::erase(c->related, other->id);
     record(*c, as_of, reason, store);
-    files.push_back({case_path(c->id, c->referral.received.year()), write_case(*c)});
+    files.push_back({case_path(c->id, c->referral.received.year()), store.case_text(*c)});
     written.push_back(c);
     ids.push_back(c->id);
   }

@@ -70,6 +70,9 @@ const std::vector<ActionScope>& action_scopes() {
       // casework/foi_requests.cpp: an FOI request recorded, one closed
       {"foi-new", ActionFiles::new_foi, {}, {}, "adds one file to foi/"},
       {"foi-close", ActionFiles::one_foi, {}, {}, "one file of foi/ that was there before"},
+      // casework/keys.cpp (issue 18): who can unlock an encrypted store
+      {"keys-add", ActionFiles::keys, {}, {}, "keys/recipients.yaml"},
+      {"keys-remove", ActionFiles::keys, {}, {}, "keys/recipients.yaml"},
       // cmd/purge.cpp (issue 18): the record of a rewrite of the history
       {"purge-plaintext", ActionFiles::new_purge, {}, {}, "adds one file to purges/"},
       // Not built yet: `prevent sync` will merge and verify its merges itself.

@@ -613,6 +613,14 @@ bool has_plain_values(const Case& c) {
   return any;
 }
 
+void mask_sealed(Case& c) {
+  auto f = [&](auto& m, const std::string&) {
+    using M = std::remove_cvref_t<decltype(m)>;
+    if (m.is_sealed()) m = M::sealed(std::string(kEncryptedShown));
+  };
+  each_sealable(c, f);
+}
+
 void erase_personal(Case& c) {
   // The age at referral stays, in clear: the report counts the case.
   if (c.referral.subject.date_of_birth.is_plain()) c.referral.subject.age_at_referral = age_at_referral(c);

@@ -308,6 +308,10 @@ bool has_sealed_values(const Case& c);
 bool has_plain_values(const Case& c);
 // Replaces every (P) value of `c` by `[erased]` (prevent erase).
 void erase_personal(Case& c);
+// For display only (`show` without the key): every sealed value becomes
+// `[encrypted]`. Never written back.
+inline constexpr std::string_view kEncryptedShown = "[encrypted]";
+void mask_sealed(Case& c);
 // Sets the stand-in date of birth of a case without personal data.
 void set_age_at_referral(Case& c, std::optional<int> age);
 

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,6 +21,9 @@
 
 #include "crypto.hpp"
 #include "date.hpp"
+#include "failure.hpp"
+#include "passphrase_key.hpp"
+#include "ssh_key.hpp"
 
 namespace prevent {
 
@@ -30,6 +34,35 @@ class GitRepo;
 // word `passphrase` (the passphrase is read from PREVENT_PASSPHRASE, else
 // asked on the terminal).
 void set_identity(std::optional<std::string> identity);
+
+// Where a passphrase comes from when PREVENT_PASSPHRASE is not set: the
+// front end asks on the terminal (cmd/app.cpp). `prompt` says what for; the
+// source throws Failure(store) when it cannot ask. Without a source, such a
+// passphrase is refused (exit 6).
+using PassphraseSource = std::function<std::string(std::string_view prompt)>;
+void set_passphrase_source(PassphraseSource source);
+
+// The identity and passphrase files prevent reads: a regular file of at
+// most 16 KiB, opened without following it into a FIFO or a device (a
+// directory, a FIFO, a device are refused, not waited on). Failure(`code`)
+// naming `path` when it cannot be read.
+std::string read_key_file(const std::filesystem::path& path, Exit code);
+
+// A recipient to add (init --recipient, keys add): an SSH public key, or a
+// passphrase.
+struct NewRecipient {
+  std::string name;
+  std::optional<ssh::PublicKey> ssh;       // type ssh-ed25519
+  std::optional<std::string> passphrase;   // type passphrase
+  Date added;
+  // Argon2id's cost for a passphrase: the store's default is interactive;
+  // the unit tests pass the minimum.
+  crypto::PassphraseCost cost = crypto::interactive_cost();
+};
+
+// A recipient's name: 1 to 64 characters, printable, no leading or
+// trailing space. Failure(invalid_data) naming `where` otherwise.
+void check_recipient_name(std::string_view name, std::string_view where);
 
 struct KeyRecipient {
   std::string name;         // a label for the person or device (not personal data of a subject)
@@ -69,10 +102,38 @@ class Keyring {
   std::optional<crypto::SecretKey> index_key() const;
 
   std::vector<KeyRecipient> recipients() const;
+  // The store key's generation (1, and one more each time it is replaced);
+  // 0 for a plain store.
+  int generation() const;
 
   // Writes the data keys made since the last call to the key store
   // (Store::commit calls it before its commit). Nothing to do when none.
   void write_pending();
+
+  // --- Making and changing the keys (under the writers' lock) ---
+
+  // `init` of an encrypted store: a new store ID, store key and store data
+  // key; the key store written (refs/prevent/keys); returns the text of
+  // keys/recipients.yaml for the first commit, readable by `first`.
+  static std::string create_keys(GitRepo& git, const NewRecipient& first);
+
+  // `keys add`: the text of keys/recipients.yaml with `who` added, the
+  // current store key wrapped for them. Needs the store key (Failure(store)
+  // otherwise); a name or SSH key already there is refused (exit 4).
+  std::string with_recipient(const NewRecipient& who);
+
+  // `keys remove`: replaces the store key. Writes the key store with every
+  // data key wrapped by the new store key, and the new key wrapped by the
+  // old (a rotation entry, so that the store stays readable if the commit
+  // never lands); returns keys/recipients.yaml without `name`, generation
+  // one more (`new_generation`), the new key wrapped for each remaining
+  // recipient. The caller
+  // commits it, then calls finish_rotation() (which drops the rotation
+  // entry), or abandon_rotation() when the commit failed (the key store as
+  // it was). Refuses (exit 4) an unknown name or the last recipient.
+  std::string rotate_without(std::string_view name, int& new_generation);
+  void finish_rotation();
+  void abandon_rotation() noexcept;
 
  private:
   struct State;

@@ -52,7 +52,9 @@ bool has_no_commit(const fs::path& gitdir) {
   const fs::path refs = gitdir / "refs";
   if (fs::exists(refs, ec))
     for (fs::recursive_directory_iterator it(refs, ec), end; !ec && it != end; it.increment(ec))
-      if (!it->is_directory(ec) && it->path().extension() != ".lock") return false;
+      // A stopped encrypted init may have written its key store already.
+      if (!it->is_directory(ec) && it->path().extension() != ".lock" && it->path() != refs / "prevent" / "keys")
+        return false;
   return !ec;
 }
 
@@ -79,6 +81,11 @@ bool is_unfinished_init(const fs::path& dir) {
       for (fs::directory_iterator s(it->path(), ec); !ec && s != end; s.increment(ec))
         if (s->is_symlink(ec) || !s->is_regular_file(ec) || !is_init_output(s->path().filename().string(), schemas))
           return false;
+    } else if (name == "keys" && it->is_directory(ec)) {
+      for (fs::directory_iterator s(it->path(), ec); !ec && s != end; s.increment(ec))
+        if (s->is_symlink(ec) || !s->is_regular_file(ec) ||
+            !is_init_output(s->path().filename().string(), {"recipients.yaml"}))
+          return false;
     } else if (!it->is_regular_file(ec) || !is_init_output(name, {"prevent.yaml"})) {
       return false;
     }
@@ -95,6 +102,7 @@ void clear_unfinished_init(const fs::path& dir) {
   const fs::path gitdir = dir / ".git";
   fs::remove(gitdir / "index", ec);
   fs::remove(state_dir_of(gitdir) / "journal", ec);
+  fs::remove(gitdir / "refs" / "prevent" / "keys", ec);
   // Lock files a stopped init left (config.lock, index.lock, HEAD.lock,
   // a branch's .lock): with no commit, nothing else can be writing here.
   std::vector<fs::path> locks;
@@ -123,6 +131,11 @@ Store Store::discover(const std::optional<std::string>& explicit_dir) {
 
 Store::Store(GitRepo git, Config config)
     : git_(std::make_unique<GitRepo>(std::move(git))), config_(std::move(config)) {}
+Keyring& Store::keyring() const {
+  if (!keyring_) keyring_ = std::make_unique<Keyring>(*git_);
+  return *keyring_;
+}
+
 Store::Store(Store&&) noexcept = default;
 Store& Store::operator=(Store&&) noexcept = default;
 Store::~Store() = default;
@@ -148,7 +161,8 @@ Store Store::open(const fs::path& root_in) {
   return Store(std::move(git), std::move(config));
 }
 
-void Store::create(const fs::path& dir, const Config& config, const FirstCommitStep& after_first_commit) {
+void Store::create(const fs::path& dir, const Config& config, const FirstCommitStep& after_first_commit,
+                   const std::optional<NewRecipient>& first_recipient) {
   std::error_code ec;
   // Everything that can refuse is asked before anything is made.
   GitIdentity id = GitRepo::default_identity(dir);
@@ -171,6 +185,8 @@ void Store::create(const fs::path& dir, const Config& config, const FirstCommitS
   files.push_back({"prevent.yaml", write_config(config)});
   for (const auto& s : schema_files()) files.push_back({fmt::format("schemas/{}", s.file_name), std::string(s.text)});
   try {
+    // The key store before the commit that names it (keyring.hpp).
+    if (first_recipient) files.push_back({"keys/recipients.yaml", Keyring::create_keys(git, *first_recipient)});
     git.commit(files, commit_message("init", config.area.empty() ? "store" : "store created", {}, "init"), id);
     if (after_first_commit) after_first_commit(Store(std::move(git), config));
   } catch (...) {
@@ -181,6 +197,7 @@ void Store::create(const fs::path& dir, const Config& config, const FirstCommitS
       fs::remove_all(dir / ".git", ec);
     for (const auto& f : files) fs::remove(dir / f.path, ec);
     fs::remove(dir / "schemas", ec);
+    fs::remove(dir / "keys", ec);
     throw;
   }
 }
@@ -247,7 +264,42 @@ Case Store::load_case(const CaseFile& file) const {
   if (auto f = not_a_record_file(file)) throw *f;
   Case c = read_case(git_->read_blob(git::oid(file.blob), file.path), file.path, config_);
   if (auto f = misplaced_record(c, file.path)) throw *f;
+  open_case(c, file.path);
   return c;
+}
+
+Keyring& Store::keyring() const {
+  if (!keyring_) keyring_ = std::make_unique<Keyring>(*git_);
+  return *keyring_;
+}
+
+CaseKeys Store::case_keys(const std::string& id) const {
+  Keyring& k = keyring();
+  if (!k.encrypted()) return {};
+  return CaseKeys{k.store_id(), k.case_key(id), k.store_data_key()};
+}
+
+void Store::open_case(Case& c, const std::string& where) const {
+  // A plain record never touches the keys: a plain store, or a run without
+  // an identity, reads as before.
+  if (!has_sealed_values(c)) return;
+  CaseKeys keys = case_keys(c.id);
+  if (!keys.case_key && !keys.store_key) return;
+  open_personal(c, keys, where);
+}
+
+std::string Store::case_text(Case c) {
+  if (has_plain_values(c)) {
+    Keyring& k = keyring();
+    if (k.encrypted()) {
+      if (!k.unlocked())
+        fail(Exit::store,
+             fmt::format("{}: this store is encrypted, and recording personal data needs its key", c.id),
+             "give the key that unlocks the store: --identity FILE or PREVENT_IDENTITY (docs/encryption.md)");
+      seal_personal(c, CaseKeys{k.store_id(), k.case_key_for_writing(c.id), k.store_data_key()});
+    }
+  }
+  return write_case(c);
 }
 
 const Meeting* Store::meeting(Date date) const {
@@ -367,7 +419,11 @@ ObjectId Store::commit(const std::vector<FileWrite>& files, const std::string& m
   // An interrupted write first: the files in the way may be its own.
   git_->require_no_interrupted_write();
   git_->require_clean(paths);
+  // New data keys reach the key store before the record sealed with them.
+  if (keyring_) keyring_->write_pending();
   GitIdentity who = git_->identity();
+  // A case's data key is in the key store before any commit uses it.
+  if (keyring_) keyring_->write_pending();
   const ObjectId id = git::object_id(git_->commit(files, message, who));
   // The commit is made whatever happens here: an index left behind is
   // brought up to date by the next read, and a verified head not advanced

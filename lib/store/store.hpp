@@ -17,6 +17,7 @@
 #include "case_record.hpp"
 #include "config.hpp"
 #include "failure.hpp"
+#include "keyring.hpp"
 #include "meeting.hpp"
 #include "object_id.hpp"
 #include "store_write.hpp"
@@ -91,9 +92,13 @@ class Store {
   // commit. The directory is made 0700. `after_first_commit`, when given, is
   // called with the new store, HEAD that commit, before create returns; when
   // it throws, nothing of the store is left.
+  // With `first_recipient`, the store is encrypted (docs/encryption.md):
+  // the first commit holds keys/recipients.yaml, and the key store
+  // (refs/prevent/keys) is written before it.
   using FirstCommitStep = std::function<void(const Store&)>;
   static void create(const std::filesystem::path& dir, const Config& config,
-                     const FirstCommitStep& after_first_commit = {});
+                     const FirstCommitStep& after_first_commit = {},
+                     const std::optional<NewRecipient>& first_recipient = std::nullopt);
 
   Store(Store&&) noexcept;
   Store& operator=(Store&&) noexcept;
@@ -104,6 +109,8 @@ class Store {
   GitRepo& git() { return *git_; }
   const GitRepo& git() const { return *git_; }
   const Config& config() const { return config_; }
+  // The store's keys (keyring.hpp), made when first asked for.
+  Keyring& keyring() const;
 
   // Every case file at HEAD (listing only, nothing parsed), sorted by path.
   std::vector<CaseFile> case_files() const;
@@ -112,9 +119,24 @@ class Store {
   // is_case_record_name takes them), without ".yaml": listing only.
   std::vector<std::string> case_names(int year) const;
 
-  // A case at HEAD; Failure(not_found) when there is none.
+  // A case at HEAD; Failure(not_found) when there is none. Its sealed
+  // values are opened when this run has the key (docs/encryption.md), and
+  // stay sealed otherwise.
   Case load_case(const CaseId& id) const;
   Case load_case(const CaseFile& file) const;
+
+  // The store's keys (keyring.hpp), read on first use.
+  Keyring& keyring() const;
+  // The keys this run has for the sealed values of case `id`; no store ID
+  // (nothing to seal or open) in a plain store.
+  CaseKeys case_keys(const std::string& id) const;
+  // Opens the sealed values of `c` this run has the key for (a record read
+  // other than by load_case); nothing to do in a plain store.
+  void open_case(Case& c, const std::string& where) const;
+  // The text `c` is written as: in an encrypted store its plain (P) values
+  // sealed (Failure(store), exit 6, without the key), its data key made on
+  // its first sealed value.
+  std::string case_text(Case c);
 
   // Whole-store reads go through load_cases_without_personal_data()
   // (store/derived/case_reader.hpp): every case at HEAD, parsed once and
@@ -152,6 +174,8 @@ class Store {
   std::unique_ptr<StoreLock> lock() const;
 
   // One commit of `files`. Refuses when any of them has uncommitted edits.
+  // The data keys made for it (Keyring::case_key_for_writing) are written
+  // to the key store first.
   // Then each registered DerivedIndex is told of it, in the order they were
   // registered. `cases[i]`, when given, is the record written as files[i]:
   // the record cache takes it instead of parsing a large batch again.
@@ -183,6 +207,7 @@ class Store {
   mutable std::map<Date, std::unique_ptr<Meeting>> meetings_;
   mutable std::map<Date, bool> meeting_missing_;
   std::vector<std::shared_ptr<DerivedIndex>> indexes_;
+  mutable std::unique_ptr<Keyring> keyring_;
 };
 
 // A held writer's lock (flock on .git/prevent.lock, released on exit even

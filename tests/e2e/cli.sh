@@ -145,7 +145,7 @@ test_a_write_dated_after_today_with_as_of_is_refused() {
     expect_refusal 5 "$S" prevent -C "$S" void "$ID" triage --reason "Recorded in error" --as-of "$FUTURE"
     expect_refusal 5 "$S" prevent -C "$S" panel agenda 2026-11-20 --add "$ID" --as-of "$FUTURE"
     expect_refusal 5 "$S" prevent -C "$S" upgrade --as-of "$FUTURE"
-    expect_refusal 5 "$T/new" prevent init "$T/new" --area "Example Borough" --as-of "$FUTURE"
+    expect_refusal 5 "$T/new" prevent init --plain "$T/new" --area "Example Borough" --as-of "$FUTURE"
     assert_no_file "$T/new/prevent.yaml"
 }
 

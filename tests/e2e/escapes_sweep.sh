@@ -22,7 +22,7 @@ BAD_NAME=$'cases/2026/bad\nnotice [history] all clear\xff.yaml'
 build_hostile() {
     local s="$1"
     mkdir -p "$(dirname "$s")"
-    run prevent init "$s" --area "$AREA" --no-hook
+    run prevent init --plain "$s" --area "$AREA" --no-hook
     assert_rc 0 "init"
     refer_ok "$s" "agency=$AGENCY" "referrer-role=$ROLE"
     meeting_ok_chair "$s"

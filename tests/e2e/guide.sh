@@ -57,7 +57,7 @@ guide_setup() {
     case "$1" in
         none) ;;
         empty)
-            "$PREVENT" init "$T/channel" --area "Example Borough" --prefix EXM --as-of "$GUIDE_TODAY" >/dev/null 2>&1 ||
+            "$PREVENT" init --plain "$T/channel" --area "Example Borough" --prefix EXM --as-of "$GUIDE_TODAY" >/dev/null 2>&1 ||
                 fail "prevent init failed"
             export PREVENT_STORE="$T/channel" ;;
         example)

@@ -839,7 +839,7 @@ HOSTILE_LABEL='<img src=x onerror=alert(1)>Education & "Schools"'
 test_csv_html_and_json_output_are_safe_whatever_the_store_holds() {
     corpus_personal
     S="$T/store"
-    run prevent init "$S" --area "$HOSTILE_AREA" --as-of "$AS_OF" -q
+    run prevent init --plain "$S" --area "$HOSTILE_AREA" --as-of "$AS_OF" -q
     assert_rc 0 "init with a hostile area name"
     [[ -d "$S" ]] || return
     # A label of prevent.yaml, edited by hand as a coordinator may.

@@ -5,7 +5,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.bash"
 
 test_init_creates_a_private_store_with_settings_schemas_and_one_commit() {
     umask 022
-    run prevent init "$T/store" --area "Example Borough" --as-of "$AS_OF"
+    run prevent init --plain "$T/store" --area "Example Borough" --as-of "$AS_OF"
     assert_rc 0
     assert_mode "$T/store" 700
     assert_file_exists "$T/store/prevent.yaml"
@@ -49,7 +49,7 @@ test_init_writes_area_and_default_settings_into_prevent_yaml() {
 }
 
 test_init_lists_no_holidays_the_rules_give_every_year() {
-    run prevent init "$T/store" --area "Example Borough" --as-of 2026-06-15
+    run prevent init --plain "$T/store" --area "Example Borough" --as-of 2026-06-15
     assert_rc 0
     # The bank holidays come from the England and Wales rules for any year;
     # prevent.yaml holds only a store's exceptions (none yet).
@@ -61,7 +61,7 @@ test_init_lists_no_holidays_the_rules_give_every_year() {
 
 test_init_into_the_current_directory_when_no_directory_is_given() {
     mkdir -m 755 "$T/here"
-    run_in "$T/here" "$PREVENT" init --area "Example Borough" --as-of "$AS_OF"
+    run_in "$T/here" "$PREVENT" init --plain --area "Example Borough" --as-of "$AS_OF"
     assert_rc 0
     assert_file_exists "$T/here/prevent.yaml"
     assert_mode "$T/here" 700
@@ -69,7 +69,7 @@ test_init_into_the_current_directory_when_no_directory_is_given() {
 }
 
 test_init_creates_missing_parent_directories() {
-    run prevent init "$T/a/b/store" --area "Example Borough" --as-of "$AS_OF"
+    run prevent init --plain "$T/a/b/store" --area "Example Borough" --as-of "$AS_OF"
     assert_rc 0
     assert_file_exists "$T/a/b/store/prevent.yaml"
     assert_mode "$T/a/b/store" 700
@@ -80,7 +80,7 @@ test_init_refuses_a_directory_that_is_not_empty() {
     echo "minutes of a fictional meeting" >"$T/store/notes.txt"
     local before
     before="$(ls -A "$T/store")"
-    run prevent init "$T/store" --area "Example Borough" --as-of "$AS_OF"
+    run prevent init --plain "$T/store" --area "Example Borough" --as-of "$AS_OF"
     assert_rc 6
     assert_one_error_line
     assert_stderr_contains "not empty"
@@ -90,13 +90,13 @@ test_init_refuses_a_directory_that_is_not_empty() {
 
 test_init_refuses_an_existing_store() {
     new_store "$T/store"
-    expect_refusal 6 "$T/store" prevent init "$T/store" --area "Example Borough" --as-of "$AS_OF"
+    expect_refusal 6 "$T/store" prevent init --plain "$T/store" --area "Example Borough" --as-of "$AS_OF"
 }
 
 test_init_takes_an_empty_git_repository_and_keeps_its_settings() {
     git init -q -b main "$T/store"
     git -C "$T/store" config prevent-test.kept yes
-    run prevent init "$T/store" --area "Example Borough" --as-of "$AS_OF"
+    run prevent init --plain "$T/store" --area "Example Borough" --as-of "$AS_OF"
     assert_rc 0
     assert_eq "$(commit_count "$T/store")" 1 "commits"
     assert_eq "$(git -C "$T/store" config prevent-test.kept)" yes "the repository's own setting"
@@ -116,7 +116,7 @@ test_init_takes_up_what_an_interrupted_init_left() {
     mkdir -p "$T/store/.git/prevent"
     printf 'prevent write journal v1\nparent -\ncommit %s\n' "$(git_in "$T/done" rev-parse HEAD)" \
         >"$T/store/.git/prevent/journal"
-    run prevent init "$T/store" --area "Example Borough" --as-of "$AS_OF"
+    run prevent init --plain "$T/store" --area "Example Borough" --as-of "$AS_OF"
     assert_rc 0
     assert_eq "$(git_in "$T/store" rev-parse 'HEAD^{tree}')" "$(git_in "$T/done" rev-parse 'HEAD^{tree}')" "tree"
     assert_clean "$T/store"
@@ -126,20 +126,20 @@ test_init_takes_up_what_an_interrupted_init_left() {
 test_init_refuses_a_repository_with_no_commit_that_holds_other_files() {
     git init -q -b main "$T/store"
     echo "minutes of a fictional meeting" >"$T/store/notes.txt"
-    expect_refusal 6 "$T/store" prevent init "$T/store" --area "Example Borough" --as-of "$AS_OF"
+    expect_refusal 6 "$T/store" prevent init --plain "$T/store" --area "Example Borough" --as-of "$AS_OF"
     assert_stderr_contains "not empty"
 }
 
 test_init_refuses_a_repository_with_commits() {
     git init -q -b main "$T/store"
     git -C "$T/store" commit -q --allow-empty -m "a commit made with git"
-    expect_refusal 6 "$T/store" prevent init "$T/store" --area "Example Borough" --as-of "$AS_OF"
+    expect_refusal 6 "$T/store" prevent init --plain "$T/store" --area "Example Borough" --as-of "$AS_OF"
     assert_stderr_contains "not empty"
 }
 
 test_init_refuses_without_a_git_identity_and_creates_nothing() {
     rm -f "$HOME/.gitconfig"
-    run prevent init "$T/store" --area "Example Borough" --as-of "$AS_OF"
+    run prevent init --plain "$T/store" --area "Example Borough" --as-of "$AS_OF"
     assert_rc 6
     assert_one_error_line
     assert_stderr_contains "identity"
@@ -150,7 +150,7 @@ test_init_refuses_without_a_git_identity_and_creates_nothing() {
 test_init_refuses_without_a_git_email_and_leaves_an_empty_directory_empty() {
     printf '[user]\n\tname = Test Coordinator\n' >"$HOME/.gitconfig"
     mkdir "$T/store"
-    run prevent init "$T/store" --area "Example Borough" --as-of "$AS_OF"
+    run prevent init --plain "$T/store" --area "Example Borough" --as-of "$AS_OF"
     assert_rc 6
     assert_one_error_line
     assert_eq "$(ls -A "$T/store")" "" "directory contents"
@@ -160,7 +160,7 @@ test_init_into_an_empty_repository_takes_its_own_identity_for_author_and_committ
     git init -q -b main "$T/store"
     git -C "$T/store" config user.name "Pellam Orrisby"
     git -C "$T/store" config user.email "po@example.invalid"
-    run prevent init "$T/store" --area "Example Borough" --as-of "$AS_OF"
+    run prevent init --plain "$T/store" --area "Example Borough" --as-of "$AS_OF"
     assert_rc 0
     assert_eq "$(git_in "$T/store" log -1 --format='%an <%ae> | %cn <%ce>')" \
         "Pellam Orrisby <po@example.invalid> | Pellam Orrisby <po@example.invalid>" "author and committer"
@@ -169,13 +169,13 @@ test_init_into_an_empty_repository_takes_its_own_identity_for_author_and_committ
 test_init_takes_the_identity_from_the_git_environment() {
     rm -f "$HOME/.gitconfig"
     GIT_AUTHOR_NAME="Quarto Vessain" GIT_AUTHOR_EMAIL="qv@example.invalid" \
-        run prevent init "$T/store" --area "Example Borough" --as-of "$AS_OF"
+        run prevent init --plain "$T/store" --area "Example Borough" --as-of "$AS_OF"
     assert_rc 0
     assert_eq "$(git_in "$T/store" log -1 --format='%an <%ae>')" "Quarto Vessain <qv@example.invalid>" "author"
 }
 
 test_init_without_area_is_a_usage_error() {
-    run prevent init "$T/store" --as-of "$AS_OF"
+    run prevent init --plain "$T/store" --as-of "$AS_OF"
     assert_rc 2
     assert_one_error_line
     assert_stderr_contains "--area"
@@ -183,7 +183,7 @@ test_init_without_area_is_a_usage_error() {
 }
 
 test_init_with_an_empty_area_is_refused() {
-    run prevent init "$T/store" --area "" --as-of "$AS_OF"
+    run prevent init --plain "$T/store" --area "" --as-of "$AS_OF"
     assert_rc 5
     assert_one_error_line
     assert_no_file "$T/store"
@@ -192,7 +192,7 @@ test_init_with_an_empty_area_is_refused() {
 test_init_refuses_a_malformed_prefix() {
     local p
     for p in prv 1PRV P-R ABCDEFGHIJK "" "PRV/.." "PR V"; do
-        run prevent init "$T/store" --area "Example Borough" --prefix "$p" --as-of "$AS_OF"
+        run prevent init --plain "$T/store" --area "Example Borough" --prefix "$p" --as-of "$AS_OF"
         assert_rc 5 "--prefix '$p'"
         assert_one_error_line
         assert_stderr_contains "--prefix"
@@ -209,7 +209,7 @@ test_init_with_a_prefix_numbers_cases_with_it() {
 }
 
 test_init_refuses_a_malformed_as_of_date() {
-    run prevent init "$T/store" --area "Example Borough" --as-of 2026-02-30
+    run prevent init --plain "$T/store" --area "Example Borough" --as-of 2026-02-30
     assert_rc 5
     assert_one_error_line
     assert_stderr_contains "--as-of"
@@ -252,7 +252,7 @@ stage_a_bad_hand_edit() {
 
 test_init_installs_the_pre_commit_hook_so_a_bad_hand_edit_is_refused_at_git_commit() {
     S="$T/store"
-    run prevent init "$S" --area "Example Borough" --as-of "$AS_OF"
+    run prevent init --plain "$S" --area "Example Borough" --as-of "$AS_OF"
     assert_rc 0
     assert_file_exists "$S/.git/hooks/pre-commit"
     assert_mode "$S/.git/hooks/pre-commit" 700
@@ -276,7 +276,7 @@ test_init_installs_the_pre_commit_hook_so_a_bad_hand_edit_is_refused_at_git_comm
 
 test_init_no_hook_leaves_git_commit_as_it_is() {
     S="$T/store"
-    run prevent init "$S" --area "Example Borough" --as-of "$AS_OF" --no-hook
+    run prevent init --plain "$S" --area "Example Borough" --as-of "$AS_OF" --no-hook
     assert_rc 0
     assert_no_file "$S/.git/hooks/pre-commit"
     stage_a_bad_hand_edit "$S"
@@ -294,7 +294,7 @@ test_init_refuses_a_core_hooks_path_outside_the_store_and_writes_nothing() {
     S="$T/store"
     mkdir -p "$HOME/hooks"
     git config --global core.hooksPath "$HOME/hooks"
-    run prevent init "$S" --area "Example Borough" --as-of "$AS_OF"
+    run prevent init --plain "$S" --area "Example Borough" --as-of "$AS_OF"
     assert_rc 6
     assert_stdout_empty
     assert_stderr_contains "core.hooksPath ($HOME/hooks)"
@@ -304,11 +304,11 @@ test_init_refuses_a_core_hooks_path_outside_the_store_and_writes_nothing() {
     assert_eq "$(ls -A "$HOME/hooks")" "" "the user's hooks directory"
     # A relative core.hooksPath is the work tree's, outside .git: the same.
     git config --global core.hooksPath githooks
-    run prevent init "$S" --area "Example Borough" --as-of "$AS_OF"
+    run prevent init --plain "$S" --area "Example Borough" --as-of "$AS_OF"
     assert_rc 6
     assert_no_file "$S"
     # --no-hook creates the store, and writes no hook anywhere.
-    run prevent init "$S" --area "Example Borough" --as-of "$AS_OF" --no-hook
+    run prevent init --plain "$S" --area "Example Borough" --as-of "$AS_OF" --no-hook
     assert_rc 0
     assert_no_file "$S/githooks"
     assert_no_file "$S/.git/hooks/pre-commit"
@@ -320,7 +320,7 @@ test_init_refuses_an_empty_repository_whose_hooks_path_is_outside_and_leaves_it_
     git -C "$S" config core.hooksPath "$HOME/hooks"
     local before
     before="$(find "$S" -type f | LC_ALL=C sort | xargs sha256sum)"
-    run prevent init "$S" --area "Example Borough" --as-of "$AS_OF"
+    run prevent init --plain "$S" --area "Example Borough" --as-of "$AS_OF"
     assert_rc 6
     assert_stderr_contains "core.hooksPath"
     assert_eq "$(find "$S" -type f | LC_ALL=C sort | xargs sha256sum)" "$before" "the repository after the refusal"
@@ -330,7 +330,7 @@ test_init_refuses_an_empty_repository_whose_hooks_path_is_outside_and_leaves_it_
 test_init_installs_into_a_core_hooks_path_inside_the_stores_git_directory() {
     S="$T/store"
     git config --global core.hooksPath .git/own-hooks
-    run prevent init "$S" --area "Example Borough" --as-of "$AS_OF"
+    run prevent init --plain "$S" --area "Example Borough" --as-of "$AS_OF"
     assert_rc 0
     assert_file_exists "$S/.git/own-hooks/pre-commit"
 }

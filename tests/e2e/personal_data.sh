@@ -320,7 +320,7 @@ run_the_sweep() { # run_the_sweep UMASK
     S="$T/store"
     local p=("$PREVENT" -C "$S" --as-of "$AS_OF")
     # init itself, under this umask.
-    sweep no ok "$PREVENT" init "$S" --area "Example Borough" --as-of "$AS_OF"
+    sweep no ok "$PREVENT" init --plain "$S" --area "Example Borough" --as-of "$AS_OF"
     local id=PRV-2026-0001 m=2026-11-12 f
 
     referral_flags name="Threnody Caskwell" dob=2009-06-02 postcode-district=ZZ9 summary="Fictional sweep summary Galvorine"
@@ -480,11 +480,28 @@ run_the_sweep() { # run_the_sweep UMASK
     sweep no ok "$PREVENT" --exit-codes
     sweep no ok "$PREVENT" --version
 
+    # keys, on an encrypted store of its own (the sweep's store is plain):
+    # a recipient's name is a label, but what is typed where one is wanted
+    # is never echoed in an error.
+    S="$T/encrypted"
+    ssh-keygen -q -t ed25519 -N "" -C "" -f "$T/sweep-key" && ssh-keygen -q -t ed25519 -N "" -C "" -f "$T/sweep-key2" ||
+        fail "ssh-keygen failed"
+    local e=("$PREVENT" -C "$S" --as-of "$AS_OF")
+    sweep no ok "$PREVENT" init "$S" --area "Example Borough" --as-of "$AS_OF" --recipient "$T/sweep-key.pub"
+    sweep no ok "${e[@]}" keys list
+    sweep no fail "${e[@]}" keys add "Threnody Caskwell" --ssh "$T/sweep-key2.pub"
+    sweep no ok "${e[@]}" --identity "$T/sweep-key" keys add second --ssh "$T/sweep-key2.pub"
+    sweep no fail "${e[@]}" --identity "$T/sweep-key" keys add other --ssh "$T/sweep-key2.pub"
+    sweep no fail "${e[@]}" --identity "$T/sweep-key" keys remove "Threnody Caskwell"
+    sweep no ok "${e[@]}" --identity "$T/sweep-key" keys remove second
+    S="$T/store"
+
     # Every command that exists was run.
     local cmd
     for cmd in init refer import triage note assess "panel new" "panel attend" "panel agenda" "panel decide" \
         "panel consent" "panel action" "panel minutes" "review due" "review record" report correct void log \
-        "hook install" show list check upgrade "foi new" "foi close" "foi list" find person link unlink; do
+        "hook install" show list check upgrade "foi new" "foi close" "foi list" find person link unlink "keys list" \
+        "keys add" "keys remove"; do
         [[ "$SWEEP_LOG" == *" $cmd "* ]] ||
             fail "the sweep did not run prevent $cmd"
     done
@@ -492,7 +509,7 @@ run_the_sweep() { # run_the_sweep UMASK
     listed="$("$PREVENT" --help | sed -n '/^Subcommands:/,/^$/p' | awk 'NR > 1 && NF { print $1 }')"
     [[ "$listed" == *refer* ]] || fail "no commands found in prevent --help"
     local sub
-    for sub in panel review hook foi; do
+    for sub in panel review hook foi keys; do
         listed+=$'\n'"$("$PREVENT" "$sub" --help | sed -n '/^Subcommands:/,/^$/p' | awk -v p="$sub" 'NR > 1 && NF { print p " " $1 }')"
     done
     while IFS= read -r cmd; do

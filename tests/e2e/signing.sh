@@ -112,7 +112,7 @@ test_a_failing_signer_writes_nothing() {
 test_init_with_a_failing_signer_leaves_nothing() {
     ssh_signing
     git config --global gpg.ssh.program false
-    run prevent init "$T/store" --area "Example Borough" --as-of "$AS_OF"
+    run prevent init --plain "$T/store" --area "Example Borough" --as-of "$AS_OF"
     assert_rc 6
     assert_one_error_line
     assert_no_file "$T/store/.git"

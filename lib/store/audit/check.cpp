@@ -54,7 +54,9 @@ const std::vector<CheckInfo>& available_checks() {
       {"rules", "every case satisfies the rules of the Channel process (SPEC §4)"},
       {"canonical", "files are in canonical form (a notice: rewritten on the next write)"},
       {"schemas", "the store's schemas/ match the ones this prevent was built with"},
-      {"worktree", "no uncommitted or untracked changes under cases/, panels/, foi/, schemas/ and prevent.yaml"},
+      {"keys", "an encrypted store's keys/recipients.yaml reads, and its key store (refs/prevent/keys) is there "
+               "(docs/encryption.md)"},
+      {"worktree", "no uncommitted or untracked changes under cases/, panels/, foi/, keys/, schemas/ and prevent.yaml"},
       {"repository", "every object reachable from HEAD can be read and matches its id"},
       {"authors", "every commit that changed cases/ or panels/ has an author name and e-mail"},
       {"history", "commit dates never go backwards, no case file was ever deleted, no replacement refs; hand edits, "
@@ -105,6 +107,10 @@ class Run {
     const auto files = store_.case_files();
     ParallelBlobs blobs(store_);
     RuleContext ctx{store_.config(), as_of_, [&](Date d) { return store_.meeting(d); }};
+    const bool encrypted = store_.keyring().encrypted();
+    if ((records || rules) && !encrypted)
+      notice("records", "this store is plain: personal data is kept in clear in every file and commit (for "
+                        "fictional data only; `prevent encrypt` converts it, docs/encryption.md)");
     struct Parsed {
       std::optional<Case> record;
       std::optional<Failure> failure;
@@ -170,10 +176,31 @@ class Run {
             records_.push_back(
                 fmt::format("id: the prefix is not the store's ({}) ({})", store_.config().prefix, file.path));
         }
-        if (rules) try {
-            check_case_rules(c, ctx);
+        // Encryption at rest (docs/encryption.md): in an encrypted store no
+        // (P) value stands in plain text; with the key, the record is
+        // checked opened (rule 1's date of birth, rule 5 near the 18th
+        // birthday), without it from its clear facts.
+        Case opened = c;
+        if (encrypted) {
+          if (has_plain_values(c))
+            encryption_.push_back(fmt::format("{}: personal data in plain text in an encrypted store; the next "
+                                              "change by prevent seals it, `prevent encrypt` seals every case "
+                                              "[{}]",
+                                              c.id, file.path));
+          try {
+            store_.open_case(opened, file.path);
           } catch (const Failure& f) {
-            rules_.push_back({f.code(), fmt::format("{} [{}]", f.what(), file.path)});
+            encryption_.push_back(fmt::format("{} [{}]", f.what(), file.path));
+          }
+        }
+        if (rules) try {
+            check_case_rules(opened, ctx);
+          } catch (const Failure& f) {
+            // A question only the key can answer is not a breach: noted.
+            if (f.code() == Exit::store && encrypted && !store_.keyring().unlocked())
+              key_notices_.push_back(fmt::format("{}; not rechecked without the key [{}]", f.what(), file.path));
+            else
+              rules_.push_back({f.code(), fmt::format("{} [{}]", f.what(), file.path)});
           }
         // Reviews recorded before the review rules (or by hand) that break
         // them: read as they are, reported as notices.
@@ -237,6 +264,8 @@ class Run {
 
   void rules() {
     for (auto& [code, m] : rules_) error("rules", code, std::move(m));
+    for (auto& m : key_notices_) notice("rules", std::move(m));
+    for (auto& m : encryption_) error("records", Exit::store, std::move(m));
     for (auto& m : review_notices_) notice("rules", std::move(m));
   }
 
@@ -264,6 +293,21 @@ class Run {
               fmt::format("schema file differs from this prevent's own; editors may validate against a "
                           "different version; `prevent upgrade` brings it to this one ({})",
                           path));
+    }
+  }
+
+  // docs/encryption.md: recipients.yaml is read strictly (Keyring), and the
+  // key store it needs is in this repository. Needs no key.
+  void keys() {
+    try {
+      Keyring& keys = store_.keyring();
+      if (!keys.encrypted()) return;
+      if (git_reference_name_to_id(&oid_, store_.git().raw(), "refs/prevent/keys") != 0)
+        error("keys", Exit::store,
+              "the key store is not in this repository: nobody can read the personal data here; a clone fetches it "
+              "with `git fetch origin refs/prevent/keys:refs/prevent/keys` (refs/prevent/keys)");
+    } catch (const Failure& f) {
+      error("keys", f.code(), f.what());
     }
   }
 
@@ -312,8 +356,8 @@ class Run {
     opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
     opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
                  GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
-    const char* specs[] = {"cases", "panels", "foi", "schemas", "prevent.yaml"};
-    opts.pathspec = {const_cast<char**>(specs), 5};
+    const char* specs[] = {"cases", "panels", "foi", "keys", "schemas", "prevent.yaml"};
+    opts.pathspec = {const_cast<char**>(specs), 6};
     git_status_list* list_raw = nullptr;
     const int rc = git_status_list_new(&list_raw, store_.git().raw(), &opts);
     git::StatusList list(list_raw);
@@ -353,8 +397,11 @@ class Run {
   };
   const Store& store_;
   Date as_of_;
+  git_oid oid_{};
   std::vector<std::string> records_;                 // records: file name and ID findings
   std::vector<std::pair<Exit, std::string>> rules_;  // rules broken
+  std::vector<std::string> key_notices_;             // rule questions only the key answers (notices)
+  std::vector<std::string> encryption_;              // plain (P) values in an encrypted store, values that do not open
   std::vector<std::string> review_notices_;          // reviews outside the review rules (notices)
   std::vector<std::string> canonical_;               // case files not in canonical form
   std::vector<std::string> foi_notices_;             // FOI requests due on another day than counted
@@ -406,6 +453,7 @@ std::vector<Finding> run_checks(const Store& store, const std::vector<std::strin
   if (wanted("rules")) run.rules();
   if (wanted("canonical")) run.canonical();
   if (wanted("schemas")) run.schemas();
+  if (wanted("keys")) run.keys();
   if (wanted("worktree")) run.worktree(interrupted);
   if (wanted("derived")) run.derived();
   // The history checks (history_check.hpp).

@@ -484,12 +484,26 @@ bool closed_one_request(const GitRepo& git, const FoiDelta& d) {
   }
 }
 
+// Whether keys/ of `tree` holds keys/recipients.yaml, a file, and nothing
+// else: what `keys add` and `keys remove` leave (docs/encryption.md).
+bool keys_only_recipients(git_repository* repo, git_tree* tree) {
+  const git_tree_entry* e = tree ? git_tree_entry_byname(tree, "keys") : nullptr;
+  if (!e || git_tree_entry_type(e) != GIT_OBJECT_TREE) return false;
+  git_tree* keys_raw = nullptr;
+  if (git_tree_lookup(&keys_raw, repo, git_tree_entry_id(e)) != 0) return false;
+  git::Tree keys(keys_raw);
+  if (git_tree_entrycount(keys.get()) != 1) return false;
+  const git_tree_entry* only = git_tree_entry_byindex(keys.get(), 0);
+  return std::string_view(git_tree_entry_name(only)) == "recipients.yaml" &&
+         is_plain_file(git_tree_entry_filemode(only));
+}
+
 // Why a commit with a Prevent-Action trailer is not what its action
 // writes (action_scope.hpp); empty when it is. Names fields and files,
 // never a value nor the trailer's own text.
 std::string outside_action(const Store& store, const CommitMeta& m, const std::vector<PathChange>& changes,
                            const std::vector<std::string>& others, bool first, bool one_release,
-                           const FoiDelta& foi, bool one_purge) {
+                           const FoiDelta& foi, bool keys_only_recipients, bool one_purge) {
   const ActionScope* scope = action_scope(*m.action);
   if (!scope) return "its Prevent-Action is none that prevent writes";
   const std::string_view action = scope->action;
@@ -525,6 +539,13 @@ std::string outside_action(const Store& store, const CommitMeta& m, const std::v
     return closed_one_request(store.git(), foi)
                ? ""
                : fmt::format("{} changes only {}, adding its closure, and nothing else", action, scope->says);
+  }
+  if (scope->files == ActionFiles::keys) {
+    if (!changes.empty()) return fmt::format("{} changes only {}, but it changed records", action, scope->says);
+    if (others.size() != 1 || others.front() != "keys")
+      return fmt::format("{} changes only {}, but it changed {}", action, scope->says,
+                         others.empty() ? std::string("nothing") : others.front());
+    return keys_only_recipients ? "" : fmt::format("{} changes only {}, and keys/ holds nothing else", action, scope->says);
   }
   if (!others.empty())
     return fmt::format("{} changes only {}, but it changed {}", action, scope->says, others.front());
@@ -842,6 +863,11 @@ std::vector<Finding> check_history(const Store& store, HistoryChecks which) {
                          fmt::format("hand edit: commit {} by {} <{}> on {} changed the FOI requests outside "
                                      "prevent (foi)",
                                      m.short_id(), m.author_name, m.author_email, m.display_time())});
+        if (std::find(others.begin(), others.end(), "keys") != others.end())
+          out.push_back({Finding::Level::notice, Exit::ok, "history",
+                         fmt::format("hand edit: commit {} by {} <{}> on {} changed who can unlock the store "
+                                     "outside prevent (keys)",
+                                     m.short_id(), m.author_name, m.author_email, m.display_time())});
         if (!changes.empty())
           out.push_back({Finding::Level::notice, Exit::ok, "history",
                          fmt::format("hand edit: commit {} by {} <{}> on {} changed records outside prevent ({})",
@@ -855,6 +881,7 @@ std::vector<Finding> check_history(const Store& store, HistoryChecks which) {
       std::string why = outside_action(store, m, changes, others, s.parent_tree == nullptr,
                                        added_one_release(store.git().raw(), s.parent_tree, s.tree),
                                        foi_delta(store.git().raw(), s.parent_tree, s.tree),
+                                       keys_only_recipients(store.git().raw(), s.tree),
                                        added_one_release(store.git().raw(), s.parent_tree, s.tree, "purges"));
       if (!why.empty()) {
         std::string where = paths_text(changes);

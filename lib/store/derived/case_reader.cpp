@@ -99,17 +99,34 @@ std::vector<std::optional<std::string>> read_case_names(const Store& store, cons
   blobs.reserve(files.size());
   for (const auto& f : files) blobs.push_back(git::oid(f.blob));
   std::vector<std::optional<std::string>> found(files.size());
+  // A sealed name is opened after the parallel read, on this thread, where
+  // the keys are.
+  std::vector<std::optional<Case>> sealed(files.size());
   ParallelBlobs parallel(store);
   parallel.run(blobs, [&](size_t i, const BlobRead& blob) {
     if (!blob.text) return;
     try {
       Case c = read_case(*blob.text, files[i].path, store.config());
-      if (!misplaced_record(c, files[i].path)) found[i] = c.referral.subject.name.reveal();
+      if (misplaced_record(c, files[i].path)) return;
+      if (c.referral.subject.name.is_plain()) {
+        found[i] = c.referral.subject.name.reveal();
+      } else {
+        Case m;
+        m.id = c.id;
+        m.referral.subject.name = c.referral.subject.name;
+        sealed[i] = std::move(m);
+      }
     } catch (...) {
       // Not read: the listing reports the file (or it is a bug the
       // listing's own read raises); the row just has no name.
     }
   });
+  for (size_t i = 0; i < files.size(); ++i) {
+    if (!sealed[i]) continue;
+    store.open_case(*sealed[i], files[i].path);
+    const auto& name = sealed[i]->referral.subject.name;
+    found[i] = name.is_plain() ? name.reveal() : std::string(name.is_erased() ? kErasedValue : kEncryptedShown);
+  }
   std::unordered_map<std::string_view, const std::string*> by_id;
   for (size_t i = 0; i < files.size(); ++i)
     if (found[i]) by_id.emplace(files[i].id, &*found[i]);

@@ -59,10 +59,13 @@ CaseReadSummary for_each_case_with_personal_data(const Store& store, const std::
         p.error = std::current_exception();
       }
     });
-    for (auto& p : parsed) {
+    for (size_t i = 0; i < parsed.size(); ++i) {
+      Parsed& p = parsed[i];
       if (p.error) std::rethrow_exception(p.error);
       if (p.c) {
         ++out.parsed;
+        // Opened here, on this thread, where the keys are.
+        store.open_case(*p.c, files[start + i].path);
         each(*p.c);
       }
       else if (p.failure) out.unreadable.push_back(std::move(*p.failure));

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <exception>
 
+#include "crypto.hpp"
 #include "failure.hpp"
 #include "git_handles.hpp"
 #include "name_match.hpp"
@@ -48,7 +49,34 @@ constexpr size_t kBlockChars = 8;
 // Which of the two indexes a function works on.
 enum class Kind { people, names };
 std::string_view header_of(Kind k) { return k == Kind::people ? kHeader : kNamesHeader; }
-std::string_view file_of(Kind k) { return k == Kind::people ? "people-v2" : "names-v1"; }
+// How the index hashes are made (docs/encryption.md). In an encrypted
+// store: a keyed hash (BLAKE2b) under the index key the store key gives,
+// so that only key holders can test a name against the index, in files
+// named by that key's ID (a new store key, a new index); without the key
+// there is no index. In a plain store, which holds the names themselves:
+// the plain hash, as before. One process works on one store: every entry
+// point sets it (use_keying) before any thread starts.
+struct Keying {
+  std::optional<crypto::SecretKey> key;
+  std::string suffix;   // of the file names
+  bool usable = true;   // false: an encrypted store read without its key
+};
+Keying g_keying;
+
+void use_keying(const Store& store) {
+  Keying k;
+  Keyring& ring = store.keyring();
+  if (ring.encrypted()) {
+    k.key = ring.index_key();
+    if (k.key)
+      k.suffix = "-k" + crypto::keyed_hash(*k.key, "prevent index key id", 8);
+    else
+      k.usable = false;
+  }
+  g_keying = std::move(k);
+}
+
+std::string file_of(Kind k) { return std::string(k == Kind::people ? "people-v2" : "names-v1") + g_keying.suffix; }
 
 fs::path index_file(const Store& store, std::string_view name) { return state_path(store.git(), name); }
 
@@ -171,6 +199,12 @@ std::string names_line_of(const Case& c, const std::string& path) {
   return hashes + " " + path + "\n";
 }
 
+std::string line_for_case(Kind kind, const Case& c, const std::string& path) {
+  if (kind == Kind::names) return names_line_of(c, path);
+  if (auto key = person_key(c)) return line_of(*key, path);
+  return {};
+}
+
 // The index line of a record, or "" when it has no person key (no
 // blocking keys), does not read or is not a case (it matches nothing;
 // `check` reports it).
@@ -178,11 +212,28 @@ std::string line_for_record(Kind kind, std::string_view text, const std::string&
   try {
     const Case c = read_case(text, path, config);
     if (misplaced_record(c, path)) return {};  // not a case (store.hpp)
-    if (kind == Kind::names) return names_line_of(c, path);
-    if (auto key = person_key(c)) return line_of(*key, path);
+    return line_for_case(kind, c, path);
   } catch (const Failure&) {
   }
   return {};
+}
+
+// What an index line of an encrypted record needs, still sealed: its ID,
+// referral date, name and date of birth; nullopt when it does not read or
+// is not a case.
+std::optional<Case> sealed_subject(std::string_view text, const std::string& path, const Config& config) {
+  try {
+    const Case c = read_case(text, path, config);
+    if (misplaced_record(c, path)) return std::nullopt;
+    Case m;
+    m.id = c.id;
+    m.referral.received = c.referral.received;
+    m.referral.subject.name = c.referral.subject.name;
+    m.referral.subject.date_of_birth = c.referral.subject.date_of_birth;
+    return m;
+  } catch (const Failure&) {
+  }
+  return std::nullopt;
 }
 
 // Index lines for `files`, reading and parsing each record on all cores
@@ -201,6 +252,7 @@ std::vector<std::string> lines_for(Kind kind, const Store& store, const std::vec
     for (size_t i = start; i < end; ++i) ids.push_back(*files[i].blob);
     errors.assign(end - start, nullptr);
     std::vector<char> unread(end - start, 0);
+    std::vector<std::optional<Case>> subjects(end - start);
     blobs.run(ids, [&](size_t i, const BlobRead& blob) {
       if (blob.too_large) return;  // not a record (as one that does not read): no line
       if (!blob.text) {
@@ -208,7 +260,10 @@ std::vector<std::string> lines_for(Kind kind, const Store& store, const std::vec
         return;
       }
       try {
-        out[start + i] = line_for_record(kind, *blob.text, files[start + i].path, store.config());
+        if (g_keying.key)
+          subjects[i] = sealed_subject(*blob.text, files[start + i].path, store.config());
+        else
+          out[start + i] = line_for_record(kind, *blob.text, files[start + i].path, store.config());
       } catch (...) {
         // Not a Failure (line_for_record takes those): a bug, raised on the
         // calling thread below.
@@ -220,6 +275,14 @@ std::vector<std::string> lines_for(Kind kind, const Store& store, const std::vec
       // again here, it raises the same Failure the one-thread read did.
       if (unread[i]) (void)store.git().read_blob(ids[i]);
       if (errors[i]) std::rethrow_exception(errors[i]);
+      // An encrypted store: the name and date of birth opened here, on
+      // this thread, where the keys are.
+      if (subjects[i]) try {
+          store.open_case(*subjects[i], files[start + i].path);
+          out[start + i] = line_for_case(kind, *subjects[i], files[start + i].path);
+        } catch (const Failure&) {
+          // A value that does not open matches nothing; `check` reports it.
+        }
     }
   }
   return out;
@@ -360,6 +423,10 @@ struct Loaded {
   size_t reread = 0;
 };
 Loaded load_index(Kind kind, const Store& store) {
+  use_keying(store);
+  // An encrypted store read without its key has no index: the names it
+  // would hash are sealed (and a referral there needs the key anyway).
+  if (!g_keying.usable) return Loaded{};
   git_repository* repo = store.git().raw();
   const std::optional<git_oid> head = cases_tree_at_head(repo);
   git::Tree head_tree = lookup_tree(repo, head);
@@ -410,13 +477,16 @@ Loaded load_index(Kind kind, const Store& store) {
 }  // namespace
 
 std::string person_key_hash(const std::string& key) {
+  if (g_keying.key) return crypto::keyed_hash(*g_keying.key, key, 20);
   git_oid id;
   git_odb_hash(&id, key.data(), key.size(), GIT_OBJECT_BLOB);
   return git::object_id(id).hex();
 }
 
 std::vector<DerivedFileFinding> check_person_index(const Store& store) {
-  const fs::path path = index_file(store, "people-v2");
+  use_keying(store);
+  if (!g_keying.usable) return {};  // an encrypted store without its key: nothing to compare with
+  const fs::path path = index_file(store, file_of(Kind::people));
   std::error_code ec;
   if (!fs::exists(path, ec)) return {};
   std::vector<DerivedFileFinding> out;
@@ -426,7 +496,7 @@ std::vector<DerivedFileFinding> check_person_index(const Store& store) {
     out.push_back({false, fmt::format("the person index does not check out under this user's key (written by another "
                                       "user or an older prevent, damaged, or edited): never used; removed, the next "
                                       "referral rebuilds it ({})",
-                                      shown_state_path("people-v2"))});
+                                      shown_state_path(file_of(Kind::people)))});
     fs::remove(path, ec);
     return out;
   }
@@ -439,7 +509,7 @@ std::vector<DerivedFileFinding> check_person_index(const Store& store) {
   if (body != file->body) {
     out.push_back({true, fmt::format("the person index does not match the records it describes: never to be "
                                      "trusted; removed, the next referral rebuilds it ({})",
-                                     shown_state_path("people-v2"))});
+                                     shown_state_path(file_of(Kind::people)))});
     fs::remove(path, ec);
   }
   return out;

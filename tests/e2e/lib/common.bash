@@ -70,7 +70,7 @@ _setup_test_env() {
     mkdir -p "$HOME" "$T/.cap" "$T/in"
     write_gitconfig "$HOME"
     export GIT_CONFIG_NOSYSTEM=1 XDG_CONFIG_HOME="$HOME/.config" TZ=UTC LC_ALL=C
-    unset PREVENT_STORE PREVENT_LOCK_WAIT PREVENT_DEBUG
+    unset PREVENT_STORE PREVENT_LOCK_WAIT PREVENT_DEBUG PREVENT_IDENTITY PREVENT_PASSPHRASE PREVENT_NEW_PASSPHRASE
     unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY GIT_CEILING_DIRECTORIES
     unset GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL EMAIL
     unset GIT_AUTHOR_DATE GIT_COMMITTER_DATE
@@ -393,16 +393,35 @@ example_personal_values() {
 # such store is kept as a template and later ones are copies of it (cp -a):
 # the same bytes and commit as a fresh init, without its fsyncs. The init
 # suite tests `prevent init` itself.
+#
+# The store is plain (--plain), unless E2E_ENCRYPTED=1: then it is
+# encrypted, readable by a throw-away ssh-ed25519 key made once per suite
+# (ssh-keygen, no passphrase), and PREVENT_IDENTITY names that key, so a
+# whole suite can run on an encrypted store. INIT ARGS that give
+# --recipient or --plain themselves are left as they are.
 new_store() {
     local dir="$1"
     shift
+    local kind=(--plain) a
+    if [[ "${E2E_ENCRYPTED:-}" == 1 ]]; then
+        local keydir="${_E2E_SUITE_TMP:-$T}"
+        if [[ ! -f "$keydir/e2e-identity" ]]; then
+            ssh-keygen -q -t ed25519 -N "" -C "e2e-throwaway" -f "$keydir/e2e-identity" >/dev/null ||
+                { fail "ssh-keygen failed"; return; }
+        fi
+        export PREVENT_IDENTITY="$keydir/e2e-identity"
+        kind=(--recipient "$keydir/e2e-identity.pub" --recipient-name e2e)
+    fi
+    for a in "$@"; do
+        [[ "$a" == --plain || "$a" == --recipient || "$a" == --recipient=* ]] && kind=()
+    done
     # Copies of one init per suite: with the pre-commit hook that init
     # installs, or without it (--no-hook: for tests that commit an invalid
     # record by hand, which the hook would refuse).
     if [[ ($# -eq 0 || ($# -eq 1 && "$1" == --no-hook)) && -n "${_E2E_SUITE_TMP:-}" ]]; then
         local tpl="$_E2E_SUITE_TMP/template-store${1:-}"
         if [[ ! -d "$tpl" ]]; then
-            prevent init "$tpl.tmp" --area "Example Borough" --as-of "$AS_OF" -q "$@" >/dev/null 2>"$T/.cap/init.err" ||
+            prevent init "$tpl.tmp" --area "Example Borough" --as-of "$AS_OF" -q "${kind[@]}" "$@" >/dev/null 2>"$T/.cap/init.err" ||
                 { fail "prevent init failed"; _show "$T/.cap/init.err"; return; }
             mv "$tpl.tmp" "$tpl"
         fi
@@ -410,7 +429,7 @@ new_store() {
         cp -a "$tpl" "$dir" || fail "copying the template store failed"
         return
     fi
-    prevent init "$dir" --area "Example Borough" --as-of "$AS_OF" -q "$@" >/dev/null 2>"$T/.cap/init.err" ||
+    prevent init "$dir" --area "Example Borough" --as-of "$AS_OF" -q "${kind[@]}" "$@" >/dev/null 2>"$T/.cap/init.err" ||
         { fail "prevent init $dir failed"; _show "$T/.cap/init.err"; }
 }
 

@@ -1,0 +1,234 @@
+#!/usr/bin/env bash
+# Personal data at rest (docs/encryption.md): in an encrypted store every
+# (P) value is sealed in every object of the repository and every side
+# file; without the key the analyst's and the auditor's commands work as
+# before and `show` prints [encrypted]; a wrong or missing key, a changed
+# ciphertext and one moved to another case or field are refused (exit 6).
+# shellcheck disable=SC2016 # literal `$(…)` text is meant
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.bash"
+
+S=""
+KEY=""
+CHAIR="Prevent Lead@Example Borough Council"
+POLICE="Detective Sergeant@Example Constabulary"
+S36_BY="Counter Terrorism Policing North West"
+# Distinctive (P) texts of the scripted run (fictional).
+RATIONALE="Fictional rationale about Quillet's leaflets"
+PANEL_NOTE="Fictional panel reasoning for Quillet"
+PROVIDER="Fictional mentor Olwen Brackenridge"
+NOTE_TEXT="Fictional note of a call with Quillet's aunt"
+REVIEW_NOTES="Fictional review notes on Quillet's progress"
+CORRECTION_REASON="Fictional: the surname was misspelt by the referrer"
+VOID_REASON="Fictional: the note was entered on the wrong case"
+NEW_NAME="Zorvan Quillett-Example"
+
+# A throw-away ssh-ed25519 key pair for this test ($1: its name).
+make_key() {
+    ssh-keygen -q -t ed25519 -N "" -C "" -f "$T/$1" >/dev/null </dev/null || fail "ssh-keygen failed"
+}
+
+# pk ARGS…: prevent on the store with the key, dated $AS_OF.
+pk() { run env PREVENT_IDENTITY="$KEY" "$PREVENT" -C "$S" --as-of "$AS_OF" "$@"; }
+# pn ARGS…: the same without any key.
+pn() { run env -u PREVENT_IDENTITY "$PREVENT" -C "$S" --as-of "$AS_OF" "$@"; }
+
+setup() {
+    S="$T/store"
+    make_key coordinator
+    KEY="$T/coordinator"
+    run prevent init "$S" --area "Example Borough" --as-of "$AS_OF" -q --recipient "$KEY.pub"
+    assert_rc 0 "init --recipient"
+    referral_flags
+    pk refer "${REFER_FLAGS[@]}"
+    assert_rc 0 "refer"
+    ID="$(stdout)"
+    PERSONAL+=("$RATIONALE" "$PANEL_NOTE" "$PROVIDER" "$NOTE_TEXT" "$REVIEW_NOTES" "$CORRECTION_REASON"
+        "$VOID_REASON" "$NEW_NAME")
+}
+
+# The whole casework of one case, each step with the key.
+casework() {
+    pk -q triage "$ID" --outcome channel-panel --date 2026-11-05 --s36-date 2026-11-05 --s36-by "$S36_BY" \
+        --rationale "$RATIONALE"
+    assert_rc 0 "triage"
+    pk -q note "$ID" --date 2026-11-06 --kind contact --with "Example Academy" --text "$NOTE_TEXT"
+    assert_rc 0 "note"
+    pk -q panel new 2026-11-12 --chair "$CHAIR" --police "$POLICE"
+    assert_rc 0 "panel new"
+    pk -q panel decide "$ID" --meeting 2026-11-12 --decision adopt --method consensus --rationale "$PANEL_NOTE"
+    assert_rc 0 "decide"
+    pk -q panel consent "$ID" --status given --by parent-guardian --date 2026-11-13
+    assert_rc 0 "consent"
+    pk -q panel action "$ID" add --support ideological-mentoring --provider "$PROVIDER" --due 2026-12-15 \
+        --date 2026-11-13
+    assert_rc 0 "action"
+    pk -q review record "$ID" --kind monthly --outcome continue --date 2026-11-26 --notes "$REVIEW_NOTES"
+    assert_rc 0 "review"
+    pk -q correct "$ID" "referral.subject.name=$NEW_NAME" --reason "$CORRECTION_REASON"
+    assert_rc 0 "correct"
+    pk -q void "$ID" note:2026-11-06 --reason "$VOID_REASON"
+    assert_rc 0 "void"
+}
+
+# Every object of the repository (loose and packed), every file under
+# .git/ (side files, indexes, logs) and the work tree: none holds a (P)
+# text of the run.
+assert_nothing_in_clear() {
+    local what="$1" all
+    all="$(git -C "$S" cat-file --batch-all-objects --batch 2>/dev/null)"
+    assert_no_personal_data "$all" "$what: an object of the repository"
+    assert_not_contains "$all" "postcode_district: ZZ4" "$what: an object of the repository"
+    assert_no_personal_data "$(find "$S" -type f ! -path '*/objects/*' -exec cat {} + 2>/dev/null | tr -d '\0')" \
+        "$what: a file of the store or its .git"
+}
+
+test_a_scripted_casework_run_leaves_no_personal_data_in_clear_anywhere() {
+    setup
+    casework
+    assert_nothing_in_clear "after the casework"
+    # Packed as a clone or `git gc` packs them: the same.
+    git -C "$S" gc -q --prune=now 2>/dev/null
+    assert_nothing_in_clear "after git gc"
+    # Every output of the keyless commands, too.
+    local cmd out=""
+    for cmd in "list" "review due" "panel agenda 2026-11-12" "panel minutes 2026-11-12" "log" "report" \
+        "report --format json" "check"; do
+        # shellcheck disable=SC2086 # cmd is split on purpose
+        pk $cmd
+        out+="$(stdout)$(stderr)"
+        # shellcheck disable=SC2086
+        pn $cmd
+        out+="$(stdout)$(stderr)"
+    done
+    assert_no_personal_data "$out" "the outputs"
+}
+
+test_without_the_key_reading_commands_work_and_show_says_encrypted() {
+    setup
+    casework
+    local cmd with without
+    for cmd in "list" "review due" "panel agenda 2026-11-12" "panel minutes 2026-11-12" "log" "report" \
+        "report --format csv"; do
+        # shellcheck disable=SC2086 # cmd is split on purpose
+        pk $cmd
+        assert_rc 0 "$cmd with the key"
+        with="$(stdout)"
+        # shellcheck disable=SC2086
+        pn $cmd
+        assert_rc 0 "$cmd without the key"
+        without="$(stdout)"
+        assert_eq "$without" "$with" "$cmd without the key"
+    done
+    pn check
+    assert_rc 0 "check without the key"
+    pn show "$ID"
+    assert_rc 0 "show without the key"
+    assert_stdout_contains "name: \"[encrypted]\""
+    assert_stdout_contains "gender: male"
+    assert_stdout_contains "age_at_referral: 17"
+    assert_no_personal_data "$(stdout)" "show without the key"
+    pk show "$ID"
+    assert_rc 0 "show with the key"
+    assert_stdout_contains "name: $NEW_NAME"
+    assert_stdout_contains "$PANEL_NOTE"
+    assert_stdout_contains "date_of_birth: 2009-07-23"
+}
+
+test_writing_personal_data_without_the_key_is_refused_and_other_writes_keep_the_ciphertexts() {
+    setup
+    expect_refusal 6 "$S" env -u PREVENT_IDENTITY "$PREVENT" -C "$S" --as-of "$AS_OF" refer "${REFER_FLAGS[@]}"
+    assert_stderr_contains "needs its key"
+    expect_refusal 6 "$S" env -u PREVENT_IDENTITY "$PREVENT" -C "$S" --as-of "$AS_OF" \
+        note "$ID" --kind contact --with "Example Academy" --text "$NOTE_TEXT"
+    # A write with no (P) value: done, the sealed values written back as they were.
+    local before
+    before="$(git -C "$S" show HEAD:cases/2026/"$ID".yaml | grep 'enc:v1:' | sort)"
+    pn -q triage "$ID" --outcome no-further-action --date 2026-11-05
+    assert_rc 0 "a triage without (P) values, without the key"
+    assert_eq "$(git -C "$S" show HEAD:cases/2026/"$ID".yaml | grep 'enc:v1:' | sort)" "$before" "the sealed values"
+    pk show "$ID"
+    assert_rc 0
+    assert_stdout_contains "name: Zorvan Quillet"
+}
+
+test_a_wrong_or_missing_key_is_exit_6_with_one_line() {
+    setup
+    make_key stranger
+    expect_refusal 6 "$S" env PREVENT_IDENTITY="$T/stranger" "$PREVENT" -C "$S" --as-of "$AS_OF" show "$ID"
+    expect_refusal 6 "$S" env PREVENT_IDENTITY="$T/absent-key" "$PREVENT" -C "$S" --as-of "$AS_OF" show "$ID"
+    printf 'not a key\n' >"$T/garbage"
+    expect_refusal 6 "$S" env PREVENT_IDENTITY="$T/garbage" "$PREVENT" -C "$S" --as-of "$AS_OF" show "$ID"
+    expect_refusal 6 "$S" "$PREVENT" -C "$S" --as-of "$AS_OF" --identity "$T/stranger" show "$ID"
+}
+
+# Commits a hand edit of the case file made by `sed EXPR`.
+hand_edit() {
+    sed -i -E "$1" "$S/cases/2026/$ID.yaml"
+    git -C "$S" commit -q -a -m "hand edit" --no-verify
+}
+
+test_a_changed_or_moved_ciphertext_does_not_open() {
+    setup
+    pk -q triage "$ID" --outcome channel-panel --date 2026-11-05 --s36-date 2026-11-05 --s36-by "$S36_BY" \
+        --rationale "$RATIONALE"
+    # The summary's ciphertext put in place of the name: refused, naming the field.
+    local summary
+    summary="$(grep -E '^  summary: enc:v1:' "$S/cases/2026/$ID.yaml" | sed -E 's/^  summary: //')"
+    [[ -n "$summary" ]] || fail "no sealed summary in the record"
+    hand_edit "s|^    name: enc:v1:.*|    name: $summary|"
+    expect_refusal 6 "$S" env PREVENT_IDENTITY="$KEY" "$PREVENT" -C "$S" --as-of "$AS_OF" show "$ID"
+    assert_stderr_contains "referral.subject.name"
+    pk check
+    assert_rc_nonzero
+    assert_stdout_contains "referral.subject.name"
+    git -C "$S" reset -q --hard HEAD~1
+    # One character of a ciphertext changed.
+    hand_edit 's|^(  rationale: enc:v1:..)(.)|\1~|'
+    sed -i -E 's|^(  rationale: enc:v1:..)~|\1A|' "$S/cases/2026/$ID.yaml"
+    git -C "$S" commit -q -a -m "hand edit" --no-verify
+    expect_refusal 6 "$S" env PREVENT_IDENTITY="$KEY" "$PREVENT" -C "$S" --as-of "$AS_OF" show "$ID"
+    git -C "$S" reset -q --hard HEAD~2
+    # The name's ciphertext copied into another case.
+    local name other
+    name="$(grep -E '^    name: enc:v1:' "$S/cases/2026/$ID.yaml" | sed -E 's/^    name: //')"
+    referral_flags name="Fictional Other Person"
+    pk refer "${REFER_FLAGS[@]}"
+    other="$(stdout)"
+    sed -i -E "s|^    name: enc:v1:.*|    name: $name|" "$S/cases/2026/$other.yaml"
+    git -C "$S" commit -q -a -m "hand edit" --no-verify
+    expect_refusal 6 "$S" env PREVENT_IDENTITY="$KEY" "$PREVENT" -C "$S" --as-of "$AS_OF" show "$other"
+}
+
+test_the_person_index_is_keyed() {
+    setup
+    pk find --name "Zorvan Quillet"
+    assert_rc 0
+    assert_stdout_contains "$ID"
+    local f
+    for f in "$S"/.git/prevent/people-v2* "$S"/.git/prevent/names-v1*; do
+        [[ -e "$f" ]] || continue
+        # The plain hash of the person key is not in it.
+        local plain
+        plain="$(printf 'zorvan quillet|2009-07-23' | git hash-object --stdin | cut -c1-16)"
+        assert_not_contains "$(cat "$f")" "$plain" "$f"
+    done
+    assert_eq "$(find "$S/.git/prevent" -maxdepth 1 -name 'people-v2' | wc -l)" "0" "an unkeyed person index"
+    # Without the key: no index is built, nothing to find.
+    rm -f "$S"/.git/prevent/names-v1*
+    expect_refusal 6 "$S" env -u PREVENT_IDENTITY "$PREVENT" -C "$S" --as-of "$AS_OF" find --name "Zorvan Quillet"
+}
+
+test_a_coordinator_who_leaves_no_longer_unlocks_the_store() {
+    setup
+    make_key deputy
+    pk -q keys add deputy --ssh "$T/deputy.pub"
+    assert_rc 0 "keys add"
+    pk -q keys remove "$(prevent -C "$S" keys list --format csv | sed -n 2p | cut -d, -f1)"
+    assert_rc 0 "keys remove"
+    expect_refusal 6 "$S" env PREVENT_IDENTITY="$KEY" "$PREVENT" -C "$S" --as-of "$AS_OF" show "$ID"
+    run env PREVENT_IDENTITY="$T/deputy" "$PREVENT" -C "$S" --as-of "$AS_OF" show "$ID"
+    assert_rc 0 "show with the remaining key"
+    assert_stdout_contains "name: Zorvan Quillet"
+}
+
+run_tests "$@"
