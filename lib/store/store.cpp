@@ -268,11 +268,6 @@ Case Store::load_case(const CaseFile& file) const {
   return c;
 }
 
-Keyring& Store::keyring() const {
-  if (!keyring_) keyring_ = std::make_unique<Keyring>(*git_);
-  return *keyring_;
-}
-
 CaseKeys Store::case_keys(const std::string& id) const {
   Keyring& k = keyring();
   if (!k.encrypted()) return {};

@@ -125,8 +125,6 @@ class Store {
   Case load_case(const CaseId& id) const;
   Case load_case(const CaseFile& file) const;
 
-  // The store's keys (keyring.hpp), read on first use.
-  Keyring& keyring() const;
   // The keys this run has for the sealed values of case `id`; no store ID
   // (nothing to seal or open) in a plain store.
   CaseKeys case_keys(const std::string& id) const;
