@@ -142,6 +142,7 @@ void add_find(CLI::App&, Globals&, Runner&);
 void add_person(CLI::App&, Globals&, Runner&);
 void add_link(CLI::App&, Globals&, Runner&);  // link and unlink
 void add_keys(CLI::App&, Globals&, Runner&);
+void add_purge(CLI::App&, Globals&, Runner&);
 
 // A passphrase asked on the terminal (/dev/tty) without echo;
 // Failure(store) when there is no terminal.

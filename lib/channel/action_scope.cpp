@@ -76,6 +76,8 @@ const std::vector<ActionScope>& action_scopes() {
       // casework/keys.cpp (issue 18): who can unlock an encrypted store
       {"keys-add", ActionFiles::keys, {}, {}, "keys/recipients.yaml"},
       {"keys-remove", ActionFiles::keys, {}, {}, "keys/recipients.yaml"},
+      // cmd/purge.cpp (issue 18): the record of a rewrite of the history
+      {"purge-plaintext", ActionFiles::new_purge, {}, {}, "adds one file to purges/"},
       // Not built yet: `prevent sync` will merge and verify its merges itself.
       {"sync", ActionFiles::merge, {}, {}, "a merge"},
   };

@@ -10,7 +10,8 @@
 // erase turns the (P) values of one or more cases to `[erased]` and adds
 // their `erasure`; upgrade brings schemas/ to this prevent's; report --foi adds a release;
 // foi new adds one file of foi/ and foi close changes one; keys add and
-// keys remove change keys/recipients.yaml. A case is judged by the
+// keys remove change keys/recipients.yaml; purge-plaintext adds its record
+// to purges/. A case is judged by the
 // top-level keys of the record (SPEC §3) that changed, compared as records,
 // so a canonical rewrite of a hand-formatted file is no change.
 #pragma once
@@ -40,6 +41,7 @@ enum class ActionFiles {
   new_foi,      // foi new: one new file of foi/, nothing else
   one_foi,      // foi close: one file of foi/ that was there, nothing else
   keys,         // keys add, keys remove: keys/recipients.yaml that was there, nothing else
+  new_purge,    // purge-plaintext: one new file of purges/, nothing else
   merge,        // sync (not built yet): a merge, which this prevent cannot verify
 };
 
