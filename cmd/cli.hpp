@@ -133,6 +133,7 @@ void add_report(CLI::App&, Globals&, Runner&);
 void add_correct(CLI::App&, Globals&, Runner&);
 void add_edit(CLI::App&, Globals&, Runner&);
 void add_void(CLI::App&, Globals&, Runner&);
+void add_erase(CLI::App&, Globals&, Runner&);
 void add_upgrade(CLI::App&, Globals&, Runner&);
 void add_hook(CLI::App&, Globals&, Runner&);
 void add_log(CLI::App&, Globals&, Runner&);
@@ -141,6 +142,7 @@ void add_find(CLI::App&, Globals&, Runner&);
 void add_person(CLI::App&, Globals&, Runner&);
 void add_link(CLI::App&, Globals&, Runner&);  // link and unlink
 void add_keys(CLI::App&, Globals&, Runner&);
+void add_purge(CLI::App&, Globals&, Runner&);
 
 // A passphrase asked on the terminal (/dev/tty) without echo;
 // Failure(store) when there is no terminal.
@@ -148,6 +150,8 @@ std::string ask_passphrase(std::string_view prompt);
 // An SSH ed25519 public key file given as `option` (init --recipient, keys
 // add --ssh); Failure(invalid_data) naming the file otherwise.
 ssh::PublicKey read_public_key_file(const std::string& file, std::string_view option);
+void add_retention(CLI::App&, Globals&, Runner&);
+void add_export_person(CLI::App&, Globals&, Runner&);
 
 int main(int argc, char** argv);
 

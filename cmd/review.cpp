@@ -113,7 +113,9 @@ void add_review(CLI::App& app, Globals& g, Runner& action) {
   due->footer("Columns: id, stage, item, due, days_overdue (as-of minus due); with --show-personal also name, "
               "last (personal data). Most overdue first, then by ID. "
               "An open FOI request (`prevent foi new`) is a row of its own: id its reference, stage and item `foi`, "
-              "due its statutory deadline. Use --as-of to see the list for another day.");
+              "due its statutory deadline. A case in a final stage whose personal data is due for erasure under "
+              "the retention schedule is a row with item `retention` (`prevent retention due`). Use --as-of to see "
+              "the list for another day.");
   due->callback([&g, &action, d] { action = [&g, d] { return run_due(g, *d); }; });
 }
 

@@ -64,6 +64,9 @@ const std::vector<ActionScope>& action_scopes() {
       // naming it, in the record of each case changed
       {"link", ActionFiles::linked_cases, {"related", "corrections"}, "corrections", "the cases' related cases"},
       {"unlink", ActionFiles::linked_cases, {"related", "corrections"}, "corrections", "the cases' related cases"},
+      // casework/erase.cpp (issue 18): each case's (P) values become
+      // `[erased]` and it gains `erasure`; nothing else
+      {"erase", ActionFiles::erased_cases, {"erasure"}, {}, "the cases' personal data and erasure"},
       {"upgrade", ActionFiles::schemas, {}, {}, "the store's schemas/"},
       // cmd/report.cpp: an FOI answer into the release register
       {"report", ActionFiles::new_release, {}, {}, "adds one release to releases/"},
@@ -73,6 +76,8 @@ const std::vector<ActionScope>& action_scopes() {
       // casework/keys.cpp (issue 18): who can unlock an encrypted store
       {"keys-add", ActionFiles::keys, {}, {}, "keys/recipients.yaml"},
       {"keys-remove", ActionFiles::keys, {}, {}, "keys/recipients.yaml"},
+      // cmd/purge.cpp (issue 18): the record of a rewrite of the history
+      {"purge-plaintext", ActionFiles::new_purge, {}, {}, "adds one file to purges/"},
       // Not built yet: `prevent sync` will merge and verify its merges itself.
       {"sync", ActionFiles::merge, {}, {}, "a merge"},
   };
@@ -113,6 +118,17 @@ size_t list_size(const Case& c, std::string_view list) {
 OutsideScope case_change_outside(const ActionScope& scope, const Case& before, const Case& after) {
   OutsideScope out;
   const std::vector<FieldChange> changes = diff_cases(&before, &after, ShowPersonal::no);
+  if (scope.files == ActionFiles::erased_cases) {
+    // erase: personal values (to `[erased]`) and the new erasure section;
+    // the age at referral, which erase_personal keeps in clear beside a
+    // date of birth that was not sealed.
+    for (const auto& c : changes)
+      if (!c.personal && top_key(c.field) != "erasure" && c.field != "referral.subject.age_at_referral")
+        out.fields.push_back(c.field);
+    if (before.erasure) out.why = "the case was erased before";
+    else if (!after.erasure) out.why = "it did not add the case's erasure";
+    return out;
+  }
   for (const auto& c : changes) {
     std::string_view top = top_key(c.field);
     if (std::find(scope.parts.begin(), scope.parts.end(), top) == scope.parts.end()) out.fields.push_back(c.field);

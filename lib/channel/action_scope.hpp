@@ -7,9 +7,11 @@
 // correction.hpp or void_entry.hpp; the meeting commands rewrite one file
 // of panels/; refer and import add case files; init makes the first commit;
 // link and unlink change the `related` of one or two cases;
-// upgrade brings schemas/ to this prevent's; report --foi adds a release;
+// erase turns the (P) values of one or more cases to `[erased]` and adds
+// their `erasure`; upgrade brings schemas/ to this prevent's; report --foi adds a release;
 // foi new adds one file of foi/ and foi close changes one; keys add and
-// keys remove change keys/recipients.yaml. A case is judged by the
+// keys remove change keys/recipients.yaml; purge-plaintext adds its record
+// to purges/. A case is judged by the
 // top-level keys of the record (SPEC §3) that changed, compared as records,
 // so a canonical rewrite of a hand-formatted file is no change.
 #pragma once
@@ -30,6 +32,7 @@ enum class ActionFiles {
   new_cases,    // refer, import: new case files, and nothing else
   one_case,     // the case actions: the file of the one case the commit names
   linked_cases, // link, unlink: one or two case files that were there, each named by a Prevent-Case trailer
+  erased_cases, // erase: case files that were there, each named by a Prevent-Case trailer
   new_meeting,  // panel new: one new file of panels/
   one_meeting,  // panel attend, panel agenda: one file of panels/ that was there
   case_or_meeting, // edit: as one_case, or one file of panels/ that was there, gaining one corrections entry
@@ -38,6 +41,7 @@ enum class ActionFiles {
   new_foi,      // foi new: one new file of foi/, nothing else
   one_foi,      // foi close: one file of foi/ that was there, nothing else
   keys,         // keys add, keys remove: keys/recipients.yaml that was there, nothing else
+  new_purge,    // purge-plaintext: one new file of purges/, nothing else
   merge,        // sync (not built yet): a merge, which this prevent cannot verify
 };
 

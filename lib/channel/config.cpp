@@ -9,6 +9,7 @@
 #include "failure.hpp"
 #include "text.hpp"
 #include "schema.hpp"
+#include "workflow.hpp"
 
 namespace prevent {
 
@@ -43,6 +44,27 @@ Vocabulary vocab(std::string name, std::initializer_list<std::pair<const char*, 
 }
 
 }  // namespace
+
+// The project's proposed starting point, not a period any statute or the
+// Channel Duty Guidance fixes: the council's records retention schedule
+// and its data protection officer set the real ones (docs/retention.md
+// gives the reasons for each).
+std::vector<RetentionRule> default_retention() {
+  return {
+      // Not taken on after the police gateway assessment: kept long enough
+      // to link a repeat referral (SPEC §4 rule 10), no longer.
+      {"closed-at-triage", {Stage::no_further_action, Stage::signposted, Stage::police_managed},
+       RetentionStart::triage, 3, std::nullopt, std::nullopt},
+      {"not-adopted", {Stage::not_adopted}, RetentionStart::panel_decision, 3, std::nullopt, std::nullopt},
+      // Support given: six years after the last post-closure review (the
+      // Limitation Act 1980 s.2 period), and for a child not before six
+      // years after their 18th birthday (s.28: time runs from 18).
+      {"channel-case", {Stage::closed}, RetentionStart::last_review, 6, std::nullopt, 24},
+      // Recorded in error: nothing to keep it for once the mistake is
+      // known; a month to notice a case voided by mistake.
+      {"entered-in-error", {Stage::voided}, RetentionStart::voided, std::nullopt, 1, std::nullopt},
+  };
+}
 
 // Keys follow the Home Office statistical release "Individuals referred to
 // and supported through the Prevent Programme" (SPEC §5).
@@ -132,6 +154,7 @@ Config default_config(std::string area, std::string prefix, [[maybe_unused]] int
                                                   {"not-given", "Did not consent to the referral"},
                                                   {"not-sought", "Consent not sought"},
                                                   {"not-known", "Not known"}});
+  c.retention = default_retention();
   return c;
 }
 
@@ -150,6 +173,9 @@ const std::vector<SettingBounds>& setting_bounds() {
       {"review.extension_limit_months", 1, 120},
       {"suppression_threshold", 0, 1000},
       {"vocabularies.age_bands min and max", 0, 150},
+      {"retention.years", 0, 100},
+      {"retention.months", 0, 1200},
+      {"retention.not_before_birthday", 18, 100},
   };
   return bounds;
 }
@@ -242,6 +268,98 @@ YNode dates_node(const std::set<Date>& dates) {
   return seq;
 }
 
+// How a message names a number of a retention rule: `retention
+// 'channel-case': years`.
+std::string retention_setting(const YNode* name, std::string_view key) {
+  return fmt::format("retention {}: {}", name && name->is_scalar() ? quote_if_key(name->value, "a rule") : "a rule", key);
+}
+
+// The stages on which a retention rule's start event has always happened,
+// so that every case it applies to has the date (docs/retention.md).
+bool start_happened_in(RetentionStart start, Stage stage) {
+  switch (start) {
+    case RetentionStart::referral: return true;
+    case RetentionStart::triage: return stage != Stage::voided;
+    case RetentionStart::panel_decision: return stage == Stage::not_adopted || stage == Stage::closed;
+    case RetentionStart::closure:
+    case RetentionStart::last_review: return stage == Stage::closed;
+    case RetentionStart::voided: return stage == Stage::voided;
+  }
+  return false;
+}
+
+// prevent.yaml's `retention`, which the schema has checked for shape; here
+// what a schema cannot say: names once, every final stage in exactly one
+// rule, a start event that every case of the rule has. Failure(store), one
+// line naming the rule and its line.
+std::vector<RetentionRule> read_retention(const YNode& list, const std::string& where) {
+  auto damaged = [&](const YNode& at, const std::string& what, const std::string& hint) {
+    fail(Exit::store, fmt::format("prevent.yaml is damaged: {} ({}:{})", what, where, at.line),
+         hint + ", commit, and run `prevent check` (docs/retention.md)");
+  };
+  std::vector<RetentionRule> rules;
+  std::vector<std::pair<Stage, std::string>> covered;  // stage, the rule naming it
+  for (const auto& item : list.items) {
+    RetentionRule r;
+    r.name = item.find("name")->value;
+    const std::string shown = quote_if_key(r.name, "a rule");
+    for (const auto& other : rules)
+      if (other.name == r.name) damaged(item, fmt::format("retention names the rule {} twice", shown), "rename one");
+    r.start = *key_to<RetentionStart>(item.find("start")->value);  // the schema allows no other
+    for (const auto& st : item.find("stages")->items) {
+      Stage stage = *parse_stage(st.value);  // the schema allows the final stages only
+      for (const auto& [s, by] : covered)
+        if (s == stage)
+          damaged(st, fmt::format("retention: stage {} is in rule {} and in rule {}", stage_key(stage),
+                                  quote_if_key(by), shown),
+                  "keep each stage in one rule");
+      if (!start_happened_in(r.start, stage))
+        damaged(st, fmt::format("retention {}: a case in stage {} has no {} to start from", shown, stage_key(stage),
+                                key_of(r.start)),
+                "give the stage a rule whose start it has (referral, triage, …)");
+      covered.emplace_back(stage, r.name);
+      r.stages.push_back(stage);
+    }
+    const std::string setting = fmt::format("retention {}", shown);
+    if (const YNode* n = item.find("years"))
+      r.years = bounded_int(*n, "retention.years", where, setting + ": years");
+    if (const YNode* n = item.find("months"))
+      r.months = bounded_int(*n, "retention.months", where, setting + ": months");
+    if (const YNode* n = item.find("not_before_birthday"))
+      r.not_before_birthday = bounded_int(*n, "retention.not_before_birthday", where, setting + ": not_before_birthday");
+    if (!r.years && !r.months)
+      damaged(item, fmt::format("retention {} has no period", shown), "give it years, months or both");
+    rules.push_back(std::move(r));
+  }
+  for (Stage stage : all_stages()) {
+    if (!is_final(stage)) continue;
+    bool found = false;
+    for (const auto& c : covered) found = found || c.first == stage;
+    if (!found)
+      damaged(list, fmt::format("retention has no rule for stage {}: its cases would be kept for ever", stage_key(stage)),
+              fmt::format("add the stage to a rule (`stages: [{}]`)", stage_key(stage)));
+  }
+  return rules;
+}
+
+YNode retention_node(const std::vector<RetentionRule>& rules) {
+  YNode seq = YNode::seq();
+  for (const auto& r : rules) {
+    YNode item = YNode::map();
+    item.add("name", YNode::text(r.name));
+    YNode stages = YNode::seq();
+    for (Stage s : r.stages) stages.push(YNode::plain(std::string(stage_key(s))));
+    item.add("stages", std::move(stages));
+    item.add("start", YNode::plain(std::string(key_of(r.start))));
+    if (r.years) item.add("years", YNode::plain(std::to_string(*r.years)));
+    if (r.months) item.add("months", YNode::plain(std::to_string(*r.months)));
+    if (r.not_before_birthday)
+      item.add("not_before_birthday", YNode::plain(std::to_string(*r.not_before_birthday)));
+    seq.push(std::move(item));
+  }
+  return seq;
+}
+
 // A whole number the schema would refuse by its bounds (the lower ones are
 // in the schema too) is refused here first, in the words of bounded_int:
 // the setting, its bounds and how to put it right.
@@ -267,6 +385,14 @@ void check_bounds_first(const YNode& root, const std::string& where) {
   for (const char* key : {"triage_target_working_days", "panel_target_days", "consent_target_days",
                           "suppression_threshold"})
     if (const YNode* n = root.find(key); whole_number(n)) bounded_int(*n, key, where);
+  if (const YNode* rules = root.find("retention"); rules && rules->is_seq())
+    for (const auto& rule : rules->items) {
+      if (!rule.is_map()) continue;
+      const YNode* name = rule.find("name");
+      for (const char* key : {"years", "months", "not_before_birthday"})
+        if (const YNode* n = rule.find(key); whole_number(n))
+          bounded_int(*n, fmt::format("retention.{}", key), where, retention_setting(name, key));
+    }
   const YNode* review = root.find("review");
   if (!review || !review->is_map()) return;
   for (const char* key : {"monthly_days", "early_days", "extension_step_months", "extension_limit_months"})
@@ -329,6 +455,13 @@ Config parse_config(std::string_view text, const std::string& where) {
              "keep the date in one of the two lists, commit, and run `prevent check`");
   }
   c.holidays = HolidayCalendar(std::move(listed), std::move(added), std::move(removed));
+  // Optional: a store without it has the documented defaults.
+  if (const YNode* rules = root.find("retention")) {
+    c.retention = read_retention(*rules, where);
+    c.retention_in_file = true;
+  } else {
+    c.retention = default_retention();
+  }
   const YNode& v = *root.find("vocabularies");
   const Config defaults = default_config("", "", 0);
   // Optional: a store made before it has the routes of SPEC §3.
@@ -410,6 +543,9 @@ std::string write_config(const Config& c) {
     if (!c.holidays.removed().empty()) cal.add("removed", dates_node(c.holidays.removed()));
     root.add("calendar", std::move(cal));
   }
+  // Written only when prevent.yaml has it, so a store without it reads and
+  // writes back unchanged.
+  if (c.retention_in_file) root.add("retention", retention_node(c.retention));
   YNode vocabs = YNode::map();
   for (const Vocabulary* v : {&c.routes, &c.sectors, &c.genders, &c.concern_types, &c.age_bands, &c.services,
                               &c.support_types, &c.ethnicities, &c.mental_health, &c.neurodiversity,

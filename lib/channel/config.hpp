@@ -5,6 +5,7 @@
 // schema_enum().
 #pragma once
 
+#include <array>
 #include <optional>
 #include <set>
 #include <string>
@@ -12,9 +13,12 @@
 
 #include "calendar.hpp"
 #include "date.hpp"
+#include "keyed_enum.hpp"
 #include "yaml_doc.hpp"
 
 namespace prevent {
+
+enum class Stage;  // workflow.hpp
 
 struct VocabEntry {
   std::string key;
@@ -33,6 +37,45 @@ struct Vocabulary {
 
   bool contains(std::string_view key) const;
   std::vector<std::string> keys() const;
+};
+
+// The event a retention period runs from (prevent.yaml `retention[].start`,
+// docs/retention.md).
+enum class RetentionStart {
+  referral,        // referral.received
+  triage,          // triage.completed
+  panel_decision,  // the last panel decision
+  closure,         // closure.date
+  last_review,     // the last post-closure review (else the closure)
+  voided,          // the day the whole case was voided as entered in error
+};
+
+template <>
+struct KeyTable<RetentionStart> {
+  static constexpr std::array<KeyEntry<RetentionStart>, 6> entries{{
+      {RetentionStart::referral, "referral"},
+      {RetentionStart::triage, "triage"},
+      {RetentionStart::panel_decision, "panel-decision"},
+      {RetentionStart::closure, "closure"},
+      {RetentionStart::last_review, "last-review"},
+      {RetentionStart::voided, "voided"},
+  }};
+};
+
+// One rule of the retention schedule (prevent.yaml `retention`,
+// docs/retention.md): the personal data of a case whose stage is one of
+// `stages` (final stages only) should be erased `years` and `months` after
+// its `start` event; for a person under 18 at referral, not before their
+// `not_before_birthday`th birthday when that is set.
+struct RetentionRule {
+  std::string name;
+  std::vector<Stage> stages;
+  RetentionStart start{};
+  // The period; at least one is given (absent: 0). Kept as given, so that
+  // prevent.yaml reads and writes back unchanged.
+  std::optional<int> years;
+  std::optional<int> months;
+  std::optional<int> not_before_birthday;
 };
 
 struct Config {
@@ -74,6 +117,11 @@ struct Config {
   Vocabulary mental_health{"mental_health", {}};
   Vocabulary neurodiversity{"neurodiversity", {}};
   Vocabulary referral_consent{"referral_consent", {}};
+  // The retention schedule (docs/retention.md): one rule for each final
+  // stage. Optional in prevent.yaml: without it the defaults apply
+  // (default_retention()) and nothing is written back.
+  std::vector<RetentionRule> retention;
+  bool retention_in_file = false;
 
   // The age band key for an age in whole years, or "not-known" for none.
   std::string age_band(std::optional<int> age) const;
@@ -94,6 +142,10 @@ const std::vector<SettingBounds>& setting_bounds();
 // so prevent.yaml lists none; `this_year` (which once chose the years of an
 // explicit list) no longer changes anything.
 Config default_config(std::string area, std::string prefix, int this_year);
+
+// The retention schedule that applies when prevent.yaml has no `retention`
+// (docs/retention.md gives each period and its reasons).
+std::vector<RetentionRule> default_retention();
 
 // Reads prevent.yaml text; Failure(store) when damaged, naming the file.
 Config parse_config(std::string_view text, const std::string& where);

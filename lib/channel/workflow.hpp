@@ -84,11 +84,15 @@ enum class DueKind {
   post_closure_6,
   post_closure_12,
   extended_review,
+  // The case's personal data should be erased (the retention schedule,
+  // retention.hpp): `review due` lists it for a case in a final stage;
+  // due_items() never gives it, as it is no casework.
+  retention,
 };
 
 template <>
 struct KeyTable<DueKind> {
-  static constexpr std::array<KeyEntry<DueKind>, 8> entries{{
+  static constexpr std::array<KeyEntry<DueKind>, 9> entries{{
       {DueKind::triage, "triage"},
       {DueKind::panel, "panel"},
       {DueKind::consent, "consent"},
@@ -97,6 +101,7 @@ struct KeyTable<DueKind> {
       {DueKind::post_closure_6, "post-closure-6"},
       {DueKind::post_closure_12, "post-closure-12"},
       {DueKind::extended_review, "extended-review"},
+      {DueKind::retention, "retention"},
   }};
 };
 

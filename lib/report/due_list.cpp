@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "listing.hpp"
+#include "retention.hpp"
 
 namespace prevent {
 
@@ -17,6 +18,10 @@ void sort_due_rows(std::vector<DueRow>& rows) {
 void add_due_rows(std::vector<DueRow>& rows, const Case& c, const Config& config, Date as_of, long within_days) {
   Date until = as_of.add_days(within_days);
   Stage s = stage_of(c, config);
+  // A case in a final stage has one item left: the erasure of its personal
+  // data under the retention schedule (docs/retention.md).
+  if (auto r = retention_due(c, s, config); r && r->erase_from <= until)
+    rows.push_back({c.id, s, DueKind::retention, r->erase_from, as_of - r->erase_from});
   if (is_final(s)) return;
   for (const auto& d : due_items(c, config))
     if (d.due <= until) rows.push_back({c.id, s, d.item, d.due, as_of - d.due});

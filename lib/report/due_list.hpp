@@ -23,7 +23,8 @@ struct DueRow {
 };
 
 // Every item due on or before as_of + within_days, on cases whose stage is
-// not final; most overdue first, then by ID.
+// not final, and the erasure due under the retention schedule (item
+// `retention`) on cases whose stage is; most overdue first, then by ID.
 std::vector<DueRow> due_list(const std::vector<Case>& cases, const Config& config, Date as_of, long within_days);
 
 // The same one case at a time: add_due_rows for each case, then

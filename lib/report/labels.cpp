@@ -42,6 +42,7 @@ std::string due_label(DueKind item, const Config& config) {
     case DueKind::post_closure_12:
       return fmt::format("{}-month post-closure review", config.post_closure_second_months);
     case DueKind::extended_review: return "Extended post-closure review";
+    case DueKind::retention: return "Erasure of personal data (retention)";
   }
   return std::string(key_of(item));
 }

@@ -12,6 +12,7 @@
 #include "disclosure.hpp"
 #include "csv.hpp"
 #include "labels.hpp"
+#include "text.hpp"
 #include "workflow.hpp"
 
 namespace prevent {
@@ -220,7 +221,10 @@ struct ReportBuilder::State {
     }
     for (Stage st : all_stages())  // the non-final stages, in workflow order
       if (!is_final(st)) by_stage.declare(std::string(stage_key(st)), stage_label(st));
-    for (const auto& e : KeyTable<DueKind>::entries) overdue.declare(std::string(e.key), due_label(e.value, cfg));
+    // Casework overdue; erasure due under the retention schedule is not
+    // casework (`prevent retention due` lists it).
+    for (const auto& e : KeyTable<DueKind>::entries)
+      if (e.value != DueKind::retention) overdue.declare(std::string(e.key), due_label(e.value, cfg));
     for (DueKind k : kPostClosureItems) post_closure.declare(std::string(key_of(k)), due_label(k, cfg));
   }
 
@@ -765,21 +769,6 @@ std::string render_md(const Report& r) {
       out += "\n";
     }
     if (!t.note.empty()) out += fmt::format("\n{}\n", md_escape(t.note));
-  }
-  return out;
-}
-
-std::string html_escape(std::string_view s) {
-  std::string out;
-  for (char ch : s) {
-    switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += ch;
-    }
   }
   return out;
 }

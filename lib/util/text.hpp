@@ -37,6 +37,10 @@ std::string terminal_safe(std::string_view text);
 // a line of its own.
 std::string output_safe(std::string_view text);
 
+// `text` as HTML character data or a quoted attribute value: & < > " '
+// become entities, so nothing quoted can open a tag or end an attribute.
+std::string html_escape(std::string_view text);
+
 // Whether terminal_safe escapes this code point (C1 controls, bidirectional
 // embeddings, overrides and isolates, line and paragraph separators).
 bool unsafe_code_point_for_terminal(uint32_t cp);

@@ -394,6 +394,7 @@ run_the_sweep() { # run_the_sweep UMASK
     sweep no fail "${p[@]}" panel minutes 2026-11-14
     for f in table csv json yaml; do
         sweep no ok "${p[@]}" review due --within 4w --format "$f"
+        sweep no ok "${p[@]}" retention due --within 520w --format "$f"
         sweep no ok "${p[@]}" list --format "$f"
         sweep no ok "${p[@]}" list --format "$f" --related-to "$id" --stage supported
     done
@@ -458,6 +459,14 @@ run_the_sweep() { # run_the_sweep UMASK
     sweep show ok "${p[@]}" person "$id"
     sweep show ok "${p[@]}" person "$id" --format json
     sweep no fail "${p[@]}" person "Threnody Caskwell"
+    # Issue 18: export-person gives the person's data on stdout, or in a
+    # new file of mode 0600 whatever the umask; never on stderr.
+    sweep show ok "${p[@]}" export-person "$id"
+    sweep show ok "${p[@]}" export-person "$id" --format html
+    sweep no ok "${p[@]}" export-person "$id" --format html --output "$T/sweep-export.html"
+    [[ "$(stat -c %a "$T/sweep-export.html")" == 600 ]] || fail "the export-person file is not 0600"
+    sweep no fail "${p[@]}" export-person "$id" --output "$T/sweep-export.html"
+    sweep no fail "${p[@]}" export-person "Threnody Caskwell"
     sweep show ok "${p[@]}" find --name "Orvel Brisk" --format csv
     local other
     other="$(tail -1 "$OUT" | cut -d, -f1)"
@@ -501,7 +510,7 @@ run_the_sweep() { # run_the_sweep UMASK
     for cmd in init refer import triage note assess "panel new" "panel attend" "panel agenda" "panel decide" \
         "panel consent" "panel action" "panel minutes" "review due" "review record" report correct void log \
         "hook install" show list check upgrade "foi new" "foi close" "foi list" find person link unlink "keys list" \
-        "keys add" "keys remove"; do
+        "keys add" "keys remove" "retention due"; do
         [[ "$SWEEP_LOG" == *" $cmd "* ]] ||
             fail "the sweep did not run prevent $cmd"
     done
@@ -509,7 +518,7 @@ run_the_sweep() { # run_the_sweep UMASK
     listed="$("$PREVENT" --help | sed -n '/^Subcommands:/,/^$/p' | awk 'NR > 1 && NF { print $1 }')"
     [[ "$listed" == *refer* ]] || fail "no commands found in prevent --help"
     local sub
-    for sub in panel review hook foi keys; do
+    for sub in panel review hook foi keys retention; do
         listed+=$'\n'"$("$PREVENT" "$sub" --help | sed -n '/^Subcommands:/,/^$/p' | awk -v p="$sub" 'NR > 1 && NF { print p " " $1 }')"
     done
     while IFS= read -r cmd; do

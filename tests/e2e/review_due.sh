@@ -5,7 +5,8 @@
 # holidays; panel, consent, monthly reviews, support actions, post-closure
 # reviews in calendar months clamped to the month's end), the order (most
 # overdue first, then by ID), --within, the JSON form, the empty list, and
-# that a case in a final stage never appears.
+# that a case in a final stage never appears but for the erasure of its
+# personal data (the retention schedule, retention.sh).
 #
 # The CSV renderer ends lines with CRLF (RFC 4180); expected texts below are
 # written with LF and compared after removing the CRs, and the bytes are
@@ -409,16 +410,23 @@ $ID,post-closure,extended-review,1999-03-31,0"
 # ---------------------------------------------------------------------------
 # Final stages never appear
 
-test_a_case_in_a_final_stage_never_appears() {
+# No casework falls due on a final stage; its one item is the erasure of
+# its personal data under the retention schedule (retention.sh): three
+# years after triage or the panel's decision by default.
+test_a_case_in_a_final_stage_never_appears_but_for_its_erasure() {
     use final build_final
     local stages
     stages="$(prevent -C "$S" list --format csv --as-of 1999-03-05 | tr -d '\r' | tail -n +2 | cut -d, -f2 | tr '\n' ' ')"
     assert_eq "$stages" "no-further-action signposted police-managed not-adopted closed " "stages of the store"
     assert_due 1998-01-12 "$H" --within 52w
-    assert_due 1999-03-05 "$H" --within 104w
+    assert_due 1999-03-05 "$H
+PRV-1998-0001,no-further-action,retention,2001-01-13,-680
+PRV-1998-0002,signposted,retention,2001-01-13,-680
+PRV-1998-0003,police-managed,retention,2001-01-13,-680
+PRV-1998-0004,not-adopted,retention,2001-02-05,-703" --within 104w
     run prevent -C "$S" review due --format json --as-of 1999-03-05 --within 104w
     assert_rc 0
-    assert_eq "$(json_eval "d" <"$OUT")" "[]" "review due --format json"
+    assert_eq "$(json_eval "sorted(set(r['item'] for r in d))" <"$OUT")" "['retention']" "review due --format json"
     # The pipeline's closed-with-an-open-action and not-adopted cases: only
     # the post-closure reviews of the closed one.
     use pipeline build_pipeline "$T/pipeline"

@@ -355,6 +355,14 @@ std::string with_setting(const std::string& good, std::string_view name, const s
     return replace(replace(good, "    - 6\n", "    - " + value + "\n"), "    - 12\n", "    - " + value + "\n");
   if (name == "review.early_days") return replace(good, "review:\n", "review:\n  early_days: " + value + "\n");
   if (name == "vocabularies.age_bands min and max") return replace(good, "min: 51\n", "min: " + value + "\n");
+  if (name.starts_with("retention.")) {  // the default schedule, written out
+    Config c = prevent::default_config("Test", "PRV", 2026);
+    c.retention_in_file = true;
+    std::string with = prevent::write_config(c);
+    if (name == "retention.years") return replace(with, "    years: 6\n", "    years: " + value + "\n");
+    if (name == "retention.months") return replace(with, "    months: 1\n", "    months: " + value + "\n");
+    return replace(with, "not_before_birthday: 24\n", "not_before_birthday: " + value + "\n");
+  }
   std::string key(name.starts_with("review.") ? name.substr(7) : name);
   auto at = good.find(key + ": ");
   REQUIRE(at != std::string::npos);
@@ -366,7 +374,7 @@ std::string with_setting(const std::string& good, std::string_view name, const s
 
 TEST_CASE("every number in prevent.yaml is taken at its bounds and refused beyond them, by name") {
   std::string good = prevent::write_config(prevent::default_config("Test", "PRV", 2026));
-  REQUIRE(prevent::setting_bounds().size() == 10);
+  REQUIRE(prevent::setting_bounds().size() == 13);
   for (const auto& b : prevent::setting_bounds()) {
     CAPTURE(b.name);
     CHECK_NOTHROW(prevent::parse_config(with_setting(good, b.name, std::to_string(b.min)), "prevent.yaml"));
@@ -379,6 +387,10 @@ TEST_CASE("every number in prevent.yaml is taken at its bounds and refused beyon
       CHECK(f->code() == Exit::store);
       std::string name = b.name == std::string_view("vocabularies.age_bands min and max")
                              ? "vocabularies.age_bands: the bounds of '51-plus'"
+                         : b.name == std::string_view("retention.months")
+                             ? "retention 'entered-in-error': months"
+                         : std::string_view(b.name).starts_with("retention.")
+                             ? "retention 'channel-case': " + std::string(b.name + 10)
                              : b.name;
       CHECK_MESSAGE(has(f->what(), name + " is outside its bounds, " + std::to_string(b.min) + " to " +
                                        std::to_string(b.max) + " (prevent.yaml:"),
@@ -394,4 +406,108 @@ TEST_CASE("the settings at their bounds are read as written") {
   CHECK(c.extension_step_months == 120);
   c = prevent::parse_config(with_setting(good, "triage_target_working_days", "0"), "prevent.yaml");
   CHECK(c.triage_target_working_days == 0);
+}
+
+namespace {
+
+// prevent.yaml with `rules` as its `retention` (YAML text, indented as a
+// top-level list).
+std::string with_retention(const std::string& rules) {
+  std::string good = prevent::write_config(prevent::default_config("Test", "PRV", 2026));
+  return replace(good, "vocabularies:\n", "retention:\n" + rules + "vocabularies:\n");
+}
+
+const char* const kAllFinal =
+    "  - name: triage-outcome\n"
+    "    stages: [no-further-action, signposted, police-managed]\n"
+    "    start: triage\n"
+    "    years: 2\n"
+    "  - name: panel\n"
+    "    stages: [not-adopted, closed]\n"
+    "    start: panel-decision\n"
+    "    years: 5\n"
+    "    months: 6\n"
+    "    not_before_birthday: 25\n"
+    "  - name: error\n"
+    "    stages: [voided]\n"
+    "    start: referral\n"
+    "    months: 0\n";
+
+std::string retention_failure(const std::string& rules) {
+  auto f = failure_of([&] { prevent::parse_config(with_retention(rules), "prevent.yaml"); });
+  REQUIRE(f);
+  CHECK(f->code() == Exit::store);
+  CHECK(std::string(f->what()).find('\n') == std::string::npos);
+  CHECK(has(f->what(), "prevent.yaml is damaged: "));
+  return f->what();
+}
+
+}  // namespace
+
+TEST_CASE("without retention, prevent.yaml has the default schedule and writes none back") {
+  std::string text = prevent::write_config(prevent::default_config("Test", "PRV", 2026));
+  CHECK(text.find("retention") == std::string::npos);
+  Config c = prevent::parse_config(text, "prevent.yaml");
+  CHECK_FALSE(c.retention_in_file);
+  REQUIRE(c.retention.size() == prevent::default_retention().size());
+  CHECK(c.retention[0].name == "closed-at-triage");
+  CHECK(prevent::write_config(c) == text);
+}
+
+TEST_CASE("a store's own retention schedule is read as written and written back unchanged") {
+  std::string text = with_retention(kAllFinal);
+  Config c = prevent::parse_config(text, "prevent.yaml");
+  CHECK(c.retention_in_file);
+  REQUIRE(c.retention.size() == 3);
+  CHECK(c.retention[1].name == "panel");
+  CHECK(c.retention[1].start == prevent::RetentionStart::panel_decision);
+  CHECK(c.retention[1].years == 5);
+  CHECK(c.retention[1].months == 6);
+  CHECK(c.retention[1].not_before_birthday == 25);
+  CHECK(c.retention[1].stages.size() == 2);
+  CHECK_FALSE(c.retention[0].months.has_value());
+  CHECK(c.retention[2].months == 0);
+  CHECK_FALSE(c.retention[2].years.has_value());
+  // Canonical: the block form, keys as given.
+  std::string canonical = prevent::write_config(c);
+  CHECK(prevent::write_config(prevent::parse_config(canonical, "prevent.yaml")) == canonical);
+  CHECK(has(canonical, "  - name: error\n"));
+  CHECK(canonical.find("years: 0") == std::string::npos);
+}
+
+TEST_CASE("a retention schedule that leaves a final stage out, or names one twice, is a store problem") {
+  std::string without_voided = kAllFinal;
+  without_voided = without_voided.substr(0, without_voided.find("  - name: error\n"));
+  CHECK(has(retention_failure(without_voided), "retention has no rule for stage voided"));
+  CHECK(has(retention_failure(std::string(kAllFinal) + "  - name: again\n    stages: [closed]\n    start: closure\n"
+                                                       "    years: 1\n"),
+            "retention: stage closed is in rule 'panel' and in rule 'again'"));
+  CHECK(has(retention_failure(std::string(kAllFinal) + "  - name: panel\n    stages: [voided]\n    start: voided\n"
+                                                       "    years: 1\n"),
+            "retention names the rule 'panel' twice"));
+}
+
+TEST_CASE("a retention rule must start from an event every case of its stages has had") {
+  std::string text = replace(kAllFinal, "    stages: [not-adopted, closed]\n    start: panel-decision\n",
+                             "    stages: [not-adopted, closed]\n    start: closure\n");
+  CHECK(has(retention_failure(text), "retention 'panel': a case in stage not-adopted has no closure to start from"));
+  text = replace(kAllFinal, "    stages: [voided]\n    start: referral\n", "    stages: [voided]\n    start: triage\n");
+  CHECK(has(retention_failure(text), "a case in stage voided has no triage to start from"));
+  text = replace(kAllFinal, "    start: triage\n", "    start: last-review\n");
+  CHECK(has(retention_failure(text), "stage no-further-action has no last-review"));
+}
+
+TEST_CASE("a retention rule needs a period; its keys and values are those of the schema") {
+  CHECK(has(retention_failure(replace(kAllFinal, "    months: 0\n", "")), "retention 'error' has no period"));
+  CHECK(has(retention_failure(replace(kAllFinal, "    start: triage\n", "    start: birthday\n")),
+            "retention[1].start: value is not one of: referral, triage"));
+  CHECK(has(retention_failure(replace(kAllFinal, "[voided]", "[awaiting-triage]")), "retention[3].stages"));
+  CHECK(has(retention_failure(replace(kAllFinal, "    years: 2\n", "    years: 2\n    weeks: 3\n")),
+            "unknown key in retention[1]"));
+  CHECK(has(retention_failure(replace(kAllFinal, "name: error", "name: Zorvan Quillet")), "retention[3].name"));
+  CHECK(has(retention_failure(replace(kAllFinal, "    years: 2\n", "    years: -1\n")),
+            "retention 'triage-outcome': years is outside its bounds, 0 to 100"));
+  CHECK(has(retention_failure(replace(kAllFinal, "not_before_birthday: 25", "not_before_birthday: 17")),
+            "retention 'panel': not_before_birthday is outside its bounds, 18 to 100"));
+  CHECK_FALSE(has(retention_failure(replace(kAllFinal, "name: error", "name: Zorvan Quillet")), "Zorvan"));
 }

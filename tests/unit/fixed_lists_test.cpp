@@ -83,9 +83,10 @@ TEST_CASE("the closure reasons are the case schema's closure.reason, in order") 
   check_round_trip<ClosureReason>();
 }
 
-TEST_CASE("the due items are SPEC section 6.1's items, in its order") {
+TEST_CASE("the due items are SPEC section 6.1's items, in its order, then retention (issue 18)") {
   CHECK(table_keys<DueKind>() == std::vector<std::string>{"triage", "panel", "consent", "monthly-review", "action",
-                                                           "post-closure-6", "post-closure-12", "extended-review"});
+                                                           "post-closure-6", "post-closure-12", "extended-review",
+                                                           "retention"});
   check_round_trip<DueKind>();
 }
 

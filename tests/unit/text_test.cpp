@@ -163,3 +163,10 @@ TEST_CASE("what output_safe writes is valid UTF-8 with no control but line feed,
     CHECK((layout || (c >= 0x20 && c != 0x7f)));
   }
 }
+
+TEST_CASE("html_escape turns every character HTML gives a meaning to into an entity") {
+  CHECK(prevent::html_escape("<b>&\"'</b>") == "&lt;b&gt;&amp;&quot;&#39;&lt;/b&gt;");
+  CHECK(prevent::html_escape("Zorvan Quillet, ZZ4") == "Zorvan Quillet, ZZ4");
+  CHECK(prevent::html_escape("") == "");
+  CHECK(prevent::html_escape("&amp;") == "&amp;amp;");
+}

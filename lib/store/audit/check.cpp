@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <cstdlib>
 #include <optional>
 #include <exception>
@@ -18,6 +19,7 @@
 #include "git_repo.hpp"
 #include "git_options.hpp"
 #include "history_check.hpp"
+#include "key_erasure.hpp"
 #include "parallel_blobs.hpp"
 #include "review_rules.hpp"
 #include "rules.hpp"
@@ -67,6 +69,9 @@ const std::vector<CheckInfo>& available_checks() {
                         "on HEAD's first-parent history, which agrees with the remote's"},
       {"derived", "the record cache, person index and log index in .git/prevent match HEAD; any that does not is removed and rebuilt"},
       {"interrupted", "no write was left half done by a crash (`check --repair` completes or rolls it back); temporary files of stopped writers (notices)"},
+      {"erasure", "every erased case's data key is gone from the key store and from every object of the "
+                  "repository, and its personal values are all [erased]; no case has sealed values without its "
+                  "data key (an erasure a crash left half done)"},
       {"signatures", "every commit from HEAD is signed with a key of its committer and verifies (run when named, or "
                      "when commit.gpgsign is true)"},
   };
@@ -103,7 +108,7 @@ class Run {
   // at a time, and dropped once checked, so memory does not grow with the
   // store. Findings are kept per check and given in the order they always
   // were: records, then rules, then canonical, each in path order.
-  void scan(bool records, bool rules, bool canonical) {
+  void scan(bool records, bool rules, bool canonical, bool erasure = false) {
     const auto files = store_.case_files();
     ParallelBlobs blobs(store_);
     RuleContext ctx{store_.config(), as_of_, [&](Date d) { return store_.meeting(d); }};
@@ -205,6 +210,15 @@ class Run {
         if (rules)
           for (auto& m : review_rule_notices(c, store_.config()))
             review_notices_.push_back(fmt::format("{} ({}) [{}]", m, c.id, file.path));
+        if (erasure && c.erasure) {
+          erased_.insert(c.id);
+          // Every (P) value erased but the erasure's own reason.
+          Case erased = c;
+          erase_personal(erased);
+          if (write_case(erased) != write_case(c)) not_erased_.push_back(c.id);
+        } else if (erasure && has_sealed_values(c)) {
+          sealed_.insert(c.id);
+        }
         if (canonical && !p.canonical)
           canonical_.push_back(fmt::format("not in canonical form; prevent rewrites it canonically on its next "
                                            "change to the case ({})",
@@ -252,6 +266,22 @@ class Run {
         invalid_.push_back({"records", e.code(), e.what()});
       }
     }
+  }
+
+  // Erased cases: the key destroyed in this copy, the values erased; and
+  // no case whose sealed values have lost their key without an erasure.
+  void erasure() {
+    for (const auto& id : not_erased_)
+      error("erasure", Exit::store,
+            fmt::format("case {} is marked erased but not all its personal values read [erased]", id));
+    for (const auto& k : case_keys_present(store_, erased_))
+      error("erasure", Exit::store,
+            fmt::format("case {} is erased, but its data key is still present in {}", k.case_id, k.place));
+    for (const auto& id : cases_without_key(store_, sealed_))
+      error("erasure", Exit::store,
+            fmt::format("case {} has sealed values and no data key in the key store: an erasure left half done "
+                        "(run `prevent erase {} --reason TEXT` again to complete it) or a damaged key store",
+                        id, id));
   }
 
   void records() {
@@ -397,6 +427,8 @@ class Run {
   Date as_of_;
   git_oid oid_{};
   std::vector<std::string> records_;                 // records: file name and ID findings
+  std::set<std::string> erased_, sealed_;            // erasure: cases erased; cases not erased with sealed values
+  std::vector<std::string> not_erased_;              // erasure: erased cases with a value not [erased]
   std::vector<std::pair<Exit, std::string>> rules_;  // rules broken
   std::vector<std::string> key_notices_;             // rule questions only the key answers (notices)
   std::vector<std::string> encryption_;              // plain (P) values in an encrypted store, values that do not open
@@ -444,12 +476,13 @@ std::vector<Finding> run_checks(const Store& store, const std::vector<std::strin
       run.notice("interrupted", fmt::format("a temporary file left by a stopped writer; `prevent check --repair` "
                                             "removes it (.git/prevent/{})",
                                             name));
-  if (wanted("records") || wanted("rules") || wanted("canonical"))
-    run.scan(wanted("records"), wanted("rules"), wanted("canonical"));
+  if (wanted("records") || wanted("rules") || wanted("canonical") || wanted("erasure"))
+    run.scan(wanted("records"), wanted("rules"), wanted("canonical"), wanted("erasure"));
   if (wanted("records") || wanted("canonical")) run.scan_foi(wanted("canonical"));
   if (wanted("records")) run.records();
   if (wanted("rules")) run.rules();
   if (wanted("canonical")) run.canonical();
+  if (wanted("erasure")) run.erasure();
   if (wanted("schemas")) run.schemas();
   if (wanted("keys")) run.keys();
   if (wanted("worktree")) run.worktree(interrupted);

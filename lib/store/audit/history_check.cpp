@@ -414,9 +414,9 @@ std::string record_name(const std::string& path) {
 // Whether a commit added exactly one file to releases/ and changed no
 // other there: the release register only ever grows, one answer at a time
 // (docs/disclosure.md).
-bool added_one_release(git_repository* repo, git_tree* before, git_tree* after) {
+bool added_one_release(git_repository* repo, git_tree* before, git_tree* after, const char* dir = "releases") {
   auto subtree = [&](git_tree* root) -> git::Tree {
-    const git_tree_entry* e = root ? git_tree_entry_byname(root, "releases") : nullptr;
+    const git_tree_entry* e = root ? git_tree_entry_byname(root, dir) : nullptr;
     git_tree* t = nullptr;
     if (e && git_tree_entry_type(e) == GIT_OBJECT_TREE && git_tree_lookup(&t, repo, git_tree_entry_id(e)) == 0)
       return git::Tree(t);
@@ -503,7 +503,7 @@ bool keys_only_recipients(git_repository* repo, git_tree* tree) {
 // never a value nor the trailer's own text.
 std::string outside_action(const Store& store, const CommitMeta& m, const std::vector<PathChange>& changes,
                            const std::vector<std::string>& others, bool first, bool one_release,
-                           const FoiDelta& foi, bool keys_only_recipients) {
+                           const FoiDelta& foi, bool keys_only_recipients, bool one_purge) {
   const ActionScope* scope = action_scope(*m.action);
   if (!scope) return "its Prevent-Action is none that prevent writes";
   const std::string_view action = scope->action;
@@ -521,6 +521,12 @@ std::string outside_action(const Store& store, const CommitMeta& m, const std::v
     for (const auto& o : others)
       if (o != "releases") return fmt::format("{} {} only, but it changed {}", action, scope->says, o);
     return one_release ? "" : fmt::format("{} {} only, and never changes or removes one", action, scope->says);
+  }
+  if (scope->files == ActionFiles::new_purge) {
+    if (!changes.empty()) return fmt::format("{} {} only, but it changed records", action, scope->says);
+    for (const auto& o : others)
+      if (o != "purges") return fmt::format("{} {} only, but it changed {}", action, scope->says, o);
+    return one_purge ? "" : fmt::format("{} {} only, and never changes or removes one", action, scope->says);
   }
   if (scope->files == ActionFiles::new_foi || scope->files == ActionFiles::one_foi) {
     if (!changes.empty()) return fmt::format("{} {} only, but it changed records", action, scope->says);
@@ -594,21 +600,26 @@ std::string outside_action(const Store& store, const CommitMeta& m, const std::v
       }
       [[fallthrough]];
     case ActionFiles::one_case:
-    case ActionFiles::linked_cases: {
+    case ActionFiles::linked_cases:
+    case ActionFiles::erased_cases: {
       const bool pair = scope->files == ActionFiles::linked_cases;
-      const size_t most = pair ? 2 : 1;
+      const bool many = scope->files == ActionFiles::erased_cases;
+      const size_t most = many ? changes.size() : pair ? 2 : 1;
       bool shape = !changes.empty() && changes.size() <= most;
       for (const auto& c : changes) shape = shape && under(c, "cases/") && c.before && c.after;
       if (!shape)
-        return pair ? fmt::format("{} changes one or two case files that were there before, and nothing else", action)
-                    : fmt::format("{} changes one case's file that was there before, and nothing else", action);
+        return many   ? fmt::format("{} changes case files that were there before, and nothing else", action)
+               : pair ? fmt::format("{} changes one or two case files that were there before, and nothing else", action)
+                      : fmt::format("{} changes one case's file that was there before, and nothing else", action);
       std::vector<std::string> ids, named = m.cases;
       for (const auto& c : changes) ids.push_back(record_name(c.path));
       std::sort(ids.begin(), ids.end());
       std::sort(named.begin(), named.end());
-      if (ids != named)
-        return pair ? "its Prevent-Case trailers do not name the cases it changed"
-                    : "its Prevent-Case trailer does not name the case it changed";
+      // An erase of more than 20 cases gives their count (SPEC §8).
+      const bool counted = many && m.case_count && named.empty() && *m.case_count == std::to_string(ids.size());
+      if (ids != named && !counted)
+        return pair || many ? "its Prevent-Case trailers do not name the cases it changed"
+                            : "its Prevent-Case trailer does not name the case it changed";
       OutsideScope o;
       for (const auto& c : changes) {
         auto before = case_version(store.git(), *c.before, c.path), after = case_version(store.git(), *c.after, c.path);
@@ -875,7 +886,8 @@ std::vector<Finding> check_history(const Store& store, HistoryChecks which) {
       std::string why = outside_action(store, m, changes, others, s.parent_tree == nullptr,
                                        added_one_release(store.git().raw(), s.parent_tree, s.tree),
                                        foi_delta(store.git().raw(), s.parent_tree, s.tree),
-                                       keys_only_recipients(store.git().raw(), s.tree));
+                                       keys_only_recipients(store.git().raw(), s.tree),
+                                       added_one_release(store.git().raw(), s.parent_tree, s.tree, "purges"));
       if (!why.empty()) {
         std::string where = paths_text(changes);
         for (const auto& o : others) where += (where.empty() ? "" : ", ") + o;

@@ -1,0 +1,233 @@
+#!/usr/bin/env bash
+# prevent encrypt and prevent purge-plaintext (docs/encryption.md): a plain
+# store's casework converted, then its history rewritten so that no object
+# of the repository holds a (P) value in plain text, with check, log,
+# report and show as they were.
+#
+# Needs `prevent init --recipient`, PREVENT_IDENTITY and `prevent encrypt`
+# (the key handling): a throw-away ed25519 key per test.
+source "$(dirname "$0")/lib/common.bash"
+
+# `prevent encrypt` is not built yet: the tests that convert a plain store
+# say so and stop, until it is.
+need_encrypt() {
+    if ! "$PREVENT" encrypt --help >/dev/null 2>&1; then
+        echo "    (skipped: this prevent has no \`encrypt\` command yet)"
+        return 1
+    fi
+}
+
+# A throw-away key pair: $T/id (private) and $T/id.pub.
+make_key() {
+    ssh-keygen -q -t ed25519 -N "" -C "purge-test" -f "$T/id" >/dev/null || fail "ssh-keygen failed"
+}
+
+# The scripted casework of a plain store: refer, triage, a correction of
+# the name, a decision with a rationale, a review with notes.
+casework() {
+    local s="$1"
+    shift
+    new_store "$s" "$@"
+    refer_ok "$s" received=2026-11-02 summary="Fictional summary Larkspindle"
+    run prevent -C "$s" --as-of 2026-11-05 triage "$ID" --outcome channel-panel --date 2026-11-04 \
+        --s36-date 2026-11-04 --s36-by "Example Counter Terrorism Policing" --rationale "Fictional rationale Corvantile"
+    assert_rc 0 triage
+    run prevent -C "$s" --as-of 2026-11-06 correct "$ID" referral.subject.name="Threnody Vanecask" \
+        --reason "Fictional reason Quorrelwick"
+    assert_rc 0 correct
+    meeting_ok "$s" 2026-11-10
+    run prevent -C "$s" --as-of 2026-11-10 panel decide 2026-11-10 "$ID" --decision adopt --method consensus \
+        --rationale "Fictional panel rationale Mossgrave"
+    assert_rc 0 "panel decide"
+    run prevent -C "$s" --as-of 2026-11-25 review record "$ID" --date 2026-11-25 --kind monthly --outcome continue \
+        --notes "Fictional review Caddisbrook"
+    assert_rc 0 "review record"
+    PERSONAL+=("Fictional rationale Corvantile" "Threnody Vanecask" "Fictional reason Quorrelwick"
+        "Fictional panel rationale Mossgrave" "Fictional review Caddisbrook")
+}
+
+# Every object of the repository, loose and packed, as text.
+all_objects() { git -C "$1" cat-file --batch-all-objects --batch-check='%(objectname)' |
+    git -C "$1" cat-file --batch; }
+
+assert_no_plain_values_in_objects() {
+    local s="$1" objects v
+    objects="$(all_objects "$s")"
+    for v in "${PERSONAL[@]}"; do
+        [[ -z "$v" ]] && continue
+        [[ "$objects" == *"$v"* ]] && fail "an object of ${s#"$T"/} holds the (P) value '$v'"
+    done
+}
+
+test_purge_leaves_no_plain_value_and_changes_no_output() {
+    need_encrypt || return 0
+    make_key
+    local s="$T/s"
+    casework "$s"
+    prevent -C "$s" --as-of "$AS_OF" report >"$T/report.before"
+    prevent -C "$s" --as-of "$AS_OF" show "$ID" >"$T/show.before"
+    run prevent -C "$s" --as-of "$AS_OF" encrypt --recipient "$T/id.pub" --recipient-name "Test Coordinator"
+    assert_rc 0 encrypt
+    assert_eq "$(git -C "$s" log -1 --format=%B | git interpret-trailers --parse | grep Prevent-Action)" \
+        "Prevent-Action: encrypt" "encrypt's trailer"
+    # The history still holds the plain values: the purge's reason.
+    [[ "$(all_objects "$s")" == *"Threnody Vanecask"* ]] || fail "encrypt alone should leave the history as it was"
+    local commits_before
+    commits_before="$(commit_count "$s")"
+    PREVENT_IDENTITY="$T/id" run prevent -C "$s" --as-of "$AS_OF" purge-plaintext
+    assert_rc 0 purge-plaintext
+    assert_no_personal_data "$(cat "$OUT" "$ERR")" "purge's output"
+    assert_eq "$(commit_count "$s")" "$((commits_before + 1))" "commits after the purge"
+    assert_file_exists "$s/purges/0001.yaml"
+    assert_clean "$s"
+    assert_no_plain_values_in_objects "$s"
+    local all reachable
+    all="$(git -C "$s" cat-file --batch-all-objects --batch-check='%(objectname)' | sort)"
+    reachable="$(git -C "$s" rev-list --objects --all --no-object-names | sort -u)"
+    assert_eq "$all" "$reachable" "objects beyond the reachable ones"
+    run git -C "$s" fsck --full --unreachable --no-dangling --no-progress
+    assert_rc 0 fsck
+    assert_eq "$(cat "$OUT")" "" "fsck's unreachable objects"
+    # After git gc in a copy, still nothing.
+    cp -a "$s" "$T/copy"
+    git -C "$T/copy" gc -q --prune=now
+    assert_no_plain_values_in_objects "$T/copy"
+
+    run prevent -C "$s" --as-of "$AS_OF" check
+    assert_rc 0 check
+    run prevent -C "$s" --as-of "$AS_OF" log "$ID"
+    assert_rc 0 log
+    local action
+    for action in refer triage correct panel-decide review-record encrypt; do
+        assert_contains "$(cat "$OUT")" "  $action  " "log after the purge"
+    done
+    assert_eq "$(prevent -C "$s" --as-of "$AS_OF" report)" "$(cat "$T/report.before")" "report"
+    assert_eq "$(PREVENT_IDENTITY="$T/id" prevent -C "$s" --as-of "$AS_OF" show "$ID")" "$(cat "$T/show.before")" \
+        "show with the key"
+}
+
+test_purge_twice_finds_nothing_to_do() {
+    need_encrypt || return 0
+    make_key
+    local s="$T/s"
+    casework "$s"
+    prevent -C "$s" --as-of "$AS_OF" encrypt --recipient "$T/id.pub" >/dev/null 2>&1 || fail encrypt
+    PREVENT_IDENTITY="$T/id" prevent -C "$s" --as-of "$AS_OF" purge-plaintext >/dev/null 2>&1 || fail purge
+    local before
+    before="$(snapshot "$s")"
+    PREVENT_IDENTITY="$T/id" run prevent -C "$s" --as-of "$AS_OF" purge-plaintext
+    assert_rc 0 "second purge"
+    assert_contains "$(cat "$OUT" "$ERR")" "nothing to do" "second purge"
+    assert_eq "$(snapshot "$s")" "$before" "the store after a second purge"
+}
+
+test_purge_refused_without_a_key() {
+    need_encrypt || return 0
+    make_key
+    local s="$T/s"
+    casework "$s"
+    prevent -C "$s" --as-of "$AS_OF" encrypt --recipient "$T/id.pub" >/dev/null 2>&1 || fail encrypt
+    expect_refusal 6 "$s" prevent -C "$s" --as-of "$AS_OF" purge-plaintext
+}
+
+test_purge_refused_with_uncommitted_changes() {
+    need_encrypt || return 0
+    make_key
+    local s="$T/s"
+    casework "$s"
+    prevent -C "$s" --as-of "$AS_OF" encrypt --recipient "$T/id.pub" >/dev/null 2>&1 || fail encrypt
+    echo "# a hand edit" >>"$s/prevent.yaml"
+    PREVENT_IDENTITY="$T/id" expect_refusal 6 "$s" prevent -C "$s" --as-of "$AS_OF" purge-plaintext
+    assert_stderr_contains "uncommitted changes in the way (prevent.yaml)"
+}
+
+test_encrypt_refused_on_an_encrypted_store() {
+    need_encrypt || return 0
+    make_key
+    local s="$T/s"
+    casework "$s"
+    prevent -C "$s" --as-of "$AS_OF" encrypt --recipient "$T/id.pub" >/dev/null 2>&1 || fail encrypt
+    expect_refusal 6 "$s" prevent -C "$s" --as-of "$AS_OF" encrypt --recipient "$T/id.pub"
+}
+
+# An encrypted store (init --recipient) whose history holds plain values
+# all the same: a case file committed by hand in plain text, then sealed by
+# the program's next write. The purge seals the old version; the rest of
+# the history is sealed already and keeps its ciphertexts.
+test_purge_seals_a_plain_version_committed_by_hand() {
+    local s="$T/s"
+    E2E_ENCRYPTED=1 casework "$s" --no-hook
+    local id2=PRV-2026-0002
+    case_yaml id="$id2" name="Pellucid Ravenhoe" dob=2007-09-14 summary="Fictional hand summary Brackenlow" \
+        >"$s/cases/2026/$id2.yaml"
+    git -C "$s" add cases && git -C "$s" commit -q -m "A referral typed in by hand"
+    run prevent -C "$s" --as-of "$AS_OF" note "$id2" --date 2026-11-26 --kind contact --with "Example Academy" \
+        --text "Fictional note Tamberwick"
+    assert_rc 0 note
+    PERSONAL+=("Fictional note Tamberwick")
+    [[ "$(git -C "$s" show HEAD:cases/2026/$id2.yaml)" != *"Pellucid Ravenhoe"* ]] || fail "note should seal the record"
+    [[ "$(all_objects "$s")" == *"Pellucid Ravenhoe"* ]] || fail "the hand commit should hold the plain name"
+    prevent -C "$s" --as-of "$AS_OF" report >"$T/report.before"
+    prevent -C "$s" --as-of "$AS_OF" show "$id2" >"$T/show2.before"
+    prevent -C "$s" --as-of "$AS_OF" show "$ID" >"$T/show.before"
+    prevent -C "$s" --as-of "$AS_OF" log >"$T/log.before"
+    local commits_before
+    commits_before="$(commit_count "$s")"
+
+    run prevent -C "$s" --as-of "$AS_OF" purge-plaintext
+    assert_rc 0 purge-plaintext
+    assert_no_personal_data "$(cat "$OUT" "$ERR")" "purge's output"
+    assert_eq "$(commit_count "$s")" "$((commits_before + 1))" "commits after the purge"
+    assert_file_exists "$s/purges/0001.yaml"
+    assert_eq "$(git -C "$s" log -1 --format=%B | grep Prevent-Action)" "Prevent-Action: purge-plaintext" "trailer"
+    assert_clean "$s"
+    assert_no_plain_values_in_objects "$s"
+    local all reachable
+    all="$(git -C "$s" cat-file --batch-all-objects --batch-check='%(objectname)' | sort)"
+    reachable="$(git -C "$s" rev-list --objects --all --no-object-names | sort -u)"
+    assert_eq "$all" "$reachable" "objects beyond the reachable ones"
+    run git -C "$s" fsck --full --unreachable --no-dangling --no-progress
+    assert_rc 0 fsck
+    assert_eq "$(cat "$OUT")" "" "fsck's unreachable objects"
+    cp -a "$s" "$T/copy"
+    git -C "$T/copy" gc -q --prune=now
+    assert_no_plain_values_in_objects "$T/copy"
+
+    run prevent -C "$s" --as-of "$AS_OF" check
+    assert_rc 0 check
+    assert_stderr_not_contains "verified-head"
+    assert_stderr_not_contains "purge-plaintext"
+    assert_eq "$(prevent -C "$s" --as-of "$AS_OF" report)" "$(cat "$T/report.before")" "report"
+    assert_eq "$(prevent -C "$s" --as-of "$AS_OF" show "$id2")" "$(cat "$T/show2.before")" "show with the key"
+    assert_eq "$(prevent -C "$s" --as-of "$AS_OF" show "$ID")" "$(cat "$T/show.before")" "show with the key"
+    # log: every action as before (the commit ids are new), and the purge.
+    run prevent -C "$s" --as-of "$AS_OF" log
+    assert_rc 0 log
+    assert_eq "$(grep -c '^[0-9a-f]\{12\}  ' "$OUT")" "$(($(grep -c '^[0-9a-f]\{12\}  ' "$T/log.before") + 1))" \
+        "log entries"
+    assert_eq "$(sed -n 's/^[0-9a-f]\{12\}  //p' "$OUT" | sed 1d)" "$(sed -n 's/^[0-9a-f]\{12\}  //p' "$T/log.before")" \
+        "log entries but for the purge"
+
+    # A second run finds nothing to do.
+    local before
+    before="$(snapshot "$s")"
+    run prevent -C "$s" --as-of "$AS_OF" purge-plaintext
+    assert_rc 0 "second purge"
+    assert_contains "$(cat "$OUT" "$ERR")" "nothing to do" "second purge"
+    assert_eq "$(snapshot "$s")" "$before" "the store after a second purge"
+}
+
+test_purge_refused_on_a_plain_store_or_without_the_key() {
+    local s="$T/s"
+    casework "$s"
+    expect_refusal 6 "$s" prevent -C "$s" --as-of "$AS_OF" purge-plaintext
+    assert_hint_contains "prevent encrypt"
+    local e="$T/e"
+    E2E_ENCRYPTED=1 casework "$e"
+    PREVENT_IDENTITY= expect_refusal 6 "$e" prevent -C "$e" --as-of "$AS_OF" purge-plaintext
+    echo "# a hand edit" >>"$e/prevent.yaml"
+    expect_refusal 6 "$e" prevent -C "$e" --as-of "$AS_OF" purge-plaintext
+    assert_stderr_contains "uncommitted changes in the way (prevent.yaml)"
+}
+
+run_tests "$@"

@@ -1,0 +1,66 @@
+// One version of a case file as the purge rewrites it (reseal.hpp).
+#include <doctest/doctest.h>
+
+#include "case_fixtures.hpp"
+#include "reseal.hpp"
+#include "test_support.hpp"
+
+using namespace prevent;
+using namespace prevent::test;
+
+namespace {
+
+CaseKeys reseal_keys() {
+  static const crypto::SecretKey case_key = crypto::random_key(), store_key = crypto::random_key();
+  return CaseKeys{"0123456789abcdef0123456789abcdef", case_key, store_key};
+}
+
+}  // namespace
+
+TEST_CASE("reseal: an old plain version seals to the ciphertexts a later sealed version holds") {
+  const Config cfg = test_config();
+  const std::string where = "cases/2026/PRV-2026-0014.yaml";
+  const std::string plain = write_case(full_case());
+  // The later version: sealed, then a triage added (values before unchanged).
+  Case later = full_case();
+  seal_personal(later, reseal_keys());
+  const std::string name_sealed = later.referral.subject.name.sealed_text();
+
+  ResealedCase r = reseal_case_text(plain, where, cfg, [](const std::string& id) {
+    CHECK(id == "PRV-2026-0014");
+    return reseal_keys();
+  });
+  REQUIRE(r.text);
+  CHECK_FALSE(r.erased);
+  CHECK(r.text->find("Zorvan Quillet") == std::string::npos);
+  CHECK(r.text->find("Fictional rationale") == std::string::npos);
+  CHECK(r.text->find(name_sealed) != std::string::npos);
+  CHECK(*r.text == write_case(later));
+  // Resealing the sealed version changes nothing.
+  ResealedCase again = reseal_case_text(*r.text, where, cfg, [](const std::string&) { return reseal_keys(); });
+  REQUIRE(again.text);
+  CHECK(*again.text == *r.text);
+}
+
+TEST_CASE("reseal: a case whose key is gone has its plain values erased; a file that does not read is kept") {
+  const Config cfg = test_config();
+  const std::string where = "cases/2026/PRV-2026-0014.yaml";
+  ResealedCase r = reseal_case_text(write_case(full_case()), where, cfg, [](const std::string&) {
+    CaseKeys k = reseal_keys();
+    k.case_key.reset();
+    return k;
+  });
+  REQUIRE(r.text);
+  CHECK(r.erased);
+  CHECK(r.text->find("Zorvan Quillet") == std::string::npos);
+  CHECK(r.text->find("[erased]") != std::string::npos);
+
+  ResealedCase bad = reseal_case_text("name: [unclosed\n", where, cfg, [](const std::string&) { return reseal_keys(); });
+  CHECK_FALSE(bad.text);
+  CHECK_FALSE(bad.kept_why.empty());
+  // A plain store: nothing to seal with, kept.
+  ResealedCase plain_store =
+      reseal_case_text(write_case(full_case()), where, cfg, [](const std::string&) { return CaseKeys{}; });
+  CHECK_FALSE(plain_store.text);
+  CHECK(plain_store.kept_why == "the store is not encrypted");
+}
