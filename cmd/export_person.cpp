@@ -86,7 +86,21 @@ void write_new_file(const std::string& path, std::string_view text) {
 // each referral linked to it (`prevent person`'s reading), through the
 // store's one way of reading a case. A check of what that reading gives
 // (a value it could not open) belongs here, before anything is rendered.
-PersonCases records_for_export(const Store& store, const CaseId& id) { return person_cases(store, id); }
+// In an encrypted store the export needs the key: an export with
+// [encrypted] in place of the person's data would answer the request
+// wrongly, so it is refused (exit 6) rather than given.
+PersonCases records_for_export(const Store& store, const CaseId& id) {
+  const Keyring& keys = store.keyring();
+  if (keys.encrypted() && !keys.unlocked())
+    fail(Exit::store, "this store is encrypted, and a subject access export needs its key",
+         std::string(kNeedsKeyHint));
+  PersonCases p = person_cases(store, id);
+  for (const auto& c : p.cases)
+    if (has_sealed_values(c))
+      fail(Exit::store, fmt::format("{}: the record's personal data does not open with this run's key", c.id),
+           std::string(kNeedsKeyHint));
+  return p;
+}
 
 // The commits that changed the case's file, oldest first, with every
 // value (`prevent log ID --show-personal`'s reading); the meetings a

@@ -17,18 +17,11 @@ struct ErasureKeys {
   std::optional<crypto::SecretKey> store_key;  // the store's data key, when this run holds the store key
 };
 
-template <typename S>
-ErasureKeys erasure_keys(const S& store) {
-  // (Store::keyring() comes with the key handling: until then no store is
-  // encrypted, and erase refuses every store as plain.)
-  if constexpr (requires { store.keyring(); }) {
-    const auto& keyring = store.keyring();
-    if (!keyring.encrypted()) return {};
-    if (!keyring.unlocked()) return {keyring.store_id(), std::nullopt};
-    return {keyring.store_id(), keyring.store_data_key()};
-  } else {
-    return {};
-  }
+ErasureKeys erasure_keys(const Store& store) {
+  const auto& keyring = store.keyring();
+  if (!keyring.encrypted()) return {};
+  if (!keyring.unlocked()) return {keyring.store_id(), std::nullopt};
+  return {keyring.store_id(), keyring.store_data_key()};
 }
 
 }  // namespace

@@ -246,7 +246,11 @@ struct Version {
   std::optional<YNode> tree;   // meetings
 };
 
-Version read_version(const Store& store, const std::optional<git_oid>& id, const std::string& path, bool is_case) {
+// With ShowPersonal::yes a case's sealed values are opened when this run
+// has the key; what stays sealed (no key, or the key of an erased case is
+// destroyed) shows as [encrypted], never as its ciphertext.
+Version read_version(const Store& store, const std::optional<git_oid>& id, const std::string& path, bool is_case,
+                     ShowPersonal show) {
   Version v;
   if (!id) return v;
   v.present = true;
@@ -260,6 +264,13 @@ Version read_version(const Store& store, const std::optional<git_oid>& id, const
     v.readable = true;
   } catch (const Failure&) {
   }
+  if (v.record && show == ShowPersonal::yes && has_sealed_values(*v.record)) {
+    try {
+      store.open_case(*v.record, path);
+    } catch (const Failure&) {
+    }
+    mask_sealed(*v.record);
+  }
   return v;
 }
 
@@ -267,7 +278,8 @@ Version read_version(const Store& store, const std::optional<git_oid>& id, const
 // change's old one, so each version is read once in a walk.
 class VersionCache {
  public:
-  const Version& get(const Store& store, const std::optional<git_oid>& id, const std::string& path, bool is_case) {
+  const Version& get(const Store& store, const std::optional<git_oid>& id, const std::string& path, bool is_case,
+                     ShowPersonal show) {
     if (!id) return none_;
     auto& slot = last_[path];
     // The one found or read moves to the front, so the two versions of one
@@ -277,7 +289,7 @@ class VersionCache {
         slot.splice(slot.begin(), slot, it);
         return slot.front().second;
       }
-    slot.emplace_front(*id, read_version(store, id, path, is_case));
+    slot.emplace_front(*id, read_version(store, id, path, is_case, show));
     if (slot.size() > 2) slot.pop_back();
     return slot.front().second;
   }
@@ -293,8 +305,8 @@ RecordLog record_log(const Store& store, const PathChange& pc, ShowPersonal show
   r.kind = is_case ? RecordLog::Kind::case_file : RecordLog::Kind::meeting;
   r.key = record_key(pc.path);
   r.path = pc.path;
-  const Version& a = cache.get(store, pc.before, pc.path, is_case);
-  const Version& b = cache.get(store, pc.after, pc.path, is_case);
+  const Version& a = cache.get(store, pc.before, pc.path, is_case, show);
+  const Version& b = cache.get(store, pc.after, pc.path, is_case, show);
   auto state = [&](const Version& v) -> std::optional<std::string> {
     if (!v.present) return std::nullopt;
     return v.readable ? pc.path : kUnreadable;
