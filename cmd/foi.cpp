@@ -55,11 +55,11 @@ int run_close(const Globals& g, const CloseOptions& o) {
   return 0;
 }
 
-struct ListOptions {
+struct FoiListOptions {
   std::string format = "table";
 };
 
-int run_list(const Globals& g, const ListOptions& o) {
+int run_foi_list(const Globals& g, const FoiListOptions& o) {
   Date as_of = today(g);
   Store store = open_store(g);
   FoiRequests all = read_foi_requests(store);
@@ -100,14 +100,14 @@ void add_foi(CLI::App& app, Globals& g, Runner& action) {
   close->footer("A request is closed once; one answered by a release of the register needs no closing.");
   close->callback([&g, &action, c] { action = [&g, c] { return run_close(g, *c); }; });
 
-  auto l = std::make_shared<ListOptions>();
+  auto l = std::make_shared<FoiListOptions>();
   auto* list = foi->add_subcommand("list", "the FOI requests: deadline, status, the releases that answered them");
   list->add_option("--format", l->format, "table (default), csv, json or yaml")
       ->check(CLI::IsMember({"table", "csv", "json", "yaml"}));
   list->footer("Columns: reference, received, due, period, status (open, answered, closed), done (the first "
                "answer's as-of date, or the closing date), reason (of a closure), releases, days_overdue (done, "
                "else --as-of, minus due). In the order recorded.");
-  list->callback([&g, &action, l] { action = [&g, l] { return run_list(g, *l); }; });
+  list->callback([&g, &action, l] { action = [&g, l] { return run_foi_list(g, *l); }; });
 }
 
 }  // namespace prevent::cli

@@ -60,7 +60,7 @@ struct KeysOptions {
   bool passphrase = false;
 };
 
-int run_list(const Globals& g, const KeysOptions& o) {
+int run_keys_list(const Globals& g, const KeysOptions& o) {
   Store store = open_store(g);
   Keyring& keys = store.keyring();
   if (!keys.encrypted())
@@ -141,7 +141,7 @@ void add_keys(CLI::App& app, Globals& g, Runner& action) {
   list->add_option("--format", lo->format, "table (default), csv, json or yaml")
       ->check(CLI::IsMember({"table", "csv", "json", "yaml"}));
   list->footer("Needs no key: keys/recipients.yaml holds public material only.");
-  list->callback([&g, &action, lo] { action = [&g, lo] { return run_list(g, *lo); }; });
+  list->callback([&g, &action, lo] { action = [&g, lo] { return run_keys_list(g, *lo); }; });
 
   auto ao = std::make_shared<KeysOptions>();
   auto* add = keys->add_subcommand("add", "let another person or device unlock the store (needs your key)");

@@ -71,7 +71,7 @@ std::string committed_line(const LogEntry& e) {
                      m.author_date_differs() ? "; the author's date is more than a day from the commit date" : "");
 }
 
-std::string render_text(const std::vector<LogEntry>& entries) {
+std::string render_log_text(const std::vector<LogEntry>& entries) {
   std::string out;
   for (const auto& e : entries) {
     if (!out.empty()) out += "\n";
@@ -156,7 +156,7 @@ int run_log(const Globals& g, const LogOptions& o) {
   Store store = open_store(g);
   ShowPersonal show = o.show_personal ? ShowPersonal::yes : ShowPersonal::no;
   auto entries = id ? case_history(store, *id, filter, show) : store_history(store, filter, show);
-  print(o.format == "json" ? render_json(entries, o.show_personal) : render_text(entries));
+  print(o.format == "json" ? render_json(entries, o.show_personal) : render_log_text(entries));
   return 0;
 }
 

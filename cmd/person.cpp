@@ -58,7 +58,7 @@ json case_summary(const Case& c, const Config& cfg) {
 std::string text_of(const json& v) { return v.is_string() ? v.get<std::string>() : std::string(); }
 
 // The readable form: the name once, then each referral.
-std::string render_text(const std::string& name, const std::string& asked, const json& cases) {
+std::string render_person_text(const std::string& name, const std::string& asked, const json& cases) {
   std::string out = fmt::format("{}\n", terminal_safe(name));
   out += fmt::format("{} referral{} linked to {}\n", cases.size(), cases.size() == 1 ? "" : "s", asked);
   for (const auto& c : cases) {
@@ -107,7 +107,7 @@ int run_person(const Globals& g, const PersonOptions& o) {
     j["cases"] = std::move(cases);
     print(j.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
   } else {
-    print(render_text(name, id.str(), cases));
+    print(render_person_text(name, id.str(), cases));
   }
   return report_unreadable(p.unreadable);
 }

@@ -93,12 +93,12 @@ const ActionScope* action_scope(std::string_view action) {
 namespace {
 
 // `panel[1].method` → `panel`.
-std::string_view top_key(std::string_view field) {
+std::string_view scope_top_key(std::string_view field) {
   return field.substr(0, std::min(field.find('.'), field.find('[')));
 }
 
 // `panel[1].method` → `panel.1.method`: how a corrections entry names it.
-std::string dotted(std::string_view field) {
+std::string scope_dotted(std::string_view field) {
   std::string out;
   for (char ch : field) {
     if (ch == '[') out += '.';
@@ -130,7 +130,7 @@ OutsideScope case_change_outside(const ActionScope& scope, const Case& before, c
     return out;
   }
   for (const auto& c : changes) {
-    std::string_view top = top_key(c.field);
+    std::string_view top = scope_top_key(c.field);
     if (std::find(scope.parts.begin(), scope.parts.end(), top) == scope.parts.end()) out.fields.push_back(c.field);
   }
   if (!out.fields.empty() || scope.adds.empty()) return out;
@@ -152,7 +152,7 @@ OutsideScope case_change_outside(const ActionScope& scope, const Case& before, c
   const std::vector<std::string>& named = after.corrections.back().fields;
   for (const auto& c : changes) {
     if (c.field.starts_with(earlier)) continue;
-    const std::string name = top_key(c.field) == "related" ? std::string("related") : dotted(c.field);
+    const std::string name = scope_top_key(c.field) == "related" ? std::string("related") : scope_dotted(c.field);
     const bool listed = std::find(named.begin(), named.end(), name) != named.end();
     if (!listed || (name != "related" && !is_correctable_field(name))) out.fields.push_back(c.field);
   }
@@ -176,8 +176,8 @@ OutsideScope meeting_change_outside(const Meeting& before, const Meeting& after)
     const std::vector<std::string>& named = after.corrections.back().fields;
     const YNode na = parse_yaml(write_meeting(a), "meeting"), nb = parse_yaml(write_meeting(b), "meeting");
     for (const auto& c : diff_meetings(&na, &nb, ShowPersonal::no)) {
-      const std::string name = dotted(c.field);
-      const std::string_view top = top_key(c.field);
+      const std::string name = scope_dotted(c.field);
+      const std::string_view top = scope_top_key(c.field);
       const bool text = name.ends_with(".role") || name.ends_with(".agency") ||
                         (top == "attendees" && name.ends_with(".police"));
       const bool correctable = (top == "chair" || top == "attendees" || top == "apologies") && text;

@@ -152,7 +152,7 @@ bool is_action_id(const std::string& s) {
 }
 
 // The pattern a path matches ('#', '@' for its selectors), or empty.
-std::string pattern_of(const std::vector<std::string>& path) {
+std::string path_pattern_of(const std::vector<std::string>& path) {
   std::string out;
   for (size_t i = 0; i < path.size(); ++i) {
     std::string seg = path[i];
@@ -178,7 +178,7 @@ void require_text(const std::string& value, const std::string& field) {
     fail(Exit::invalid_data, fmt::format("{}: not valid UTF-8 text (command line)", field));
 }
 
-YNode value_node(const FieldRule& rule, const std::vector<std::string>& path, const std::string& field,
+YNode correction_value_node(const FieldRule& rule, const std::vector<std::string>& path, const std::string& field,
                  const std::string& value) {
   require_text(value, field);
   switch (rule.kind) {
@@ -236,7 +236,7 @@ FieldValue parse_field_value(const std::string& text) {
 }
 
 bool is_correctable_field(const std::string& field) {
-  std::string pattern = pattern_of(split_path(field));
+  std::string pattern = path_pattern_of(split_path(field));
   return std::any_of(field_rules().begin(), field_rules().end(),
                      [&](const FieldRule& r) { return r.pattern == pattern; });
 }
@@ -265,7 +265,7 @@ std::vector<std::string> apply_correction(Case& c, const std::vector<FieldValue>
     // the history, the consent that counts.
     if (path.size() == 2 && path[0] == "consent" && !is_position(path[1]) && !c.consent.empty())
       path.insert(path.begin() + 1, std::to_string(c.consent.size()));
-    std::string pattern = pattern_of(path);
+    std::string pattern = path_pattern_of(path);
     // The canonical spelling: dotted, positions as numbers.
     std::string name = fmt::format("{}", fmt::join(path, "."));
     if (std::find(names.begin(), names.end(), name) != names.end())
@@ -304,7 +304,7 @@ std::vector<std::string> apply_correction(Case& c, const std::vector<FieldValue>
         fail(Exit::invalid_data, fmt::format("{}: must not be blank (command line)", name));
     }
     FieldEdit edit{path, std::nullopt};
-    if (!change.value.empty()) edit.value = value_node(*rule, path, name, change.value);
+    if (!change.value.empty()) edit.value = correction_value_node(*rule, path, name, change.value);
     edits.push_back(std::move(edit));
     names.push_back(name);
   }

@@ -12,12 +12,12 @@ namespace prevent {
 namespace {
 
 // `panel[1].method` → `panel`.
-std::string top_key(const std::string& field) {
+std::string edit_top_key(const std::string& field) {
   return field.substr(0, std::min(field.find('.'), field.find('[')));
 }
 
 // `panel[1].method` → `panel.1.method`: how a correction names it.
-std::string dotted(const std::string& field) {
+std::string edit_dotted(const std::string& field) {
   std::string out;
   for (char ch : field) {
     if (ch == '[') out += '.';
@@ -126,7 +126,7 @@ std::optional<std::string> decision_hint(const std::string& pattern, const std::
 }
 
 // `panel.2.method` → `panel.#.method`, `support_plan.A1.due` → `support_plan.@.due`.
-std::string pattern_of(const std::string& dotted_field) {
+std::string edit_pattern_of(const std::string& dotted_field) {
   auto first = dotted_field.find('.');
   if (first == std::string::npos) return dotted_field;
   auto second = dotted_field.find('.', first + 1);
@@ -151,15 +151,15 @@ std::vector<FieldValue> edit_as_corrections(const Case& before, const Case& afte
   // The values are needed to make the correction; they stay in this
   // function and the record, and no message names one.
   for (const auto& change : diff_cases(&before, &after, ShowPersonal::yes)) {
-    const std::string top = top_key(change.field);
-    const std::string field = dotted(change.field);
+    const std::string top = edit_top_key(change.field);
+    const std::string field = edit_dotted(change.field);
     if (top == "related")
       refuse_edit(change.field, "kept by prevent itself (SPEC rule 10 links the referrals of one person)", where,
                   "a wrong link is reported by `prevent check`; leave `related` as it was");
     if (top == "corrections" || top == "voided" || top == "previous")
       refuse_edit(change.field, "kept by prevent itself, not correctable", where,
                   fmt::format("leave `{}` as it was", top));
-    if (auto hint = decision_hint(pattern_of(field), id))
+    if (auto hint = decision_hint(edit_pattern_of(field), id))
       refuse_edit(change.field, "a decision is a workflow event, not a correction", where, *hint);
     if (!is_correctable_field(field))
       refuse_edit(change.field, "not a field that can be corrected", where,

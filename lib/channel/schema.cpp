@@ -112,7 +112,7 @@ std::vector<PathStep> parse_context(const std::vector<std::string>& context) {
   return steps;
 }
 
-std::string dotted(const std::vector<PathStep>& steps) {
+std::string dotted_path(const std::vector<PathStep>& steps) {
   std::string out;
   for (const auto& s : steps) {
     if (s.key.empty()) {
@@ -304,7 +304,7 @@ void validate_against_schema(const YNode& record, SchemaKind kind, const std::st
   }
   const YNode* node = walk(record, steps);
   std::string what = unknown_on_the_way ? "unknown key" : describe(best.description, node);
-  std::string path = dotted(steps);
+  std::string path = dotted_path(steps);
   if (what == "value is not in the expected form") {
     std::vector<std::string> keys;
     for (const auto& s : steps)

@@ -33,7 +33,7 @@ using git::Reference;
 using git::Tree;
 using git::TreeEntry;
 
-std::string env(const char* name) {
+std::string env_or_empty(const char* name) {
   const char* v = std::getenv(name);
   return v ? v : "";
 }
@@ -109,7 +109,7 @@ namespace {
 GitIdentity resolve_identity(git_config* cfg, const fs::path& where) {
   auto get = [&](const char* key) { return git::config_text(cfg, key); };
   // As git: the environment first, then the configuration chain.
-  GitIdentity id{env("GIT_AUTHOR_NAME"), env("GIT_AUTHOR_EMAIL")};
+  GitIdentity id{env_or_empty("GIT_AUTHOR_NAME"), env_or_empty("GIT_AUTHOR_EMAIL")};
   if (id.name.empty()) id.name = get("user.name");
   if (id.email.empty()) id.email = get("user.email");
   if (id.name.empty() || id.email.empty())

@@ -64,7 +64,7 @@ constexpr std::string_view kChangesMagic = "PRVCCHNG";
 // ---------------------------------------------------------------------------
 // Entry encoding: little-endian integers, length-prefixed strings.
 
-class Writer {
+class ChangesWriter {
  public:
   void u8(uint8_t v) { out_.push_back(static_cast<char>(v)); }
   void u32(uint32_t v) {
@@ -103,11 +103,11 @@ class Writer {
   std::string out_;
 };
 
-struct Malformed {};
+struct MalformedChanges {};
 
-class Reader {
+class ChangesReader {
  public:
-  explicit Reader(std::string_view in) : in_(in) {}
+  explicit ChangesReader(std::string_view in) : in_(in) {}
   uint8_t u8() {
     need(1);
     return static_cast<uint8_t>(in_[pos_++]);
@@ -131,7 +131,7 @@ class Reader {
   template <KeyedEnum E>
   E key() {
     auto v = key_to<E>(view());
-    if (!v) throw Malformed{};
+    if (!v) throw MalformedChanges{};
     return *v;
   }
   std::optional<std::string> opt_str() {
@@ -144,7 +144,7 @@ class Reader {
   }
   bool flag() {
     uint8_t f = u8();
-    if (f > 1) throw Malformed{};
+    if (f > 1) throw MalformedChanges{};
     return f == 1;
   }
   std::vector<std::string> strs() {
@@ -171,7 +171,7 @@ class Reader {
     return n;
   }
   void need(size_t n) const {
-    if (n > in_.size() - pos_) throw Malformed{};
+    if (n > in_.size() - pos_) throw MalformedChanges{};
   }
   std::string_view in_;
   size_t pos_ = 0;
@@ -185,7 +185,7 @@ namespace {
 // `years` may be half changed: the caller gives up on it).
 bool apply_record(std::string_view body, std::vector<YearItems>& years) {
   try {
-    Reader r(body);
+    ChangesReader r(body);
     // The three IDs were read by the caller.
     for (int i = 0; i < 3; ++i)
       for (size_t j = 0; j < kOidSize; ++j) r.u8();
@@ -238,7 +238,7 @@ bool apply_record(std::string_view body, std::vector<YearItems>& years) {
       it->items = std::move(out);
     }
     return r.done();
-  } catch (const Malformed&) {
+  } catch (const MalformedChanges&) {
     return false;
   }
 }
@@ -375,7 +375,7 @@ void case_cache_after_commit(const Store& store, const git_oid& commit, const st
     git::Tree cases_old = subtree(repo, before.get(), "cases");
     if (!cases_new || !cases_old) return;
 
-    Writer w;
+    ChangesWriter w;
     auto put_key = [&](const git_oid& id) {
       for (size_t i = 0; i < kOidSize; ++i) w.u8(id.id[i]);
     };

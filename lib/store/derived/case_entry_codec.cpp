@@ -8,7 +8,7 @@ namespace prevent {
 
 namespace {
 
-class Writer {
+class EntryWriter {
  public:
   void u8(uint8_t v) { out_.push_back(static_cast<char>(v)); }
   void u32(uint32_t v) {
@@ -58,11 +58,11 @@ class Writer {
   std::string out_;
 };
 
-struct Malformed {};
+struct MalformedEntry {};
 
-class Reader {
+class EntryReader {
  public:
-  explicit Reader(std::string_view in) : in_(in) {}
+  explicit EntryReader(std::string_view in) : in_(in) {}
   uint8_t u8() {
     need(1);
     return static_cast<uint8_t>(in_[pos_++]);
@@ -76,7 +76,7 @@ class Reader {
   int32_t i32() { return static_cast<int32_t>(u32()); }
   bool flag() {
     uint8_t f = u8();
-    if (f > 1) throw Malformed{};
+    if (f > 1) throw MalformedEntry{};
     return f == 1;
   }
 
@@ -94,7 +94,7 @@ class Reader {
     } else if constexpr (KeyedEnum<T>) {
       const auto& entries = KeyTable<T>::entries;
       uint8_t at = u8();
-      if (at >= entries.size()) throw Malformed{};
+      if (at >= entries.size()) throw MalformedEntry{};
       out = entries[at].value;
     } else if constexpr (is_optional<T>::value) {
       if (flag()) value(out.emplace());
@@ -126,7 +126,7 @@ class Reader {
 
  private:
   void need(size_t n) const {
-    if (n > in_.size() - pos_) throw Malformed{};
+    if (n > in_.size() - pos_) throw MalformedEntry{};
   }
   std::string_view in_;
   size_t pos_ = 0;
@@ -135,7 +135,7 @@ class Reader {
 }  // namespace
 
 std::string encode_case_entry(const Case& c) {
-  Writer w;
+  EntryWriter w;
   w.value(c);
   const auto age = age_at_referral(c);
   w.u8(age ? 1 : 0);
@@ -145,7 +145,7 @@ std::string encode_case_entry(const Case& c) {
 
 std::optional<Case> decode_case_entry(std::string_view bytes) {
   try {
-    Reader r(bytes);
+    EntryReader r(bytes);
     Case c;
     r.value(c);
     std::optional<int> age;
@@ -153,7 +153,7 @@ std::optional<Case> decode_case_entry(std::string_view bytes) {
     set_age_at_referral(c, age);
     if (!r.done()) return std::nullopt;
     return std::optional<Case>(std::move(c));
-  } catch (const Malformed&) {
+  } catch (const MalformedEntry&) {
     return std::nullopt;
   }
 }

@@ -63,13 +63,13 @@ void put_u64(std::string& out, std::uint64_t v) {
 }
 void put_oid(std::string& out, const git_oid& id) { out.append(reinterpret_cast<const char*>(id.id), kOid); }
 
-struct Malformed {};
+struct MalformedLogIndex {};
 
-class Reader {
+class LogIndexReader {
  public:
-  explicit Reader(std::string_view b) : b_(b) {}
+  explicit LogIndexReader(std::string_view b) : b_(b) {}
   std::string_view take(size_t n) {
-    if (n > b_.size() - at_) throw Malformed{};
+    if (n > b_.size() - at_) throw MalformedLogIndex{};
     std::string_view v = b_.substr(at_, n);
     at_ += n;
     return v;
@@ -130,17 +130,17 @@ struct SegmentView {
 // Walks the keys of a segment: fn(key, positions bytes, count).
 template <typename Fn>
 void each_key(std::string_view keys, size_t commit_count, Fn&& fn) {
-  Reader r(keys);
+  LogIndexReader r(keys);
   std::uint64_t n = r.uint(4);
   for (std::uint64_t i = 0; i < n; ++i) {
     size_t len = static_cast<size_t>(r.uint(2));
     std::string_view key = r.take(len);
     size_t count = static_cast<size_t>(r.uint(4));
-    if (count > keys.size()) throw Malformed{};
+    if (count > keys.size()) throw MalformedLogIndex{};
     std::string_view positions = r.take(count * 4);
     fn(key, positions, count);
   }
-  if (!r.done()) throw Malformed{};
+  if (!r.done()) throw MalformedLogIndex{};
   (void)commit_count;
 }
 
@@ -158,45 +158,45 @@ std::optional<std::vector<SegmentView>> read_segments(std::string_view scope, st
   if (bytes.substr(0, magic.size()) != magic) return std::nullopt;
   std::vector<SegmentView> out;
   try {
-    Reader r(bytes.substr(magic.size()));
+    LogIndexReader r(bytes.substr(magic.size()));
     git_oid last_sum{}, last_head{};
     while (!r.done()) {
       size_t start = r.at();
       std::uint64_t len = r.uint(8);
-      if (len < 3 * kOid + 8) throw Malformed{};
+      if (len < 3 * kOid + 8) throw MalformedLogIndex{};
       std::string_view body = r.take(static_cast<size_t>(len));
       std::string_view whole(bytes.data() + magic.size() + start, 8 + body.size());
       git_oid sum = r.oid();
       git_oid computed = tag_of(whole);
-      if (!git_oid_equal(&sum, &computed)) throw Malformed{};
-      Reader b(body);
+      if (!git_oid_equal(&sum, &computed)) throw MalformedLogIndex{};
+      LogIndexReader b(body);
       git_oid prev = b.oid();
-      if (!git_oid_equal(&prev, &last_sum)) throw Malformed{};
+      if (!git_oid_equal(&prev, &last_sum)) throw MalformedLogIndex{};
       SegmentView s;
       s.sum = sum;
       size_t nc = static_cast<size_t>(b.uint(4));
-      if (nc > body.size() / kOid) throw Malformed{};
+      if (nc > body.size() / kOid) throw MalformedLogIndex{};
       s.commits = b.take(nc * kOid);
-      if (b.at() + 2 * kOid > body.size()) throw Malformed{};
+      if (b.at() + 2 * kOid > body.size()) throw MalformedLogIndex{};
       std::string_view rest = body.substr(b.at(), body.size() - b.at() - 2 * kOid);
       s.keys = rest;
       std::string_view tail = body.substr(body.size() - 2 * kOid);
       std::memcpy(s.parent.id, tail.data(), kOid);
       std::memcpy(s.head.id, tail.data() + kOid, kOid);
-      if (!git_oid_equal(&s.parent, &last_head)) throw Malformed{};
-      if (is_zero(s.head)) throw Malformed{};
+      if (!git_oid_equal(&s.parent, &last_head)) throw MalformedLogIndex{};
+      if (is_zero(s.head)) throw MalformedLogIndex{};
       each_key(s.keys, nc, [&](std::string_view key, std::string_view positions, size_t count) {
-        if (key.empty() || (key[0] != 'f' && key[0] != 'm')) throw Malformed{};
+        if (key.empty() || (key[0] != 'f' && key[0] != 'm')) throw MalformedLogIndex{};
         for (size_t i = 0; i < count; ++i) {
           std::uint32_t at = u32_at(positions, i);
-          if (at >= nc || (i > 0 && at <= u32_at(positions, i - 1))) throw Malformed{};
+          if (at >= nc || (i > 0 && at <= u32_at(positions, i - 1))) throw MalformedLogIndex{};
         }
       });
       last_sum = sum;
       last_head = s.head;
       out.push_back(s);
     }
-  } catch (const Malformed&) {
+  } catch (const MalformedLogIndex&) {
     return std::nullopt;
   }
   return out;

@@ -24,20 +24,20 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr size_t kMagicSize = 8;
-constexpr size_t kHeaderSize = kMagicSize + 4;
+constexpr size_t kSideHeaderSize = kMagicSize + 4;
 
-uint32_t get_u32(const char* p) {
+uint32_t read_le32(const char* p) {
   uint32_t v = 0;
   for (int i = 0; i < 4; ++i) v |= static_cast<uint32_t>(static_cast<unsigned char>(p[i])) << (8 * i);
   return v;
 }
-void put_u32(std::string& out, uint32_t v) {
+void append_le32(std::string& out, uint32_t v) {
   for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
 }
 
 bool has_header(std::string_view bytes, std::string_view magic, uint32_t version) {
-  return magic.size() == kMagicSize && bytes.size() >= kHeaderSize && bytes.substr(0, kMagicSize) == magic &&
-         get_u32(bytes.data() + kMagicSize) == version;
+  return magic.size() == kMagicSize && bytes.size() >= kSideHeaderSize && bytes.substr(0, kMagicSize) == magic &&
+         read_le32(bytes.data() + kMagicSize) == version;
 }
 
 }  // namespace
@@ -173,7 +173,7 @@ void seal_side_file(std::string& bytes, uint64_t seed) {
 
 std::optional<std::string_view> unsealed_side_file(std::string_view file, std::string_view magic, uint32_t version,
                                                    size_t min_size, uint64_t seed) {
-  if (file.size() < std::max(min_size, kHeaderSize) + 8) return std::nullopt;
+  if (file.size() < std::max(min_size, kSideHeaderSize) + 8) return std::nullopt;
   const std::string_view body = file.substr(0, file.size() - 8);
   uint64_t sum = 0;
   std::memcpy(&sum, file.data() + body.size(), 8);
@@ -196,9 +196,9 @@ bool append_side_record(const fs::path& path, std::string_view magic, uint32_t v
   std::string out;
   bool fresh = st.st_size == 0;
   if (!fresh) {
-    char head[kHeaderSize];
-    if (::pread(fd, head, kHeaderSize, 0) != static_cast<ssize_t>(kHeaderSize) ||
-        !has_header(std::string_view(head, kHeaderSize), magic, version)) {
+    char head[kSideHeaderSize];
+    if (::pread(fd, head, kSideHeaderSize, 0) != static_cast<ssize_t>(kSideHeaderSize) ||
+        !has_header(std::string_view(head, kSideHeaderSize), magic, version)) {
       // Another version's file, or garbage: started again.
       if (::ftruncate(fd, 0) != 0) return false;
       fresh = true;
@@ -206,9 +206,9 @@ bool append_side_record(const fs::path& path, std::string_view magic, uint32_t v
   }
   if (fresh) {
     out.append(magic);
-    put_u32(out, version);
+    append_le32(out, version);
   }
-  put_u32(out, static_cast<uint32_t>(record.size()));
+  append_le32(out, static_cast<uint32_t>(record.size()));
   out.append(record);
   const uint64_t sum = side_file_checksum(record, seed);
   char tail[8];
@@ -232,9 +232,9 @@ std::optional<std::vector<std::string_view>> side_records(std::string_view file,
                                                           uint32_t version, uint64_t seed) {
   if (!has_header(file, magic, version)) return std::nullopt;
   std::vector<std::string_view> records;
-  for (size_t pos = kHeaderSize; pos < file.size();) {
+  for (size_t pos = kSideHeaderSize; pos < file.size();) {
     if (file.size() - pos < 4) break;
-    const size_t len = get_u32(file.data() + pos);
+    const size_t len = read_le32(file.data() + pos);
     if (file.size() - pos - 4 < len || file.size() - pos - 4 - len < 8) break;
     const std::string_view body = file.substr(pos + 4, len);
     uint64_t sum = 0;
