@@ -123,7 +123,7 @@ OutsideScope case_change_outside(const ActionScope& scope, const Case& before, c
     // the age at referral, which erase_personal keeps in clear beside a
     // date of birth that was not sealed.
     for (const auto& c : changes)
-      if (!c.personal && top_key(c.field) != "erasure" && c.field != "referral.subject.age_at_referral")
+      if (!c.personal && scope_top_key(c.field) != "erasure" && c.field != "referral.subject.age_at_referral")
         out.fields.push_back(c.field);
     if (before.erasure) out.why = "the case was erased before";
     else if (!after.erasure) out.why = "it did not add the case's erasure";

@@ -27,7 +27,6 @@ namespace {
 
 using git::Blob;
 using git::Commit;
-using git::Config;
 using git::Index;
 using git::Reference;
 using git::Tree;
@@ -125,7 +124,7 @@ GitIdentity resolve_identity(git_config* cfg, const fs::path& where) {
 GitIdentity GitRepo::identity() const {
   git_config* raw = nullptr;
   if (git_repository_config_snapshot(&raw, repo_.get()) < 0) git_fail("cannot read the git configuration");
-  Config cfg(raw);
+  git::Config cfg(raw);
   return resolve_identity(cfg.get(), root_);
 }
 
@@ -141,16 +140,16 @@ GitIdentity GitRepo::default_identity(const fs::path& where) {
     if (git_repository_open_ext(&repo, where.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr) == 0) {
       git::Repository owned(repo);
       if (git_repository_config_snapshot(&raw, repo) == 0) {
-        Config cfg(raw);
+        git::Config cfg(raw);
         return resolve_identity(cfg.get(), where);
       }
     }
   }
   git_config_open_default(&raw);
-  Config cfg(raw);
+  git::Config cfg(raw);
   git_config* snap = nullptr;
   if (cfg) git_config_snapshot(&snap, cfg.get());
-  Config snapshot(snap);
+  git::Config snapshot(snap);
   return resolve_identity(snapshot.get(), where);
 }
 
