@@ -205,17 +205,26 @@ std::string line_for_case(Kind kind, const Case& c, const std::string& path) {
   return {};
 }
 
-// The index line of a record, or "" when it has no person key (no
-// blocking keys), does not read or is not a case (it matches nothing;
-// `check` reports it).
-std::string line_for_record(Kind kind, std::string_view text, const std::string& path, const Config& config) {
+// The index lines of each kind asked for, of some records: [kind][record].
+struct Lines {
+  std::vector<Kind> kinds;
+  std::vector<std::string> people, names;
+  std::vector<std::string>& of(Kind k) { return k == Kind::people ? people : names; }
+  void set(size_t i, const Case& c, const std::string& path) {
+    for (Kind k : kinds) of(k)[i] = line_for_case(k, c, path);
+  }
+};
+
+// A record's index lines, each "" when it has no person key (no blocking
+// keys), does not read or is not a case (it matches nothing; `check`
+// reports it).
+void lines_for_record(Lines& out, size_t i, std::string_view text, const std::string& path, const Config& config) {
   try {
     const Case c = read_case(text, path, config);
-    if (misplaced_record(c, path)) return {};  // not a case (store.hpp)
-    return line_for_case(kind, c, path);
+    if (misplaced_record(c, path)) return;  // not a case (store.hpp)
+    out.set(i, c, path);
   } catch (const Failure&) {
   }
-  return {};
 }
 
 // What an index line of an encrypted record needs, still sealed: its ID,
@@ -236,15 +245,19 @@ std::optional<Case> sealed_subject(std::string_view text, const std::string& pat
   return std::nullopt;
 }
 
-// Index lines for `files`, reading and parsing each record on all cores
-// (ParallelBlobs: each thread reads through its own repository handle), a
-// chunk at a time so that memory stays small. The lines are those a read
-// and parse on one thread would give, in the same order.
+// Index lines of each of `kinds` for `files`, reading and parsing each
+// record once, on all cores (ParallelBlobs: each thread reads through its
+// own repository handle), a chunk at a time so that memory stays small.
+// The lines are those a read and parse on one thread would give, in the
+// same order. A rebuild asks for both kinds: the parse, most of the time
+// of a rebuild, is then shared by the two indexes.
 // `unopened`, when given, marks the records whose sealed name or date of
 // birth did not open (an erased case's old version, whose key is gone).
-std::vector<std::string> lines_for(Kind kind, const Store& store, const std::vector<FileChange>& files,
-                                   std::vector<char>* unopened = nullptr) {
-  std::vector<std::string> out(files.size());
+Lines lines_for(std::vector<Kind> kinds, const Store& store, const std::vector<FileChange>& files,
+                std::vector<char>* unopened = nullptr) {
+  Lines out;
+  out.kinds = std::move(kinds);
+  for (Kind k : out.kinds) out.of(k).assign(files.size(), std::string());
   if (unopened) unopened->assign(files.size(), 0);
   constexpr size_t kChunk = 4096;
   ParallelBlobs blobs(store);
@@ -267,9 +280,9 @@ std::vector<std::string> lines_for(Kind kind, const Store& store, const std::vec
         if (g_keying.key)
           subjects[i] = sealed_subject(*blob.text, files[start + i].path, store.config());
         else
-          out[start + i] = line_for_record(kind, *blob.text, files[start + i].path, store.config());
+          lines_for_record(out, start + i, *blob.text, files[start + i].path, store.config());
       } catch (...) {
-        // Not a Failure (line_for_record takes those): a bug, raised on the
+        // Not a Failure (lines_for_record takes those): a bug, raised on the
         // calling thread below.
         errors[i] = std::current_exception();
       }
@@ -288,7 +301,7 @@ std::vector<std::string> lines_for(Kind kind, const Store& store, const std::vec
             if (unopened) (*unopened)[start + i] = 1;
             continue;
           }
-          out[start + i] = line_for_case(kind, *subjects[i], files[start + i].path);
+          out.set(start + i, *subjects[i], files[start + i].path);
         } catch (const Failure&) {
           // A value that does not open matches nothing; `check` reports it.
           if (unopened) (*unopened)[start + i] = 1;
@@ -462,7 +475,7 @@ Loaded load_index(Kind kind, const Store& store) {
           reread.push_back(changes[i]);
           where.push_back(i);
         }
-      auto new_lines = lines_for(kind, store, reread);
+      auto new_lines = std::move(lines_for({kind}, store, reread).of(kind));
       std::vector<std::string> lines(changes.size());
       for (size_t k = 0; k < where.size(); ++k) lines[where[k]] = std::move(new_lines[k]);
       if (auto body = merged(kind, file->body, changes, lines)) {
@@ -474,13 +487,25 @@ Loaded load_index(Kind kind, const Store& store) {
       }
     }
   }
-  // Missing or damaged: every record, once.
+  // Missing or damaged: every record, once. The other index is made in
+  // the same pass when it is not up to date with HEAD either (a fresh
+  // clone has neither): `refer` and `import` read both, and the parse is
+  // most of the time of each.
   auto files = all_case_files(repo, head_tree.get());
-  auto lines = lines_for(kind, store, files);
-  for (const auto& l : lines) index.body += l;
+  const Kind other = kind == Kind::people ? Kind::names : Kind::people;
+  const std::optional<IndexFile> other_file = read_index_file(other, index_file(store, file_of(other)));
+  const bool other_fresh = other_file && ((!other_file->cases && !head) ||
+                                          (other_file->cases && head && git_oid_equal(&*other_file->cases, &*head)));
+  Lines lines = lines_for(other_fresh ? std::vector<Kind>{kind} : std::vector<Kind>{kind, other}, store, files);
+  for (const auto& l : lines.of(kind)) index.body += l;
   index.source = PersonIndex::Source::rebuilt;
   index.reread = files.size();
   write_index_file(kind, store, head, index.body);
+  if (!other_fresh) {
+    std::string body;
+    for (const auto& l : lines.of(other)) body += l;
+    write_index_file(other, store, head, body);
+  }
   return index;
 }
 
@@ -521,7 +546,7 @@ std::vector<DerivedFileFinding> check_person_index(const Store& store) {
   // erasure`'s and `check records`'.
   const std::vector<FileChange> files = all_case_files(repo, tree.get());
   std::vector<char> unopened;
-  const std::vector<std::string> lines = lines_for(Kind::people, store, files, &unopened);
+  const std::vector<std::string> lines = std::move(lines_for({Kind::people}, store, files, &unopened).people);
   std::map<std::string_view, std::string_view> indexed;
   if (std::find(unopened.begin(), unopened.end(), 1) != unopened.end())
     for (size_t at = 0; at < file->body.size();) {
