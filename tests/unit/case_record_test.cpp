@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "case_fixtures.hpp"
 #include "test_support.hpp"
 #include "case_record.hpp"
 #include "config.hpp"
@@ -23,68 +24,7 @@ namespace {
 
 Config test_config() { return default_config("Test", "PRV", 2026); }
 
-// A case with every section of SPEC §3 filled in, including `previous` and
-// `corrections`, and text that needs quoting.
-Case full_case() {
-  Case c;
-  c.id = "PRV-2026-0014";
-  Referral& r = c.referral;
-  r.received = d("2026-01-05");
-  r.route = "transfer-in";
-  r.from_area = "Zedshire";
-  r.sector = "education";
-  r.agency = "Quillet Academy";
-  r.referrer_role = "Designated Safeguarding Lead";
-  r.subject.name = PersonalText("Zorvan Quillet");
-  r.subject.date_of_birth = PersonalDate(d("2010-05-17"));
-  r.subject.gender = "male";
-  r.subject.postcode_district = Personal<std::optional<std::string>>("ZZ1");
-  r.concern_type = "extreme-right-wing";
-  r.concern_summary = PersonalText("Fictional: shared \"quoted\" material # online");
-  c.related = {"PRV-2025-0003"};
-
-  Triage t;
-  t.completed = d("2026-01-08");
-  t.outcome = TriageOutcome::channel_panel;
-  t.signposted_to = {"early-help"};
-  t.section36 = Section36{d("2026-01-08"), "Counter Terrorism Policing North West"};
-  t.rationale = PersonalNote("Fictional rationale");
-  c.triage = t;
-
-  c.assessments.push_back({d("2026-01-20"), "VAF", "medium", "low", "low", PersonalNote("Fictional assessment")});
-  c.assessments.push_back({d("2026-02-20"), "PAF", "low", "low", "low", PersonalNote()});
-
-  c.panel.push_back({d("2026-01-22"), PanelDecision::defer, std::nullopt, {}, PersonalNote()});
-  c.panel.push_back({d("2026-02-05"), PanelDecision::adopt, "consensus", {"mental-health"}, PersonalNote("Fictional panel note")});
-
-  c.consent = {Consent{ConsentStatus::requested, ConsentGiver::parent_guardian, d("2026-11-13")},
-               Consent{ConsentStatus::given, ConsentGiver::parent_guardian, d("2026-11-20")}};
-  c.support_plan.push_back({"A1", "ideological-mentoring", PersonalText("Home Office approved intervention provider"),
-                            d("2026-11-20"), d("2027-01-31"), ActionStatus::done, d("2027-01-20"), std::nullopt});
-  c.support_plan.push_back(
-      {"A2", "family-support", PersonalText("Zedshire Family Service"), d("2026-11-25"), d("2027-03-31"), ActionStatus::open, std::nullopt, std::nullopt});
-
-  c.chronology.push_back({d("2026-01-06"), "info-request", PersonalText("Zedshire NHS FT"), PersonalNote("Fictional text")});
-  c.chronology.push_back({d("2026-01-07"), "info-received", PersonalText("Zedshire NHS FT"), PersonalNote()});
-
-  c.reviews.push_back({d("2026-12-17"), ReviewKind::monthly, d("2026-12-17"), ReviewOutcome::continue_, PersonalNote("Fictional notes")});
-  c.reviews.push_back({d("2027-01-14"), ReviewKind::monthly, std::nullopt, ReviewOutcome::close, PersonalNote()});
-  c.closure = Closure{d("2027-01-14"), ClosureReason::no_further_concerns};
-
-  c.corrections.push_back(
-      {d("2027-01-20"), {"triage.completed", "referral.received"}, PersonalText("Fictional correction reason")});
-
-  Episode e;
-  e.consent = {Consent{ConsentStatus::given, ConsentGiver::parent_guardian, d("2026-02-10")}};
-  e.support_plan.push_back({"A1", "education-training", PersonalText("Zedshire College"), d("2026-02-10"), d("2026-04-30"),
-                            ActionStatus::done, d("2026-04-20"), std::nullopt});
-  e.reviews.push_back({d("2026-03-05"), ReviewKind::monthly, std::nullopt, ReviewOutcome::close, PersonalNote("Fictional earlier notes")});
-  e.reviews.push_back({d("2026-09-07"), ReviewKind::post_closure_6, std::nullopt, ReviewOutcome::reopen, PersonalNote()});
-  e.closure = Closure{d("2026-03-05"), ClosureReason::no_further_concerns};
-  e.reopened = d("2026-09-07");
-  c.previous.push_back(e);
-  return c;
-}
+using fixtures::full_case;
 
 // The canonical text of full_case(), written out by hand from SPEC §3.
 const std::string kFullText =

@@ -7,6 +7,7 @@
 
 using namespace prevent;
 using namespace prevent::test;
+using prevent::fixtures::full_case;
 
 namespace {
 
@@ -18,7 +19,7 @@ CaseKeys reseal_keys() {
 }  // namespace
 
 TEST_CASE("reseal: an old plain version seals to the ciphertexts a later sealed version holds") {
-  const Config cfg = test_config();
+  const Config& cfg = fixtures::cfg();
   const std::string where = "cases/2026/PRV-2026-0014.yaml";
   const std::string plain = write_case(full_case());
   // The later version: sealed, then a triage added (values before unchanged).
@@ -43,7 +44,7 @@ TEST_CASE("reseal: an old plain version seals to the ciphertexts a later sealed 
 }
 
 TEST_CASE("reseal: a case whose key is gone has its plain values erased; a file that does not read is kept") {
-  const Config cfg = test_config();
+  const Config& cfg = fixtures::cfg();
   const std::string where = "cases/2026/PRV-2026-0014.yaml";
   ResealedCase r = reseal_case_text(write_case(full_case()), where, cfg, [](const std::string&) {
     CaseKeys k = reseal_keys();
