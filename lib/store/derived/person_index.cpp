@@ -650,4 +650,9 @@ void NameIndex::add(const std::string& id, const std::vector<std::string>& block
   for (const auto& h : hashes) batch_.emplace(h, id);
 }
 
+void remove_unkeyed_person_indexes(const Store& store) {
+  std::error_code ec;
+  for (const char* name : {"people-v2", "names-v1"}) fs::remove(index_file(store, name), ec);
+}
+
 }  // namespace prevent
