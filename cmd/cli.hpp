@@ -143,6 +143,7 @@ void add_person(CLI::App&, Globals&, Runner&);
 void add_link(CLI::App&, Globals&, Runner&);  // link and unlink
 void add_keys(CLI::App&, Globals&, Runner&);
 void add_purge(CLI::App&, Globals&, Runner&);
+void add_encrypt(CLI::App&, Globals&, Runner&);
 
 // A passphrase asked on the terminal (/dev/tty) without echo;
 // Failure(store) when there is no terminal.
@@ -150,6 +151,17 @@ std::string ask_passphrase(std::string_view prompt);
 // An SSH ed25519 public key file given as `option` (init --recipient, keys
 // add --ssh); Failure(invalid_data) naming the file otherwise.
 ssh::PublicKey read_public_key_file(const std::string& file, std::string_view option);
+// --recipient PUBKEY_FILE and --recipient-name NAME: the first recipient of
+// an encrypted store, as `init` and `encrypt` take it.
+struct RecipientOptions {
+  std::optional<std::string> file, name;
+};
+void add_recipient_options(CLI::App& sub, RecipientOptions& o);
+// The recipient they give, added on `added`, or nullopt without
+// --recipient: its key read (exit 5 naming the file), its label
+// --recipient-name, else the file's name without .pub, checked (exit 5).
+// --recipient-name without --recipient is exit 2.
+std::optional<NewRecipient> new_recipient(const RecipientOptions& o, Date added);
 void add_retention(CLI::App&, Globals&, Runner&);
 void add_export_person(CLI::App&, Globals&, Runner&);
 

@@ -16,7 +16,7 @@ struct InitOptions {
   std::string area;
   std::string prefix = "PRV";
   bool no_hook = false;
-  std::optional<std::string> recipient, recipient_name;
+  RecipientOptions recipient;
   bool plain = false;
 };
 
@@ -39,25 +39,12 @@ int run_init(const Globals& g, const InitOptions& o) {
   if (o.area.empty()) fail(Exit::invalid_data, "--area must not be empty (command line)");
   // Encrypted unless asked otherwise (issue 18); a store of real personal
   // data is never made plain by forgetting an option.
-  if (o.plain && o.recipient) fail(Exit::usage, "give either --recipient or --plain, not both (command line)");
-  if (!o.plain && !o.recipient)
+  if (o.plain && o.recipient.file) fail(Exit::usage, "give either --recipient or --plain, not both (command line)");
+  if (!o.plain && !o.recipient.file)
     fail(Exit::usage, "give --recipient PUBKEY_FILE for an encrypted store, or --plain for fictional data (command line)",
          "an encrypted store is readable by the SSH ed25519 key whose .pub file --recipient names (docs/encryption.md)");
-  if (o.recipient_name && !o.recipient) fail(Exit::usage, "--recipient-name goes with --recipient (command line)");
   Date now = write_today(g);
-  std::optional<NewRecipient> first;
-  if (o.recipient) {
-    first = NewRecipient{o.recipient_name.value_or(""), read_public_key_file(*o.recipient, "--recipient"), std::nullopt,
-                         now};
-    // The label defaults to the key file's name without .pub (never its
-    // comment, which is usually user@host).
-    if (!o.recipient_name) {
-      std::string stem = std::filesystem::path(*o.recipient).filename().string();
-      if (stem.ends_with(".pub")) stem.resize(stem.size() - 4);
-      first->name = stem.substr(0, 64);
-    }
-    check_recipient_name(first->name, o.recipient_name ? "--recipient-name" : "--recipient's file name");
-  }
+  const std::optional<NewRecipient> first = new_recipient(o.recipient, now);
   Config config = default_config(o.area, o.prefix, now.year());
   std::filesystem::path hooks;
   if (!o.no_hook && !hooks_directory_in_new_store(o.dir, hooks)) hooks_stay_in_store(hooks);
@@ -82,10 +69,7 @@ void add_init(CLI::App& app, Globals& g, Runner& action) {
   sub->add_option("--area", o->area, "the council or area the panel serves")->required();
   sub->add_option("--prefix", o->prefix, "case ID prefix (default PRV)");
   sub->add_flag("--no-hook", o->no_hook, "do not install the pre-commit hook (`prevent hook install` adds it later)");
-  sub->add_option("--recipient", o->recipient,
-                  "an encrypted store, readable by this SSH ed25519 public key file (.pub)");
-  sub->add_option("--recipient-name", o->recipient_name,
-                  "the label of that recipient in `prevent keys list` (default: the file's name without .pub)");
+  add_recipient_options(*sub, o->recipient);
   sub->add_flag("--plain", o->plain, "a plain store, not encrypted: for fictional data only (the example store, tests)");
   sub->footer("One of --recipient and --plain is needed (docs/encryption.md). The store's pre-commit hook runs `prevent check --staged`, so git refuses a hand edit that leaves an "
               "invalid record. init refuses (exit 6) when git's core.hooksPath points outside the store.");

@@ -132,6 +132,27 @@ ssh::PublicKey read_public_key_file(const std::string& file, std::string_view op
   return *key;
 }
 
+void add_recipient_options(CLI::App& sub, RecipientOptions& o) {
+  sub.add_option("--recipient", o.file, "an encrypted store, readable by this SSH ed25519 public key file (.pub)");
+  sub.add_option("--recipient-name", o.name,
+                 "the label of that recipient in `prevent keys list` (default: the file's name without .pub)");
+}
+
+std::optional<NewRecipient> new_recipient(const RecipientOptions& o, Date added) {
+  if (o.name && !o.file) fail(Exit::usage, "--recipient-name goes with --recipient (command line)");
+  if (!o.file) return std::nullopt;
+  NewRecipient who{o.name.value_or(""), read_public_key_file(*o.file, "--recipient"), std::nullopt, added};
+  // The label defaults to the key file's name without .pub (never its
+  // comment, which is usually user@host).
+  if (!o.name) {
+    std::string stem = std::filesystem::path(*o.file).filename().string();
+    if (stem.ends_with(".pub")) stem.resize(stem.size() - 4);
+    who.name = stem.substr(0, 64);
+  }
+  check_recipient_name(who.name, o.name ? "--recipient-name" : "--recipient's file name");
+  return who;
+}
+
 void add_keys(CLI::App& app, Globals& g, Runner& action) {
   auto* keys = app.add_subcommand("keys", "who can unlock an encrypted store: list, add, remove (docs/encryption.md)");
   keys->require_subcommand(1);

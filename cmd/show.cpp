@@ -56,6 +56,10 @@ int run_show(const Globals& g, const ShowOptions& o) {
   // sealed value.
   Case shown = c;
   mask_sealed(shown);
+  // With the date of birth readable, the age at referral prevent keeps in
+  // clear beside its sealed form says nothing more: the record is shown as
+  // a plain store's is (the same before and after `prevent encrypt`).
+  if (shown.referral.subject.date_of_birth.is_plain()) shown.referral.subject.age_at_referral.reset();
   YNode node = case_to_node(shown);
   YNode stage = YNode::text(std::string(stage_key(stage_of(c, store.config()))));
   node.entries.insert(node.entries.begin() + 1, {"stage", std::move(stage)});

@@ -4,6 +4,7 @@
 
 #include "key_erasure.hpp"
 #include "people.hpp"
+#include "person_index.hpp"
 #include "schema.hpp"
 
 namespace prevent {
@@ -74,6 +75,11 @@ std::vector<std::string> erase_cases(Store& store, const CaseId& id, bool person
   const std::string tail =
       ids.size() == 1 ? ids.front() : fmt::format("{} and {} linked cases", id.str(), ids.size() - 1);
   store.commit(files, commit_message("erase", tail, ids, "erase"), written);
+  // The person indexes hold hashes of the erased values (person_index.hpp).
+  try {
+    remove_person_indexes(store);
+  } catch (...) {
+  }
   return ids;
 }
 

@@ -78,6 +78,10 @@ const std::vector<ActionScope>& action_scopes() {
       {"keys-remove", ActionFiles::keys, {}, {}, "keys/recipients.yaml"},
       // cmd/purge.cpp (issue 18): the record of a rewrite of the history
       {"purge-plaintext", ActionFiles::new_purge, {}, {}, "adds one file to purges/"},
+      // casework/encrypt.cpp (issue 18): a plain store made encrypted;
+      // each case's plain (P) values sealed (and the age at referral kept
+      // in clear beside its date of birth), keys/recipients.yaml added
+      {"encrypt", ActionFiles::sealed_cases, {}, {}, "keys/recipients.yaml and the cases' personal data, sealed"},
       // Not built yet: `prevent sync` will merge and verify its merges itself.
       {"sync", ActionFiles::merge, {}, {}, "a merge"},
   };
@@ -127,6 +131,17 @@ OutsideScope case_change_outside(const ActionScope& scope, const Case& before, c
         out.fields.push_back(c.field);
     if (before.erasure) out.why = "the case was erased before";
     else if (!after.erasure) out.why = "it did not add the case's erasure";
+    return out;
+  }
+  if (scope.files == ActionFiles::sealed_cases) {
+    // encrypt: plain (P) values sealed, and the age at referral seal_personal
+    // keeps in clear beside a sealed date of birth; nothing else. Without
+    // the key, that each sealed value is the plain one it replaced cannot
+    // be told here (docs/encryption.md).
+    for (const auto& c : changes)
+      if (!c.personal && c.field != "referral.subject.age_at_referral") out.fields.push_back(c.field);
+    if (has_sealed_values(before)) out.why = "the case had sealed values before";
+    else if (has_plain_values(after)) out.why = "it left personal data in plain text";
     return out;
   }
   for (const auto& c : changes) {

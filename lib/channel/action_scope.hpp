@@ -11,7 +11,8 @@
 // their `erasure`; upgrade brings schemas/ to this prevent's; report --foi adds a release;
 // foi new adds one file of foi/ and foi close changes one; keys add and
 // keys remove change keys/recipients.yaml; purge-plaintext adds its record
-// to purges/. A case is judged by the
+// to purges/; encrypt adds keys/recipients.yaml and seals the plain (P)
+// values of every case. A case is judged by the
 // top-level keys of the record (SPEC §3) that changed, compared as records,
 // so a canonical rewrite of a hand-formatted file is no change.
 #pragma once
@@ -42,6 +43,8 @@ enum class ActionFiles {
   one_foi,      // foi close: one file of foi/ that was there, nothing else
   keys,         // keys add, keys remove: keys/recipients.yaml that was there, nothing else
   new_purge,    // purge-plaintext: one new file of purges/, nothing else
+  sealed_cases, // encrypt: keys/recipients.yaml added (no keys/ before), and case files that were there,
+                // each named by a Prevent-Case trailer (or counted), each only sealed
   merge,        // sync (not built yet): a merge, which this prevent cannot verify
 };
 

@@ -578,6 +578,7 @@ struct Keyring::State {
   std::optional<crypto::SecretKey> store_data_key;
 
   std::map<std::string, crypto::SecretKey> pending;  // data keys made, not yet written
+  bool created = false;                               // by create(), in this run
 
   // keys remove, between rotate_without and finish/abandon.
   std::optional<git_oid> before_rotation;
@@ -796,7 +797,12 @@ void Keyring::write_pending() {
   s.pending.clear();
 }
 
-std::string Keyring::create_keys(GitRepo& git, const NewRecipient& first) {
+std::string Keyring::create(const NewRecipient& first) {
+  State& s = state();
+  if (s.recipients)
+    fail(Exit::store, fmt::format("the store is encrypted already ({})", kRecipientsPath),
+         "`prevent keys add` lets another person or device read it");
+  git_repository* repo = git_.raw();
   Recipients rs;
   rs.store_id = crypto::to_hex(crypto::random_bytes(16));
   rs.generation = 1;
@@ -805,13 +811,51 @@ std::string Keyring::create_keys(GitRepo& git, const NewRecipient& first) {
   rs.list.push_back(make_recipient(first, rs.store_id, store_key));
   const std::string blob = data_key_blob(kStoreEntry, rs.generation,
                                          crypto::wrap_key(store_key, data_key_ad(rs.store_id, kStoreEntry), store_data_key));
-  // A key store a stopped init left is replaced.
-  write_key_store(git.raw(), std::nullopt, {{std::string(kStoreEntry), blob}}, key_ref(git.raw()));
-  return emit_recipients(rs);
+  // A key store a stopped init or encrypt left is replaced.
+  const git_oid written = write_key_store(repo, std::nullopt, {{std::string(kStoreEntry), blob}}, key_ref(repo));
+  std::string text = emit_recipients(rs);
+  // Unlocked with the keys just made: no identity is read in this run.
+  s.recipients = std::move(rs);
+  s.unlock_tried = true;
+  s.unlock_failure.reset();
+  s.recipients_key = store_key;
+  s.store_key = store_key;
+  s.store_generation = 1;
+  s.store_data_key = store_data_key;
+  s.key_commit = written;
+  s.tree = key_tree(repo, written);
+  s.has_rotation = false;
+  s.pending.clear();
+  s.created = true;
+  return text;
+}
+
+void Keyring::abandon_created() noexcept {
+  try {
+    if (!state_ || !state_->created) return;
+    State& s = *state_;
+    git_repository* repo = git_.raw();
+    // The commit landed after all (it failed after moving the branch): the
+    // key store is the store's.
+    if (!git_.read_at_head(kRecipientsPath)) {
+      git_reference* raw = nullptr;
+      if (git_reference_lookup(&raw, repo, kKeyRef) == 0) {
+        git::Reference ref(raw);
+        // Only the key store this run wrote last.
+        if (s.key_commit && git_reference_target(ref.get()) &&
+            git_oid_equal(git_reference_target(ref.get()), &*s.key_commit))
+          git_reference_delete(ref.get());
+      }
+      if (git_reference_has_log(repo, kKeyRef) == 1) git_reflog_delete(repo, kKeyRef);
+    }
+    state_.reset();
+  } catch (...) {
+  }
 }
 
 std::string Keyring::with_recipient(const NewRecipient& who) {
-  if (!encrypted()) fail(Exit::store, "this store is plain: it has no keys", "`prevent encrypt` is not built yet");
+  if (!encrypted()) fail(Exit::store, "this store is plain: it has no keys",
+                          "`prevent encrypt --recipient PUBKEY_FILE` makes its keys");
   if (!unlocked()) fail(Exit::store, "adding a recipient needs the store's key (no identity given)", kIdentityHint);
   State& s = state();
   Recipients rs = *s.recipients;

@@ -112,10 +112,19 @@ class Keyring {
 
   // --- Making and changing the keys (under the writers' lock) ---
 
-  // `init` of an encrypted store: a new store ID, store key and store data
-  // key; the key store written (refs/prevent/keys); returns the text of
-  // keys/recipients.yaml for the first commit, readable by `first`.
-  static std::string create_keys(GitRepo& git, const NewRecipient& first);
+  // A new encrypted store's keys (`init --recipient`, `encrypt`): a new
+  // store ID, store key and store data key; the key store written
+  // (refs/prevent/keys), replacing one that a stopped init or encrypt left;
+  // and this Keyring unlocked with them, so that case_key_for_writing seals
+  // in the same run (its keys are written by write_pending, as ever).
+  // Returns the text of keys/recipients.yaml, readable by `first`, for the
+  // commit that follows. Refused (exit 6) when HEAD has keys already.
+  std::string create(const NewRecipient& first);
+  // The commit that was to follow create() failed: the key store this run
+  // wrote is taken away (refs/prevent/keys deleted), so that no key store
+  // claims a store that is still plain, unless HEAD has keys/recipients.yaml
+  // after all (the commit landed); this Keyring then reads HEAD afresh.
+  void abandon_created() noexcept;
 
   // `keys add`: the text of keys/recipients.yaml with `who` added, the
   // current store key wrapped for them. Needs the store key (Failure(store)

@@ -186,7 +186,10 @@ void Store::create(const fs::path& dir, const Config& config, const FirstCommitS
   for (const auto& s : schema_files()) files.push_back({fmt::format("schemas/{}", s.file_name), std::string(s.text)});
   try {
     // The key store before the commit that names it (keyring.hpp).
-    if (first_recipient) files.push_back({"keys/recipients.yaml", Keyring::create_keys(git, *first_recipient)});
+    if (first_recipient) {
+      Keyring keys(git);
+      files.push_back({"keys/recipients.yaml", keys.create(*first_recipient)});
+    }
     git.commit(files, commit_message("init", config.area.empty() ? "store" : "store created", {}, "init"), id);
     if (after_first_commit) after_first_commit(Store(std::move(git), config));
   } catch (...) {
@@ -405,6 +408,15 @@ std::unique_ptr<StoreLock> Store::lock() const {
     pause = std::min(pause * 2, std::chrono::milliseconds(100));
   }
   return std::make_unique<StoreLock>(fd);
+}
+
+void Store::require_no_interrupted_write() const { git_->require_no_interrupted_write(); }
+
+void Store::require_can_commit(const std::vector<std::string>& paths) const {
+  // An interrupted write first: the files in the way may be its own.
+  git_->require_no_interrupted_write();
+  git_->require_clean(paths);
+  (void)git_->identity();
 }
 
 ObjectId Store::commit(const std::vector<FileWrite>& files, const std::string& message,

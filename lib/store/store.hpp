@@ -179,6 +179,12 @@ class Store {
   // the record cache takes it instead of parsing a large batch again.
   ObjectId commit(const std::vector<FileWrite>& files, const std::string& message,
                  const std::vector<const Case*>& cases = {});
+  // What commit() refuses, asked before a command writes anything else (a
+  // key store): an interrupted write, uncommitted changes to `paths`, no
+  // git identity; Failure(store) each.
+  void require_can_commit(const std::vector<std::string>& paths) const;
+  // The first of them alone.
+  void require_no_interrupted_write() const;
 
   // Under the writers' lock: completes or rolls back a write a crash left
   // half done (GitRepo::repair); nullopt when there was none.

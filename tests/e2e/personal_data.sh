@@ -503,6 +503,27 @@ run_the_sweep() { # run_the_sweep UMASK
     sweep no fail "${e[@]}" --identity "$T/sweep-key" keys add other --ssh "$T/sweep-key2.pub"
     sweep no fail "${e[@]}" --identity "$T/sweep-key" keys remove "Threnody Caskwell"
     sweep no ok "${e[@]}" --identity "$T/sweep-key" keys remove second
+
+    # encrypt, purge-plaintext and erase, on a copy of the sweep's plain
+    # store (its personal values in every version of its history).
+    cp -a "$T/store" "$T/converted"
+    S="$T/converted"
+    local c=("$PREVENT" -C "$S" --as-of "$AS_OF") found
+    sweep no fail "${c[@]}" purge-plaintext
+    sweep no fail "${c[@]}" encrypt
+    sweep no fail "${c[@]}" encrypt --recipient-name "Threnody Caskwell"
+    sweep no ok "${c[@]}" encrypt --recipient "$T/sweep-key.pub"
+    sweep no fail "${c[@]}" encrypt --recipient "$T/sweep-key.pub"
+    sweep no fail "${c[@]}" purge-plaintext
+    sweep no ok "${c[@]}" --identity "$T/sweep-key" purge-plaintext
+    sweep no ok "${c[@]}" --identity "$T/sweep-key" purge-plaintext
+    sweep no fail "${c[@]}" --identity "$T/sweep-key" erase "Threnody Caskwell" --reason "Fictional reason Fellowmarsh"
+    sweep no ok "${c[@]}" --identity "$T/sweep-key" erase "$id" --reason "Fictional reason Fellowmarsh"
+    sweep no ok "${c[@]}" check
+    if found="$(personal_in "$(git_in "$S" log --all --format='%an%n%ae%n%cn%n%ce%n%B'; git_in "$S" for-each-ref \
+        --format='%(refname)'; git_in "$S" log --all --name-only --format=)")"; then
+        fail "the converted store's commit messages, refs or file names contain personal data [$found]"
+    fi
     S="$T/store"
 
     # Every command that exists was run.
@@ -510,7 +531,7 @@ run_the_sweep() { # run_the_sweep UMASK
     for cmd in init refer import triage note assess "panel new" "panel attend" "panel agenda" "panel decide" \
         "panel consent" "panel action" "panel minutes" "review due" "review record" report correct void log \
         "hook install" show list check upgrade "foi new" "foi close" "foi list" find person link unlink "keys list" \
-        "keys add" "keys remove" "retention due"; do
+        "keys add" "keys remove" "retention due" encrypt purge-plaintext erase; do
         [[ "$SWEEP_LOG" == *" $cmd "* ]] ||
             fail "the sweep did not run prevent $cmd"
     done

@@ -5,17 +5,9 @@
 # report and show as they were.
 #
 # Needs `prevent init --recipient`, PREVENT_IDENTITY and `prevent encrypt`
-# (the key handling): a throw-away ed25519 key per test.
+# (the key handling): a throw-away ed25519 key per test. encrypt.sh tests
+# `prevent encrypt` itself.
 source "$(dirname "$0")/lib/common.bash"
-
-# `prevent encrypt` is not built yet: the tests that convert a plain store
-# say so and stop, until it is.
-need_encrypt() {
-    if ! "$PREVENT" encrypt --help >/dev/null 2>&1; then
-        echo "    (skipped: this prevent has no \`encrypt\` command yet)"
-        return 1
-    fi
-}
 
 # A throw-away key pair: $T/id (private) and $T/id.pub.
 make_key() {
@@ -60,11 +52,10 @@ assert_no_plain_values_in_objects() {
 }
 
 test_purge_leaves_no_plain_value_and_changes_no_output() {
-    need_encrypt || return 0
     make_key
     local s="$T/s"
     casework "$s"
-    prevent -C "$s" --as-of "$AS_OF" report >"$T/report.before"
+    prevent -C "$s" --as-of "$AS_OF" report --period 2026-11 >"$T/report.before"
     prevent -C "$s" --as-of "$AS_OF" show "$ID" >"$T/show.before"
     run prevent -C "$s" --as-of "$AS_OF" encrypt --recipient "$T/id.pub" --recipient-name "Test Coordinator"
     assert_rc 0 encrypt
@@ -93,21 +84,28 @@ test_purge_leaves_no_plain_value_and_changes_no_output() {
     git -C "$T/copy" gc -q --prune=now
     assert_no_plain_values_in_objects "$T/copy"
 
+    # The encrypt commit, re-made, no longer changes the case file (its
+    # older versions are sealed as encrypt sealed them): check takes it as
+    # encrypt's all the same, and the case's log no longer lists it.
     run prevent -C "$s" --as-of "$AS_OF" check
     assert_rc 0 check
+    assert_not_contains "$(cat "$OUT")" "hand edit" "check after the purge"
     run prevent -C "$s" --as-of "$AS_OF" log "$ID"
     assert_rc 0 log
     local action
-    for action in refer triage correct panel-decide review-record encrypt; do
+    for action in refer triage correct panel-decide review-record; do
         assert_contains "$(cat "$OUT")" "  $action  " "log after the purge"
     done
-    assert_eq "$(prevent -C "$s" --as-of "$AS_OF" report)" "$(cat "$T/report.before")" "report"
+    run prevent -C "$s" --as-of "$AS_OF" log
+    assert_rc 0 log
+    assert_contains "$(cat "$OUT")" "  encrypt  " "the store's log after the purge"
+    assert_no_personal_data "$(cat "$OUT")" "the store's log after the purge"
+    assert_eq "$(prevent -C "$s" --as-of "$AS_OF" report --period 2026-11)" "$(cat "$T/report.before")" "report"
     assert_eq "$(PREVENT_IDENTITY="$T/id" prevent -C "$s" --as-of "$AS_OF" show "$ID")" "$(cat "$T/show.before")" \
         "show with the key"
 }
 
 test_purge_twice_finds_nothing_to_do() {
-    need_encrypt || return 0
     make_key
     local s="$T/s"
     casework "$s"
@@ -122,7 +120,6 @@ test_purge_twice_finds_nothing_to_do() {
 }
 
 test_purge_refused_without_a_key() {
-    need_encrypt || return 0
     make_key
     local s="$T/s"
     casework "$s"
@@ -131,7 +128,6 @@ test_purge_refused_without_a_key() {
 }
 
 test_purge_refused_with_uncommitted_changes() {
-    need_encrypt || return 0
     make_key
     local s="$T/s"
     casework "$s"
@@ -142,7 +138,6 @@ test_purge_refused_with_uncommitted_changes() {
 }
 
 test_encrypt_refused_on_an_encrypted_store() {
-    need_encrypt || return 0
     make_key
     local s="$T/s"
     casework "$s"
@@ -167,7 +162,7 @@ test_purge_seals_a_plain_version_committed_by_hand() {
     PERSONAL+=("Fictional note Tamberwick")
     [[ "$(git -C "$s" show HEAD:cases/2026/$id2.yaml)" != *"Pellucid Ravenhoe"* ]] || fail "note should seal the record"
     [[ "$(all_objects "$s")" == *"Pellucid Ravenhoe"* ]] || fail "the hand commit should hold the plain name"
-    prevent -C "$s" --as-of "$AS_OF" report >"$T/report.before"
+    prevent -C "$s" --as-of "$AS_OF" report --period 2026-11 >"$T/report.before"
     prevent -C "$s" --as-of "$AS_OF" show "$id2" >"$T/show2.before"
     prevent -C "$s" --as-of "$AS_OF" show "$ID" >"$T/show.before"
     prevent -C "$s" --as-of "$AS_OF" log >"$T/log.before"
@@ -197,7 +192,7 @@ test_purge_seals_a_plain_version_committed_by_hand() {
     assert_rc 0 check
     assert_stderr_not_contains "verified-head"
     assert_stderr_not_contains "purge-plaintext"
-    assert_eq "$(prevent -C "$s" --as-of "$AS_OF" report)" "$(cat "$T/report.before")" "report"
+    assert_eq "$(prevent -C "$s" --as-of "$AS_OF" report --period 2026-11)" "$(cat "$T/report.before")" "report"
     assert_eq "$(prevent -C "$s" --as-of "$AS_OF" show "$id2")" "$(cat "$T/show2.before")" "show with the key"
     assert_eq "$(prevent -C "$s" --as-of "$AS_OF" show "$ID")" "$(cat "$T/show.before")" "show with the key"
     # log: every action as before (the commit ids are new), and the purge.
@@ -205,7 +200,9 @@ test_purge_seals_a_plain_version_committed_by_hand() {
     assert_rc 0 log
     assert_eq "$(grep -c '^[0-9a-f]\{12\}  ' "$OUT")" "$(($(grep -c '^[0-9a-f]\{12\}  ' "$T/log.before") + 1))" \
         "log entries"
-    assert_eq "$(sed -n 's/^[0-9a-f]\{12\}  //p' "$OUT" | sed 1d)" "$(sed -n 's/^[0-9a-f]\{12\}  //p' "$T/log.before")" \
+    # (oldest first: the purge is the last)
+    assert_contains "$(sed -n 's/^[0-9a-f]\{12\}  //p' "$OUT" | tail -1)" "  purge-plaintext  " "the last log entry"
+    assert_eq "$(sed -n 's/^[0-9a-f]\{12\}  //p' "$OUT" | sed '$d')" "$(sed -n 's/^[0-9a-f]\{12\}  //p' "$T/log.before")" \
         "log entries but for the purge"
 
     # A second run finds nothing to do.

@@ -194,3 +194,129 @@ TEST_CASE("a removal whose commit never landed leaves the store readable, or is 
   CHECK(*store.keyring().case_key("PRV-2026-0001") == k1);
   CHECK(store.keyring().case_key("PRV-2026-0002"));
 }
+
+namespace {
+
+// A plain store (init --plain) in a temporary directory, as `prevent
+// encrypt` finds one, with the test key's private key file beside it.
+struct PlainStore {
+  std::filesystem::path dir, key;
+  PlainStore() {
+    ::setenv("GIT_AUTHOR_NAME", "Keyring Test", 1);
+    ::setenv("GIT_AUTHOR_EMAIL", "keyring-test@example.invalid", 1);
+    ::setenv("GIT_COMMITTER_NAME", "Keyring Test", 1);
+    ::setenv("GIT_COMMITTER_EMAIL", "keyring-test@example.invalid", 1);
+    ::unsetenv("PREVENT_IDENTITY");
+    set_identity(std::nullopt);
+    const auto base = std::filesystem::temp_directory_path() / ("prevent-keyring-plain-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(base);
+    std::filesystem::create_directories(base);
+    dir = base / "store";
+    key = base / "id_ed25519";
+    std::ofstream(key) << kPrivate;
+    Store::create(dir, default_config("Test", "PRV", 2026));
+  }
+  ~PlainStore() {
+    set_identity(std::nullopt);
+    std::filesystem::remove_all(dir.parent_path());
+  }
+  Store open() const { return Store::open(dir); }
+  static NewRecipient recipient() {
+    ssh::ParseProblem problem;
+    return NewRecipient{"Test laptop", ssh::parse_public_key_line(kPublic, problem), std::nullopt, d("2026-11-27")};
+  }
+};
+
+bool has_key_store(const Store& store) {
+  git_oid id;
+  return git_reference_name_to_id(&id, store.git().raw(), "refs/prevent/keys") == 0;
+}
+
+}  // namespace
+
+TEST_CASE("create makes a store's keys and leaves the keyring unlocked with them, without an identity") {
+  PlainStore s;
+  crypto::SecretKey k1, data_key;
+  std::string store_id;
+  {
+    Store store = s.open();
+    Keyring& keys = store.keyring();
+    REQUIRE_FALSE(keys.encrypted());
+    CHECK_FALSE(keys.unlocked());
+    CHECK_FALSE(has_key_store(store));
+    const std::string text = keys.create(PlainStore::recipient());
+    // Unlocked in this run, with no identity given.
+    CHECK(keys.encrypted());
+    REQUIRE(keys.unlocked());
+    store_id = keys.store_id();
+    CHECK(store_id.size() == 32);
+    CHECK(text.find(store_id) != std::string::npos);
+    CHECK(keys.generation() == 1);
+    REQUIRE(keys.recipients().size() == 1);
+    CHECK(keys.recipients().front().name == "Test laptop");
+    REQUIRE(keys.store_data_key());
+    data_key = *keys.store_data_key();
+    CHECK(keys.index_key());
+    // The key store is written, with the store's own entry only.
+    CHECK(has_key_store(store));
+    CHECK(key_blob(store, "store"));
+    CHECK_FALSE(key_blob(store, "cases/2026/00/PRV-2026-0001"));
+    // A case key made now is written before the commit that names the keys.
+    k1 = keys.case_key_for_writing("PRV-2026-0001");
+    store.commit({{"keys/recipients.yaml", text}}, "test: encrypt\n");
+    auto blob = key_blob(store, "cases/2026/00/PRV-2026-0001");
+    REQUIRE(blob);
+    CHECK(blob->starts_with("prevent data key 1\ncase: PRV-2026-0001\ngeneration: 1\n"));
+    // create again: the store has keys now.
+    auto f = failure_of([&] { keys.create(PlainStore::recipient()); });
+    REQUIRE(f);
+    CHECK(f->code() == Exit::store);
+  }
+  // A later run unlocks them with the recipient's private key.
+  Store store = s.open();
+  CHECK(store.keyring().encrypted());
+  CHECK_FALSE(store.keyring().unlocked());  // no identity
+  set_identity(s.key.string());
+  Store again = s.open();
+  REQUIRE(again.keyring().unlocked());
+  CHECK(again.keyring().store_id() == store_id);
+  CHECK(*again.keyring().case_key("PRV-2026-0001") == k1);
+  CHECK(*again.keyring().store_data_key() == data_key);
+  // The same path makes an encrypted init's keys.
+  CHECK(again.keyring().recipients().front().fingerprint.starts_with("SHA256:"));
+}
+
+TEST_CASE("keys created for a commit that failed are taken away, unless the commit landed") {
+  PlainStore s;
+  {
+    Store store = s.open();
+    store.keyring().create(PlainStore::recipient());
+    store.keyring().case_key_for_writing("PRV-2026-0001");
+    // The commit of the records fails after write_pending: it is the key
+    // store write_pending wrote that is taken away.
+    store.keyring().write_pending();
+    REQUIRE(has_key_store(store));
+    store.keyring().abandon_created();
+    CHECK_FALSE(has_key_store(store));
+    CHECK_FALSE(store.keyring().encrypted());  // HEAD read afresh
+  }
+  {
+    // A key store left by a run that was killed is replaced by the next.
+    Store store = s.open();
+    store.keyring().create(PlainStore::recipient());
+  }
+  git_oid stray;
+  {
+    Store store = s.open();
+    REQUIRE(git_reference_name_to_id(&stray, store.git().raw(), "refs/prevent/keys") == 0);
+    const std::string text = store.keyring().create(PlainStore::recipient());
+    git_oid now;
+    REQUIRE(git_reference_name_to_id(&now, store.git().raw(), "refs/prevent/keys") == 0);
+    CHECK_FALSE(git_oid_equal(&now, &stray));
+    store.commit({{"keys/recipients.yaml", text}}, "test: encrypt\n");
+    // The commit landed: nothing is taken away.
+    store.keyring().abandon_created();
+    CHECK(has_key_store(store));
+    CHECK(store.keyring().encrypted());
+  }
+}

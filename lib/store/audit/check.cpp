@@ -329,7 +329,15 @@ class Run {
   void keys() {
     try {
       Keyring& keys = store_.keyring();
-      if (!keys.encrypted()) return;
+      if (!keys.encrypted()) {
+        // A key store naming no store: what an `encrypt` (or `init`)
+        // stopped before its commit leaves; the next encrypt replaces it.
+        if (git_reference_name_to_id(&oid_, store_.git().raw(), "refs/prevent/keys") == 0)
+          notice("keys", "the store is plain (no keys/recipients.yaml), yet a key store is here: left by a `prevent "
+                         "encrypt` stopped before its commit, which the next `prevent encrypt` replaces "
+                         "(refs/prevent/keys)");
+        return;
+      }
       if (git_reference_name_to_id(&oid_, store_.git().raw(), "refs/prevent/keys") != 0)
         error("keys", Exit::store,
               "the key store is not in this repository: nobody can read the personal data here; a clone fetches it "

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdint>
 #include <cstring>
 #include <ctime>
@@ -12,6 +13,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <system_error>
 
 #include "action_scope.hpp"
 #include "check.hpp"
@@ -503,7 +505,7 @@ bool keys_only_recipients(git_repository* repo, git_tree* tree) {
 // never a value nor the trailer's own text.
 std::string outside_action(const Store& store, const CommitMeta& m, const std::vector<PathChange>& changes,
                            const std::vector<std::string>& others, bool first, bool one_release,
-                           const FoiDelta& foi, bool keys_only_recipients, bool one_purge) {
+                           const FoiDelta& foi, bool keys_only_recipients, bool one_purge, bool had_keys) {
   const ActionScope* scope = action_scope(*m.action);
   if (!scope) return "its Prevent-Action is none that prevent writes";
   const std::string_view action = scope->action;
@@ -547,10 +549,25 @@ std::string outside_action(const Store& store, const CommitMeta& m, const std::v
                          others.empty() ? std::string("nothing") : others.front());
     return keys_only_recipients ? "" : fmt::format("{} changes only {}, and keys/ holds nothing else", action, scope->says);
   }
-  if (!others.empty())
-    return fmt::format("{} changes only {}, but it changed {}", action, scope->says, others.front());
-  // The program makes no commit that changes nothing.
-  if (changes.empty()) return fmt::format("it changed nothing, and prevent makes no commit of {} that changes nothing", action);
+  if (scope->files == ActionFiles::sealed_cases) {
+    // encrypt: keys/recipients.yaml added to a store that had no keys/,
+    // and the case files it sealed (none in a store without cases).
+    if (had_keys || others.size() != 1 || others.front() != "keys" || !keys_only_recipients)
+      return fmt::format("{} adds keys/recipients.yaml to a plain store and seals its case files, and changes "
+                         "nothing else",
+                         action);
+    // No case file changed: a store without cases, or one whose older
+    // versions a later purge-plaintext sealed as encrypt did, so that the
+    // encrypt commit, re-made, no longer changes them (its trailers still
+    // name them).
+    if (changes.empty()) return "";
+  } else {
+    if (!others.empty())
+      return fmt::format("{} changes only {}, but it changed {}", action, scope->says, others.front());
+    // The program makes no commit that changes nothing.
+    if (changes.empty())
+      return fmt::format("it changed nothing, and prevent makes no commit of {} that changes nothing", action);
+  }
   auto under = [](const PathChange& c, const char* dir) { return c.path.starts_with(dir); };
   switch (scope->files) {
     case ActionFiles::new_cases: {
@@ -601,9 +618,10 @@ std::string outside_action(const Store& store, const CommitMeta& m, const std::v
       [[fallthrough]];
     case ActionFiles::one_case:
     case ActionFiles::linked_cases:
-    case ActionFiles::erased_cases: {
+    case ActionFiles::erased_cases:
+    case ActionFiles::sealed_cases: {
       const bool pair = scope->files == ActionFiles::linked_cases;
-      const bool many = scope->files == ActionFiles::erased_cases;
+      const bool many = scope->files == ActionFiles::erased_cases || scope->files == ActionFiles::sealed_cases;
       const size_t most = many ? changes.size() : pair ? 2 : 1;
       bool shape = !changes.empty() && changes.size() <= most;
       for (const auto& c : changes) shape = shape && under(c, "cases/") && c.before && c.after;
@@ -615,9 +633,22 @@ std::string outside_action(const Store& store, const CommitMeta& m, const std::v
       for (const auto& c : changes) ids.push_back(record_name(c.path));
       std::sort(ids.begin(), ids.end());
       std::sort(named.begin(), named.end());
-      // An erase of more than 20 cases gives their count (SPEC §8).
+      // An erase or encrypt of more than 20 cases gives their count (SPEC §8).
       const bool counted = many && m.case_count && named.empty() && *m.case_count == std::to_string(ids.size());
-      if (ids != named && !counted)
+      // encrypt: every case it changed is named (or counted), but a named
+      // case may be unchanged once purge-plaintext sealed its older versions
+      // (docs/encryption.md).
+      const bool sealed = scope->files == ActionFiles::sealed_cases;
+      auto within_count = [&] {
+        size_t n = 0;
+        const std::string& t = *m.case_count;
+        const auto r = std::from_chars(t.data(), t.data() + t.size(), n);
+        return r.ec == std::errc() && r.ptr == t.data() + t.size() && ids.size() <= n;
+      };
+      const bool named_all =
+          sealed && (named.empty() ? m.case_count && within_count()
+                                   : std::includes(named.begin(), named.end(), ids.begin(), ids.end()));
+      if (ids != named && !counted && !named_all)
         return pair || many ? "its Prevent-Case trailers do not name the cases it changed"
                             : "its Prevent-Case trailer does not name the case it changed";
       OutsideScope o;
@@ -887,7 +918,8 @@ std::vector<Finding> check_history(const Store& store, HistoryChecks which) {
                                        added_one_release(store.git().raw(), s.parent_tree, s.tree),
                                        foi_delta(store.git().raw(), s.parent_tree, s.tree),
                                        keys_only_recipients(store.git().raw(), s.tree),
-                                       added_one_release(store.git().raw(), s.parent_tree, s.tree, "purges"));
+                                       added_one_release(store.git().raw(), s.parent_tree, s.tree, "purges"),
+                                       s.parent_tree && git_tree_entry_byname(s.parent_tree, "keys"));
       if (!why.empty()) {
         std::string where = paths_text(changes);
         for (const auto& o : others) where += (where.empty() ? "" : ", ") + o;

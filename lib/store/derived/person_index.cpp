@@ -708,4 +708,19 @@ void NameIndex::add(const std::string& id, const std::vector<std::string>& block
   for (const auto& h : hashes) batch_.emplace(h, id);
 }
 
+void remove_unkeyed_person_indexes(const Store& store) {
+  std::error_code ec;
+  for (const char* name : {"people-v2", "names-v1"}) fs::remove(index_file(store, name), ec);
+}
+
+void remove_person_indexes(const Store& store) {
+  std::error_code ec;
+  std::vector<fs::path> found;
+  for (fs::directory_iterator it(state_dir(store.git()), ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.starts_with("people-v") || name.starts_with("names-v")) found.push_back(it->path());
+  }
+  for (const auto& f : found) fs::remove(f, ec);
+}
+
 }  // namespace prevent

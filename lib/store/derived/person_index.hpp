@@ -58,6 +58,18 @@ class PersonIndex {
 
 std::string person_key_hash(const std::string& key);
 
+// Removes the unkeyed person and name indexes of .git/prevent/ (people-v2,
+// names-v1): a plain store's, whose plain hashes of names and dates of
+// birth a dictionary reverses. `prevent encrypt` drops them; an encrypted
+// store keeps keyed ones only (named by their key), which stay.
+void remove_unkeyed_person_indexes(const Store& store);
+// Removes every person and name index of .git/prevent/, keyed ones (of
+// any user's key) included: `prevent erase` drops them, as they hold
+// hashes of the erased person's name and date of birth, and describe a
+// tree whose records of that person no longer open; the next command that
+// needs one rebuilds it from HEAD.
+void remove_person_indexes(const Store& store);
+
 // Cases whose person could be the same as another's, names alike but not
 // equal (the "possible match" notice of `refer` and `import`, issue 17,
 // docs/matching.md), without reading every record: for each case file at

@@ -440,7 +440,9 @@ new_store() {
     # installs, or without it (--no-hook: for tests that commit an invalid
     # record by hand, which the hook would refuse).
     if [[ ($# -eq 0 || ($# -eq 1 && "$1" == --no-hook)) && -n "${_E2E_SUITE_TMP:-}" ]]; then
-        local tpl="$_E2E_SUITE_TMP/template-store${1:-}"
+        # One template per kind: a plain store's copy is never handed out
+        # as an encrypted one, nor the other way round.
+        local tpl="$_E2E_SUITE_TMP/template-store${1:-}${E2E_ENCRYPTED:+-encrypted}"
         if [[ ! -d "$tpl" ]]; then
             prevent init "$tpl.tmp" --area "Example Borough" --as-of "$AS_OF" -q "${kind[@]}" "$@" >/dev/null 2>"$T/.cap/init.err" ||
                 { fail "prevent init failed"; _show "$T/.cap/init.err"; return; }

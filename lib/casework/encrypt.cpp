@@ -1,0 +1,82 @@
+#include "encrypt.hpp"
+
+#include <fmt/format.h>
+
+#include "person_index.hpp"
+
+namespace prevent {
+
+namespace {
+constexpr const char* kRecipientsPath = "keys/recipients.yaml";
+}
+
+EncryptDone encrypt_store(Store& store, const NewRecipient& first) {
+  auto lock = store.lock();
+  // An interrupted write first: it may be an encrypt's own commit, which
+  // `check --repair` completes (the store is then encrypted) or rolls back.
+  store.require_no_interrupted_write();
+  Keyring& keys = store.keyring();
+  if (keys.encrypted())
+    fail(Exit::store, fmt::format("the store is encrypted already ({})", kRecipientsPath),
+         "`prevent keys add` lets another person or device read it; `prevent keys list` shows who can");
+
+  EncryptDone done;
+  const std::vector<CaseFile> files = store.case_files();
+  std::vector<std::string> paths(files.size() + 1);
+  for (size_t i = 0; i < files.size(); ++i) paths[i] = files[i].path;
+  paths.back() = kRecipientsPath;
+  // Everything the commit would refuse, asked before any key is made.
+  store.require_can_commit(paths);
+
+  // Every record read before anything is written: a store with a record
+  // prevent cannot read is not left half sealed.
+  std::vector<Case> cases;
+  cases.reserve(files.size());
+  for (const auto& f : files) {
+    Case c = store.load_case(f);
+    if (has_sealed_values(c))
+      fail(Exit::invalid_data,
+           fmt::format("the record holds sealed values, which prevent never writes in a plain store ({})", f.path),
+           "restore its plain version from the history with git, then encrypt");
+    cases.push_back(std::move(c));
+  }
+  done.cases = cases.size();
+  for (Date d : store.meeting_dates()) {
+    try {
+      const Meeting* m = store.meeting(d);
+      if (m && !m->corrections.empty()) done.meetings_with_reasons.push_back(meeting_path(d));
+    } catch (const Failure&) {
+      // `check records` reports a meeting that does not read.
+    }
+  }
+
+  // The key store first (refs/prevent/keys, outside the history), then the
+  // one commit that names it; undone if that commit fails.
+  const std::string recipients = keys.create(first);
+  try {
+    std::vector<FileWrite> writes;
+    std::vector<const Case*> written;
+    for (size_t i = 0; i < cases.size(); ++i) {
+      if (!has_plain_values(cases[i])) continue;  // nothing to seal, no key needed
+      writes.push_back({files[i].path, store.case_text(cases[i])});
+      written.push_back(&cases[i]);
+      done.sealed.push_back(cases[i].id);
+    }
+    writes.push_back({kRecipientsPath, recipients});
+    const std::string tail =
+        fmt::format("store encrypted, {} case{} sealed", done.sealed.size(), done.sealed.size() == 1 ? "" : "s");
+    store.commit(writes, commit_message("encrypt", tail, done.sealed, "encrypt"), written);
+  } catch (...) {
+    keys.abandon_created();
+    throw;
+  }
+  // The plain person and name indexes hold unkeyed hashes of names and
+  // dates of birth: an encrypted store keeps keyed ones only.
+  try {
+    remove_unkeyed_person_indexes(store);
+  } catch (...) {
+  }
+  return done;
+}
+
+}  // namespace prevent
