@@ -6,13 +6,13 @@ namespace prevent::cli {
 
 namespace {
 
-struct DueOptions {
+struct RetentionDueOptions {
   std::string within = "0d";
   std::string format = "table";
   bool partial = false;
 };
 
-int run_due(const Globals& g, const DueOptions& o) {
+int run_retention_due(const Globals& g, const RetentionDueOptions& o) {
   long days = option_duration(o.within, "--within");
   Date as_of = today(g);
   Store store = open_store(g);
@@ -29,7 +29,7 @@ void add_retention(CLI::App& app, Globals& g, Runner& action) {
   auto* retention = app.add_subcommand("retention", "the retention schedule: whose personal data is due for erasure");
   retention->require_subcommand(1);
 
-  auto d = std::make_shared<DueOptions>();
+  auto d = std::make_shared<RetentionDueOptions>();
   auto* due = retention->add_subcommand("due", "the cases whose personal data should now be erased");
   due->add_option("--within", d->within, "also what falls due within this time, e.g. 30d or 8w (default 0d)");
   due->add_option("--format", d->format, "table (default), csv, json or yaml")
@@ -40,7 +40,7 @@ void add_retention(CLI::App& app, Globals& g, Runner& action) {
               "their stage (else the defaults, docs/retention.md); a case already erased is never listed. "
               "Nothing is erased: `prevent erase ID --reason T` does that. Use --as-of to see the list for "
               "another day.");
-  due->callback([&g, &action, d] { action = [&g, d] { return run_due(g, *d); }; });
+  due->callback([&g, &action, d] { action = [&g, d] { return run_retention_due(g, *d); }; });
 }
 
 }  // namespace prevent::cli

@@ -6,10 +6,6 @@
 
 namespace prevent {
 
-namespace {
-constexpr const char* kRecipientsPath = "keys/recipients.yaml";
-}
-
 EncryptDone encrypt_store(Store& store, const NewRecipient& first) {
   auto lock = store.lock();
   // An interrupted write first: it may be an encrypt's own commit, which

@@ -4,10 +4,6 @@
 
 namespace prevent {
 
-namespace {
-constexpr const char* kRecipientsPath = "keys/recipients.yaml";
-}
-
 void add_key_recipient(Store& store, const NewRecipient& who) {
   auto lock = store.lock();
   Keyring& keys = store.keyring();

@@ -57,7 +57,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kKeyRef = "refs/prevent/keys";
-constexpr const char* kRecipientsPath = "keys/recipients.yaml";
 constexpr std::string_view kDataKeyHeader = "prevent data key 1";
 constexpr std::string_view kRotationHeader = "prevent store key rotation 1";
 constexpr std::string_view kStoreEntry = "store";

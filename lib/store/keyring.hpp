@@ -50,6 +50,10 @@ std::string read_key_file(const std::filesystem::path& path, Exit code);
 
 // A recipient to add (init --recipient, keys add): an SSH public key, or a
 // passphrase.
+// The file of the history that names who can read an encrypted store; a
+// store without it is plain (docs/encryption.md).
+inline constexpr const char* kRecipientsPath = "keys/recipients.yaml";
+
 struct NewRecipient {
   std::string name;
   std::optional<ssh::PublicKey> ssh;       // type ssh-ed25519

@@ -188,7 +188,7 @@ void Store::create(const fs::path& dir, const Config& config, const FirstCommitS
     // The key store before the commit that names it (keyring.hpp).
     if (first_recipient) {
       Keyring keys(git);
-      files.push_back({"keys/recipients.yaml", keys.create(*first_recipient)});
+      files.push_back({kRecipientsPath, keys.create(*first_recipient)});
     }
     git.commit(files, commit_message("init", config.area.empty() ? "store" : "store created", {}, "init"), id);
     if (after_first_commit) after_first_commit(Store(std::move(git), config));
