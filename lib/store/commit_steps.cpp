@@ -402,7 +402,7 @@ void CommitTransaction::write_pack() {
     rc = git_odb_write_pack(&wp_raw, odb.get(), nullptr, nullptr);
     git::OdbWritepack wp(wp_raw);
     git_indexer_progress stats{};
-    if (rc == 0) rc = wp->append(wp.get(), pack.buf.ptr, pack.buf.size, &stats);
+    if (rc == 0) rc = git::append_pack(wp.get(), pack.buf, &stats);
     if (rc == 0) rc = wp->commit(wp.get(), &stats);
   }
   for (const auto& name : names_in(pack_dir))

@@ -489,7 +489,7 @@ git_oid write_key_store(git_repository* repo, std::optional<git_oid> base_commit
     int rc = git_odb_write_pack(&wp_raw, odb.get(), nullptr, nullptr);
     git::OdbWritepack wp(wp_raw);
     git_indexer_progress stats{};
-    if (rc == 0) rc = wp->append(wp.get(), pack.buf.ptr, pack.buf.size, &stats);
+    if (rc == 0) rc = git::append_pack(wp.get(), pack.buf, &stats);
     if (rc == 0) rc = wp->commit(wp.get(), &stats);
     if (rc < 0) git_fail("cannot write the key store");
     git_odb_refresh(odb.get());

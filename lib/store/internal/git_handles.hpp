@@ -6,6 +6,7 @@
 #include <git2.h>
 #include <git2/sys/odb_backend.h>
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -47,6 +48,18 @@ using ConfigIterator = Owned<git_config_iterator, git_config_iterator_free>;
 using Signature = Owned<git_signature, git_signature_free>;
 using StatusList = Owned<git_status_list, git_status_list_free>;
 using Diff = Owned<git_diff, git_diff_free>;
+
+// A whole pack handed to an object database's pack writer (from
+// git_odb_write_pack), a mebibyte at a time, as a pack arrives from a
+// remote. Handed over in one call, a pack of some tens of megabytes (the
+// one commit of a large encrypted import) made libgit2's indexer stop
+// short of its end ("unexpected data at the end of the pack").
+inline int append_pack(git_odb_writepack* wp, const git_buf& pack, git_indexer_progress* stats) {
+  constexpr size_t kChunk = size_t{1} << 20;
+  for (size_t at = 0; at < pack.size; at += kChunk)
+    if (int rc = wp->append(wp, pack.ptr + at, std::min(kChunk, pack.size - at), stats); rc < 0) return rc;
+  return 0;
+}
 
 // A git_buf disposed of when it goes out of scope, even by an exception.
 struct Buf {
