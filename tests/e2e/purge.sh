@@ -48,6 +48,31 @@ assert_no_plain_values_in_objects() {
     assert_no_personal_data "$(all_objects "$1")" "an object of ${1#"$T"/}"
 }
 
+# After a purge-plaintext run (its result in RC, OUT, ERR) on store $1,
+# which had $2 commits before: one commit more with its trailer and its
+# record under purges/, the work tree clean, no (P) value in clear in any
+# object, no object beyond the reachable ones, and none either after
+# git gc in a copy ($T/copy).
+assert_purged() {
+    local s="$1" commits_before="$2" all reachable
+    assert_rc 0 purge-plaintext
+    assert_no_personal_data "$(cat "$OUT" "$ERR")" "purge's output"
+    assert_eq "$(commit_count "$s")" "$((commits_before + 1))" "commits after the purge"
+    assert_file_exists "$s/purges/0001.yaml"
+    assert_eq "$(git -C "$s" log -1 --format=%B | grep Prevent-Action)" "Prevent-Action: purge-plaintext" "trailer"
+    assert_clean "$s"
+    assert_no_plain_values_in_objects "$s"
+    all="$(git -C "$s" cat-file --batch-all-objects --batch-check='%(objectname)' | sort)"
+    reachable="$(git -C "$s" rev-list --objects --all --no-object-names | sort -u)"
+    assert_eq "$all" "$reachable" "objects beyond the reachable ones"
+    run git -C "$s" fsck --full --unreachable --no-dangling --no-progress
+    assert_rc 0 fsck
+    assert_eq "$(cat "$OUT")" "" "fsck's unreachable objects"
+    cp -a "$s" "$T/copy"
+    git -C "$T/copy" gc -q --prune=now
+    assert_no_plain_values_in_objects "$T/copy"
+}
+
 test_purge_leaves_no_plain_value_and_changes_no_output() {
     make_key
     local s="$T/s"
@@ -63,23 +88,7 @@ test_purge_leaves_no_plain_value_and_changes_no_output() {
     local commits_before
     commits_before="$(commit_count "$s")"
     PREVENT_IDENTITY="$T/id" run prevent -C "$s" --as-of "$AS_OF" purge-plaintext
-    assert_rc 0 purge-plaintext
-    assert_no_personal_data "$(cat "$OUT" "$ERR")" "purge's output"
-    assert_eq "$(commit_count "$s")" "$((commits_before + 1))" "commits after the purge"
-    assert_file_exists "$s/purges/0001.yaml"
-    assert_clean "$s"
-    assert_no_plain_values_in_objects "$s"
-    local all reachable
-    all="$(git -C "$s" cat-file --batch-all-objects --batch-check='%(objectname)' | sort)"
-    reachable="$(git -C "$s" rev-list --objects --all --no-object-names | sort -u)"
-    assert_eq "$all" "$reachable" "objects beyond the reachable ones"
-    run git -C "$s" fsck --full --unreachable --no-dangling --no-progress
-    assert_rc 0 fsck
-    assert_eq "$(cat "$OUT")" "" "fsck's unreachable objects"
-    # After git gc in a copy, still nothing.
-    cp -a "$s" "$T/copy"
-    git -C "$T/copy" gc -q --prune=now
-    assert_no_plain_values_in_objects "$T/copy"
+    assert_purged "$s" "$commits_before"
 
     # The encrypt commit, re-made, no longer changes the case file (its
     # older versions are sealed as encrypt sealed them): check takes it as
@@ -167,23 +176,7 @@ test_purge_seals_a_plain_version_committed_by_hand() {
     commits_before="$(commit_count "$s")"
 
     run prevent -C "$s" --as-of "$AS_OF" purge-plaintext
-    assert_rc 0 purge-plaintext
-    assert_no_personal_data "$(cat "$OUT" "$ERR")" "purge's output"
-    assert_eq "$(commit_count "$s")" "$((commits_before + 1))" "commits after the purge"
-    assert_file_exists "$s/purges/0001.yaml"
-    assert_eq "$(git -C "$s" log -1 --format=%B | grep Prevent-Action)" "Prevent-Action: purge-plaintext" "trailer"
-    assert_clean "$s"
-    assert_no_plain_values_in_objects "$s"
-    local all reachable
-    all="$(git -C "$s" cat-file --batch-all-objects --batch-check='%(objectname)' | sort)"
-    reachable="$(git -C "$s" rev-list --objects --all --no-object-names | sort -u)"
-    assert_eq "$all" "$reachable" "objects beyond the reachable ones"
-    run git -C "$s" fsck --full --unreachable --no-dangling --no-progress
-    assert_rc 0 fsck
-    assert_eq "$(cat "$OUT")" "" "fsck's unreachable objects"
-    cp -a "$s" "$T/copy"
-    git -C "$T/copy" gc -q --prune=now
-    assert_no_plain_values_in_objects "$T/copy"
+    assert_purged "$s" "$commits_before"
 
     run prevent -C "$s" --as-of "$AS_OF" check
     assert_rc 0 check
