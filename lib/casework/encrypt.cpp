@@ -12,9 +12,7 @@ EncryptDone encrypt_store(Store& store, const NewRecipient& first) {
   // `check --repair` completes (the store is then encrypted) or rolls back.
   store.require_no_interrupted_write();
   Keyring& keys = store.keyring();
-  if (keys.encrypted())
-    fail(Exit::store, fmt::format("the store is encrypted already ({})", kRecipientsPath),
-         "`prevent keys add` lets another person or device read it; `prevent keys list` shows who can");
+  keys.require_plain();
 
   EncryptDone done;
   const std::vector<CaseFile> files = store.case_files();

@@ -796,11 +796,15 @@ void Keyring::write_pending() {
   s.pending.clear();
 }
 
-std::string Keyring::create(const NewRecipient& first) {
-  State& s = state();
-  if (s.recipients)
+void Keyring::require_plain() const {
+  if (state().recipients)
     fail(Exit::store, fmt::format("the store is encrypted already ({})", kRecipientsPath),
-         "`prevent keys add` lets another person or device read it");
+         "`prevent keys add` lets another person or device read it; `prevent keys list` shows who can");
+}
+
+std::string Keyring::create(const NewRecipient& first) {
+  require_plain();
+  State& s = state();
   git_repository* repo = git_.raw();
   Recipients rs;
   rs.store_id = crypto::to_hex(crypto::random_bytes(16));

@@ -124,6 +124,9 @@ class Keyring {
   // Returns the text of keys/recipients.yaml, readable by `first`, for the
   // commit that follows. Refused (exit 6) when HEAD has keys already.
   std::string create(const NewRecipient& first);
+  // Refused (exit 6) when HEAD has keys already: the one check of
+  // create(), which `encrypt` asks before it reads any record.
+  void require_plain() const;
   // The commit that was to follow create() failed: the key store this run
   // wrote is taken away (refs/prevent/keys deleted), so that no key store
   // claims a store that is still plain, unless HEAD has keys/recipients.yaml
