@@ -382,6 +382,47 @@ std::optional<std::string> read_key_blob(git_repository* repo, git_tree* tree, c
                      static_cast<size_t>(git_blob_rawsize(blob.get())));
 }
 
+// Every blob under the key store's cases/ folder: its path, its name (the
+// case ID, where it is where that case's key belongs) and its id.
+struct KeyStoreEntry {
+  std::string path, id;
+  git_oid blob;
+};
+std::vector<KeyStoreEntry> key_store_cases(git_repository* repo, git_tree* tree) {
+  std::vector<KeyStoreEntry> out;
+  git_tree_entry* ce = nullptr;
+  if (!tree || git_tree_entry_bypath(&ce, tree, "cases") != 0) return out;
+  git::TreeEntry entry(ce);
+  git_object* obj = nullptr;
+  if (git_tree_entry_to_object(&obj, repo, entry.get()) != 0 || git_object_type(obj) != GIT_OBJECT_TREE) {
+    git_object_free(obj);
+    key_store_damaged("cases is not a directory");
+  }
+  git::Tree cases(reinterpret_cast<git_tree*>(obj));
+  struct Walk {
+    std::vector<KeyStoreEntry>* out;
+    bool failed = false;
+  } walk{&out};
+  const int rc = git_tree_walk(
+      cases.get(), GIT_TREEWALK_PRE,
+      [](const char* root, const git_tree_entry* e, void* payload) -> int {
+        if (git_tree_entry_type(e) != GIT_OBJECT_BLOB) return 0;
+        auto* w = static_cast<Walk*>(payload);
+        try {  // nothing may unwind through libgit2
+          std::string id = git_tree_entry_name(e);
+          w->out->push_back({fmt::format("cases/{}{}", root, id), std::move(id), *git_tree_entry_id(e)});
+        } catch (...) {
+          w->failed = true;
+          return -1;
+        }
+        return 0;
+      },
+      &walk);
+  if (walk.failed) fail(Exit::bug, "out of memory reading the key store", "");
+  git_check(rc, "cannot read the key store");
+  return out;
+}
+
 // ---------------------------------------------------------------------------
 // Writing the key store: one commit without a parent, its new objects
 // stored (loose, or one pack for many), then the ref moved from `expected`
@@ -757,6 +798,32 @@ std::optional<crypto::SecretKey> Keyring::case_key(std::string_view id) const {
   return key;
 }
 
+crypto::SecretKey CaseKeyTable::open(std::string_view id, std::string_view blob_text) const {
+  const std::string path = case_key_path(id).value_or(std::string(id));
+  auto blob = parse_key_blob(blob_text, false);
+  if (!blob || blob->who != id || blob->generation != generation)
+    key_store_damaged(fmt::format("the key of {} is damaged", path));
+  auto key = crypto::unwrap_key(store_key, data_key_ad(store_id, id), blob->wrapped);
+  if (!key) key_store_damaged(fmt::format("the key of {} does not open with the store key", path));
+  return *key;
+}
+
+std::optional<CaseKeyTable> Keyring::case_key_table() const {
+  if (!unlocked()) return std::nullopt;
+  const State& s = state();
+  CaseKeyTable t;
+  t.store_id = s.recipients->store_id;
+  t.generation = s.store_generation;
+  t.store_key = *s.store_key;
+  t.store_data_key = s.store_data_key;
+  for (const auto& [id, key] : s.pending) t.pending.emplace(id, key);
+  // Every blob at the place of a case's key (cases/YYYY/NN/ID): an entry
+  // anywhere else is not one, as case_key() would not find it there.
+  for (const auto& e : key_store_cases(git_.raw(), s.tree.get()))
+    if (case_key_path(e.id) == e.path) t.wrapped.emplace(e.id, git::object_id(e.blob));
+  return t;
+}
+
 crypto::SecretKey Keyring::case_key_for_writing(std::string_view id) {
   if (!unlocked())
     fail(Exit::store, fmt::format("this store is encrypted, and writing needs its key ({})", id), kIdentityHint);
@@ -895,35 +962,7 @@ std::string Keyring::rotate_without(std::string_view name, int& new_generation) 
   git_repository* repo = git_.raw();
   std::vector<std::pair<std::string, std::string>> entries;  // path, id
   entries.push_back({std::string(kStoreEntry), std::string(kStoreEntry)});
-  git_tree* cases = nullptr;
-  git_tree_entry* ce = nullptr;
-  git::Tree cases_tree;
-  if (git_tree_entry_bypath(&ce, s.tree.get(), "cases") == 0) {
-    git::TreeEntry entry(ce);
-    git_object* obj = nullptr;
-    if (git_tree_entry_to_object(&obj, repo, entry.get()) != 0 || git_object_type(obj) != GIT_OBJECT_TREE) {
-      git_object_free(obj);
-      key_store_damaged("cases is not a directory");
-    }
-    cases_tree.reset(reinterpret_cast<git_tree*>(obj));
-    cases = cases_tree.get();
-  }
-  if (cases) {
-    struct Walk {
-      std::vector<std::pair<std::string, std::string>>* out;
-    } walk{&entries};
-    git_check(git_tree_walk(
-                  cases, GIT_TREEWALK_PRE,
-                  [](const char* root, const git_tree_entry* e, void* payload) -> int {
-                    if (git_tree_entry_type(e) != GIT_OBJECT_BLOB) return 0;
-                    auto* w = static_cast<Walk*>(payload);
-                    std::string id = git_tree_entry_name(e);
-                    w->out->push_back({fmt::format("cases/{}{}", root, id), id});
-                    return 0;
-                  },
-                  &walk),
-              "cannot read the key store");
-  }
+  for (auto& e : key_store_cases(repo, s.tree.get())) entries.push_back({std::move(e.path), std::move(e.id)});
   for (const auto& [path, id] : entries) {
     crypto::SecretKey key;
     if (id == kStoreEntry) {

@@ -13,6 +13,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,6 +23,7 @@
 #include "crypto.hpp"
 #include "date.hpp"
 #include "failure.hpp"
+#include "object_id.hpp"
 #include "passphrase_key.hpp"
 #include "ssh_key.hpp"
 
@@ -75,6 +77,24 @@ struct KeyRecipient {
   Date added;
 };
 
+// The data keys of many cases at once, for a read of the whole store on
+// every core (the person index's rebuild): where each case's wrapped key
+// is, found in one walk of the key store, and what opening one needs.
+// open() may run on any thread: it reads nothing, only unwraps.
+struct CaseKeyTable {
+  std::string store_id;
+  int generation = 0;
+  crypto::SecretKey store_key;
+  std::optional<crypto::SecretKey> store_data_key;
+  std::map<std::string, ObjectId, std::less<>> wrapped;         // case ID → its key's blob
+  std::map<std::string, crypto::SecretKey, std::less<>> pending;  // made in this run, not yet written
+
+  // The data key of case `id` from the text of its blob, checked as
+  // Keyring::case_key checks it: Failure(store) when it is damaged or does
+  // not open with the store key.
+  crypto::SecretKey open(std::string_view id, std::string_view blob_text) const;
+};
+
 class Keyring {
  public:
   explicit Keyring(GitRepo& git);
@@ -94,6 +114,9 @@ class Keyring {
   // The data key of case `id`: nullopt when this run has no store key, or
   // the case has none (erased, or never sealed anything).
   std::optional<crypto::SecretKey> case_key(std::string_view id) const;
+  // Every case's data key, to be opened on any thread (CaseKeyTable);
+  // nullopt when this run has no store key.
+  std::optional<CaseKeyTable> case_key_table() const;
   // The data key of case `id`, made when it has none; Failure(store) when
   // this run has no store key. A new key is written to the key store by
   // Store::commit before the commit of the record that uses it.

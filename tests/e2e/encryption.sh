@@ -218,6 +218,38 @@ test_the_person_index_is_keyed() {
     expect_refusal 6 "$S" env -u PREVENT_IDENTITY "$PREVENT" -C "$S" --as-of "$AS_OF" find --name "Zorvan Quillet"
 }
 
+# A case whose data key in the key store is damaged (here: the key of
+# another case put in its place) is left out of a rebuilt person index,
+# as one that does not read: the rebuild goes on, the other cases are
+# found, and the damaged one matches nothing.
+test_a_damaged_case_key_leaves_only_that_case_out_of_a_rebuilt_index() {
+    setup
+    local first="$ID"
+    referral_flags name="Morwenna Example-Tregarth" dob=2010-02-14
+    pk refer "${REFER_FLAGS[@]}"
+    assert_rc 0 "refer of another person"
+    local second
+    second="$(stdout)"
+    local kc blob path2 tree commit
+    kc="$(git -C "$S" rev-parse refs/prevent/keys)"
+    path2="$(git -C "$S" ls-tree -r --name-only refs/prevent/keys | grep "/$second\$")"
+    blob="$(git -C "$S" rev-parse "refs/prevent/keys:$(git -C "$S" ls-tree -r --name-only refs/prevent/keys | grep "/$first\$")")"
+    GIT_INDEX_FILE="$T/keys-index" git -C "$S" read-tree refs/prevent/keys
+    GIT_INDEX_FILE="$T/keys-index" git -C "$S" update-index --cacheinfo "100644,$blob,$path2"
+    tree="$(GIT_INDEX_FILE="$T/keys-index" git -C "$S" write-tree)"
+    commit="$(git -C "$S" commit-tree "$tree" -p "$kc" -m "a damaged key store")"
+    git -C "$S" update-ref refs/prevent/keys "$commit"
+    rm -f "$S"/.git/prevent/people-v2* "$S"/.git/prevent/names-v1*
+    referral_flags received=2026-11-20
+    pk refer "${REFER_FLAGS[@]}"
+    assert_rc 0 "refer of the first person, the index rebuilt"
+    assert_eq "$(case_field "$S" "$(stdout)" "d.get('related')")" "['$first']" "linked to the first case"
+    referral_flags name="Morwenna Example-Tregarth" dob=2010-02-14 received=2026-11-21
+    pk refer "${REFER_FLAGS[@]}"
+    assert_rc 0 "refer of the second person"
+    assert_eq "$(case_field "$S" "$(stdout)" "d.get('related')")" "None" "the case whose key is damaged matches nothing"
+}
+
 test_a_coordinator_who_leaves_no_longer_unlocks_the_store() {
     setup
     make_key deputy

@@ -132,9 +132,11 @@ test_an_import_links_to_a_case_committed_with_git_and_within_the_file() {
     assert_eq "$(related_of PRV-2026-0052)" "['PRV-2026-0050', 'PRV-2026-0051']" "second record"
 }
 
-test_a_full_build_on_all_cores_gives_the_index_kept_up_to_date_one_file_at_a_time() {
+full_build_matches_the_index_kept_up_to_date() {
     setup_store
     refer_ok "$S" name="Ostrel Fenwick" dob=2001-01-01
+    # An encrypted store's index is named by its key (people-v2-k…).
+    IDX="$(find "$S/.git/prevent" -maxdepth 1 -name 'people-v2*' -print -quit)"
     # Three imports of 50: each updates the index from the changed files
     # only, on one thread (fewer than 64 files).
     local batch i
@@ -166,6 +168,18 @@ test_a_full_build_on_all_cores_gives_the_index_kept_up_to_date_one_file_at_a_tim
         diff "$kept" "$IDX" | head -5
     }
     assert_eq "$(grep -c ' cases/' "$IDX")" "151" "one line per case with a date of birth"
+}
+
+test_a_full_build_on_all_cores_gives_the_index_kept_up_to_date_one_file_at_a_time() {
+    full_build_matches_the_index_kept_up_to_date
+}
+
+# An encrypted store's rebuild reads and unwraps each case's data key on
+# all cores too (CaseKeyTable, lib/store/keyring.hpp): the same index.
+test_an_encrypted_store_s_full_build_gives_the_index_kept_up_to_date() {
+    E2E_ENCRYPTED=1 full_build_matches_the_index_kept_up_to_date
+    assert_eq "$(git -C "$S" ls-files keys/recipients.yaml)" "keys/recipients.yaml" "an encrypted store"
+    assert_contains "$IDX" "people-v2-k" "a keyed index"
 }
 
 # ---------------------------------------------------------------------------

@@ -259,6 +259,28 @@ Lines lines_for(std::vector<Kind> kinds, const Store& store, const std::vector<F
   out.kinds = std::move(kinds);
   for (Kind k : out.kinds) out.of(k).assign(files.size(), std::string());
   if (unopened) unopened->assign(files.size(), 0);
+  std::optional<CaseKeyTable> keys;
+  if (g_keying.key) keys = store.keyring().case_key_table();
+  if (g_keying.key && !keys) fail(Exit::bug, "the index key without the store key", "");
+  // Opens a record's sealed name and date of birth with its data key (none:
+  // only what the store's own key seals opens) and sets its lines; marks it
+  // unopened when something stays sealed or does not open. Safe on any
+  // thread: it writes only record i's lines.
+  auto open_subject = [&](Lines& lines, size_t i, Case& subject, const std::optional<crypto::SecretKey>& key,
+                          const std::string& path) {
+    try {
+      open_personal(subject, CaseKeys{keys->store_id, key, keys->store_data_key}, path);
+      if (has_sealed_values(subject)) {
+        // No key for it (erased): nothing to hash.
+        if (unopened) (*unopened)[i] = 1;
+        return;
+      }
+      lines.set(i, subject, path);
+    } catch (const Failure&) {
+      // A value that does not open matches nothing; `check` reports it.
+      if (unopened) (*unopened)[i] = 1;
+    }
+  };
   constexpr size_t kChunk = 4096;
   ParallelBlobs blobs(store);
   std::vector<git_oid> ids;
@@ -287,26 +309,50 @@ Lines lines_for(std::vector<Kind> kinds, const Store& store, const std::vector<F
         errors[i] = std::current_exception();
       }
     });
+    // An encrypted store: each case's name and date of birth opened with its
+    // data key, read and unwrapped on every core as the records were
+    // (CaseKeyTable), then hashed there too.
+    std::vector<git_oid> key_ids;
+    std::vector<size_t> key_of;  // key_ids[k] is the key of record key_of[k]
     for (size_t i = 0; i < end - start; ++i) {
       // A blob that does not read stops the build as it always has: read
       // again here, it raises the same Failure the one-thread read did.
       if (unread[i]) (void)store.git().read_blob(ids[i]);
       if (errors[i]) std::rethrow_exception(errors[i]);
-      // An encrypted store: the name and date of birth opened here, on
-      // this thread, where the keys are.
-      if (subjects[i]) try {
-          store.open_case(*subjects[i], files[start + i].path);
-          if (has_sealed_values(*subjects[i])) {
-            // No key for it (erased): nothing to hash.
-            if (unopened) (*unopened)[start + i] = 1;
-            continue;
-          }
-          out.set(start + i, *subjects[i], files[start + i].path);
-        } catch (const Failure&) {
-          // A value that does not open matches nothing; `check` reports it.
-          if (unopened) (*unopened)[start + i] = 1;
+      if (!subjects[i]) continue;
+      const std::string& id = subjects[i]->id;
+      if (has_sealed_values(*subjects[i]) && !keys->pending.contains(id)) {
+        if (auto it = keys->wrapped.find(id); it != keys->wrapped.end()) {
+          key_ids.push_back(git::oid(it->second));
+          key_of.push_back(i);
+          continue;
         }
+      }
+      // No sealed value, a key made in this run, or no key at all (erased):
+      // nothing to read.
+      std::optional<crypto::SecretKey> key;
+      if (auto it = keys->pending.find(id); it != keys->pending.end()) key = it->second;
+      open_subject(out, start + i, *subjects[i], key, files[start + i].path);
     }
+    errors.assign(key_ids.size(), nullptr);
+    blobs.run(key_ids, [&](size_t k, const BlobRead& blob) {
+      const size_t i = key_of[k];
+      try {
+        // A key blob that is too large or does not read is damaged, as
+        // Keyring::case_key finds it: the record matches nothing.
+        if (!blob.text) {
+          if (unopened) (*unopened)[start + i] = 1;
+          return;
+        }
+        open_subject(out, start + i, *subjects[i], keys->open(subjects[i]->id, *blob.text), files[start + i].path);
+      } catch (const Failure&) {
+        if (unopened) (*unopened)[start + i] = 1;
+      } catch (...) {
+        errors[k] = std::current_exception();
+      }
+    });
+    for (const auto& e : errors)
+      if (e) std::rethrow_exception(e);
   }
   return out;
 }
