@@ -363,16 +363,10 @@ git::Tree key_tree(git_repository* repo, const git_oid& commit_id) {
   return git::Tree(t);
 }
 
-// A blob of the key store's tree, or nullopt when there is none at `path`.
-std::optional<std::string> read_key_blob(git_repository* repo, git_tree* tree, const std::string& path) {
-  if (!tree) return std::nullopt;
-  git_tree_entry* e = nullptr;
-  const int rc = git_tree_entry_bypath(&e, tree, path.c_str());
-  if (rc == GIT_ENOTFOUND) return std::nullopt;
-  if (rc < 0) key_store_damaged(fmt::format("{} cannot be read", path));
-  git::TreeEntry entry(e);
-  if (git_tree_entry_type(entry.get()) != GIT_OBJECT_BLOB) key_store_damaged(fmt::format("{} is not a key", path));
-  const git_oid* id = git_tree_entry_id(entry.get());
+// The text of the key store's blob `entry` (at `path`), read strictly.
+std::string read_key_entry(git_repository* repo, const git_tree_entry* entry, const std::string& path) {
+  if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) key_store_damaged(fmt::format("{} is not a key", path));
+  const git_oid* id = git_tree_entry_id(entry);
   auto size = blob_size(repo, *id);
   if (!size || *size > kMaxKeyBlob) key_store_damaged(fmt::format("{} is not a key", path));
   git_blob* b = nullptr;
@@ -381,6 +375,49 @@ std::optional<std::string> read_key_blob(git_repository* repo, git_tree* tree, c
   return std::string(static_cast<const char*>(git_blob_rawcontent(blob.get())),
                      static_cast<size_t>(git_blob_rawsize(blob.get())));
 }
+
+// A blob of the key store's tree, or nullopt when there is none at `path`.
+std::optional<std::string> read_key_blob(git_repository* repo, git_tree* tree, const std::string& path) {
+  if (!tree) return std::nullopt;
+  git_tree_entry* e = nullptr;
+  const int rc = git_tree_entry_bypath(&e, tree, path.c_str());
+  if (rc == GIT_ENOTFOUND) return std::nullopt;
+  if (rc < 0) key_store_damaged(fmt::format("{} cannot be read", path));
+  git::TreeEntry entry(e);
+  return read_key_entry(repo, entry.get(), path);
+}
+
+// The key store's folders, each read once (cases/YYYY, cases/YYYY/NN).
+// libgit2 keeps no tree larger than 4 KiB in its cache, and the folder of
+// a year of a large store is one: looked up from the top for each case,
+// it was read and parsed again for every key (docs/performance.md).
+class KeyFolders {
+ public:
+  void clear() { folders_.clear(); }
+
+  // The entry at `path` under `root` (owned by a folder kept here, or by
+  // `root`), or nullptr when there is none.
+  const git_tree_entry* entry(git_repository* repo, const git_tree* root, std::string_view path) {
+    const size_t slash = path.rfind('/');
+    const git_tree* dir = slash == std::string_view::npos ? root : folder(repo, root, path.substr(0, slash));
+    if (!dir) return nullptr;
+    const std::string name(slash == std::string_view::npos ? path : path.substr(slash + 1));
+    return git_tree_entry_byname(dir, name.c_str());
+  }
+
+ private:
+  const git_tree* folder(git_repository* repo, const git_tree* root, std::string_view dir) {
+    if (!root) return nullptr;
+    if (auto it = folders_.find(dir); it != folders_.end()) return it->second.get();
+    const git_tree_entry* e = entry(repo, root, dir);
+    if (!e || git_tree_entry_type(e) != GIT_OBJECT_TREE) return nullptr;
+    git_tree* t = nullptr;
+    if (git_tree_lookup(&t, repo, git_tree_entry_id(e)) != 0) key_store_damaged(fmt::format("{} cannot be read", dir));
+    return folders_.emplace(std::string(dir), git::Tree(t)).first->second.get();
+  }
+
+  std::map<std::string, git::Tree, std::less<>> folders_;
+};
 
 // Every blob under the key store's cases/ folder: its path, its name (the
 // case ID, where it is where that case's key belongs) and its id.
@@ -614,6 +651,11 @@ struct Keyring::State {
   int store_generation = 0;
   std::optional<git_oid> key_commit;
   git::Tree tree;
+  KeyFolders folders;  // of `tree`
+  void set_tree(git::Tree t) {
+    tree = std::move(t);
+    folders.clear();
+  }
   bool has_rotation = false;
   std::optional<crypto::SecretKey> store_data_key;
 
@@ -747,7 +789,7 @@ bool Keyring::unlocked() const {
     if (!s.key_commit)
       fail(Exit::store, "the store's key store (refs/prevent/keys) is not in this repository",
            "a clone fetches it with `git fetch origin refs/prevent/keys:refs/prevent/keys`");
-    s.tree = key_tree(repo, *s.key_commit);
+    s.set_tree(key_tree(repo, *s.key_commit));
     auto store_text = read_key_blob(repo, s.tree.get(), std::string(kStoreEntry));
     std::optional<KeyBlob> store_blob;
     if (store_text) store_blob = parse_key_blob(*store_text, false);
@@ -788,9 +830,9 @@ std::optional<crypto::SecretKey> Keyring::case_key(std::string_view id) const {
   if (auto it = s.pending.find(std::string(id)); it != s.pending.end()) return it->second;
   auto path = case_key_path(id);
   if (!path) return std::nullopt;
-  auto text = read_key_blob(git_.raw(), s.tree.get(), *path);
-  if (!text) return std::nullopt;
-  auto blob = parse_key_blob(*text, false);
+  const git_tree_entry* entry = s.folders.entry(git_.raw(), s.tree.get(), *path);
+  if (!entry) return std::nullopt;
+  auto blob = parse_key_blob(read_key_entry(git_.raw(), entry, *path), false);
   if (!blob || blob->who != id || blob->generation != s.store_generation)
     key_store_damaged(fmt::format("the key of {} is damaged", *path));
   auto key = crypto::unwrap_key(*s.store_key, data_key_ad(s.recipients->store_id, id), blob->wrapped);
@@ -817,11 +859,17 @@ std::optional<CaseKeyTable> Keyring::case_key_table() const {
   t.store_key = *s.store_key;
   t.store_data_key = s.store_data_key;
   for (const auto& [id, key] : s.pending) t.pending.emplace(id, key);
-  // Every blob at the place of a case's key (cases/YYYY/NN/ID): an entry
-  // anywhere else is not one, as case_key() would not find it there.
-  for (const auto& e : key_store_cases(git_.raw(), s.tree.get()))
-    if (case_key_path(e.id) == e.path) t.wrapped.emplace(e.id, git::object_id(e.blob));
   return t;
+}
+
+std::optional<ObjectId> Keyring::case_key_blob(std::string_view id) const {
+  if (!unlocked()) return std::nullopt;
+  State& s = state();
+  auto path = case_key_path(id);
+  if (!path) return std::nullopt;
+  const git_tree_entry* entry = s.folders.entry(git_.raw(), s.tree.get(), *path);
+  if (!entry || git_tree_entry_type(entry) != GIT_OBJECT_BLOB) return std::nullopt;
+  return git::object_id(*git_tree_entry_id(entry));
 }
 
 crypto::SecretKey Keyring::case_key_for_writing(std::string_view id) {
@@ -858,7 +906,7 @@ void Keyring::write_pending() {
   // A removal's rotation entry goes as soon as its commit is in the history.
   if (s.has_rotation && s.store_generation == rs.generation) updates.push_back({std::string(kRotationEntry), std::nullopt});
   s.key_commit = write_key_store(git_.raw(), s.key_commit, updates, s.key_commit);
-  s.tree = key_tree(git_.raw(), *s.key_commit);
+  s.set_tree(key_tree(git_.raw(), *s.key_commit));
   if (s.store_generation == rs.generation) s.has_rotation = false;
   s.pending.clear();
 }
@@ -893,7 +941,7 @@ std::string Keyring::create(const NewRecipient& first) {
   s.store_generation = 1;
   s.store_data_key = store_data_key;
   s.key_commit = written;
-  s.tree = key_tree(repo, written);
+  s.set_tree(key_tree(repo, written));
   s.has_rotation = false;
   s.pending.clear();
   s.created = true;
@@ -982,7 +1030,7 @@ std::string Keyring::rotate_without(std::string_view name, int& new_generation) 
   s.before_rotation = s.key_commit;
   s.rotation_commit = write_key_store(repo, std::nullopt, updates, s.key_commit);
   s.key_commit = s.rotation_commit;
-  s.tree = key_tree(repo, *s.key_commit);
+  s.set_tree(key_tree(repo, *s.key_commit));
   s.rotated_key = next;
   s.rotated_generation = next_generation;
   s.pending.clear();
@@ -1000,7 +1048,7 @@ void Keyring::finish_rotation() {
   if (auto text = git_.read_at_head(kRecipientsPath)) s.recipients = parse_recipients(*text);
   s.key_commit = write_key_store(git_.raw(), s.rotation_commit, {{std::string(kRotationEntry), std::nullopt}},
                                  s.rotation_commit);
-  s.tree = key_tree(git_.raw(), *s.key_commit);
+  s.set_tree(key_tree(git_.raw(), *s.key_commit));
   s.store_key = s.rotated_key;
   s.recipients_key = s.rotated_key;
   s.store_generation = s.rotated_generation;

@@ -77,16 +77,15 @@ struct KeyRecipient {
   Date added;
 };
 
-// The data keys of many cases at once, for a read of the whole store on
-// every core (the person index's rebuild): where each case's wrapped key
-// is, found in one walk of the key store, and what opening one needs.
-// open() may run on any thread: it reads nothing, only unwraps.
+// What opening the data keys of many cases needs, for a read of the whole
+// store on every core (the person index's rebuild): the blob of each
+// case's wrapped key is found with Keyring::case_key_blob and read on any
+// thread; open() may run on any thread: it reads nothing, only unwraps.
 struct CaseKeyTable {
   std::string store_id;
   int generation = 0;
   crypto::SecretKey store_key;
   std::optional<crypto::SecretKey> store_data_key;
-  std::map<std::string, ObjectId, std::less<>> wrapped;         // case ID → its key's blob
   std::map<std::string, crypto::SecretKey, std::less<>> pending;  // made in this run, not yet written
 
   // The data key of case `id` from the text of its blob, checked as
@@ -114,9 +113,12 @@ class Keyring {
   // The data key of case `id`: nullopt when this run has no store key, or
   // the case has none (erased, or never sealed anything).
   std::optional<crypto::SecretKey> case_key(std::string_view id) const;
-  // Every case's data key, to be opened on any thread (CaseKeyTable);
-  // nullopt when this run has no store key.
+  // What opening case keys on any thread needs (CaseKeyTable); nullopt
+  // when this run has no store key.
   std::optional<CaseKeyTable> case_key_table() const;
+  // The blob of case `id`'s wrapped data key in the key store, not read;
+  // nullopt when this run has no store key or there is no blob there.
+  std::optional<ObjectId> case_key_blob(std::string_view id) const;
   // The data key of case `id`, made when it has none; Failure(store) when
   // this run has no store key. A new key is written to the key store by
   // Store::commit before the commit of the record that uses it.

@@ -322,8 +322,8 @@ Lines lines_for(std::vector<Kind> kinds, const Store& store, const std::vector<F
       if (!subjects[i]) continue;
       const std::string& id = subjects[i]->id;
       if (has_sealed_values(*subjects[i]) && !keys->pending.contains(id)) {
-        if (auto it = keys->wrapped.find(id); it != keys->wrapped.end()) {
-          key_ids.push_back(git::oid(it->second));
+        if (auto blob = store.keyring().case_key_blob(id)) {
+          key_ids.push_back(git::oid(*blob));
           key_of.push_back(i);
           continue;
         }
