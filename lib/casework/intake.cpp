@@ -138,25 +138,10 @@ IntakeResult record_new_cases(Store& store, IntakeBatch batch, Date as_of, std::
     taken.insert(in.record.id);
   }
 
-  // Rule 10: link repeat referrals of the same person, in input order.
-  IntakeResult result;
-  PersonIndex people = PersonIndex::load(store);
-  for (auto& in : cases) {
-    result.ids.push_back(in.record.id);
-    if (auto key = person_key(in.record)) {
-      auto found = people.matches(store, *key);
-      std::erase(found, in.record.id);
-      if (!found.empty()) {
-        result.linked[in.record.id] = found;
-        for (const auto& id : found)
-          if (std::find(in.record.related.begin(), in.record.related.end(), id) == in.record.related.end())
-            in.record.related.push_back(id);
-      }
-      people.add(in.record.id, *key);
-    }
-  }
-
-  // Every rule on every record; a related ID must name a case.
+  // Every rule on every record; a related ID must name a case. Checked
+  // before the person index is read: a refused referral costs no index
+  // build (which reads every record of a store that has none, as a fresh
+  // clone), and what rule 10 links below is a case the index has read.
   for (auto& in : cases) {
     // A new record is named by where it came from: its ID does not exist yet.
     RuleContext ctx{cfg, as_of, [&](Date d) { return store.meeting(d); },
@@ -186,6 +171,24 @@ IntakeResult record_new_cases(Store& store, IntakeBatch batch, Date as_of, std::
                   fmt::format("{}: {} of {} records refused; nothing was written", action, problems.size(),
                               batch.total),
                   lines);
+  }
+
+  // Rule 10: link repeat referrals of the same person, in input order.
+  IntakeResult result;
+  PersonIndex people = PersonIndex::load(store);
+  for (auto& in : cases) {
+    result.ids.push_back(in.record.id);
+    if (auto key = person_key(in.record)) {
+      auto found = people.matches(store, *key);
+      std::erase(found, in.record.id);
+      if (!found.empty()) {
+        result.linked[in.record.id] = found;
+        for (const auto& id : found)
+          if (std::find(in.record.related.begin(), in.record.related.end(), id) == in.record.related.end())
+            in.record.related.push_back(id);
+      }
+      people.add(in.record.id, *key);
+    }
   }
 
   // Issue 17: cases of the same person rule 10 cannot see (a short form,

@@ -182,6 +182,21 @@ test_an_encrypted_store_s_full_build_gives_the_index_kept_up_to_date() {
     assert_contains "$IDX" "people-v2-k" "a keyed index"
 }
 
+# A referral that is refused (here: a route not in the vocabulary) is
+# refused before the person index is read: on a store without one (a
+# fresh clone) it costs no index build, and nothing is written, not even
+# the index.
+test_a_refused_referral_builds_no_index() {
+    setup_store
+    refer_ok "$S"
+    rm -f "$S"/.git/prevent/people-v2* "$S"/.git/prevent/names-v1*
+    referral_flags route=no-such-route received=2026-11-10
+    expect_refusal 5 "$S" prevent -C "$S" refer --as-of "$AS_OF" "${REFER_FLAGS[@]}"
+    assert_stderr_contains "routes"
+    assert_eq "$(find "$S/.git/prevent" -maxdepth 1 \( -name 'people-v2*' -o -name 'names-v1*' \) | wc -l)" "0" \
+        "no index was built"
+}
+
 # ---------------------------------------------------------------------------
 # .git/index, updated in place
 
