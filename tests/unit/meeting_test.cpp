@@ -314,3 +314,15 @@ TEST_CASE("a meeting's sealed reason moved to another meeting, store or key, or 
   CHECK_FALSE(refused(within, meeting_keys()));
 }
 
+TEST_CASE("an encrypt commit changes a meeting only by sealing its correction reasons") {
+  const Meeting before = corrected();
+  Meeting after = before;
+  seal_meeting_personal(after, meeting_keys());
+  CHECK(meeting_sealing_outside(before, after).empty());
+
+  Meeting more = after;
+  more.chair.role = "Prevent Co-ordinator";
+  CHECK(meeting_sealing_outside(before, more).fields == std::vector<std::string>{"chair.role"});
+  CHECK(meeting_sealing_outside(before, before).why == "it left personal data in plain text");
+  CHECK(meeting_sealing_outside(after, after).why == "the meeting had sealed values before");
+}
