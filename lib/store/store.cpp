@@ -216,6 +216,12 @@ bool is_case_record_path(std::string_view path) {
   return name.find('/') == std::string_view::npos && is_case_record_name(name);
 }
 
+bool is_meeting_record_path(std::string_view path) {
+  if (!path.starts_with("panels/")) return false;
+  path.remove_prefix(7);
+  return path.find('/') == std::string_view::npos && is_case_record_name(path);
+}
+
 std::optional<Failure> not_a_record_file(const CaseFile& file) {
   if (file.is_file) return std::nullopt;
   return Failure(Exit::invalid_data,

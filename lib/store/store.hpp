@@ -72,6 +72,9 @@ struct CaseFile {
 bool is_case_record_name(std::string_view name);
 // The same for a whole path: "cases/DIR/NAME.yaml", DIR not empty.
 bool is_case_record_path(std::string_view path);
+// A meeting file's path: "panels/NAME.yaml" (NAME not empty), as
+// `purge-plaintext` offers each version of one to be sealed.
+bool is_meeting_record_path(std::string_view path);
 // Before reading: why what stands at a record's path is not read (not a
 // plain file); nullopt when it may be read. Its size is checked when it is
 // read (GitRepo::read_blob, ParallelBlobs): larger than 1 MiB, not read.
