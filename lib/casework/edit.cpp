@@ -304,6 +304,10 @@ Meeting opened_meeting(const Store& store, Date date) {
   const std::string path = meeting_path(date);
   store.open_meeting(m, path);
   const MeetingKeys keys = store.meeting_keys();
+  if (keys.store_id.empty() && has_sealed_values(m))
+    fail(Exit::invalid_data,
+         fmt::format("the meeting holds sealed values, which prevent never writes in a plain store ({})", path),
+         "restore its plain version from the history with git");
   if (has_sealed_values(m) || (!keys.store_id.empty() && !keys.store_key))
     fail(Exit::store,
          fmt::format("meeting {}: this store is encrypted, and the reasons of a meeting's corrections are personal "
