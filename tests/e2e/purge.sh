@@ -177,6 +177,32 @@ test_purge_seals_every_version_of_a_corrected_meeting() {
     assert_contains "$(cat "$OUT" "$ERR")" "nothing to do" "second purge"
 }
 
+# An encrypted store whose meeting holds a reason in plain text at HEAD
+# (typed in by hand, or left by a prevent that did not seal meetings):
+# check reports it, and the purge seals it in every version, HEAD's too.
+test_purge_seals_a_plain_meeting_reason_at_head() {
+    local s="$T/s" reason="Fictional hand meeting reason Marrowvale"
+    E2E_ENCRYPTED=1 casework "$s" --no-hook
+    printf 'corrections:\n  - date: %s\n    fields:\n      - chair.role\n    reason: %s\n' "$AS_OF" "$reason" \
+        >>"$s/panels/2026-11-10.yaml"
+    git -C "$s" commit -qam "A meeting correction typed in by hand"
+    PERSONAL+=("$reason")
+    run prevent -C "$s" --as-of "$AS_OF" check
+    assert_rc 6 "check before the purge"
+    assert_stdout_contains "meeting 2026-11-10: personal data (a correction's reason) in plain text"
+    local commits_before
+    commits_before="$(commit_count "$s")"
+    run prevent -C "$s" --as-of "$AS_OF" purge-plaintext
+    assert_purged "$s" "$commits_before"
+    assert_contains "$(git -C "$s" show HEAD:panels/2026-11-10.yaml)" "    reason: enc:v1:" "HEAD's meeting"
+    assert_no_personal_data "$(cat "$s/panels/2026-11-10.yaml")" "the work tree's meeting"
+    run prevent -C "$s" --as-of "$AS_OF" check
+    assert_rc 0 "check after the purge"
+    run prevent -C "$s" --as-of "$AS_OF" log --show-personal
+    assert_rc 0 "log --show-personal"
+    assert_stdout_contains "corrections[1].reason: (none) → $reason"
+}
+
 test_purge_twice_finds_nothing_to_do() {
     make_key
     local s="$T/s"
