@@ -28,9 +28,10 @@ int run_encrypt(const Globals& g, const EncryptOptions& o) {
           terminal_safe(fmt::format("the store is encrypted, readable by {} ({}); {} of {} case{} sealed on {}",
                                     first->name, first->ssh->fingerprint(), done.sealed.size(), done.cases,
                                     done.cases == 1 ? "" : "s", today.str())));
-  for (const auto& m : done.meetings_with_reasons)
-    confirm(g, "note", fmt::format("the reasons of this meeting's corrections stay in plain text: prevent does not "
-                                   "seal meetings (docs/encryption.md) ({})", m));
+  if (!done.sealed_meetings.empty())
+    confirm(g, "encrypt",
+            fmt::format("the correction reasons of {} meeting{} sealed with the store's data key",
+                        done.sealed_meetings.size(), done.sealed_meetings.size() == 1 ? "" : "s"));
   confirm(g, "note", "earlier commits still hold the plain values: `prevent purge-plaintext` rewrites the history");
   return 0;
 }
@@ -42,10 +43,10 @@ void add_encrypt(CLI::App& app, Globals& g, Runner& action) {
   auto* sub = app.add_subcommand("encrypt", "convert a plain store into an encrypted one, in one commit");
   add_recipient_options(*sub, o->recipient);
   sub->footer("Makes the store's keys as `prevent init --recipient` does, seals every case's personal data with a "
-              "data key of its own, and commits the case files and keys/recipients.yaml in one commit (Prevent-Action "
-              "encrypt). Earlier commits keep the plain values until `prevent purge-plaintext`. Refused (exit 6, "
-              "nothing written): an encrypted store, uncommitted changes to a case file, an interrupted write, no git "
-              "identity.");
+              "data key of its own and the reasons of meetings' corrections with the store's data key, and commits "
+              "those files and keys/recipients.yaml in one commit (Prevent-Action encrypt). Earlier commits keep the "
+              "plain values until `prevent purge-plaintext`. Refused (exit 6, nothing written): an encrypted store, "
+              "uncommitted changes to a case or meeting file, an interrupted write, no git identity.");
   sub->callback([&g, &action, o] { action = [&g, o] { return run_encrypt(g, *o); }; });
 }
 

@@ -1,6 +1,7 @@
 // prevent purge-plaintext (docs/encryption.md#purging-plaintext-from-the-history):
-// the history rewritten once so that no object holds a case's (P) value in
-// plain text, its record committed, the old objects deleted.
+// the history rewritten once so that no object holds a case's or a
+// meeting's (P) value in plain text, its record committed, the old objects
+// deleted.
 #include <fmt/format.h>
 
 #include <map>
@@ -53,8 +54,15 @@ int run_purge(const Globals& g) {
     if (!k.store_id.empty() && !k.case_key && !erased_at_head(id)) k.case_key = keys.case_key_for_writing(id);
     return known.emplace(id, k).first->second;
   };
+  // A meeting's correction reasons are sealed with the store's data key
+  // (docs/encryption.md), which an erasure never destroys.
+  const MeetingKeys meeting_keys = store.meeting_keys();
   size_t erased_versions = 0;
   const PurgeRewrite rewrite = [&](std::string_view path, const std::string& bytes) -> FileRewrite {
+    if (is_meeting_record_path(path)) {
+      ResealedCase r = reseal_meeting_text(bytes, std::string(path), meeting_keys);
+      return {std::move(r.text), std::move(r.kept_why)};
+    }
     ResealedCase r = reseal_case_text(bytes, std::string(path), config, keys_of);
     if (r.erased) ++erased_versions;
     return {std::move(r.text), std::move(r.kept_why)};
@@ -66,9 +74,12 @@ int run_purge(const Globals& g) {
                        commit_message("purge-plaintext", fmt::format("{} commits rewritten", o.rewritten.size()), {},
                                       "purge-plaintext")};
   };
-  PurgeOutcome o = purge_history(store, is_case_record_path, rewrite, record);
+  const PurgeWants wants = [](std::string_view path) {
+    return is_case_record_path(path) || is_meeting_record_path(path);
+  };
+  PurgeOutcome o = purge_history(store, wants, rewrite, record);
   if (o.nothing_to_do) {
-    notice(g, "every version of every case record is sealed already; nothing to do");
+    notice(g, "every version of every case and meeting record is sealed already; nothing to do");
     return 0;
   }
   for (const auto& k : o.kept) notice(g, terminal_safe(fmt::format("kept as it was: {}", k)));

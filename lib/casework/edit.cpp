@@ -293,8 +293,34 @@ std::vector<std::string> meeting_fields(const Store& store, const Meeting& origi
 
 }  // namespace
 
+namespace {
+
+// The meeting at HEAD as the editor gets it: its correction reasons opened
+// (docs/encryption.md). In an encrypted store the reason the edit records
+// is sealed with the store's key: without it the edit is refused before the
+// editor runs, not after the user has typed their change.
+Meeting opened_meeting(const Store& store, Date date) {
+  Meeting m = store.require_meeting(date);
+  const std::string path = meeting_path(date);
+  store.open_meeting(m, path);
+  const MeetingKeys keys = store.meeting_keys();
+  if (keys.store_id.empty() && has_sealed_values(m))
+    fail(Exit::invalid_data,
+         fmt::format("the meeting holds sealed values, which prevent never writes in a plain store ({})", path),
+         "restore its plain version from the history with git");
+  if (has_sealed_values(m) || (!keys.store_id.empty() && !keys.store_key))
+    fail(Exit::store,
+         fmt::format("meeting {}: this store is encrypted, and the reasons of a meeting's corrections are personal "
+                     "data: editing the meeting needs the key ({})",
+                     date.str(), path),
+         std::string(kNeedsKeyHint));
+  return m;
+}
+
+}  // namespace
+
 MeetingEditStart begin_meeting_edit(const Store& store, Date date) {
-  MeetingEditStart s{store.require_meeting(date), {}};
+  MeetingEditStart s{opened_meeting(store, date), {}};
   s.text = write_meeting(s.original);
   return s;
 }
@@ -306,7 +332,7 @@ std::vector<std::string> judge_meeting_edit(const Store& store, const Meeting& o
 std::vector<std::string> commit_meeting_edit(Store& store, const Meeting& original, std::string_view text, Date as_of,
                                              const std::string& reason) {
   auto lock = store.lock();
-  const Meeting& at_head = store.require_meeting(original.date);
+  const Meeting at_head = opened_meeting(store, original.date);
   if (write_meeting(at_head) != write_meeting(original))
     fail(Exit::store,
          fmt::format("the meeting changed while it was being edited; nothing written ({})", meeting_path(original.date)),
@@ -315,7 +341,9 @@ std::vector<std::string> commit_meeting_edit(Store& store, const Meeting& origin
   std::vector<std::string> fields = meeting_fields(store, original, m);
   if (fields.empty()) return fields;
   m.corrections.push_back(Correction{as_of, fields, PersonalText(reason)});
-  const std::string written = write_meeting(m);
+  // The reasons sealed in an encrypted store (those read opened, to the
+  // same text as before: sealing is deterministic).
+  const std::string written = store.meeting_text(m);
   // Every record written is valid against the schema (SPEC §2.4).
   read_meeting(written, kWhere);
   store.commit({{meeting_path(m.date), written}},

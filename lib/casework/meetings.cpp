@@ -65,7 +65,7 @@ void create_meeting(Store& store, const Meeting& m) {
          "add people to it with `prevent panel attend`");
   std::string tail = fmt::format("{} meeting, {} attending{}", m.date.str(), m.attendees.size() + 1,
                                  m.police_present() ? "" : ", no police representative yet");
-  store.commit({{path, write_meeting(m)}}, commit_message("panel new", tail, {}, "panel-new"));
+  store.commit({{path, store.meeting_text(m)}}, commit_message("panel new", tail, {}, "panel-new"));
 }
 
 std::vector<std::string> change_meeting(Store& store, Date date, const std::vector<AttendanceChange>& changes,
@@ -96,7 +96,8 @@ std::vector<std::string> change_meeting(Store& store, Date date, const std::vect
     police_stay_while_business_recorded(m, cases_with_business(store, date));
   std::string tail = fmt::format("{} {} attending, {} declaration{}", date.str(), m.attendees.size() + 1,
                                  m.declarations.size(), m.declarations.size() == 1 ? "" : "s");
-  store.commit({{meeting_path(date), write_meeting(m)}}, commit_message("panel attend", tail, cases, "panel-attend"));
+  store.commit({{meeting_path(date), store.meeting_text(m)}},
+               commit_message("panel attend", tail, cases, "panel-attend"));
   return notices;
 }
 
@@ -151,7 +152,7 @@ size_t write_agenda(Store& store, Date date, const Agenda& agenda, Date as_of) {
   }
   m.agenda = std::move(items);
   size_t n = m.agenda.size();
-  store.commit({{meeting_path(date), write_meeting(m)}},
+  store.commit({{meeting_path(date), store.meeting_text(m)}},
                commit_message("panel agenda", fmt::format("{} {} item{}", date.str(), n, n == 1 ? "" : "s"), cases,
                               "panel-agenda"));
   return n;
@@ -195,7 +196,7 @@ std::vector<std::string> change_agenda(Store& store, Date date, const std::vecto
   }
   if (!changed) return notices;
   size_t n = m.agenda.size();
-  store.commit({{meeting_path(date), write_meeting(m)}},
+  store.commit({{meeting_path(date), store.meeting_text(m)}},
                commit_message("panel agenda", fmt::format("{} {} item{}", date.str(), n, n == 1 ? "" : "s"), cases,
                               "panel-agenda"));
   return notices;

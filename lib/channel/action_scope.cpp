@@ -80,8 +80,10 @@ const std::vector<ActionScope>& action_scopes() {
       {"purge-plaintext", ActionFiles::new_purge, {}, {}, "adds one file to purges/"},
       // casework/encrypt.cpp (issue 18): a plain store made encrypted;
       // each case's plain (P) values sealed (and the age at referral kept
-      // in clear beside its date of birth), keys/recipients.yaml added
-      {"encrypt", ActionFiles::sealed_cases, {}, {}, "keys/recipients.yaml and the cases' personal data, sealed"},
+      // in clear beside its date of birth), each meeting's correction
+      // reasons sealed, keys/recipients.yaml added
+      {"encrypt", ActionFiles::sealed_cases, {}, {},
+       "keys/recipients.yaml and the cases' and meetings' personal data, sealed"},
       // Not built yet: `prevent sync` will merge and verify its merges itself.
       {"sync", ActionFiles::merge, {}, {}, "a merge"},
   };
@@ -200,6 +202,16 @@ OutsideScope meeting_change_outside(const Meeting& before, const Meeting& after)
     }
   }
   if (!out.fields.empty()) out.why = "a field its corrections entry does not name, or one edit cannot change";
+  return out;
+}
+
+OutsideScope meeting_sealing_outside(const Meeting& before, const Meeting& after) {
+  OutsideScope out;
+  const YNode na = parse_yaml(write_meeting(before), "meeting"), nb = parse_yaml(write_meeting(after), "meeting");
+  for (const auto& c : diff_meetings(&na, &nb, ShowPersonal::no))
+    if (!c.personal) out.fields.push_back(c.field);
+  if (has_sealed_values(before)) out.why = "the meeting had sealed values before";
+  else if (has_plain_values(after)) out.why = "it left personal data in plain text";
   return out;
 }
 

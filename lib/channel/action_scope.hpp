@@ -12,7 +12,7 @@
 // foi new adds one file of foi/ and foi close changes one; keys add and
 // keys remove change keys/recipients.yaml; purge-plaintext adds its record
 // to purges/; encrypt adds keys/recipients.yaml and seals the plain (P)
-// values of every case. A case is judged by the
+// values of every case and meeting. A case is judged by the
 // top-level keys of the record (SPEC §3) that changed, compared as records,
 // so a canonical rewrite of a hand-formatted file is no change.
 #pragma once
@@ -44,7 +44,8 @@ enum class ActionFiles {
   keys,         // keys add, keys remove: keys/recipients.yaml that was there, nothing else
   new_purge,    // purge-plaintext: one new file of purges/, nothing else
   sealed_cases, // encrypt: keys/recipients.yaml added (no keys/ before), and case files that were there,
-                // each named by a Prevent-Case trailer (or counted), each only sealed
+                // each named by a Prevent-Case trailer (or counted), each only sealed; and meeting files
+                // that were there, only their correction reasons sealed
   merge,        // sync (not built yet): a merge, which this prevent cannot verify
 };
 
@@ -82,5 +83,10 @@ OutsideScope case_change_outside(const ActionScope& scope, const Case& before, c
 // were; and each field changed (the text of a role or agency, an
 // attendee's police marking) named by the new entry. Empty when it is.
 OutsideScope meeting_change_outside(const Meeting& before, const Meeting& after);
+
+// How an `encrypt` commit's change of a meeting file went outside sealing
+// it: a field changed that is not a correction's reason, a meeting that
+// held sealed values before, or one left with a reason in plain text.
+OutsideScope meeting_sealing_outside(const Meeting& before, const Meeting& after);
 
 }  // namespace prevent

@@ -163,7 +163,8 @@ std::string write_meeting(const Meeting& m) {
       YNode fields = YNode::seq();
       for (const auto& f : c.fields) fields.push(YNode::text(f));
       n.add("fields", std::move(fields));
-      n.add("reason", YNode::text(c.reason.reveal()));
+      // Sealed (encrypted store): written as it was read.
+      n.add("reason", YNode::text(c.reason.is_plain() ? c.reason.reveal() : c.reason.sealed_text()));
       seq.push(std::move(n));
     }
     root.add("corrections", std::move(seq));
@@ -197,11 +198,69 @@ Meeting read_meeting(std::string_view text, const std::string& where) {
       const YNode* on = n.find("date");
       auto when = Date::parse(on->value);
       if (!when) fail(Exit::invalid_data, fmt::format("corrections.date: {} ({}:{})", kDateForm, where, on->line));
-      Correction c{*when, {}, PersonalText(n.find("reason")->value)};
+      const std::string& reason = n.find("reason")->value;
+      Correction c{*when, {}, crypto::is_sealed(reason) ? PersonalText::sealed(reason) : PersonalText(reason)};
       for (const auto& f : n.find("fields")->items) c.fields.push_back(f.value);
       m.corrections.push_back(std::move(c));
     }
   return m;
+}
+
+// ---------------------------------------------------------------------------
+// Sealed values.
+
+namespace {
+
+constexpr std::string_view kReasonField = "corrections.reason";
+
+std::string meeting_value_ad(const MeetingKeys& keys, const Meeting& m, std::string_view field) {
+  return crypto::associated_data({"prevent-meeting-value-v1", keys.store_id, meeting_path(m.date), field});
+}
+
+}  // namespace
+
+void seal_meeting_personal(Meeting& m, const MeetingKeys& keys) {
+  if (keys.store_id.empty()) return;
+  for (auto& c : m.corrections) {
+    if (!c.reason.is_plain() || c.reason.reveal().empty()) continue;
+    if (!keys.store_key)
+      fail(Exit::store,
+           fmt::format("meeting {}: this store is encrypted, and recording personal data ({}) needs its key ({})",
+                       m.date.str(), kReasonField, meeting_path(m.date)),
+           std::string(kNeedsKeyHint));
+    c.reason = PersonalText::sealed(crypto::seal(*keys.store_key, meeting_value_ad(keys, m, kReasonField),
+                                                 c.reason.reveal()));
+  }
+}
+
+void open_meeting_personal(Meeting& m, const MeetingKeys& keys, const std::string& where) {
+  if (keys.store_id.empty() || !keys.store_key) return;
+  for (auto& c : m.corrections) {
+    if (!c.reason.is_sealed()) continue;
+    auto text = crypto::open(*keys.store_key, meeting_value_ad(keys, m, kReasonField), c.reason.sealed_text());
+    if (!text)
+      fail(Exit::store,
+           fmt::format("meeting {}: a sealed value ({}) does not open with the store's key: it was changed, or "
+                       "moved from another meeting or field ({})",
+                       m.date.str(), kReasonField, where),
+           "`prevent check` lists such values; the history shows when it changed (`git log -p`)");
+    c.reason = PersonalText(std::move(*text));
+  }
+}
+
+bool has_sealed_values(const Meeting& m) {
+  return std::any_of(m.corrections.begin(), m.corrections.end(),
+                     [](const Correction& c) { return c.reason.is_sealed(); });
+}
+
+bool has_plain_values(const Meeting& m) {
+  return std::any_of(m.corrections.begin(), m.corrections.end(),
+                     [](const Correction& c) { return c.reason.is_plain() && !c.reason.reveal().empty(); });
+}
+
+void mask_sealed(Meeting& m) {
+  for (auto& c : m.corrections)
+    if (c.reason.is_sealed()) c.reason = PersonalText::sealed(std::string(kEncryptedShown));
 }
 
 }  // namespace prevent

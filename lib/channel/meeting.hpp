@@ -73,7 +73,42 @@ inline constexpr std::string_view kMeetingSchemaComment =
 // `ROLE@AGENCY` as given on the command line; Failure(invalid_data) otherwise.
 Member parse_member(std::string_view text, std::string_view option);
 
+// The text of a meeting file; a sealed reason is written as it was read.
 std::string write_meeting(const Meeting& m);
+// A correction's reason of the sealed form ("enc:v1:…") is read as a
+// sealed value, any other as plain text.
 Meeting read_meeting(std::string_view text, const std::string& where);
+
+// ---------------------------------------------------------------------------
+// Sealed values of a meeting (docs/encryption.md, "Meetings"). A meeting's
+// one (P) field is the reason of each `corrections` entry. It is about no
+// one case, so in an encrypted store it is sealed with the store's own data
+// key (as an erasure's reason is), in the sealed form of a case's values,
+// under associated data naming the store, the meeting's file and the field
+// (`prevent-meeting-value-v1`, the store ID, `panels/DATE.yaml`,
+// `corrections.reason`): a reason copied to another meeting, another field
+// or a case never opens. Erasing a case destroys a case's key, never the
+// store's: a meeting's reasons stay readable.
+
+struct MeetingKeys {
+  std::string store_id;                        // empty: a plain store, nothing is sealed
+  std::optional<crypto::SecretKey> store_key;  // the store's data key, when this run has it
+};
+
+// Seals every plain (P) value of `m` (the meeting about to be written). A
+// value already sealed stays as it is. Failure(store), exit 6, when a plain
+// value is to be sealed and `keys` has no key.
+void seal_meeting_personal(Meeting& m, const MeetingKeys& keys);
+// Opens every sealed value when `keys` has the key; without it they stay
+// sealed. Failure(store), exit 6, when a value does not open (changed, or
+// moved from another meeting or field), naming the field and `where`.
+void open_meeting_personal(Meeting& m, const MeetingKeys& keys, const std::string& where);
+// Whether any (P) value of `m` is sealed (not readable in this run).
+bool has_sealed_values(const Meeting& m);
+// Whether any (P) value of `m` is in plain text.
+bool has_plain_values(const Meeting& m);
+// For display only: every sealed value becomes `[encrypted]`
+// (kEncryptedShown). Never written back.
+void mask_sealed(Meeting& m);
 
 }  // namespace prevent

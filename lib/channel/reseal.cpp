@@ -33,4 +33,23 @@ ResealedCase reseal_case_text(std::string_view text, const std::string& where, c
   return out;
 }
 
+ResealedCase reseal_meeting_text(std::string_view text, const std::string& where, const MeetingKeys& keys) {
+  ResealedCase out;
+  Meeting m;
+  try {
+    m = read_meeting(text, where);
+  } catch (const Failure& f) {
+    out.kept_why = f.what();
+    return out;
+  }
+  if (!has_plain_values(m)) return out;
+  if (keys.store_id.empty()) {
+    out.kept_why = "the store is not encrypted";
+    return out;
+  }
+  seal_meeting_personal(m, keys);
+  out.text = write_meeting(m);
+  return out;
+}
+
 }  // namespace prevent

@@ -12,6 +12,7 @@
 
 #include "case_record.hpp"
 #include "config.hpp"
+#include "meeting.hpp"
 
 namespace prevent {
 
@@ -30,5 +31,12 @@ using CaseKeysOf = std::function<CaseKeys(const std::string& case_id)>;
 // replaced by `[erased]`, as `prevent erase` left its current record.
 ResealedCase reseal_case_text(std::string_view text, const std::string& where, const Config& config,
                               const CaseKeysOf& keys_of);
+
+// One version of a meeting file (panels/DATE.yaml) as the purge rewrites
+// it: read, its plain correction reasons sealed with the store's data key
+// (`keys`), written. A meeting without a plain value is kept as it is
+// (text nullopt, no why); a file that does not read as a meeting is kept,
+// with why. Never `erased`: erasure destroys a case's key, not the store's.
+ResealedCase reseal_meeting_text(std::string_view text, const std::string& where, const MeetingKeys& keys);
 
 }  // namespace prevent

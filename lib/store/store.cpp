@@ -216,6 +216,12 @@ bool is_case_record_path(std::string_view path) {
   return name.find('/') == std::string_view::npos && is_case_record_name(name);
 }
 
+bool is_meeting_record_path(std::string_view path) {
+  if (!path.starts_with("panels/")) return false;
+  path.remove_prefix(7);
+  return path.find('/') == std::string_view::npos && is_case_record_name(path);
+}
+
 std::optional<Failure> not_a_record_file(const CaseFile& file) {
   if (file.is_file) return std::nullopt;
   return Failure(Exit::invalid_data,
@@ -319,6 +325,35 @@ const Meeting& Store::require_meeting(Date date) const {
     fail(Exit::not_found, fmt::format("no panel meeting on {} ({})", date.str(), meeting_path(date)),
          "`prevent panel new DATE` creates one");
   return *m;
+}
+
+MeetingKeys Store::meeting_keys() const {
+  Keyring& k = keyring();
+  if (!k.encrypted()) return {};
+  return MeetingKeys{k.store_id(), k.store_data_key()};
+}
+
+void Store::open_meeting(Meeting& m, const std::string& where) const {
+  // A meeting without a sealed value never touches the keys.
+  if (!has_sealed_values(m)) return;
+  MeetingKeys keys = meeting_keys();
+  if (!keys.store_key) return;
+  open_meeting_personal(m, keys, where);
+}
+
+std::string Store::meeting_text(Meeting m) const {
+  if (has_plain_values(m)) {
+    Keyring& k = keyring();
+    if (k.encrypted()) {
+      if (!k.unlocked())
+        fail(Exit::store,
+             fmt::format("meeting {}: this store is encrypted, and recording personal data needs its key ({})",
+                         m.date.str(), meeting_path(m.date)),
+             std::string(kNeedsKeyHint));
+      seal_meeting_personal(m, MeetingKeys{k.store_id(), k.store_data_key()});
+    }
+  }
+  return write_meeting(m);
 }
 
 std::vector<Date> Store::meeting_dates() const {

@@ -72,6 +72,9 @@ struct CaseFile {
 bool is_case_record_name(std::string_view name);
 // The same for a whole path: "cases/DIR/NAME.yaml", DIR not empty.
 bool is_case_record_path(std::string_view path);
+// A meeting file's path: "panels/NAME.yaml" (NAME not empty), as
+// `purge-plaintext` offers each version of one to be sealed.
+bool is_meeting_record_path(std::string_view path);
 // Before reading: why what stands at a record's path is not read (not a
 // plain file); nullopt when it may be read. Its size is checked when it is
 // read (GitRepo::read_blob, ParallelBlobs): larger than 1 MiB, not read.
@@ -140,11 +143,25 @@ class Store {
   // (store/derived/case_reader.hpp): every case at HEAD, parsed once and
   // cached.
 
-  // The meeting of a date at HEAD, or nullptr (cached per run).
+  // The meeting of a date at HEAD, or nullptr (cached per run). Its sealed
+  // values (a correction's reason, docs/encryption.md) stay sealed: what
+  // needs no (P) value (agendas, minutes, rules, attendance) never needs a
+  // key; a reader that shows a reason opens it (open_meeting).
   const Meeting* meeting(Date date) const;
   // The same, or Failure(not_found) with a hint to create it.
   const Meeting& require_meeting(Date date) const;
   std::vector<Date> meeting_dates() const;
+  // The keys this run has for a meeting's sealed values (the store's data
+  // key); no store ID in a plain store.
+  MeetingKeys meeting_keys() const;
+  // Opens the sealed values of `m` when this run has the key; without it
+  // they stay sealed. Failure(store) when one does not open. Nothing to do
+  // in a plain store, or for a meeting without sealed values.
+  void open_meeting(Meeting& m, const std::string& where) const;
+  // The text `m` is written as: in an encrypted store its plain (P) values
+  // sealed with the store's data key (Failure(store), exit 6, without the
+  // key, as for a case); sealed values are written back as they were.
+  std::string meeting_text(Meeting m) const;
 
   // The release register at HEAD (releases/NNNN.yaml, docs/disclosure.md):
   // each file's name and text, by name. Anything else standing in

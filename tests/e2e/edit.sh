@@ -418,6 +418,18 @@ test_an_unknown_meeting_or_a_meeting_with_an_id_is_refused_before_the_editor_run
     assert_eq "$(runs)" "0" "editor runs"
 }
 
+# A plain store's meeting never holds a sealed reason: one put there by
+# hand is refused before the editor runs (docs/encryption.md#meetings).
+test_a_sealed_reason_in_a_plain_store_meeting_is_refused_before_the_editor_runs() {
+    setup
+    printf 'corrections:\n  - date: %s\n    fields:\n      - chair.role\n    reason: enc:v1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n' \
+        "$AS_OF" >>"$S/panels/$M.yaml"
+    git -C "$S" commit -qam "A forged sealed reason" --no-verify
+    expect_refused 5 "$S" prevent -C "$S" --as-of "$AS_OF" edit --meeting "$M" --reason "$REASON"
+    assert_stderr_contains "sealed values, which prevent never writes in a plain store (panels/$M.yaml)"
+    assert_eq "$(runs)" "0" "editor runs"
+}
+
 test_a_hand_forged_meeting_edit_is_reported_by_check() {
     setup
     # A plain commit that adds a person, passed off with an edit trailer.

@@ -186,24 +186,101 @@ test_encrypt_of_a_store_without_cases() {
     assert_no_personal_data "$(head_case_files "$s")" "HEAD's case files"
 }
 
-# Meetings are not sealed by prevent (docs/encryption.md): a meeting whose
-# corrections hold a reason is named, and its reason is left as it was.
-test_encrypt_names_meetings_whose_correction_reasons_stay_plain() {
+# meeting_editor SED-EXPR: $EDITOR for `prevent edit --meeting`, a script
+# that runs the sed expression on the editing file.
+meeting_editor() {
+    printf '#!/bin/sh\nexec sed -i -e '"'"'%s'"'"' "$1"\n' "$1" >"$T/meeting-editor"
+    chmod +x "$T/meeting-editor"
+    export EDITOR="$T/meeting-editor"
+    unset VISUAL
+}
+
+# A meeting's correction reasons (docs/encryption.md#meetings) are sealed
+# in the encrypt commit, with the store's data key; a meeting without one
+# is left as it is.
+test_encrypt_seals_meeting_correction_reasons_in_its_one_commit() {
     make_key
-    local s="$T/s"
-    casework "$s" --no-hook
+    local s="$T/s" reason="Fictional meeting reason Wendlemere"
+    casework "$s"
     meeting_ok "$s" 2026-11-10
     meeting_ok "$s" 2026-11-17
-    printf 'corrections:\n  - date: 2026-11-11\n    fields:\n      - chair.role\n    reason: Fictional meeting reason Wendlemere\n' \
-        >>"$s/panels/2026-11-10.yaml"
-    git -C "$s" commit -qam "A meeting correction typed in by hand"
-    PERSONAL+=("Fictional meeting reason Wendlemere")
+    meeting_editor 's/^  role: Prevent Lead$/  role: Prevent Lead Officer/'
+    run prevent -C "$s" --as-of 2026-11-11 edit --meeting 2026-11-10 --reason "$reason" </dev/null
+    assert_rc 0 "edit --meeting"
+    PERSONAL+=("$reason")
+    assert_contains "$(git -C "$s" show HEAD:panels/2026-11-10.yaml)" "reason: $reason" "the plain store's meeting"
+    local minutes_before agenda_before untouched
+    minutes_before="$(prevent -C "$s" --as-of "$AS_OF" panel minutes 2026-11-10)"
+    agenda_before="$(prevent -C "$s" --as-of "$AS_OF" panel agenda 2026-11-17)"
+    untouched="$(git -C "$s" rev-parse HEAD:panels/2026-11-17.yaml)"
+
     run prevent -C "$s" --as-of "$AS_OF" encrypt --recipient "$T/id.pub"
     assert_rc 0 encrypt
-    assert_stderr_contains "(panels/2026-11-10.yaml)"
-    assert_stderr_not_contains "2026-11-17"
+    assert_stderr_contains "2 of 2 cases sealed"
+    assert_stderr_contains "prevent: encrypt: the correction reasons of 1 meeting sealed with the store's data key"
+    assert_stderr_not_contains "stay in plain text"
+    assert_stderr_not_contains "2026-11-10"
     assert_no_personal_data "$(cat "$OUT" "$ERR")" "encrypt's output"
-    assert_eq "$(git -C "$s" diff --name-only HEAD~1 HEAD -- panels)" "" "meeting files changed"
+    assert_eq "$(git -C "$s" log -1 --format=%s)" "encrypt: store encrypted, 2 cases and 1 meeting sealed" "subject"
+    assert_eq "$(head_trailers "$s" Prevent-Case | sort)" "$(printf '%s\n%s' "$ID" "$ID2" | sort)" "Prevent-Case"
+    assert_no_personal_data "$(git -C "$s" log -1 --format=%B)" "the commit message"
+    assert_eq "$(git -C "$s" show --format= --name-status HEAD | sort)" \
+        "$(printf 'A\tkeys/recipients.yaml\nM\tcases/2026/%s.yaml\nM\tcases/2026/%s.yaml\nM\tpanels/2026-11-10.yaml' \
+            "$ID" "$ID2" | sort)" "the files the commit changed"
+    local meeting
+    meeting="$(git -C "$s" show HEAD:panels/2026-11-10.yaml)"
+    assert_no_personal_data "$meeting" "HEAD's meeting file"
+    assert_contains "$meeting" "    reason: enc:v1:" "HEAD's meeting file"
+    assert_contains "$meeting" "      - chair.role" "HEAD's meeting file"
+    assert_eq "$(git -C "$s" rev-parse HEAD:panels/2026-11-17.yaml)" "$untouched" "the meeting without corrections"
+    # The key store gains no entry for a meeting: its reasons are the store's.
+    assert_eq "$(git -C "$s" ls-tree -r --name-only refs/prevent/keys | grep -c -v '^cases/')" "1" \
+        "the key store's entries besides the cases'"
+
+    # Without the key: the meeting's outputs as before, check clean.
+    assert_eq "$(prevent -C "$s" --as-of "$AS_OF" panel minutes 2026-11-10)" "$minutes_before" "minutes"
+    assert_eq "$(prevent -C "$s" --as-of "$AS_OF" panel agenda 2026-11-17)" "$agenda_before" "agenda"
+    run prevent -C "$s" --as-of "$AS_OF" check
+    assert_rc 0 "check without the key"
+    assert_stdout_not_contains_hand_edit
+    PREVENT_IDENTITY="$T/id" run prevent -C "$s" --as-of "$AS_OF" check
+    assert_rc 0 "check with the key"
+    assert_stdout_not_contains_hand_edit
+    # log --show-personal opens the reason with the key, and shows
+    # [encrypted] (never the ciphertext) without it (the commits before the
+    # encrypt still hold the plain values, until purge-plaintext).
+    PREVENT_IDENTITY="$T/id" run prevent -C "$s" --as-of "$AS_OF" log --show-personal
+    assert_rc 0 "log --show-personal with the key"
+    assert_stdout_contains "$reason"
+    assert_not_contains "$(cat "$OUT")" "enc:v1:" "log --show-personal with the key"
+    run prevent -C "$s" --as-of "$AS_OF" log --show-personal
+    assert_rc 0 "log --show-personal without the key"
+    assert_stdout_contains "[encrypted]"
+    assert_not_contains "$(cat "$OUT")" "enc:v1:" "log --show-personal without the key"
+
+    # A write of the meeting with no reason to seal needs no key, and keeps
+    # the ciphertext; edit --meeting needs the key before the editor runs.
+    local sealed
+    sealed="$(grep '    reason: ' <<<"$meeting")"
+    run prevent -C "$s" --as-of "$AS_OF" panel attend 2026-11-10 --apology "School Nurse@Example Health Trust"
+    assert_rc 0 "panel attend without the key"
+    assert_eq "$(git -C "$s" show HEAD:panels/2026-11-10.yaml | grep '    reason: ')" "$sealed" "the sealed reason"
+    meeting_editor 's/agency: Example Constabulary$/agency: Example Constabulary North/'
+    expect_refusal 6 "$s" prevent -C "$s" --as-of "$AS_OF" edit --meeting 2026-11-10 \
+        --reason "Fictional second reason Tollerbeck" </dev/null
+    assert_stderr_contains "needs the key"
+    PERSONAL+=("Fictional second reason Tollerbeck")
+    PREVENT_IDENTITY="$T/id" run prevent -C "$s" --as-of "$AS_OF" edit --meeting 2026-11-10 \
+        --reason "Fictional second reason Tollerbeck" </dev/null
+    assert_rc 0 "edit --meeting with the key"
+    meeting="$(git -C "$s" show HEAD:panels/2026-11-10.yaml)"
+    assert_no_personal_data "$meeting" "the meeting edited with the key"
+    assert_eq "$(grep -c '    reason: enc:v1:' <<<"$meeting")" "2" "sealed reasons"
+    assert_eq "$(grep '    reason: ' <<<"$meeting" | head -1)" "$sealed" "the first reason's ciphertext"
+    PREVENT_IDENTITY="$T/id" run prevent -C "$s" --as-of "$AS_OF" check
+    assert_rc 0 "check after the edit"
+    assert_stdout_not_contains_hand_edit
+    assert_no_personal_data "$(git -C "$s" log --format=%B)" "the commit messages"
 }
 
 # --- Refused: exit code, one line, nothing written, no commit, the key

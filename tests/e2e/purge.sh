@@ -111,6 +111,98 @@ test_purge_leaves_no_plain_value_and_changes_no_output() {
         "show with the key"
 }
 
+# $EDITOR for `edit --meeting`: a script running sed EXPR on the editing file.
+meeting_editor() {
+    printf '#!/bin/sh\nexec sed -i -e '"'"'%s'"'"' "$1"\n' "$1" >"$T/meeting-editor"
+    chmod +x "$T/meeting-editor"
+    export EDITOR="$T/meeting-editor"
+    unset VISUAL
+}
+
+# A plain store whose meeting was corrected twice: encrypt seals HEAD's
+# reasons, the purge every older version of the meeting file, so that no
+# object holds a reason in plain text (docs/encryption.md#meetings).
+test_purge_seals_every_version_of_a_corrected_meeting() {
+    make_key
+    local s="$T/s" first="Fictional meeting reason Wendlemere" second="Fictional meeting reason Tollerbeck"
+    casework "$s"
+    meeting_editor 's/^  role: Prevent Lead$/  role: Prevent Lead Officer/'
+    run prevent -C "$s" --as-of 2026-11-26 edit --meeting 2026-11-10 --reason "$first" </dev/null
+    assert_rc 0 "first edit --meeting"
+    meeting_editor 's/agency: Example Constabulary$/agency: Example Constabulary North/'
+    run prevent -C "$s" --as-of 2026-11-26 edit --meeting 2026-11-10 --reason "$second" </dev/null
+    assert_rc 0 "second edit --meeting"
+    PERSONAL+=("$first" "$second")
+    prevent -C "$s" --as-of "$AS_OF" log >"$T/log.before"
+    prevent -C "$s" --as-of "$AS_OF" panel minutes 2026-11-10 >"$T/minutes.before"
+    run prevent -C "$s" --as-of "$AS_OF" encrypt --recipient "$T/id.pub"
+    assert_rc 0 encrypt
+    local sealed
+    sealed="$(git -C "$s" show HEAD:panels/2026-11-10.yaml | grep '    reason: ')"
+    assert_eq "$(grep -c 'reason: enc:v1:' <<<"$sealed")" "2" "HEAD's sealed reasons"
+    # The history still holds both reasons in plain text: the purge's reason.
+    [[ "$(all_objects "$s")" == *"$first"* ]] || fail "encrypt alone should leave the older meeting as it was"
+    local commits_before
+    commits_before="$(commit_count "$s")"
+    PREVENT_IDENTITY="$T/id" run prevent -C "$s" --as-of "$AS_OF" purge-plaintext
+    assert_purged "$s" "$commits_before"
+    assert_no_personal_data "$(git -C "$s" log --all --format=%B)" "the commit messages"
+
+    # HEAD's ciphertexts are the ones encrypt wrote; the older versions of
+    # the meeting hold the same text for each reason.
+    assert_eq "$(git -C "$s" show HEAD:panels/2026-11-10.yaml | grep '    reason: ')" "$sealed" "HEAD's reasons"
+    local first_sealed
+    first_sealed="$(head -1 <<<"$sealed")"
+    assert_contains "$(git -C "$s" log -p --format= -- panels/2026-11-10.yaml)" "+$first_sealed" \
+        "the first edit's sealed reason"
+    # check takes every rewritten commit as its action's, with and without
+    # the key; log, minutes and the reason with the key are as they were.
+    run prevent -C "$s" --as-of "$AS_OF" check
+    assert_rc 0 "check without the key"
+    assert_not_contains "$(cat "$OUT")" "hand edit" "check after the purge"
+    PREVENT_IDENTITY="$T/id" run prevent -C "$s" --as-of "$AS_OF" check
+    assert_rc 0 "check with the key"
+    assert_not_contains "$(cat "$OUT")" "hand edit" "check with the key after the purge"
+    assert_eq "$(prevent -C "$s" --as-of "$AS_OF" panel minutes 2026-11-10)" "$(cat "$T/minutes.before")" "minutes"
+    run prevent -C "$s" --as-of "$AS_OF" log
+    assert_rc 0 log
+    assert_eq "$(grep -c '  edit  ' "$OUT")" "$(grep -c '  edit  ' "$T/log.before")" "the edits in the log"
+    PREVENT_IDENTITY="$T/id" run prevent -C "$s" --as-of "$AS_OF" log --show-personal
+    assert_rc 0 "log --show-personal with the key"
+    assert_stdout_contains "corrections[1].reason: (none) → $first"
+    assert_stdout_contains "corrections[2].reason: (none) → $second"
+    # Nothing left to seal.
+    PREVENT_IDENTITY="$T/id" run prevent -C "$s" --as-of "$AS_OF" purge-plaintext
+    assert_rc 0 "second purge"
+    assert_contains "$(cat "$OUT" "$ERR")" "nothing to do" "second purge"
+}
+
+# An encrypted store whose meeting holds a reason in plain text at HEAD
+# (typed in by hand, or left by a prevent that did not seal meetings):
+# check reports it, and the purge seals it in every version, HEAD's too.
+test_purge_seals_a_plain_meeting_reason_at_head() {
+    local s="$T/s" reason="Fictional hand meeting reason Marrowvale"
+    E2E_ENCRYPTED=1 casework "$s" --no-hook
+    printf 'corrections:\n  - date: %s\n    fields:\n      - chair.role\n    reason: %s\n' "$AS_OF" "$reason" \
+        >>"$s/panels/2026-11-10.yaml"
+    git -C "$s" commit -qam "A meeting correction typed in by hand"
+    PERSONAL+=("$reason")
+    run prevent -C "$s" --as-of "$AS_OF" check
+    assert_rc 6 "check before the purge"
+    assert_stdout_contains "meeting 2026-11-10: personal data (a correction's reason) in plain text"
+    local commits_before
+    commits_before="$(commit_count "$s")"
+    run prevent -C "$s" --as-of "$AS_OF" purge-plaintext
+    assert_purged "$s" "$commits_before"
+    assert_contains "$(git -C "$s" show HEAD:panels/2026-11-10.yaml)" "    reason: enc:v1:" "HEAD's meeting"
+    assert_no_personal_data "$(cat "$s/panels/2026-11-10.yaml")" "the work tree's meeting"
+    run prevent -C "$s" --as-of "$AS_OF" check
+    assert_rc 0 "check after the purge"
+    run prevent -C "$s" --as-of "$AS_OF" log --show-personal
+    assert_rc 0 "log --show-personal"
+    assert_stdout_contains "corrections[1].reason: (none) → $reason"
+}
+
 test_purge_twice_finds_nothing_to_do() {
     make_key
     local s="$T/s"

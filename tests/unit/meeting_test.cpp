@@ -185,3 +185,144 @@ TEST_CASE("an edit of a meeting changes named roles, agencies and police marking
   no_entry.attendees[0].agency = "Zedshire Childrens Services";
   CHECK(meeting_change_outside(before, no_entry).why == "it did not add one corrections entry");
 }
+
+// ---------------------------------------------------------------------------
+// Sealed values of a meeting (docs/encryption.md, "Meetings").
+
+namespace {
+
+const std::string kStoreId = "0123456789abcdef0123456789abcdef";
+
+MeetingKeys meeting_keys() {
+  static const crypto::SecretKey store_key = crypto::random_key();
+  return MeetingKeys{kStoreId, store_key};
+}
+
+// The sample meeting with two corrections, their reasons in plain text.
+Meeting corrected() {
+  Meeting m = sample();
+  m.corrections.push_back(Correction{Date::from_ymd(2026, 12, 5), {"attendees.1.agency"},
+                                     PersonalText("Fictional reason Wendlemere typed")});
+  m.corrections.push_back(
+      Correction{Date::from_ymd(2026, 12, 6), {"chair.role"}, PersonalText("Fictional reason Oskarbrook")});
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("a meeting's correction reasons are sealed in the file and open back with the store's key") {
+  Meeting m = corrected();
+  CHECK(has_plain_values(m));
+  CHECK_FALSE(has_sealed_values(m));
+  seal_meeting_personal(m, meeting_keys());
+  CHECK_FALSE(has_plain_values(m));
+  const std::string text = write_meeting(m);
+  CHECK(text.find("Wendlemere") == std::string::npos);
+  CHECK(text.find("Oskarbrook") == std::string::npos);
+  CHECK(text.find("    reason: enc:v1:") != std::string::npos);
+  // What is not personal data stays in clear.
+  CHECK(text.find("attendees.1.agency") != std::string::npos);
+  CHECK(text.find("Zedshire Council") != std::string::npos);
+
+  Meeting back = read_meeting(text, "panels/2026-12-03.yaml");
+  CHECK(has_sealed_values(back));
+  CHECK(back.corrections[0].reason.reveal().empty());
+  CHECK(write_meeting(back) == text);  // a sealed value is written back as it was read
+  open_meeting_personal(back, meeting_keys(), "panels/2026-12-03.yaml");
+  CHECK_FALSE(has_sealed_values(back));
+  CHECK(back.corrections[0].reason.reveal() == "Fictional reason Wendlemere typed");
+  CHECK(back.corrections[1].reason.reveal() == "Fictional reason Oskarbrook");
+  // Sealing is deterministic: the same reason in the same meeting seals to
+  // the same text, so a meeting rewritten keeps its ciphertexts.
+  seal_meeting_personal(back, meeting_keys());
+  CHECK(write_meeting(back) == text);
+}
+
+TEST_CASE("a meeting is sealed only where the store is encrypted, and never without the key") {
+  Meeting plain_store = corrected();
+  seal_meeting_personal(plain_store, MeetingKeys{});
+  CHECK(write_meeting(plain_store) == write_meeting(corrected()));
+
+  Meeting no_key = corrected();
+  CHECK_THROWS_AS(seal_meeting_personal(no_key, MeetingKeys{kStoreId, std::nullopt}), Failure);
+  try {
+    seal_meeting_personal(no_key, MeetingKeys{kStoreId, std::nullopt});
+  } catch (const Failure& f) {
+    CHECK(f.code() == Exit::store);
+    CHECK(std::string(f.what()).find("Wendlemere") == std::string::npos);
+  }
+  // A meeting without a reason needs no key.
+  Meeting none = sample();
+  seal_meeting_personal(none, MeetingKeys{kStoreId, std::nullopt});
+  CHECK(write_meeting(none) == write_meeting(sample()));
+
+  // Without the key a sealed reason stays sealed, and shows as [encrypted].
+  Meeting sealed = corrected();
+  seal_meeting_personal(sealed, meeting_keys());
+  Meeting kept = sealed;
+  open_meeting_personal(kept, MeetingKeys{kStoreId, std::nullopt}, "panels/2026-12-03.yaml");
+  CHECK(write_meeting(kept) == write_meeting(sealed));
+  mask_sealed(kept);
+  CHECK(kept.corrections[0].reason.sealed_text() == kEncryptedShown);
+}
+
+TEST_CASE("a meeting's sealed reason moved to another meeting, store or key, or changed, does not open") {
+  Meeting m = corrected();
+  seal_meeting_personal(m, meeting_keys());
+  const std::string sealed_reason = m.corrections[0].reason.sealed_text();
+  auto refused = [](Meeting x, const MeetingKeys& keys) {
+    try {
+      open_meeting_personal(x, keys, "panels/x.yaml");
+    } catch (const Failure& f) {
+      CHECK(f.code() == Exit::store);
+      CHECK(std::string(f.what()).find("corrections.reason") != std::string::npos);
+      CHECK(std::string(f.what()).find("Wendlemere") == std::string::npos);
+      return true;
+    }
+    return false;
+  };
+  // Copied into the meeting of another date.
+  Meeting other = sample();
+  other.date = Date::from_ymd(2027, 1, 7);
+  other.corrections.push_back(
+      Correction{Date::from_ymd(2027, 1, 8), {"chair.role"}, PersonalText::sealed(sealed_reason)});
+  CHECK(refused(other, meeting_keys()));
+  // Another store, the same key; another key.
+  CHECK(refused(m, MeetingKeys{"fedcba9876543210fedcba9876543210", meeting_keys().store_key}));
+  CHECK(refused(m, MeetingKeys{kStoreId, crypto::random_key()}));
+  // One character changed.
+  Meeting changed = m;
+  std::string text = sealed_reason;
+  text[10] = text[10] == 'A' ? 'B' : 'A';
+  changed.corrections[0].reason = PersonalText::sealed(text);
+  CHECK(refused(changed, meeting_keys()));
+  // A case's value sealed with the same key (an erasure's reason) is bound
+  // to the case, not to a meeting.
+  CaseKeys case_keys{kStoreId, std::nullopt, meeting_keys().store_key};
+  Case c;
+  c.id = "PRV-2026-0014";
+  c.erasure = Erasure{Date::from_ymd(2026, 12, 5), PersonalText("Fictional reason Wendlemere typed")};
+  seal_personal(c, case_keys);
+  Meeting from_case = sample();
+  from_case.corrections.push_back(
+      Correction{Date::from_ymd(2026, 12, 5), {"chair.role"}, PersonalText::sealed(c.erasure->reason.sealed_text())});
+  CHECK(refused(from_case, meeting_keys()));
+  // Moved within its own meeting (another correction): the field is the
+  // same kind of entry, as for a case's values.
+  Meeting within = m;
+  within.corrections[1].reason = PersonalText::sealed(sealed_reason);
+  CHECK_FALSE(refused(within, meeting_keys()));
+}
+
+TEST_CASE("an encrypt commit changes a meeting only by sealing its correction reasons") {
+  const Meeting before = corrected();
+  Meeting after = before;
+  seal_meeting_personal(after, meeting_keys());
+  CHECK(meeting_sealing_outside(before, after).empty());
+
+  Meeting more = after;
+  more.chair.role = "Prevent Co-ordinator";
+  CHECK(meeting_sealing_outside(before, more).fields == std::vector<std::string>{"chair.role"});
+  CHECK(meeting_sealing_outside(before, before).why == "it left personal data in plain text");
+  CHECK(meeting_sealing_outside(after, after).why == "the meeting had sealed values before");
+}

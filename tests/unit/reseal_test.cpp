@@ -65,3 +65,35 @@ TEST_CASE("reseal: a case whose key is gone has its plain values erased; a file 
   CHECK_FALSE(plain_store.text);
   CHECK(plain_store.kept_why == "the store is not encrypted");
 }
+
+TEST_CASE("reseal: an old plain version of a meeting seals its correction reasons; others are kept as they are") {
+  static const crypto::SecretKey store_key = crypto::random_key();
+  const MeetingKeys keys{"0123456789abcdef0123456789abcdef", store_key};
+  const std::string where = "panels/2026-12-03.yaml";
+  Meeting m;
+  m.date = Date::from_ymd(2026, 12, 3);
+  m.chair = Member{"Prevent Lead", "Zedshire Council", false};
+  const std::string uncorrected = write_meeting(m);
+  m.corrections.push_back(
+      Correction{Date::from_ymd(2026, 12, 5), {"chair.role"}, PersonalText("Fictional reason Wendlemere")});
+  const std::string plain = write_meeting(m);
+  Meeting later = m;
+  seal_meeting_personal(later, keys);
+
+  ResealedCase r = reseal_meeting_text(plain, where, keys);
+  REQUIRE(r.text);
+  CHECK_FALSE(r.erased);
+  CHECK(r.text->find("Wendlemere") == std::string::npos);
+  CHECK(*r.text == write_meeting(later));  // the ciphertext a later version holds
+  // Already sealed, or nothing to seal: kept as it is, with no why.
+  ResealedCase again = reseal_meeting_text(*r.text, where, keys);
+  CHECK_FALSE(again.text);
+  CHECK(again.kept_why.empty());
+  ResealedCase none = reseal_meeting_text(uncorrected, where, keys);
+  CHECK_FALSE(none.text);
+  CHECK(none.kept_why.empty());
+  // Not a meeting: kept, with why.
+  ResealedCase bad = reseal_meeting_text("date: [unclosed\n", where, keys);
+  CHECK_FALSE(bad.text);
+  CHECK_FALSE(bad.kept_why.empty());
+}

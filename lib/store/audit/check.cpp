@@ -234,6 +234,21 @@ class Run {
           invalid_.push_back({"records", Exit::invalid_data,
                               fmt::format("date: {} does not match the file name ({})", m->date.str(), path)});
         if (m) meeting_texts_.push_back({path, *store_.git().read_at_head(path), m});
+        // As for a case: no correction's reason in plain text in an
+        // encrypted store; with the key, every sealed one opens.
+        if (m && encrypted) {
+          if (has_plain_values(*m))
+            encryption_.push_back(fmt::format("meeting {}: personal data (a correction's reason) in plain text in an "
+                                              "encrypted store; the next change by prevent seals it, `prevent "
+                                              "purge-plaintext` seals every version [{}]",
+                                              d.str(), path));
+          Meeting opened = *m;
+          try {
+            store_.open_meeting(opened, path);
+          } catch (const Failure& f) {
+            encryption_.push_back(fmt::format("{} [{}]", f.what(), path));
+          }
+        }
       } catch (const Failure& f) {
         invalid_.push_back({"records", f.code(), f.what()});
       }

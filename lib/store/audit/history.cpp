@@ -246,6 +246,33 @@ struct Version {
   std::optional<YNode> tree;   // meetings
 };
 
+// A meeting's tree with each sealed correction reason opened when this run
+// has the key, else `[encrypted]` (never its ciphertext). A version that
+// does not read as a meeting is left as it is.
+void open_meeting_reasons(const Store& store, const std::string& text, const std::string& path, YNode& tree) {
+  Meeting m;
+  try {
+    m = read_meeting(text, path);
+  } catch (const Failure&) {
+    return;
+  }
+  if (!has_sealed_values(m)) return;
+  try {
+    store.open_meeting(m, path);
+  } catch (const Failure&) {
+  }
+  mask_sealed(m);
+  for (auto& [key, list] : tree.entries) {
+    if (key != "corrections" || !list.is_seq() || list.items.size() != m.corrections.size()) continue;
+    for (size_t i = 0; i < list.items.size(); ++i)
+      for (auto& [field, value] : list.items[i].entries)
+        if (field == "reason") {
+          const PersonalText& reason = m.corrections[i].reason;
+          value = YNode::text(reason.is_plain() ? reason.reveal() : reason.sealed_text());
+        }
+  }
+}
+
 // With ShowPersonal::yes a case's sealed values are opened when this run
 // has the key; what stays sealed (no key, or the key of an erased case is
 // destroyed) shows as [encrypted], never as its ciphertext.
@@ -271,6 +298,7 @@ Version read_version(const Store& store, const std::optional<git_oid>& id, const
     }
     mask_sealed(*v.record);
   }
+  if (v.tree && show == ShowPersonal::yes) open_meeting_reasons(store, *text, path, *v.tree);
   return v;
 }
 

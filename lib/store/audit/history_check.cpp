@@ -620,17 +620,43 @@ std::string outside_action(const Store& store, const CommitMeta& m, const std::v
     case ActionFiles::linked_cases:
     case ActionFiles::erased_cases:
     case ActionFiles::sealed_cases: {
+      std::vector<PathChange> case_changes;
+      if (scope->files == ActionFiles::sealed_cases) {
+        // encrypt: each meeting file it changed was there, and only its
+        // correction reasons were sealed (no trailer names a meeting).
+        for (const auto& c : changes) {
+          if (!under(c, "panels/")) {
+            case_changes.push_back(c);
+            continue;
+          }
+          if (!c.before || !c.after)
+            return fmt::format("{} changes case and meeting files that were there before, and nothing else", action);
+          auto before = meeting_version(store.git(), *c.before, c.path),
+               after = meeting_version(store.git(), *c.after, c.path);
+          if (!before || !after)
+            return "a version of the meeting that prevent cannot have written, as it does not read";
+          OutsideScope o = meeting_sealing_outside(*before, *after);
+          if (!o.why.empty())
+            return fmt::format("{} only seals a meeting's correction reasons, but {} ({})", action, o.why, c.path);
+          if (!o.fields.empty())
+            return fmt::format("{} only seals a meeting's correction reasons, but it changed {} ({})", action,
+                               o.fields.front(), c.path);
+        }
+        if (case_changes.empty()) return "";
+      }
+      const std::vector<PathChange>& record_changes =
+          scope->files == ActionFiles::sealed_cases ? case_changes : changes;
       const bool pair = scope->files == ActionFiles::linked_cases;
       const bool many = scope->files == ActionFiles::erased_cases || scope->files == ActionFiles::sealed_cases;
-      const size_t most = many ? changes.size() : pair ? 2 : 1;
-      bool shape = !changes.empty() && changes.size() <= most;
-      for (const auto& c : changes) shape = shape && under(c, "cases/") && c.before && c.after;
+      const size_t most = many ? record_changes.size() : pair ? 2 : 1;
+      bool shape = !record_changes.empty() && record_changes.size() <= most;
+      for (const auto& c : record_changes) shape = shape && under(c, "cases/") && c.before && c.after;
       if (!shape)
         return many   ? fmt::format("{} changes case files that were there before, and nothing else", action)
                : pair ? fmt::format("{} changes one or two case files that were there before, and nothing else", action)
                       : fmt::format("{} changes one case's file that was there before, and nothing else", action);
       std::vector<std::string> ids, named = m.cases;
-      for (const auto& c : changes) ids.push_back(record_name(c.path));
+      for (const auto& c : record_changes) ids.push_back(record_name(c.path));
       std::sort(ids.begin(), ids.end());
       std::sort(named.begin(), named.end());
       // An erase or encrypt of more than 20 cases gives their count (SPEC §8).
@@ -652,7 +678,7 @@ std::string outside_action(const Store& store, const CommitMeta& m, const std::v
         return pair || many ? "its Prevent-Case trailers do not name the cases it changed"
                             : "its Prevent-Case trailer does not name the case it changed";
       OutsideScope o;
-      for (const auto& c : changes) {
+      for (const auto& c : record_changes) {
         auto before = case_version(store.git(), *c.before, c.path), after = case_version(store.git(), *c.after, c.path);
         if (!before || !after) return "a version of the case that prevent cannot have written, as it does not read";
         OutsideScope one = case_change_outside(*scope, *before, *after);
