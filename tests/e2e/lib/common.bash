@@ -353,8 +353,9 @@ assert_mode() { # assert_mode PATH OCTAL
 # None of the test's personal values (PERSONAL) appear in TEXT. A value of
 # six characters or more is looked for anywhere; a shorter one (a postcode
 # district such as ZZ4) only as a whole token, not inside a longer run of
-# [A-Za-z0-9_-]: a ciphertext (base64url, enc:v1:…) holds any three
-# characters by chance, and found there they would fail the test at random.
+# [A-Za-z0-9_+/=-]: a ciphertext (base64url, enc:v1:…) or an SSH key's
+# fingerprint (base64, SHA256:…) holds any three characters by chance, and
+# found there they would fail the test at random.
 assert_no_personal_data() {
     local found v long=() short=()
     for v in "${PERSONAL[@]}"; do
@@ -366,7 +367,7 @@ assert_no_personal_data() {
             ((${#long[@]})) && printf '%s' "$1" | grep -aFio -f <(printf '%s\n' "${long[@]}")
             for v in "${short[@]}"; do
                 printf '%s' "$1" |
-                    grep -aiE -- "(^|[^A-Za-z0-9_-])$(printf '%s' "$v" | sed 's/[][\\.^$*+?(){}|/]/\\&/g')([^A-Za-z0-9_-]|\$)" >/dev/null &&
+                    grep -aiE -- "(^|[^A-Za-z0-9_+/=-])$(printf '%s' "$v" | sed 's/[][\\.^$*+?(){}|/]/\\&/g')([^A-Za-z0-9_+/=-]|\$)" >/dev/null &&
                     printf '%s\n' "$v"
             done
         } | sort -u | head -5 | tr '\n' '|'
