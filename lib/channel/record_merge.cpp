@@ -209,6 +209,9 @@ void append_label(std::vector<std::string>& out, const T& v) {
   }
 }
 
+template <class S>
+std::string identity_key(const S& e);
+
 // The entry held by a voided entry (the first present of triage … note).
 template <class F>
 void held_entry(const VoidedEntry& v, F&& f) {
@@ -232,7 +235,8 @@ std::string identity_key(const S& e) {
   visit_fields(e, [&](const auto& fd, const auto& m) {
     if (is_identity_key<S>(fd.key)) append_key(out, m);
   });
-  if constexpr (std::is_same_v<S, VoidedEntry>) held_entry(e, [&](const auto& held) { append_key(out, held); });
+  if constexpr (std::is_same_v<S, VoidedEntry>)
+    held_entry(e, [&](const auto& held) { out += identity_key(held); });
   return out;
 }
 

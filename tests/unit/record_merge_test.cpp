@@ -179,6 +179,17 @@ TEST_CASE("an entry's path never names personal data, even where the entry's ide
   CHECK_FALSE(has(r.conflicts[0], "NHS"));
 }
 
+TEST_CASE("entries a path would name alike are numbered, the base's first") {
+  Case base = full_case();
+  base.chronology[1] = {d("2026-01-06"), "info-request", PersonalText("Quillet Academy"), PersonalNote()};
+  Case ours = base, theirs = base;
+  ours.chronology[1].text = PersonalNote(std::string("Ours"));
+  theirs.chronology[1].text = PersonalNote(std::string("Theirs"));
+  const auto r = merge(base, ours, theirs);
+  CHECK(r.conflicts == std::vector<std::string>{"chronology[2026-01-06,info-request#2].text"});
+  CHECK(merge_cases(&base, theirs, ours, kTheirs, kOurs).conflicts == r.conflicts);
+}
+
 TEST_CASE("an entry deleted on one side and unchanged on the other is deleted") {
   const Case base = full_case();
   Case ours = base;
@@ -375,6 +386,19 @@ TEST_CASE("voided entries are matched by what they void") {
   v.decision = other.panel.back();
   other.panel.pop_back();
   other.voided.push_back(v);
+  // One side changed the hearing before voiding it: still the same void,
+  // the held hearing merged field by field.
+  Case edited = theirs;
+  edited.voided.back().date = ours.voided.back().date;
+  edited.voided.back().decision->rationale = PersonalNote(std::string("Fictional, changed"));
+  const auto held = merge(base, ours, edited);
+  CHECK(held.merged.voided.empty());
+  CHECK(held.conflicts == std::vector<std::string>{"voided[decision:2026-01-22]"});
+  Case voided_base = ours;
+  const auto later = merge(voided_base, ours, edited);
+  CHECK_FALSE(later.conflicted());
+  REQUIRE(later.merged.voided.size() == 1u);
+  CHECK(later.merged.voided[0].decision->rationale.reveal() == "Fictional, changed");
   const auto both = merge(base, ours, other);
   CHECK_FALSE(both.conflicted());
   CHECK(both.merged.voided.size() == 2u);
