@@ -47,9 +47,10 @@ struct CaseMerge {
 };
 
 // `base` is null when the case is not in the common base: added on both
-// sides (the same ID allocated twice). Then nothing is unchanged: a field
-// the sides give two values is a conflict, and the merged record holds
-// ours in place (the one place the merge is not symmetric, docs/merge.md).
+// sides (the same ID allocated twice). Then nothing is unchanged: what the
+// sides give two values is a conflict; a section or entry in conflict is
+// left out, and a field every case has holds ours in place (the one place
+// the merge is not symmetric, docs/merge.md).
 CaseMerge merge_cases(const Case* base, const Case& ours, const Case& theirs, const MergeSide& ours_side,
                       const MergeSide& theirs_side);
 

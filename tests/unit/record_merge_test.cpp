@@ -410,10 +410,14 @@ TEST_CASE("a case added on both sides merges two ways, ours in place of a differ
   Case ours = full_case(), theirs = full_case();
   ours.referral.agency = "Quillet Sixth Form";
   theirs.chronology.push_back({d("2026-01-09"), "contact", PersonalText("Zedshire NHS FT"), PersonalNote()});
+  theirs.support_plan[1].due = d("2027-04-30");
   const auto r = merge_cases(nullptr, ours, theirs, kOurs, kTheirs);
-  CHECK(r.conflicts == std::vector<std::string>{"referral.source.agency"});
+  CHECK(r.conflicts == std::vector<std::string>{"referral.source.agency", "support_plan[A2]"});
   CHECK(r.merged.referral.agency == "Quillet Sixth Form");
   CHECK(r.merged.chronology.size() == 3u);
+  REQUIRE(r.merged.support_plan.size() == 1u);
+  CHECK(r.merged.support_plan[0].id == "A1");
+  round_trips(r.merged);
 }
 
 // ---------------------------------------------------------------------------
@@ -469,6 +473,24 @@ TEST_CASE("sealed values are compared by their sealed text, and two ciphertexts 
 
 // ---------------------------------------------------------------------------
 // Meetings.
+
+// How many members an aggregate has (as case_fields_test.cpp counts them;
+// outside the anonymous namespace for clang): merge_meetings names a
+// meeting's fields one by one.
+namespace record_merge_test {
+struct AnyMember {
+  template <class T>
+  operator T() const;  // declared only: used in unevaluated contexts
+};
+template <class S, class... A>
+constexpr size_t member_count() {
+  if constexpr (requires { S{A{}..., AnyMember{}}; })
+    return member_count<S, A..., AnyMember>();
+  else
+    return sizeof...(A);
+}
+static_assert(member_count<Meeting>() == 7, "a field added to Meeting needs its line in merge_meetings");
+}  // namespace record_merge_test
 
 namespace {
 
