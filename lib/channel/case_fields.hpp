@@ -281,6 +281,26 @@ struct RecordFields<Episode> {
 };
 
 template <>
+struct RecordFields<ConflictSide> {
+  static constexpr std::string_view sealed_under = "conflicts";
+  static constexpr auto fields = std::tuple{
+      field("by", &ConflictSide::by),
+      field("date", &ConflictSide::date),
+      field("value", &ConflictSide::value),
+      field("personal_value", &ConflictSide::personal_value, kPersonal),
+  };
+};
+
+template <>
+struct RecordFields<Conflict> {
+  static constexpr auto fields = std::tuple{
+      field("field", &Conflict::field),
+      field("ours", &Conflict::ours),
+      field("theirs", &Conflict::theirs),
+  };
+};
+
+template <>
 struct RecordFields<Case> {
   static constexpr auto fields = std::tuple{
       field("id", &Case::id),
@@ -298,6 +318,7 @@ struct RecordFields<Case> {
       field("previous", &Case::previous),
       field("voided", &Case::voided),
       field("erasure", &Case::erasure),
+      field("conflicts", &Case::conflicts),
   };
 };
 

@@ -167,6 +167,25 @@ struct VoidedEntry {
   std::optional<Closure> closure;
 };
 
+// A field that two sides of a merge changed two different ways
+// (docs/merge.md): the record keeps, in place, what it held before either
+// change, and both changes here until a person resolves them.
+struct ConflictSide {
+  std::string by;  // who made the side's change: the author of its commit
+  Date date;       // when: the date of that commit
+  // The side's value as YAML text; neither: the side removed it. `value`
+  // when the field holds no personal data, else `personal_value`, which is
+  // (P) like the field itself.
+  std::optional<std::string> value;
+  PersonalNote personal_value;
+};
+
+struct Conflict {
+  std::string field;  // the field's path: `triage.outcome`, `panel[2026-03-04].rationale` (docs/merge.md)
+  ConflictSide ours;
+  ConflictSide theirs;
+};
+
 struct Case {
   std::string id;
   Referral referral;
@@ -187,6 +206,7 @@ struct Case {
   std::vector<Episode> previous;
   std::vector<VoidedEntry> voided;
   std::optional<Erasure> erasure;
+  std::vector<Conflict> conflicts;  // left by a merge, until resolved (docs/merge.md)
 };
 
 // The latest entry of a consent history (the one that counts), or nullptr.

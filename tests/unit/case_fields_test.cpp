@@ -60,7 +60,8 @@ static_assert(described_whole<Subject>() && described_whole<Referral>() && descr
               described_whole<Triage>() && described_whole<Assessment>() && described_whole<Hearing>() &&
               described_whole<Consent>() && described_whole<Action>() && described_whole<ChronologyEntry>() &&
               described_whole<Review>() && described_whole<Closure>() && described_whole<Correction>() &&
-              described_whole<Episode>() && described_whole<VoidedEntry>() && described_whole<Case>());
+              described_whole<Episode>() && described_whole<VoidedEntry>() && described_whole<ConflictSide>() &&
+              described_whole<Conflict>() && described_whole<Case>());
 
 // A case with every field set, every optional present and every list of
 // two entries or more, an earlier episode included; valid against the
@@ -156,6 +157,14 @@ Case full_case() {
     c.voided.push_back(v);
   }
   c.erasure = Erasure{d("2026-06-01"), PersonalText("Fictional: retention period over")};
+  // A side holds `value` or `personal_value` by the field; the description
+  // test needs both present.
+  for (int i = 0; i < 2; ++i)
+    c.conflicts.push_back(Conflict{i == 0 ? "triage.outcome" : "panel[2024-03-14].rationale",
+                                   ConflictSide{"Alex Example", d("2024-05-30"), std::string("signposted"),
+                                                PersonalNote(std::string("Okkvan, ours"))},
+                                   ConflictSide{"Sam Example", d("2024-05-31"), std::string("no-further-action"),
+                                                PersonalNote(std::string("Okkvan, theirs"))}});
   return c;
 }
 
@@ -332,11 +341,13 @@ TEST_CASE("the (P) fields are those of SPEC §3") {
                         "previous[1].reviews[3].notes", "voided[1].reason", "voided[2].note.text",
                         "voided[1].triage.rationale", "chronology[2].with", "support_plan[1].provider",
                         "referral.subject.ethnicity", "referral.subject.mental_health",
-                        "referral.subject.neurodiversity"})
+                        "referral.subject.neurodiversity", "conflicts[1].ours.personal_value",
+                        "conflicts[2].theirs.personal_value"})
     CHECK_MESSAGE(is_personal_field(p), p);
   for (const char* p : {"id", "referral.subject.gender", "referral.concern.type", "referral.source.agency",
                         "referral.consent_to_referral",
                         "panel[1].decision", "previous[1].closure.reason",
-                        "voided[1].what", "voided[1].date", "voided[2].decision.decision"})
+                        "voided[1].what", "voided[1].date", "voided[2].decision.decision", "conflicts[1].field",
+                        "conflicts[1].ours.value", "conflicts[1].theirs.by", "conflicts[1].theirs.date"})
     CHECK_MESSAGE(!is_personal_field(p), p);
 }

@@ -89,6 +89,20 @@ TEST_CASE("the ID and the decisions cannot be corrected") {
   }
 }
 
+TEST_CASE("the conflicts a merge left are kept by prevent, not corrected") {
+  Case c = closed_case();
+  c.conflicts.push_back(Conflict{"triage.completed", ConflictSide{"Alex Example", d("2027-03-30"), "2026-01-06", {}},
+                                 ConflictSide{"Sam Example", d("2027-03-31"), "2026-01-08", {}}});
+  for (const char* field : {"conflicts.1.field", "conflicts.1.ours.value"}) {
+    Case before = c;
+    auto f = correcting(before, {{field, "x"}});
+    REQUIRE_MESSAGE(f, field);
+    CHECK(f->code() == Exit::invalid_data);
+    CHECK(has(f->what(), "conflicts: kept by prevent itself"));
+    CHECK(before.conflicts[0].ours.value == "2026-01-06");
+  }
+}
+
 TEST_CASE("a correction that would reorder the panel's hearings is refused") {
   Case c = closed_case();
   auto f = correcting(c, {{"panel.2.meeting", "2026-01-20"}});

@@ -154,4 +154,15 @@ TEST_CASE("the ID and the lists prevent keeps are not edited, and no message nam
   REQUIRE(f);
   CHECK(std::string(f->what()).find("Secret reason") == std::string::npos);
   CHECK(std::string(f->what()).find("kept by prevent itself") != std::string::npos);
+
+  // The conflicts a merge left: resolved by their own command, not edited.
+  before.conflicts.push_back(Conflict{"triage.completed", ConflictSide{"Alex Example", d("2026-03-01"), {}, {}},
+                                      ConflictSide{"Sam Example", d("2026-03-02"), {}, {}}});
+  after = before;
+  after.conflicts[0].ours.personal_value = PersonalNote(std::string("Secret value"));
+  f = editing(before, after);
+  REQUIRE(f);
+  CHECK(std::string(f->what()).starts_with("conflicts"));
+  CHECK(std::string(f->what()).find("Secret value") == std::string::npos);
+  CHECK(std::string(f->what()).find("kept by prevent itself") != std::string::npos);
 }

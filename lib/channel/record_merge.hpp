@@ -1,0 +1,74 @@
+// A three-way merge of a case record, and of a panel meeting, by field and
+// by list entry, never by line (issue 19 item 2; docs/merge.md).
+//
+// Given the common base and two sides (ours and theirs), each field is
+// taken from the side that changed it; a field changed the same way on
+// both is taken once. List entries are matched by their identity (a panel
+// entry by its meeting, an action by its ID, …: the table of docs/merge.md),
+// so entries added on either side are all kept, an entry deleted on one
+// side and unchanged on the other is deleted, and an entry changed on both
+// merges field by field.
+//
+// A field changed two different ways (or an entry changed on one side and
+// deleted on the other) is a conflict: the merged record keeps, in place,
+// what the base held (nothing where the base had nothing), and records
+// both values, who and when, in its `conflicts` list. Nothing is lost.
+//
+// Personal data is compared as it is held: a sealed value (docs/encryption.md)
+// is compared by its sealed text, never opened. A conflict's values are
+// (P) when the field is or holds personal data (ConflictSide::personal_value).
+//
+// Pure: no git, no clock, no file system. The sides' authors and dates are
+// given by the caller (the commits being merged).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "case_record.hpp"
+#include "date.hpp"
+#include "meeting.hpp"
+
+namespace prevent {
+
+// Who made a side's changes and when: the author and the date of the
+// side's commit, as a conflict records them.
+struct MergeSide {
+  std::string by;
+  Date date;
+};
+
+struct CaseMerge {
+  Case merged;
+  // The paths of the conflicts this merge recorded (in merged.conflicts,
+  // after any the sides already held), in record order.
+  std::vector<std::string> conflicts;
+  bool conflicted() const { return !conflicts.empty(); }
+};
+
+// `base` is null when the case is not in the common base: added on both
+// sides (the same ID allocated twice). Then nothing is unchanged: what the
+// sides give two values is a conflict; a section or entry in conflict is
+// left out, and a field every case has holds ours in place (the one place
+// the merge is not symmetric, docs/merge.md).
+CaseMerge merge_cases(const Case* base, const Case& ours, const Case& theirs, const MergeSide& ours_side,
+                      const MergeSide& theirs_side);
+
+struct MeetingMerge {
+  Meeting merged;
+  // A meeting file has no `conflicts` list: the conflicts are given here
+  // for the caller to keep. The merged meeting holds the base's values in
+  // their places, as a case does.
+  std::vector<Conflict> conflicts;
+  bool conflicted() const { return !conflicts.empty(); }
+};
+
+// Attendance is merged as a set of people (role and agency, as
+// `same_member` compares them), each attending, attending for the police,
+// or sending apologies: a person moved on one side moves, and moved two
+// different ways is a conflict named `attendance[ROLE@AGENCY]`. The other
+// fields merge as a case's do; `base` null as for merge_cases.
+MeetingMerge merge_meetings(const Meeting* base, const Meeting& ours, const Meeting& theirs,
+                            const MergeSide& ours_side, const MergeSide& theirs_side);
+
+}  // namespace prevent
