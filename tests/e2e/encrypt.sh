@@ -186,15 +186,6 @@ test_encrypt_of_a_store_without_cases() {
     assert_no_personal_data "$(head_case_files "$s")" "HEAD's case files"
 }
 
-# meeting_editor SED-EXPR: $EDITOR for `prevent edit --meeting`, a script
-# that runs the sed expression on the editing file.
-meeting_editor() {
-    printf '#!/bin/sh\nexec sed -i -e '"'"'%s'"'"' "$1"\n' "$1" >"$T/meeting-editor"
-    chmod +x "$T/meeting-editor"
-    export EDITOR="$T/meeting-editor"
-    unset VISUAL
-}
-
 # A meeting's correction reasons (docs/encryption.md#meetings) are sealed
 # in the encrypt commit, with the store's data key; a meeting without one
 # is left as it is.

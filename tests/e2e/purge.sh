@@ -111,14 +111,6 @@ test_purge_leaves_no_plain_value_and_changes_no_output() {
         "show with the key"
 }
 
-# $EDITOR for `edit --meeting`: a script running sed EXPR on the editing file.
-meeting_editor() {
-    printf '#!/bin/sh\nexec sed -i -e '"'"'%s'"'"' "$1"\n' "$1" >"$T/meeting-editor"
-    chmod +x "$T/meeting-editor"
-    export EDITOR="$T/meeting-editor"
-    unset VISUAL
-}
-
 # A plain store whose meeting was corrected twice: encrypt seals HEAD's
 # reasons, the purge every older version of the meeting file, so that no
 # object holds a reason in plain text (docs/encryption.md#meetings).

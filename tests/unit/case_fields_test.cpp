@@ -12,33 +12,11 @@
 #include "case_fields.hpp"
 #include "case_record.hpp"
 #include "schema.hpp"
+#include "member_count.hpp"
 #include "test_support.hpp"
 
 using namespace prevent;
 using namespace prevent::test;
-
-// Outside the anonymous namespace: AnyMember's conversion is declared
-// only, which clang refuses for a function of internal linkage.
-namespace case_fields_test {
-
-// How many members an aggregate has: the most initializers it takes. (Not
-// to std::optional, which converts from anything its value converts from:
-// two ways would be ambiguous.)
-struct AnyMember {
-  template <class T>
-    requires(!is_optional<T>::value)
-  operator T() const;  // declared only: used in unevaluated contexts
-};
-
-template <class S, class... A>
-constexpr size_t member_count() {
-  if constexpr (requires { S{A{}..., AnyMember{}}; })
-    return member_count<S, A..., AnyMember>();
-  else
-    return sizeof...(A);
-}
-
-}  // namespace case_fields_test
 
 namespace {
 
@@ -51,7 +29,7 @@ struct K {
 
 template <class S>
 constexpr bool described_whole() {
-  using case_fields_test::member_count;
+  using test_members::member_count;
   return member_count<S>() == std::tuple_size_v<std::remove_cvref_t<decltype(RecordFields<S>::fields)>>;
 }
 

@@ -16,6 +16,7 @@
 #include "crypto.hpp"
 #include "meeting.hpp"
 #include "record_diff.hpp"
+#include "member_count.hpp"
 #include "test_support.hpp"
 
 using namespace prevent;
@@ -486,23 +487,8 @@ TEST_CASE("sealed values are compared by their sealed text, and two ciphertexts 
 // ---------------------------------------------------------------------------
 // Meetings.
 
-// How many members an aggregate has (as case_fields_test.cpp counts them;
-// outside the anonymous namespace for clang): merge_meetings names a
-// meeting's fields one by one.
-namespace record_merge_test {
-struct AnyMember {
-  template <class T>
-  operator T() const;  // declared only: used in unevaluated contexts
-};
-template <class S, class... A>
-constexpr size_t member_count() {
-  if constexpr (requires { S{A{}..., AnyMember{}}; })
-    return member_count<S, A..., AnyMember>();
-  else
-    return sizeof...(A);
-}
-static_assert(member_count<Meeting>() == 7, "a field added to Meeting needs its line in merge_meetings");
-}  // namespace record_merge_test
+// merge_meetings names a meeting's fields one by one.
+static_assert(test_members::member_count<Meeting>() == 7, "a field added to Meeting needs its line in merge_meetings");
 
 namespace {
 

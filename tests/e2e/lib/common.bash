@@ -457,6 +457,15 @@ new_store() {
         { fail "prevent init $dir failed"; _show "$T/.cap/init.err"; }
 }
 
+# meeting_editor SED-EXPR: $EDITOR for `prevent edit --meeting`, a script
+# that runs the sed expression on the editing file.
+meeting_editor() {
+    printf '#!/bin/sh\nexec sed -i -e '"'"'%s'"'"' "$1"\n' "$1" >"$T/meeting-editor"
+    chmod +x "$T/meeting-editor"
+    export EDITOR="$T/meeting-editor"
+    unset VISUAL
+}
+
 git_in() { git -C "$1" "${@:2}"; }
 head_of() { git -C "$1" rev-parse HEAD 2>/dev/null; }
 commit_count() { git -C "$1" rev-list --count HEAD 2>/dev/null; }
