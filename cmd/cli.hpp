@@ -144,6 +144,7 @@ void add_link(CLI::App&, Globals&, Runner&);  // link and unlink
 void add_keys(CLI::App&, Globals&, Runner&);
 void add_purge(CLI::App&, Globals&, Runner&);
 void add_encrypt(CLI::App&, Globals&, Runner&);
+void add_sync(CLI::App&, Globals&, Runner&);
 
 // A passphrase asked on the terminal (/dev/tty) without echo;
 // Failure(store) when there is no terminal.

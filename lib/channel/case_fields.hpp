@@ -304,6 +304,7 @@ template <>
 struct RecordFields<Case> {
   static constexpr auto fields = std::tuple{
       field("id", &Case::id),
+      field("previous_ids", &Case::previous_ids),
       field("referral", &Case::referral),
       field("related", &Case::related),
       field("triage", &Case::triage),

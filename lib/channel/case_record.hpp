@@ -188,6 +188,9 @@ struct Conflict {
 
 struct Case {
   std::string id;
+  // The IDs the case had before: a case numbered offline on two copies of
+  // the store at once is renumbered by `prevent sync` (docs/team.md).
+  std::vector<std::string> previous_ids;
   Referral referral;
   std::vector<std::string> related;
   std::optional<Triage> triage;

@@ -88,16 +88,21 @@ std::optional<FileIdentity> file_identity(const fs::path& p) {
 class CommitTransaction {
  public:
   CommitTransaction(const GitRepo& git, fs::path journal, const std::vector<FileWrite>& files,
-                    const std::string& message, const GitIdentity& who)
+                    const std::string& message, const GitIdentity& who, const CommitShape& shape)
       : git_(git), repo_(git.raw()), root_(git.root()), journal_(std::move(journal)), files_(files), message_(message),
-        who_(who), batch_(files.size() >= kPackThreshold) {}
+        who_(who), shape_(shape), batch_(files.size() >= kPackThreshold) {}
 
   git_oid run() {
-    resolve_committer();
-    open_object_store();
-    read_parent();
-    write_blobs_and_tree();
-    write_commit_object();
+    if (shape_.adopt) {
+      read_parent();
+      adopt_commit();
+    } else {
+      resolve_committer();
+      open_object_store();
+      read_parent();
+      write_blobs_and_tree();
+      write_commit_object();
+    }
     bool moved_despite_error = false;
     try {
       store_objects();
@@ -140,6 +145,7 @@ class CommitTransaction {
   void read_parent();
   void write_blobs_and_tree();
   void write_commit_object();
+  void adopt_commit();
   std::vector<git_oid> new_objects() const;
   void store_objects();
   void write_pack();
@@ -161,6 +167,7 @@ class CommitTransaction {
   const std::vector<FileWrite>& files_;
   const std::string& message_;
   const GitIdentity& who_;
+  const CommitShape& shape_;
   const bool batch_;  // a large write: its objects go into one pack file
 
   std::string committer_name_, committer_email_;
@@ -248,7 +255,7 @@ void CommitTransaction::read_parent() {
   parent_id_ = git_.head();
   if (!parent_id_) return;
   git_commit* pc = nullptr;
-  git_check(git_commit_lookup(&pc, objects_repo_, &*parent_id_), "cannot read HEAD");
+  git_check(git_commit_lookup(&pc, objects_repo_ ? objects_repo_ : repo_, &*parent_id_), "cannot read HEAD");
   parent_.reset(pc);
   git_tree* bt = nullptr;
   git_check(git_commit_tree(&bt, pc), "cannot read HEAD");
@@ -308,8 +315,15 @@ void CommitTransaction::write_commit_object() {
               "cannot make the commit's signature");
     committer.reset(c);
   }
-  const git_commit* parents[1] = {parent_.get()};
-  const size_t parent_count = parent_ ? 1 : 0;
+  git::Commit merged;
+  if (shape_.merge_parent) {
+    if (!parent_) fail(Exit::store, "cannot merge into a branch without a commit");
+    git_commit* raw = nullptr;
+    git_check(git_commit_lookup(&raw, objects_repo_, &*shape_.merge_parent), "cannot read the commit merged");
+    merged.reset(raw);
+  }
+  const git_commit* parents[2] = {parent_.get(), merged.get()};
+  const size_t parent_count = parent_ ? (merged ? 2 : 1) : 0;
   const git_signature* committer_sig = committer ? committer.get() : author.get();
   if (signer_) {
     git::Buf buf;
@@ -324,6 +338,27 @@ void CommitTransaction::write_commit_object() {
     git_check(git_commit_create(&commit_id_, objects_repo_, nullptr, author.get(), committer_sig, "UTF-8",
                                 message_.c_str(), new_tree_.get(), parent_count, parents),
               "cannot write the commit");
+  }
+}
+
+// Instead of step 1, for a fast-forward: the commit is one the repository
+// already holds (fetched), a descendant of HEAD, and `files` are what its
+// tree changes; nothing is written to the object database.
+void CommitTransaction::adopt_commit() {
+  commit_id_ = *shape_.adopt;
+  git_commit* raw = nullptr;
+  git_check(git_commit_lookup(&raw, repo_, &commit_id_), "cannot read the commit to move to");
+  git::Commit target(raw);
+  git_tree* t = nullptr;
+  git_check(git_commit_tree(&t, target.get()), "cannot read the commit to move to");
+  new_tree_.reset(t);
+  tree_id_ = *git_tree_id(t);
+  PathLookup lookup(repo_, t);
+  blob_ids_.resize(files_.size());
+  for (size_t i = 0; i < files_.size(); ++i) {
+    auto id = lookup.blob(files_[i].path);
+    if (!id) fail(Exit::store, fmt::format("the commit to move to has no file {}", files_[i].path));
+    blob_ids_[i] = *id;
   }
 }
 
@@ -355,6 +390,7 @@ std::vector<git_oid> CommitTransaction::new_objects() const {
 
 // 1. The objects, from memory into the object database.
 void CommitTransaction::store_objects() {
+  if (shape_.adopt) return;  // already in the object database
   if (batch_)
     write_pack();
   else
@@ -443,7 +479,7 @@ void CommitTransaction::write_journal() {
   std::string journal =
       fmt::format("{}\nparent {}\ncommit {}\n", kJournalHeader, parent_id_ ? git::object_id(*parent_id_).hex() : "-",
                   git::object_id(commit_id_).hex());
-  PathLookup base_files(objects_repo_, base_.get());
+  PathLookup base_files(objects_repo_ ? objects_repo_ : repo_, base_.get());
   for (size_t i = 0; i < files_.size(); ++i) {
     std::string old_blob = "-";
     if (auto id = base_files.blob(files_[i].path)) old_blob = git::object_id(*id).hex();
@@ -513,7 +549,7 @@ void CommitTransaction::move_branch() {
   branch_may_have_moved_ = true;
   git_reference* moved_raw = nullptr;
   int rc = parent_id_ ? git_reference_create_matching(&moved_raw, repo_, branch.c_str(), &commit_id_, 1, &*parent_id_,
-                                                      ("commit: " + subject).c_str())
+                                                      ((shape_.adopt ? "sync: " : "commit: ") + subject).c_str())
                       : git_reference_create(&moved_raw, repo_, branch.c_str(), &commit_id_, 0,
                                              ("commit (initial): " + subject).c_str());
   git::Reference moved(moved_raw);
@@ -638,9 +674,10 @@ void CommitTransaction::remove_added_objects() noexcept {
 
 }  // namespace
 
-git_oid GitRepo::commit(const std::vector<FileWrite>& files, const std::string& message, const GitIdentity& who) {
+git_oid GitRepo::commit(const std::vector<FileWrite>& files, const std::string& message, const GitIdentity& who,
+                        const CommitShape& shape) {
   require_no_interrupted_write();
-  return CommitTransaction(*this, journal_path(), files, message, who).run();
+  return CommitTransaction(*this, journal_path(), files, message, who, shape).run();
 }
 
 }  // namespace prevent

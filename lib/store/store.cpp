@@ -455,7 +455,7 @@ void Store::require_can_commit(const std::vector<std::string>& paths) const {
 }
 
 ObjectId Store::commit(const std::vector<FileWrite>& files, const std::string& message,
-                       const std::vector<const Case*>& cases) {
+                       const std::vector<const Case*>& cases, const CommitKind& kind) {
   std::vector<std::string> paths;
   for (const auto& f : files) paths.push_back(f.path);
   // An interrupted write first: the files in the way may be its own.
@@ -464,7 +464,10 @@ ObjectId Store::commit(const std::vector<FileWrite>& files, const std::string& m
   GitIdentity who = git_->identity();
   // A case's data key is in the key store before any commit uses it.
   if (keyring_) keyring_->write_pending();
-  const ObjectId id = git::object_id(git_->commit(files, message, who));
+  CommitShape shape;
+  if (kind.merge_parent) shape.merge_parent = git::oid(*kind.merge_parent);
+  if (kind.adopt) shape.adopt = git::oid(*kind.adopt);
+  const ObjectId id = git::object_id(git_->commit(files, message, who, shape));
   // The commit is made whatever happens here: an index left behind is
   // brought up to date by the next read, and a verified head not advanced
   // leaves the older one, which check still uses.

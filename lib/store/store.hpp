@@ -195,7 +195,7 @@ class Store {
   // registered. `cases[i]`, when given, is the record written as files[i]:
   // the record cache takes it instead of parsing a large batch again.
   ObjectId commit(const std::vector<FileWrite>& files, const std::string& message,
-                 const std::vector<const Case*>& cases = {});
+                 const std::vector<const Case*>& cases = {}, const CommitKind& kind = {});
   // What commit() refuses, asked before a command writes anything else (a
   // key store): an interrupted write, uncommitted changes to `paths`, no
   // git identity; Failure(store) each.

@@ -4,13 +4,26 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
+
+#include "object_id.hpp"
 
 namespace prevent {
 
 struct FileWrite {
   std::string path;     // relative to the work tree, '/'-separated
   std::string content;  // new bytes
+};
+
+// What kind of commit Store::commit makes (GitRepo's CommitShape): by
+// default one with HEAD as its parent; `merge_parent`, a merge with that
+// commit as its second parent; `adopt`, a fast-forward to that commit (no
+// commit made: the files are what its tree changes). Only `prevent sync`
+// asks for the other two.
+struct CommitKind {
+  std::optional<ObjectId> merge_parent;
+  std::optional<ObjectId> adopt;
 };
 
 // What repair() did.

@@ -66,6 +66,17 @@ std::optional<size_t> blob_size(git_repository* repo, const git_oid& id);
 // kMaxReadBytes, and not read.
 [[noreturn]] void fail_too_large(size_t size, std::string_view where);
 
+// What kind of commit GitRepo::commit makes: by default one with HEAD as
+// its one parent. `merge_parent`: a merge, with that commit (already in the
+// repository) as its second parent. `adopt`: no new commit at all, a
+// fast-forward: the branch moves to that commit (already in the repository,
+// a descendant of HEAD), `files` being the files its tree changes, written
+// to the work tree and index under the same protocol.
+struct CommitShape {
+  std::optional<git_oid> merge_parent;
+  std::optional<git_oid> adopt;
+};
+
 class GitRepo {
  public:
   // Opens the repository whose work tree is `root`. Failure(store) otherwise.
@@ -112,7 +123,7 @@ class GitRepo {
   // uncommitted edits in the work tree (see require_clean). Returns the new
   // commit id.
   git_oid commit(const std::vector<FileWrite>& files, const std::string& message,
-                 const GitIdentity& who);
+                 const GitIdentity& who, const CommitShape& shape = {});
 
   // Refuses (exit 6) when a path's work-tree bytes differ from HEAD's.
   void require_clean(const std::vector<std::string>& paths) const;

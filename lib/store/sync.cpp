@@ -1,0 +1,585 @@
+// `prevent sync` (sync.hpp): the rounds of fetch, merge and push.
+#include "sync.hpp"
+
+#include <fmt/format.h>
+#include <git2.h>
+
+#include <map>
+#include <set>
+
+#include "case_id.hpp"
+#include "case_record.hpp"
+#include "failure.hpp"
+#include "git_handles.hpp"
+#include "git_repo.hpp"
+#include "keyring.hpp"
+#include "path_lookup.hpp"
+#include "record_merge.hpp"
+#include "text.hpp"
+
+namespace prevent {
+
+namespace {
+namespace sync_steps {
+
+using git::Owned;
+using Remote = Owned<git_remote, git_remote_free>;
+
+constexpr const char* kIncomingRef = "refs/prevent/sync/incoming";
+constexpr const char* kIncomingVerifiedRef = "refs/prevent/sync/incoming-verified";
+constexpr const char* kVerifiedRef = "refs/prevent/verified";
+
+// The remote synced with: a configured remote (by name) or a URL given.
+struct Target {
+  Remote remote;
+  std::string name;   // the configured name; empty for a URL given
+  std::string shown;  // how messages name it: the name, never a URL (it may hold a password)
+};
+
+// A URL or path a sync may use: a path, file://, ssh:// or user@host:path.
+// Anything else (a transport that runs a program, ext::, fd::) is refused
+// before libgit2 sees it.
+bool looks_like_url(std::string_view s) {
+  return s.starts_with("/") || s.starts_with("./") || s.starts_with("../") || s.find("://") != std::string_view::npos ||
+         s.find(':') != std::string_view::npos;
+}
+
+void require_syncable_url(std::string_view url, std::string_view where) {
+  auto refuse = [&](std::string_view why) {
+    fail(Exit::store, fmt::format("a remote prevent does not sync with: {} ({})", why, where),
+         "give a path, a file://, ssh:// or user@host:path address");
+  };
+  if (url.empty()) refuse("no address");
+  for (unsigned char c : url)
+    if (c < 0x20 || c == 0x7f) refuse("a control character in its address");
+  if (url.starts_with("-")) refuse("an address beginning with '-'");
+  const size_t scheme = url.find("://");
+  if (scheme != std::string_view::npos) {
+    const std::string_view s = url.substr(0, scheme);
+    if (s != "file" && s != "ssh") refuse(fmt::format("the {} transport", terminal_safe(s)));
+    const std::string_view rest = url.substr(scheme + 3);
+    if (rest.starts_with("-") || rest.find("@-") != std::string_view::npos) refuse("a host beginning with '-'");
+    return;
+  }
+  if (url.find("::") != std::string_view::npos) refuse("a transport that runs a program");
+}
+
+bool is_remote_name(std::string_view s) {
+  if (s.empty() || s.size() > 100 || s.front() == '-' || s.front() == '.') return false;
+  for (char c : s)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.')) return false;
+  return true;
+}
+
+Target open_remote(git_repository* repo, const std::string& given) {
+  const std::string name = given.empty() ? "origin" : given;
+  git_remote* raw = nullptr;
+  if (is_remote_name(name)) {
+    const int rc = git_remote_lookup(&raw, repo, name.c_str());
+    if (rc == 0) {
+      Target t{Remote(raw), name, name};
+      const char* url = git_remote_url(t.remote.get());
+      if (!url) fail(Exit::store, fmt::format("the remote {} has no URL (.git/config)", name));
+      require_syncable_url(url, fmt::format("remote.{}.url", name));
+      if (const char* push = git_remote_pushurl(t.remote.get()))
+        require_syncable_url(push, fmt::format("remote.{}.pushurl", name));
+      return t;
+    }
+    if (given.empty())
+      fail(Exit::store, "the store has no remote named origin (.git/config)",
+           "add one (`git remote add origin URL`) or name the remote: `prevent sync URL`");
+    if (!looks_like_url(given))
+      fail(Exit::store, fmt::format("no remote named {} (.git/config)", name), "`git remote -v` lists the store's remotes");
+  }
+  require_syncable_url(given, "command line");
+  if (git_remote_create_anonymous(&raw, repo, given.c_str()) < 0) git_fail("cannot use the remote given");
+  return Target{Remote(raw), "", "the remote given"};
+}
+
+std::optional<git_oid> ref_id(git_repository* repo, const std::string& name) {
+  git_oid id;
+  if (git_reference_name_to_id(&id, repo, name.c_str()) == 0) return id;
+  return std::nullopt;
+}
+
+void delete_ref(git_repository* repo, const std::string& name) {
+  git_reference* raw = nullptr;
+  if (git_reference_lookup(&raw, repo, name.c_str()) != 0) return;
+  git::Reference ref(raw);
+  git_check(git_reference_delete(ref.get()), "cannot remove a sync reference");
+}
+
+void set_ref(git_repository* repo, const std::string& name, const git_oid& id, const char* log) {
+  git_reference* raw = nullptr;
+  git_check(git_reference_create(&raw, repo, name.c_str(), &id, 1, log), "cannot record what was synced");
+  git::Reference ref(raw);
+}
+
+std::string oid_hex(const git_oid& id) { return git::object_id(id).hex(); }
+
+// The current branch's full name (refs/heads/NAME).
+std::string current_branch(git_repository* repo) {
+  git_reference* raw = nullptr;
+  git_check(git_reference_lookup(&raw, repo, "HEAD"), "cannot read HEAD");
+  git::Reference head(raw);
+  if (git_reference_type(head.get()) != GIT_REFERENCE_SYMBOLIC)
+    fail(Exit::store, "HEAD is not on a branch (a detached HEAD)", "check out the store's branch: git checkout main");
+  std::string branch = git_reference_symbolic_target(head.get());
+  if (!branch.starts_with("refs/heads/")) fail(Exit::store, "HEAD is not on a branch");
+  return branch;
+}
+
+// Refuses while anything tracked has changes not committed: the merge
+// writes records, and a sync never runs with edits in the way.
+void require_nothing_uncommitted(git_repository* repo) {
+  git_status_options so = GIT_STATUS_OPTIONS_INIT;
+  so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+  so.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;  // untracked files are not in the way
+  git_status_list* raw = nullptr;
+  git_check(git_status_list_new(&raw, repo, &so), "cannot read the work tree's status");
+  git::StatusList list(raw);
+  const size_t n = git_status_list_entrycount(list.get());
+  for (size_t i = 0; i < n; ++i) {
+    const git_status_entry* e = git_status_byindex(list.get(), i);
+    if (e->status == GIT_STATUS_CURRENT || e->status == GIT_STATUS_IGNORED || e->status == GIT_STATUS_WT_NEW) continue;
+    const git_diff_delta* d = e->head_to_index ? e->head_to_index : e->index_to_workdir;
+    const char* path = d && d->new_file.path ? d->new_file.path : "?";
+    fail(Exit::store, fmt::format("uncommitted changes in the way ({})", terminal_safe(path)),
+         "commit them (then run `prevent check`) or restore the file with `git checkout -- FILE`, then sync");
+  }
+}
+
+// Fetches the remote's branch and verified head into the private refs.
+void fetch(Target& t, const std::string& branch) {
+  git_repository* repo = git_remote_owner(t.remote.get());
+  delete_ref(repo, kIncomingRef);
+  delete_ref(repo, kIncomingVerifiedRef);
+  const std::string spec_branch = fmt::format("+{}:{}", branch, kIncomingRef);
+  const std::string spec_verified = fmt::format("+{}:{}", kVerifiedRef, kIncomingVerifiedRef);
+  char* specs[] = {const_cast<char*>(spec_branch.c_str()), const_cast<char*>(spec_verified.c_str())};
+  git_strarray refspecs{specs, 2};
+  git_fetch_options fo = GIT_FETCH_OPTIONS_INIT;
+  fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
+  fo.update_fetchhead = 0;
+  fo.prune = GIT_FETCH_NO_PRUNE;
+  if (git_remote_fetch(t.remote.get(), &refspecs, &fo, "sync: fetch") < 0)
+    fail(Exit::store, fmt::format("cannot fetch from {}: {}", t.shown, terminal_safe(git_error_text())),
+         "check the remote's address and that it can be reached");
+}
+
+// Pushes `src` to `dst` on the remote, never forced. Returns the remote's
+// refusal ("" when accepted).
+std::string push(Target& t, const std::string& src, const std::string& dst) {
+  const std::string spec = fmt::format("{}:{}", src, dst);
+  char* specs[] = {const_cast<char*>(spec.c_str())};
+  git_strarray refspecs{specs, 1};
+  git_push_options po = GIT_PUSH_OPTIONS_INIT;
+  std::string refused;
+  po.callbacks.payload = &refused;
+  po.callbacks.push_update_reference = [](const char*, const char* status, void* payload) {
+    if (status) *static_cast<std::string*>(payload) = status;
+    return 0;
+  };
+  if (git_remote_push(t.remote.get(), &refspecs, &po) < 0) {
+    const std::string e = git_error_text();
+    return e.empty() ? "refused" : e;
+  }
+  return refused;
+}
+
+// The author of a commit as a conflict records it, and the day.
+MergeSide side_of(git_commit* c) {
+  const git_signature* a = git_commit_author(c);
+  const long long local = static_cast<long long>(a->when.time) + a->when.offset * 60LL;
+  return MergeSide{fmt::format("{} <{}>", a->name ? a->name : "", a->email ? a->email : ""),
+                   Date::from_days(static_cast<long>(local >= 0 ? local / 86400 : (local - 86399) / 86400))};
+}
+
+git::Commit lookup_commit(git_repository* repo, const git_oid& id) {
+  git_commit* raw = nullptr;
+  git_check(git_commit_lookup(&raw, repo, &id), "cannot read a commit to merge");
+  return git::Commit(raw);
+}
+
+git::Tree tree_of(git_commit* c) {
+  git_tree* raw = nullptr;
+  git_check(git_commit_tree(&raw, c), "cannot read a commit to merge");
+  return git::Tree(raw);
+}
+
+std::optional<git_oid> blob_at(git_repository* repo, git_tree* tree, const std::string& path) {
+  git_tree_entry* raw = nullptr;
+  if (git_tree_entry_bypath(&raw, tree, path.c_str()) != 0) return std::nullopt;
+  git::TreeEntry e(raw);
+  if (git_tree_entry_type(e.get()) != GIT_OBJECT_BLOB)
+    fail(Exit::store, fmt::format("{} is not a file on one side of the merge", terminal_safe(path)));
+  (void)repo;
+  return *git_tree_entry_id(e.get());
+}
+
+// Who last changed `path` between `base` (excluded) and `tip`: the first
+// commit, newest first, whose version of the file differs from its first
+// parent's; the tip's author when none is found.
+MergeSide last_change(git_repository* repo, const git_oid& tip, const git_oid& base, const std::string& path) {
+  git_revwalk* raw = nullptr;
+  git_check(git_revwalk_new(&raw, repo), "cannot walk the history");
+  git::Revwalk walk(raw);
+  git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
+  git_check(git_revwalk_push(walk.get(), &tip), "cannot walk the history");
+  git_check(git_revwalk_hide(walk.get(), &base), "cannot walk the history");
+  git_oid id;
+  while (git_revwalk_next(&id, walk.get()) == 0) {
+    git::Commit c = lookup_commit(repo, id);
+    git::Tree t = tree_of(c.get());
+    const auto now = blob_at(repo, t.get(), path);
+    std::optional<git_oid> before;
+    if (git_commit_parentcount(c.get()) > 0) {
+      git_commit* p = nullptr;
+      git_check(git_commit_parent(&p, c.get(), 0), "cannot walk the history");
+      git::Commit parent(p);
+      git::Tree pt = tree_of(parent.get());
+      before = blob_at(repo, pt.get(), path);
+    }
+    const bool same = (!now && !before) || (now && before && git_oid_equal(&*now, &*before));
+    if (!same) return side_of(c.get());
+  }
+  git::Commit c = lookup_commit(repo, tip);
+  return side_of(c.get());
+}
+
+// One side of the merge, as a tree plus the files this side's renumbering
+// rewrote (path → bytes; nullopt: no file there any more).
+struct Side {
+  git_repository* repo;
+  git::Tree tree;
+  std::map<std::string, std::optional<std::string>> overrides;
+
+  std::optional<std::string> read(const std::string& path) const {
+    if (auto it = overrides.find(path); it != overrides.end()) return it->second;
+    auto id = blob_at(repo, tree.get(), path);
+    if (!id) return std::nullopt;
+    git_blob* raw = nullptr;
+    git_check(git_blob_lookup(&raw, repo, &*id), "cannot read a file to merge");
+    git::Blob b(raw);
+    if (git_blob_rawsize(b.get()) > kMaxReadBytes) fail_too_large(git_blob_rawsize(b.get()), path);
+    return std::string(static_cast<const char*>(git_blob_rawcontent(b.get())), git_blob_rawsize(b.get()));
+  }
+};
+
+// The paths changed from `from` to `to` (no rename detection: a record's
+// path is its identity), with whether each was added.
+std::map<std::string, git_delta_t> changed_paths(git_repository* repo, git_tree* from, git_tree* to) {
+  git_diff_options o = GIT_DIFF_OPTIONS_INIT;
+  git_diff* raw = nullptr;
+  git_check(git_diff_tree_to_tree(&raw, repo, from, to, &o), "cannot compare the two sides");
+  git::Diff diff(raw);
+  std::map<std::string, git_delta_t> out;
+  const size_t n = git_diff_num_deltas(diff.get());
+  for (size_t i = 0; i < n; ++i) {
+    const git_diff_delta* d = git_diff_get_delta(diff.get(), i);
+    const char* p = d->status == GIT_DELTA_DELETED ? d->old_file.path : d->new_file.path;
+    out[p] = d->status;
+  }
+  return out;
+}
+
+std::optional<long> case_number(const std::string& path, std::string* prefix, int* year) {
+  if (!is_case_record_path(path)) return std::nullopt;
+  const size_t slash = path.rfind('/');
+  const std::string name = path.substr(slash + 1, path.size() - slash - 1 - 5);
+  auto id = parse_case_id(name);
+  if (!id) return std::nullopt;
+  if (prefix) *prefix = id->prefix;
+  if (year) *year = id->year;
+  return id->number;
+}
+
+// Replaces every reference to `from` by `to` in a case's related IDs and a
+// meeting's agenda and declarations.
+bool rename_in_case(Case& c, const std::string& from, const std::string& to) {
+  bool changed = false;
+  for (auto& r : c.related)
+    if (r == from) r = to, changed = true;
+  return changed;
+}
+
+bool rename_in_meeting(Meeting& m, const std::string& from, const std::string& to) {
+  bool changed = false;
+  for (auto& a : m.agenda)
+    if (a.case_id == from) a.case_id = to, changed = true;
+  for (auto& d : m.declarations)
+    if (d.case_id == from) d.case_id = to, changed = true;
+  return changed;
+}
+
+struct MergePlan {
+  std::vector<FileWrite> files;  // relative to HEAD
+  std::vector<std::string> case_ids;
+  std::vector<std::string> conflicts;
+  std::vector<std::pair<std::string, std::string>> renumbered;
+  size_t merged_records = 0;
+};
+
+class TreeMerge {
+ public:
+  TreeMerge(git_repository* repo, const git_oid& head, const git_oid& theirs, const git_oid& base)
+      : repo_(repo), head_(head), theirs_id_(theirs), base_id_(base) {
+    git::Commit hc = lookup_commit(repo, head), tc = lookup_commit(repo, theirs), bc = lookup_commit(repo, base);
+    ours_ = Side{repo, tree_of(hc.get()), {}};
+    theirs_ = Side{repo, tree_of(tc.get()), {}};
+    base_ = Side{repo, tree_of(bc.get()), {}};
+    ours_real_ = Side{repo, tree_of(hc.get()), {}};
+  }
+
+  MergePlan run() {
+    const auto ours_changes = changed_paths(repo_, base_.tree.get(), ours_.tree.get());
+    const auto theirs_changes = changed_paths(repo_, base_.tree.get(), theirs_.tree.get());
+    config_ = merged_config(ours_changes, theirs_changes);
+    renumber_collisions(ours_changes, theirs_changes);
+    std::set<std::string> paths;
+    for (const auto& [p, s] : theirs_changes) paths.insert(p);
+    for (const auto& [p, v] : ours_.overrides) paths.insert(p);
+    for (const auto& p : paths) merge_path(p);
+    return std::move(plan_);
+  }
+
+ private:
+  Config merged_config(const std::map<std::string, git_delta_t>& ours, const std::map<std::string, git_delta_t>& theirs) {
+    const std::string path = "prevent.yaml";
+    if (ours.count(path) && theirs.count(path) && ours_.read(path) != theirs_.read(path))
+      fail(Exit::store, "prevent.yaml was changed on both sides, two different ways (prevent.yaml)",
+           "a person chooses: make this store's prevent.yaml what the two should be, commit it, and sync again; "
+           "nothing was merged");
+    auto text = (theirs.count(path) ? theirs_ : ours_).read(path);
+    if (!text) fail(Exit::store, "one side of the merge has no prevent.yaml");
+    return parse_config(*text, "prevent.yaml");
+  }
+
+  // A case numbered on both sides (added on both, different records): this
+  // side's is renumbered to the next number free on both, its old ID kept
+  // in `previous_ids`, and this side's references to it follow.
+  void renumber_collisions(const std::map<std::string, git_delta_t>& ours,
+                           const std::map<std::string, git_delta_t>& theirs) {
+    std::vector<std::string> colliding;
+    for (const auto& [p, s] : ours)
+      if (s == GIT_DELTA_ADDED && is_case_record_path(p)) {
+        auto t = theirs.find(p);
+        if (t != theirs.end() && t->second == GIT_DELTA_ADDED && ours_.read(p) != theirs_.read(p))
+          colliding.push_back(p);
+      }
+    if (colliding.empty()) return;
+    // The highest number of each prefix and year on either side.
+    std::map<std::pair<std::string, int>, long> highest;
+    auto note_numbers = [&](const Side& side) {
+      git_tree_entry* raw = nullptr;
+      if (git_tree_entry_bypath(&raw, side.tree.get(), "cases") != 0) return;
+      git::TreeEntry cases(raw);
+      git_tree* ct = nullptr;
+      if (git_tree_lookup(&ct, repo_, git_tree_entry_id(cases.get())) != 0) return;
+      git::Tree cases_tree(ct);
+      for (size_t i = 0; i < git_tree_entrycount(ct); ++i) {
+        const git_tree_entry* y = git_tree_entry_byindex(ct, i);
+        if (git_tree_entry_type(y) != GIT_OBJECT_TREE) continue;
+        git_tree* yt = nullptr;
+        if (git_tree_lookup(&yt, repo_, git_tree_entry_id(y)) != 0) continue;
+        git::Tree year_tree(yt);
+        for (size_t j = 0; j < git_tree_entrycount(yt); ++j) {
+          const std::string path = fmt::format("cases/{}/{}", git_tree_entry_name(y), git_tree_entry_name(git_tree_entry_byindex(yt, j)));
+          std::string prefix;
+          int year = 0;
+          if (auto n = case_number(path, &prefix, &year)) highest[{prefix, year}] = std::max(highest[{prefix, year}], *n);
+        }
+      }
+    };
+    note_numbers(ours_);
+    note_numbers(theirs_);
+    for (const auto& path : colliding) {
+      std::string prefix;
+      int year = 0;
+      const long number = *case_number(path, &prefix, &year);
+      const std::string old_id = CaseId{prefix, year, number}.str();
+      const std::string new_id = CaseId{prefix, year, ++highest[{prefix, year}]}.str();
+      Case c = read_case(*ours_.read(path), path, config_);
+      c.id = new_id;
+      if (std::find(c.previous_ids.begin(), c.previous_ids.end(), old_id) == c.previous_ids.end())
+        c.previous_ids.push_back(old_id);
+      const std::string new_path = case_path(new_id, year);
+      ours_.overrides[path] = std::nullopt;
+      ours_.overrides[new_path] = write_case(c);
+      plan_.renumbered.emplace_back(old_id, new_id);
+      // This side's references to the old ID (made since the base: the ID
+      // did not exist there) are to this case.
+      for (const auto& [p, s] : ours) {
+        if (p == path || s == GIT_DELTA_DELETED) continue;
+        auto text = ours_.read(p);
+        if (!text || text->find(old_id) == std::string::npos) continue;
+        if (is_case_record_path(p)) {
+          Case other = read_case(*text, p, config_);
+          if (rename_in_case(other, old_id, new_id)) ours_.overrides[p] = write_case(other);
+        } else if (is_meeting_record_path(p)) {
+          Meeting m = read_meeting(*text, p);
+          if (rename_in_meeting(m, old_id, new_id)) ours_.overrides[p] = write_meeting(m);
+        }
+      }
+    }
+  }
+
+  void merge_path(const std::string& path) {
+    const auto b = base_.read(path);
+    const auto o = ours_.read(path);
+    const auto t = theirs_.read(path);
+    std::optional<std::string> m;
+    if (o == b)
+      m = t;
+    else if (t == b || o == t)
+      m = o;
+    else
+      m = merge_both(path, b, *o, *t);
+    const auto now = ours_real_.read(path);
+    if (m == now) return;
+    if (!m)
+      fail(Exit::store, fmt::format("{} was deleted on one side: prevent never deletes a record", terminal_safe(path)),
+           "restore it on the side that deleted it (`git checkout HEAD~1 -- FILE`, commit), then sync again");
+    plan_.files.push_back(FileWrite{path, *m});
+    std::string prefix;
+    int year = 0;
+    if (auto n = case_number(path, &prefix, &year)) plan_.case_ids.push_back(CaseId{prefix, year, *n}.str());
+  }
+
+  std::optional<std::string> merge_both(const std::string& path, const std::optional<std::string>& b,
+                                        const std::optional<std::string>& o, const std::optional<std::string>& t) {
+    if (!o || !t)
+      fail(Exit::store,
+           fmt::format("{} was deleted on one side and changed on the other", terminal_safe(path)),
+           "restore it on the side that deleted it, commit, then sync again");
+    if (is_case_record_path(path)) {
+      std::optional<Case> base;
+      if (b) base = read_case(*b, path, config_);
+      const Case ours = read_case(*o, path, config_);
+      const Case theirs = read_case(*t, path, config_);
+      CaseMerge r = merge_cases(base ? &*base : nullptr, ours, theirs, last_change(repo_, head_, base_id_, path),
+                                last_change(repo_, theirs_id_, base_id_, path));
+      ++plan_.merged_records;
+      for (const auto& f : r.conflicts) plan_.conflicts.push_back(fmt::format("{} {}", r.merged.id, f));
+      return write_case(r.merged);
+    }
+    if (is_meeting_record_path(path)) {
+      std::optional<Meeting> base;
+      if (b) base = read_meeting(*b, path);
+      const Meeting ours = read_meeting(*o, path);
+      const Meeting theirs = read_meeting(*t, path);
+      MeetingMerge r = merge_meetings(base ? &*base : nullptr, ours, theirs, last_change(repo_, head_, base_id_, path),
+                                      last_change(repo_, theirs_id_, base_id_, path));
+      ++plan_.merged_records;
+      if (r.conflicted())
+        fail(Exit::store,
+             fmt::format("the meeting {} was changed two different ways on both sides ({}): keeping a meeting's "
+                         "conflicts is not built yet",
+                         r.merged.date.str(), r.conflicts.front().field),
+             "make the two copies of the meeting agree (`prevent edit --meeting`), then sync again; nothing was merged");
+      return write_meeting(r.merged);
+    }
+    fail(Exit::store, fmt::format("{} was changed on both sides, two different ways", terminal_safe(path)),
+         "a person chooses: make this store's copy what the two should be, commit it, and sync again; nothing was "
+         "merged");
+  }
+
+  git_repository* repo_;
+  git_oid head_, theirs_id_, base_id_;
+  Side ours_, theirs_, base_, ours_real_;
+  Config config_;
+  MergePlan plan_;
+};
+
+}  // namespace sync_steps
+}  // namespace
+
+SyncResult sync_store(Store& store, const SyncOptions& options) {
+  using namespace sync_steps;
+  git_repository* repo = store.git().raw();
+  Target target = open_remote(repo, options.remote);
+  auto lock = store.lock();
+  store.require_no_interrupted_write();
+  if (store.keyring().encrypted())
+    fail(Exit::store, "syncing an encrypted store is not built yet (docs/team.md)",
+         "until it is, share the store by pushing to and pulling from a copy that one person keeps");
+  const std::string branch = current_branch(repo);
+  require_nothing_uncommitted(repo);
+  const std::string tracking = target.name.empty() ? "" : fmt::format("refs/remotes/{}/{}", target.name, branch.substr(11));
+
+  SyncResult result;
+  for (int round = 1; round <= options.max_rounds; ++round) {
+    result.rounds = round;
+    // What this store last had from the remote, read before the fetch:
+    // libgit2 also moves a configured remote's tracking branches when it
+    // fetches (as git does).
+    const auto before = tracking.empty() ? std::nullopt : ref_id(repo, tracking);
+    fetch(target, branch);
+    const auto head = store.git().head();
+    if (!head) fail(Exit::store, "the store has no commit yet");
+    const auto theirs = ref_id(repo, kIncomingRef);
+    if (theirs && before && !git_oid_equal(&*before, &*theirs) &&
+        git_graph_descendant_of(repo, &*theirs, &*before) != 1) {
+      set_ref(repo, tracking, *before, "sync: kept what was had before the remote was rewritten");
+        fail(Exit::store,
+             fmt::format("the remote's branch no longer holds what this store last had from it: its history was "
+                         "rewritten ({})",
+                         tracking),
+             fmt::format("nothing was merged; compare with `git log {}` and ask who rewrote {}", tracking, target.shown));
+    }
+    if (theirs && !git_oid_equal(&*head, &*theirs) && git_graph_descendant_of(repo, &*head, &*theirs) != 1) {
+      if (git_graph_descendant_of(repo, &*theirs, &*head) == 1) {
+        // A fast-forward: the remote's commits, as they are.
+        git::Commit hc = lookup_commit(repo, *head), tc = lookup_commit(repo, *theirs);
+        git::Tree ht = tree_of(hc.get()), tt = tree_of(tc.get());
+        Side side{repo, tree_of(tc.get()), {}};
+        std::vector<FileWrite> files;
+        for (const auto& [path, status] : changed_paths(repo, ht.get(), tt.get())) {
+          if (status == GIT_DELTA_DELETED)
+            fail(Exit::store, fmt::format("{} was deleted on the remote: prevent never deletes a record",
+                                          terminal_safe(path)),
+                 "restore it on the remote's side, then sync again; nothing was changed here");
+          files.push_back(FileWrite{path, *side.read(path)});
+        }
+        store.commit(files, "sync: fast-forward", {}, CommitKind{std::nullopt, git::object_id(*theirs)});
+        result.local = SyncResult::Local::fast_forward;
+      } else {
+        git_oid base;
+        if (git_merge_base(&base, repo, &*head, &*theirs) != 0)
+          fail(Exit::store, fmt::format("this store and {} have no history in common", target.shown),
+               "a store syncs only with copies of itself (a clone)");
+        TreeMerge merge(repo, *head, *theirs, base);
+        MergePlan plan = merge.run();
+        const std::string subject =
+            plan.files.empty() ? fmt::format("merge from {}", target.name.empty() ? "a remote" : target.name)
+                               : fmt::format("merge from {} ({} file{})", target.name.empty() ? "a remote" : target.name,
+                                             plan.files.size(), plan.files.size() == 1 ? "" : "s");
+        store.commit(plan.files, commit_message("sync", subject, plan.case_ids, "sync"), {},
+                     CommitKind{git::object_id(*theirs), std::nullopt});
+        result.local = SyncResult::Local::merged;
+        result.conflicts.insert(result.conflicts.end(), plan.conflicts.begin(), plan.conflicts.end());
+        result.renumbered.insert(result.renumbered.end(), plan.renumbered.begin(), plan.renumbered.end());
+        result.merged_records += plan.merged_records;
+      }
+    }
+    if (theirs && !tracking.empty()) set_ref(repo, tracking, *theirs, "sync: fetched");
+    const auto now = store.git().head();
+    result.head = oid_hex(*now);
+    if (theirs && git_oid_equal(&*now, &*theirs)) return result;  // the remote has it all
+    const std::string refused = push(target, branch, branch);
+    if (refused.empty()) {
+      result.pushed = true;
+      if (!tracking.empty()) set_ref(repo, tracking, *now, "sync: pushed");
+      // The verified head goes with it when it is this head (never forced).
+      if (auto v = ref_id(repo, kVerifiedRef); v && git_oid_equal(&*v, &*now)) push(target, kVerifiedRef, kVerifiedRef);
+      return result;
+    }
+    // Refused: most likely someone pushed meanwhile; fetch and merge again.
+    if (round == options.max_rounds)
+      fail(Exit::store, fmt::format("{} refused the push {} times: {}", target.shown, round, terminal_safe(refused)),
+           "the local merge is kept; run `prevent sync` again");
+  }
+  return result;
+}
+
+}  // namespace prevent

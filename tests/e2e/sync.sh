@@ -1,0 +1,236 @@
+#!/usr/bin/env bash
+# `prevent sync` (issue 19, docs/team.md): fetch, merge record by record,
+# push, through a bare repository by path and by file://.
+# shellcheck source=lib/common.bash
+source "$(dirname "$0")/lib/common.bash"
+
+# team: a store A pushed to a bare repository R, and a clone B of R; the
+# store has one case (ID in $BASE_ID) before they part.
+BASE_ID=""
+team() {
+    new_store "$T/A"
+    refer_ok "$T/A" name="Quorbin Ashwell" summary="Fictional shared base case"
+    BASE_ID="$ID"
+    git init -q --bare "$T/R.git"
+    git -C "$T/A" remote add origin "$T/R.git"
+    pv_ok "$T/A" "$AS_OF" sync
+    git clone -q "$T/R.git" "$T/B" || fail "git clone failed"
+}
+
+# The two stores' heads and records are the same.
+assert_converged() {
+    assert_eq "$(head_of "$T/A")" "$(head_of "$T/B")" "the two heads"
+    assert_eq "$(git -C "$T/R.git" rev-parse refs/heads/master 2>/dev/null || git -C "$T/R.git" rev-parse refs/heads/main)" \
+        "$(head_of "$T/A")" "the remote's head"
+    assert_clean "$T/A"
+    assert_clean "$T/B"
+}
+
+test_first_sync_pushes_to_an_empty_remote() {
+    new_store "$T/A"
+    refer_ok "$T/A"
+    git init -q --bare "$T/R.git"
+    git -C "$T/A" remote add origin "$T/R.git"
+    pv "$T/A" "$AS_OF" sync
+    assert_rc 0
+    assert_stdout_empty
+    assert_stderr_contains "pushed"
+    local branch
+    branch="$(git -C "$T/A" symbolic-ref --short HEAD)"
+    assert_eq "$(git -C "$T/R.git" rev-parse "refs/heads/$branch")" "$(head_of "$T/A")" "the remote's branch"
+    assert_eq "$(git -C "$T/A" rev-parse "refs/remotes/origin/$branch")" "$(head_of "$T/A")" "the tracking branch"
+    # Nothing new either way: nothing changes.
+    local before
+    before="$(head_of "$T/A")"
+    pv "$T/A" "$AS_OF" sync
+    assert_rc 0
+    assert_stderr_contains "nothing new from the remote; nothing to push"
+    assert_eq "$(head_of "$T/A")" "$before" "HEAD"
+}
+
+test_fast_forward_brings_the_remote_commits() {
+    team
+    refer_ok "$T/A" name="Velmira Cottish" summary="Fictional second referral"
+    local second="$ID"
+    pv_ok "$T/A" "$AS_OF" sync
+    pv "$T/B" "$AS_OF" sync
+    assert_rc 0
+    assert_stderr_contains "brought up to date with the remote; nothing to push"
+    assert_converged
+    # No merge commit: the history is A's, and B reads the new case.
+    assert_eq "$(git -C "$T/B" rev-list --merges --count HEAD)" "0" "merge commits"
+    pv "$T/B" "$AS_OF" show "$second"
+    assert_rc 0
+    pv "$T/B" "$AS_OF" check
+    assert_rc 0
+}
+
+test_edits_to_different_cases_merge_and_converge() {
+    team
+    refer_ok "$T/A" name="Velmira Cottish" summary="Fictional second referral"
+    local second="$ID"
+    pv_ok "$T/A" "$AS_OF" sync
+    pv_ok "$T/B" "$AS_OF" sync
+    # Offline: A triages one case, B the other.
+    pv_ok "$T/A" "$AS_OF" triage "$BASE_ID" --outcome channel-panel --date 2026-11-20 --s36-date 2026-11-20 --s36-by "Prevent Lead"
+    pv_ok "$T/B" "$AS_OF" triage "$second" --outcome signposted --date 2026-11-21 --signpost early-help --rationale "Fictional rationale B"
+    pv_ok "$T/A" "$AS_OF" sync
+    pv "$T/B" "$AS_OF" sync
+    assert_rc 0
+    assert_stdout_empty
+    assert_stderr_contains "merged with the remote (0 records merged by field, 0 conflicts); pushed"
+    pv "$T/A" "$AS_OF" sync
+    assert_rc 0
+    assert_converged
+    assert_eq "$(case_field "$T/A" "$BASE_ID" "d['triage']['outcome']")" "channel-panel" "A's triage"
+    assert_eq "$(case_field "$T/A" "$second" "d['triage']['outcome']")" "signposted" "B's triage"
+    # The merge is one commit, first parent B's own line, by the program.
+    assert_eq "$(git -C "$T/B" rev-list --merges --count HEAD)" "1" "merge commits"
+    assert_eq "$(git -C "$T/B" log -1 --merges --format=%s)" "sync: merge from origin (1 file)" "the merge's subject"
+    assert_eq "$(git -C "$T/B" log -1 --merges --format='%(trailers:key=Prevent-Action,valueonly)' | sed '/^$/d')" "sync" "trailer"
+    assert_no_personal_data "$(git -C "$T/B" log --format=%B)" "commit messages"
+}
+
+test_one_case_changed_on_both_sides_merges_by_field() {
+    team
+    # A notes a contact, B records a different one: both entries kept.
+    pv_ok "$T/A" "$AS_OF" note "$BASE_ID" --date 2026-11-10 --kind contact --with "Example Academy" --text "Fictional note A"
+    pv_ok "$T/B" "$AS_OF" note "$BASE_ID" --date 2026-11-11 --kind contact --with "Example Police" --text "Fictional note B"
+    pv_ok "$T/A" "$AS_OF" sync
+    pv "$T/B" "$AS_OF" sync
+    assert_rc 0
+    assert_stderr_contains "(1 record merged by field, 0 conflicts)"
+    pv_ok "$T/A" "$AS_OF" sync
+    assert_converged
+    assert_eq "$(case_field "$T/A" "$BASE_ID" "len(d['chronology'])")" "2" "chronology entries"
+    assert_eq "$(head_trailers "$T/B" Prevent-Case)" "$BASE_ID" "the merge names the case"
+}
+
+test_a_field_changed_two_ways_is_a_conflict_kept_in_the_record() {
+    team
+    pv_ok "$T/A" "$AS_OF" triage "$BASE_ID" --outcome channel-panel --date 2026-11-20 --s36-date 2026-11-20 --s36-by "Prevent Lead"
+    pv_ok "$T/B" "$AS_OF" triage "$BASE_ID" --outcome no-further-action --date 2026-11-21 --rationale "Fictional rationale B"
+    pv_ok "$T/A" "$AS_OF" sync
+    pv "$T/B" "$AS_OF" sync
+    assert_rc 0
+    assert_stdout_eq "conflict $BASE_ID triage"
+    assert_stderr_contains "1 conflict)"
+    assert_no_personal_data "$(stdout; stderr)" "sync's output"
+    # Nothing lost: both sides' values are in the record; the case stays
+    # untriaged until a person chooses.
+    assert_eq "$(case_field "$T/B" "$BASE_ID" "d['conflicts'][0]['field']")" "triage" "the conflict's field"
+    assert_contains "$(case_field "$T/B" "$BASE_ID" "d['conflicts'][0]['ours']")" "no-further-action" "ours"
+    assert_contains "$(case_field "$T/B" "$BASE_ID" "d['conflicts'][0]['theirs']")" "channel-panel" "theirs"
+    assert_eq "$(case_field "$T/B" "$BASE_ID" "'triage' in d")" "False" "triage in place"
+    pv_ok "$T/A" "$AS_OF" sync
+    assert_converged
+}
+
+test_a_case_numbered_on_both_sides_is_renumbered_on_the_side_not_pushed() {
+    team
+    refer_ok "$T/A" name="Velmira Cottish" summary="Fictional referral at A"
+    local a_id="$ID"
+    refer_ok "$T/B" name="Dorrin Halvesk" summary="Fictional referral at B"
+    local b_id="$ID"
+    assert_eq "$a_id" "$b_id" "the same ID allocated twice"
+    pv_ok "$T/A" "$AS_OF" sync
+    pv "$T/B" "$AS_OF" sync
+    assert_rc 0
+    local year n new
+    year="${b_id#*-}"
+    year="${year%%-*}"
+    n="${b_id##*-}"
+    new="${b_id%-*}-$(printf '%04d' $((10#$n + 1)))"
+    assert_stdout_eq "renumbered $b_id $new"
+    assert_stderr_contains "$b_id was numbered on the remote too"
+    pv_ok "$T/A" "$AS_OF" sync
+    assert_converged
+    # A's case keeps its ID; B's has the next, with its old ID kept.
+    assert_eq "$(case_field "$T/A" "$a_id" "d['referral']['subject']['name']")" "Velmira Cottish" "A's case"
+    assert_eq "$(case_field "$T/A" "$new" "d['referral']['subject']['name']")" "Dorrin Halvesk" "B's case, renumbered"
+    assert_eq "$(case_field "$T/A" "$new" "d['previous_ids']")" "['$b_id']" "previous_ids"
+    assert_file_exists "$T/A/cases/$year/$new.yaml"
+    pv "$T/A" "$AS_OF" check records
+    assert_rc 0
+}
+
+test_refuses_uncommitted_changes() {
+    team
+    echo "# a hand edit" >>"$T/B/prevent.yaml"
+    expect_refusal 6 "$T/B" prevent -C "$T/B" --as-of "$AS_OF" sync
+    assert_stderr_contains "uncommitted changes in the way (prevent.yaml)"
+}
+
+test_refuses_a_store_without_origin() {
+    new_store "$T/A"
+    expect_refusal 6 "$T/A" prevent -C "$T/A" --as-of "$AS_OF" sync
+    assert_stderr_contains "no remote named origin"
+}
+
+test_refuses_remotes_that_would_run_a_program() {
+    new_store "$T/A"
+    local url
+    for url in 'ext::sh -c touch% /tmp/prevent-sync-pwned' 'fd::17' '-uhelp=x' 'http://example.invalid/x.git'; do
+        expect_refusal 6 "$T/A" prevent -C "$T/A" --as-of "$AS_OF" sync -- "$url"
+        assert_stderr_contains "a remote prevent does not sync with"
+    done
+    git -C "$T/A" remote add evil 'ext::sh -c touch% /tmp/prevent-sync-pwned'
+    expect_refusal 6 "$T/A" prevent -C "$T/A" --as-of "$AS_OF" sync evil
+    assert_stderr_contains "(remote.evil.url)"
+    assert_no_file /tmp/prevent-sync-pwned
+}
+
+test_refuses_an_unreachable_remote() {
+    new_store "$T/A"
+    git -C "$T/A" remote add origin "$T/nowhere.git"
+    expect_refusal 6 "$T/A" prevent -C "$T/A" --as-of "$AS_OF" sync
+    assert_stderr_contains "cannot fetch from origin"
+}
+
+test_refuses_a_rewritten_remote() {
+    team
+    refer_ok "$T/A" name="Velmira Cottish" summary="Fictional second referral"
+    pv_ok "$T/A" "$AS_OF" sync
+    pv_ok "$T/B" "$AS_OF" sync
+    # Someone rewrites the remote's branch to drop the last commit.
+    local branch
+    branch="$(git -C "$T/A" symbolic-ref --short HEAD)"
+    git -C "$T/R.git" update-ref "refs/heads/$branch" "$(git -C "$T/A" rev-parse HEAD~1)"
+    refer_ok "$T/B" name="Dorrin Halvesk" summary="Fictional third referral"
+    expect_refusal 6 "$T/B" prevent -C "$T/B" --as-of "$AS_OF" sync
+    assert_stderr_contains "its history was rewritten"
+}
+
+test_file_url_and_path_argument() {
+    team
+    refer_ok "$T/A" name="Velmira Cottish" summary="Fictional second referral"
+    pv "$T/A" "$AS_OF" sync "file://$T/R.git"
+    assert_rc 0
+    assert_stderr_contains "pushed"
+    pv "$T/B" "$AS_OF" sync "$T/R.git"
+    assert_rc 0
+    assert_eq "$(head_of "$T/B")" "$(head_of "$T/A")" "B's head"
+}
+
+test_three_clones_converge_in_any_order() {
+    team
+    git clone -q "$T/R.git" "$T/C" || fail "git clone failed"
+    refer_ok "$T/A" name="Velmira Cottish" summary="Fictional referral at A"
+    refer_ok "$T/B" name="Dorrin Halvesk" summary="Fictional referral at B"
+    refer_ok "$T/C" name="Ossian Brack" summary="Fictional referral at C"
+    pv_ok "$T/B" "$AS_OF" note "$BASE_ID" --date 2026-11-10 --kind contact --with "Example Police" --text "Fictional note B"
+    pv_ok "$T/C" "$AS_OF" note "$BASE_ID" --date 2026-11-12 --kind contact --with "Example Academy" --text "Fictional note C"
+    local s
+    for s in C A B C A; do pv_ok "$T/$s" "$AS_OF" sync; done
+    assert_eq "$(head_of "$T/A")" "$(head_of "$T/C")" "A and C"
+    assert_eq "$(head_of "$T/B")" "$(head_of "$T/C")" "B and C"
+    pv_ok "$T/A" "$AS_OF" list --format csv
+    assert_eq "$(stdout | tail -n +2 | wc -l)" "4" "cases"
+    assert_eq "$(case_field "$T/A" "$BASE_ID" "len(d['chronology'])")" "2" "chronology entries"
+    local name
+    for name in "Velmira Cottish" "Dorrin Halvesk" "Ossian Brack"; do
+        assert_contains "$(cat "$T"/A/cases/*/*.yaml)" "$name" "every referral"
+    done
+}
+
+run_tests "$@"
