@@ -494,6 +494,37 @@ class TreeMerge {
 }  // namespace sync_steps
 }  // namespace
 
+std::optional<std::string> sync_merge_differs(const Store& store, const ObjectId& commit_id) {
+  using namespace sync_steps;
+  git_repository* repo = store.git().raw();
+  const git_oid id = git::oid(commit_id);
+  git::Commit c = lookup_commit(repo, id);
+  if (git_commit_parentcount(c.get()) != 2) return "it does not have two parents";
+  const git_oid p1 = *git_commit_parent_id(c.get(), 0), p2 = *git_commit_parent_id(c.get(), 1);
+  git_oid base;
+  if (git_merge_base(&base, repo, &p1, &p2) != 0) return "its parents have no history in common";
+  MergePlan plan;
+  try {
+    plan = TreeMerge(repo, p1, p2, base).run();
+  } catch (const Failure& f) {
+    return fmt::format("prevent would not merge its parents: {}", f.what());
+  }
+  git::Commit first = lookup_commit(repo, p1);
+  git::Tree before = tree_of(first.get()), after = tree_of(c.get());
+  std::set<std::string> expected;
+  for (const auto& f : plan.files) {
+    expected.insert(f.path);
+    git_oid want;
+    git_check(git_odb_hash(&want, f.content.data(), f.content.size(), GIT_OBJECT_BLOB), "cannot hash a merged file");
+    const auto have = blob_at(repo, after.get(), f.path);
+    if (!have || !git_oid_equal(&*have, &want))
+      return fmt::format("{} is not what prevent's merge of its parents gives", terminal_safe(f.path));
+  }
+  for (const auto& [path, status] : changed_paths(repo, before.get(), after.get()))
+    if (!expected.count(path)) return fmt::format("it changes {}, which prevent's merge of its parents leaves", terminal_safe(path));
+  return std::nullopt;
+}
+
 SyncResult sync_store(Store& store, const SyncOptions& options) {
   using namespace sync_steps;
   git_repository* repo = store.git().raw();

@@ -53,4 +53,10 @@ struct SyncResult {
 
 SyncResult sync_store(Store& store, const SyncOptions& options);
 
+// For `check`: why the merge commit `commit` is not what prevent's merge of
+// its two parents gives (a hand edit hidden in a merge that claims to be a
+// sync's), or nullopt when its tree is exactly that. Names paths, never a
+// value.
+std::optional<std::string> sync_merge_differs(const Store& store, const ObjectId& commit);
+
 }  // namespace prevent

@@ -89,6 +89,13 @@ test_edits_to_different_cases_merge_and_converge() {
     assert_eq "$(git -C "$T/B" log -1 --merges --format=%s)" "sync: merge from origin (1 file)" "the merge's subject"
     assert_eq "$(git -C "$T/B" log -1 --merges --format='%(trailers:key=Prevent-Action,valueonly)' | sed '/^$/d')" "sync" "trailer"
     assert_no_personal_data "$(git -C "$T/B" log --format=%B)" "commit messages"
+    # An auditor's check accepts the program's merge on both copies.
+    pv "$T/A" "$AS_OF" check --strict
+    assert_rc 0 "check --strict of A"
+    [[ $RC -eq 0 ]] || _show "$OUT"
+    pv "$T/B" "$AS_OF" check --strict
+    assert_rc 0 "check --strict of B"
+    [[ $RC -eq 0 ]] || _show "$OUT"
 }
 
 test_one_case_changed_on_both_sides_merges_by_field() {
@@ -124,6 +131,9 @@ test_a_field_changed_two_ways_is_a_conflict_kept_in_the_record() {
     assert_eq "$(case_field "$T/B" "$BASE_ID" "'triage' in d")" "False" "triage in place"
     pv_ok "$T/A" "$AS_OF" sync
     assert_converged
+    pv "$T/A" "$AS_OF" check history verified-head
+    assert_rc 0 "check of the merged history"
+    [[ $RC -eq 0 ]] || _show "$OUT"
 }
 
 test_a_case_numbered_on_both_sides_is_renumbered_on_the_side_not_pushed() {
@@ -231,6 +241,36 @@ test_three_clones_converge_in_any_order() {
     for name in "Velmira Cottish" "Dorrin Halvesk" "Ossian Brack"; do
         assert_contains "$(cat "$T"/A/cases/*/*.yaml)" "$name" "every referral"
     done
+}
+
+test_check_reports_a_hand_edit_hidden_in_a_sync_merge() {
+    team
+    refer_ok "$T/A" name="Velmira Cottish" summary="Fictional referral at A"
+    refer_ok "$T/B" name="Dorrin Halvesk" summary="Fictional referral at B"
+    pv_ok "$T/A" "$AS_OF" sync
+    pv_ok "$T/B" "$AS_OF" sync
+    pv "$T/B" "$AS_OF" check --strict
+    assert_rc 0 "check of the program's merge"
+    # The merge amended by hand: the same message and parents, one record
+    # changed more.
+    sed -i 's/route: email/route: phone/' "$T/B/cases/"*/"$BASE_ID.yaml"
+    git -C "$T/B" commit -q -a --amend --no-edit --no-verify
+    pv "$T/B" "$AS_OF" check history
+    assert_rc 6
+    assert_stdout_contains "is not prevent's merge of its parents: it changes cases/"
+    assert_stdout_contains "$BASE_ID.yaml, which prevent's merge of its parents leaves"
+    assert_no_personal_data "$(stdout)" "check's findings"
+}
+
+test_a_plain_git_merge_is_still_a_notice() {
+    team
+    refer_ok "$T/A" name="Velmira Cottish" summary="Fictional referral at A"
+    pv_ok "$T/A" "$AS_OF" sync
+    pv_ok "$T/B" "$AS_OF" note "$BASE_ID" --date 2026-11-10 --kind contact --with "Example Police" --text "Fictional note B"
+    git -C "$T/B" pull -q --no-rebase --no-edit origin "$(git -C "$T/B" symbolic-ref --short HEAD)" 2>/dev/null || fail "git pull failed"
+    pv "$T/B" "$AS_OF" check history
+    assert_rc 0
+    assert_stdout_contains "prevent checks the first-parent history only"
 }
 
 run_tests "$@"

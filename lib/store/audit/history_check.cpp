@@ -21,6 +21,7 @@
 #include "config.hpp"
 #include "foi_request.hpp"
 #include "git_handles.hpp"
+#include "sync.hpp"
 #include "git_repo.hpp"
 #include "history_walk.hpp"
 #include "oid_set.hpp"
@@ -906,7 +907,16 @@ std::vector<Finding> check_history(const Store& store, HistoryChecks which) {
                          fmt::format("a case file was deleted in commit {}; prevent never deletes a case, so its "
                                      "number cannot be reused ({})",
                                      m.short_id(), c.path)});
-      if (m.merge())
+      // A merge of `prevent sync` is recomputed from its parents: the same
+      // tree, and it is the program's; another tree hides a hand edit.
+      std::optional<std::string> sync_differs;
+      const bool sync_merge = m.merge() && m.parents == 2 && m.action == "sync";
+      if (sync_merge) sync_differs = sync_merge_differs(store, git::object_id(*git_commit_id(s.commit)));
+      if (sync_merge && sync_differs)
+        out.push_back({Finding::Level::error, Exit::store, "history",
+                       fmt::format("sync merge: commit {} by {} <{}> on {} is not prevent's merge of its parents: {}",
+                                   m.short_id(), m.author_name, m.author_email, m.display_time(), *sync_differs)});
+      else if (m.merge() && !sync_merge)
         out.push_back({Finding::Level::notice, Exit::ok, "history",
                        fmt::format("merge: commit {} by {} <{}> on {} merges {} other histor{}{}; prevent checks the "
                                    "first-parent history only, so what the merge brought in was not checked",

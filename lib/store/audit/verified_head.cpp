@@ -2,6 +2,9 @@
 
 #include <fstream>
 #include <memory>
+#include <set>
+#include <string_view>
+#include <vector>
 #include <sstream>
 #include <string>
 
@@ -35,19 +38,46 @@ bool in_history_of(git_repository* repo, const git_oid& ancestor, const git_oid&
   return git_graph_descendant_of(repo, &descendant, &ancestor) == 1;
 }
 
+namespace {
+
+// A merge made by `prevent sync` (Prevent-Action: sync, two parents):
+// check recomputes each (history_check.cpp), so what it brought in through
+// its second parent is on the verified line as much as its first.
+bool is_sync_merge(git_commit* c) {
+  if (git_commit_parentcount(c) != 2) return false;
+  const char* message = git_commit_message(c);
+  if (!message) return false;
+  git::Trailers trailers;
+  if (git_message_trailers(trailers.get(), message) < 0) return false;
+  for (size_t i = 0; i < trailers.array.count; ++i)
+    if (std::string_view(trailers.array.trailers[i].key) == "Prevent-Action")
+      return std::string_view(trailers.array.trailers[i].value) == "sync";
+  return false;
+}
+
+}  // namespace
+
 bool on_first_parent_chain(git_repository* repo, const git_oid& ancestor, const git_oid& head) {
   // Newest first, so that the usual case (the verified head is HEAD or its
   // parent) costs a commit or two; a rewritten history costs one walk of
-  // the chain.
-  git_oid at = head;
-  for (;;) {
-    if (git_oid_equal(&at, &ancestor)) return true;
-    git_commit* raw = nullptr;
-    if (git_commit_lookup(&raw, repo, &at) < 0) return false;
-    git::Commit commit(raw);
-    if (git_commit_parentcount(raw) == 0) return false;
-    at = *git_commit_parent_id(raw, 0);
+  // the chain (and of each sync merge's other line).
+  std::vector<git_oid> lines{head};
+  std::set<std::string> seen;
+  while (!lines.empty()) {
+    git_oid at = lines.back();
+    lines.pop_back();
+    for (;;) {
+      if (git_oid_equal(&at, &ancestor)) return true;
+      if (!seen.insert(std::string(reinterpret_cast<const char*>(at.id), GIT_OID_RAWSZ)).second) break;
+      git_commit* raw = nullptr;
+      if (git_commit_lookup(&raw, repo, &at) < 0) break;
+      git::Commit commit(raw);
+      if (git_commit_parentcount(raw) == 0) break;
+      if (is_sync_merge(raw)) lines.push_back(*git_commit_parent_id(raw, 1));
+      at = *git_commit_parent_id(raw, 0);
+    }
   }
+  return false;
 }
 
 RecordedHead read_verified_ref(const GitRepo& git, const char* name) {

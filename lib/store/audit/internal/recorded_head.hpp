@@ -43,7 +43,10 @@ bool in_history_of(git_repository* repo, const git_oid& ancestor, const git_oid&
 // Whether `ancestor` is `head` or one of its first parents, their first
 // parents, and so on: the chain the history checks walk. A commit reached
 // only through a merge's other parent is not on it (`git merge -s ours
-// OLD` must not make a rewritten history look as if it held OLD).
+// OLD` must not make a rewritten history look as if it held OLD), except
+// through a merge of `prevent sync` (Prevent-Action: sync), whose other
+// line counts too: check recomputes each such merge from its parents and
+// reports one that is not prevent's merge of them.
 bool on_first_parent_chain(git_repository* repo, const git_oid& ancestor, const git_oid& head);
 
 }  // namespace prevent
