@@ -25,13 +25,27 @@ namespace sync_steps {
 using git::Owned;
 using Remote = Owned<git_remote, git_remote_free>;
 
+// The refs a sync writes, all prevent's own (under the writers' lock):
+//   refs/prevent/sync/incoming           the remote's branch, as fetched
+//   refs/prevent/sync/incoming-verified  the remote's verified head
+//   refs/prevent/sync-last/NAME/BRANCH   what this store last had from
+//                                        remote NAME (rewrite evidence)
+//   refs/prevent/remotes/NAME/verified   the remote's verified head, for
+//                                        `check verified-head` (audit.md)
+// git's own refs/remotes/NAME/BRANCH is moved too, when it can be, so
+// that `git status` says how the branch stands; nothing depends on it.
 constexpr const char* kIncomingRef = "refs/prevent/sync/incoming";
 constexpr const char* kIncomingVerifiedRef = "refs/prevent/sync/incoming-verified";
 constexpr const char* kVerifiedRef = "refs/prevent/verified";
 
 // The remote synced with: a configured remote (by name) or a URL given.
+// Both are used through anonymous remotes of their addresses, so that
+// libgit2 moves none of git's own remote-tracking refs while it fetches:
+// every ref a sync writes is prevent's (below), and one left locked by a
+// killed sync is prevent's to clear.
 struct Target {
-  Remote remote;
+  Remote fetch;
+  Remote push;
   std::string name;   // the configured name; empty for a URL given
   std::string shown;  // how messages name it: the name, never a URL (it may hold a password)
 };
@@ -71,19 +85,40 @@ bool is_remote_name(std::string_view s) {
   return true;
 }
 
-Target open_remote(git_repository* repo, const std::string& given) {
-  const std::string name = given.empty() ? "origin" : given;
+// A remote's address that is a relative path, made absolute against the
+// store's work tree; nullopt for any other address.
+std::optional<std::string> store_relative(const std::filesystem::path& root, std::string_view url) {
+  if (url.empty() || url.starts_with("/") || url.find("://") != std::string_view::npos) return std::nullopt;
+  const size_t colon = url.find(':');
+  if (colon != std::string_view::npos && url.find('/') > colon) return std::nullopt;  // user@host:path
+  return (root / std::string(url)).lexically_normal().string();
+}
+
+Remote anonymous(git_repository* repo, const std::string& url) {
   git_remote* raw = nullptr;
+  if (git_remote_create_anonymous(&raw, repo, url.c_str()) < 0) git_fail("cannot use the remote");
+  return Remote(raw);
+}
+
+Target open_remote(git_repository* repo, const std::filesystem::path& root, const std::string& given) {
+  const std::string name = given.empty() ? "origin" : given;
   if (is_remote_name(name)) {
-    const int rc = git_remote_lookup(&raw, repo, name.c_str());
-    if (rc == 0) {
-      Target t{Remote(raw), name, name};
-      const char* url = git_remote_url(t.remote.get());
+    git_remote* raw = nullptr;
+    if (git_remote_lookup(&raw, repo, name.c_str()) == 0) {
+      Remote configured(raw);
+      const char* url = git_remote_url(configured.get());
       if (!url) fail(Exit::store, fmt::format("the remote {} has no URL (.git/config)", name));
       require_syncable_url(url, fmt::format("remote.{}.url", name));
-      if (const char* push = git_remote_pushurl(t.remote.get()))
+      std::string push_url = url;
+      if (const char* push = git_remote_pushurl(configured.get())) {
         require_syncable_url(push, fmt::format("remote.{}.pushurl", name));
-      return t;
+        push_url = push;
+      }
+      // A relative path is the store's, as git (run in the store) reads it,
+      // not the directory prevent was started in (-C).
+      const std::string fetch_url = store_relative(root, url).value_or(url);
+      push_url = store_relative(root, push_url).value_or(push_url);
+      return Target{anonymous(repo, fetch_url), anonymous(repo, push_url), name, name};
     }
     if (given.empty())
       fail(Exit::store, "the store has no remote named origin (.git/config)",
@@ -92,8 +127,8 @@ Target open_remote(git_repository* repo, const std::string& given) {
       fail(Exit::store, fmt::format("no remote named {} (.git/config)", name), "`git remote -v` lists the store's remotes");
   }
   require_syncable_url(given, "command line");
-  if (git_remote_create_anonymous(&raw, repo, given.c_str()) < 0) git_fail("cannot use the remote given");
-  return Target{Remote(raw), "", "the remote given"};
+  const std::string url = store_relative(root, given).value_or(given);
+  return Target{anonymous(repo, url), anonymous(repo, url), "", "the remote given"};
 }
 
 std::optional<git_oid> ref_id(git_repository* repo, const std::string& name) {
@@ -113,6 +148,25 @@ void set_ref(git_repository* repo, const std::string& name, const git_oid& id, c
   git_reference* raw = nullptr;
   git_check(git_reference_create(&raw, repo, name.c_str(), &id, 1, log), "cannot record what was synced");
   git::Reference ref(raw);
+}
+
+// The same where nothing depends on it (git's remote-tracking branch): a
+// failure leaves it as it was.
+void set_ref_if_can(git_repository* repo, const std::string& name, const git_oid& id, const char* log) {
+  git_reference* raw = nullptr;
+  if (git_reference_create(&raw, repo, name.c_str(), &id, 1, log) == 0) git_reference_free(raw);
+}
+
+// Lock files a killed sync left on prevent's sync refs. Only prevent
+// writes these refs, and only under the writers' lock, which this process
+// holds: a lock file there is stale.
+void clear_stale_sync_locks(git_repository* repo) {
+  const std::filesystem::path refs = std::filesystem::path(git_repository_commondir(repo)) / "refs" / "prevent";
+  for (const char* dir : {"sync", "sync-last", "remotes"}) {
+    std::error_code ec;
+    for (std::filesystem::recursive_directory_iterator it(refs / dir, ec), end; !ec && it != end; it.increment(ec))
+      if (it->path().extension() == ".lock" && it->is_regular_file(ec)) std::filesystem::remove(it->path(), ec);
+  }
 }
 
 std::string oid_hex(const git_oid& id) { return git::object_id(id).hex(); }
@@ -151,7 +205,7 @@ void require_nothing_uncommitted(git_repository* repo) {
 
 // Fetches the remote's branch and verified head into the private refs.
 void fetch(Target& t, const std::string& branch) {
-  git_repository* repo = git_remote_owner(t.remote.get());
+  git_repository* repo = git_remote_owner(t.fetch.get());
   delete_ref(repo, kIncomingRef);
   delete_ref(repo, kIncomingVerifiedRef);
   const std::string spec_branch = fmt::format("+{}:{}", branch, kIncomingRef);
@@ -162,7 +216,7 @@ void fetch(Target& t, const std::string& branch) {
   fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
   fo.update_fetchhead = 0;
   fo.prune = GIT_FETCH_NO_PRUNE;
-  if (git_remote_fetch(t.remote.get(), &refspecs, &fo, "sync: fetch") < 0)
+  if (git_remote_fetch(t.fetch.get(), &refspecs, &fo, "sync: fetch") < 0)
     fail(Exit::store, fmt::format("cannot fetch from {}: {}", t.shown, terminal_safe(git_error_text())),
          "check the remote's address and that it can be reached");
 }
@@ -180,7 +234,7 @@ std::string push(Target& t, const std::string& src, const std::string& dst) {
     if (status) *static_cast<std::string*>(payload) = status;
     return 0;
   };
-  if (git_remote_push(t.remote.get(), &refspecs, &po) < 0) {
+  if (git_remote_push(t.push.get(), &refspecs, &po) < 0) {
     const std::string e = git_error_text();
     return e.empty() ? "refused" : e;
   }
@@ -528,7 +582,7 @@ std::optional<std::string> sync_merge_differs(const Store& store, const ObjectId
 SyncResult sync_store(Store& store, const SyncOptions& options) {
   using namespace sync_steps;
   git_repository* repo = store.git().raw();
-  Target target = open_remote(repo, options.remote);
+  Target target = open_remote(repo, store.root(), options.remote);
   auto lock = store.lock();
   store.require_no_interrupted_write();
   if (store.keyring().encrypted())
@@ -536,15 +590,20 @@ SyncResult sync_store(Store& store, const SyncOptions& options) {
          "until it is, share the store by pushing to and pulling from a copy that one person keeps");
   const std::string branch = current_branch(repo);
   require_nothing_uncommitted(repo);
-  const std::string tracking = target.name.empty() ? "" : fmt::format("refs/remotes/{}/{}", target.name, branch.substr(11));
+  const std::string short_branch = branch.substr(std::string_view("refs/heads/").size());
+  const std::string last_had = target.name.empty() ? "" : fmt::format("refs/prevent/sync-last/{}/{}", target.name, short_branch);
+  const std::string tracking = target.name.empty() ? "" : fmt::format("refs/remotes/{}/{}", target.name, short_branch);
+  const std::string their_verified = target.name.empty() ? "" : fmt::format("refs/prevent/remotes/{}/verified", target.name);
+  clear_stale_sync_locks(repo);
 
   SyncResult result;
+  std::optional<git_oid> theirs_seen;  // the remote's head the last refused push was made against
   for (int round = 1; round <= options.max_rounds; ++round) {
     result.rounds = round;
-    // What this store last had from the remote, read before the fetch:
-    // libgit2 also moves a configured remote's tracking branches when it
-    // fetches (as git does).
-    const auto before = tracking.empty() ? std::nullopt : ref_id(repo, tracking);
+    // What this store last had from the remote (the remote-tracking branch
+    // before any sync recorded it).
+    auto before = last_had.empty() ? std::nullopt : ref_id(repo, last_had);
+    if (!before && !tracking.empty()) before = ref_id(repo, tracking);
     fetch(target, branch);
     const auto head = store.git().head();
     if (!head) fail(Exit::store, "the store has no commit yet");
@@ -593,22 +652,41 @@ SyncResult sync_store(Store& store, const SyncOptions& options) {
         result.merged_records += plan.merged_records;
       }
     }
-    if (theirs && !tracking.empty()) set_ref(repo, tracking, *theirs, "sync: fetched");
+    if (theirs && !last_had.empty()) {
+      set_ref(repo, last_had, *theirs, "sync: fetched");
+      set_ref_if_can(repo, tracking, *theirs, "sync: fetched");
+    }
+    // The remote's verified head, for check (never moved backwards).
+    if (auto v = ref_id(repo, kIncomingVerifiedRef); v && !their_verified.empty()) {
+      auto had = ref_id(repo, their_verified);
+      if (!had || git_oid_equal(&*had, &*v) || git_graph_descendant_of(repo, &*v, &*had) == 1)
+        set_ref(repo, their_verified, *v, "sync: the remote's verified head");
+    }
     const auto now = store.git().head();
     result.head = oid_hex(*now);
     if (theirs && git_oid_equal(&*now, &*theirs)) return result;  // the remote has it all
     const std::string refused = push(target, branch, branch);
     if (refused.empty()) {
       result.pushed = true;
-      if (!tracking.empty()) set_ref(repo, tracking, *now, "sync: pushed");
+      if (!last_had.empty()) {
+        set_ref(repo, last_had, *now, "sync: pushed");
+        set_ref_if_can(repo, tracking, *now, "sync: pushed");
+      }
       // The verified head goes with it when it is this head (never forced).
       if (auto v = ref_id(repo, kVerifiedRef); v && git_oid_equal(&*v, &*now)) push(target, kVerifiedRef, kVerifiedRef);
       return result;
     }
     // Refused: most likely someone pushed meanwhile; fetch and merge again.
-    if (round == options.max_rounds)
-      fail(Exit::store, fmt::format("{} refused the push {} times: {}", target.shown, round, terminal_safe(refused)),
-           "the local merge is kept; run `prevent sync` again");
+    // When the remote has not moved, another round would be refused alike.
+    const bool moved = !(theirs_seen.has_value() == theirs.has_value() && (!theirs || git_oid_equal(&*theirs_seen, &*theirs)));
+    if (round == options.max_rounds || (round > 1 && !moved) || refused.find(".lock") != std::string::npos) {
+      const bool lock = refused.find(".lock") != std::string::npos;
+      fail(Exit::store, fmt::format("{} refused the push: {}", target.shown, terminal_safe(refused)),
+           lock ? "what this store merged is kept. An interrupted push can leave a lock file in a remote reached by "
+                  "path: once nobody is pushing to it, remove the .lock file named, then run `prevent sync` again"
+                : "what this store merged is kept; run `prevent sync` again");
+    }
+    theirs_seen = theirs;
   }
   return result;
 }
