@@ -22,6 +22,7 @@ int run_sync(const Globals& g, const SyncCliOptions& o) {
   for (const auto& [from, to] : r.renumbered)
     print(fmt::format("renumbered {} {}\n", from, to));
   for (const auto& c : r.conflicts) print(fmt::format("conflict {}\n", c));
+  for (const auto& [id, why] : r.rule_breaks) print(fmt::format("rule {}\n", id));
   std::string what;
   switch (r.local) {
     case SyncResult::Local::unchanged: what = "nothing new from the remote"; break;
@@ -36,6 +37,9 @@ int run_sync(const Globals& g, const SyncCliOptions& o) {
   for (const auto& [from, to] : r.renumbered)
     notice(g, fmt::format("{} was numbered on the remote too: this store's case is now {} (`prevent show {}`)", from,
                           to, to));
+  for (const auto& [id, why] : r.rule_breaks)
+    notice(g, fmt::format("the merged record of {} breaks a rule: {}; put it right (`prevent correct`, `prevent void`)",
+                          id, why));
   if (!r.conflicts.empty())
     notice(g, "each conflict keeps both values in the case; `prevent review due` lists them and `prevent resolve ID "
               "FIELD --take ours|theirs|VALUE` settles one");
@@ -51,7 +55,8 @@ void add_sync(CLI::App& app, Globals& g, Runner& action) {
   sub->add_option("remote", o->remote,
                   "a remote's name (default: origin), or a path, file:// or ssh:// address");
   sub->footer("Prints `renumbered OLD NEW` for each case renumbered because the remote had numbered another case the "
-              "same, and `conflict ID FIELD` for each field changed two ways; exit 0. Exit 6: uncommitted changes, "
+              "same, `conflict ID FIELD` for each field changed two ways, and `rule ID` for each case the merged "
+              "records break a rule for (both sides' changes together); exit 0. Exit 6: uncommitted changes, "
               "an unreachable or rewritten remote, a file changed on both sides that prevent does not merge.");
   sub->callback([&g, &action, o] { action = [&g, o] { return run_sync(g, *o); }; });
 }

@@ -15,6 +15,7 @@
 #include "keyring.hpp"
 #include "path_lookup.hpp"
 #include "record_merge.hpp"
+#include "rules.hpp"
 #include "text.hpp"
 
 namespace prevent {
@@ -245,7 +246,7 @@ std::string push(Target& t, const std::string& src, const std::string& dst) {
 MergeSide side_of(git_commit* c) {
   const git_signature* a = git_commit_author(c);
   const long long local = static_cast<long long>(a->when.time) + a->when.offset * 60LL;
-  return MergeSide{fmt::format("{} <{}>", a->name ? a->name : "", a->email ? a->email : ""),
+  return MergeSide{a->name ? a->name : "",
                    Date::from_days(static_cast<long>(local >= 0 ? local / 86400 : (local - 86399) / 86400))};
 }
 
@@ -371,6 +372,9 @@ struct MergePlan {
   std::vector<std::string> case_ids;
   std::vector<std::string> conflicts;
   std::vector<std::pair<std::string, std::string>> renumbered;
+  // Each case of the merged tree that breaks a rule of SPEC §4 ("ID" and
+  // the refusal's text, which names no personal data).
+  std::vector<std::pair<std::string, std::string>> rule_breaks;
   size_t merged_records = 0;
 };
 
@@ -394,6 +398,7 @@ class TreeMerge {
     for (const auto& [p, s] : theirs_changes) paths.insert(p);
     for (const auto& [p, v] : ours_.overrides) paths.insert(p);
     for (const auto& p : paths) merge_path(p);
+    check_rules(ours_changes, theirs_changes);
     return std::move(plan_);
   }
 
@@ -498,6 +503,50 @@ class TreeMerge {
     std::string prefix;
     int year = 0;
     if (auto n = case_number(path, &prefix, &year)) plan_.case_ids.push_back(CaseId{prefix, year, *n}.str());
+  }
+
+  // Every rule, on each case either side changed, as the merged tree has it
+  // (with the meetings it has): two changes that each kept the rules can
+  // break one together (a decision recorded on one side at a meeting whose
+  // police attendance the other side removed).
+  void check_rules(const std::map<std::string, git_delta_t>& ours, const std::map<std::string, git_delta_t>& theirs) {
+    std::map<std::string, const std::string*> written;
+    for (const auto& f : plan_.files) written[f.path] = &f.content;
+    auto merged_text = [&](const std::string& p) -> std::optional<std::string> {
+      if (auto it = written.find(p); it != written.end()) return *it->second;
+      return ours_real_.read(p);
+    };
+    std::map<Date, std::optional<Meeting>> meetings;
+    RuleContext ctx{config_, Date::today(), [&](Date d) -> const Meeting* {
+                      auto it = meetings.find(d);
+                      if (it == meetings.end()) {
+                        const std::string path = fmt::format("panels/{}.yaml", d.str());
+                        std::optional<Meeting> m;
+                        if (auto text = merged_text(path)) m = read_meeting(*text, path);
+                        it = meetings.emplace(d, std::move(m)).first;
+                      }
+                      return it->second ? &*it->second : nullptr;
+                    }};
+    std::set<std::string> paths;
+    for (const auto* side : {&ours, &theirs})
+      for (const auto& [p, st] : *side)
+        if (st != GIT_DELTA_DELETED && is_case_record_path(p)) paths.insert(p);
+    for (const auto& [p, v] : ours_.overrides)
+      if (v && is_case_record_path(p)) paths.insert(p);
+    for (const auto& p : paths) {
+      const auto text = merged_text(p);
+      if (!text) continue;
+      try {
+        const Case c = read_case(*text, p, config_);
+        try {
+          check_case_rules(c, ctx);
+        } catch (const Failure& f) {
+          plan_.rule_breaks.emplace_back(c.id, f.what());
+        }
+      } catch (const Failure&) {
+        // Not readable: check reports it.
+      }
+    }
   }
 
   std::optional<std::string> merge_both(const std::string& path, const std::optional<std::string>& b,
@@ -649,6 +698,7 @@ SyncResult sync_store(Store& store, const SyncOptions& options) {
         result.local = SyncResult::Local::merged;
         result.conflicts.insert(result.conflicts.end(), plan.conflicts.begin(), plan.conflicts.end());
         result.renumbered.insert(result.renumbered.end(), plan.renumbered.begin(), plan.renumbered.end());
+        result.rule_breaks.insert(result.rule_breaks.end(), plan.rule_breaks.begin(), plan.rule_breaks.end());
         result.merged_records += plan.merged_records;
       }
     }

@@ -49,6 +49,10 @@ struct SyncResult {
   // (old ID, new ID).
   std::vector<std::pair<std::string, std::string>> renumbered;
   size_t merged_records = 0;  // records merged by field (changed on both sides)
+  // Cases of the merged tree that break a rule of SPEC §4: (ID, the
+  // refusal's text). The merge is made (it is both sides' committed work);
+  // a person puts the case right.
+  std::vector<std::pair<std::string, std::string>> rule_breaks;
 };
 
 SyncResult sync_store(Store& store, const SyncOptions& options);

@@ -164,6 +164,27 @@ test_a_case_numbered_on_both_sides_is_renumbered_on_the_side_not_pushed() {
     assert_rc 0
 }
 
+test_a_merge_that_breaks_a_rule_is_reported() {
+    team
+    # The base: a meeting with the police, and the case awaiting panel.
+    pv_ok "$T/A" "$AS_OF" triage "$BASE_ID" --outcome channel-panel --date 2026-11-05 --s36-date 2026-11-05 --s36-by "Prevent Lead"
+    meeting_ok "$T/A" 2026-11-12
+    pv_ok "$T/A" "$AS_OF" sync
+    pv_ok "$T/B" "$AS_OF" sync
+    # Offline: A records the panel's decision; B, who does not see it,
+    # takes the police representative off the meeting.
+    pv_ok "$T/A" "$AS_OF" panel decide 2026-11-12 "$BASE_ID" --decision adopt --method consensus
+    pv_ok "$T/B" "$AS_OF" panel attend 2026-11-12 --remove "Detective Sergeant@Example Constabulary"
+    pv_ok "$T/A" "$AS_OF" sync
+    pv "$T/B" "$AS_OF" sync
+    assert_rc 0
+    assert_stdout_eq "rule $BASE_ID"
+    assert_stderr_contains "the merged record of $BASE_ID breaks a rule: refused by rule 4"
+    # Not silent afterwards either: check reports it.
+    pv "$T/B" "$AS_OF" check rules
+    assert_rc 4
+}
+
 test_refuses_uncommitted_changes() {
     team
     echo "# a hand edit" >>"$T/B/prevent.yaml"

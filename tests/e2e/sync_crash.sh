@@ -2,8 +2,11 @@
 # A `prevent sync` killed (SIGKILL) at any point: before the k-th call of
 # each syscall that changes something on disk, in this store or in the
 # remote (a bare repository by path, which the sync writes into itself), for
-# every k the sync makes (CRASH_EVERY=N: every N-th, as crash.sh). After
-# each kill:
+# every k the sync makes. A sync makes some 250 such calls (fetch, merge
+# commit, push), each tried with four prevent runs after it, so the suite
+# tries every SYNC_CRASH_EVERY-th (default 4 × CRASH_EVERY, crash.sh's
+# sampling; which one rotates with E2E_SAMPLE_OFFSET, lib/common.bash):
+# successive commits try the others. After each kill:
 #   - `git fsck` finds nothing wrong in either repository;
 #   - `prevent check --repair` exits 0; `git status` is clean, no journal;
 #   - HEAD is the head before or the merge the sync makes; the remote's
@@ -15,6 +18,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.bash"
 
 WRITE_SYSCALLS=(write pwrite64 rename renameat renameat2 fsync fdatasync syncfs unlink unlinkat ftruncate link linkat mkdir mkdirat)
 : "${CRASH_EVERY:=1}"
+: "${SYNC_CRASH_EVERY:=$((4 * CRASH_EVERY))}"
 
 traced() { ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" strace "$@"; }
 
@@ -68,8 +72,9 @@ test_sync_killed_anywhere() {
     local points n=0
     points="$(sed -E 's/^[0-9]+ +//; s/\(.*//' "$T/trace" | grep -E '^[a-z0-9_]+$' | sort | uniq -c |
         while read -r count name; do
-            local k first=$((1 + ${E2E_SAMPLE_OFFSET:-0} % (count < CRASH_EVERY ? count : CRASH_EVERY)))
-            for ((k = first; k <= count; k += CRASH_EVERY)); do echo "$name $k"; done
+            local k every=$SYNC_CRASH_EVERY
+            local first=$((1 + ${E2E_SAMPLE_OFFSET:-0} % (count < every ? count : every)))
+            for ((k = first; k <= count; k += every)); do echo "$name $k"; done
         done)"
     [[ -n "$points" ]] || fail "no crash points found"
     local sys k
@@ -112,7 +117,7 @@ test_sync_killed_anywhere() {
         run prevent -C "$T/v/B" check --strict --as-of "$AS_OF"
         [[ $RC -eq 0 ]] || { fail "$where: check --strict exit $RC"; _show "$OUT"; }
     done <<<"$points"
-    echo "       $n crash points of sync (CRASH_EVERY=$CRASH_EVERY)"
+    echo "       $n crash points of sync (SYNC_CRASH_EVERY=$SYNC_CRASH_EVERY)"
 }
 
 run_tests "$@"
