@@ -262,19 +262,11 @@ git::Tree tree_of(git_commit* c) {
   return git::Tree(raw);
 }
 
-std::optional<git_oid> blob_at(git_repository* repo, git_tree* tree, const std::string& path) {
-  git_tree_entry* raw = nullptr;
-  if (git_tree_entry_bypath(&raw, tree, path.c_str()) != 0) return std::nullopt;
-  git::TreeEntry e(raw);
-  if (git_tree_entry_type(e.get()) != GIT_OBJECT_BLOB)
-    fail(Exit::store, fmt::format("{} is not a file on one side of the merge", terminal_safe(path)));
-  (void)repo;
-  return *git_tree_entry_id(e.get());
-}
-
 // Who last changed `path` between `base` (excluded) and `tip`: the first
 // commit, newest first, whose version of the file differs from its first
-// parent's; the tip's author when none is found.
+// parent's; the tip's author when none is found. Asked only for a conflict
+// (a record's directory tree can hold 100,000 entries: each tree is looked
+// into once, however many commits share it).
 MergeSide last_change(git_repository* repo, const git_oid& tip, const git_oid& base, const std::string& path) {
   git_revwalk* raw = nullptr;
   git_check(git_revwalk_new(&raw, repo), "cannot walk the history");
@@ -282,18 +274,25 @@ MergeSide last_change(git_repository* repo, const git_oid& tip, const git_oid& b
   git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
   git_check(git_revwalk_push(walk.get(), &tip), "cannot walk the history");
   git_check(git_revwalk_hide(walk.get(), &base), "cannot walk the history");
+  // The file's blob in each tree looked into, by the tree's id.
+  std::map<std::string, std::optional<git_oid>> blob_in_tree;
+  auto blob_of = [&](git_commit* c) {
+    git::Tree t = tree_of(c);
+    const std::string key(reinterpret_cast<const char*>(git_tree_id(t.get())->id), GIT_OID_RAWSZ);
+    auto it = blob_in_tree.find(key);
+    if (it == blob_in_tree.end()) it = blob_in_tree.emplace(key, PathLookup(repo, t.get()).blob(path)).first;
+    return it->second;
+  };
   git_oid id;
   while (git_revwalk_next(&id, walk.get()) == 0) {
     git::Commit c = lookup_commit(repo, id);
-    git::Tree t = tree_of(c.get());
-    const auto now = blob_at(repo, t.get(), path);
+    const auto now = blob_of(c.get());
     std::optional<git_oid> before;
     if (git_commit_parentcount(c.get()) > 0) {
       git_commit* p = nullptr;
       git_check(git_commit_parent(&p, c.get(), 0), "cannot walk the history");
       git::Commit parent(p);
-      git::Tree pt = tree_of(parent.get());
-      before = blob_at(repo, pt.get(), path);
+      before = blob_of(parent.get());
     }
     const bool same = (!now && !before) || (now && before && git_oid_equal(&*now, &*before));
     if (!same) return side_of(c.get());
@@ -308,10 +307,14 @@ struct Side {
   git_repository* repo;
   git::Tree tree;
   std::map<std::string, std::optional<std::string>> overrides;
+  // Each directory's tree read once (PathLookup): a year's directory can
+  // hold 100,000 entries, which libgit2 parses again on every lookup.
+  mutable std::shared_ptr<PathLookup> lookup;
 
   std::optional<std::string> read(const std::string& path) const {
     if (auto it = overrides.find(path); it != overrides.end()) return it->second;
-    auto id = blob_at(repo, tree.get(), path);
+    if (!lookup) lookup = std::make_shared<PathLookup>(repo, tree.get());
+    auto id = lookup->blob(path);
     if (!id) return std::nullopt;
     git_blob* raw = nullptr;
     git_check(git_blob_lookup(&raw, repo, &*id), "cannot read a file to merge");
@@ -383,10 +386,10 @@ class TreeMerge {
   TreeMerge(git_repository* repo, const git_oid& head, const git_oid& theirs, const git_oid& base)
       : repo_(repo), head_(head), theirs_id_(theirs), base_id_(base) {
     git::Commit hc = lookup_commit(repo, head), tc = lookup_commit(repo, theirs), bc = lookup_commit(repo, base);
-    ours_ = Side{repo, tree_of(hc.get()), {}};
-    theirs_ = Side{repo, tree_of(tc.get()), {}};
-    base_ = Side{repo, tree_of(bc.get()), {}};
-    ours_real_ = Side{repo, tree_of(hc.get()), {}};
+    ours_ = Side{repo, tree_of(hc.get()), {}, {}};
+    theirs_ = Side{repo, tree_of(tc.get()), {}, {}};
+    base_ = Side{repo, tree_of(bc.get()), {}, {}};
+    ours_real_ = Side{repo, tree_of(hc.get()), {}, {}};
   }
 
   MergePlan run() {
@@ -549,6 +552,11 @@ class TreeMerge {
     }
   }
 
+  MergeSide tip_side(const git_oid& id) const {
+    git::Commit c = lookup_commit(repo_, id);
+    return side_of(c.get());
+  }
+
   std::optional<std::string> merge_both(const std::string& path, const std::optional<std::string>& b,
                                         const std::optional<std::string>& o, const std::optional<std::string>& t) {
     if (!o || !t)
@@ -560,8 +568,12 @@ class TreeMerge {
       if (b) base = read_case(*b, path, config_);
       const Case ours = read_case(*o, path, config_);
       const Case theirs = read_case(*t, path, config_);
-      CaseMerge r = merge_cases(base ? &*base : nullptr, ours, theirs, last_change(repo_, head_, base_id_, path),
-                                last_change(repo_, theirs_id_, base_id_, path));
+      // Who and when, for a conflict: the side's last commit to change the
+      // file, looked for only when there is a conflict to name them in.
+      CaseMerge r = merge_cases(base ? &*base : nullptr, ours, theirs, tip_side(head_), tip_side(theirs_id_));
+      if (r.conflicted())
+        r = merge_cases(base ? &*base : nullptr, ours, theirs, last_change(repo_, head_, base_id_, path),
+                        last_change(repo_, theirs_id_, base_id_, path));
       ++plan_.merged_records;
       for (const auto& f : r.conflicts) plan_.conflicts.push_back(fmt::format("{} {}", r.merged.id, f));
       return write_case(r.merged);
@@ -571,8 +583,10 @@ class TreeMerge {
       if (b) base = read_meeting(*b, path);
       const Meeting ours = read_meeting(*o, path);
       const Meeting theirs = read_meeting(*t, path);
-      MeetingMerge r = merge_meetings(base ? &*base : nullptr, ours, theirs, last_change(repo_, head_, base_id_, path),
-                                      last_change(repo_, theirs_id_, base_id_, path));
+      MeetingMerge r = merge_meetings(base ? &*base : nullptr, ours, theirs, tip_side(head_), tip_side(theirs_id_));
+      if (r.conflicted())
+        r = merge_meetings(base ? &*base : nullptr, ours, theirs, last_change(repo_, head_, base_id_, path),
+                           last_change(repo_, theirs_id_, base_id_, path));
       ++plan_.merged_records;
       if (r.conflicted())
         fail(Exit::store,
@@ -615,11 +629,12 @@ std::optional<std::string> sync_merge_differs(const Store& store, const ObjectId
   git::Commit first = lookup_commit(repo, p1);
   git::Tree before = tree_of(first.get()), after = tree_of(c.get());
   std::set<std::string> expected;
+  PathLookup merged(repo, after.get());
   for (const auto& f : plan.files) {
     expected.insert(f.path);
     git_oid want;
     git_check(git_odb_hash(&want, f.content.data(), f.content.size(), GIT_OBJECT_BLOB), "cannot hash a merged file");
-    const auto have = blob_at(repo, after.get(), f.path);
+    const auto have = merged.blob(f.path);
     if (!have || !git_oid_equal(&*have, &want))
       return fmt::format("{} is not what prevent's merge of its parents gives", terminal_safe(f.path));
   }
@@ -633,7 +648,9 @@ SyncResult sync_store(Store& store, const SyncOptions& options) {
   git_repository* repo = store.git().raw();
   Target target = open_remote(repo, store.root(), options.remote);
   auto lock = store.lock();
-  store.require_no_interrupted_write();
+  // What a commit would refuse (an interrupted write, no git identity), asked
+  // before anything is fetched.
+  store.require_can_commit({});
   if (store.keyring().encrypted())
     fail(Exit::store, "syncing an encrypted store is not built yet (docs/team.md)",
          "until it is, share the store by pushing to and pulling from a copy that one person keeps");
@@ -671,7 +688,7 @@ SyncResult sync_store(Store& store, const SyncOptions& options) {
         // A fast-forward: the remote's commits, as they are.
         git::Commit hc = lookup_commit(repo, *head), tc = lookup_commit(repo, *theirs);
         git::Tree ht = tree_of(hc.get()), tt = tree_of(tc.get());
-        Side side{repo, tree_of(tc.get()), {}};
+        Side side{repo, tree_of(tc.get()), {}, {}};
         std::vector<FileWrite> files;
         for (const auto& [path, status] : changed_paths(repo, ht.get(), tt.get())) {
           if (status == GIT_DELTA_DELETED)
