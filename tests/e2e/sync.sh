@@ -194,6 +194,57 @@ test_refuses_an_encrypted_store_for_now() {
     assert_eq "$(git -C "$T/R.git" for-each-ref | wc -l)" "0" "refs pushed"
 }
 
+test_a_push_race_is_merged_again() {
+    command -v strace >/dev/null 2>&1 && strace -f -qq -o /dev/null true >/dev/null 2>&1 || {
+        [[ -z "${PREVENT_REQUIRE_STRACE:-}" ]] || fail "strace is missing and PREVENT_REQUIRE_STRACE is set"
+        return 0
+    }
+    team
+    refer_ok "$T/A" name="Velmira Cottish" summary="Fictional referral at A"
+    pv_ok "$T/A" "$AS_OF" sync
+    pv_ok "$T/B" "$AS_OF" note "$BASE_ID" --date 2026-11-11 --kind contact --with "Example Academy" --text "Fictional note B"
+    # B's sync is stopped just after its merge commit (when it removes the
+    # commit's journal), before it pushes; meanwhile A pushes again.
+    strace -f -qq -o /dev/null -P "$T/B/.git/prevent/journal" -e trace=unlink,unlinkat \
+        -e inject=unlink,unlinkat:signal=STOP:when=1 \
+        "$PREVENT" -C "$T/B" --as-of "$AS_OF" sync >"$T/race.out" 2>"$T/race.err" &
+    local tracer=$! pid="" i still=0
+    # Stopped: its merge is made (HEAD is a merge) and it stays stopped.
+    for ((i = 0; i < 300 && still < 5; i++)); do
+        sleep 0.1
+        pid="$(pgrep -f -- "-C $T/B --as-of $AS_OF sync" | grep -v "^$tracer\$" | head -1)"
+        if [[ -n "$pid" && "$(git -C "$T/B" rev-list --merges --count HEAD)" == 1 &&
+            "$(ps -o stat= -p "$pid" 2>/dev/null)" == [Tt]* ]]; then
+            still=$((still + 1))
+        else
+            still=0
+        fi
+    done
+    ((still >= 5)) || { fail "B's sync did not stop after its merge"; kill -9 "$tracer" "$pid" 2>/dev/null; wait "$tracer"; return; }
+    pv_ok "$T/A" "$AS_OF" note "$BASE_ID" --date 2026-11-12 --kind contact --with "Example Police" --text "Fictional note A"
+    pv_ok "$T/A" "$AS_OF" sync
+    kill -CONT "$pid"
+    for ((i = 0; i < 300; i++)); do kill -0 "$tracer" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$tracer" 2>/dev/null && { fail "B's sync did not finish"; kill -9 "$tracer" "$pid" 2>/dev/null; }
+    wait "$tracer"
+    assert_eq "$?" "0" "B's sync after the race"
+    # B merged twice: with A's first push, then with the one made meanwhile.
+    assert_eq "$(git -C "$T/B" rev-list --merges --count HEAD)" "2" "B's merges"
+    pv_ok "$T/A" "$AS_OF" sync
+    assert_converged
+    assert_eq "$(case_field "$T/A" "$BASE_ID" "len(d['chronology'])")" "2" "both notes"
+}
+
+test_refuses_without_a_git_identity_before_fetching() {
+    team
+    refer_ok "$T/A" name="Velmira Cottish" summary="Fictional referral at A"
+    pv_ok "$T/A" "$AS_OF" sync
+    mkdir -p "$T/nohome"
+    HOME="$T/nohome" expect_refusal 6 "$T/B" prevent -C "$T/B" --as-of "$AS_OF" sync
+    assert_stderr_contains "git identity"
+    assert_eq "$(git -C "$T/B" for-each-ref refs/prevent/sync | wc -l)" "0" "nothing fetched"
+}
+
 test_refuses_uncommitted_changes() {
     team
     echo "# a hand edit" >>"$T/B/prevent.yaml"
