@@ -37,6 +37,7 @@ Case full_case() {
   c.referral.subject.postcode_district = Personal<std::optional<std::string>>(std::string("ZZ4"));
   c.referral.concern_type = "islamist";
   c.referral.concern_summary = PersonalText("Summary phrase Okkvan");
+  c.previous_ids = {"PRV-2024-0006"};
   c.related = {"PRV-2023-0002"};
   Triage t;
   t.completed = d("2024-03-04");

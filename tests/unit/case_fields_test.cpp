@@ -64,6 +64,7 @@ Case full_case() {
   c.referral.consent_to_referral = "given";
   c.referral.concern_type = "islamist";
   c.referral.concern_summary = PersonalText("Summary phrase Okkvan");
+  c.previous_ids = {"PRV-2024-0004", "PRV-2024-0005"};
   c.related = {"PRV-2023-0002", "PRV-2022-0011"};
   Triage t;
   t.completed = d("2024-03-04");

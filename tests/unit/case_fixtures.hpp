@@ -38,6 +38,7 @@ inline Case full_case() {
   r.subject.postcode_district = Personal<std::optional<std::string>>("ZZ1");
   r.concern_type = "extreme-right-wing";
   r.concern_summary = PersonalText("Fictional: shared \"quoted\" material # online");
+  c.previous_ids = {"PRV-2026-0002"};
   c.related = {"PRV-2025-0003"};
 
   Triage t;

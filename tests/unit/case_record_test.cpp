@@ -30,6 +30,8 @@ using fixtures::full_case;
 const std::string kFullText =
     "# yaml-language-server: $schema=../../schemas/case.schema.json\n"
     "id: PRV-2026-0014\n"
+    "previous_ids:\n"
+    "  - PRV-2026-0002\n"
     "referral:\n"
     "  received: 2026-01-05\n"
     "  route: transfer-in\n"
@@ -380,7 +382,7 @@ TEST_CASE("an impossible date in a case is invalid data naming the key and line"
   REQUIRE(f);
   CHECK(f->code() == Exit::invalid_data);
   CHECK_MESSAGE(has(f->what(), "triage.completed"), std::string(f->what()));
-  CHECK_MESSAGE(has(f->what(), "(case.yaml:22)"), std::string(f->what()));
+  CHECK_MESSAGE(has(f->what(), "(case.yaml:24)"), std::string(f->what()));
 
   std::string dob = replace(kFullText, "date_of_birth: 2010-05-17", "date_of_birth: 2010-02-29");
   auto g = failure_of([&] { read_case(dob, "case.yaml", test_config()); });
