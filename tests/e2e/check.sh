@@ -806,12 +806,23 @@ test_a_merge_is_listed_and_strict_makes_it_exit_4() {
     assert_stdout_contains "merges 1 other history; prevent checks the first-parent history only"
     run_check --strict
     assert_rc 4 "--strict"
-    # A merge that says it is prevent sync's: no sync of this version verified it.
+    # A merge that says it is prevent sync's is merged again from its
+    # parents (docs/audit.md, "Merges"): the tree prevent's merge gives is
+    # accepted; anything else is an error. (The reset rewrites the history:
+    # the verified heads go, as after a reviewed rewrite.)
     git -C "$S" reset -q --hard HEAD~1
+    rm -f "$S/.git/prevent/verified-head"
+    git -C "$S" update-ref -d refs/prevent/verified
     git -C "$S" merge -q --no-ff -m "sync: 2026-11-27" -m "Prevent-Action: sync" side || fail "merge failed"
     run_check --strict
-    assert_rc 4 "a merge with Prevent-Action: sync"
-    assert_stdout_contains "no \`prevent sync\` of this version verified it"
+    assert_rc 0 "a merge with Prevent-Action: sync that prevent's merge gives"
+    sed -i 's/^    agency: Example Academy$/    agency: Example Free School/' "$F"
+    git -C "$S" commit -q -a --amend --no-edit || fail "amend failed"
+    short="$(git -C "$S" rev-parse --short=12 HEAD)"
+    run_check history
+    assert_rc 6 "a merge with Prevent-Action: sync and a hand edit"
+    assert_stdout_contains "error [history] sync merge: commit $short by Test Coordinator <coordinator@example.invalid> on"
+    assert_stdout_contains "is not prevent's merge of its parents: it changes cases/2026/PRV-2026-0001.yaml"
 }
 
 test_a_future_dated_hand_commit_is_blamed_not_the_next_commit() {
