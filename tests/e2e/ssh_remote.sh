@@ -8,6 +8,7 @@
 # without a prompt (missing, not authorised, through an ssh-agent), and
 # dangerous URLs refused before any connection. Every server is stopped by
 # its PID, even when a test fails.
+# shellcheck disable=SC2119 # sshd_start's DIR is optional
 source "$(dirname "$0")/lib/common.bash"
 source "$(dirname "$0")/lib/sshd.bash"
 
@@ -49,7 +50,8 @@ assert_nothing_moved() {
 test_plain_git_clones_and_pushes_through_the_test_sshd() {
     sshd_start || { fail "sshd did not start"; return; }
     bare_and_local
-    export GIT_SSH_COMMAND="$(sshd_git_ssh)"
+    GIT_SSH_COMMAND="$(sshd_git_ssh)"
+    export GIT_SSH_COMMAND
     run git -C "$T/local" push -q "$(sshd_url "$T/bare.git")" main
     assert_rc 0 "git push over ssh"
     assert_eq "$(git -C "$T/bare.git" rev-parse main)" "$(git -C "$T/local" rev-parse main)" "pushed head"
@@ -84,8 +86,8 @@ test_the_server_is_stopped_when_a_test_fails_or_is_killed() {
     bash -c 'source "$1/lib/common.bash"; source "$1/lib/sshd.bash"; T="$2"; sshd_start "$2/s2" || exit 9
              echo "$SSHD_PID" >"$2/pid2"; sleep 60 & wait' - "$E2E_DIR" "$T" >/dev/null 2>&1 &
     local shell=$!
-    local i
-    for i in $(seq 100); do [[ -s "$T/pid2" ]] && break; sleep 0.1; done
+    local _
+    for _ in $(seq 100); do [[ -s "$T/pid2" ]] && break; sleep 0.1; done
     kill -TERM "$shell"
     wait "$shell"
     local pid

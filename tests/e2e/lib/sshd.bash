@@ -69,6 +69,7 @@ sshd_start() {
     ssh-keygen -q -t ed25519 -N '' -C 'throw-away client key' -f "$SSHD_DIR/client_ed25519" </dev/null || return 1
     SSHD_HOST_PUB="$(cut -d' ' -f1,2 "$SSHD_DIR/host_ed25519.pub")"
     SSHD_CLIENT_KEY="$SSHD_DIR/client_ed25519"
+    # shellcheck disable=SC2016 # $SSH_ORIGINAL_COMMAND is for sshd to expand
     printf 'restrict,command="git-shell -c \\"$SSH_ORIGINAL_COMMAND\\"" %s\n' \
         "$(cut -d' ' -f1,2 "$SSHD_DIR/client_ed25519.pub")" >"$SSHD_DIR/authorized_keys"
 
@@ -100,8 +101,8 @@ EOF
         "$SSHD_BIN" -D -f "$SSHD_DIR/sshd_config" -E "$SSHD_DIR/sshd.log" </dev/null >/dev/null 2>&1 &
         SSHD_PID=$!
         if [[ "$attempt" -eq 1 ]]; then _sshd_add_exit_trap sshd_stop; fi
-        local i
-        for i in $(seq 100); do
+        local _
+        for _ in $(seq 100); do
             if grep -q "Server listening on 127.0.0.1 port $SSHD_PORT" "$SSHD_DIR/sshd.log"; then
                 _sshd_client_home
                 return 0
