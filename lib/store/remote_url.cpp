@@ -13,7 +13,9 @@ namespace prevent {
 namespace remote_url_detail {
 
 [[noreturn]] void refuse_url(std::string_view url, std::string_view why) {
-  fail(Exit::usage, fmt::format("remote URL '{}' refused: {}", terminal_safe(url), why),
+  // The address is not repeated: it may hold a password.
+  (void)url;
+  fail(Exit::usage, fmt::format("remote URL refused: {}", why),
        "prevent syncs with a path, file:///path, ssh://user@host[:port]/path or user@host:path (docs/ssh.md)");
 }
 

@@ -15,6 +15,8 @@
 #include "keyring.hpp"
 #include "path_lookup.hpp"
 #include "record_merge.hpp"
+#include "remote_auth.hpp"
+#include "remote_url.hpp"
 #include "rules.hpp"
 #include "text.hpp"
 
@@ -47,36 +49,26 @@ constexpr const char* kVerifiedRef = "refs/prevent/verified";
 struct Target {
   Remote fetch;
   Remote push;
+  RemoteUrl fetch_url, push_url;
   std::string name;   // the configured name; empty for a URL given
   std::string shown;  // how messages name it: the name, never a URL (it may hold a password)
 };
 
-// A URL or path a sync may use: a path, file://, ssh:// or user@host:path.
-// Anything else (a transport that runs a program, ext::, fd::) is refused
-// before libgit2 sees it.
+// Whether a command-line argument is an address rather than a remote's
+// name: a path, or has a scheme or a host (check_remote_url vets it).
 bool looks_like_url(std::string_view s) {
-  return s.starts_with("/") || s.starts_with("./") || s.starts_with("../") || s.find("://") != std::string_view::npos ||
-         s.find(':') != std::string_view::npos;
+  return s.find('/') != std::string_view::npos || s.find(':') != std::string_view::npos;
 }
 
-void require_syncable_url(std::string_view url, std::string_view where) {
-  auto refuse = [&](std::string_view why) {
-    fail(Exit::store, fmt::format("a remote prevent does not sync with: {} ({})", why, where),
-         "give a path, a file://, ssh:// or user@host:path address");
-  };
-  if (url.empty()) refuse("no address");
-  for (unsigned char c : url)
-    if (c < 0x20 || c == 0x7f) refuse("a control character in its address");
-  if (url.starts_with("-")) refuse("an address beginning with '-'");
-  const size_t scheme = url.find("://");
-  if (scheme != std::string_view::npos) {
-    const std::string_view s = url.substr(0, scheme);
-    if (s != "file" && s != "ssh") refuse(fmt::format("the {} transport", terminal_safe(s)));
-    const std::string_view rest = url.substr(scheme + 3);
-    if (rest.starts_with("-") || rest.find("@-") != std::string_view::npos) refuse("a host beginning with '-'");
-    return;
+// The address vetted (remote_url.hpp); one given on the command line is a
+// usage error (exit 2), one from the store's configuration a store problem.
+RemoteUrl vetted_url(std::string_view url, std::string_view where) {
+  try {
+    return check_remote_url(url);
+  } catch (const Failure& f) {
+    if (where == "command line") throw;
+    throw Failure(Exit::store, fmt::format("{} ({})", f.what(), where), f.hint());
   }
-  if (url.find("::") != std::string_view::npos) refuse("a transport that runs a program");
 }
 
 bool is_remote_name(std::string_view s) {
@@ -95,9 +87,15 @@ std::optional<std::string> store_relative(const std::filesystem::path& root, std
   return (root / std::string(url)).lexically_normal().string();
 }
 
+// An anonymous remote of a vetted address: no url.<base>.insteadOf of any
+// git configuration rewrites it after the check (to another host, or to a
+// transport that runs a program).
 Remote anonymous(git_repository* repo, const std::string& url) {
   git_remote* raw = nullptr;
-  if (git_remote_create_anonymous(&raw, repo, url.c_str()) < 0) git_fail("cannot use the remote");
+  git_remote_create_options create = GIT_REMOTE_CREATE_OPTIONS_INIT;
+  create.repository = repo;
+  create.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF | GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC;
+  if (git_remote_create_with_opts(&raw, url.c_str(), &create) < 0) git_fail("cannot use the remote");
   return Remote(raw);
 }
 
@@ -109,17 +107,14 @@ Target open_remote(git_repository* repo, const std::filesystem::path& root, cons
       Remote configured(raw);
       const char* url = git_remote_url(configured.get());
       if (!url) fail(Exit::store, fmt::format("the remote {} has no URL (.git/config)", name));
-      require_syncable_url(url, fmt::format("remote.{}.url", name));
-      std::string push_url = url;
-      if (const char* push = git_remote_pushurl(configured.get())) {
-        require_syncable_url(push, fmt::format("remote.{}.pushurl", name));
-        push_url = push;
-      }
+      const char* push = git_remote_pushurl(configured.get());
       // A relative path is the store's, as git (run in the store) reads it,
       // not the directory prevent was started in (-C).
-      const std::string fetch_url = store_relative(root, url).value_or(url);
-      push_url = store_relative(root, push_url).value_or(push_url);
-      return Target{anonymous(repo, fetch_url), anonymous(repo, push_url), name, name};
+      RemoteUrl fetch_url = vetted_url(store_relative(root, url).value_or(url), fmt::format("remote.{}.url", name));
+      RemoteUrl push_url = push ? vetted_url(store_relative(root, push).value_or(push), fmt::format("remote.{}.pushurl", name))
+                                : fetch_url;
+      Remote f = anonymous(repo, fetch_url.url), p = anonymous(repo, push_url.url);
+      return Target{std::move(f), std::move(p), std::move(fetch_url), std::move(push_url), name, name};
     }
     if (given.empty())
       fail(Exit::store, "the store has no remote named origin (.git/config)",
@@ -127,9 +122,9 @@ Target open_remote(git_repository* repo, const std::filesystem::path& root, cons
     if (!looks_like_url(given))
       fail(Exit::store, fmt::format("no remote named {} (.git/config)", name), "`git remote -v` lists the store's remotes");
   }
-  require_syncable_url(given, "command line");
-  const std::string url = store_relative(root, given).value_or(given);
-  return Target{anonymous(repo, url), anonymous(repo, url), "", "the remote given"};
+  RemoteUrl url = vetted_url(store_relative(root, given).value_or(given), "command line");
+  Remote f = anonymous(repo, url.url), p = anonymous(repo, url.url);
+  return Target{std::move(f), std::move(p), url, url, "", "the remote given"};
 }
 
 std::optional<git_oid> ref_id(git_repository* repo, const std::string& name) {
@@ -217,9 +212,13 @@ void fetch(Target& t, const std::string& branch) {
   fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
   fo.update_fetchhead = 0;
   fo.prune = GIT_FETCH_NO_PRUNE;
-  if (git_remote_fetch(t.fetch.get(), &refspecs, &fo, "sync: fetch") < 0)
+  git::RemoteAuth auth{t.fetch_url};
+  git::set_remote_callbacks(fo.callbacks, auth);
+  if (git_remote_fetch(t.fetch.get(), &refspecs, &fo, "sync: fetch") < 0) {
+    git::throw_remote_refusal(auth);  // a host key or login refused: its own message
     fail(Exit::store, fmt::format("cannot fetch from {}: {}", t.shown, terminal_safe(git_error_text())),
          "check the remote's address and that it can be reached");
+  }
 }
 
 // Pushes `src` to `dst` on the remote, never forced. Returns the remote's
@@ -230,12 +229,15 @@ std::string push(Target& t, const std::string& src, const std::string& dst) {
   git_strarray refspecs{specs, 1};
   git_push_options po = GIT_PUSH_OPTIONS_INIT;
   std::string refused;
-  po.callbacks.payload = &refused;
+  git::RemoteAuth auth{t.push_url};
+  git::set_remote_callbacks(po.callbacks, auth);
+  auth.context = &refused;
   po.callbacks.push_update_reference = [](const char*, const char* status, void* payload) {
-    if (status) *static_cast<std::string*>(payload) = status;
+    if (status) *static_cast<std::string*>(static_cast<git::RemoteAuth*>(payload)->context) = status;
     return 0;
   };
   if (git_remote_push(t.push.get(), &refspecs, &po) < 0) {
+    git::throw_remote_refusal(auth);
     const std::string e = git_error_text();
     return e.empty() ? "refused" : e;
   }

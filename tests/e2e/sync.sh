@@ -261,13 +261,23 @@ test_refuses_a_store_without_origin() {
 test_refuses_remotes_that_would_run_a_program() {
     new_store "$T/A"
     local url
-    for url in 'ext::sh -c touch% /tmp/prevent-sync-pwned' 'fd::17' '-uhelp=x' 'http://example.invalid/x.git'; do
-        expect_refusal 6 "$T/A" prevent -C "$T/A" --as-of "$AS_OF" sync -- "$url"
-        assert_stderr_contains "a remote prevent does not sync with"
+    # Given on the command line: a usage error (docs/ssh.md).
+    for url in 'ext::sh -c touch% /tmp/prevent-sync-pwned' 'fd::17' 'http://example.invalid/x.git' \
+        'ssh://-oProxyCommand=touch%20/tmp/prevent-sync-pwned/x' 'ssh://user:secret@example.invalid/x.git'; do
+        expect_refusal 2 "$T/A" prevent -C "$T/A" --as-of "$AS_OF" sync -- "$url"
+        assert_stderr_contains "remote URL refused: "
+        assert_stderr_not_contains "secret"
     done
+    # In the store's configuration: a store problem, naming the setting.
     git -C "$T/A" remote add evil 'ext::sh -c touch% /tmp/prevent-sync-pwned'
     expect_refusal 6 "$T/A" prevent -C "$T/A" --as-of "$AS_OF" sync evil
     assert_stderr_contains "(remote.evil.url)"
+    # An insteadOf rewrite is checked as rewritten, and nothing is run.
+    git -C "$T/A" config url."ext::sh -c touch% /tmp/prevent-sync-pwned #".insteadOf "$T/"
+    git init -q --bare "$T/R.git"
+    git -C "$T/A" remote add origin "$T/R.git"
+    expect_refusal 6 "$T/A" prevent -C "$T/A" --as-of "$AS_OF" sync
+    assert_stderr_contains "runs a program (remote.origin.url)"
     assert_no_file /tmp/prevent-sync-pwned
 }
 

@@ -226,6 +226,6 @@ TEST_CASE("a refused URL is quoted safely in a one-line message") {
     check_remote_url("ext::sh -c x");
     FAIL("not refused");
   } catch (const Failure& f) {
-    CHECK(std::string(f.what()) == "remote URL 'ext::sh -c x' refused: the remote helper 'ext::' runs a program");
+    CHECK(std::string(f.what()) == "remote URL refused: the remote helper 'ext::' runs a program");
   }
 }
