@@ -114,8 +114,9 @@ void add_review(CLI::App& app, Globals& g, Runner& action) {
               "last (personal data). Most overdue first, then by ID. "
               "An open FOI request (`prevent foi new`) is a row of its own: id its reference, stage and item `foi`, "
               "due its statutory deadline. A case in a final stage whose personal data is due for erasure under "
-              "the retention schedule is a row with item `retention` (`prevent retention due`). Use --as-of to see "
-              "the list for another day.");
+              "the retention schedule is a row with item `retention` (`prevent retention due`). A conflict a merge "
+              "left in a case is a row with item `conflict`, one per conflict, in any stage, due from the later "
+              "side's date (`prevent resolve`). Use --as-of to see the list for another day.");
   due->callback([&g, &action, d] { action = [&g, d] { return run_due(g, *d); }; });
 }
 

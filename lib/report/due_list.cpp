@@ -22,6 +22,13 @@ void add_due_rows(std::vector<DueRow>& rows, const Case& c, const Config& config
   // data under the retention schedule (docs/retention.md).
   if (auto r = retention_due(c, s, config); r && r->erase_from <= until)
     rows.push_back({c.id, s, DueKind::retention, r->erase_from, as_of - r->erase_from});
+  // A conflict a merge left needs a person whatever the stage (a closed
+  // case's too): one row per conflict, due from the later side's date. A
+  // case voided as entered in error takes no change, so none is listed.
+  if (!is_voided_case(c))
+    for (const auto& k : c.conflicts)
+      if (Date due = std::max(k.ours.date, k.theirs.date); due <= until)
+        rows.push_back({c.id, s, DueKind::conflict, due, as_of - due});
   if (is_final(s)) return;
   for (const auto& d : due_items(c, config))
     if (d.due <= until) rows.push_back({c.id, s, d.item, d.due, as_of - d.due});
