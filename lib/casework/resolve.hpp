@@ -20,4 +20,10 @@ namespace prevent {
 Case resolve_case_conflict(Store& store, const CaseId& id, Date as_of, const std::string& field,
                            const ConflictChoice& choice);
 
+// The same for the panel meeting of `date`: one commit `resolve: DATE
+// FIELD`. Failure(not_found) for no such meeting or no conflict on `field`;
+// refused (rule 4) when the police would leave a meeting with decisions
+// recorded at it.
+Meeting resolve_meeting_conflict(Store& store, Date date, const std::string& field, const ConflictChoice& choice);
+
 }  // namespace prevent

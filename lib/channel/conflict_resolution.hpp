@@ -16,6 +16,7 @@
 
 #include "case_record.hpp"
 #include "config.hpp"
+#include "meeting.hpp"
 
 namespace prevent {
 
@@ -42,5 +43,15 @@ std::optional<size_t> find_conflict(const Case& c, const std::string& field);
 // the field, never a value.
 Case resolve_conflict(const Case& c, size_t index, const ConflictChoice& choice, const Config& config,
                       const std::string& where);
+
+// The same for a panel meeting's `conflicts` (docs/merge.md, "Meetings"):
+// `attendance[ROLE@AGENCY]` takes `attendee`, `police`, `apology` or none
+// (not listed); `chair.role`, `chair.agency`, `agenda[CASE,ITEM]` (a whole
+// entry) and `agenda[CASE,ITEM].by_hand` are put in place on the meeting's
+// tree and read back through the meeting schema. The meeting's `date` (its
+// file name) is not resolved here: Failure(invalid_data). Rule 4 on the
+// result is the caller's (a meeting with decisions keeps the police).
+std::optional<size_t> find_conflict(const Meeting& m, const std::string& field);
+Meeting resolve_conflict(const Meeting& m, size_t index, const ConflictChoice& choice, const std::string& where);
 
 }  // namespace prevent

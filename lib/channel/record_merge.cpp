@@ -122,7 +122,7 @@ bool same(const T& a, const T& b) {
 bool same_meeting_fields(const Meeting& a, const Meeting& b) {
   return same(a.date, b.date) && same(a.chair, b.chair) && same(a.attendees, b.attendees) &&
          same(a.apologies, b.apologies) && same(a.declarations, b.declarations) && same(a.agenda, b.agenda) &&
-         same(a.corrections, b.corrections);
+         same(a.corrections, b.corrections) && same(a.conflicts, b.conflicts);
 }
 
 // Whether a value of type T is or holds personal data.
@@ -679,6 +679,9 @@ MeetingMerge merge_meetings(const Meeting* base, const Meeting& ours, const Meet
   merge_member(m, "agenda", base ? &base->agenda : nullptr, ours.agenda, theirs.agenda, out.agenda);
   merge_member(m, "corrections", base ? &base->corrections : nullptr, ours.corrections, theirs.corrections,
                out.corrections);
+  // The conflicts the sides already held, as a list of whole entries (as a
+  // case's); the new ones are for the caller to add (MeetingMerge).
+  merge_member(m, "conflicts", base ? &base->conflicts : nullptr, ours.conflicts, theirs.conflicts, out.conflicts);
   r.conflicts = std::move(m.conflicts);
   return r;
 }

@@ -56,9 +56,10 @@ CaseMerge merge_cases(const Case* base, const Case& ours, const Case& theirs, co
 
 struct MeetingMerge {
   Meeting merged;
-  // A meeting file has no `conflicts` list: the conflicts are given here
-  // for the caller to keep. The merged meeting holds the base's values in
-  // their places, as a case does.
+  // The conflicts this merge found, for the caller to add to
+  // merged.conflicts (which holds those the sides already held, merged as
+  // a list). The merged meeting holds the base's values in their places,
+  // as a case does.
   std::vector<Conflict> conflicts;
   bool conflicted() const { return !conflicts.empty(); }
 };

@@ -214,3 +214,77 @@ TEST_CASE("a conflict whose place the record no longer holds is refused") {
     CHECK(f.code() == Exit::invalid_data);
   }
 }
+
+// A panel meeting's conflicts (docs/merge.md, "Meetings").
+
+namespace {
+
+Meeting panel_meeting() {
+  Meeting m;
+  m.date = d("2026-12-03");
+  m.chair = Member{"Prevent Lead", "Zedshire Council", false};
+  m.attendees = {Member{"Social Worker", "Zedshire Children's Services", false},
+                 Member{"Detective Sergeant", "Counter Terrorism Policing North West", true}};
+  m.apologies = {Member{"Head of Year", "Quillet Academy", false}};
+  m.agenda = {AgendaItem{"PRV-2026-0014", "panel", false}};
+  return m;
+}
+
+MeetingMerge merged_meetings(const Meeting& base, const Meeting& ours, const Meeting& theirs) {
+  auto r = merge_meetings(&base, ours, theirs, kOurs, kTheirs);
+  for (auto& k : r.conflicts) r.merged.conflicts.push_back(k);
+  return r;
+}
+
+Meeting resolve(const Meeting& m, const std::string& field, const std::string& take) {
+  auto i = find_conflict(m, field);
+  REQUIRE(i);
+  return resolve_conflict(m, *i, parse_conflict_choice(take), "test");
+}
+
+}  // namespace
+
+TEST_CASE("a person moved two ways at a meeting is resolved by taking a side or a presence") {
+  const Meeting base = panel_meeting();
+  Meeting ours = base, theirs = base;
+  const Member who{"Head of Year", "Quillet Academy", false};
+  set_presence(ours, who, Presence::police);
+  set_presence(theirs, who, Presence::not_listed);
+  const Meeting m = merged_meetings(base, ours, theirs).merged;
+  const std::string field = "attendance[Head of Year@Quillet Academy]";
+  REQUIRE(find_conflict(m, field));
+  CHECK(write_meeting(resolve(m, field, "ours")) == write_meeting(ours));
+  CHECK(write_meeting(resolve(m, field, "theirs")) == write_meeting(theirs));
+  CHECK(presence_of(resolve(m, field, "attendee"), who) == Presence::attending);
+  CHECK(presence_of(resolve(m, field, "~"), who) == Presence::not_listed);
+  try {
+    resolve(m, field, "chairing");
+    FAIL("not refused");
+  } catch (const Failure& f) {
+    CHECK(f.code() == Exit::invalid_data);
+  }
+}
+
+TEST_CASE("a meeting's chair and agenda entries are resolved in place; its date is not") {
+  const Meeting base = panel_meeting();
+  Meeting ours = base, theirs = base;
+  ours.chair.agency = "Zedshire Borough Council";
+  theirs.chair.agency = "Zedshire Council (Prevent)";
+  ours.agenda.push_back(AgendaItem{"PRV-2026-0003", "monthly-review", true});
+  theirs.agenda.push_back(AgendaItem{"PRV-2026-0003", "monthly-review", false});
+  const Meeting m = merged_meetings(base, ours, theirs).merged;
+  REQUIRE(m.conflicts.size() == 2u);
+  CHECK(resolve(m, "chair.agency", "theirs").chair.agency == "Zedshire Council (Prevent)");
+  CHECK(resolve(m, "chair.agency", "Zedshire Unitary Council").chair.agency == "Zedshire Unitary Council");
+  const std::string entry = "agenda[PRV-2026-0003,monthly-review]";
+  REQUIRE(find_conflict(m, entry));
+  Meeting a = resolve(m, entry, "ours");
+  REQUIRE(a.agenda.size() == 2u);
+  CHECK(a.agenda[1].by_hand);
+  CHECK(resolve(m, entry, "~").agenda.size() == 1u);
+  CHECK_THROWS_AS(resolve(m, "chair.agency", "~"), Failure);  // the schema requires it
+  Meeting dated = m;
+  dated.conflicts.push_back(Conflict{"date", ConflictSide{"Alex Example", d("2026-12-04"), "2026-12-04", {}},
+                                     ConflictSide{"Sam Example", d("2026-12-05"), "2026-12-05", {}}});
+  CHECK_THROWS_AS(resolve(dated, "date", "ours"), Failure);
+}

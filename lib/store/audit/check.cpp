@@ -55,7 +55,7 @@ const std::vector<CheckInfo>& available_checks() {
       {"records", "every case, meeting and FOI request file is valid: YAML, schema, vocabularies, file name"},
       {"rules", "every case satisfies the rules of the Channel process (SPEC §4)"},
       {"canonical", "files are in canonical form (a notice: rewritten on the next write)"},
-      {"conflicts", "no conflict a merge left in a case waits for a person (a notice each: `prevent resolve`)"},
+      {"conflicts", "no conflict a merge left in a case or a meeting waits for a person (a notice each: `prevent resolve`)"},
       {"schemas", "the store's schemas/ match the ones this prevent was built with"},
       {"keys", "an encrypted store's keys/recipients.yaml reads, and its key store (refs/prevent/keys) is there "
                "(docs/encryption.md)"},
@@ -243,6 +243,12 @@ class Run {
           invalid_.push_back({"records", Exit::invalid_data,
                               fmt::format("date: {} does not match the file name ({})", m->date.str(), path)});
         if (m) meeting_texts_.push_back({path, *store_.git().read_at_head(path), m});
+        if (m && conflicts)
+          for (const auto& k : m->conflicts)
+            conflicts_.push_back(fmt::format("meeting {}: a merge left a conflict on {} (changed on {} and on {}); "
+                                             "resolve it with `prevent resolve {} {} --take ours|theirs|VALUE` [{}]",
+                                             d.str(), k.field, k.ours.date.str(), k.theirs.date.str(), d.str(),
+                                             k.field, path));
         // As for a case: no correction's reason in plain text in an
         // encrypted store; with the key, every sealed one opens.
         if (m && encrypted) {
