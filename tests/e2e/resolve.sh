@@ -289,4 +289,118 @@ test_a_sealed_side_needs_the_key() {
     assert_eq "$(case_field "$S" "$ID1" "d['support_plan'][1]['provider']")" "$PROVIDER_THEIRS" "A2's provider"
 }
 
+# ---------------------------------------------------------------------------
+# Meetings: the same list in a panel meeting's file, resolved by its date.
+
+M1=2026-11-12
+
+# The conflicted case's store, with three conflicts in the meeting of
+# 2026-11-12 (where the case was adopted): a youth worker recorded as
+# attending on one side and as sending apologies on the other, the police
+# representative kept on one side and removed on the other, and the chair's
+# agency changed two ways.
+build_meeting_conflicted() {
+    local s="$1"
+    build_conflicted "$s"
+    cat >>"$s/panels/$M1.yaml" <<MEETING
+conflicts:
+  - field: attendance[Youth Worker@Example Youth Service]
+    ours:
+      by: Alex Example
+      date: 2026-11-20
+      value: attendee
+    theirs:
+      by: Sam Example
+      date: 2026-11-22
+      value: apology
+  - field: attendance[Detective Sergeant@Example Constabulary]
+    ours:
+      by: Alex Example
+      date: 2026-11-20
+      value: police
+    theirs:
+      by: Sam Example
+      date: 2026-11-21
+  - field: chair.agency
+    ours:
+      by: Alex Example
+      date: 2026-11-20
+      value: Example Borough Council (Prevent)
+    theirs:
+      by: Sam Example
+      date: 2026-11-21
+      value: Example Council
+MEETING
+    git -C "$s" add -A && git -C "$s" commit -q -m "merge: meeting conflicts left by a merge (test fixture)" ||
+        fail "committing the fixture failed"
+}
+
+setup_meeting() {
+    setup
+    S="$T/meeting-store"
+    cached_store "$S" meeting-conflicted build_meeting_conflicted
+}
+
+meeting_conflict_fields() {
+    "$PYTHON" -c 'import re, sys; print(" ".join(re.findall(r"^  - field: (.*)$", open(sys.argv[1]).read(), re.M)))' \
+        "$S/panels/$M1.yaml"
+}
+
+resolve_meeting_ok() { # resolve_meeting_ok FIELD TAKE: one commit `resolve: M1 FIELD`
+    write_step "$S" "$AS_OF" resolve - resolve "$M1" "$1" --take "$2"
+    assert_eq "$(git -C "$S" log -1 --format=%s)" "resolve: $M1 $1" "commit subject"
+}
+
+test_a_meetings_attendance_conflict_is_resolved_by_its_date() {
+    setup_meeting
+    resolve_meeting_ok "attendance[Youth Worker@Example Youth Service]" theirs
+    assert_contains "$(stderr)" "panel $M1: resolved the conflict on attendance[Youth Worker@Example Youth Service] taking theirs"
+    run prevent -C "$S" --as-of "$AS_OF" panel minutes "$M1" --format json
+    assert_rc 0 "panel minutes"
+    assert_eq "$(json_eval "[a['role'] for a in d['apologies']]" <"$OUT")" "['Youth Worker']" "apologies"
+    assert_eq "$(meeting_conflict_fields)" \
+        "attendance[Detective Sergeant@Example Constabulary] chair.agency" "the meeting's conflicts left"
+    resolve_meeting_ok chair.agency "Example Borough Council"
+    assert_contains "$(cat "$S/panels/$M1.yaml")" "agency: Example Borough Council"
+    resolve_meeting_ok "attendance[Detective Sergeant@Example Constabulary]" ours
+    assert_not_contains "$(cat "$S/panels/$M1.yaml")" "conflicts:" "the meeting file"
+    run prevent -C "$S" --as-of "$AS_OF" check records rules conflicts
+    assert_rc 0 "check after resolving the meeting's conflicts"
+    assert_not_contains "$(stdout)$(stderr)" "meeting $M1: a merge left"
+}
+
+test_a_meetings_conflict_refusals_write_nothing() {
+    setup_meeting
+    local p=(prevent -C "$S" --as-of "$AS_OF" resolve)
+    # The police leaving a meeting where the case was decided (rule 4).
+    expect_refused 4 "$S" "${p[@]}" "$M1" "attendance[Detective Sergeant@Example Constabulary]" --take theirs
+    assert_stderr_contains "rule 4"
+    expect_refused 3 "$S" "${p[@]}" 2026-11-13 chair.agency --take ours
+    expect_refused 3 "$S" "${p[@]}" "$M1" chair.role --take ours
+    assert_stderr_contains "the meeting of $M1 holds no conflict on the field given; its conflicts: attendance[Youth Worker@Example Youth Service], attendance[Detective Sergeant@Example Constabulary], chair.agency"
+    expect_refused 5 "$S" "${p[@]}" "$M1" "attendance[Youth Worker@Example Youth Service]" --take chairing
+    expect_refused 5 "$S" "${p[@]}" "$M1" chair.agency --take "~"
+    expect_refused 5 "$S" "${p[@]}" "$M1" chair.agency --take "{a: b}"
+    expect_refused 5 "$S" "${p[@]}" 2026-13-01 chair.agency --take ours
+}
+
+test_review_due_and_check_list_a_meetings_conflicts() {
+    setup_meeting
+    local csv
+    csv="$(due_csv "$S" "$AS_OF")"
+    assert_eq "$(grep -c "^$M1,meeting,conflict,2026-11-22,5\$" <<<"$csv")" 1 "the meeting's row due 2026-11-22"
+    assert_eq "$(grep -c "^$M1,meeting,conflict,2026-11-21,6\$" <<<"$csv")" 2 "the meeting's rows due 2026-11-21"
+    # Most overdue first: the meeting's rows of 2026-11-21 before the case's.
+    assert_eq "$(grep ',conflict,' <<<"$csv" | head -1)" "$M1,meeting,conflict,2026-11-21,6" "first conflict row"
+    assert_no_personal_data "$csv" "review due --format csv"
+    run prevent -C "$S" review due --format json --as-of "$AS_OF"
+    assert_eq "$(json_eval "len([r for r in d if r['id'] == '$M1' and r['stage'] == 'meeting' and r['item'] == 'conflict'])" <"$OUT")" \
+        3 "the meeting's rows (json)"
+    run prevent -C "$S" --as-of "$AS_OF" check conflicts
+    assert_rc 0 "check conflicts"
+    assert_contains "$(stdout)$(stderr)" "meeting $M1: a merge left a conflict on chair.agency (changed on 2026-11-20 and on 2026-11-21); resolve it with \`prevent resolve $M1 chair.agency --take ours|theirs|VALUE\` [panels/$M1.yaml]"
+    run prevent -C "$S" --as-of "$AS_OF" check conflicts --strict
+    assert_rc 4 "check conflicts --strict"
+}
+
 run_tests "$@"
