@@ -102,7 +102,15 @@ std::optional<YNode> chosen_value(const Conflict& conflict, const ConflictChoice
          std::string(kNeedsKeyHint));
   std::optional<std::string> text = side.personal_value.reveal() ? side.personal_value.reveal() : side.value;
   if (!text) return std::nullopt;
-  return value_node(kind, kind.mapping ? parse_yaml(*text, where) : YNode::text(*text), field, where);
+  YNode n = YNode::text(*text);
+  if (kind.mapping) try {
+      n = parse_yaml(*text, where);
+    } catch (const Failure&) {
+      // As above: the side's text can be personal data.
+      fail(Exit::invalid_data, fmt::format("{}: {}'s value is not valid YAML ({})", field, name, where),
+           "take the other side or give the value");
+    }
+  return value_node(kind, std::move(n), field, where);
 }
 
 }  // namespace

@@ -364,8 +364,9 @@ test_a_meetings_attendance_conflict_is_resolved_by_its_date() {
     assert_contains "$(cat "$S/panels/$M1.yaml")" "agency: Example Borough Council"
     resolve_meeting_ok "attendance[Detective Sergeant@Example Constabulary]" ours
     assert_not_contains "$(cat "$S/panels/$M1.yaml")" "conflicts:" "the meeting file"
-    run prevent -C "$S" --as-of "$AS_OF" check records rules conflicts
+    run prevent -C "$S" --as-of "$AS_OF" check conflicts
     assert_rc 0 "check after resolving the meeting's conflicts"
+    assert_contains "$(stdout)$(stderr)" "$ID1: a merge left" "the case's conflicts, still there"
     assert_not_contains "$(stdout)$(stderr)" "meeting $M1: a merge left"
 }
 

@@ -288,3 +288,20 @@ TEST_CASE("a meeting's chair and agenda entries are resolved in place; its date 
                                      ConflictSide{"Sam Example", d("2026-12-05"), "2026-12-05", {}}});
   CHECK_THROWS_AS(resolve(dated, "date", "ours"), Failure);
 }
+
+TEST_CASE("a side's entry that is not YAML is refused without quoting it") {
+  const Case base = full_case();
+  Case ours = base, theirs = base;
+  ours.chronology[0].text = PersonalNote(std::string("Fictional text, corrected"));
+  theirs.chronology.erase(theirs.chronology.begin());
+  Case c = merged(base, ours, theirs);
+  c.conflicts[0].ours.personal_value = PersonalNote(std::string("text: Wrennick: [unclosed"));
+  try {
+    resolve(c, "chronology[2026-01-06,info-request]", "ours");
+    FAIL("not refused");
+  } catch (const Failure& f) {
+    CHECK(f.code() == Exit::invalid_data);
+    CHECK_FALSE(has(f.what(), "Wrennick"));
+    CHECK_FALSE(has(f.hint(), "Wrennick"));
+  }
+}
