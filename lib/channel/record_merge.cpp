@@ -686,10 +686,6 @@ MeetingMerge merge_meetings(const Meeting* base, const Meeting& ours, const Meet
   return r;
 }
 
-}  // namespace prevent
-
-namespace prevent {
-
 // ---------------------------------------------------------------------------
 // Finding a conflict's place in a case (`prevent resolve`): the path walked
 // over the record's description, list entries found by their labels as the
