@@ -245,7 +245,7 @@ int main(int argc, char** argv) {
 
   Runner action;
   for (Registrar add : {add_init, add_refer, add_import, add_triage, add_note, add_assess, add_panel, add_review,
-                        add_correct, add_edit, add_void, add_erase, add_report, add_foi, add_show, add_list, add_find,
+                        add_correct, add_edit, add_void, add_resolve, add_erase, add_report, add_foi, add_show, add_list, add_find,
                         add_person, add_export_person, add_link, add_keys, add_encrypt, add_purge, add_retention, add_log,
                         add_check, add_hook, add_upgrade, add_sync})
     add(app, g, action);

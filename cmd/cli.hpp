@@ -133,6 +133,7 @@ void add_report(CLI::App&, Globals&, Runner&);
 void add_correct(CLI::App&, Globals&, Runner&);
 void add_edit(CLI::App&, Globals&, Runner&);
 void add_void(CLI::App&, Globals&, Runner&);
+void add_resolve(CLI::App&, Globals&, Runner&);
 void add_erase(CLI::App&, Globals&, Runner&);
 void add_upgrade(CLI::App&, Globals&, Runner&);
 void add_hook(CLI::App&, Globals&, Runner&);

@@ -72,7 +72,16 @@ int run_due(const Globals& g, const DueOptions& o) {
     foi = foi_due_rows(foi_list(plain, read_release_register(store), as_of), as_of, days);
   }
   for (auto& f : requests.unreadable) read.unreadable.push_back(std::move(f));
-  Table table = due_table(rows, foi);
+  // The conflicts merges left in panel meetings (docs/merge.md). A meeting
+  // file that does not read holds no item of its own: `check records`
+  // reports it, as it always has.
+  std::vector<MeetingDueRow> meetings;
+  for (Date d : store.meeting_dates()) try {
+      if (const Meeting* m = store.meeting(d)) add_meeting_due_rows(meetings, *m, as_of, days);
+    } catch (const Failure&) {
+    }
+  sort_meeting_due_rows(meetings);
+  Table table = due_table(rows, foi, meetings);
   if (o.show_personal) add_name_column(store, table);
   return print_unless_incomplete(render(table, list_format(o.format)), read.unreadable, o.partial);
 }
@@ -114,8 +123,10 @@ void add_review(CLI::App& app, Globals& g, Runner& action) {
               "last (personal data). Most overdue first, then by ID. "
               "An open FOI request (`prevent foi new`) is a row of its own: id its reference, stage and item `foi`, "
               "due its statutory deadline. A case in a final stage whose personal data is due for erasure under "
-              "the retention schedule is a row with item `retention` (`prevent retention due`). Use --as-of to see "
-              "the list for another day.");
+              "the retention schedule is a row with item `retention` (`prevent retention due`). A conflict a merge "
+              "left in a case is a row with item `conflict`, one per conflict, in any stage, due from the later "
+              "side's date (`prevent resolve`); one left in a panel meeting too, with id the meeting's date and "
+              "stage `meeting`. Use --as-of to see the list for another day.");
   due->callback([&g, &action, d] { action = [&g, d] { return run_due(g, *d); }; });
 }
 

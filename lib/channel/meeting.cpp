@@ -169,6 +169,29 @@ std::string write_meeting(const Meeting& m) {
     }
     root.add("corrections", std::move(seq));
   }
+  if (!m.conflicts.empty()) {
+    auto side = [](const ConflictSide& s) {
+      YNode n = YNode::map();
+      n.add("by", YNode::text(s.by));
+      n.add("date", YNode::plain(s.date.str()));
+      if (s.value) n.add("value", YNode::text(*s.value));
+      // Sealed (encrypted store): written as it was read.
+      if (!s.personal_value.is_plain())
+        n.add("personal_value", YNode::text(s.personal_value.sealed_text()));
+      else if (s.personal_value.reveal())
+        n.add("personal_value", YNode::text(*s.personal_value.reveal()));
+      return n;
+    };
+    YNode seq = YNode::seq();
+    for (const auto& k : m.conflicts) {
+      YNode n = YNode::map();
+      n.add("field", YNode::text(k.field));
+      n.add("ours", side(k.ours));
+      n.add("theirs", side(k.theirs));
+      seq.push(std::move(n));
+    }
+    root.add("conflicts", std::move(seq));
+  }
   return std::string(kMeetingSchemaComment) + emit_yaml(root);
 }
 
@@ -203,6 +226,22 @@ Meeting read_meeting(std::string_view text, const std::string& where) {
       for (const auto& f : n.find("fields")->items) c.fields.push_back(f.value);
       m.corrections.push_back(std::move(c));
     }
+  if (const YNode* s = root.find("conflicts"))
+    for (const auto& n : s->items) {
+      auto side = [&](const YNode& x, const char* key) {
+        const YNode* on = x.find("date");
+        auto when = Date::parse(on->value);
+        if (!when)
+          fail(Exit::invalid_data, fmt::format("conflicts.{}.date: {} ({}:{})", key, kDateForm, where, on->line));
+        ConflictSide out{x.find("by")->value, *when, std::nullopt, PersonalNote()};
+        if (const YNode* v = x.find("value")) out.value = v->value;
+        if (const YNode* v = x.find("personal_value"))
+          out.personal_value = crypto::is_sealed(v->value) ? PersonalNote::sealed(v->value)
+                                                           : PersonalNote(std::optional<std::string>(v->value));
+        return out;
+      };
+      m.conflicts.push_back({n.find("field")->value, side(*n.find("ours"), "ours"), side(*n.find("theirs"), "theirs")});
+    }
   return m;
 }
 
@@ -212,6 +251,23 @@ Meeting read_meeting(std::string_view text, const std::string& where) {
 namespace {
 
 constexpr std::string_view kReasonField = "corrections.reason";
+constexpr std::string_view kConflictField = "conflicts.personal_value";
+
+// Each (P) value of a meeting with the name its sealing gives its field.
+template <class M, class F>
+void each_meeting_value(M& m, F&& f) {
+  for (auto& c : m.corrections) f(c.reason, kReasonField);
+  for (auto& k : m.conflicts) {
+    f(k.ours.personal_value, kConflictField);
+    f(k.theirs.personal_value, kConflictField);
+  }
+}
+
+// Whether a (P) value holds plain text to seal.
+bool plain_text(const PersonalText& v) { return v.is_plain() && !v.reveal().empty(); }
+bool plain_text(const PersonalNote& v) { return v.is_plain() && v.reveal().has_value(); }
+const std::string& text_of(const PersonalText& v) { return v.reveal(); }
+const std::string& text_of(const PersonalNote& v) { return *v.reveal(); }
 
 std::string meeting_value_ad(const MeetingKeys& keys, const Meeting& m, std::string_view field) {
   return crypto::associated_data({"prevent-meeting-value-v1", keys.store_id, meeting_path(m.date), field});
@@ -221,46 +277,51 @@ std::string meeting_value_ad(const MeetingKeys& keys, const Meeting& m, std::str
 
 void seal_meeting_personal(Meeting& m, const MeetingKeys& keys) {
   if (keys.store_id.empty()) return;
-  for (auto& c : m.corrections) {
-    if (!c.reason.is_plain() || c.reason.reveal().empty()) continue;
+  each_meeting_value(m, [&](auto& value, std::string_view field) {
+    using V = std::remove_cvref_t<decltype(value)>;
+    if (!plain_text(value)) return;
     if (!keys.store_key)
       fail(Exit::store,
            fmt::format("meeting {}: this store is encrypted, and recording personal data ({}) needs its key ({})",
-                       m.date.str(), kReasonField, meeting_path(m.date)),
+                       m.date.str(), field, meeting_path(m.date)),
            std::string(kNeedsKeyHint));
-    c.reason = PersonalText::sealed(crypto::seal(*keys.store_key, meeting_value_ad(keys, m, kReasonField),
-                                                 c.reason.reveal()));
-  }
+    value = V::sealed(crypto::seal(*keys.store_key, meeting_value_ad(keys, m, field), text_of(value)));
+  });
 }
 
 void open_meeting_personal(Meeting& m, const MeetingKeys& keys, const std::string& where) {
   if (keys.store_id.empty() || !keys.store_key) return;
-  for (auto& c : m.corrections) {
-    if (!c.reason.is_sealed()) continue;
-    auto text = crypto::open(*keys.store_key, meeting_value_ad(keys, m, kReasonField), c.reason.sealed_text());
+  each_meeting_value(m, [&](auto& value, std::string_view field) {
+    using V = std::remove_cvref_t<decltype(value)>;
+    if (!value.is_sealed()) return;
+    auto text = crypto::open(*keys.store_key, meeting_value_ad(keys, m, field), value.sealed_text());
     if (!text)
       fail(Exit::store,
            fmt::format("meeting {}: a sealed value ({}) does not open with the store's key: it was changed, or "
                        "moved from another meeting or field ({})",
-                       m.date.str(), kReasonField, where),
+                       m.date.str(), field, where),
            "`prevent check` lists such values; the history shows when it changed (`git log -p`)");
-    c.reason = PersonalText(std::move(*text));
-  }
+    value = V(std::move(*text));
+  });
 }
 
 bool has_sealed_values(const Meeting& m) {
-  return std::any_of(m.corrections.begin(), m.corrections.end(),
-                     [](const Correction& c) { return c.reason.is_sealed(); });
+  bool any = false;
+  each_meeting_value(m, [&](const auto& value, std::string_view) { any = any || value.is_sealed(); });
+  return any;
 }
 
 bool has_plain_values(const Meeting& m) {
-  return std::any_of(m.corrections.begin(), m.corrections.end(),
-                     [](const Correction& c) { return c.reason.is_plain() && !c.reason.reveal().empty(); });
+  bool any = false;
+  each_meeting_value(m, [&](const auto& value, std::string_view) { any = any || plain_text(value); });
+  return any;
 }
 
 void mask_sealed(Meeting& m) {
-  for (auto& c : m.corrections)
-    if (c.reason.is_sealed()) c.reason = PersonalText::sealed(std::string(kEncryptedShown));
+  each_meeting_value(m, [&](auto& value, std::string_view) {
+    using V = std::remove_cvref_t<decltype(value)>;
+    if (value.is_sealed()) value = V::sealed(std::string(kEncryptedShown));
+  });
 }
 
 }  // namespace prevent

@@ -40,6 +40,10 @@ struct Meeting {
   // `prevent edit --meeting`: what was corrected, when, and why. The
   // reason is personal data (written by the YAML mapping only).
   std::vector<Correction> corrections;
+  // Left by a merge of two versions of the meeting (docs/merge.md), until
+  // `prevent resolve DATE FIELD` resolves each. A side's personal_value
+  // is (P), sealed like a correction's reason.
+  std::vector<Conflict> conflicts;
 
   // CTSA 2015 s.37: the police are members of the panel; a decision on a
   // case needs a police representative present.
@@ -86,8 +90,8 @@ Meeting read_meeting(std::string_view text, const std::string& where);
 // key (as an erasure's reason is), in the sealed form of a case's values,
 // under associated data naming the store, the meeting's file and the field
 // (`prevent-meeting-value-v1`, the store ID, `panels/DATE.yaml`,
-// `corrections.reason`): a reason copied to another meeting, another field
-// or a case never opens. Erasing a case destroys a case's key, never the
+// `corrections.reason`; a conflict's personal value: `conflicts.personal_value`):
+// a value copied to another meeting, another field or a case never opens. Erasing a case destroys a case's key, never the
 // store's: a meeting's reasons stay readable.
 
 struct MeetingKeys {

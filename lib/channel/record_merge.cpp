@@ -122,7 +122,7 @@ bool same(const T& a, const T& b) {
 bool same_meeting_fields(const Meeting& a, const Meeting& b) {
   return same(a.date, b.date) && same(a.chair, b.chair) && same(a.attendees, b.attendees) &&
          same(a.apologies, b.apologies) && same(a.declarations, b.declarations) && same(a.agenda, b.agenda) &&
-         same(a.corrections, b.corrections);
+         same(a.corrections, b.corrections) && same(a.conflicts, b.conflicts);
 }
 
 // Whether a value of type T is or holds personal data.
@@ -679,8 +679,174 @@ MeetingMerge merge_meetings(const Meeting* base, const Meeting& ours, const Meet
   merge_member(m, "agenda", base ? &base->agenda : nullptr, ours.agenda, theirs.agenda, out.agenda);
   merge_member(m, "corrections", base ? &base->corrections : nullptr, ours.corrections, theirs.corrections,
                out.corrections);
+  // The conflicts the sides already held, as a list of whole entries (as a
+  // case's); the new ones are for the caller to add (MeetingMerge).
+  merge_member(m, "conflicts", base ? &base->conflicts : nullptr, ours.conflicts, theirs.conflicts, out.conflicts);
   r.conflicts = std::move(m.conflicts);
   return r;
+}
+
+// ---------------------------------------------------------------------------
+// Finding a conflict's place in a case (`prevent resolve`): the path walked
+// over the record's description, list entries found by their labels as the
+// merge gives them.
+
+namespace {
+namespace merge_impl {
+
+struct PathPart {
+  std::string key;
+  std::optional<std::string> label;  // `key[label]`: an entry of the list `key`
+};
+
+// `previous[2026-09-07].reviews[2026-03-05,monthly].notes` → its parts.
+std::optional<std::vector<PathPart>> path_parts(const std::string& field) {
+  std::vector<PathPart> out;
+  size_t i = 0;
+  while (true) {
+    size_t j = i;
+    while (j < field.size() && field[j] != '.' && field[j] != '[') ++j;
+    PathPart p{field.substr(i, j - i), std::nullopt};
+    if (p.key.empty()) return std::nullopt;
+    if (j < field.size() && field[j] == '[') {
+      const size_t close = field.find(']', j);
+      if (close == std::string::npos || close == j + 1) return std::nullopt;
+      p.label = field.substr(j + 1, close - j - 1);
+      j = close + 1;
+    }
+    out.push_back(std::move(p));
+    if (j == field.size()) return out;
+    if (field[j] != '.' || j + 1 == field.size()) return std::nullopt;
+    i = j + 1;
+  }
+}
+
+template <class T>
+struct bare {
+  using type = T;
+};
+template <class T>
+struct bare<std::optional<T>> {
+  using type = typename bare<T>::type;
+};
+template <class T>
+struct bare<Personal<T>> {
+  using type = typename bare<T>::type;
+};
+
+template <class E>
+std::vector<std::string> date_keys_of() {
+  std::vector<std::string> out;
+  for_each_field<E>([&](const auto& fd) {
+    using M = std::remove_cvref_t<decltype(std::declval<E&>().*fd.member)>;
+    if constexpr (std::is_same_v<typename bare<M>::type, Date>) out.emplace_back(fd.key);
+  });
+  return out;
+}
+
+template <RecordStruct S>
+bool place_in_struct(const S& s, const std::vector<PathPart>& parts, size_t i, ConflictPlace& out);
+
+// `m` is the member parts[i] names (its keys already in out.path).
+template <class T>
+struct entries_of {
+  static constexpr bool value = false;
+};
+template <RecordStruct E>
+struct entries_of<std::vector<E>> {
+  static constexpr bool value = true;
+};
+
+template <class T>
+bool place_in_member(const T& m, const std::vector<PathPart>& parts, size_t i, ConflictPlace& out) {
+  const PathPart& p = parts[i];
+  const bool last = i + 1 == parts.size();
+  if (p.label) {
+    if constexpr (entries_of<T>::value) {
+      using E = typename T::value_type;
+      std::map<std::string, int> count, nth;
+      std::vector<std::string> labels;
+      for (const auto& e : m) ++count[identity_label(e)];
+      for (const auto& e : m) {
+        auto l = identity_label(e);
+        labels.push_back(count[l] > 1 ? fmt::format("{}#{}", l, ++nth[l]) : l);
+      }
+      std::optional<size_t> at;
+      for (size_t k = 0; k < labels.size() && !at; ++k)
+        if (labels[k] == *p.label) at = k;
+      if (!at && count[*p.label] > 1)
+        fail(Exit::invalid_data,
+             fmt::format("{}[{}]: the case now holds {} entries of this identity; which one the conflict "
+                         "names is not known (the record)",
+                         p.key, *p.label, count[*p.label]),
+             "resolve it with `prevent edit`, or void the entry added in error");
+      if (last) {
+        out.entry = true;
+        out.mapping = true;
+        out.position = at ? std::optional<size_t>(*at + 1) : std::nullopt;
+        out.date_keys = date_keys_of<E>();
+        return true;
+      }
+      if (!at) return false;
+      out.path.push_back(std::to_string(*at + 1));
+      return place_in_struct(m[*at], parts, i + 1, out);
+    } else {
+      return false;
+    }
+  }
+  if (last) {
+    using V = typename bare<T>::type;
+    if constexpr (is_vector<V>::value) {
+      return false;  // a list merges as a set or entry by entry, never whole
+    } else {
+      out.mapping = RecordStruct<V>;
+      out.plain = std::is_same_v<V, Date> || std::is_same_v<V, int> || std::is_same_v<V, bool>;
+      return true;
+    }
+  }
+  if constexpr (RecordStruct<T>) {
+    return place_in_struct(m, parts, i + 1, out);
+  } else if constexpr (is_optional<T>::value) {
+    if constexpr (RecordStruct<typename T::value_type>) {
+      return m && place_in_struct(*m, parts, i + 1, out);
+    }
+  }
+  return false;
+}
+
+template <RecordStruct S>
+bool place_in_struct(const S& s, const std::vector<PathPart>& parts, size_t i, ConflictPlace& out) {
+  bool found = false, ok = false;
+  visit_fields(s, [&](const auto& fd, const auto& m) {
+    if (found) return;
+    if (fd.group().empty()) {
+      if (fd.key != parts[i].key) return;
+      found = true;
+      out.path.emplace_back(fd.key);
+      ok = place_in_member(m, parts, i, out);
+    } else {
+      // A grouped key (source.sector) is two parts of the path.
+      if (fd.group() != parts[i].key || parts[i].label || i + 1 >= parts.size() || fd.leaf() != parts[i + 1].key)
+        return;
+      found = true;
+      out.path.emplace_back(fd.group());
+      out.path.emplace_back(fd.leaf());
+      ok = place_in_member(m, parts, i + 1, out);
+    }
+  });
+  return ok;
+}
+
+}  // namespace merge_impl
+}  // namespace
+
+std::optional<ConflictPlace> conflict_place(const Case& c, const std::string& field) {
+  using namespace merge_impl;
+  auto parts = path_parts(field);
+  if (!parts || (*parts)[0].key == "id" || (*parts)[0].key == "conflicts") return std::nullopt;
+  ConflictPlace out;
+  if (!place_in_struct(c, *parts, 0, out)) return std::nullopt;
+  return out;
 }
 
 }  // namespace prevent

@@ -56,9 +56,10 @@ CaseMerge merge_cases(const Case* base, const Case& ours, const Case& theirs, co
 
 struct MeetingMerge {
   Meeting merged;
-  // A meeting file has no `conflicts` list: the conflicts are given here
-  // for the caller to keep. The merged meeting holds the base's values in
-  // their places, as a case does.
+  // The conflicts this merge found, for the caller to add to
+  // merged.conflicts (which holds those the sides already held, merged as
+  // a list). The merged meeting holds the base's values in their places,
+  // as a case does.
   std::vector<Conflict> conflicts;
   bool conflicted() const { return !conflicts.empty(); }
 };
@@ -70,5 +71,33 @@ struct MeetingMerge {
 // fields merge as a case's do; `base` null as for merge_cases.
 MeetingMerge merge_meetings(const Meeting* base, const Meeting& ours, const Meeting& theirs,
                             const MergeSide& ours_side, const MergeSide& theirs_side);
+
+}  // namespace prevent
+
+namespace prevent {
+
+// Where a conflict's `field` (docs/merge.md "Paths") stands in a case, in the
+// addressing of edit_case_fields (case_record.hpp): map keys, and list
+// entries by their 1-based position. Entries are found by the label their
+// identity gives them, as the merge names them (the parts that are not (P);
+// `#n`: the n-th entry of that label in the record's order).
+struct ConflictPlace {
+  std::vector<std::string> path;  // the field; for an entry, the list holding it
+  // The path names a whole list entry: `position` is its place in the list
+  // (1-based), none when the case holds no entry of that identity.
+  bool entry = false;
+  std::optional<size_t> position;
+  bool mapping = false;  // the value is a mapping (an entry, a section), not a scalar
+  bool plain = false;    // a scalar written as is: a date, a number, a boolean (YNode::plain)
+  // For an entry: the keys of its date fields in record order; the first
+  // one present orders it in its list, as the merge orders entries.
+  std::vector<std::string> date_keys;
+};
+
+// None when `field` is not a path, or names nothing this case can hold
+// (an unknown key, an entry inside an entry the case does not hold).
+// Failure(invalid_data) when the label names two entries of the case alike
+// (entries added since the merge).
+std::optional<ConflictPlace> conflict_place(const Case& c, const std::string& field);
 
 }  // namespace prevent

@@ -88,11 +88,15 @@ enum class DueKind {
   // retention.hpp): `review due` lists it for a case in a final stage;
   // due_items() never gives it, as it is no casework.
   retention,
+  // A merge left a conflict in the record (docs/merge.md): a person must
+  // choose (`prevent resolve`). `review due` lists one per conflict, in
+  // any stage; due_items() never gives it, as it is no casework.
+  conflict,
 };
 
 template <>
 struct KeyTable<DueKind> {
-  static constexpr std::array<KeyEntry<DueKind>, 9> entries{{
+  static constexpr std::array<KeyEntry<DueKind>, 10> entries{{
       {DueKind::triage, "triage"},
       {DueKind::panel, "panel"},
       {DueKind::consent, "consent"},
@@ -102,6 +106,7 @@ struct KeyTable<DueKind> {
       {DueKind::post_closure_12, "post-closure-12"},
       {DueKind::extended_review, "extended-review"},
       {DueKind::retention, "retention"},
+      {DueKind::conflict, "conflict"},
   }};
 };
 

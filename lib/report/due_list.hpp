@@ -9,6 +9,7 @@
 #include "case_record.hpp"
 #include "config.hpp"
 #include "foi_list.hpp"
+#include "meeting.hpp"
 #include "table.hpp"
 #include "workflow.hpp"
 
@@ -32,11 +33,28 @@ std::vector<DueRow> due_list(const std::vector<Case>& cases, const Config& confi
 void add_due_rows(std::vector<DueRow>& rows, const Case& c, const Config& config, Date as_of, long within_days);
 void sort_due_rows(std::vector<DueRow>& rows);
 
+// A conflict a merge left in a panel meeting (docs/merge.md): due from
+// the later side's date, as a case's.
+struct MeetingDueRow {
+  Date meeting;
+  Date due;
+  long days_overdue;
+};
+// One row per conflict of `m` due on or before as_of + within_days.
+void add_meeting_due_rows(std::vector<MeetingDueRow>& rows, const Meeting& m, Date as_of, long within_days);
+// By due date, then meeting date.
+void sort_meeting_due_rows(std::vector<MeetingDueRow>& rows);
+// The stage column of a meeting's row (a meeting has no stage).
+inline constexpr std::string_view kMeetingDueStage = "meeting";
+
 // Columns id, stage, item, due, days_overdue. The open FOI requests of
-// `foi` (each sorted) are merged in by due date, a case's rows before a
-// request's on the same day; a request's id is its reference, its stage and
-// item `foi` (docs/foi.md).
-Table due_table(const std::vector<DueRow>& rows, const std::vector<FoiDueRow>& foi = {});
+// `foi` and the meetings' conflicts of `meetings` (each sorted) are merged
+// in by due date: on the same day a case's rows first, then a meeting's,
+// then a request's. A request's id is its reference, its stage and item
+// `foi` (docs/foi.md); a meeting's id is its date, its stage `meeting`,
+// its item `conflict`.
+Table due_table(const std::vector<DueRow>& rows, const std::vector<FoiDueRow>& foi = {},
+                const std::vector<MeetingDueRow>& meetings = {});
 
 // What comes before the meeting of `date` and is due before the next one:
 // every case awaiting panel, every review (monthly, post-closure, extended)

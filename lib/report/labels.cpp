@@ -43,6 +43,7 @@ std::string due_label(DueKind item, const Config& config) {
       return fmt::format("{}-month post-closure review", config.post_closure_second_months);
     case DueKind::extended_review: return "Extended post-closure review";
     case DueKind::retention: return "Erasure of personal data (retention)";
+    case DueKind::conflict: return "Conflict left by a merge";
   }
   return std::string(key_of(item));
 }

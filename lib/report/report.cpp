@@ -222,9 +222,10 @@ struct ReportBuilder::State {
     for (Stage st : all_stages())  // the non-final stages, in workflow order
       if (!is_final(st)) by_stage.declare(std::string(stage_key(st)), stage_label(st));
     // Casework overdue; erasure due under the retention schedule is not
-    // casework (`prevent retention due` lists it).
+    // casework (`prevent retention due` lists it), nor is a conflict a
+    // merge left (`prevent review due` lists it).
     for (const auto& e : KeyTable<DueKind>::entries)
-      if (e.value != DueKind::retention) overdue.declare(std::string(e.key), due_label(e.value, cfg));
+      if (e.value != DueKind::retention && e.value != DueKind::conflict) overdue.declare(std::string(e.key), due_label(e.value, cfg));
     for (DueKind k : kPostClosureItems) post_closure.declare(std::string(key_of(k)), due_label(k, cfg));
   }
 

@@ -130,3 +130,31 @@ TEST_CASE("a case put on an agenda by hand comes for its first outstanding item,
   apply_decision(not_adopted, hearing("2026-02-05", PanelDecision::not_adopt), cfg());
   CHECK_FALSE(item_for_the_panel(not_adopted, cfg()).has_value());
 }
+
+TEST_CASE("a conflict a merge left is due from the later side's date, one row per conflict, in any stage") {
+  Case c = awaiting_panel();
+  apply_decision(c, hearing("2026-02-05", PanelDecision::not_adopt), cfg());  // a final stage
+  ConflictSide ours{"Alex Example", d("2026-03-01"), std::string("x"), PersonalNote()};
+  ConflictSide theirs{"Sam Example", d("2026-03-04"), std::string("y"), PersonalNote()};
+  c.conflicts.push_back({"referral.source.agency", ours, theirs});
+  c.conflicts.push_back({"panel[2026-02-05].method", theirs, ours});
+  std::vector<DueRow> rows;
+  add_due_rows(rows, c, cfg(), d("2026-03-03"), 0);
+  CHECK(rows.empty());  // not due until the later side's date
+  add_due_rows(rows, c, cfg(), d("2026-03-10"), 0);
+  REQUIRE(rows.size() == 2u);
+  for (const auto& r : rows) {
+    CHECK(r.item == DueKind::conflict);
+    CHECK(r.stage == Stage::not_adopted);
+    CHECK(r.due == d("2026-03-04"));
+    CHECK(r.days_overdue == 6);
+  }
+  // A case voided as entered in error takes no change: none listed.
+  Case voided = c;
+  voided.voided.push_back(VoidedEntry{});
+  voided.voided.back().what = std::string(kVoidedCase);
+  REQUIRE(is_voided_case(voided));
+  rows.clear();
+  add_due_rows(rows, voided, cfg(), d("2026-03-10"), 0);
+  for (const auto& r : rows) CHECK(r.item != DueKind::conflict);
+}

@@ -83,10 +83,10 @@ TEST_CASE("the closure reasons are the case schema's closure.reason, in order") 
   check_round_trip<ClosureReason>();
 }
 
-TEST_CASE("the due items are SPEC section 6.1's items, in its order, then retention (issue 18)") {
+TEST_CASE("the due items are SPEC section 6.1's items, in its order, then retention (issue 18) and conflict (issue 19)") {
   CHECK(table_keys<DueKind>() == std::vector<std::string>{"triage", "panel", "consent", "monthly-review", "action",
                                                            "post-closure-6", "post-closure-12", "extended-review",
-                                                           "retention"});
+                                                           "retention", "conflict"});
   check_round_trip<DueKind>();
 }
 

@@ -326,3 +326,65 @@ TEST_CASE("an encrypt commit changes a meeting only by sealing its correction re
   CHECK(meeting_sealing_outside(before, before).why == "it left personal data in plain text");
   CHECK(meeting_sealing_outside(after, after).why == "the meeting had sealed values before");
 }
+
+// Conflicts left by a merge (docs/merge.md, "Meetings").
+
+namespace {
+
+Meeting conflicted() {
+  Meeting m = sample();
+  m.conflicts.push_back(Conflict{"attendance[Youth Worker@Zedshire Youth Service]",
+                                 ConflictSide{"Alex Example", Date::from_ymd(2026, 12, 4), "police", PersonalNote()},
+                                 ConflictSide{"Sam Example", Date::from_ymd(2026, 12, 5), "apology", PersonalNote()}});
+  m.conflicts.push_back(
+      Conflict{"corrections[2026-12-05]",
+               ConflictSide{"Alex Example", Date::from_ymd(2026, 12, 4), std::nullopt,
+                            PersonalNote(std::string("date: 2026-12-05\nreason: Fictional reason Quorvel\n"))},
+               ConflictSide{"Sam Example", Date::from_ymd(2026, 12, 5), std::nullopt, PersonalNote()}});
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("a meeting's conflicts are written last and read back; without them the file is as before") {
+  const Meeting m = conflicted();
+  const std::string text = write_meeting(m);
+  CHECK(text.find("conflicts:\n"
+                  "  - field: attendance[Youth Worker@Zedshire Youth Service]\n"
+                  "    ours:\n"
+                  "      by: Alex Example\n"
+                  "      date: 2026-12-04\n"
+                  "      value: police\n") != std::string::npos);
+  const Meeting back = read_meeting(text, "panels/2026-12-03.yaml");
+  REQUIRE(back.conflicts.size() == 2u);
+  CHECK(back.conflicts[0].theirs.value == "apology");
+  CHECK(back.conflicts[1].ours.personal_value.reveal() == m.conflicts[1].ours.personal_value.reveal());
+  CHECK_FALSE(back.conflicts[1].theirs.personal_value.reveal().has_value());
+  CHECK(write_meeting(back) == text);
+  CHECK(write_meeting(sample()).find("conflicts") == std::string::npos);
+}
+
+TEST_CASE("a meeting conflict's personal value is sealed like a correction's reason, and opens back") {
+  Meeting m = conflicted();
+  CHECK(has_plain_values(m));
+  seal_meeting_personal(m, meeting_keys());
+  CHECK_FALSE(has_plain_values(m));
+  const std::string text = write_meeting(m);
+  CHECK(text.find("Quorvel") == std::string::npos);
+  CHECK(text.find("      personal_value: enc:v1:") != std::string::npos);
+  CHECK(text.find("value: police") != std::string::npos);  // not personal data: in clear
+  Meeting back = read_meeting(text, "panels/2026-12-03.yaml");
+  CHECK(has_sealed_values(back));
+  CHECK(write_meeting(back) == text);
+  open_meeting_personal(back, meeting_keys(), "panels/2026-12-03.yaml");
+  CHECK(back.conflicts[1].ours.personal_value.reveal() == conflicted().conflicts[1].ours.personal_value.reveal());
+  CHECK_FALSE(has_sealed_values(back));
+  // Without the key nothing personal is written in clear.
+  Meeting no_key = conflicted();
+  CHECK_THROWS_AS(seal_meeting_personal(no_key, MeetingKeys{kStoreId, std::nullopt}), Failure);
+  // Moved to the reason's field, it does not open.
+  Meeting moved = read_meeting(text, "panels/2026-12-03.yaml");
+  moved.corrections.push_back(Correction{Date::from_ymd(2026, 12, 6), {"chair.role"},
+                                         PersonalText::sealed(moved.conflicts[1].ours.personal_value.sealed_text())});
+  CHECK_THROWS_AS(open_meeting_personal(moved, meeting_keys(), "panels/2026-12-03.yaml"), Failure);
+}

@@ -488,7 +488,7 @@ TEST_CASE("sealed values are compared by their sealed text, and two ciphertexts 
 // Meetings.
 
 // merge_meetings names a meeting's fields one by one.
-static_assert(test_members::member_count<Meeting>() == 7, "a field added to Meeting needs its line in merge_meetings");
+static_assert(test_members::member_count<Meeting>() == 8, "a field added to Meeting needs its line in merge_meetings");
 
 namespace {
 
@@ -732,4 +732,23 @@ TEST_CASE("random edits on two sides merge without losing an entry either side h
     CHECK(std::set<std::string>(s.conflicts.begin(), s.conflicts.end()) ==
           std::set<std::string>(r.conflicts.begin(), r.conflicts.end()));
   }
+}
+
+TEST_CASE("a meeting's conflicts held on either side are kept, and the merge's own are given apart") {
+  const Meeting base = meeting();
+  Meeting ours = base, theirs = base;
+  ours.conflicts.push_back(Conflict{"chair.agency", ConflictSide{"Alex Example", d("2026-12-04"), "A", {}},
+                                    ConflictSide{"Sam Example", d("2026-12-05"), "B", {}}});
+  theirs.conflicts.push_back(Conflict{"chair.role", ConflictSide{"Alex Example", d("2026-12-04"), "C", {}},
+                                      ConflictSide{"Sam Example", d("2026-12-05"), "D", {}}});
+  set_presence(ours, Member{"Head of Year", "Quillet Academy", false}, Presence::police);
+  set_presence(theirs, Member{"Head of Year", "Quillet Academy", false}, Presence::attending);
+  const auto r = merge(base, ours, theirs);
+  REQUIRE(r.merged.conflicts.size() == 2u);
+  CHECK(r.merged.conflicts[0].field == "chair.agency");
+  CHECK(r.merged.conflicts[1].field == "chair.role");
+  REQUIRE(r.conflicts.size() == 1u);
+  CHECK(r.conflicts[0].field == "attendance[Head of Year@Quillet Academy]");
+  // A side that only added a conflict is that side.
+  CHECK(write_meeting(merge(base, base, theirs).merged) == write_meeting(theirs));
 }

@@ -55,6 +55,7 @@ const std::vector<CheckInfo>& available_checks() {
       {"records", "every case, meeting and FOI request file is valid: YAML, schema, vocabularies, file name"},
       {"rules", "every case satisfies the rules of the Channel process (SPEC §4)"},
       {"canonical", "files are in canonical form (a notice: rewritten on the next write)"},
+      {"conflicts", "no conflict a merge left in a case or a meeting waits for a person (a notice each: `prevent resolve`)"},
       {"schemas", "the store's schemas/ match the ones this prevent was built with"},
       {"keys", "an encrypted store's keys/recipients.yaml reads, and its key store (refs/prevent/keys) is there "
                "(docs/encryption.md)"},
@@ -108,7 +109,7 @@ class Run {
   // at a time, and dropped once checked, so memory does not grow with the
   // store. Findings are kept per check and given in the order they always
   // were: records, then rules, then canonical, each in path order.
-  void scan(bool records, bool rules, bool canonical, bool erasure = false) {
+  void scan(bool records, bool rules, bool canonical, bool erasure = false, bool conflicts = false) {
     const auto files = store_.case_files();
     ParallelBlobs blobs(store_);
     RuleContext ctx{store_.config(), as_of_, [&](Date d) { return store_.meeting(d); }};
@@ -219,6 +220,14 @@ class Run {
         } else if (erasure && has_sealed_values(c)) {
           sealed_.insert(c.id);
         }
+        // A conflict a merge left (docs/merge.md) is no broken rule, but
+        // waits for a person: its field and dates only, never a value.
+        if (conflicts && !is_voided_case(c))
+          for (const auto& k : c.conflicts)
+            conflicts_.push_back(fmt::format("{}: a merge left a conflict on {} (changed on {} and on {}); resolve it "
+                                             "with `prevent resolve {} {} --take ours|theirs|VALUE` [{}]",
+                                             c.id, k.field, k.ours.date.str(), k.theirs.date.str(), c.id, k.field,
+                                             file.path));
         if (canonical && !p.canonical)
           canonical_.push_back(fmt::format("not in canonical form; prevent rewrites it canonically on its next "
                                            "change to the case ({})",
@@ -234,6 +243,12 @@ class Run {
           invalid_.push_back({"records", Exit::invalid_data,
                               fmt::format("date: {} does not match the file name ({})", m->date.str(), path)});
         if (m) meeting_texts_.push_back({path, *store_.git().read_at_head(path), m});
+        if (m && conflicts)
+          for (const auto& k : m->conflicts)
+            conflicts_.push_back(fmt::format("meeting {}: a merge left a conflict on {} (changed on {} and on {}); "
+                                             "resolve it with `prevent resolve {} {} --take ours|theirs|VALUE` [{}]",
+                                             d.str(), k.field, k.ours.date.str(), k.theirs.date.str(), d.str(),
+                                             k.field, path));
         // As for a case: no correction's reason in plain text in an
         // encrypted store; with the key, every sealed one opens.
         if (m && encrypted) {
@@ -310,6 +325,10 @@ class Run {
     for (auto& m : key_notices_) notice("rules", std::move(m));
     for (auto& m : encryption_) error("records", Exit::store, std::move(m));
     for (auto& m : review_notices_) notice("rules", std::move(m));
+  }
+
+  void conflicts() {
+    for (auto& m : conflicts_) notice("conflicts", std::move(m));
   }
 
   void canonical() {
@@ -457,6 +476,7 @@ class Run {
   std::vector<std::string> encryption_;              // plain (P) values in an encrypted store, values that do not open
   std::vector<std::string> review_notices_;          // reviews outside the review rules (notices)
   std::vector<std::string> canonical_;               // case files not in canonical form
+  std::vector<std::string> conflicts_;               // conflicts left by a merge (notices)
   std::vector<std::string> foi_notices_;             // FOI requests due on another day than counted
   std::vector<LoadedMeeting> meeting_texts_;
   std::vector<Invalid> invalid_;
@@ -499,12 +519,13 @@ std::vector<Finding> run_checks(const Store& store, const std::vector<std::strin
       run.notice("interrupted", fmt::format("a temporary file left by a stopped writer; `prevent check --repair` "
                                             "removes it (.git/prevent/{})",
                                             name));
-  if (wanted("records") || wanted("rules") || wanted("canonical") || wanted("erasure"))
-    run.scan(wanted("records"), wanted("rules"), wanted("canonical"), wanted("erasure"));
+  if (wanted("records") || wanted("rules") || wanted("canonical") || wanted("erasure") || wanted("conflicts"))
+    run.scan(wanted("records"), wanted("rules"), wanted("canonical"), wanted("erasure"), wanted("conflicts"));
   if (wanted("records") || wanted("canonical")) run.scan_foi(wanted("canonical"));
   if (wanted("records")) run.records();
   if (wanted("rules")) run.rules();
   if (wanted("canonical")) run.canonical();
+  if (wanted("conflicts")) run.conflicts();
   if (wanted("erasure")) run.erasure();
   if (wanted("schemas")) run.schemas();
   if (wanted("keys")) run.keys();
