@@ -41,8 +41,8 @@ int run_sync(const Globals& g, const SyncCliOptions& o) {
     notice(g, fmt::format("the merged record of {} breaks a rule: {}; put it right (`prevent correct`, `prevent void`)",
                           id, why));
   if (!r.conflicts.empty())
-    notice(g, "each conflict keeps both values in the case; `prevent review due` lists them and `prevent resolve ID "
-              "FIELD --take ours|theirs|VALUE` settles one");
+    notice(g, "each conflict keeps both values in the record; `prevent review due` lists them and `prevent resolve "
+              "ID|DATE FIELD --take ours|theirs|VALUE` settles one");
   return 0;
 }
 
@@ -55,7 +55,7 @@ void add_sync(CLI::App& app, Globals& g, Runner& action) {
   sub->add_option("remote", o->remote,
                   "a remote's name (default: origin), or a path, file:// or ssh:// address");
   sub->footer("Prints `renumbered OLD NEW` for each case renumbered because the remote had numbered another case the "
-              "same, `conflict ID FIELD` for each field changed two ways, and `rule ID` for each case the merged "
+              "same, `conflict ID FIELD` (or `conflict DATE FIELD`, a meeting's) for each field changed two ways, and `rule ID` for each case the merged "
               "records break a rule for (both sides' changes together); exit 0. Exit 6: uncommitted changes, "
               "an unreachable or rewritten remote, a file changed on both sides that prevent does not merge.");
   sub->callback([&g, &action, o] { action = [&g, o] { return run_sync(g, *o); }; });

@@ -84,8 +84,11 @@ const std::vector<ActionScope>& action_scopes() {
       // reasons sealed, keys/recipients.yaml added
       {"encrypt", ActionFiles::sealed_cases, {}, {},
        "keys/recipients.yaml and the cases' and meetings' personal data, sealed"},
-      // Not built yet: `prevent sync` will merge and verify its merges itself.
+      // store/sync.cpp: a merge, recomputed by check from its parents
       {"sync", ActionFiles::merge, {}, {}, "a merge"},
+      // casework/resolve.cpp: a conflict a merge left, settled: the value
+      // put in place, the conflict taken out of the record's list
+      {"resolve", ActionFiles::resolved, {}, {}, "one case's or meeting's file that was there, settling a conflict"},
   };
   return scopes;
 }

@@ -46,7 +46,8 @@ enum class ActionFiles {
   sealed_cases, // encrypt: keys/recipients.yaml added (no keys/ before), and case files that were there,
                 // each named by a Prevent-Case trailer (or counted), each only sealed; and meeting files
                 // that were there, only their correction reasons sealed
-  merge,        // sync (not built yet): a merge, which this prevent cannot verify
+  merge,        // sync: a merge, which check recomputes from its parents (sync.hpp)
+  resolved,     // resolve: one case file or meeting file that was there, with fewer conflicts
 };
 
 struct ActionScope {

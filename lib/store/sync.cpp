@@ -590,12 +590,10 @@ class TreeMerge {
         r = merge_meetings(base ? &*base : nullptr, ours, theirs, last_change(repo_, head_, base_id_, path),
                            last_change(repo_, theirs_id_, base_id_, path));
       ++plan_.merged_records;
-      if (r.conflicted())
-        fail(Exit::store,
-             fmt::format("the meeting {} was changed two different ways on both sides ({}): keeping a meeting's "
-                         "conflicts is not built yet",
-                         r.merged.date.str(), r.conflicts.front().field),
-             "make the two copies of the meeting agree (`prevent edit --meeting`), then sync again; nothing was merged");
+      for (auto& c : r.conflicts) {
+        plan_.conflicts.push_back(fmt::format("{} {}", r.merged.date.str(), c.field));
+        r.merged.conflicts.push_back(std::move(c));
+      }
       return write_meeting(r.merged);
     }
     fail(Exit::store, fmt::format("{} was changed on both sides, two different ways", terminal_safe(path)),

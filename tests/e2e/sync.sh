@@ -164,6 +164,26 @@ test_a_case_numbered_on_both_sides_is_renumbered_on_the_side_not_pushed() {
     assert_rc 0
 }
 
+test_a_meeting_changed_two_ways_keeps_its_conflict() {
+    team
+    meeting_ok "$T/A" 2026-11-12
+    pv_ok "$T/A" "$AS_OF" sync
+    pv_ok "$T/B" "$AS_OF" sync
+    # One person, moved two different ways.
+    pv_ok "$T/A" "$AS_OF" panel attend 2026-11-12 --attendee "Youth Worker@Example Youth Service"
+    pv_ok "$T/B" "$AS_OF" panel attend 2026-11-12 --apology "Youth Worker@Example Youth Service"
+    pv_ok "$T/A" "$AS_OF" sync
+    pv "$T/B" "$AS_OF" sync
+    assert_rc 0
+    assert_stdout_contains "conflict 2026-11-12 attendance["
+    pv_ok "$T/A" "$AS_OF" sync
+    assert_converged
+    # A conflict falls due on the date of the later side's commit (the
+    # real clock's): listed as of a later day.
+    pv_ok "$T/A" 2030-01-01 review due --format csv
+    assert_contains "$(stdout)" "2026-11-12,meeting,conflict" "review due"
+}
+
 test_a_merge_that_breaks_a_rule_is_reported() {
     team
     # The base: a meeting with the police, and the case awaiting panel.

@@ -69,6 +69,19 @@ test_three_coordinators_offline_converge_through_ssh() {
         assert_rc 0 "check of $s"
     done
     assert_no_personal_data "$(git -C "$T/A" log --format=%B)" "commit messages"
+    # The conflict is on everyone's list; one of them resolves it, and the
+    # resolution reaches the others.
+    # Due on the date of the later side's commit (the real clock's).
+    pv_ok "$T/C" 2030-01-01 review due --format csv
+    assert_contains "$(stdout)" "$BASE_ID" "review due"
+    assert_contains "$(stdout)" ",conflict," "review due's item"
+    pv_ok "$T/C" "$AS_OF" resolve "$BASE_ID" triage --take theirs
+    sync_ok "$T/C"
+    sync_ok "$T/A"
+    assert_eq "$(case_field "$T/A" "$BASE_ID" "'conflicts' in d")" "False" "A's conflicts after C's resolve"
+    pv "$T/A" "$AS_OF" check --strict
+    assert_rc 0 "check --strict of A"
+    [[ $RC -eq 0 ]] || _show "$OUT"
 }
 
 test_an_unknown_host_key_is_refused() {

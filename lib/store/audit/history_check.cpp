@@ -570,6 +570,24 @@ std::string outside_action(const Store& store, const CommitMeta& m, const std::v
       return fmt::format("it changed nothing, and prevent makes no commit of {} that changes nothing", action);
   }
   auto under = [](const PathChange& c, const char* dir) { return c.path.starts_with(dir); };
+  if (scope->files == ActionFiles::resolved) {
+    // One record that was there, holding fewer conflicts after: what the
+    // conflict's value put in place may be anywhere in the record.
+    if (changes.size() != 1 || !changes.front().before || !changes.front().after)
+      return fmt::format("{} changes only {}", action, scope->says);
+    const PathChange& c = changes.front();
+    std::optional<size_t> before, after;
+    if (under(c, "panels/")) {
+      auto b = meeting_version(store.git(), *c.before, c.path), a = meeting_version(store.git(), *c.after, c.path);
+      if (b && a) before = b->conflicts.size(), after = a->conflicts.size();
+    } else {
+      auto b = case_version(store.git(), *c.before, c.path), a = case_version(store.git(), *c.after, c.path);
+      if (b && a) before = b->conflicts.size(), after = a->conflicts.size();
+    }
+    if (!before || !after) return "a version of the record that prevent cannot have written, as it does not read";
+    if (*after >= *before) return fmt::format("{} takes a conflict out of the record, but its conflicts did not go down", action);
+    return "";
+  }
   switch (scope->files) {
     case ActionFiles::new_cases: {
       std::vector<std::string> ids;
