@@ -9,6 +9,7 @@
 #include "case_actions.hpp"
 #include "case_record.hpp"
 #include "config.hpp"
+#include "meeting.hpp"
 #include "test_support.hpp"
 
 namespace prevent::fixtures {
@@ -158,6 +159,19 @@ inline Case closed() {
   apply_review(c, review("2026-04-02", ReviewKind::monthly, ReviewOutcome::close, ClosureReason::no_further_concerns),
                cfg());
   return c;
+}
+
+// A panel meeting with a chair, an attendee, the police, an apology and
+// one case on its agenda (the merge and resolve tests of meetings).
+inline Meeting panel_meeting() {
+  Meeting m;
+  m.date = d("2026-12-03");
+  m.chair = Member{"Prevent Lead", "Zedshire Council", false};
+  m.attendees = {Member{"Social Worker", "Zedshire Children's Services", false},
+                 Member{"Detective Sergeant", "Counter Terrorism Policing North West", true}};
+  m.apologies = {Member{"Head of Year", "Quillet Academy", false}};
+  m.agenda = {AgendaItem{"PRV-2026-0014", "panel", false}};
+  return m;
 }
 
 }  // namespace prevent::fixtures

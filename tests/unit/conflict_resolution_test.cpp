@@ -219,16 +219,6 @@ TEST_CASE("a conflict whose place the record no longer holds is refused") {
 
 namespace {
 
-Meeting panel_meeting() {
-  Meeting m;
-  m.date = d("2026-12-03");
-  m.chair = Member{"Prevent Lead", "Zedshire Council", false};
-  m.attendees = {Member{"Social Worker", "Zedshire Children's Services", false},
-                 Member{"Detective Sergeant", "Counter Terrorism Policing North West", true}};
-  m.apologies = {Member{"Head of Year", "Quillet Academy", false}};
-  m.agenda = {AgendaItem{"PRV-2026-0014", "panel", false}};
-  return m;
-}
 
 MeetingMerge merged_meetings(const Meeting& base, const Meeting& ours, const Meeting& theirs) {
   auto r = merge_meetings(&base, ours, theirs, kOurs, kTheirs);
@@ -245,7 +235,7 @@ Meeting resolve(const Meeting& m, const std::string& field, const std::string& t
 }  // namespace
 
 TEST_CASE("a person moved two ways at a meeting is resolved by taking a side or a presence") {
-  const Meeting base = panel_meeting();
+  const Meeting base = fixtures::panel_meeting();
   Meeting ours = base, theirs = base;
   const Member who{"Head of Year", "Quillet Academy", false};
   set_presence(ours, who, Presence::police);
@@ -266,7 +256,7 @@ TEST_CASE("a person moved two ways at a meeting is resolved by taking a side or 
 }
 
 TEST_CASE("a meeting's chair and agenda entries are resolved in place; its date is not") {
-  const Meeting base = panel_meeting();
+  const Meeting base = fixtures::panel_meeting();
   Meeting ours = base, theirs = base;
   ours.chair.agency = "Zedshire Borough Council";
   theirs.chair.agency = "Zedshire Council (Prevent)";

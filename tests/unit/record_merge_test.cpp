@@ -492,16 +492,6 @@ static_assert(test_members::member_count<Meeting>() == 8, "a field added to Meet
 
 namespace {
 
-Meeting meeting() {
-  Meeting m;
-  m.date = d("2026-12-03");
-  m.chair = Member{"Prevent Lead", "Zedshire Council", false};
-  m.attendees = {Member{"Social Worker", "Zedshire Children's Services", false},
-                 Member{"Detective Sergeant", "Counter Terrorism Policing North West", true}};
-  m.apologies = {Member{"Head of Year", "Quillet Academy", false}};
-  m.agenda = {AgendaItem{"PRV-2026-0014", "panel", false}};
-  return m;
-}
 
 MeetingMerge merge(const Meeting& base, const Meeting& ours, const Meeting& theirs) {
   return merge_meetings(&base, ours, theirs, kOurs, kTheirs);
@@ -510,7 +500,7 @@ MeetingMerge merge(const Meeting& base, const Meeting& ours, const Meeting& thei
 }  // namespace
 
 TEST_CASE("a meeting's attendance merges as a set of people") {
-  const Meeting base = meeting();
+  const Meeting base = fixtures::panel_meeting();
   Meeting ours = base, theirs = base;
   set_presence(ours, Member{"Youth Worker", "Zedshire Youth Service", false}, Presence::attending);
   set_presence(ours, Member{"social worker", "Zedshire  Children's Services", false}, Presence::apology);
@@ -537,7 +527,7 @@ TEST_CASE("a meeting's attendance merges as a set of people") {
 }
 
 TEST_CASE("a person moved two different ways at a meeting is a conflict, and stays as they were") {
-  const Meeting base = meeting();
+  const Meeting base = fixtures::panel_meeting();
   Meeting ours = base, theirs = base;
   const Member officer{"Detective Sergeant", "Counter Terrorism Policing North West", false};
   set_presence(ours, officer, Presence::attending);  // no longer for the police
@@ -565,7 +555,7 @@ TEST_CASE("a person moved two different ways at a meeting is a conflict, and sta
 }
 
 TEST_CASE("merging a meeting with itself, or with an unchanged base, gives that meeting") {
-  const Meeting base = meeting();
+  const Meeting base = fixtures::panel_meeting();
   Meeting x = base;
   set_presence(x, Member{"Youth Worker", "Zedshire Youth Service", false}, Presence::police);
   x.agenda.clear();
@@ -735,7 +725,7 @@ TEST_CASE("random edits on two sides merge without losing an entry either side h
 }
 
 TEST_CASE("a meeting's conflicts held on either side are kept, and the merge's own are given apart") {
-  const Meeting base = meeting();
+  const Meeting base = fixtures::panel_meeting();
   Meeting ours = base, theirs = base;
   ours.conflicts.push_back(Conflict{"chair.agency", ConflictSide{"Alex Example", d("2026-12-04"), "A", {}},
                                     ConflictSide{"Sam Example", d("2026-12-05"), "B", {}}});
