@@ -526,12 +526,33 @@ run_the_sweep() { # run_the_sweep UMASK
     fi
     S="$T/store"
 
+    # sync and resolve (docs/team.md): a clone and the store each correct
+    # the name two different ways; the sync keeps both as a conflict, named
+    # by field only.
+    PERSONAL+=("Threnody Peerwick" "Threnody Storewick" "Peerwick" "Storewick")
+    git init -q --bare "$T/shared.git"
+    git -C "$S" remote add origin "$T/shared.git"
+    sweep no ok "${p[@]}" sync
+    git clone -q "$T/shared.git" "$T/peer" || fail "git clone failed"
+    run "$PREVENT" -C "$T/peer" --as-of "$AS_OF" correct "$id" referral.subject.name="Threnody Peerwick" --reason "Fictional reason Peerwick"
+    [[ $RC -eq 0 ]] || { fail "the peer's correct failed"; _show "$ERR"; }
+    run "$PREVENT" -C "$T/peer" --as-of "$AS_OF" sync
+    [[ $RC -eq 0 ]] || { fail "the peer's sync failed"; _show "$ERR"; }
+    sweep no ok "${p[@]}" correct "$id" referral.subject.name="Threnody Storewick" --reason "Fictional reason Storewick"
+    sweep no ok "${p[@]}" sync
+    assert_contains "$(stdout)" "conflict $id referral.subject.name" "sync's conflict"
+    sweep no fail "${p[@]}" sync "ext::sh -c Threnody%20Caskwell"
+    sweep no fail "${p[@]}" resolve "$id" "Threnody Caskwell" --take ours
+    sweep no fail "${p[@]}" resolve "$id" referral.subject.name --take "Threnody Caskwell" --reason x
+    sweep no ok "${p[@]}" resolve "$id" referral.subject.name --take theirs
+    sweep no ok "${p[@]}" sync
+
     # Every command that exists was run.
     local cmd
     for cmd in init refer import triage note assess "panel new" "panel attend" "panel agenda" "panel decide" \
         "panel consent" "panel action" "panel minutes" "review due" "review record" report correct void log \
         "hook install" show list check upgrade "foi new" "foi close" "foi list" find person link unlink "keys list" \
-        "keys add" "keys remove" "retention due" encrypt purge-plaintext erase; do
+        "keys add" "keys remove" "retention due" encrypt purge-plaintext erase sync resolve; do
         [[ "$SWEEP_LOG" == *" $cmd "* ]] ||
             fail "the sweep did not run prevent $cmd"
     done
