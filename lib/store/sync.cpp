@@ -102,12 +102,17 @@ Remote anonymous(git_repository* repo, const std::string& url) {
 Target open_remote(git_repository* repo, const std::filesystem::path& root, const std::string& given) {
   const std::string name = given.empty() ? "origin" : given;
   if (is_remote_name(name)) {
-    git_remote* raw = nullptr;
-    if (git_remote_lookup(&raw, repo, name.c_str()) == 0) {
-      Remote configured(raw);
-      const char* url = git_remote_url(configured.get());
-      if (!url) fail(Exit::store, fmt::format("the remote {} has no URL (.git/config)", name));
-      const char* push = git_remote_pushurl(configured.get());
+    // remote.NAME.url and .pushurl as written: no url.<base>.insteadOf
+    // rewrites them (as for an address given), and git_remote_lookup,
+    // which would, leaks its regular expressions in libgit2 1.5.
+    git_config* raw_cfg = nullptr;
+    if (git_repository_config_snapshot(&raw_cfg, repo) != 0) git_fail("cannot read the git configuration");
+    git::Config cfg(raw_cfg);
+    const std::string url_text = git::config_text(cfg.get(), fmt::format("remote.{}.url", name).c_str());
+    const std::string push_text = git::config_text(cfg.get(), fmt::format("remote.{}.pushurl", name).c_str());
+    if (!url_text.empty()) {
+      const char* url = url_text.c_str();
+      const char* push = push_text.empty() ? nullptr : push_text.c_str();
       // A relative path is the store's, as git (run in the store) reads it,
       // not the directory prevent was started in (-C).
       RemoteUrl fetch_url = vetted_url(store_relative(root, url).value_or(url), fmt::format("remote.{}.url", name));

@@ -292,12 +292,13 @@ test_refuses_remotes_that_would_run_a_program() {
     git -C "$T/A" remote add evil 'ext::sh -c touch% /tmp/prevent-sync-pwned'
     expect_refusal 6 "$T/A" prevent -C "$T/A" --as-of "$AS_OF" sync evil
     assert_stderr_contains "(remote.evil.url)"
-    # An insteadOf rewrite is checked as rewritten, and nothing is run.
+    # An insteadOf rewrite is not followed: the address is used as written.
     git -C "$T/A" config url."ext::sh -c touch% /tmp/prevent-sync-pwned #".insteadOf "$T/"
     git init -q --bare "$T/R.git"
     git -C "$T/A" remote add origin "$T/R.git"
-    expect_refusal 6 "$T/A" prevent -C "$T/A" --as-of "$AS_OF" sync
-    assert_stderr_contains "runs a program (remote.origin.url)"
+    pv "$T/A" "$AS_OF" sync
+    assert_rc 0 "a sync whose address an insteadOf would rewrite"
+    assert_eq "$(git -C "$T/R.git" rev-parse HEAD 2>/dev/null)" "$(head_of "$T/A")" "pushed to the address as written"
     assert_no_file /tmp/prevent-sync-pwned
 }
 
