@@ -331,6 +331,33 @@ struct Side {
   }
 };
 
+// A path a sync may write into the work tree: each part a plain name, none
+// `.`, `..` or `.git` (in any case, or with the dots and spaces a file
+// system may drop). git accepts such trees from a remote (`git mktree`
+// makes them), and written as they stand, `.git/config` or `../x` would
+// reach outside the records: the remote's tree is refused instead.
+void require_safe_path(const std::string& path) {
+  auto bad = [&](std::string_view why) {
+    fail(Exit::store, fmt::format("the remote's tree has a path prevent does not write: {} ({})", why,
+                                  terminal_safe(path)),
+         "nothing was changed; the remote's history was not made by prevent or git's own checks: tell whoever "
+         "keeps it");
+  };
+  if (path.empty() || path.front() == '/') bad("not relative");
+  size_t start = 0;
+  while (start <= path.size()) {
+    const size_t end = std::min(path.find('/', start), path.size());
+    std::string part = path.substr(start, end - start);
+    while (!part.empty() && (part.back() == '.' || part.back() == ' ')) part.pop_back();
+    std::string lower;
+    for (unsigned char ch : part) lower += static_cast<char>(std::tolower(ch));
+    if (lower.empty()) bad("an empty, '.' or '..' part");
+    if (lower == ".git" || lower == "git~1") bad("a .git part");
+    if (part.find('\\') != std::string::npos) bad("a backslash");
+    start = end + 1;
+  }
+}
+
 // The paths changed from `from` to `to` (no rename detection: a record's
 // path is its identity), with whether each was added.
 std::map<std::string, git_delta_t> changed_paths(git_repository* repo, git_tree* from, git_tree* to) {
@@ -343,6 +370,7 @@ std::map<std::string, git_delta_t> changed_paths(git_repository* repo, git_tree*
   for (size_t i = 0; i < n; ++i) {
     const git_diff_delta* d = git_diff_get_delta(diff.get(), i);
     const char* p = d->status == GIT_DELTA_DELETED ? d->old_file.path : d->new_file.path;
+    require_safe_path(p);
     out[p] = d->status;
   }
   return out;

@@ -305,6 +305,37 @@ test_refuses_remotes_that_would_run_a_program() {
     assert_no_file /tmp/prevent-sync-pwned
 }
 
+# A commit on the remote's branch whose root tree also holds NAME: a tree
+# holding `config` (git mktree accepts `.git` and `..`).
+push_hostile_tree() { # push_hostile_tree NAME
+    local branch blob sub root commit
+    branch="$(git -C "$T/A" symbolic-ref --short HEAD)"
+    blob="$(printf '[core]\n\tfsmonitor = touch /tmp/prevent-sync-pwned\n' | git -C "$T/R.git" hash-object -w --stdin)"
+    sub="$(printf '100644 blob %s\tconfig\n' "$blob" | git -C "$T/R.git" mktree)"
+    root="$({ git -C "$T/R.git" ls-tree "refs/heads/$branch"; printf '040000 tree %s\t%s\n' "$sub" "$1"; } | git -C "$T/R.git" mktree)"
+    commit="$(git -C "$T/R.git" commit-tree "$root" -p "refs/heads/$branch" -m "hostile")"
+    git -C "$T/R.git" update-ref "refs/heads/$branch" "$commit"
+}
+
+test_refuses_a_remote_tree_that_reaches_outside_the_records() {
+    local name
+    for name in .git .GIT ".git." ..; do
+        rm -rf "$T/A" "$T/B" "$T/R.git"
+        team
+        push_hostile_tree "$name"
+        local config_before
+        config_before="$(cat "$T/B/.git/config")"
+        expect_refusal 6 "$T/B" prevent -C "$T/B" --as-of "$AS_OF" sync
+        assert_stderr_contains "the remote's tree has a path prevent does not write"
+        assert_eq "$(cat "$T/B/.git/config")" "$config_before" "B's .git/config ($name)"
+        assert_no_file "$T/config"
+        # With a change of B's own, the merge refuses it too.
+        refer_ok "$T/B" name="Dorrin Halvesk" summary="Fictional referral at B"
+        expect_refusal 6 "$T/B" prevent -C "$T/B" --as-of "$AS_OF" sync
+        assert_no_file /tmp/prevent-sync-pwned
+    done
+}
+
 test_refuses_an_unreachable_remote() {
     new_store "$T/A"
     git -C "$T/A" remote add origin "$T/nowhere.git"
