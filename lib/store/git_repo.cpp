@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "commit_journal.hpp"
+#include "safe_path.hpp"
 #include "failure.hpp"
 #include "git_handles.hpp"
 #include "git_options.hpp"
@@ -336,7 +337,7 @@ Journal parse_journal(const std::string& text) {
   while (std::getline(in, line)) {
     std::istringstream ls(line);
     std::string o, n, path;
-    if (!(ls >> o >> n >> path) || path.empty() || path.front() == '/' || path.find("..") != std::string::npos)
+    if (!(ls >> o >> n >> path) || path.find("..") != std::string::npos || !is_safe_work_tree_path(path))
       throw damaged_journal("is damaged");
     Journal::Entry e{parse_oid(o), parse_oid(n), path};
     if (!e.new_blob) throw damaged_journal("is damaged");

@@ -18,6 +18,7 @@
 #include "remote_auth.hpp"
 #include "remote_url.hpp"
 #include "rules.hpp"
+#include "safe_path.hpp"
 #include "text.hpp"
 
 namespace prevent {
@@ -331,31 +332,15 @@ struct Side {
   }
 };
 
-// A path a sync may write into the work tree: each part a plain name, none
-// `.`, `..` or `.git` (in any case, or with the dots and spaces a file
-// system may drop). git accepts such trees from a remote (`git mktree`
-// makes them), and written as they stand, `.git/config` or `../x` would
-// reach outside the records: the remote's tree is refused instead.
+// A path a sync compares or writes (safe_path.hpp): a remote's tree with
+// any other is refused.
 void require_safe_path(const std::string& path) {
-  auto bad = [&](std::string_view why) {
-    fail(Exit::store, fmt::format("the remote's tree has a path prevent does not write: {} ({})", why,
-                                  terminal_safe(path)),
+  if (!is_safe_work_tree_path(path))
+    fail(Exit::store,
+         fmt::format("the remote's tree has a path prevent does not write: a .git, '.' or '..' part ({})",
+                     terminal_safe(path)),
          "nothing was changed; the remote's history was not made by prevent or git's own checks: tell whoever "
          "keeps it");
-  };
-  if (path.empty() || path.front() == '/') bad("not relative");
-  size_t start = 0;
-  while (start <= path.size()) {
-    const size_t end = std::min(path.find('/', start), path.size());
-    std::string part = path.substr(start, end - start);
-    while (!part.empty() && (part.back() == '.' || part.back() == ' ')) part.pop_back();
-    std::string lower;
-    for (unsigned char ch : part) lower += static_cast<char>(std::tolower(ch));
-    if (lower.empty()) bad("an empty, '.' or '..' part");
-    if (lower == ".git" || lower == "git~1") bad("a .git part");
-    if (part.find('\\') != std::string::npos) bad("a backslash");
-    start = end + 1;
-  }
 }
 
 // The paths changed from `from` to `to` (no rename detection: a record's

@@ -825,6 +825,27 @@ test_a_merge_is_listed_and_strict_makes_it_exit_4() {
     assert_stdout_contains "is not prevent's merge of its parents: it changes cases/2026/PRV-2026-0001.yaml"
 }
 
+# A journal naming a path outside the records (.git/config) is damaged:
+# repair touches nothing (safe_path.hpp).
+test_repair_refuses_a_journal_naming_a_path_outside_the_records() {
+    setup_store_with_a_case
+    local head blob config_before path
+    head="$(git -C "$S" rev-parse HEAD)"
+    blob="$(printf '[core]\n\tfsmonitor = touch /tmp/prevent-repair-pwned\n' | git -C "$S" hash-object -w --stdin)"
+    config_before="$(cat "$S/.git/config")"
+    for path in .git/config .GIT/config "cases/.git./x"; do
+        mkdir -p "$S/.git/prevent"
+        printf 'prevent write journal v1\nparent %s\ncommit %s\n- %s %s\n' "$head" "$head" "$blob" "$path" \
+            >"$S/.git/prevent/journal"
+        run_check --repair
+        assert_rc 6 "repair of a journal naming $path"
+        assert_stderr_contains "the journal of an interrupted write is damaged"
+        assert_eq "$(cat "$S/.git/config")" "$config_before" ".git/config ($path)"
+        rm -f "$S/.git/prevent/journal"
+    done
+    assert_no_file /tmp/prevent-repair-pwned
+}
+
 test_a_future_dated_hand_commit_is_blamed_not_the_next_commit() {
     setup_store_with_a_case
     sed -i 's/^    agency: Example Academy$/    agency: Example Free School/' "$F"

@@ -326,7 +326,7 @@ test_refuses_a_remote_tree_that_reaches_outside_the_records() {
         local config_before
         config_before="$(cat "$T/B/.git/config")"
         expect_refusal 6 "$T/B" prevent -C "$T/B" --as-of "$AS_OF" sync
-        assert_stderr_contains "the remote's tree has a path prevent does not write"
+        assert_stderr_contains "the remote's tree has a path prevent does not write: a .git, '.' or '..' part"
         assert_eq "$(cat "$T/B/.git/config")" "$config_before" "B's .git/config ($name)"
         assert_no_file "$T/config"
         # With a change of B's own, the merge refuses it too.
