@@ -14,6 +14,7 @@
 
 #include "commit_journal.hpp"
 #include "safe_path.hpp"
+#include "text.hpp"
 #include "failure.hpp"
 #include "git_handles.hpp"
 #include "git_options.hpp"
@@ -259,6 +260,21 @@ void GitRepo::require_clean(const std::vector<std::string>& paths) const {
       fail(Exit::store, fmt::format("uncommitted changes in the way ({})", path),
            "commit them with git (then run `prevent check`) or restore the file with `git checkout -- FILE`");
   }
+}
+
+void GitRepo::require_clean_work_tree(std::string_view hint) const {
+  git_status_options opts = GIT_STATUS_OPTIONS_INIT;
+  opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+  opts.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;  // untracked files are not listed
+  git_status_list* raw = nullptr;
+  git_check(git_status_list_new(&raw, repo_.get(), &opts), "cannot read the work tree's status");
+  git::StatusList list(raw);
+  if (git_status_list_entrycount(list.get()) == 0) return;
+  const git_status_entry* e = git_status_byindex(list.get(), 0);
+  const git_diff_delta* d = e->head_to_index ? e->head_to_index : e->index_to_workdir;
+  const char* path = d ? (d->new_file.path ? d->new_file.path : d->old_file.path) : "";
+  fail(Exit::store, fmt::format("uncommitted changes in the way ({})", terminal_safe(path ? path : "")),
+       std::string(hint));
 }
 
 fs::path GitRepo::journal_path() const { return fs::path(git_repository_path(repo_.get())) / "prevent" / "journal"; }

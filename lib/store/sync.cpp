@@ -12,7 +12,7 @@
 #include "failure.hpp"
 #include "git_handles.hpp"
 #include "git_repo.hpp"
-#include "keyring.hpp"
+#include "commit_time.hpp"
 #include "path_lookup.hpp"
 #include "record_merge.hpp"
 #include "remote_auth.hpp"
@@ -185,26 +185,6 @@ std::string current_branch(git_repository* repo) {
   return branch;
 }
 
-// Refuses while anything tracked has changes not committed: the merge
-// writes records, and a sync never runs with edits in the way.
-void require_nothing_uncommitted(git_repository* repo) {
-  git_status_options so = GIT_STATUS_OPTIONS_INIT;
-  so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
-  so.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;  // untracked files are not in the way
-  git_status_list* raw = nullptr;
-  git_check(git_status_list_new(&raw, repo, &so), "cannot read the work tree's status");
-  git::StatusList list(raw);
-  const size_t n = git_status_list_entrycount(list.get());
-  for (size_t i = 0; i < n; ++i) {
-    const git_status_entry* e = git_status_byindex(list.get(), i);
-    if (e->status == GIT_STATUS_CURRENT || e->status == GIT_STATUS_IGNORED || e->status == GIT_STATUS_WT_NEW) continue;
-    const git_diff_delta* d = e->head_to_index ? e->head_to_index : e->index_to_workdir;
-    const char* path = d && d->new_file.path ? d->new_file.path : "?";
-    fail(Exit::store, fmt::format("uncommitted changes in the way ({})", terminal_safe(path)),
-         "commit them (then run `prevent check`) or restore the file with `git checkout -- FILE`, then sync");
-  }
-}
-
 // Fetches the remote's branch and verified head into the private refs.
 void fetch(Target& t, const std::string& branch) {
   git_repository* repo = git_remote_owner(t.fetch.get());
@@ -253,9 +233,7 @@ std::string push(Target& t, const std::string& src, const std::string& dst) {
 // The author of a commit as a conflict records it, and the day.
 MergeSide side_of(git_commit* c) {
   const git_signature* a = git_commit_author(c);
-  const long long local = static_cast<long long>(a->when.time) + a->when.offset * 60LL;
-  return MergeSide{a->name ? a->name : "",
-                   Date::from_days(static_cast<long>(local >= 0 ? local / 86400 : (local - 86399) / 86400))};
+  return MergeSide{a->name ? a->name : "", local_day(CommitTime{a->when.time, a->when.offset})};
 }
 
 git::Commit lookup_commit(git_repository* repo, const git_oid& id) {
@@ -673,7 +651,8 @@ SyncResult sync_store(Store& store, const SyncOptions& options) {
     fail(Exit::store, "syncing an encrypted store is not built yet (docs/team.md)",
          "until it is, share the store by pushing to and pulling from a copy that one person keeps");
   const std::string branch = current_branch(repo);
-  require_nothing_uncommitted(repo);
+  store.git().require_clean_work_tree(
+      "commit them (then run `prevent check`) or restore the file with `git checkout -- FILE`, then sync");
   const std::string short_branch = branch.substr(std::string_view("refs/heads/").size());
   const std::string last_had = target.name.empty() ? "" : fmt::format("refs/prevent/sync-last/{}/{}", target.name, short_branch);
   const std::string tracking = target.name.empty() ? "" : fmt::format("refs/remotes/{}/{}", target.name, short_branch);

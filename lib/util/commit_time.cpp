@@ -109,4 +109,11 @@ std::optional<CommitTime> parse_commit_time(std::string_view text) {
   return parse_epoch(text);
 }
 
+Date local_day(const CommitTime& t) {
+  const std::int64_t local = t.seconds + std::int64_t{t.offset_minutes} * 60;
+  std::int64_t days = local / 86400;
+  if (local % 86400 < 0) --days;
+  return Date::from_days(static_cast<long>(days));
+}
+
 }  // namespace prevent

@@ -13,6 +13,8 @@
 #include <optional>
 #include <string_view>
 
+#include "date.hpp"
+
 namespace prevent {
 
 struct CommitTime {
@@ -21,5 +23,8 @@ struct CommitTime {
 };
 
 std::optional<CommitTime> parse_commit_time(std::string_view text);
+
+// The calendar day of a commit time in its own zone (as `git log` shows it).
+Date local_day(const CommitTime& t);
 
 }  // namespace prevent

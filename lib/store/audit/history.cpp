@@ -1,5 +1,7 @@
 #include "history.hpp"
 
+#include "commit_time.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -389,12 +391,7 @@ std::string lower(std::string s) {
 
 }  // namespace
 
-Date CommitMeta::author_date() const {
-  std::int64_t local = author_time + std::int64_t{author_offset} * 60;
-  std::int64_t days = local / 86400;
-  if (local % 86400 < 0) --days;
-  return Date::from_days(static_cast<long>(days));
-}
+Date CommitMeta::author_date() const { return local_day(CommitTime{author_time, author_offset}); }
 
 std::string CommitMeta::iso_time() const {
   std::tm tm = broken_down(author_time, author_offset);

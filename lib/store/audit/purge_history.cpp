@@ -52,22 +52,6 @@ bool remote_tracking(std::string_view name) {
 
 void refuse(std::string message, std::string hint = {}) { fail(Exit::store, std::move(message), std::move(hint)); }
 
-void require_clean_work_tree(const GitRepo& git) {
-  git_status_options opts = GIT_STATUS_OPTIONS_INIT;
-  opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
-  opts.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;  // untracked files are not the history's
-  git_status_list* raw = nullptr;
-  git_check(git_status_list_new(&raw, git.raw(), &opts), "reading the work tree's status");
-  git::StatusList list(raw);
-  if (git_status_list_entrycount(list.get()) == 0) return;
-  const git_status_entry* e = git_status_byindex(list.get(), 0);
-  const git_diff_delta* d = e->head_to_index ? e->head_to_index : e->index_to_workdir;
-  const char* path = d ? (d->new_file.path ? d->new_file.path : d->old_file.path) : "";
-  refuse(fmt::format("uncommitted changes in the way ({})", path),
-         "commit them with git or restore them (`git checkout -- FILE`), then purge: the purge rewrites the "
-         "history under the work tree");
-}
-
 struct RefPlan {
   std::string name;
   git_oid target;
@@ -538,7 +522,9 @@ PurgeOutcome purge_history(Store& store, const PurgeWants& wants, const PurgeRew
     return out;
   }
   git.require_no_interrupted_write();
-  require_clean_work_tree(git);
+  git.require_clean_work_tree(
+      "commit them with git or restore them (`git checkout -- FILE`), then purge: the purge rewrites the history "
+      "under the work tree");
   const Refs refs = plan_refs(git);
 
   Rewriter rw(repo, wants, rewrite);

@@ -127,6 +127,11 @@ class GitRepo {
 
   // Refuses (exit 6) when a path's work-tree bytes differ from HEAD's.
   void require_clean(const std::vector<std::string>& paths) const;
+  // Refuses (exit 6, `uncommitted changes in the way (PATH)`, `hint`) when
+  // anything tracked has changes not committed, staged or not (untracked
+  // files are not in the way): before a command that rewrites or merges
+  // the history under the work tree.
+  void require_clean_work_tree(std::string_view hint) const;
 
   // A write killed between touching the work tree and moving the branch
   // leaves its journal (.git/prevent/journal): the paths with their old and
