@@ -600,6 +600,41 @@ void open_personal(Case& c, const CaseKeys& keys, const std::string& where) {
   each_sealable(c, f);
 }
 
+void seal_merged_conflicts(Case& c, const CaseKeys& keys) {
+  if (keys.store_id.empty()) return;
+  const std::string own_field = fmt::format("{}.personal_value", sealed_under<ConflictSide>());
+  for (auto& conflict : c.conflicts) {
+    // The field a value of `conflict` was sealed as: its path without the
+    // entries' selectors ("panel[2026-12-03].rationale" → "panel.rationale"),
+    // or the same without its leading parts (an entry of `previous`).
+    std::string bare;
+    for (size_t i = 0, depth = 0; i < conflict.field.size(); ++i) {
+      const char ch = conflict.field[i];
+      if (ch == '[') ++depth;
+      else if (ch == ']' && depth) --depth;
+      else if (!depth) bare += ch;
+    }
+    for (ConflictSide* side : {&conflict.ours, &conflict.theirs}) {
+      PersonalNote& v = side->personal_value;
+      if (!v.is_sealed()) continue;
+      if (keys.case_key && crypto::open(*keys.case_key, value_ad(keys, c, own_field), v.sealed_text())) continue;
+      std::optional<std::string> text;
+      for (std::string_view f = bare; keys.case_key && !text && !f.empty();) {
+        text = crypto::open(*keys.case_key, value_ad(keys, c, f), v.sealed_text());
+        const size_t dot = f.find('.');
+        f = dot == std::string_view::npos ? std::string_view() : f.substr(dot + 1);
+      }
+      if (!text)
+        fail(Exit::store,
+             fmt::format("{}: a conflict on personal data ({}) is kept sealed, which needs the case's key", c.id,
+                         conflict.field),
+             std::string(kNeedsKeyHint));
+      v = PersonalNote(std::optional<std::string>(*text));
+    }
+  }
+  seal_personal(c, keys);
+}
+
 bool has_sealed_values(const Case& c) {
   bool any = false;
   auto f = [&](const auto& m, const std::string&) { any = any || m.is_sealed(); };
@@ -618,6 +653,14 @@ void mask_sealed(Case& c) {
   auto f = [&](auto& m, const std::string&) {
     using M = std::remove_cvref_t<decltype(m)>;
     if (m.is_sealed()) m = M::sealed(std::string(kEncryptedShown));
+  };
+  each_sealable(c, f);
+}
+
+void mask_personal(Case& c) {
+  auto f = [&](auto& m, const std::string&) {
+    using M = std::remove_cvref_t<decltype(m)>;
+    if (m.is_sealed() || (m.is_plain() && present(m.reveal()))) m = M::sealed(std::string(kEncryptedShown));
   };
   each_sealable(c, f);
 }

@@ -324,6 +324,12 @@ void seal_personal(Case& c, const CaseKeys& keys);
 // Failure(store), exit 6, when a value does not open with the key it
 // should (changed, or moved from another case or field), naming the field.
 void open_personal(Case& c, const CaseKeys& keys, const std::string& where);
+// After a sync's merge of an encrypted store's record (record_merge.hpp):
+// each conflict's value that is a field's sealed value, copied as it was,
+// opened with the case's key and sealed again as the conflict's own, and
+// every plain (P) value sealed (a whole entry's text). Failure(store), exit
+// 6, when `keys` has no case key and a conflict holds a sealed value.
+void seal_merged_conflicts(Case& c, const CaseKeys& keys);
 // Whether any (P) value of `c` is sealed (not readable in this run).
 bool has_sealed_values(const Case& c);
 // Whether any (P) value of `c` is in plain text (counted by `check` in an
@@ -335,6 +341,9 @@ void erase_personal(Case& c);
 // `[encrypted]`. Never written back.
 inline constexpr std::string_view kEncryptedShown = "[encrypted]";
 void mask_sealed(Case& c);
+// Every (P) value of `c` with a value, sealed or plain, becomes
+// `[encrypted]`: for comparing two records but for their personal data.
+void mask_personal(Case& c);
 // Sets the stand-in date of birth of a case without personal data.
 void set_age_at_referral(Case& c, std::optional<int> age);
 

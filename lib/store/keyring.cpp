@@ -364,16 +364,22 @@ git::Tree key_tree(git_repository* repo, const git_oid& commit_id) {
 }
 
 // The text of the key store's blob `entry` (at `path`), read strictly.
-std::string read_key_entry(git_repository* repo, const git_tree_entry* entry, const std::string& path) {
-  if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) key_store_damaged(fmt::format("{} is not a key", path));
-  const git_oid* id = git_tree_entry_id(entry);
-  auto size = blob_size(repo, *id);
-  if (!size || *size > kMaxKeyBlob) key_store_damaged(fmt::format("{} is not a key", path));
+// The text of key blob `id`, at most kMaxKeyBlob bytes; nullopt otherwise.
+std::optional<std::string> key_blob_text(git_repository* repo, const git_oid& id) {
+  auto size = blob_size(repo, id);
+  if (!size || *size > kMaxKeyBlob) return std::nullopt;
   git_blob* b = nullptr;
-  if (git_blob_lookup(&b, repo, id) != 0) key_store_damaged(fmt::format("{} cannot be read", path));
+  if (git_blob_lookup(&b, repo, &id) != 0) return std::nullopt;
   git::Blob blob(b);
   return std::string(static_cast<const char*>(git_blob_rawcontent(blob.get())),
                      static_cast<size_t>(git_blob_rawsize(blob.get())));
+}
+
+std::string read_key_entry(git_repository* repo, const git_tree_entry* entry, const std::string& path) {
+  if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) key_store_damaged(fmt::format("{} is not a key", path));
+  auto text = key_blob_text(repo, *git_tree_entry_id(entry));
+  if (!text) key_store_damaged(fmt::format("{} is not a key", path));
+  return std::move(*text);
 }
 
 // A blob of the key store's tree, or nullopt when there is none at `path`.
@@ -909,6 +915,142 @@ void Keyring::write_pending() {
   s.set_tree(key_tree(git_.raw(), *s.key_commit));
   if (s.store_generation == rs.generation) s.has_rotation = false;
   s.pending.clear();
+}
+
+Keyring::KeyMerge Keyring::merge_key_stores(const std::vector<ObjectId>& others, std::string_view recipients_text,
+                                            const std::set<std::string>& moved_away,
+                                            const std::function<bool(std::string_view)>& erased) {
+  State& s = state();
+  if (!s.recipients) fail(Exit::bug, "merging the key stores of a plain store", "");
+  const Recipients merged = parse_recipients(std::string(recipients_text));
+  if (merged.store_id != s.recipients->store_id)
+    fail(Exit::store, "the remote holds another store: its keys/recipients.yaml names another store ID",
+         "a store syncs only with copies of itself (a clone)");
+  const int target = merged.generation;
+  git_repository* repo = git_.raw();
+  const auto ours_commit = key_ref(repo);
+  git::Tree ours_tree;
+  if (ours_commit) ours_tree = key_tree(repo, *ours_commit);
+
+  // A key blob, checked: where it lies is where its case's key belongs.
+  struct Entry {
+    git_oid blob;
+    int generation;
+  };
+  auto entry_at = [&](const git_oid& blob, const std::string& path, std::string_view whose) -> Entry {
+    auto text = key_blob_text(repo, blob);
+    std::optional<KeyBlob> k;
+    if (text) k = parse_key_blob(*text, false);
+    const bool placed = k && (path == kStoreEntry ? k->who == kStoreEntry : case_key_path(k->who) == path);
+    if (!placed)
+      fail(Exit::store, fmt::format("{} key store is damaged: {} is not the key it should be", whose, terminal_safe(path)),
+           whose == "this store's" ? "restore refs/prevent/keys from a copy of the store"
+                                   : "nothing was merged; ask the copy that pushed it to run `prevent check keys`");
+    return Entry{blob, k->generation};
+  };
+  auto case_of = [](const std::string& path) { return path.substr(path.rfind('/') + 1); };
+
+  // What this store's key store will hold, where it differs from now.
+  std::map<std::string, std::optional<Entry>> changed;
+  auto ours_at = [&](const std::string& path) -> std::optional<Entry> {
+    if (auto it = changed.find(path); it != changed.end()) return it->second;
+    if (!ours_tree) return std::nullopt;
+    git_tree_entry* raw = nullptr;
+    if (git_tree_entry_bypath(&raw, ours_tree.get(), path.c_str()) != 0) return std::nullopt;
+    git::TreeEntry e(raw);
+    if (git_tree_entry_type(e.get()) != GIT_OBJECT_BLOB) key_store_damaged(fmt::format("{} is not a key", path));
+    return entry_at(*git_tree_entry_id(e.get()), path, "this store's");
+  };
+  // The generation this store's keys are of (its store entry's).
+  const int our_generation = ours_tree ? ours_at(std::string(kStoreEntry)).value_or(Entry{{}, target}).generation : target;
+  KeyMerge result;
+  std::set<std::string> dropped;
+  for (const auto& other : others) {
+    const git_oid other_id = git::oid(other);
+    git::Tree theirs = key_tree(repo, other_id);
+    git_diff* raw = nullptr;
+    git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+    git_check(git_diff_tree_to_tree(&raw, repo, ours_tree.get(), theirs.get(), &opts), "cannot compare the key stores");
+    git::Diff diff(raw);
+    for (size_t i = 0; i < git_diff_num_deltas(diff.get()); ++i) {
+      const git_diff_delta* d = git_diff_get_delta(diff.get(), i);
+      const std::string path = d->status == GIT_DELTA_DELETED ? d->old_file.path : d->new_file.path;
+      if (path == kRotationEntry) continue;  // a removal's, on its own copy
+      const bool is_store = path == kStoreEntry;
+      if (!is_store && !path.starts_with("cases/"))
+        fail(Exit::store, fmt::format("the remote's key store is damaged: it holds {}", terminal_safe(path)),
+             "nothing was merged; ask the copy that pushed it to run `prevent check keys`");
+      const std::string id = is_store ? std::string(kStoreEntry) : case_of(path);
+      const auto ours = ours_at(path);
+      if (d->status == GIT_DELTA_DELETED) {
+        // This side's only: kept, unless the merged tree holds it erased.
+        if (ours && !is_store && erased(id)) {
+          changed[path] = std::nullopt;
+          dropped.insert(id);
+        }
+        continue;
+      }
+      const Entry theirs_entry = entry_at(d->new_file.id, path, "the remote's");
+      if (!is_store && erased(id)) {
+        if (ours) changed[path] = std::nullopt;
+        dropped.insert(id);
+        continue;
+      }
+      if (ours && git_oid_equal(&ours->blob, &theirs_entry.blob)) continue;
+      const bool ours_current = ours && ours->generation == target;
+      const bool theirs_current = theirs_entry.generation == target;
+      if (ours_current && !theirs_current) continue;
+      if (ours_current && theirs_current && !moved_away.count(id))
+        fail(Exit::store,
+             fmt::format("this store and the remote hold two different data keys for {}", terminal_safe(id)),
+             "nothing was merged; run `prevent check keys` on both copies and keep the one whose records open");
+      if (!theirs_current)
+        fail(Exit::store,
+             fmt::format("the key of {} on the remote is of store key generation {}, keys/recipients.yaml of {}: the "
+                         "store key was replaced on one copy (`prevent keys remove`) while the other sealed new "
+                         "values, and re-wrapping them in a sync is not built",
+                         terminal_safe(id), theirs_entry.generation, target),
+             "nothing was merged; sync the copy that sealed them before the store key is replaced, or ask for "
+             "help (docs/team.md)");
+      changed[path] = theirs_entry;
+      if (!ours) ++result.taken;
+    }
+  }
+  // This side's keys must be of the merged generation too.
+  if (ours_tree && our_generation != target) {
+    for (const auto& e : key_store_cases(repo, ours_tree.get())) {
+      if (changed.count(e.path)) continue;
+      const Entry mine = entry_at(e.blob, e.path, "this store's");
+      if (mine.generation != target)
+        fail(Exit::store,
+             fmt::format("the key of {} here is of store key generation {}, the merged keys/recipients.yaml of {}: "
+                         "the store key was replaced on one copy (`prevent keys remove`) while this one sealed new "
+                         "values, and re-wrapping them in a sync is not built",
+                         terminal_safe(e.id), mine.generation, target),
+             "nothing was merged; ask for help (docs/team.md)");
+    }
+  }
+  result.dropped.assign(dropped.begin(), dropped.end());
+  std::vector<KeyUpdate> updates;
+  for (const auto& [path, entry] : changed) {
+    if (!entry) {
+      updates.push_back({path, std::nullopt});
+      continue;
+    }
+    // The blob as it is (already in this repository: fetched).
+    updates.push_back({path, key_blob_text(repo, entry->blob).value_or("")});
+  }
+  if (updates.empty()) return result;
+  if (!s.pending.empty() && target != our_generation)
+    fail(Exit::store, "a case to renumber and a store key replaced on the remote, in one sync, is not built",
+         "nothing was merged; ask for help (docs/team.md)");
+  const git_oid written = write_key_store(repo, ours_commit, updates, ours_commit);
+  if (s.key_commit) {
+    s.key_commit = written;
+    s.set_tree(key_tree(repo, written));
+  }
+  result.written = true;
+  return result;
 }
 
 void Keyring::require_plain() const {

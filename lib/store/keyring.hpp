@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -138,6 +139,30 @@ class Keyring {
   // Writes the data keys made since the last call to the key store
   // (Store::commit calls it before its commit). Nothing to do when none.
   void write_pending();
+
+  // `prevent sync` (docs/team.md, "Encrypted stores"), under the writers'
+  // lock: the data keys of other copies' key stores (`others`, key-store
+  // commits fetched from a remote) taken into this one, written as one new
+  // key store before the sync's commit that needs them. No key is needed:
+  // a data key is wrapped by the store key, which every copy shares.
+  // `recipients_text` is keys/recipients.yaml as the merged tree will hold
+  // it: an entry is taken from a key store of its generation only.
+  // `moved_away`: cases this sync renumbers on this side, whose ID's key is
+  // the other side's from now on. `erased(ID)`: whether the merged tree
+  // holds case ID erased; its key is neither kept nor taken.
+  // Failure(store), and nothing written, when the remote's key store is
+  // damaged, holds another key for a case this store has a key for, or was
+  // written with another store key generation where this side has keys the
+  // other lacks (a `keys remove` on one side while the other sealed new
+  // values: re-wrapping them is not built).
+  struct KeyMerge {
+    size_t taken = 0;                  // entries taken from the others
+    std::vector<std::string> dropped;  // erased cases whose key this store held, or was offered
+    bool written = false;              // a new key store was written
+  };
+  KeyMerge merge_key_stores(const std::vector<ObjectId>& others, std::string_view recipients_text,
+                            const std::set<std::string>& moved_away,
+                            const std::function<bool(std::string_view)>& erased);
 
   // --- Making and changing the keys (under the writers' lock) ---
 

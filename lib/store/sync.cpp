@@ -4,11 +4,19 @@
 #include <fmt/format.h>
 #include <git2.h>
 
+#include <algorithm>
+#include <functional>
 #include <map>
 #include <set>
 
 #include "case_id.hpp"
 #include "case_record.hpp"
+#include "config.hpp"
+#include "crypto.hpp"
+#include "durable_file.hpp"
+#include "key_erasure.hpp"
+#include "keyring.hpp"
+#include "state_dir.hpp"
 #include "failure.hpp"
 #include "git_handles.hpp"
 #include "git_repo.hpp"
@@ -41,6 +49,15 @@ using Remote = Owned<git_remote, git_remote_free>;
 constexpr const char* kIncomingRef = "refs/prevent/sync/incoming";
 constexpr const char* kIncomingVerifiedRef = "refs/prevent/sync/incoming-verified";
 constexpr const char* kVerifiedRef = "refs/prevent/verified";
+// An encrypted store's key stores (docs/team.md, "Encrypted stores"): each
+// copy pushes its own to refs/prevent/keys-of/COPY on the remote (only it
+// ever writes that ref, so a forced push there overwrites nobody's keys);
+// a sync fetches every copy's, and the remote's refs/prevent/keys if one
+// was pushed by hand, into refs/prevent/sync/incoming-keys/…, takes their
+// keys into this store's refs/prevent/keys, and deletes them again.
+constexpr const char* kIncomingKeys = "refs/prevent/sync/incoming-keys/";
+constexpr const char* kKeysOf = "refs/prevent/keys-of/";
+constexpr const char* kKeyStore = "refs/prevent/keys";
 
 // The remote synced with: a configured remote (by name) or a URL given.
 // Both are used through anonymous remotes of their addresses, so that
@@ -173,6 +190,26 @@ void clear_stale_sync_locks(git_repository* repo) {
 
 std::string oid_hex(const git_oid& id) { return git::object_id(id).hex(); }
 
+// This copy's name for its key store on a remote (refs/prevent/keys-of/NAME):
+// 32 random hex digits, made at its first sync and kept in
+// .git/prevent/sync-copy. A file that is not of that form is made again
+// (the old name's ref on the remote is then left as it is).
+std::string copy_name(const GitRepo& git) {
+  const auto path = state_path(git, "sync-copy");
+  std::string text = read_whole_file(path);
+  if (!text.empty() && text.back() == '\n') text.pop_back();
+  const bool valid = text.size() == 32 && std::all_of(text.begin(), text.end(), [](char c) {
+                       return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+                     });
+  if (valid) return text;
+  const crypto::Bytes bytes = crypto::random_bytes(16);
+  std::string name;
+  for (unsigned char b : bytes) name += fmt::format("{:02x}", b);
+  make_private_dirs(path.parent_path());
+  write_file_atomically(path, name + "\n");
+  return name;
+}
+
 // The current branch's full name (refs/heads/NAME).
 std::string current_branch(git_repository* repo) {
   git_reference* raw = nullptr;
@@ -185,15 +222,43 @@ std::string current_branch(git_repository* repo) {
   return branch;
 }
 
-// Fetches the remote's branch and verified head into the private refs.
-void fetch(Target& t, const std::string& branch) {
+// The refs under `prefix`.
+std::vector<std::string> refs_under(git_repository* repo, const std::string& prefix) {
+  std::vector<std::string> out;
+  const std::string glob = prefix + "*";
+  git_check(git_reference_foreach_glob(
+                repo, glob.c_str(),
+                [](const char* name, void* payload) {
+                  try {
+                    static_cast<std::vector<std::string>*>(payload)->emplace_back(name);
+                  } catch (...) {
+                    return -1;
+                  }
+                  return 0;
+                },
+                &out),
+            "cannot list the fetched key stores");
+  return out;
+}
+
+void delete_incoming_keys(git_repository* repo) {
+  for (const auto& name : refs_under(repo, kIncomingKeys)) delete_ref(repo, name);
+}
+
+// Fetches the remote's branch and verified head into the private refs, and
+// for an encrypted store its copies' key stores.
+void fetch(Target& t, const std::string& branch, bool keys) {
   git_repository* repo = git_remote_owner(t.fetch.get());
   delete_ref(repo, kIncomingRef);
   delete_ref(repo, kIncomingVerifiedRef);
+  delete_incoming_keys(repo);
   const std::string spec_branch = fmt::format("+{}:{}", branch, kIncomingRef);
   const std::string spec_verified = fmt::format("+{}:{}", kVerifiedRef, kIncomingVerifiedRef);
-  char* specs[] = {const_cast<char*>(spec_branch.c_str()), const_cast<char*>(spec_verified.c_str())};
-  git_strarray refspecs{specs, 2};
+  const std::string spec_keys = fmt::format("+refs/prevent/keys:{}remote", kIncomingKeys);
+  const std::string spec_keys_of = fmt::format("+{}*:{}of/*", kKeysOf, kIncomingKeys);
+  char* specs[] = {const_cast<char*>(spec_branch.c_str()), const_cast<char*>(spec_verified.c_str()),
+                   const_cast<char*>(spec_keys.c_str()), const_cast<char*>(spec_keys_of.c_str())};
+  git_strarray refspecs{specs, keys ? size_t(4) : size_t(2)};
   git_fetch_options fo = GIT_FETCH_OPTIONS_INIT;
   fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
   fo.update_fetchhead = 0;
@@ -207,10 +272,11 @@ void fetch(Target& t, const std::string& branch) {
   }
 }
 
-// Pushes `src` to `dst` on the remote, never forced. Returns the remote's
-// refusal ("" when accepted).
-std::string push(Target& t, const std::string& src, const std::string& dst) {
-  const std::string spec = fmt::format("{}:{}", src, dst);
+// Pushes `src` to `dst` on the remote, never forced unless `forced` (only
+// this copy's own key store). Returns the remote's refusal ("" when
+// accepted).
+std::string push(Target& t, const std::string& src, const std::string& dst, bool forced = false) {
+  const std::string spec = fmt::format("{}{}:{}", forced ? "+" : "", src, dst);
   char* specs[] = {const_cast<char*>(spec.c_str())};
   git_strarray refspecs{specs, 1};
   git_push_options po = GIT_PUSH_OPTIONS_INIT;
@@ -368,8 +434,23 @@ bool rename_in_meeting(Meeting& m, const std::string& from, const std::string& t
   return changed;
 }
 
+// What a merge of an encrypted store's records needs of its keys
+// (docs/team.md, "Encrypted stores"): sync_store gives them; the check's
+// recomputation of a merge has none, and compares the records they change
+// with their (P) values masked.
+struct SealHooks {
+  // A renumbered case (`c.id` its new ID) sealed again under its new ID.
+  std::function<void(Case& c, const std::string& old_id)> renumbered;
+  // A merged case with new conflicts: their sealed values sealed again as
+  // the conflicts' own (seal_merged_conflicts).
+  std::function<void(Case& c)> conflicted;
+};
+
 struct MergePlan {
   std::vector<FileWrite> files;  // relative to HEAD
+  // Files whose (P) values the keys sealed again: without the hooks, what
+  // the merge gives for them differs in those values only.
+  std::set<std::string> resealed;
   std::vector<std::string> case_ids;
   std::vector<std::string> conflicts;
   std::vector<std::pair<std::string, std::string>> renumbered;
@@ -381,8 +462,9 @@ struct MergePlan {
 
 class TreeMerge {
  public:
-  TreeMerge(git_repository* repo, const git_oid& head, const git_oid& theirs, const git_oid& base)
-      : repo_(repo), head_(head), theirs_id_(theirs), base_id_(base) {
+  TreeMerge(git_repository* repo, const git_oid& head, const git_oid& theirs, const git_oid& base,
+            const SealHooks* hooks = nullptr)
+      : repo_(repo), head_(head), theirs_id_(theirs), base_id_(base), hooks_(hooks) {
     git::Commit hc = lookup_commit(repo, head), tc = lookup_commit(repo, theirs), bc = lookup_commit(repo, base);
     ours_ = Side{repo, tree_of(hc.get()), {}, {}};
     theirs_ = Side{repo, tree_of(tc.get()), {}, {}};
@@ -464,6 +546,10 @@ class TreeMerge {
       if (std::find(c.previous_ids.begin(), c.previous_ids.end(), old_id) == c.previous_ids.end())
         c.previous_ids.push_back(old_id);
       const std::string new_path = case_path(new_id, year);
+      if (has_sealed_values(c)) {
+        plan_.resealed.insert(new_path);
+        if (hooks_) hooks_->renumbered(c, old_id);
+      }
       ours_.overrides[path] = std::nullopt;
       ours_.overrides[new_path] = write_case(c);
       plan_.renumbered.emplace_back(old_id, new_id);
@@ -573,7 +659,24 @@ class TreeMerge {
         r = merge_cases(base ? &*base : nullptr, ours, theirs, last_change(repo_, head_, base_id_, path),
                         last_change(repo_, theirs_id_, base_id_, path));
       ++plan_.merged_records;
+      if (r.merged.erasure) {
+        // Erased on one side (SPEC's duty to forget): no value of the other
+        // side's survives it, nor a conflict left between two erased values.
+        erase_personal(r.merged);
+        std::erase_if(r.merged.conflicts, [](const Conflict& c) {
+          return c.ours.personal_value.is_erased() && c.theirs.personal_value.is_erased() && !c.ours.value &&
+                 !c.theirs.value;
+        });
+        std::erase_if(r.conflicts, [&](const std::string& f) {
+          return std::none_of(r.merged.conflicts.begin(), r.merged.conflicts.end(),
+                              [&](const Conflict& c) { return c.field == f; });
+        });
+      }
       for (const auto& f : r.conflicts) plan_.conflicts.push_back(fmt::format("{} {}", r.merged.id, f));
+      if (r.conflicted() && (has_sealed_values(ours) || has_sealed_values(theirs))) {
+        plan_.resealed.insert(path);
+        if (hooks_) hooks_->conflicted(r.merged);
+      }
       return write_case(r.merged);
     }
     if (is_meeting_record_path(path)) {
@@ -599,10 +702,91 @@ class TreeMerge {
 
   git_repository* repo_;
   git_oid head_, theirs_id_, base_id_;
+  const SealHooks* hooks_;
   Side ours_, theirs_, base_, ours_real_;
   Config config_;
   MergePlan plan_;
 };
+
+// Whether the merge commit's file at `f.path` is `f` but for its (P) values, which
+// only the keys seal again (SealHooks): the rest of the record, every
+// category, date and ID, is held to what the merge gives.
+bool same_but_personal(git_repository* repo, const FileWrite& f, git_tree* tree) {
+  try {
+    Side side{repo, git::Tree(), {}, {}};
+    git_tree* copy = nullptr;
+    git_check(git_tree_dup(&copy, tree), "cannot read a merge");
+    side.tree.reset(copy);
+    const auto config_text = side.read("prevent.yaml");
+    const auto text = side.read(f.path);
+    if (!config_text || !text) return false;
+    const Config config = parse_config(*config_text, "prevent.yaml");
+    Case a = read_case(f.content, f.path, config), b = read_case(*text, f.path, config);
+    mask_personal(a);
+    mask_personal(b);
+    return write_case(a) == write_case(b);
+  } catch (const Failure&) {
+    return false;
+  }
+}
+
+// What the keys do in a merge of an encrypted store (SealHooks).
+SealHooks encrypted_store_hooks(Store& store) {
+  SealHooks h;
+  h.renumbered = [&store](Case& c, const std::string& old_id) {
+    Keyring& k = store.keyring();
+    if (!k.unlocked())
+      fail(Exit::store,
+           fmt::format("{} was numbered on both copies and is renumbered here, which in an encrypted store needs the "
+                       "key: its values are sealed under its ID",
+                       old_id),
+           "run the sync with --identity FILE (docs/encryption.md); nothing was merged");
+    const std::string new_id = c.id;
+    c.id = old_id;
+    const CaseKeys old_keys = store.case_keys(old_id);
+    if (!old_keys.case_key)
+      fail(Exit::store, fmt::format("{} has sealed values and no data key in this store", old_id),
+           "run `prevent check keys`; nothing was merged");
+    open_personal(c, old_keys, case_path(old_id, parse_case_id(old_id)->year));
+    c.id = new_id;
+    seal_personal(c, CaseKeys{k.store_id(), k.case_key_for_writing(new_id), k.store_data_key()});
+  };
+  h.conflicted = [&store](Case& c) {
+    Keyring& k = store.keyring();
+    seal_merged_conflicts(c, k.unlocked() ? store.case_keys(c.id) : CaseKeys{k.store_id(), std::nullopt, std::nullopt});
+  };
+  return h;
+}
+
+// An encrypted store's keys for `merged`, the tree of this round's commit:
+// every fetched key store's keys taken into this store's, those of cases
+// the tree holds erased dropped and every object of theirs deleted, then
+// the fetched key stores' refs deleted. Before the commit: a sync killed
+// after it leaves keys for records the next sync brings.
+void merge_keys(Store& store, const Side& merged, const MergePlan* plan) {
+  git_repository* repo = store.git().raw();
+  std::vector<ObjectId> others;
+  for (const auto& name : refs_under(repo, kIncomingKeys))
+    if (auto id = ref_id(repo, name)) others.push_back(git::object_id(*id));
+  const auto recipients = merged.read(kRecipientsPath);
+  if (!recipients)
+    fail(Exit::store, "the remote's branch has no keys/recipients.yaml: it is a plain store",
+         "a store syncs only with copies of itself (a clone); nothing was merged");
+  std::set<std::string> moved_away;
+  if (plan)
+    for (const auto& [old_id, new_id] : plan->renumbered) moved_away.insert(old_id);
+  auto erased = [&](std::string_view id) {
+    const auto parsed = parse_case_id(std::string(id));
+    if (!parsed || parsed->str() != id) return false;
+    const auto text = merged.read(case_path(std::string(id), parsed->year));
+    return text && (text->starts_with("erasure:") || text->find("\nerasure:") != std::string::npos);
+  };
+  const Keyring::KeyMerge r = store.keyring().merge_key_stores(others, *recipients, moved_away, erased);
+  // Every copy of an erased case's key in this repository, the fetched
+  // ones too, goes before the refs that reach them.
+  if (!r.dropped.empty()) destroy_case_keys(store, r.dropped, {});
+  delete_incoming_keys(repo);
+}
 
 }  // namespace sync_steps
 }  // namespace
@@ -631,6 +815,8 @@ std::optional<std::string> sync_merge_differs(const Store& store, const ObjectId
     git_oid want;
     git_check(git_odb_hash(&want, f.content.data(), f.content.size(), GIT_OBJECT_BLOB), "cannot hash a merged file");
     const auto have = merged.blob(f.path);
+    if (have && !git_oid_equal(&*have, &want) && plan.resealed.count(f.path) && same_but_personal(repo, f, after.get()))
+      continue;
     if (!have || !git_oid_equal(&*have, &want))
       return fmt::format("{} is not what prevent's merge of its parents gives", terminal_safe(f.path));
   }
@@ -647,9 +833,7 @@ SyncResult sync_store(Store& store, const SyncOptions& options) {
   // What a commit would refuse (an interrupted write, no git identity), asked
   // before anything is fetched.
   store.require_can_commit({});
-  if (store.keyring().encrypted())
-    fail(Exit::store, "syncing an encrypted store is not built yet (docs/team.md)",
-         "until it is, share the store by pushing to and pulling from a copy that one person keeps");
+  const bool encrypted = store.keyring().encrypted();
   const std::string branch = current_branch(repo);
   store.git().require_clean_work_tree(
       "commit them (then run `prevent check`) or restore the file with `git checkout -- FILE`, then sync");
@@ -658,6 +842,8 @@ SyncResult sync_store(Store& store, const SyncOptions& options) {
   const std::string tracking = target.name.empty() ? "" : fmt::format("refs/remotes/{}/{}", target.name, short_branch);
   const std::string their_verified = target.name.empty() ? "" : fmt::format("refs/prevent/remotes/{}/verified", target.name);
   clear_stale_sync_locks(repo);
+  const std::string own_keys = encrypted ? kKeysOf + copy_name(store.git()) : "";
+  const SealHooks hooks = encrypted_store_hooks(store);
 
   SyncResult result;
   std::optional<git_oid> theirs_seen;  // the remote's head the last refused push was made against
@@ -667,7 +853,7 @@ SyncResult sync_store(Store& store, const SyncOptions& options) {
     // before any sync recorded it).
     auto before = last_had.empty() ? std::nullopt : ref_id(repo, last_had);
     if (!before && !tracking.empty()) before = ref_id(repo, tracking);
-    fetch(target, branch);
+    fetch(target, branch, encrypted);
     const auto head = store.git().head();
     if (!head) fail(Exit::store, "the store has no commit yet");
     const auto theirs = ref_id(repo, kIncomingRef);
@@ -680,41 +866,52 @@ SyncResult sync_store(Store& store, const SyncOptions& options) {
                          tracking),
              fmt::format("nothing was merged; compare with `git log {}` and ask who rewrote {}", tracking, target.shown));
     }
+    // What this round makes of the two: nothing, a fast-forward, or a merge.
+    std::optional<std::vector<FileWrite>> forward;
+    std::optional<MergePlan> plan;
+    git::Commit head_commit = lookup_commit(repo, *head);
+    Side merged{repo, tree_of(head_commit.get()), {}, {}};  // the tree this round's commit will have
     if (theirs && !git_oid_equal(&*head, &*theirs) && git_graph_descendant_of(repo, &*head, &*theirs) != 1) {
       if (git_graph_descendant_of(repo, &*theirs, &*head) == 1) {
         // A fast-forward: the remote's commits, as they are.
-        git::Commit hc = lookup_commit(repo, *head), tc = lookup_commit(repo, *theirs);
-        git::Tree ht = tree_of(hc.get()), tt = tree_of(tc.get());
-        Side side{repo, tree_of(tc.get()), {}, {}};
-        std::vector<FileWrite> files;
+        git::Commit tc = lookup_commit(repo, *theirs);
+        git::Tree ht = tree_of(head_commit.get()), tt = tree_of(tc.get());
+        merged = Side{repo, tree_of(tc.get()), {}, {}};
+        forward.emplace();
         for (const auto& [path, status] : changed_paths(repo, ht.get(), tt.get())) {
           if (status == GIT_DELTA_DELETED)
             fail(Exit::store, fmt::format("{} was deleted on the remote: prevent never deletes a record",
                                           terminal_safe(path)),
                  "restore it on the remote's side, then sync again; nothing was changed here");
-          files.push_back(FileWrite{path, *side.read(path)});
+          forward->push_back(FileWrite{path, *merged.read(path)});
         }
-        store.commit(files, "sync: fast-forward", {}, CommitKind{std::nullopt, git::object_id(*theirs)});
-        result.local = SyncResult::Local::fast_forward;
       } else {
         git_oid base;
         if (git_merge_base(&base, repo, &*head, &*theirs) != 0)
           fail(Exit::store, fmt::format("this store and {} have no history in common", target.shown),
                "a store syncs only with copies of itself (a clone)");
-        TreeMerge merge(repo, *head, *theirs, base);
-        MergePlan plan = merge.run();
-        const std::string subject =
-            plan.files.empty() ? fmt::format("merge from {}", target.name.empty() ? "a remote" : target.name)
-                               : fmt::format("merge from {} ({} file{})", target.name.empty() ? "a remote" : target.name,
-                                             plan.files.size(), plan.files.size() == 1 ? "" : "s");
-        store.commit(plan.files, commit_message("sync", subject, plan.case_ids, "sync"), {},
-                     CommitKind{git::object_id(*theirs), std::nullopt});
-        result.local = SyncResult::Local::merged;
-        result.conflicts.insert(result.conflicts.end(), plan.conflicts.begin(), plan.conflicts.end());
-        result.renumbered.insert(result.renumbered.end(), plan.renumbered.begin(), plan.renumbered.end());
-        result.rule_breaks.insert(result.rule_breaks.end(), plan.rule_breaks.begin(), plan.rule_breaks.end());
-        result.merged_records += plan.merged_records;
+        plan = TreeMerge(repo, *head, *theirs, base, encrypted ? &hooks : nullptr).run();
+        for (const auto& f : plan->files) merged.overrides[f.path] = f.content;
       }
+    }
+    // The keys the merged tree needs, written before the commit that needs
+    // them (as every write of a sealed value is).
+    if (encrypted) merge_keys(store, merged, plan ? &*plan : nullptr);
+    if (forward) {
+      store.commit(*forward, "sync: fast-forward", {}, CommitKind{std::nullopt, git::object_id(*theirs)});
+      result.local = SyncResult::Local::fast_forward;
+    } else if (plan) {
+      const std::string subject =
+          plan->files.empty() ? fmt::format("merge from {}", target.name.empty() ? "a remote" : target.name)
+                              : fmt::format("merge from {} ({} file{})", target.name.empty() ? "a remote" : target.name,
+                                            plan->files.size(), plan->files.size() == 1 ? "" : "s");
+      store.commit(plan->files, commit_message("sync", subject, plan->case_ids, "sync"), {},
+                   CommitKind{git::object_id(*theirs), std::nullopt});
+      result.local = SyncResult::Local::merged;
+      result.conflicts.insert(result.conflicts.end(), plan->conflicts.begin(), plan->conflicts.end());
+      result.renumbered.insert(result.renumbered.end(), plan->renumbered.begin(), plan->renumbered.end());
+      result.rule_breaks.insert(result.rule_breaks.end(), plan->rule_breaks.begin(), plan->rule_breaks.end());
+      result.merged_records += plan->merged_records;
     }
     if (theirs && !last_had.empty()) {
       set_ref(repo, last_had, *theirs, "sync: fetched");
@@ -728,6 +925,18 @@ SyncResult sync_store(Store& store, const SyncOptions& options) {
     }
     const auto now = store.git().head();
     result.head = oid_hex(*now);
+    // This copy's key store goes first: the remote never holds a record
+    // whose key it lacks. Forced, to this copy's own ref only.
+    if (encrypted) {
+      const auto keys = ref_id(repo, kKeyStore);
+      const auto pushed = ref_id(repo, kIncomingKeys + std::string("of/") + own_keys.substr(std::string_view(kKeysOf).size()));
+      if (keys && !(pushed && git_oid_equal(&*keys, &*pushed))) {
+        const std::string refused = push(target, kKeyStore, own_keys, true);
+        if (!refused.empty())
+          fail(Exit::store, fmt::format("{} refused this store's keys: {}", target.shown, terminal_safe(refused)),
+               "nothing of this store's branch was pushed; run `prevent sync` again");
+      }
+    }
     if (theirs && git_oid_equal(&*now, &*theirs)) return result;  // the remote has it all
     const std::string refused = push(target, branch, branch);
     if (refused.empty()) {

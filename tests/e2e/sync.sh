@@ -205,15 +205,6 @@ test_a_merge_that_breaks_a_rule_is_reported() {
     assert_rc 4
 }
 
-test_refuses_an_encrypted_store_for_now() {
-    E2E_ENCRYPTED=1 new_store "$T/A"
-    git init -q --bare "$T/R.git"
-    git -C "$T/A" remote add origin "$T/R.git"
-    expect_refusal 6 "$T/A" prevent -C "$T/A" --as-of "$AS_OF" sync
-    assert_stderr_contains "syncing an encrypted store is not built yet"
-    assert_eq "$(git -C "$T/R.git" for-each-ref | wc -l)" "0" "refs pushed"
-}
-
 test_a_push_race_is_merged_again() {
     command -v strace >/dev/null 2>&1 && strace -f -qq -o /dev/null true >/dev/null 2>&1 || {
         [[ -z "${PREVENT_REQUIRE_STRACE:-}" ]] || fail "strace is missing and PREVENT_REQUIRE_STRACE is set"
