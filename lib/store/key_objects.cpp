@@ -102,6 +102,11 @@ void remove_durably(const fs::path& file) {
 
 }  // namespace
 
+void clear_stale_key_store_lock(git_repository* repo) {
+  std::error_code ec;
+  fs::remove(fs::path(git_repository_commondir(repo)) / (std::string(kKeyStoreRef) + ".lock"), ec);
+}
+
 std::string case_key_path(std::string_view case_id) {
   auto id = parse_case_id(case_id);
   if (!id) fail(Exit::invalid_data, fmt::format("not a case ID: {}", case_id));
@@ -188,6 +193,7 @@ bool remove_case_key(GitRepo& git, std::string_view case_id) {
                               tree.get(), 0, nullptr),
             "cannot write the key store's commit");
   git_reference* raw_ref = nullptr;
+  clear_stale_key_store_lock(git.raw());
   int rc = git_reference_create_matching(&raw_ref, git.raw(), kKeyStoreRef, &commit_id, 1, &head->commit,
                                          "prevent: key store");
   if (rc == GIT_EMODIFIED)

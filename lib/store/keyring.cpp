@@ -593,6 +593,12 @@ git_oid write_key_store(git_repository* repo, std::optional<git_oid> base_commit
     }
   }
   git_reference* ref_raw = nullptr;
+  // A lock file a writer killed here left is stale (the writers' lock is
+  // held): left, it would refuse every later write of a key.
+  {
+    std::error_code ec;
+    std::filesystem::remove(std::filesystem::path(git_repository_commondir(repo)) / (std::string(kKeyRef) + ".lock"), ec);
+  }
   const int rc = expected ? git_reference_create_matching(&ref_raw, repo, kKeyRef, &commit_id, 1, &*expected, nullptr)
                           : git_reference_create(&ref_raw, repo, kKeyRef, &commit_id, 0, nullptr);
   git::Reference ref(ref_raw);
@@ -990,12 +996,15 @@ Keyring::KeyMerge Keyring::merge_key_stores(const std::vector<ObjectId>& others,
         }
         continue;
       }
-      const Entry theirs_entry = entry_at(d->new_file.id, path, "the remote's");
+      // An erased case's key is not read: this repository may hold the
+      // fetched key store's commit and trees from before the erasure, and
+      // not the key they name, which the erasure deleted.
       if (!is_store && erased(id)) {
         if (ours) changed[path] = std::nullopt;
         dropped.insert(id);
         continue;
       }
+      const Entry theirs_entry = entry_at(d->new_file.id, path, "the remote's");
       if (ours && git_oid_equal(&ours->blob, &theirs_entry.blob)) continue;
       const bool ours_current = ours && ours->generation == target;
       const bool theirs_current = theirs_entry.generation == target;

@@ -151,6 +151,23 @@ test_writing_personal_data_without_the_key_is_refused_and_other_writes_keep_the_
     assert_stdout_contains "name: Zorvan Quillet"
 }
 
+test_a_key_store_lock_a_killed_writer_left_does_not_stop_the_next_write() {
+    setup
+    # A writer killed while it moved the key store's ref leaves its lock
+    # file; only writers holding the store's writers' lock write there, so
+    # the next one removes it, and the new case's key is written.
+    : >"$S/.git/refs/prevent/keys.lock"
+    pk refer "${REFER_FLAGS[@]}"
+    assert_rc 0 "a refer after a stale key store lock"
+    local second
+    second="$(stdout)"
+    assert_no_file "$S/.git/refs/prevent/keys.lock"
+    pk show "$second"
+    assert_rc 0
+    pk check --strict
+    assert_rc 0
+}
+
 test_a_wrong_or_missing_key_is_exit_6_with_one_line() {
     setup
     make_key stranger

@@ -52,9 +52,44 @@ setup_team() {
     pv_ok "$T/base/B" "$AS_OF" note "$BASE_ID" --date 2026-11-11 --kind contact --with "Example Academy" --text "Fictional note B"
 }
 
+# The same for an encrypted store: A refers a case and erases the shared
+# one while B writes a note on it, so B's sync takes A's key store's new key
+# into its own, destroys the erased case's key (a pack of its repository
+# written again without it), and pushes its key store before its branch.
+setup_encrypted_team() {
+    mkdir -p "$T/base"
+    E2E_ENCRYPTED=1 new_store "$T/base/A"
+    refer_ok "$T/base/A" name="Quorbin Ashwell" summary="Fictional shared base case"
+    BASE_ID="$ID"
+    git init -q --bare "$T/base/R.git"
+    git -C "$T/base/A" remote add origin ../R.git
+    pv_ok "$T/base/A" "$AS_OF" sync
+    git clone -q "$T/base/R.git" "$T/base/B" || fail "git clone failed"
+    git -C "$T/base/B" remote set-url origin ../R.git
+    pv_ok "$T/base/B" "$AS_OF" sync
+    refer_ok "$T/base/A" name="Velmira Cottish" summary="Fictional referral at A"
+    pv_ok "$T/base/A" "$AS_OF" erase "$BASE_ID" --reason "Fictional erasure request"
+    pv_ok "$T/base/A" "$AS_OF" sync
+    pv_ok "$T/base/B" "$AS_OF" note "$BASE_ID" --date 2026-11-11 --kind contact --with "Example Academy" --text "Fictional note B"
+}
+
 test_sync_killed_anywhere() {
     skip_without_strace && return 0
     setup_team
+    killed_anywhere
+}
+
+test_encrypted_sync_killed_anywhere() {
+    skip_without_strace && return 0
+    setup_encrypted_team
+    HALF_ERASED_OK=1 killed_anywhere
+    # Not one copy of the erased case's key is left in the last variant.
+    local found
+    found="$(git -C "$T/v/B" cat-file --batch-all-objects --batch 2>/dev/null | grep -a -c "^case: $BASE_ID\$")"
+    assert_eq "$found" "0" "objects holding the erased case's key"
+}
+
+killed_anywhere() {
     local set
     set="$(
         IFS=,
@@ -89,7 +124,14 @@ test_sync_killed_anywhere() {
         fsck="$(git -C "$T/v/B" fsck --full --strict --no-dangling 2>&1)" || fail "$where: git fsck of the store: $fsck"
         fsck="$(git -C "$T/v/R.git" fsck --full --strict --no-dangling 2>&1)" || fail "$where: git fsck of the remote: $fsck"
         run prevent -C "$T/v/B" check --repair --as-of "$AS_OF"
-        [[ $RC -eq 0 ]] || { fail "$where: check --repair exit $RC"; _show "$ERR"; }
+        # Killed after the sync destroyed an erased case's key and before its
+        # commit erased the record, check says so (an erasure half done, as a
+        # killed `prevent erase` leaves it); the next sync completes it.
+        if [[ $RC -eq 6 && -n "${HALF_ERASED_OK:-}" ]] && grep -q "has sealed values and no data key" "$OUT" &&
+            [[ "$(grep -c "^error" "$OUT")" == 1 ]]; then
+            RC=0
+        fi
+        [[ $RC -eq 0 ]] || { fail "$where: check --repair exit $RC"; _show "$ERR"; _show "$OUT"; }
         [[ -z "$(git -C "$T/v/B" status --porcelain --untracked-files=all)" ]] ||
             fail "$where: git status: $(git -C "$T/v/B" status --porcelain --untracked-files=all | head -3)"
         assert_no_file "$T/v/B/.git/prevent/journal"

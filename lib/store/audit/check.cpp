@@ -310,7 +310,8 @@ class Run {
     for (const auto& id : cases_without_key(store_, sealed_))
       error("erasure", Exit::store,
             fmt::format("case {} has sealed values and no data key in the key store: an erasure left half done "
-                        "(run `prevent erase {} --reason TEXT` again to complete it) or a damaged key store",
+                        "(run `prevent erase {} --reason TEXT` again to complete it, or the `prevent sync` that "
+                        "brought the erasure) or a damaged key store",
                         id, id));
   }
 

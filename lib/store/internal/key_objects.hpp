@@ -25,6 +25,12 @@ namespace prevent {
 
 inline constexpr const char* kKeyStoreRef = "refs/prevent/keys";
 
+// The lock file a writer killed while it moved the key store's ref left
+// (refs/prevent/keys.lock), removed. Every write of the key store holds the
+// store's writers' lock, so a writer that finds one knows it is stale;
+// left, it would refuse every later write of a key.
+void clear_stale_key_store_lock(git_repository* repo);
+
 // The path of a case's entry in the key store's tree, NN the number / 100
 // (keyring.cpp): cases/2024/00/PRV-2024-0012, cases/2024/987/PRV-2024-98765.
 // Failure(invalid_data) when `case_id` is not a case ID.
