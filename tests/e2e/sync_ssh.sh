@@ -33,10 +33,23 @@ three_coordinators() {
     local s
     for s in B C; do
         GIT_SSH_COMMAND="$(sshd_git_ssh)" git clone -q "$(sshd_url "$T/R.git")" "$T/$s" || fail "git clone $s failed"
+        # An encrypted store's clone gets its keys by its first sync.
+        [[ "${E2E_ENCRYPTED:-}" != 1 ]] || sync_ok "$T/$s"
     done
 }
 
 test_three_coordinators_offline_converge_through_ssh() {
+    converge_three
+}
+
+# The same on an encrypted store: every key travels, the renumbered cases
+# are sealed again under their new IDs, and no name is in clear in any
+# object of any copy or of the server.
+test_three_coordinators_converge_on_an_encrypted_store() {
+    E2E_ENCRYPTED=1 converge_three
+}
+
+converge_three() {
     three_coordinators || return
     # Offline: each records a referral (the same next ID on all three), a
     # note on the shared case, and A and B triage it two different ways.
@@ -56,10 +69,20 @@ test_three_coordinators_offline_converge_through_ssh() {
     # Every referral is there once, renumbered where it collided.
     pv_ok "$T/A" "$AS_OF" list --format csv
     assert_eq "$(stdout | tail -n +2 | wc -l)" "4" "cases"
-    local name
-    for name in "Velmira Cottish" "Dorrin Halvesk" "Ossian Brack"; do
-        assert_eq "$(grep -l "$name" "$T"/A/cases/*/*.yaml | wc -l)" "1" "$name's case"
+    local name shown="" id
+    for id in $(stdout | tail -n +2 | cut -d, -f1); do
+        pv_ok "$T/A" "$AS_OF" show "$id"
+        shown+="$(stdout)"$'\n'
     done
+    for name in "Velmira Cottish" "Dorrin Halvesk" "Ossian Brack"; do
+        assert_eq "$(grep -c "$name" <<<"$shown")" "1" "$name's case"
+    done
+    if [[ "${E2E_ENCRYPTED:-}" == 1 ]]; then
+        for s in A B C R.git; do
+            assert_not_contains "$(git -C "$T/$s" cat-file --batch-all-objects --batch 2>/dev/null)" "Velmira" \
+                "an object of $s"
+        done
+    fi
     # Both notes, and the conflict held with both values.
     assert_eq "$(case_field "$T/C" "$BASE_ID" "len(d['chronology'])")" "2" "notes"
     assert_eq "$(case_field "$T/C" "$BASE_ID" "[c['field'] for c in d['conflicts']]")" "['triage']" "conflicts"
