@@ -925,7 +925,8 @@ void Keyring::write_pending() {
 
 Keyring::KeyMerge Keyring::merge_key_stores(const std::vector<ObjectId>& others, std::string_view recipients_text,
                                             const std::set<std::string>& moved_away,
-                                            const std::function<bool(std::string_view)>& erased) {
+                                            const std::function<bool(std::string_view)>& erased,
+                                            const std::function<void(const std::vector<std::string>&)>& before_write) {
   State& s = state();
   if (!s.recipients) fail(Exit::bug, "merging the key stores of a plain store", "");
   const Recipients merged = parse_recipients(std::string(recipients_text));
@@ -1040,6 +1041,7 @@ Keyring::KeyMerge Keyring::merge_key_stores(const std::vector<ObjectId>& others,
     }
   }
   result.dropped.assign(dropped.begin(), dropped.end());
+  if (!result.dropped.empty()) before_write(result.dropped);
   std::vector<KeyUpdate> updates;
   for (const auto& [path, entry] : changed) {
     if (!entry) {

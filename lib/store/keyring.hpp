@@ -160,9 +160,13 @@ class Keyring {
     std::vector<std::string> dropped;  // erased cases whose key this store held, or was offered
     bool written = false;              // a new key store was written
   };
+  // `before_write(dropped)` is called before anything is written, when
+  // there are erased cases' keys to destroy (the caller records them, so
+  // that a sync killed before it deletes their objects finishes it).
   KeyMerge merge_key_stores(const std::vector<ObjectId>& others, std::string_view recipients_text,
                             const std::set<std::string>& moved_away,
-                            const std::function<bool(std::string_view)>& erased);
+                            const std::function<bool(std::string_view)>& erased,
+                            const std::function<void(const std::vector<std::string>&)>& before_write);
 
   // --- Making and changing the keys (under the writers' lock) ---
 

@@ -269,6 +269,27 @@ Case Store::load_case(const CaseId& id) const {
   return load_case(*file);
 }
 
+std::optional<CaseId> Store::renumbered_as(const CaseId& old) const {
+  const std::string wanted = old.str();
+  // One listing of the year's directory (a lookup per file would parse
+  // that tree, which can hold 100,000 entries, again for each).
+  for (const auto& f : git_->list_at_head(fmt::format("cases/{}", old.year))) {
+    if (!is_case_record_name(f.name) || !is_plain_file(f.mode)) continue;
+    const auto id = parse_case_id(f.name.substr(0, f.name.size() - 5));
+    if (!id || id->prefix != old.prefix || id->year != old.year || id->number <= old.number) continue;
+    const std::string path = case_path(id->str(), id->year);
+    try {
+      const std::string text = git_->read_blob(f.id, path);
+      if (text.find("previous_ids") == std::string::npos || text.find(wanted) == std::string::npos) continue;
+      const Case c = read_case(text, path, config_);
+      if (std::find(c.previous_ids.begin(), c.previous_ids.end(), wanted) != c.previous_ids.end()) return id;
+    } catch (const Failure&) {
+      // A record that cannot be read is not the one: check reports it.
+    }
+  }
+  return std::nullopt;
+}
+
 Case Store::load_case(const CaseFile& file) const {
   if (auto f = not_a_record_file(file)) throw *f;
   Case c = read_case(git_->read_blob(git::oid(file.blob), file.path), file.path, config_);

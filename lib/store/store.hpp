@@ -127,6 +127,12 @@ class Store {
   // stay sealed otherwise.
   Case load_case(const CaseId& id) const;
   Case load_case(const CaseFile& file) const;
+  // The case that was numbered `old` before a sync renumbered it (its
+  // `previous_ids` hold `old`: docs/team.md); nullopt when there is none.
+  // A sync gives a renumbered case a higher number of the same prefix and
+  // year, so only those records are read (one listing of the year, each
+  // later record's bytes), and only one that names `old` is parsed.
+  std::optional<CaseId> renumbered_as(const CaseId& old) const;
 
   // The keys this run has for the sealed values of case `id`; no store ID
   // (nothing to seal or open) in a plain store.

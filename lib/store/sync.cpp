@@ -730,6 +730,47 @@ bool same_but_personal(git_repository* repo, const FileWrite& f, git_tree* tree)
   }
 }
 
+// A remote reached by path or file:// is written by this process itself,
+// and a sync killed while it moved this copy's key-store ref there leaves
+// that ref's lock file. Only this copy writes that ref, and only under its
+// writers' lock, which this process holds: such a lock is stale, and
+// removed (a remote reached by SSH is written by the server's git, which
+// removes its own locks).
+void clear_own_key_lock(const RemoteUrl& url, const std::string& ref) {
+  if (url.kind == RemoteKind::ssh) return;
+  const std::filesystem::path repo(url.path);
+  std::error_code ec;
+  for (const auto& gitdir : {repo, repo / ".git"}) std::filesystem::remove(gitdir / (ref + ".lock"), ec);
+}
+
+// The erased cases whose keys a sync is destroying (merge_keys), one ID a
+// line, until every object of them is deleted.
+constexpr const char* kPurgeFile = "sync-purge";
+
+// Deletes every object of this repository that is the key of a case the
+// purge file names (as `prevent erase` does), then the file. Nothing to do
+// without the file.
+void finish_key_purge(Store& store) {
+  const auto path = state_path(store.git(), kPurgeFile);
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return;
+  std::vector<std::string> ids;
+  std::string text = read_whole_file(path);
+  for (size_t start = 0; start < text.size();) {
+    const size_t nl = text.find('\n', start);
+    const std::string line = text.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
+    start = nl == std::string::npos ? text.size() : nl + 1;
+    const auto id = parse_case_id(line);
+    if (!id || id->str() != line)
+      fail(Exit::store, fmt::format("{} is damaged", shown_state_path(kPurgeFile)),
+           "it lists the erased cases a sync was destroying the keys of; `prevent check` finds any key left");
+    ids.push_back(line);
+  }
+  if (!ids.empty()) destroy_case_keys(store, ids, {});
+  std::filesystem::remove(path);
+  fsync_directory(path.parent_path());
+}
+
 // What the keys do in a merge of an encrypted store (SealHooks).
 SealHooks encrypted_store_hooks(Store& store) {
   SealHooks h;
@@ -781,11 +822,17 @@ void merge_keys(Store& store, const Side& merged, const MergePlan* plan) {
     const auto text = merged.read(case_path(std::string(id), parsed->year));
     return text && (text->starts_with("erasure:") || text->find("\nerasure:") != std::string::npos);
   };
-  const Keyring::KeyMerge r = store.keyring().merge_key_stores(others, *recipients, moved_away, erased);
-  // Every copy of an erased case's key in this repository, the fetched
-  // ones too, goes before the refs that reach them.
-  if (!r.dropped.empty()) destroy_case_keys(store, r.dropped, {});
+  // The erased cases whose keys go are written down first: a sync killed
+  // before it has deleted every object of them finishes it next time.
+  store.keyring().merge_key_stores(others, *recipients, moved_away, erased, [&](const std::vector<std::string>& ids) {
+    std::string text;
+    for (const auto& id : ids) text += id + "\n";
+    make_private_dirs(state_dir(store.git()));
+    write_file_atomically(state_path(store.git(), kPurgeFile), text);
+  });
+  // The fetched key stores' refs go before the objects they reach.
   delete_incoming_keys(repo);
+  finish_key_purge(store);
 }
 
 }  // namespace sync_steps
@@ -843,6 +890,8 @@ SyncResult sync_store(Store& store, const SyncOptions& options) {
   const std::string their_verified = target.name.empty() ? "" : fmt::format("refs/prevent/remotes/{}/verified", target.name);
   clear_stale_sync_locks(repo);
   const std::string own_keys = encrypted ? kKeysOf + copy_name(store.git()) : "";
+  // An erasure's keys a killed sync had begun to destroy.
+  if (encrypted) finish_key_purge(store);
   const SealHooks hooks = encrypted_store_hooks(store);
 
   SyncResult result;
@@ -931,6 +980,7 @@ SyncResult sync_store(Store& store, const SyncOptions& options) {
       const auto keys = ref_id(repo, kKeyStore);
       const auto pushed = ref_id(repo, kIncomingKeys + std::string("of/") + own_keys.substr(std::string_view(kKeysOf).size()));
       if (keys && !(pushed && git_oid_equal(&*keys, &*pushed))) {
+        clear_own_key_lock(target.push_url, own_keys);
         const std::string refused = push(target, kKeyStore, own_keys, true);
         if (!refused.empty())
           fail(Exit::store, fmt::format("{} refused this store's keys: {}", target.shown, terminal_safe(refused)),

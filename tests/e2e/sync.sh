@@ -162,6 +162,20 @@ test_a_case_numbered_on_both_sides_is_renumbered_on_the_side_not_pushed() {
     assert_file_exists "$T/A/cases/$year/$new.yaml"
     pv "$T/A" "$AS_OF" check records
     assert_rc 0
+    # `show OLD-ID`: the case that holds the ID now (A's) where there is
+    # one; where none does (here, A's case taken away by hand: prevent
+    # never deletes one), the case renumbered from it, with a notice.
+    pv_ok "$T/A" "$AS_OF" show "$a_id"
+    assert_stdout_contains "Velmira Cottish"
+    git -C "$T/A" rm -q "cases/$year/$a_id.yaml"
+    git -C "$T/A" commit -q --no-verify -m "test: the case at the old ID taken away"
+    pv_ok "$T/A" "$AS_OF" show "$b_id"
+    assert_stdout_contains "Dorrin Halvesk"
+    assert_stdout_contains "id: $new"
+    assert_stderr_contains "$b_id was renumbered $new by a sync (its previous_ids)"
+    local unknown="${b_id%-*}-0999"
+    pv "$T/A" "$AS_OF" show "$unknown"
+    assert_rc 3
 }
 
 test_a_meeting_changed_two_ways_keeps_its_conflict() {
