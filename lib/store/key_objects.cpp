@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <map>
@@ -253,13 +254,20 @@ std::vector<KeyObject> find_key_objects(const GitRepo& git, const std::set<std::
   const fs::path objects = objects_dir(git);
   auto packs = read_pack_indexes(objects);
   std::error_code ec;
+  const bool alternates = fs::exists(objects / "info" / "alternates", ec) ||
+                          std::getenv("GIT_ALTERNATE_OBJECT_DIRECTORIES") != nullptr;
   for (auto& k : found) {
     static const std::string loose = "loose object", alternate = "alternate object store";
     if (fs::exists(loose_path(objects, k.id), ec)) k.places.push_back(loose);
     for (const auto& p : packs)
       if (p.contains(k.id)) k.places.push_back("pack " + p.pack_name());
-    if (k.places.empty()) k.places.push_back(alternate);
+    // Nowhere in this repository's files: in another's (alternates), or in
+    // a pack this process still has open whose files an earlier purge of
+    // the same run deleted (libgit2 keeps the packs it read), which is
+    // gone from the disk.
+    if (k.places.empty() && alternates) k.places.push_back(alternate);
   }
+  std::erase_if(found, [](const KeyObject& k) { return k.places.empty(); });
   std::sort(found.begin(), found.end(), [](const KeyObject& a, const KeyObject& b) {
     return std::tie(a.case_id, a.places) < std::tie(b.case_id, b.places) ||
            (a.case_id == b.case_id && a.places == b.places && git_oid_cmp(&a.id, &b.id) < 0);
