@@ -446,6 +446,31 @@ struct SealHooks {
   std::function<void(Case& c)> conflicted;
 };
 
+// How a person settles a file changed on both sides that the sync does not
+// merge: a sync merges only where one side's version is the other's or the
+// base's, so this side takes the remote's version first.
+constexpr std::string_view kSettleBothChanged =
+    "nothing was merged. Take the remote's version (git checkout refs/prevent/sync/incoming -- FILE), commit it "
+    "and sync; then make this side's change again, commit, and sync (docs/team.md)";
+
+// A three-way merge of text line by line (libgit2's, as git merges a
+// file); nullopt when the same lines were changed two ways.
+std::optional<std::string> merge_text(const std::string& base, const std::string& ours, const std::string& theirs) {
+  git_merge_file_input b = GIT_MERGE_FILE_INPUT_INIT, o = GIT_MERGE_FILE_INPUT_INIT, t = GIT_MERGE_FILE_INPUT_INIT;
+  b.ptr = base.data();
+  b.size = base.size();
+  o.ptr = ours.data();
+  o.size = ours.size();
+  t.ptr = theirs.data();
+  t.size = theirs.size();
+  git_merge_file_result r{};
+  git_check(git_merge_file(&r, &b, &o, &t, nullptr), "cannot merge prevent.yaml");
+  std::optional<std::string> out;
+  if (r.automergeable) out = std::string(r.ptr, r.len);
+  git_merge_file_result_free(&r);
+  return out;
+}
+
 struct MergePlan {
   std::vector<FileWrite> files;  // relative to HEAD
   // Files whose (P) values the keys sealed again: without the hooks, what
@@ -486,15 +511,34 @@ class TreeMerge {
   }
 
  private:
+  // prevent.yaml, a file people edit by hand (vocabularies, holidays),
+  // changed on both sides: merged line by line as git merges text (two
+  // holidays added in different places merge), and the result must be a
+  // valid prevent.yaml. The same lines changed two ways are for a person.
   Config merged_config(const std::map<std::string, git_delta_t>& ours, const std::map<std::string, git_delta_t>& theirs) {
     const std::string path = "prevent.yaml";
-    if (ours.count(path) && theirs.count(path) && ours_.read(path) != theirs_.read(path))
-      fail(Exit::store, "prevent.yaml was changed on both sides, two different ways (prevent.yaml)",
-           "a person chooses: make this store's prevent.yaml what the two should be, commit it, and sync again; "
-           "nothing was merged");
-    auto text = (theirs.count(path) ? theirs_ : ours_).read(path);
+    const auto o = ours_.read(path), t = theirs_.read(path);
+    if (ours.count(path) && theirs.count(path) && o != t) {
+      const auto b = base_.read(path);
+      std::optional<std::string> merged;
+      if (b && o && t) merged = merge_text(*b, *o, *t);
+      if (!merged)
+        fail(Exit::store, "prevent.yaml was changed on both sides, the same lines two different ways (prevent.yaml)",
+             std::string(kSettleBothChanged));
+      try {
+        Config config = parse_config(*merged, path);
+        merged_config_text_ = std::move(*merged);
+        return config;
+      } catch (const Failure& f) {
+        fail(Exit::store, fmt::format("prevent.yaml was changed on both sides, and the two changes together are not a "
+                                      "valid prevent.yaml: {}",
+                                      f.what()),
+             std::string(kSettleBothChanged));
+      }
+    }
+    auto text = theirs.count(path) ? t : o;
     if (!text) fail(Exit::store, "one side of the merge has no prevent.yaml");
-    return parse_config(*text, "prevent.yaml");
+    return parse_config(*text, path);
   }
 
   // A case numbered on both sides (added on both, different records): this
@@ -575,7 +619,9 @@ class TreeMerge {
     const auto o = ours_.read(path);
     const auto t = theirs_.read(path);
     std::optional<std::string> m;
-    if (o == b)
+    if (path == "prevent.yaml" && merged_config_text_)
+      m = merged_config_text_;
+    else if (o == b)
       m = t;
     else if (t == b || o == t)
       m = o;
@@ -696,8 +742,7 @@ class TreeMerge {
       return write_meeting(r.merged);
     }
     fail(Exit::store, fmt::format("{} was changed on both sides, two different ways", terminal_safe(path)),
-         "a person chooses: make this store's copy what the two should be, commit it, and sync again; nothing was "
-         "merged");
+         std::string(kSettleBothChanged));
   }
 
   git_repository* repo_;
@@ -705,6 +750,7 @@ class TreeMerge {
   const SealHooks* hooks_;
   Side ours_, theirs_, base_, ours_real_;
   Config config_;
+  std::optional<std::string> merged_config_text_;  // prevent.yaml merged line by line
   MergePlan plan_;
 };
 

@@ -219,6 +219,55 @@ test_a_merge_that_breaks_a_rule_is_reported() {
     assert_rc 4
 }
 
+# prevent.yaml, edited by hand, changed on both sides: merged line by line
+# where the changes are apart (A changes a target, B the suppression
+# threshold); the same line changed two ways is refused, and taking the
+# remote's version, as the hint says, settles it.
+test_prevent_yaml_changed_on_both_sides() {
+    team
+    sed -i 's/^triage_target_working_days: 5$/triage_target_working_days: 6/' "$T/A/prevent.yaml"
+    git -C "$T/A" commit -q -am "Triage target of six working days"
+    sed -i 's/^suppression_threshold: 5$/suppression_threshold: 10/' "$T/B/prevent.yaml"
+    git -C "$T/B" commit -q -am "Suppress counts under ten"
+    pv_ok "$T/A" "$AS_OF" sync
+    pv "$T/B" "$AS_OF" sync
+    assert_rc 0
+    assert_contains "$(cat "$T/B/prevent.yaml")" "triage_target_working_days: 6" "B's prevent.yaml"
+    assert_contains "$(cat "$T/B/prevent.yaml")" "suppression_threshold: 10" "B's prevent.yaml"
+    pv_ok "$T/A" "$AS_OF" sync
+    assert_converged
+    # The merge is prevent's (recomputed: no error); the two changes of
+    # prevent.yaml are notices, as any change by hand.
+    pv "$T/A" "$AS_OF" check
+    assert_rc 0
+    # The same line two ways: refused, nothing merged.
+    sed -i 's/^panel_target_days: 28$/panel_target_days: 21/' "$T/A/prevent.yaml"
+    git -C "$T/A" commit -q -am "Panel within three weeks"
+    sed -i 's/^panel_target_days: 28$/panel_target_days: 35/' "$T/B/prevent.yaml"
+    git -C "$T/B" commit -q -am "Panel within five weeks"
+    pv_ok "$T/A" "$AS_OF" sync
+    expect_refusal 6 "$T/B" prevent -C "$T/B" --as-of "$AS_OF" sync
+    assert_stderr_contains "prevent.yaml was changed on both sides, the same lines two different ways"
+    assert_hint_contains "git checkout refs/prevent/sync/incoming -- FILE"
+    # As the hint says: the remote's version, committed, syncs.
+    git -C "$T/B" checkout -q refs/prevent/sync/incoming -- prevent.yaml
+    git -C "$T/B" commit -q -m "Take the remote's panel target"
+    pv_ok "$T/B" "$AS_OF" sync
+    pv_ok "$T/A" "$AS_OF" sync
+    assert_converged
+    assert_contains "$(cat "$T/A/prevent.yaml")" "panel_target_days: 21" "the settled prevent.yaml"
+    # Two changes that are each valid and together are not (the same key
+    # moved, to the end on one side and to the top on the other): refused.
+    sed -i '/^suppression_threshold: 10$/d' "$T/A/prevent.yaml" "$T/B/prevent.yaml"
+    printf 'suppression_threshold: 11\n' >>"$T/A/prevent.yaml"
+    sed -i 's/^area: Example Borough$/area: Example Borough\nsuppression_threshold: 12/' "$T/B/prevent.yaml"
+    git -C "$T/A" commit -q -am "Suppress under eleven, at the end"
+    git -C "$T/B" commit -q -am "Suppress under twelve, at the top"
+    pv_ok "$T/A" "$AS_OF" sync
+    expect_refusal 6 "$T/B" prevent -C "$T/B" --as-of "$AS_OF" sync
+    assert_stderr_contains "the two changes together are not a valid prevent.yaml"
+}
+
 test_a_push_race_is_merged_again() {
     command -v strace >/dev/null 2>&1 && strace -f -qq -o /dev/null true >/dev/null 2>&1 || {
         [[ -z "${PREVENT_REQUIRE_STRACE:-}" ]] || fail "strace is missing and PREVENT_REQUIRE_STRACE is set"
