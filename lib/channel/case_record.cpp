@@ -627,7 +627,7 @@ void seal_merged_conflicts(Case& c, const CaseKeys& keys) {
       if (!text)
         fail(Exit::store,
              fmt::format("{}: a conflict on personal data ({}) is kept sealed, which needs the case's key", c.id,
-                         conflict.field),
+                         terminal_safe(conflict.field)),
              std::string(kNeedsKeyHint));
       v = PersonalNote(std::optional<std::string>(*text));
     }

@@ -884,6 +884,15 @@ std::optional<ObjectId> Keyring::case_key_blob(std::string_view id) const {
   return git::object_id(*git_tree_entry_id(entry));
 }
 
+crypto::SecretKey Keyring::case_key_for_writing(std::string_view id, const crypto::SecretKey& reuse) {
+  if (!unlocked())
+    fail(Exit::store, fmt::format("this store is encrypted, and writing needs its key ({})", id), kIdentityHint);
+  if (auto key = case_key(id)) return *key;
+  if (!case_key_path(id)) fail(Exit::bug, "a data key for something that is not a case ID", "");
+  state().pending.emplace(std::string(id), reuse);
+  return reuse;
+}
+
 crypto::SecretKey Keyring::case_key_for_writing(std::string_view id) {
   if (!unlocked())
     fail(Exit::store, fmt::format("this store is encrypted, and writing needs its key ({})", id), kIdentityHint);
@@ -923,114 +932,187 @@ void Keyring::write_pending() {
   s.pending.clear();
 }
 
-Keyring::KeyMerge Keyring::merge_key_stores(const std::vector<ObjectId>& others, std::string_view recipients_text,
-                                            const std::set<std::string>& moved_away,
-                                            const std::function<bool(std::string_view)>& erased,
-                                            const std::function<void(const std::vector<std::string>&)>& before_write) {
+Keyring::KeyMerge Keyring::merge_key_stores(const KeyMergeInput& in) {
   State& s = state();
   if (!s.recipients) fail(Exit::bug, "merging the key stores of a plain store", "");
-  const Recipients merged = parse_recipients(std::string(recipients_text));
+  const Recipients merged = parse_recipients(in.recipients_text);
   if (merged.store_id != s.recipients->store_id)
     fail(Exit::store, "the remote holds another store: its keys/recipients.yaml names another store ID",
          "a store syncs only with copies of itself (a clone)");
   const int target = merged.generation;
+  const std::string& store_id = merged.store_id;
   git_repository* repo = git_.raw();
   const auto ours_commit = key_ref(repo);
   git::Tree ours_tree;
   if (ours_commit) ours_tree = key_tree(repo, *ours_commit);
+  auto remote_damaged = [](const std::string& what) {
+    fail(Exit::store, fmt::format("the remote's key store is damaged: {}", what),
+         "nothing was merged; ask the copy that pushed it to run `prevent check keys`");
+  };
 
-  // A key blob, checked: where it lies is where its case's key belongs.
+  // A key blob, checked: where it lies is where its case's key belongs; with
+  // the store key of its generation, it unwraps.
   struct Entry {
     git_oid blob;
     int generation;
   };
-  auto entry_at = [&](const git_oid& blob, const std::string& path, std::string_view whose) -> Entry {
+  // With an identity given, the keys taken are checked (an identity that
+  // does not unlock the store is refused, as for any command).
+  // (A fresh clone has no key store yet to unlock with: nothing is checked.)
+  if (ours_commit) (void)unlocked();
+  const bool can_unwrap = s.store_key && s.store_generation == target;
+  auto entry_at = [&](const git_oid& blob, const std::string& path, bool ours) -> Entry {
     auto text = key_blob_text(repo, blob);
     std::optional<KeyBlob> k;
     if (text) k = parse_key_blob(*text, false);
-    const bool placed = k && (path == kStoreEntry ? k->who == kStoreEntry : case_key_path(k->who) == path);
-    if (!placed)
-      fail(Exit::store, fmt::format("{} key store is damaged: {} is not the key it should be", whose, terminal_safe(path)),
-           whose == "this store's" ? "restore refs/prevent/keys from a copy of the store"
-                                   : "nothing was merged; ask the copy that pushed it to run `prevent check keys`");
+    bool good = k && (path == kStoreEntry ? k->who == kStoreEntry : case_key_path(k->who) == path);
+    if (good && !ours && can_unwrap && k->generation == target)
+      good = crypto::unwrap_key(*s.store_key, data_key_ad(store_id, k->who), k->wrapped).has_value();
+    if (!good) {
+      if (ours) key_store_damaged(fmt::format("{} is not the key it should be", path));
+      remote_damaged(fmt::format("{} is not the key it should be", terminal_safe(path)));
+    }
     return Entry{blob, k->generation};
   };
   auto case_of = [](const std::string& path) { return path.substr(path.rfind('/') + 1); };
-
-  // What this store's key store will hold, where it differs from now.
-  std::map<std::string, std::optional<Entry>> changed;
   auto ours_at = [&](const std::string& path) -> std::optional<Entry> {
-    if (auto it = changed.find(path); it != changed.end()) return it->second;
     if (!ours_tree) return std::nullopt;
     git_tree_entry* raw = nullptr;
     if (git_tree_entry_bypath(&raw, ours_tree.get(), path.c_str()) != 0) return std::nullopt;
     git::TreeEntry e(raw);
     if (git_tree_entry_type(e.get()) != GIT_OBJECT_BLOB) key_store_damaged(fmt::format("{} is not a key", path));
-    return entry_at(*git_tree_entry_id(e.get()), path, "this store's");
+    return entry_at(*git_tree_entry_id(e.get()), path, true);
   };
   // The generation this store's keys are of (its store entry's).
   const int our_generation = ours_tree ? ours_at(std::string(kStoreEntry)).value_or(Entry{{}, target}).generation : target;
-  KeyMerge result;
-  std::set<std::string> dropped;
-  for (const auto& other : others) {
+
+  // What each fetched key store offers where it differs from this one.
+  std::map<std::string, std::vector<git_oid>> offered;  // path → blobs, in ref order
+  std::set<std::string> lacking;                         // paths some fetched store lacks
+  for (const auto& other : in.others) {
     const git_oid other_id = git::oid(other);
-    git::Tree theirs = key_tree(repo, other_id);
+    git_commit* c = nullptr;
+    git_tree* t = nullptr;
+    if (git_commit_lookup(&c, repo, &other_id) != 0) remote_damaged("a fetched key store's commit cannot be read");
+    git::Commit commit(c);
+    if (git_commit_tree(&t, commit.get()) != 0) remote_damaged("a fetched key store's tree cannot be read");
+    git::Tree theirs(t);
     git_diff* raw = nullptr;
     git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
-    git_check(git_diff_tree_to_tree(&raw, repo, ours_tree.get(), theirs.get(), &opts), "cannot compare the key stores");
+    if (git_diff_tree_to_tree(&raw, repo, ours_tree.get(), theirs.get(), &opts) != 0)
+      remote_damaged("a fetched key store cannot be read");
     git::Diff diff(raw);
     for (size_t i = 0; i < git_diff_num_deltas(diff.get()); ++i) {
       const git_diff_delta* d = git_diff_get_delta(diff.get(), i);
       const std::string path = d->status == GIT_DELTA_DELETED ? d->old_file.path : d->new_file.path;
       if (path == kRotationEntry) continue;  // a removal's, on its own copy
-      const bool is_store = path == kStoreEntry;
-      if (!is_store && !path.starts_with("cases/"))
-        fail(Exit::store, fmt::format("the remote's key store is damaged: it holds {}", terminal_safe(path)),
-             "nothing was merged; ask the copy that pushed it to run `prevent check keys`");
-      const std::string id = is_store ? std::string(kStoreEntry) : case_of(path);
-      const auto ours = ours_at(path);
-      if (d->status == GIT_DELTA_DELETED) {
-        // This side's only: kept, unless the merged tree holds it erased.
-        if (ours && !is_store && erased(id)) {
-          changed[path] = std::nullopt;
-          dropped.insert(id);
-        }
-        continue;
-      }
-      // An erased case's key is not read: this repository may hold the
-      // fetched key store's commit and trees from before the erasure, and
-      // not the key they name, which the erasure deleted.
-      if (!is_store && erased(id)) {
-        if (ours) changed[path] = std::nullopt;
-        dropped.insert(id);
-        continue;
-      }
-      const Entry theirs_entry = entry_at(d->new_file.id, path, "the remote's");
-      if (ours && git_oid_equal(&ours->blob, &theirs_entry.blob)) continue;
-      const bool ours_current = ours && ours->generation == target;
-      const bool theirs_current = theirs_entry.generation == target;
-      if (ours_current && !theirs_current) continue;
-      if (ours_current && theirs_current && !moved_away.count(id))
-        fail(Exit::store,
-             fmt::format("this store and the remote hold two different data keys for {}", terminal_safe(id)),
-             "nothing was merged; run `prevent check keys` on both copies and keep the one whose records open");
-      if (!theirs_current)
-        fail(Exit::store,
-             fmt::format("the key of {} on the remote is of store key generation {}, keys/recipients.yaml of {}: the "
-                         "store key was replaced on one copy (`prevent keys remove`) while the other sealed new "
-                         "values, and re-wrapping them in a sync is not built",
-                         terminal_safe(id), theirs_entry.generation, target),
-             "nothing was merged; sync the copy that sealed them before the store key is replaced, or ask for "
-             "help (docs/team.md)");
-      changed[path] = theirs_entry;
-      if (!ours) ++result.taken;
+      if (path != kStoreEntry && !path.starts_with("cases/"))
+        remote_damaged(fmt::format("it holds {}", terminal_safe(path)));
+      if (d->status == GIT_DELTA_DELETED)
+        lacking.insert(path);
+      else
+        offered[path].push_back(d->new_file.id);
     }
+  }
+
+  std::map<std::string, std::optional<Entry>> changed;  // this store's key store, where it changes
+  std::set<std::string> dropped;
+  KeyMerge result;
+  // Erased cases: this store's key goes, and what others offer is never
+  // read (this repository may hold a fetched key store's trees from before
+  // an erasure, and not the key they name, which the erasure deleted).
+  auto drop = [&](const std::string& path) {
+    const std::string id = case_of(path);
+    if (ours_at(path)) changed[path] = std::nullopt;
+    dropped.insert(id);
+  };
+  for (const auto& path : lacking)
+    if (path != kStoreEntry && in.erased(case_of(path))) drop(path);
+  for (const auto& id : in.erased_written)
+    if (auto path = case_key_path(id)) drop(*path);
+  for (const auto& [path, blobs] : offered) {
+    const bool is_store = path == kStoreEntry;
+    const std::string id = is_store ? std::string(kStoreEntry) : case_of(path);
+    if (!is_store && in.erased(id)) {
+      drop(path);
+      continue;
+    }
+    const auto ours = ours_at(path);
+    // The distinct keys offered of the merged generation.
+    std::vector<Entry> current;
+    int other_generation = target;
+    for (const auto& b : blobs) {
+      const Entry e = entry_at(b, path, false);
+      if (e.generation != target) {
+        other_generation = e.generation;
+        continue;
+      }
+      if (std::none_of(current.begin(), current.end(), [&](const Entry& c) { return git_oid_equal(&c.blob, &e.blob); }))
+        current.push_back(e);
+    }
+    const bool ours_current = ours && ours->generation == target;
+    auto stale = [&]() {
+      fail(Exit::store,
+           fmt::format("the key of {} on the remote is of store key generation {}, keys/recipients.yaml of {}: the "
+                       "store key was replaced on one copy (`prevent keys remove`) while the other sealed new "
+                       "values, and re-wrapping them in a sync is not built",
+                       terminal_safe(id), other_generation, target),
+           "nothing was merged; sync the copy that sealed them before the store key is replaced, or ask for "
+           "help (docs/team.md)");
+    };
+    if (is_store) {
+      if (ours_current) continue;
+      if (current.size() != 1) current.empty() ? stale() : remote_damaged("two different store keys");
+      changed[path] = current.front();
+      continue;
+    }
+    if (in.moved_away.count(id)) {
+      // This side's case moves to a new ID; the ID's key is the other side's.
+      std::erase_if(current, [&](const Entry& c) { return ours && git_oid_equal(&c.blob, &ours->blob); });
+      if (current.size() != 1)
+        fail(Exit::store,
+             fmt::format("{} is renumbered here, and the remote offers {} key{} for the case that keeps the number",
+                         terminal_safe(id), current.size(), current.size() == 1 ? "" : "s"),
+             "nothing was merged; sync again once every copy has synced, or ask for help (docs/team.md)");
+      changed[path] = current.front();
+      if (!ours) ++result.taken;
+      continue;
+    }
+    // This store's own key for a case its HEAD holds stays: another copy's
+    // different key for the same ID is that copy's case, not yet merged
+    // (it is renumbered when it comes).
+    if (ours_current && in.held_here(id)) continue;
+    // A case the merged tree does not hold: its key comes with its record.
+    if (!in.held(id)) continue;
+    if (current.empty()) {
+      if (ours_current) continue;
+      stale();
+    }
+    if (current.size() > 1 && can_unwrap && in.opens) {
+      // With the key: the one whose key opens the merged record.
+      std::erase_if(current, [&](const Entry& c) {
+        auto blob = parse_key_blob(key_blob_text(repo, c.blob).value_or(""), false);
+        auto key = blob ? crypto::unwrap_key(*s.store_key, data_key_ad(store_id, id), blob->wrapped) : std::nullopt;
+        return !key || !in.opens(id, *key);
+      });
+      if (current.empty()) {
+        result.undecided.push_back(id);
+        continue;
+      }
+    }
+    if (current.size() > 1) {
+      result.undecided.push_back(id);
+      continue;
+    }
+    if (ours && git_oid_equal(&ours->blob, &current.front().blob)) continue;
+    changed[path] = current.front();
+    if (!ours) ++result.taken;
   }
   // This side's keys must be of the merged generation too.
   if (ours_tree && our_generation != target) {
     for (const auto& e : key_store_cases(repo, ours_tree.get())) {
       if (changed.count(e.path)) continue;
-      const Entry mine = entry_at(e.blob, e.path, "this store's");
+      const Entry mine = entry_at(e.blob, e.path, true);
       if (mine.generation != target)
         fail(Exit::store,
              fmt::format("the key of {} here is of store key generation {}, the merged keys/recipients.yaml of {}: "
@@ -1040,8 +1122,10 @@ Keyring::KeyMerge Keyring::merge_key_stores(const std::vector<ObjectId>& others,
              "nothing was merged; ask for help (docs/team.md)");
     }
   }
+  if (!s.pending.empty() && target != our_generation)
+    fail(Exit::store, "a case to renumber and a store key replaced on the remote, in one sync, is not built",
+         "nothing was merged; ask for help (docs/team.md)");
   result.dropped.assign(dropped.begin(), dropped.end());
-  if (!result.dropped.empty()) before_write(result.dropped);
   std::vector<KeyUpdate> updates;
   for (const auto& [path, entry] : changed) {
     if (!entry) {
@@ -1051,16 +1135,30 @@ Keyring::KeyMerge Keyring::merge_key_stores(const std::vector<ObjectId>& others,
     // The blob as it is (already in this repository: fetched).
     updates.push_back({path, key_blob_text(repo, entry->blob).value_or("")});
   }
+  // The keys this run made (a renumbered case's, under its new ID) go in the
+  // same write: never a key store without them and without the old ones.
+  for (const auto& [id, key] : s.pending)
+    updates.push_back({*case_key_path(id), data_key_blob(id, s.store_generation,
+                                                        crypto::wrap_key(*s.store_key, data_key_ad(store_id, id), key))});
+  if (!result.dropped.empty() && in.before_write) in.before_write(result.dropped);
   if (updates.empty()) return result;
-  if (!s.pending.empty() && target != our_generation)
-    fail(Exit::store, "a case to renumber and a store key replaced on the remote, in one sync, is not built",
-         "nothing was merged; ask for help (docs/team.md)");
   const git_oid written = write_key_store(repo, ours_commit, updates, ours_commit);
-  if (s.key_commit) {
+  s.pending.clear();
+  if (s.key_commit || s.store_key) {
     s.key_commit = written;
     s.set_tree(key_tree(repo, written));
   }
   result.written = true;
+  // A fresh clone's first key store is written: with it the keys can be
+  // unlocked and the cases other copies offered two keys for decided.
+  if (!ours_commit && !result.undecided.empty() && current_identity()) {
+    KeyMerge again = merge_key_stores(in);
+    again.taken += result.taken;
+    again.written = true;
+    for (const auto& id : result.dropped)
+      if (std::find(again.dropped.begin(), again.dropped.end(), id) == again.dropped.end()) again.dropped.push_back(id);
+    return again;
+  }
   return result;
 }
 

@@ -124,6 +124,9 @@ class Keyring {
   // this run has no store key. A new key is written to the key store by
   // Store::commit before the commit of the record that uses it.
   crypto::SecretKey case_key_for_writing(std::string_view id);
+  // The same, but a case without a key gets `reuse` rather than a new one
+  // (a case renumbered by a sync keeps its data key under its new ID).
+  crypto::SecretKey case_key_for_writing(std::string_view id, const crypto::SecretKey& reuse);
   // The store's own data key, for values that are about no one case (the
   // reason of an erasure); nullopt without the store key.
   std::optional<crypto::SecretKey> store_data_key() const;
@@ -141,32 +144,52 @@ class Keyring {
   void write_pending();
 
   // `prevent sync` (docs/team.md, "Encrypted stores"), under the writers'
-  // lock: the data keys of other copies' key stores (`others`, key-store
-  // commits fetched from a remote) taken into this one, written as one new
-  // key store before the sync's commit that needs them. No key is needed:
-  // a data key is wrapped by the store key, which every copy shares.
-  // `recipients_text` is keys/recipients.yaml as the merged tree will hold
-  // it: an entry is taken from a key store of its generation only.
-  // `moved_away`: cases this sync renumbers on this side, whose ID's key is
-  // the other side's from now on. `erased(ID)`: whether the merged tree
-  // holds case ID erased; its key is neither kept nor taken.
-  // Failure(store), and nothing written, when the remote's key store is
-  // damaged, holds another key for a case this store has a key for, or was
-  // written with another store key generation where this side has keys the
-  // other lacks (a `keys remove` on one side while the other sealed new
-  // values: re-wrapping them is not built).
+  // lock: the data keys of other copies' key stores taken into this one,
+  // written as one new key store (with the keys this run made, pending)
+  // before the sync's commit that needs them. No key is needed: a data key
+  // is wrapped by the store key, which every copy shares; with the key,
+  // each key taken is checked to unwrap.
+  struct KeyMergeInput {
+    std::vector<ObjectId> others;  // key-store commits fetched from a remote
+    // keys/recipients.yaml as the merged tree will hold it: a key is taken
+    // from a key store of its generation only.
+    std::string recipients_text;
+    // Cases this sync renumbers on this side: the old ID's key becomes the
+    // other copy's (this side's moves to the new ID, as a key made in this
+    // run).
+    std::set<std::string> moved_away;
+    // Whether the merged tree holds case ID, and holds it erased; whether
+    // this store's HEAD holds it (a key without a record is a leftover of
+    // an interrupted write, never preferred to another copy's).
+    std::function<bool(std::string_view)> held, erased, held_here;
+    // With the key, where other copies offer different keys for a case
+    // this store has none for: whether `key` opens the merged record of
+    // case ID (the one that does is taken).
+    std::function<bool(std::string_view id, const crypto::SecretKey& key)> opens;
+    // Cases the sync's commit writes erased: their keys here go too.
+    std::set<std::string> erased_written;
+    // Called before anything is written, with the erased cases whose keys
+    // go (the caller records them, so that a sync killed before it deletes
+    // their objects finishes it).
+    std::function<void(const std::vector<std::string>&)> before_write;
+  };
   struct KeyMerge {
     size_t taken = 0;                  // entries taken from the others
     std::vector<std::string> dropped;  // erased cases whose key this store held, or was offered
-    bool written = false;              // a new key store was written
+    // Cases the merged tree holds, this store has no key for, and other
+    // copies offer different keys for that this run cannot tell apart
+    // (without the key, or both open): none is taken.
+    std::vector<std::string> undecided;
+    bool written = false;  // a new key store was written
   };
-  // `before_write(dropped)` is called before anything is written, when
-  // there are erased cases' keys to destroy (the caller records them, so
-  // that a sync killed before it deletes their objects finishes it).
-  KeyMerge merge_key_stores(const std::vector<ObjectId>& others, std::string_view recipients_text,
-                            const std::set<std::string>& moved_away,
-                            const std::function<bool(std::string_view)>& erased,
-                            const std::function<void(const std::vector<std::string>&)>& before_write);
+  // Failure(store), and nothing written, when a fetched key store is
+  // damaged (a key not where its case's key belongs, unreadable, or with
+  // the key: not unwrapping), when a renumbered case's old ID has no one
+  // key on the other side, or when keys are of another store key
+  // generation where this side has keys the other lacks (a `keys remove`
+  // on one side while the other sealed new values: re-wrapping them is
+  // not built).
+  KeyMerge merge_key_stores(const KeyMergeInput& in);
 
   // --- Making and changing the keys (under the writers' lock) ---
 

@@ -5,7 +5,10 @@
 #include <git2.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <fstream>
 #include <functional>
+#include <sstream>
 #include <map>
 #include <set>
 
@@ -801,7 +804,16 @@ void finish_key_purge(Store& store) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return;
   std::vector<std::string> ids;
-  std::string text = read_whole_file(path);
+  std::string text;
+  {
+    std::ifstream file(path, std::ios::binary);
+    std::ostringstream bytes;
+    if (file.is_open()) bytes << file.rdbuf();
+    if (!file.is_open() || file.bad())
+      fail(Exit::store, fmt::format("{} cannot be read", shown_state_path(kPurgeFile)),
+           "it lists the erased cases a sync was destroying the keys of; check the file's permissions");
+    text = bytes.str();
+  }
   for (size_t start = 0; start < text.size();) {
     const size_t nl = text.find('\n', start);
     const std::string line = text.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
@@ -830,13 +842,27 @@ SealHooks encrypted_store_hooks(Store& store) {
            "run the sync with --identity FILE (docs/encryption.md); nothing was merged");
     const std::string new_id = c.id;
     c.id = old_id;
-    const CaseKeys old_keys = store.case_keys(old_id);
-    if (!old_keys.case_key)
-      fail(Exit::store, fmt::format("{} has sealed values and no data key in this store", old_id),
-           "run `prevent check keys`; nothing was merged");
-    open_personal(c, old_keys, case_path(old_id, parse_case_id(old_id)->year));
+    // The case's data key: under its old ID; or, where a sync was stopped
+    // after it wrote the key store and before its commit, already under
+    // the new one (the old ID's is then the other copy's).
+    CaseKeys keys = store.case_keys(old_id);
+    const CaseKeys moved{k.store_id(), k.case_key(new_id), k.store_data_key()};
+    try {
+      if (!keys.case_key && !c.erasure) throw Failure(Exit::store, "no key");
+      open_personal(c, keys, case_path(old_id, parse_case_id(old_id)->year));
+    } catch (const Failure&) {
+      if (!moved.case_key)
+        fail(Exit::store, fmt::format("{} has sealed values and no data key that opens them in this store", old_id),
+             "run `prevent check keys`; nothing was merged");
+      keys = moved;
+      open_personal(c, keys, case_path(old_id, parse_case_id(old_id)->year));
+    }
     c.id = new_id;
-    seal_personal(c, CaseKeys{k.store_id(), k.case_key_for_writing(new_id), k.store_data_key()});
+    // The same data key, under the new ID (written with the merged keys);
+    // an erased case has none, and its erasure's reason is the store's.
+    CaseKeys sealing{k.store_id(), std::nullopt, k.store_data_key()};
+    if (keys.case_key) sealing.case_key = k.case_key_for_writing(new_id, *keys.case_key);
+    seal_personal(c, sealing);
   };
   h.conflicted = [&store](Case& c) {
     Keyring& k = store.keyring();
@@ -850,32 +876,65 @@ SealHooks encrypted_store_hooks(Store& store) {
 // the tree holds erased dropped and every object of theirs deleted, then
 // the fetched key stores' refs deleted. Before the commit: a sync killed
 // after it leaves keys for records the next sync brings.
-void merge_keys(Store& store, const Side& merged, const MergePlan* plan) {
+void merge_keys(Store& store, const Side& merged, const std::vector<FileWrite>& written, const MergePlan* plan) {
   git_repository* repo = store.git().raw();
-  std::vector<ObjectId> others;
+  Keyring::KeyMergeInput in;
   for (const auto& name : refs_under(repo, kIncomingKeys))
-    if (auto id = ref_id(repo, name)) others.push_back(git::object_id(*id));
+    if (auto id = ref_id(repo, name)) in.others.push_back(git::object_id(*id));
   const auto recipients = merged.read(kRecipientsPath);
   if (!recipients)
     fail(Exit::store, "the remote's branch has no keys/recipients.yaml: it is a plain store",
          "a store syncs only with copies of itself (a clone); nothing was merged");
-  std::set<std::string> moved_away;
+  in.recipients_text = *recipients;
   if (plan)
-    for (const auto& [old_id, new_id] : plan->renumbered) moved_away.insert(old_id);
-  auto erased = [&](std::string_view id) {
+    for (const auto& [old_id, new_id] : plan->renumbered) in.moved_away.insert(old_id);
+  auto record_of = [](const Side& side, std::string_view id) -> std::optional<std::string> {
     const auto parsed = parse_case_id(std::string(id));
-    if (!parsed || parsed->str() != id) return false;
-    const auto text = merged.read(case_path(std::string(id), parsed->year));
+    if (!parsed || parsed->str() != id) return std::nullopt;
+    return side.read(case_path(std::string(id), parsed->year));
+  };
+  git::Commit head = lookup_commit(repo, *store.git().head());
+  const Side here{repo, tree_of(head.get()), {}, {}};
+  in.held = [&](std::string_view id) { return record_of(merged, id).has_value(); };
+  in.held_here = [&](std::string_view id) { return record_of(here, id).has_value(); };
+  // Erased: a top-level `erasure` key (as prevent writes it). The records
+  // this round writes are read in full (erased_written).
+  in.erased = [&](std::string_view id) {
+    const auto text = record_of(merged, id);
     return text && (text->starts_with("erasure:") || text->find("\nerasure:") != std::string::npos);
+  };
+  for (const auto& f : written)
+    if (is_case_record_path(f.path)) try {
+        const Case c = read_case(f.content, f.path, store.config());
+        if (c.erasure) in.erased_written.insert(c.id);
+      } catch (const Failure&) {
+        // Not readable: the commit's own checks refuse it.
+      }
+  in.opens = [&](std::string_view id, const crypto::SecretKey& key) {
+    const auto text = record_of(merged, id);
+    if (!text) return false;
+    try {
+      Case c = read_case(*text, std::string(id), store.config());
+      if (!has_sealed_values(c)) return false;
+      open_personal(c, CaseKeys{store.keyring().store_id(), key, std::nullopt}, std::string(id));
+      return !has_sealed_values(c) || c.erasure.has_value();
+    } catch (const Failure&) {
+      return false;
+    }
   };
   // The erased cases whose keys go are written down first: a sync killed
   // before it has deleted every object of them finishes it next time.
-  store.keyring().merge_key_stores(others, *recipients, moved_away, erased, [&](const std::vector<std::string>& ids) {
+  in.before_write = [&](const std::vector<std::string>& ids) {
     std::string text;
     for (const auto& id : ids) text += id + "\n";
     make_private_dirs(state_dir(store.git()));
     write_file_atomically(state_path(store.git(), kPurgeFile), text);
-  });
+  };
+  const Keyring::KeyMerge r = store.keyring().merge_key_stores(in);
+  for (const auto& id : r.undecided)
+    std::fprintf(stderr, "prevent: note: %s: other copies offer different keys for it, and this copy cannot tell "
+                         "which opens it; none was taken (sync again once every copy has synced)\n",
+                 id.c_str());
   // The fetched key stores' refs go before the objects they reach.
   delete_incoming_keys(repo);
   finish_key_purge(store);
@@ -991,7 +1050,8 @@ SyncResult sync_store(Store& store, const SyncOptions& options) {
     }
     // The keys the merged tree needs, written before the commit that needs
     // them (as every write of a sealed value is).
-    if (encrypted) merge_keys(store, merged, plan ? &*plan : nullptr);
+    if (encrypted) merge_keys(store, merged, forward ? *forward : plan ? plan->files : std::vector<FileWrite>{},
+                              plan ? &*plan : nullptr);
     if (forward) {
       store.commit(*forward, "sync: fast-forward", {}, CommitKind{std::nullopt, git::object_id(*theirs)});
       result.local = SyncResult::Local::fast_forward;

@@ -53,9 +53,11 @@ setup_team() {
 }
 
 # The same for an encrypted store: A refers a case and erases the shared
-# one while B writes a note on it, so B's sync takes A's key store's new key
-# into its own, destroys the erased case's key (a pack of its repository
-# written again without it), and pushes its key store before its branch.
+# one while B writes a note on it and refers a case of the same number, so
+# B's sync takes A's key store's new key into its own, renumbers its case
+# (sealed again under the new ID), destroys the erased case's key (a pack
+# of its repository written again without it), and pushes its key store
+# before its branch.
 setup_encrypted_team() {
     mkdir -p "$T/base"
     E2E_ENCRYPTED=1 new_store "$T/base/A"
@@ -71,6 +73,9 @@ setup_encrypted_team() {
     pv_ok "$T/base/A" "$AS_OF" erase "$BASE_ID" --reason "Fictional erasure request"
     pv_ok "$T/base/A" "$AS_OF" sync
     pv_ok "$T/base/B" "$AS_OF" note "$BASE_ID" --date 2026-11-11 --kind contact --with "Example Academy" --text "Fictional note B"
+    # And a referral numbered as A's was: B's sync renumbers it, sealing it
+    # again under its new ID with its own data key.
+    refer_ok "$T/base/B" name="Dorrin Halvesk" summary="Fictional referral at B"
 }
 
 test_sync_killed_anywhere() {

@@ -181,6 +181,39 @@ test_a_copy_without_the_key_syncs_what_needs_none() {
     assert_stdout_contains "Velmira Cottish"
 }
 
+test_a_key_store_pushed_without_its_branch_stops_no_one() {
+    team
+    # B's sync pushed its key store and was stopped before its branch:
+    # its key for the case it numbered is on the remote, the case is not.
+    refer_ok "$T/B" name="Dorrin Halvesk" summary="Fictional referral at B"
+    local b_id="$ID"
+    git -C "$T/B" push -q "$T/R.git" "refs/prevent/keys:refs/prevent/keys-of/0123456789abcdef0123456789abcdef" ||
+        fail "git push failed"
+    # A numbers its own case the same and syncs: its key stays its own.
+    refer_ok "$T/A" name="Velmira Cottish" summary="Fictional referral at A"
+    assert_eq "$ID" "$b_id" "the same ID allocated twice"
+    pv_ok "$T/A" "$AS_OF" sync
+    pv_ok "$T/A" "$AS_OF" show "$ID"
+    assert_stdout_contains "Velmira Cottish"
+    # A third copy, made now, takes no key for a case it has no record of.
+    git clone -q "$T/R.git" "$T/C" || fail "git clone failed"
+    pv_ok "$T/C" "$AS_OF" sync
+    pv_ok "$T/C" "$AS_OF" show "$ID"
+    assert_stdout_contains "Velmira Cottish"
+    # B comes back: its case is renumbered, and every copy converges.
+    pv_ok "$T/B" "$AS_OF" sync
+    pv_ok "$T/A" "$AS_OF" sync
+    pv_ok "$T/C" "$AS_OF" sync
+    assert_converged
+    local s
+    for s in A B C; do
+        pv "$T/$s" "$AS_OF" check --strict
+        assert_rc 0 "check of $s"
+    done
+    pv_ok "$T/C" "$AS_OF" list --format csv
+    assert_eq "$(stdout | tail -n +2 | wc -l)" "3" "cases"
+}
+
 test_refuses_a_remote_key_store_with_a_key_out_of_place() {
     team
     refer_ok "$T/A" name="Velmira Cottish" summary="Fictional referral at A"
