@@ -1008,6 +1008,12 @@ SyncResult sync_store(Store& store, const SyncOptions& options) {
     auto before = last_had.empty() ? std::nullopt : ref_id(repo, last_had);
     if (!before && !tracking.empty()) before = ref_id(repo, tracking);
     fetch(target, branch, encrypted);
+    // What the remote holds as this copy's key store (read before the
+    // fetched key stores' refs are deleted): pushed again only when this
+    // store's differs.
+    const auto remote_own_keys =
+        encrypted ? ref_id(repo, kIncomingKeys + std::string("of/") + own_keys.substr(std::string_view(kKeysOf).size()))
+                  : std::nullopt;
     const auto head = store.git().head();
     if (!head) fail(Exit::store, "the store has no commit yet");
     const auto theirs = ref_id(repo, kIncomingRef);
@@ -1084,8 +1090,7 @@ SyncResult sync_store(Store& store, const SyncOptions& options) {
     // whose key it lacks. Forced, to this copy's own ref only.
     if (encrypted) {
       const auto keys = ref_id(repo, kKeyStore);
-      const auto pushed = ref_id(repo, kIncomingKeys + std::string("of/") + own_keys.substr(std::string_view(kKeysOf).size()));
-      if (keys && !(pushed && git_oid_equal(&*keys, &*pushed))) {
+      if (keys && !(remote_own_keys && git_oid_equal(&*keys, &*remote_own_keys))) {
         clear_own_key_lock(target.push_url, own_keys);
         const std::string refused = push(target, kKeyStore, own_keys, true);
         if (!refused.empty())
