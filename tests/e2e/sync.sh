@@ -4,18 +4,7 @@
 # shellcheck source=lib/common.bash
 source "$(dirname "$0")/lib/common.bash"
 
-# team: a store A pushed to a bare repository R, and a clone B of R; the
-# store has one case (ID in $BASE_ID) before they part.
-BASE_ID=""
-team() {
-    new_store "$T/A"
-    refer_ok "$T/A" name="Quorbin Ashwell" summary="Fictional shared base case"
-    BASE_ID="$ID"
-    git init -q --bare "$T/R.git"
-    git -C "$T/A" remote add origin "$T/R.git"
-    pv_ok "$T/A" "$AS_OF" sync
-    git clone -q "$T/R.git" "$T/B" || fail "git clone failed"
-}
+source "$(dirname "$0")/lib/sync_team.bash"
 
 # The two stores' heads and records are the same.
 assert_converged() {

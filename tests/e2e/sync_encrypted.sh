@@ -7,20 +7,9 @@
 # shellcheck source=lib/common.bash
 source "$(dirname "$0")/lib/common.bash"
 
-# team: an encrypted store A pushed to a bare repository R, and a clone B
-# of R whose first sync brings it the keys; one case ($BASE_ID) before
-# they part. Both run with the one test identity (PREVENT_IDENTITY).
-BASE_ID=""
-team() {
-    E2E_ENCRYPTED=1 new_store "$T/A"
-    refer_ok "$T/A" name="Quorbin Ashwell" summary="Fictional shared base case"
-    BASE_ID="$ID"
-    git init -q --bare "$T/R.git"
-    git -C "$T/A" remote add origin "$T/R.git"
-    pv_ok "$T/A" "$AS_OF" sync
-    git clone -q "$T/R.git" "$T/B" || fail "git clone failed"
-    pv_ok "$T/B" "$AS_OF" sync
-}
+# Every store of this suite is encrypted (lib/sync_team.bash).
+E2E_ENCRYPTED=1
+source "$(dirname "$0")/lib/sync_team.bash"
 
 assert_converged() {
     assert_eq "$(head_of "$T/A")" "$(head_of "$T/B")" "the two heads"
