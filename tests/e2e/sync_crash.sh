@@ -33,9 +33,10 @@ skip_without_strace() {
 
 branch_of() { git -C "$1" symbolic-ref --short HEAD; }
 
-# $T/base: A (pushed to R) and B (a clone of R), each with a referral and a
-# note the other has not got: B's sync fetches, merges and pushes.
-setup_team() {
+# $T/base: A (pushed to R, by a relative path) and B (a clone of R),
+# parted after one shared case ($BASE_ID). With E2E_ENCRYPTED=1 the store
+# is encrypted and B's first sync brings it the keys.
+base_team() {
     mkdir -p "$T/base"
     new_store "$T/base/A"
     refer_ok "$T/base/A" name="Quorbin Ashwell" summary="Fictional shared base case"
@@ -45,6 +46,13 @@ setup_team() {
     pv_ok "$T/base/A" "$AS_OF" sync
     git clone -q "$T/base/R.git" "$T/base/B" || fail "git clone failed"
     git -C "$T/base/B" remote set-url origin ../R.git
+    [[ "${E2E_ENCRYPTED:-}" != 1 ]] || pv_ok "$T/base/B" "$AS_OF" sync
+}
+
+# Each with a referral and a note the other has not got: B's sync fetches,
+# merges and pushes.
+setup_team() {
+    base_team
     refer_ok "$T/base/A" name="Velmira Cottish" summary="Fictional referral at A"
     pv_ok "$T/base/A" "$AS_OF" note "$BASE_ID" --date 2026-11-10 --kind contact --with "Example Police" --text "Fictional note A"
     pv_ok "$T/base/A" "$AS_OF" sync
@@ -59,16 +67,7 @@ setup_team() {
 # of its repository written again without it), and pushes its key store
 # before its branch.
 setup_encrypted_team() {
-    mkdir -p "$T/base"
-    E2E_ENCRYPTED=1 new_store "$T/base/A"
-    refer_ok "$T/base/A" name="Quorbin Ashwell" summary="Fictional shared base case"
-    BASE_ID="$ID"
-    git init -q --bare "$T/base/R.git"
-    git -C "$T/base/A" remote add origin ../R.git
-    pv_ok "$T/base/A" "$AS_OF" sync
-    git clone -q "$T/base/R.git" "$T/base/B" || fail "git clone failed"
-    git -C "$T/base/B" remote set-url origin ../R.git
-    pv_ok "$T/base/B" "$AS_OF" sync
+    E2E_ENCRYPTED=1 base_team
     refer_ok "$T/base/A" name="Velmira Cottish" summary="Fictional referral at A"
     pv_ok "$T/base/A" "$AS_OF" erase "$BASE_ID" --reason "Fictional erasure request"
     pv_ok "$T/base/A" "$AS_OF" sync
