@@ -40,6 +40,10 @@ int run_sync(const Globals& g, const SyncCliOptions& o) {
   for (const auto& [id, why] : r.rule_breaks)
     notice(g, fmt::format("the merged record of {} breaks a rule: {}; put it right (`prevent correct`, `prevent void`)",
                           id, why));
+  for (const auto& id : r.undecided_keys)
+    notice(g, fmt::format("{}: other copies offer different keys for it, and this copy cannot tell which opens it; "
+                          "none was taken (sync again once every copy has synced)",
+                          id));
   if (!r.conflicts.empty())
     notice(g, "each conflict keeps both values in the record; `prevent review due` lists them and `prevent resolve "
               "ID|DATE FIELD --take ours|theirs|VALUE` settles one");

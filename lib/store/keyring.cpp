@@ -894,13 +894,7 @@ crypto::SecretKey Keyring::case_key_for_writing(std::string_view id, const crypt
 }
 
 crypto::SecretKey Keyring::case_key_for_writing(std::string_view id) {
-  if (!unlocked())
-    fail(Exit::store, fmt::format("this store is encrypted, and writing needs its key ({})", id), kIdentityHint);
-  if (auto key = case_key(id)) return *key;
-  if (!case_key_path(id)) fail(Exit::bug, "a data key for something that is not a case ID", "");
-  crypto::SecretKey key = crypto::random_key();
-  state().pending.emplace(std::string(id), key);
-  return key;
+  return case_key_for_writing(id, crypto::random_key());
 }
 
 std::optional<crypto::SecretKey> Keyring::store_data_key() const {

@@ -5,7 +5,6 @@
 #include <git2.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <fstream>
 #include <functional>
 #include <sstream>
@@ -18,6 +17,7 @@
 #include "crypto.hpp"
 #include "durable_file.hpp"
 #include "key_erasure.hpp"
+#include "key_objects.hpp"
 #include "keyring.hpp"
 #include "state_dir.hpp"
 #include "failure.hpp"
@@ -60,7 +60,6 @@ constexpr const char* kVerifiedRef = "refs/prevent/verified";
 // keys into this store's refs/prevent/keys, and deletes them again.
 constexpr const char* kIncomingKeys = "refs/prevent/sync/incoming-keys/";
 constexpr const char* kKeysOf = "refs/prevent/keys-of/";
-constexpr const char* kKeyStore = "refs/prevent/keys";
 
 // The remote synced with: a configured remote (by name) or a URL given.
 // Both are used through anonymous remotes of their addresses, so that
@@ -205,9 +204,7 @@ std::string copy_name(const GitRepo& git) {
                        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
                      });
   if (valid) return text;
-  const crypto::Bytes bytes = crypto::random_bytes(16);
-  std::string name;
-  for (unsigned char b : bytes) name += fmt::format("{:02x}", b);
+  const std::string name = crypto::to_hex(crypto::random_bytes(16));
   make_private_dirs(path.parent_path());
   write_file_atomically(path, name + "\n");
   return name;
@@ -257,7 +254,7 @@ void fetch(Target& t, const std::string& branch, bool keys) {
   delete_incoming_keys(repo);
   const std::string spec_branch = fmt::format("+{}:{}", branch, kIncomingRef);
   const std::string spec_verified = fmt::format("+{}:{}", kVerifiedRef, kIncomingVerifiedRef);
-  const std::string spec_keys = fmt::format("+refs/prevent/keys:{}remote", kIncomingKeys);
+  const std::string spec_keys = fmt::format("+{}:{}remote", kKeyStoreRef, kIncomingKeys);
   const std::string spec_keys_of = fmt::format("+{}*:{}of/*", kKeysOf, kIncomingKeys);
   char* specs[] = {const_cast<char*>(spec_branch.c_str()), const_cast<char*>(spec_verified.c_str()),
                    const_cast<char*>(spec_keys.c_str()), const_cast<char*>(spec_keys_of.c_str())};
@@ -844,18 +841,25 @@ SealHooks encrypted_store_hooks(Store& store) {
     c.id = old_id;
     // The case's data key: under its old ID; or, where a sync was stopped
     // after it wrote the key store and before its commit, already under
-    // the new one (the old ID's is then the other copy's).
+    // the new one (the old ID's is then the other copy's). An erased case
+    // has none: only its erasure's reason is sealed, with the store's key.
+    const std::string where = case_path(old_id, parse_case_id(old_id)->year);
+    auto opened = [&](const CaseKeys& keys) {
+      Case attempt = c;
+      try {
+        open_personal(attempt, keys, where);
+      } catch (const Failure&) {
+        return false;
+      }
+      c = std::move(attempt);
+      return true;
+    };
     CaseKeys keys = store.case_keys(old_id);
-    const CaseKeys moved{k.store_id(), k.case_key(new_id), k.store_data_key()};
-    try {
-      if (!keys.case_key && !c.erasure) throw Failure(Exit::store, "no key");
-      open_personal(c, keys, case_path(old_id, parse_case_id(old_id)->year));
-    } catch (const Failure&) {
-      if (!moved.case_key)
+    if (!(keys.case_key || c.erasure) || !opened(keys)) {
+      keys = CaseKeys{k.store_id(), k.case_key(new_id), k.store_data_key()};
+      if (!keys.case_key || !opened(keys))
         fail(Exit::store, fmt::format("{} has sealed values and no data key that opens them in this store", old_id),
              "run `prevent check keys`; nothing was merged");
-      keys = moved;
-      open_personal(c, keys, case_path(old_id, parse_case_id(old_id)->year));
     }
     c.id = new_id;
     // The same data key, under the new ID (written with the merged keys);
@@ -876,7 +880,10 @@ SealHooks encrypted_store_hooks(Store& store) {
 // the tree holds erased dropped and every object of theirs deleted, then
 // the fetched key stores' refs deleted. Before the commit: a sync killed
 // after it leaves keys for records the next sync brings.
-void merge_keys(Store& store, const Side& merged, const std::vector<FileWrite>& written, const MergePlan* plan) {
+// Returns the cases other copies offer different keys for that this run
+// could not tell apart (none was taken).
+std::vector<std::string> merge_keys(Store& store, const Side& merged, const std::vector<FileWrite>& written,
+                                    const MergePlan* plan) {
   git_repository* repo = store.git().raw();
   Keyring::KeyMergeInput in;
   for (const auto& name : refs_under(repo, kIncomingKeys))
@@ -930,14 +937,11 @@ void merge_keys(Store& store, const Side& merged, const std::vector<FileWrite>& 
     make_private_dirs(state_dir(store.git()));
     write_file_atomically(state_path(store.git(), kPurgeFile), text);
   };
-  const Keyring::KeyMerge r = store.keyring().merge_key_stores(in);
-  for (const auto& id : r.undecided)
-    std::fprintf(stderr, "prevent: note: %s: other copies offer different keys for it, and this copy cannot tell "
-                         "which opens it; none was taken (sync again once every copy has synced)\n",
-                 id.c_str());
+  Keyring::KeyMerge r = store.keyring().merge_key_stores(in);
   // The fetched key stores' refs go before the objects they reach.
   delete_incoming_keys(repo);
   finish_key_purge(store);
+  return std::move(r.undecided);
 }
 
 }  // namespace sync_steps
@@ -1056,8 +1060,11 @@ SyncResult sync_store(Store& store, const SyncOptions& options) {
     }
     // The keys the merged tree needs, written before the commit that needs
     // them (as every write of a sealed value is).
-    if (encrypted) merge_keys(store, merged, forward ? *forward : plan ? plan->files : std::vector<FileWrite>{},
-                              plan ? &*plan : nullptr);
+    if (encrypted)
+      for (auto& id : merge_keys(store, merged, forward ? *forward : plan ? plan->files : std::vector<FileWrite>{},
+                                 plan ? &*plan : nullptr))
+        if (std::find(result.undecided_keys.begin(), result.undecided_keys.end(), id) == result.undecided_keys.end())
+          result.undecided_keys.push_back(std::move(id));
     if (forward) {
       store.commit(*forward, "sync: fast-forward", {}, CommitKind{std::nullopt, git::object_id(*theirs)});
       result.local = SyncResult::Local::fast_forward;
@@ -1089,10 +1096,10 @@ SyncResult sync_store(Store& store, const SyncOptions& options) {
     // This copy's key store goes first: the remote never holds a record
     // whose key it lacks. Forced, to this copy's own ref only.
     if (encrypted) {
-      const auto keys = ref_id(repo, kKeyStore);
+      const auto keys = ref_id(repo, kKeyStoreRef);
       if (keys && !(remote_own_keys && git_oid_equal(&*keys, &*remote_own_keys))) {
         clear_own_key_lock(target.push_url, own_keys);
-        const std::string refused = push(target, kKeyStore, own_keys, true);
+        const std::string refused = push(target, kKeyStoreRef, own_keys, true);
         if (!refused.empty())
           fail(Exit::store, fmt::format("{} refused this store's keys: {}", target.shown, terminal_safe(refused)),
                "nothing of this store's branch was pushed; run `prevent sync` again");

@@ -53,6 +53,10 @@ struct SyncResult {
   // refusal's text). The merge is made (it is both sides' committed work);
   // a person puts the case right.
   std::vector<std::pair<std::string, std::string>> rule_breaks;
+  // An encrypted store's cases the merged records hold, this store has no
+  // key for, and other copies offer different keys for that this run could
+  // not tell apart (Keyring::KeyMerge::undecided): none was taken.
+  std::vector<std::string> undecided_keys;
 };
 
 SyncResult sync_store(Store& store, const SyncOptions& options);

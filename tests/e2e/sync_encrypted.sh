@@ -189,6 +189,11 @@ test_a_key_store_pushed_without_its_branch_stops_no_one() {
     pv_ok "$T/C" "$AS_OF" sync
     pv_ok "$T/C" "$AS_OF" show "$ID"
     assert_stdout_contains "Velmira Cottish"
+    # A copy without the key cannot tell the two keys offered apart: it
+    # takes neither, and says so.
+    git clone -q "$T/R.git" "$T/D" || fail "git clone failed"
+    PREVENT_IDENTITY="" pv_ok "$T/D" "$AS_OF" sync
+    assert_stderr_contains "$ID: other copies offer different keys for it"
     # B comes back: its case is renumbered, and every copy converges.
     pv_ok "$T/B" "$AS_OF" sync
     pv_ok "$T/A" "$AS_OF" sync
