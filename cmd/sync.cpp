@@ -37,6 +37,10 @@ int run_sync(const Globals& g, const SyncCliOptions& o) {
   for (const auto& [from, to] : r.renumbered)
     notice(g, fmt::format("{} was numbered on the remote too: this store's case is now {} (`prevent show {}`)", from,
                           to, to));
+  for (const auto& [id, why] : r.held_for_rules)
+    notice(g, fmt::format("the two copies' changes to {} together break a rule ({}): they are held as conflicts, the "
+                          "record as it was before them",
+                          id, why));
   for (const auto& [id, why] : r.rule_breaks)
     notice(g, fmt::format("the merged record of {} breaks a rule: {}; put it right (`prevent correct`, `prevent void`)",
                           id, why));
@@ -59,8 +63,9 @@ void add_sync(CLI::App& app, Globals& g, Runner& action) {
   sub->add_option("remote", o->remote,
                   "a remote's name (default: origin), or a path, file:// or ssh:// address");
   sub->footer("Prints `renumbered OLD NEW` for each case renumbered because the remote had numbered another case the "
-              "same, `conflict ID FIELD` (or `conflict DATE FIELD`, a meeting's) for each field changed two ways, and `rule ID` for each case the merged "
-              "records break a rule for (both sides' changes together); exit 0. Exit 6: uncommitted changes, "
+              "same, `conflict ID FIELD` (or `conflict DATE FIELD`, a meeting's) for each field changed two ways or held because "
+              "both sides' changes together break a rule, and `rule ID` for each case the merged records still break a "
+              "rule for; exit 0. Exit 6: uncommitted changes, "
               "an unreachable or rewritten remote, a file changed on both sides that prevent does not merge.");
   sub->callback([&g, &action, o] { action = [&g, o] { return run_sync(g, *o); }; });
 }

@@ -349,10 +349,30 @@ struct Place {
 class Merger {
  public:
   Merger(std::function<YNode()> ours_tree, std::function<YNode()> theirs_tree, const MergeSide& ours,
-         const MergeSide& theirs)
-      : ours_tree_(std::move(ours_tree)), theirs_tree_(std::move(theirs_tree)), ours_(ours), theirs_(theirs) {}
+         const MergeSide& theirs, MergeHold hold)
+      : ours_tree_(std::move(ours_tree)), theirs_tree_(std::move(theirs_tree)), ours_(ours), theirs_(theirs),
+        hold_(hold) {}
 
   std::vector<Conflict> conflicts;
+
+  // Whether a change only theirs (only ours) made is held as a conflict
+  // rather than taken (MergeHold).
+  bool holds_theirs() const { return hold_ != MergeHold::none; }
+  bool holds_ours() const { return hold_ == MergeHold::both; }
+
+  // Whether a value of type T is held at all: not a list of plain values,
+  // nor a list of entries that are never changed (MergeHold).
+  template <class T>
+  static constexpr bool holdable() {
+    if constexpr (is_vector<T>::value) {
+      if constexpr (RecordStruct<typename T::value_type>)
+        return !EntryIdentity<typename T::value_type>::whole;
+      else
+        return false;
+    } else {
+      return true;
+    }
+  }
 
   // `b` null: there is no base (the record was added on both sides).
   template <class T>
@@ -362,9 +382,9 @@ class Merger {
       return;
     }
     if constexpr (RecordStruct<T>) {
-      if (b && same(*b, o)) {
+      if (b && same(*b, o) && !holds_theirs()) {
         out = t;
-      } else if (b && same(*b, t)) {
+      } else if (b && same(*b, t) && !holds_ours()) {
         out = o;
       } else {
         visit_fields(out, [&](const auto& fd, auto& m) {
@@ -377,9 +397,9 @@ class Merger {
       // No base: an absent value, an empty list.
       static const T none{};
       const T& base = b ? *b : none;
-      if (same(base, o)) {
+      if (same(base, o) && !(holds_theirs() && holdable<T>())) {
         out = t;
-      } else if (same(base, t)) {
+      } else if (same(base, t) && !(holds_ours() && holdable<T>())) {
         out = o;
       } else if constexpr (is_vector<T>::value) {
         merge_list(base, o, t, out, at);
@@ -398,9 +418,9 @@ class Merger {
         out = base;
       }
     } else {
-      if (b && same(*b, o)) {
+      if (b && same(*b, o) && !holds_theirs()) {
         out = t;
-      } else if (b && same(*b, t)) {
+      } else if (b && same(*b, t) && !holds_ours()) {
         out = o;
       } else {
         record<T>(at.path, &at.ours, &at.theirs);
@@ -510,6 +530,9 @@ class Merger {
       return p;
     };
 
+    // Whether a change one side made alone to this list's entries is held.
+    const bool hold_theirs = holds_theirs() && !EntryIdentity<E>::whole;
+    const bool hold_ours = holds_ours() && !EntryIdentity<E>::whole;
     out.clear();
     // Ours, in its order.
     for (size_t i = 0; i < o.size(); ++i) {
@@ -530,15 +553,21 @@ class Merger {
         if (!same(b[*bi], o[i])) {
           record<E>(p.path, &p.ours, nullptr);  // changed by ours, removed by theirs
           out.push_back(b[*bi]);
+        } else if (hold_theirs) {
+          record<E>(p.path, &p.ours, nullptr);  // removed by theirs alone, held
+          out.push_back(o[i]);
         }
+      } else if (hold_ours) {
+        record<E>(p.path, &p.ours, nullptr);  // added by ours, held
       } else {
         out.push_back(o[i]);  // added by ours
       }
     }
-    // Removed by ours: gone, unless theirs changed it.
+    // Removed by ours: gone, unless theirs changed it (or the removal is held).
     for (size_t i = 0; i < b.size(); ++i) {
       if (find(io, kb[i])) continue;
-      if (auto ti = find(it, kb[i]); ti && !same(b[i], t[*ti])) {
+      const auto ti = find(it, kb[i]);
+      if (ti && (!same(b[i], t[*ti]) || hold_ours)) {
         const Place p = entry(kb[i], std::nullopt, ti);
         record<E>(p.path, nullptr, &p.theirs);
         insert_by_date(out, b[i]);
@@ -546,12 +575,20 @@ class Merger {
     }
     // Added by theirs.
     for (size_t i = 0; i < t.size(); ++i)
-      if (!find(io, kt[i]) && !find(ib, kt[i])) insert_by_date(out, t[i]);
+      if (!find(io, kt[i]) && !find(ib, kt[i])) {
+        if (hold_theirs) {
+          const Place p = entry(kt[i], std::nullopt, i);
+          record<E>(p.path, nullptr, &p.theirs);
+        } else {
+          insert_by_date(out, t[i]);
+        }
+      }
   }
 
   std::function<YNode()> ours_tree_, theirs_tree_;
   std::optional<YNode> ours_root_, theirs_root_;
   MergeSide ours_, theirs_;
+  MergeHold hold_;
 };
 
 template <class T>
@@ -600,7 +637,10 @@ void merge_attendance(Merger& m, const Meeting* b, const Meeting& o, const Meeti
   auto same_lists = [](const Meeting& x, const Meeting& y) {
     return same(x.attendees, y.attendees) && same(x.apologies, y.apologies);
   };
-  const Meeting* whole = same_lists(o, t) ? &o : b && same_lists(*b, o) ? &t : b && same_lists(*b, t) ? &o : nullptr;
+  const Meeting* whole = same_lists(o, t)                                ? &o
+                         : b && same_lists(*b, o) && !m.holds_theirs() ? &t
+                         : b && same_lists(*b, t) && !m.holds_ours()   ? &o
+                                                                       : nullptr;
   if (whole) {
     out.attendees = whole->attendees;
     out.apologies = whole->apologies;
@@ -621,8 +661,8 @@ void merge_attendance(Merger& m, const Meeting* b, const Meeting& o, const Meeti
     const auto hb = how(ab, k), ho = how(ao, k), ht = how(at, k);
     std::optional<Attends> h;
     if (ho == ht) h = ho;
-    else if (hb == ho) h = ht;
-    else if (hb == ht) h = ho;
+    else if (hb == ho && !m.holds_theirs()) h = ht;
+    else if (hb == ht && !m.holds_ours()) h = ho;
     else {
       h = hb;
       const Member& who = ao.at.count(k) ? ao.at.at(k).first : at.at.count(k) ? at.at.at(k).first : ab.at.at(k).first;
@@ -644,9 +684,9 @@ void merge_attendance(Merger& m, const Meeting* b, const Meeting& o, const Meeti
 }  // namespace
 
 CaseMerge merge_cases(const Case* base, const Case& ours, const Case& theirs, const MergeSide& ours_side,
-                      const MergeSide& theirs_side) {
+                      const MergeSide& theirs_side, MergeHold hold) {
   using namespace merge_impl;
-  Merger m([&] { return case_to_node(ours); }, [&] { return case_to_node(theirs); }, ours_side, theirs_side);
+  Merger m([&] { return case_to_node(ours); }, [&] { return case_to_node(theirs); }, ours_side, theirs_side, hold);
   CaseMerge r;
   m.merge(base, ours, theirs, r.merged, Place{});
   for (auto& c : m.conflicts) {
@@ -657,17 +697,17 @@ CaseMerge merge_cases(const Case* base, const Case& ours, const Case& theirs, co
 }
 
 MeetingMerge merge_meetings(const Meeting* base, const Meeting& ours, const Meeting& theirs,
-                            const MergeSide& ours_side, const MergeSide& theirs_side) {
+                            const MergeSide& ours_side, const MergeSide& theirs_side, MergeHold hold) {
   using namespace merge_impl;
   auto tree = [](const Meeting& x) { return parse_yaml(write_meeting(x), "merge"); };
-  Merger m([&] { return tree(ours); }, [&] { return tree(theirs); }, ours_side, theirs_side);
+  Merger m([&] { return tree(ours); }, [&] { return tree(theirs); }, ours_side, theirs_side, hold);
   MeetingMerge r;
   Meeting& out = r.merged;
-  if (same_meeting_fields(ours, theirs) || (base && same_meeting_fields(*base, theirs))) {
+  if (same_meeting_fields(ours, theirs) || (base && same_meeting_fields(*base, theirs) && !m.holds_ours())) {
     out = ours;
     return r;
   }
-  if (base && same_meeting_fields(*base, ours)) {
+  if (base && same_meeting_fields(*base, ours) && !m.holds_theirs()) {
     out = theirs;
     return r;
   }

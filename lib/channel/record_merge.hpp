@@ -38,6 +38,17 @@ struct MergeSide {
   Date date;
 };
 
+// Which sides' changes a merge takes (docs/team.md, "A rule broken by the
+// merge"). `none`: every change one side made is taken. `theirs`: a change
+// only theirs made is held instead: the base's value stays in place and
+// the change is a conflict, as a change made two ways is. `both`: a change
+// either side made alone is held. A change both made the same way is taken
+// in each. Lists of plain values (`related`, `signposted_to`) and lists
+// whose entries are never changed (`corrections`, `conflicts`, a meeting's
+// `declarations`) merge as they do without holding: they never decide a
+// rule, and the corrections are the history of what each side did.
+enum class MergeHold { none, theirs, both };
+
 struct CaseMerge {
   Case merged;
   // The paths of the conflicts this merge recorded (in merged.conflicts,
@@ -52,7 +63,7 @@ struct CaseMerge {
 // left out, and a field every case has holds ours in place (the one place
 // the merge is not symmetric, docs/merge.md).
 CaseMerge merge_cases(const Case* base, const Case& ours, const Case& theirs, const MergeSide& ours_side,
-                      const MergeSide& theirs_side);
+                      const MergeSide& theirs_side, MergeHold hold = MergeHold::none);
 
 struct MeetingMerge {
   Meeting merged;
@@ -70,7 +81,8 @@ struct MeetingMerge {
 // different ways is a conflict named `attendance[ROLE@AGENCY]`. The other
 // fields merge as a case's do; `base` null as for merge_cases.
 MeetingMerge merge_meetings(const Meeting* base, const Meeting& ours, const Meeting& theirs,
-                            const MergeSide& ours_side, const MergeSide& theirs_side);
+                            const MergeSide& ours_side, const MergeSide& theirs_side,
+                            MergeHold hold = MergeHold::none);
 
 }  // namespace prevent
 

@@ -479,17 +479,24 @@ struct MergePlan {
   std::vector<std::string> case_ids;
   std::vector<std::string> conflicts;
   std::vector<std::pair<std::string, std::string>> renumbered;
-  // Each case of the merged tree that breaks a rule of SPEC §4 ("ID" and
-  // the refusal's text, which names no personal data).
+  // Each case of the merged tree that still breaks a rule of SPEC §4 once
+  // the changes that broke it are held as conflicts ("ID" and the
+  // refusal's text, which names no personal data).
   std::vector<std::pair<std::string, std::string>> rule_breaks;
+  // The cases whose changes were held for a rule ("ID" and the rule's
+  // text), and each conflict that holding recorded is in `conflicts`.
+  std::vector<std::pair<std::string, std::string>> held_for_rules;
   size_t merged_records = 0;
 };
 
 class TreeMerge {
  public:
+  // `hold_for_rules`: the changes that together break a rule are held as
+  // conflicts (run()); false gives the merge of the versions before that
+  // (a merge commit they made is still what prevent's merge gave).
   TreeMerge(git_repository* repo, const git_oid& head, const git_oid& theirs, const git_oid& base,
-            const SealHooks* hooks = nullptr)
-      : repo_(repo), head_(head), theirs_id_(theirs), base_id_(base), hooks_(hooks) {
+            const SealHooks* hooks = nullptr, bool hold_for_rules = true)
+      : repo_(repo), head_(head), theirs_id_(theirs), base_id_(base), hooks_(hooks), hold_for_rules_(hold_for_rules) {
     git::Commit hc = lookup_commit(repo, head), tc = lookup_commit(repo, theirs), bc = lookup_commit(repo, base);
     ours_ = Side{repo, tree_of(hc.get()), {}, {}};
     theirs_ = Side{repo, tree_of(tc.get()), {}, {}};
@@ -506,7 +513,30 @@ class TreeMerge {
     for (const auto& [p, s] : theirs_changes) paths.insert(p);
     for (const auto& [p, v] : ours_.overrides) paths.insert(p);
     for (const auto& p : paths) merge_path(p);
-    check_rules(ours_changes, theirs_changes);
+    auto breaks = check_rules(ours_changes, theirs_changes);
+    // Two changes that each kept the rules can break one together (SPEC
+    // §4; docs/team.md, "A rule broken by the merge"). The case's record
+    // and the meetings it is heard at are merged again with the changes
+    // the other copy made alone held as conflicts, the base's values in
+    // place; when that is not enough, this copy's too. What then still
+    // breaks a rule (a change both made, prevent.yaml) is reported.
+    for (MergeHold hold : {MergeHold::theirs, MergeHold::both}) {
+      if (breaks.empty() || !hold_for_rules_) break;
+      std::set<std::string> files;
+      for (const auto& b : breaks) {
+        files.insert(b.path);
+        for (const auto& d : b.meetings) files.insert(fmt::format("panels/{}.yaml", d.str()));
+        if (std::none_of(plan_.held_for_rules.begin(), plan_.held_for_rules.end(),
+                         [&](const auto& h) { return h.first == b.id; }))
+          plan_.held_for_rules.emplace_back(b.id, b.why);
+      }
+      for (const auto& f : files) merge_path(f, hold);
+      breaks = check_rules(ours_changes, theirs_changes);
+    }
+    for (const auto& b : breaks) plan_.rule_breaks.emplace_back(b.id, b.why);
+    for (const auto& [path, list] : conflicts_by_path_)
+      plan_.conflicts.insert(plan_.conflicts.end(), list.begin(), list.end());
+    plan_.merged_records = merged_paths_.size();
     return std::move(plan_);
   }
 
@@ -614,19 +644,26 @@ class TreeMerge {
     }
   }
 
-  void merge_path(const std::string& path) {
+  // `hold`: merged again for a rule (run()), the changes one side or both
+  // made alone held as conflicts. Only a record both sides and the base
+  // hold is merged so; another is merged as before.
+  void merge_path(const std::string& path, MergeHold hold = MergeHold::none) {
     const auto b = base_.read(path);
     const auto o = ours_.read(path);
     const auto t = theirs_.read(path);
+    if (hold != MergeHold::none && (!b || !o || !t || o == t || !(is_case_record_path(path) || is_meeting_record_path(path))))
+      return;
+    std::erase_if(plan_.files, [&](const FileWrite& f) { return f.path == path; });
+    conflicts_by_path_.erase(path);
     std::optional<std::string> m;
     if (path == "prevent.yaml" && merged_config_text_)
       m = merged_config_text_;
-    else if (o == b)
+    else if (hold == MergeHold::none && o == b)
       m = t;
-    else if (t == b || o == t)
+    else if (hold == MergeHold::none && (t == b || o == t))
       m = o;
     else
-      m = merge_both(path, b, *o, *t);
+      m = merge_both(path, b, *o, *t, hold);
     const auto now = ours_real_.read(path);
     if (m == now) return;
     if (!m)
@@ -635,14 +672,31 @@ class TreeMerge {
     plan_.files.push_back(FileWrite{path, *m});
     std::string prefix;
     int year = 0;
-    if (auto n = case_number(path, &prefix, &year)) plan_.case_ids.push_back(CaseId{prefix, year, *n}.str());
+    if (auto n = case_number(path, &prefix, &year)) {
+      auto id = CaseId{prefix, year, *n}.str();
+      if (std::find(plan_.case_ids.begin(), plan_.case_ids.end(), id) == plan_.case_ids.end())
+        plan_.case_ids.push_back(std::move(id));
+    }
   }
+
+  // A case of the merged tree that breaks a rule: where it is, the
+  // meetings it is heard at (its panel entries'), and the rule.
+  struct RuleBreak {
+    std::string path, id, why;
+    std::vector<Date> meetings;
+  };
 
   // Every rule, on each case either side changed, as the merged tree has it
   // (with the meetings it has): two changes that each kept the rules can
   // break one together (a decision recorded on one side at a meeting whose
   // police attendance the other side removed).
-  void check_rules(const std::map<std::string, git_delta_t>& ours, const std::map<std::string, git_delta_t>& theirs) {
+  //
+  // Rule 1 (nothing dated after today) is not asked: each side kept it when
+  // it was written, and a merge adds no date. So the merge a later `check`
+  // recomputes is the one this gives.
+  std::vector<RuleBreak> check_rules(const std::map<std::string, git_delta_t>& ours,
+                                     const std::map<std::string, git_delta_t>& theirs) {
+    std::vector<RuleBreak> out;
     std::map<std::string, const std::string*> written;
     for (const auto& f : plan_.files) written[f.path] = &f.content;
     auto merged_text = [&](const std::string& p) -> std::optional<std::string> {
@@ -650,7 +704,7 @@ class TreeMerge {
       return ours_real_.read(p);
     };
     std::map<Date, std::optional<Meeting>> meetings;
-    RuleContext ctx{config_, Date::today(), [&](Date d) -> const Meeting* {
+    RuleContext ctx{config_, Date::latest(), [&](Date d) -> const Meeting* {
                       auto it = meetings.find(d);
                       if (it == meetings.end()) {
                         const std::string path = fmt::format("panels/{}.yaml", d.str());
@@ -674,12 +728,21 @@ class TreeMerge {
         try {
           check_case_rules(c, ctx);
         } catch (const Failure& f) {
-          plan_.rule_breaks.emplace_back(c.id, f.what());
+          RuleBreak b{p, c.id, f.what(), {}};
+          for (const auto& h : c.panel) b.meetings.push_back(h.meeting);
+          auto held_at = [&](const std::vector<Review>& reviews) {
+            for (const auto& r : reviews)
+              if (r.meeting) b.meetings.push_back(*r.meeting);
+          };
+          held_at(c.reviews);
+          for (const auto& e : c.previous) held_at(e.reviews);
+          out.push_back(std::move(b));
         }
       } catch (const Failure&) {
         // Not readable: check reports it.
       }
     }
+    return out;
   }
 
   MergeSide tip_side(const git_oid& id) const {
@@ -688,7 +751,8 @@ class TreeMerge {
   }
 
   std::optional<std::string> merge_both(const std::string& path, const std::optional<std::string>& b,
-                                        const std::optional<std::string>& o, const std::optional<std::string>& t) {
+                                        const std::optional<std::string>& o, const std::optional<std::string>& t,
+                                        MergeHold hold) {
     if (!o || !t)
       fail(Exit::store,
            fmt::format("{} was deleted on one side and changed on the other", terminal_safe(path)),
@@ -698,13 +762,16 @@ class TreeMerge {
       if (b) base = read_case(*b, path, config_);
       const Case ours = read_case(*o, path, config_);
       const Case theirs = read_case(*t, path, config_);
+      // An erasure is never held: nothing of an erased case waits in a
+      // conflict (SPEC's duty to forget).
+      if (ours.erasure || theirs.erasure) hold = MergeHold::none;
       // Who and when, for a conflict: the side's last commit to change the
       // file, looked for only when there is a conflict to name them in.
-      CaseMerge r = merge_cases(base ? &*base : nullptr, ours, theirs, tip_side(head_), tip_side(theirs_id_));
+      CaseMerge r = merge_cases(base ? &*base : nullptr, ours, theirs, tip_side(head_), tip_side(theirs_id_), hold);
       if (r.conflicted())
         r = merge_cases(base ? &*base : nullptr, ours, theirs, last_change(repo_, head_, base_id_, path),
-                        last_change(repo_, theirs_id_, base_id_, path));
-      ++plan_.merged_records;
+                        last_change(repo_, theirs_id_, base_id_, path), hold);
+      merged_paths_.insert(path);
       if (r.merged.erasure) {
         // Erased on one side (SPEC's duty to forget): no value of the other
         // side's survives it, nor a conflict left between two erased values.
@@ -718,7 +785,7 @@ class TreeMerge {
                               [&](const Conflict& c) { return c.field == f; });
         });
       }
-      for (const auto& f : r.conflicts) plan_.conflicts.push_back(fmt::format("{} {}", r.merged.id, f));
+      for (const auto& f : r.conflicts) conflicts_by_path_[path].push_back(fmt::format("{} {}", r.merged.id, f));
       if (r.conflicted() && (has_sealed_values(ours) || has_sealed_values(theirs))) {
         plan_.resealed.insert(path);
         if (hooks_) hooks_->conflicted(r.merged);
@@ -730,13 +797,14 @@ class TreeMerge {
       if (b) base = read_meeting(*b, path);
       const Meeting ours = read_meeting(*o, path);
       const Meeting theirs = read_meeting(*t, path);
-      MeetingMerge r = merge_meetings(base ? &*base : nullptr, ours, theirs, tip_side(head_), tip_side(theirs_id_));
+      MeetingMerge r =
+          merge_meetings(base ? &*base : nullptr, ours, theirs, tip_side(head_), tip_side(theirs_id_), hold);
       if (r.conflicted())
         r = merge_meetings(base ? &*base : nullptr, ours, theirs, last_change(repo_, head_, base_id_, path),
-                           last_change(repo_, theirs_id_, base_id_, path));
-      ++plan_.merged_records;
+                           last_change(repo_, theirs_id_, base_id_, path), hold);
+      merged_paths_.insert(path);
       for (auto& c : r.conflicts) {
-        plan_.conflicts.push_back(fmt::format("{} {}", r.merged.date.str(), c.field));
+        conflicts_by_path_[path].push_back(fmt::format("{} {}", r.merged.date.str(), c.field));
         r.merged.conflicts.push_back(std::move(c));
       }
       return write_meeting(r.merged);
@@ -748,7 +816,12 @@ class TreeMerge {
   git_repository* repo_;
   git_oid head_, theirs_id_, base_id_;
   const SealHooks* hooks_;
+  bool hold_for_rules_;
   Side ours_, theirs_, base_, ours_real_;
+  // Each record's conflicts, by path (a record merged again for a rule
+  // replaces its first merge's), and the records merged by field.
+  std::map<std::string, std::vector<std::string>> conflicts_by_path_;
+  std::set<std::string> merged_paths_;
   Config config_;
   std::optional<std::string> merged_config_text_;  // prevent.yaml merged line by line
   MergePlan plan_;
@@ -956,29 +1029,38 @@ std::optional<std::string> sync_merge_differs(const Store& store, const ObjectId
   const git_oid p1 = *git_commit_parent_id(c.get(), 0), p2 = *git_commit_parent_id(c.get(), 1);
   git_oid base;
   if (git_merge_base(&base, repo, &p1, &p2) != 0) return "its parents have no history in common";
-  MergePlan plan;
-  try {
-    plan = TreeMerge(repo, p1, p2, base).run();
-  } catch (const Failure& f) {
-    return fmt::format("prevent would not merge its parents: {}", f.what());
-  }
   git::Commit first = lookup_commit(repo, p1);
   git::Tree before = tree_of(first.get()), after = tree_of(c.get());
-  std::set<std::string> expected;
-  PathLookup merged(repo, after.get());
-  for (const auto& f : plan.files) {
-    expected.insert(f.path);
-    git_oid want;
-    git_check(git_odb_hash(&want, f.content.data(), f.content.size(), GIT_OBJECT_BLOB), "cannot hash a merged file");
-    const auto have = merged.blob(f.path);
-    if (have && !git_oid_equal(&*have, &want) && plan.resealed.count(f.path) && same_but_personal(repo, f, after.get()))
-      continue;
-    if (!have || !git_oid_equal(&*have, &want))
-      return fmt::format("{} is not what prevent's merge of its parents gives", terminal_safe(f.path));
-  }
-  for (const auto& [path, status] : changed_paths(repo, before.get(), after.get()))
-    if (!expected.count(path)) return fmt::format("it changes {}, which prevent's merge of its parents leaves", terminal_safe(path));
-  return std::nullopt;
+  auto differs = [&](bool hold_for_rules) -> std::optional<std::string> {
+    MergePlan plan;
+    try {
+      plan = TreeMerge(repo, p1, p2, base, nullptr, hold_for_rules).run();
+    } catch (const Failure& f) {
+      return fmt::format("prevent would not merge its parents: {}", f.what());
+    }
+    std::set<std::string> expected;
+    PathLookup merged(repo, after.get());
+    for (const auto& f : plan.files) {
+      expected.insert(f.path);
+      git_oid want;
+      git_check(git_odb_hash(&want, f.content.data(), f.content.size(), GIT_OBJECT_BLOB), "cannot hash a merged file");
+      const auto have = merged.blob(f.path);
+      if (have && !git_oid_equal(&*have, &want) && plan.resealed.count(f.path) &&
+          same_but_personal(repo, f, after.get()))
+        continue;
+      if (!have || !git_oid_equal(&*have, &want))
+        return fmt::format("{} is not what prevent's merge of its parents gives", terminal_safe(f.path));
+    }
+    for (const auto& [path, status] : changed_paths(repo, before.get(), after.get()))
+      if (!expected.count(path))
+        return fmt::format("it changes {}, which prevent's merge of its parents leaves", terminal_safe(path));
+    return std::nullopt;
+  };
+  auto why = differs(true);
+  // A merge made before a rule broken by both sides' changes was held as
+  // conflicts (docs/team.md) is what prevent's merge then gave.
+  if (why && !differs(false)) return std::nullopt;
+  return why;
 }
 
 SyncResult sync_store(Store& store, const SyncOptions& options) {
@@ -1079,6 +1161,8 @@ SyncResult sync_store(Store& store, const SyncOptions& options) {
       result.conflicts.insert(result.conflicts.end(), plan->conflicts.begin(), plan->conflicts.end());
       result.renumbered.insert(result.renumbered.end(), plan->renumbered.begin(), plan->renumbered.end());
       result.rule_breaks.insert(result.rule_breaks.end(), plan->rule_breaks.begin(), plan->rule_breaks.end());
+      result.held_for_rules.insert(result.held_for_rules.end(), plan->held_for_rules.begin(),
+                                   plan->held_for_rules.end());
       result.merged_records += plan->merged_records;
     }
     if (theirs && !last_had.empty()) {

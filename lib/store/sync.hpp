@@ -49,10 +49,15 @@ struct SyncResult {
   // (old ID, new ID).
   std::vector<std::pair<std::string, std::string>> renumbered;
   size_t merged_records = 0;  // records merged by field (changed on both sides)
-  // Cases of the merged tree that break a rule of SPEC §4: (ID, the
-  // refusal's text). The merge is made (it is both sides' committed work);
-  // a person puts the case right.
+  // Cases of the merged tree that break a rule of SPEC §4 even with the
+  // changes that broke it held (held_for_rules): (ID, the refusal's text).
+  // The merge is made (it is both sides' committed work); a person puts
+  // the case right.
   std::vector<std::pair<std::string, std::string>> rule_breaks;
+  // Cases whose record (or meeting) both sides' changes together made break
+  // a rule, and whose changes the merge therefore held as conflicts (in
+  // `conflicts`), the record as it was before them: (ID, the rule's text).
+  std::vector<std::pair<std::string, std::string>> held_for_rules;
   // An encrypted store's cases the merged records hold, this store has no
   // key for, and other copies offer different keys for that this run could
   // not tell apart (Keyring::KeyMerge::undecided): none was taken.

@@ -187,25 +187,76 @@ test_a_meeting_changed_two_ways_keeps_its_conflict() {
     assert_contains "$(stdout)" "2026-11-12,meeting,conflict" "review due"
 }
 
-test_a_merge_that_breaks_a_rule_is_reported() {
+# The base of the two tests below: a meeting with the police, and the
+# case awaiting panel, on both stores. Then, offline, A records the
+# panel's decision; B, who does not see it, takes the police
+# representative off the meeting. Each change keeps SPEC §4; together they
+# break rule 4 (a decision at a meeting without the police).
+decision_and_police_removed() {
     team
-    # The base: a meeting with the police, and the case awaiting panel.
     pv_ok "$T/A" "$AS_OF" triage "$BASE_ID" --outcome channel-panel --date 2026-11-05 --s36-date 2026-11-05 --s36-by "Prevent Lead"
     meeting_ok "$T/A" 2026-11-12
     pv_ok "$T/A" "$AS_OF" sync
     pv_ok "$T/B" "$AS_OF" sync
-    # Offline: A records the panel's decision; B, who does not see it,
-    # takes the police representative off the meeting.
     pv_ok "$T/A" "$AS_OF" panel decide 2026-11-12 "$BASE_ID" --decision adopt --method consensus
     pv_ok "$T/B" "$AS_OF" panel attend 2026-11-12 --remove "Detective Sergeant@Example Constabulary"
+}
+
+# The merge holds the other copy's change as a conflict, the record as it
+# was before it: nothing breaks the rule, nothing is lost, and resolving it
+# is checked against the rule like any write.
+test_a_merge_that_breaks_a_rule_holds_the_decision() {
+    decision_and_police_removed
     pv_ok "$T/A" "$AS_OF" sync
     pv "$T/B" "$AS_OF" sync
     assert_rc 0
-    assert_stdout_eq "rule $BASE_ID"
-    assert_stderr_contains "the merged record of $BASE_ID breaks a rule: refused by rule 4"
-    # Not silent afterwards either: check reports it.
-    pv "$T/B" "$AS_OF" check rules
-    assert_rc 4
+    assert_stdout_contains "conflict $BASE_ID panel[2026-11-12]"
+    assert_not_contains "$(stdout)" "rule " "stdout"
+    assert_stderr_contains "the two copies' changes to $BASE_ID together break a rule (refused by rule 4"
+    assert_stderr_contains "held as conflicts"
+    # The record is as it was: awaiting panel, with no decision; the
+    # meeting keeps B's change; the rules hold.
+    assert_eq "$(case_field "$T/B" "$BASE_ID" "len(d.get('panel', []))")" "0" "panel entries in place"
+    # (As of a later day: a conflict is dated by the real clock's commit.)
+    pv_ok "$T/B" 2030-01-01 check rules
+    pv_ok "$T/B" 2030-01-01 review due --format csv
+    assert_contains "$(stdout)" "$BASE_ID" "review due"
+    assert_contains "$(stdout)" ",conflict" "review due"
+    # Taking the decision while no police attended is refused by rule 4.
+    expect_refusal 4 "$T/B" prevent -C "$T/B" --as-of "$AS_OF" resolve "$BASE_ID" "panel[2026-11-12]" --take theirs
+    assert_stderr_contains "rule 4"
+    # With the police representative back, the decision is taken.
+    pv_ok "$T/B" "$AS_OF" panel attend 2026-11-12 --police "Detective Sergeant@Example Constabulary"
+    pv_ok "$T/B" "$AS_OF" resolve "$BASE_ID" "panel[2026-11-12]" --take theirs
+    assert_eq "$(case_field "$T/B" "$BASE_ID" "d['panel'][0]['decision']")" "adopt" "the decision"
+    pv_ok "$T/B" "$AS_OF" check
+    pv_ok "$T/B" "$AS_OF" sync
+    pv_ok "$T/A" "$AS_OF" sync
+    assert_converged
+    pv_ok "$T/A" "$AS_OF" check
+}
+
+# The other order: B's change reached the remote first, so A's merge holds
+# it (the police representative stays on the meeting, as a conflict), and
+# A's own decision stays in place.
+test_a_merge_that_breaks_a_rule_holds_the_other_copys_change() {
+    decision_and_police_removed
+    pv_ok "$T/B" "$AS_OF" sync
+    pv "$T/A" "$AS_OF" sync
+    assert_rc 0
+    assert_stdout_contains "conflict 2026-11-12 attendance[Detective Sergeant@Example Constabulary]"
+    assert_not_contains "$(stdout)" "rule " "stdout"
+    assert_stderr_contains "held as conflicts"
+    assert_eq "$(case_field "$T/A" "$BASE_ID" "d['panel'][0]['decision']")" "adopt" "the decision"
+    pv_ok "$T/A" 2030-01-01 check rules
+    # Taking B's removal is refused while the decision stands.
+    expect_refusal 4 "$T/A" prevent -C "$T/A" --as-of "$AS_OF" resolve 2026-11-12 "attendance[Detective Sergeant@Example Constabulary]" --take theirs
+    assert_stderr_contains "rule 4"
+    pv_ok "$T/A" "$AS_OF" resolve 2026-11-12 "attendance[Detective Sergeant@Example Constabulary]" --take ours
+    pv_ok "$T/A" "$AS_OF" sync
+    pv_ok "$T/B" "$AS_OF" sync
+    assert_converged
+    pv_ok "$T/B" "$AS_OF" check
 }
 
 # prevent.yaml, edited by hand, changed on both sides: merged line by line

@@ -742,3 +742,87 @@ TEST_CASE("a meeting's conflicts held on either side are kept, and the merge's o
   // A side that only added a conflict is that side.
   CHECK(write_meeting(merge(base, base, theirs).merged) == write_meeting(theirs));
 }
+
+// ---------------------------------------------------------------------------
+// Holding changes (MergeHold): what `prevent sync` does when the changes of
+// the two sides together break a rule (docs/team.md).
+
+TEST_CASE("holding theirs: a change only theirs made is a conflict, the base's value in place") {
+  const Case base = full_case();
+  Case ours = base, theirs = base;
+  ours.referral.agency = "Quillet Sixth Form";                   // ours alone: taken
+  theirs.support_plan[1].due = d("2027-04-30");                  // theirs alone: held
+  theirs.panel.push_back(fixtures::hearing("2026-03-05", PanelDecision::adopt));  // added by theirs: held
+  theirs.chronology.erase(theirs.chronology.begin());            // removed by theirs: held
+  theirs.corrections.push_back(
+      Correction{d("2027-01-20"), {"referral.agency"}, PersonalText("Fictional reason")});  // never held
+  const auto r = merge_cases(&base, ours, theirs, kOurs, kTheirs, MergeHold::theirs);
+  const Case& m = r.merged;
+  CHECK(m.referral.agency == "Quillet Sixth Form");
+  CHECK(m.support_plan[1].due == base.support_plan[1].due);
+  CHECK(m.panel.size() == base.panel.size());
+  CHECK(m.chronology.size() == base.chronology.size());
+  CHECK(m.corrections.size() == base.corrections.size() + 1);
+  const std::set<std::string> fields(r.conflicts.begin(), r.conflicts.end());
+  CHECK(fields == std::set<std::string>{"support_plan[A2].due", "panel[2026-03-05]",
+                                        "chronology[2026-01-06,info-request]"});
+  // Each conflict holds both values: theirs is the change, ours the value
+  // in place.
+  const Conflict* added = conflict_at(m, "panel[2026-03-05]");
+  REQUIRE(added);
+  CHECK_FALSE(added->ours.personal_value.reveal());
+  CHECK(added->theirs.personal_value.reveal());
+  const Conflict* removed = conflict_at(m, "chronology[2026-01-06,info-request]");
+  REQUIRE(removed);
+  CHECK(removed->ours.personal_value.reveal().has_value());
+  CHECK_FALSE(removed->theirs.personal_value.reveal().has_value());
+  round_trips(m);
+  // Without holding, every one of these changes is taken.
+  const auto plain = merge(base, ours, theirs);
+  CHECK_FALSE(plain.conflicted());
+  CHECK(plain.merged.panel.size() == base.panel.size() + 1);
+}
+
+TEST_CASE("holding both: a change either side made alone is a conflict; one both made is taken") {
+  const Case base = full_case();
+  Case ours = base, theirs = base;
+  ours.referral.agency = "Quillet Sixth Form";
+  ours.chronology.push_back({d("2026-02-01"), "meeting", PersonalText("Zedshire College"), PersonalNote()});
+  theirs.support_plan[1].due = d("2027-04-30");
+  ours.triage->rationale = theirs.triage->rationale = PersonalNote(std::string("Fictional rationale, both"));
+  const auto r = merge_cases(&base, ours, theirs, kOurs, kTheirs, MergeHold::both);
+  const Case& m = r.merged;
+  CHECK(m.referral.agency == base.referral.agency);
+  CHECK(m.support_plan[1].due == base.support_plan[1].due);
+  CHECK(m.chronology.size() == base.chronology.size());
+  CHECK(m.triage->rationale.reveal() == "Fictional rationale, both");
+  const std::set<std::string> fields(r.conflicts.begin(), r.conflicts.end());
+  CHECK(fields == std::set<std::string>{"referral.source.agency", "support_plan[A2].due", "chronology[2026-02-01,meeting]"});
+  round_trips(m);
+  // Swapping the sides gives the same record, the conflicts' sides swapped.
+  const auto s = merge_cases(&base, theirs, ours, kTheirs, kOurs, MergeHold::both);
+  CHECK(text(swapped(s.merged)) == text(m));
+}
+
+TEST_CASE("holding a meeting's changes: a person taken off by one side stays, as a conflict") {
+  const Meeting base = fixtures::panel_meeting();
+  Meeting ours = base, theirs = base;
+  const Member police{"Detective Sergeant", "Counter Terrorism Policing North West", false};
+  set_presence(theirs, police, Presence::not_listed);
+  theirs.agenda.push_back(AgendaItem{"PRV-2026-0003", "monthly-review", false});
+  // Not held: theirs' change is taken.
+  CHECK_FALSE(merge(base, ours, theirs).merged.police_present());
+  const auto r = merge_meetings(&base, ours, theirs, kOurs, kTheirs, MergeHold::theirs);
+  CHECK(r.merged.police_present());
+  CHECK(r.merged.agenda.size() == base.agenda.size());
+  std::set<std::string> fields;
+  for (const auto& c : r.conflicts) fields.insert(c.field);
+  CHECK(fields == std::set<std::string>{"attendance[Detective Sergeant@Counter Terrorism Policing North West]",
+                                        "agenda[PRV-2026-0003,monthly-review]"});
+  // Holding theirs leaves ours' change in place; holding both holds it.
+  set_presence(ours, Member{"Youth Worker", "Zedshire Youth Service", false}, Presence::attending);
+  CHECK(presence_of(merge_meetings(&base, ours, theirs, kOurs, kTheirs, MergeHold::theirs).merged,
+                    Member{"Youth Worker", "Zedshire Youth Service", false}) == Presence::attending);
+  CHECK(presence_of(merge_meetings(&base, ours, theirs, kOurs, kTheirs, MergeHold::both).merged,
+                    Member{"Youth Worker", "Zedshire Youth Service", false}) == Presence::not_listed);
+}
