@@ -803,7 +803,7 @@ test_a_merge_is_listed_and_strict_makes_it_exit_4() {
     run_check
     assert_rc 0
     assert_stdout_contains "notice [history] merge: commit $short by Test Coordinator <coordinator@example.invalid> on"
-    assert_stdout_contains "merges 1 other history; prevent checks the first-parent history only"
+    assert_stdout_contains "merges 1 other history; prevent checks each commit the merge brought in"
     run_check --strict
     assert_rc 4 "--strict"
     # A merge that says it is prevent sync's is merged again from its

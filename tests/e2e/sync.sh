@@ -525,6 +525,39 @@ test_check_reports_a_hand_edit_hidden_in_a_sync_merge() {
     assert_no_personal_data "$(stdout)" "check's findings"
 }
 
+# What a sync merge brought in through its second parent is checked as the
+# first-parent history is (docs/audit.md, "Merges"): a hand edit pushed to
+# the shared remote, with a trailer copied from a real action or with
+# none, is reported on the copy that merged it.
+test_check_looks_at_the_commits_a_sync_brought_in() {
+    team
+    pv_ok "$T/A" "$AS_OF" note "$BASE_ID" --date 2026-11-10 --kind contact --with "Example Police" --text "Fictional note A"
+    local file
+    file="$(cd "$T/A" && ls cases/*/"$BASE_ID".yaml)"
+    sed -i 's/^\(  *\)agency: .*/\1agency: Fictional Forged Agency/' "$T/A/$file"
+    git -C "$T/A" commit -q -a --no-verify -m "note: $BASE_ID" -m "Prevent-Case: $BASE_ID
+Prevent-Action: note" || fail "git commit failed"
+    local forged
+    forged="$(git -C "$T/A" rev-parse --short=12 HEAD)"
+    echo "# fictional" >>"$T/A/$file"
+    git -C "$T/A" commit -q -a --no-verify -m "tidy" || fail "git commit failed"
+    local plain
+    plain="$(git -C "$T/A" rev-parse --short=12 HEAD)"
+    git -C "$T/A" push -q origin HEAD 2>/dev/null || fail "git push failed"
+    # B works offline, then merges A's history in.
+    pv_ok "$T/B" "$AS_OF" note "$BASE_ID" --date 2026-11-11 --kind contact --with "Example School" --text "Fictional note B"
+    pv_ok "$T/B" "$AS_OF" sync
+    assert_eq "$(git -C "$T/B" rev-list --merges --count HEAD)" "1" "merge commits"
+    pv "$T/B" "$AS_OF" check history
+    assert_rc 0
+    assert_stdout_contains "hand edit: commit $forged by"
+    assert_stdout_contains "changed records outside prevent, whatever its trailer says"
+    assert_stdout_contains "hand edit: commit $plain by"
+    assert_no_personal_data "$(stdout)" "check's findings"
+    pv "$T/B" "$AS_OF" check history --strict
+    assert_rc 4
+}
+
 test_a_plain_git_merge_is_still_a_notice() {
     team
     refer_ok "$T/A" name="Velmira Cottish" summary="Fictional referral at A"
@@ -533,7 +566,7 @@ test_a_plain_git_merge_is_still_a_notice() {
     git -C "$T/B" pull -q --no-rebase --no-edit origin "$(git -C "$T/B" symbolic-ref --short HEAD)" 2>/dev/null || fail "git pull failed"
     pv "$T/B" "$AS_OF" check history
     assert_rc 0
-    assert_stdout_contains "prevent checks the first-parent history only"
+    assert_stdout_contains "prevent checks each commit the merge brought in"
 }
 
 run_tests "$@"

@@ -457,6 +457,44 @@ void walk_history(const GitRepo& git, const std::function<void(const HistoryStep
   }
 }
 
+void walk_merged_history(const GitRepo& git, git_commit* merge, const std::function<void(const HistoryStep&)>& fn) {
+  const unsigned parents = git_commit_parentcount(merge);
+  if (parents < 2) return;
+  git_repository* repo = git.raw();
+  git_revwalk* raw = nullptr;
+  if (git_revwalk_new(&raw, repo) < 0) history_fail("cannot walk the history");
+  git::Revwalk walk(raw);
+  git_revwalk_sorting(raw, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+  for (unsigned i = 1; i < parents; ++i)
+    if (git_revwalk_push(raw, git_commit_parent_id(merge, i)) < 0)
+      history_fail("cannot read a commit a merge brought in");
+  if (git_revwalk_hide(raw, git_commit_parent_id(merge, 0)) < 0) history_fail("cannot read a commit of the history");
+  git_oid id;
+  int rc = 0;
+  while ((rc = git_revwalk_next(&id, raw)) == 0) {
+    git_commit* c = nullptr;
+    if (git_commit_lookup(&c, repo, &id) < 0) history_fail("cannot read a commit a merge brought in");
+    git::Commit commit(c);
+    git_tree* t = nullptr;
+    if (git_commit_tree(&t, c) < 0) history_fail("cannot read the files of a commit");
+    git::Tree tree(t);
+    git::Tree parent_tree;
+    std::optional<std::int64_t> parent_time;
+    if (git_commit_parentcount(c) > 0) {
+      git_commit* p = nullptr;
+      if (git_commit_parent(&p, c, 0) < 0) history_fail("cannot read a commit a merge brought in");
+      git::Commit parent(p);
+      git_tree* pt = nullptr;
+      if (git_commit_tree(&pt, p) < 0) history_fail("cannot read the files of a commit");
+      parent_tree.reset(pt);
+      parent_time = git_commit_time(p);
+    }
+    CommitMeta meta = meta_of(c);
+    fn(HistoryStep{meta, c, tree.get(), parent_tree.get(), parent_time});
+  }
+  if (rc != GIT_ITEROVER) history_fail("cannot read a commit a merge brought in");
+}
+
 git_tree* SubtreeMemo::find(const git_oid& id) const {
   for (const auto* list : {&now_, &before_})
     for (const auto& t : *list)

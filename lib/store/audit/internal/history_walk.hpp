@@ -1,5 +1,6 @@
 // The walk of the history behind history.hpp, for the audit layer: the
-// first-parent chain from HEAD, oldest first, and what each commit changed
+// first-parent chain from HEAD, oldest first (and the commits each merge
+// brought in), and what each commit changed
 // under cases/ and panels/, compared by subtree ids before descending.
 #pragma once
 
@@ -37,6 +38,12 @@ struct HistoryStep {
 // Calls `fn` for every commit of HEAD's first-parent chain, oldest first.
 // Failure(store) when a commit or tree cannot be read.
 void walk_history(const GitRepo& git, const std::function<void(const HistoryStep&)>& fn);
+
+// Calls `fn` for every commit a merge brought in: reachable from its other
+// parents and not from its first, merges among them included, oldest
+// first (each after its parents); each step's parent is the commit's own
+// first parent. Failure(store) when one cannot be read.
+void walk_merged_history(const GitRepo& git, git_commit* merge, const std::function<void(const HistoryStep&)>& fn);
 
 // The directories read for one comparison, kept for the next one of a walk:
 // there, this commit's tree is the next one's parent's, and a year's
