@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <deque>
 #include <map>
 #include <set>
 #include <tuple>
@@ -165,12 +166,18 @@ class Programme {
   const Row& row(int r) const { return rows_[r]; }
 
   // Bounds of a cell row as its cell is shown, hidden as primary, hidden.
-  void set_shown(int r, long v) { glp_set_row_bnds(lp_, r + 1, GLP_FX, double(v), double(v)); }
+  // Shown and primary can tighten a row: the points that then fall outside
+  // it are dropped (points_). Hidden (0 or more) only loosens one.
+  void set_shown(int r, long v) {
+    glp_set_row_bnds(lp_, r + 1, GLP_FX, double(v), double(v));
+    keep_points_within(r, double(v), double(v));
+  }
   void set_primary(int r, int threshold) {
     if (threshold - 1 > 1)
       glp_set_row_bnds(lp_, r + 1, GLP_DB, 1.0, double(threshold - 1));
     else
       glp_set_row_bnds(lp_, r + 1, GLP_FX, 1.0, 1.0);
+    keep_points_within(r, 1.0, double(std::max(threshold - 1, 1)));
   }
   void set_hidden(int r) { glp_set_row_bnds(lp_, r + 1, GLP_LO, 0.0, 0.0); }
 
@@ -194,14 +201,44 @@ class Programme {
   // whole numbers; an infeasible programme covers everything, as nothing
   // consistent is learnt, and the infeasible programme is reported
   // elsewhere), without solving for the most when the least already fails.
+  //
+  // A point of the programme (points_) at which the sum is lo or less
+  // proves the least is too, and one at hi or more the most: that solve is
+  // spared. The answer is the same either way.
   bool covers_range(const std::vector<std::pair<int, double>>& row_terms, double lo, double hi) {
     const auto objective = objective_of(row_terms);
-    const auto least = solve(objective, GLP_MIN);
-    if (!least && last_status_ != GLP_UNBND) return true;
-    if (least && std::ceil(*least - kRoundEps) > lo) return false;
+    const Reached seen = reached(objective, lo, hi);
+    if (!seen.low) {
+      const auto least = solve(objective, GLP_MIN);
+      if (!least && last_status_ != GLP_UNBND) return true;
+      if (least && std::ceil(*least - kRoundEps) > lo) return false;
+    }
+    if (seen.high) return true;
     const auto most = solve(objective, GLP_MAX);
     if (!most && last_status_ != GLP_UNBND) return true;
     return !most || std::floor(*most + kRoundEps) >= hi;
+  }
+
+  // The range a sum must keep, lo..hi, narrowed to what the programme
+  // allows: lo raised to its least (rounded up), hi lowered to its most
+  // (rounded down), as range() gives them; none when the programme has no
+  // solution. A point at lo or less (hi or more) spares that solve: the
+  // bound then stays as it is, as it would after the solve.
+  std::optional<std::pair<double, double>> narrow(const std::vector<std::pair<int, double>>& row_terms, double lo,
+                                                  double hi) {
+    const auto objective = objective_of(row_terms);
+    const Reached seen = reached(objective, lo, hi);
+    if (!seen.low) {
+      const auto least = solve(objective, GLP_MIN);
+      if (!least && last_status_ != GLP_UNBND) return std::nullopt;
+      if (least) lo = std::max(lo, std::ceil(*least - kRoundEps));
+    }
+    if (!seen.high) {
+      const auto most = solve(objective, GLP_MAX);
+      if (!most && last_status_ != GLP_UNBND) return std::nullopt;
+      if (most) hi = std::min(hi, std::floor(*most + kRoundEps));
+    }
+    return std::make_pair(lo, hi);
   }
 
   // The rows sharing an atom with `rows`.
@@ -244,12 +281,45 @@ class Programme {
 
  private:
   static constexpr double kRoundEps = 1e-6;
+  // How far outside a row's bounds a solution may lie (GLPK's primal
+  // feasibility tolerance is 1e-7, relative), and how many solutions are
+  // kept as points.
+  static constexpr double kPointEps = 1e-6;
+  static constexpr size_t kMaxPoints = 512;
 
   std::vector<std::pair<int, double>> objective_of(const std::vector<std::pair<int, double>>& row_terms) const {
     std::map<int, double> cols;
     for (auto [r, k] : row_terms)
       for (size_t i = 0; i < rows_[r].columns.size(); ++i) cols[rows_[r].columns[i]] += k * rows_[r].coefficients[i];
     return {cols.begin(), cols.end()};
+  }
+
+  // Whether some point gives the sum `objective` a value that rounds to lo
+  // or less (low), and one that rounds to hi or more (high).
+  struct Reached {
+    bool low = false, high = false;
+  };
+  Reached reached(const std::vector<std::pair<int, double>>& objective, double lo, double hi) const {
+    Reached out;
+    for (const auto& x : points_) {
+      double v = 0;
+      for (auto [c, k] : objective) v += k * x[c];
+      out.low = out.low || std::ceil(v - kRoundEps) <= lo;
+      out.high = out.high || std::floor(v + kRoundEps) >= hi;
+      if (out.low && out.high) break;
+    }
+    return out;
+  }
+
+  // Drops the points whose value of row r falls outside lo..hi (a bound
+  // tightened).
+  void keep_points_within(int r, double lo, double hi) {
+    const Row& row = rows_[r];
+    std::erase_if(points_, [&](const std::vector<double>& x) {
+      double v = 0;
+      for (size_t i = 0; i < row.columns.size(); ++i) v += row.coefficients[i] * x[row.columns[i]];
+      return v < lo - kPointEps * std::max(1.0, std::abs(lo)) || v > hi + kPointEps * std::max(1.0, std::abs(hi));
+    });
   }
 
   std::optional<double> solve(const std::vector<std::pair<int, double>>& objective, int direction) {
@@ -266,7 +336,14 @@ class Programme {
     }
     last_status_ = ret == 0 ? glp_get_status(lp_) : GLP_UNDEF;
     std::optional<double> v;
-    if (last_status_ == GLP_OPT) v = glp_get_obj_val(lp_);
+    if (last_status_ == GLP_OPT) {
+      v = glp_get_obj_val(lp_);
+      // The solution is a point of the programme as it stands.
+      std::vector<double> x(atoms_.size());
+      for (size_t c = 0; c < x.size(); ++c) x[c] = glp_get_col_prim(lp_, static_cast<int>(c) + 1);
+      points_.push_back(std::move(x));
+      if (points_.size() > kMaxPoints) points_.pop_front();
+    }
     for (auto [c, k] : objective) glp_set_obj_coef(lp_, c + 1, 0.0);
     return v;
   }
@@ -477,10 +554,11 @@ class Programme {
   glp_prob* lp_ = nullptr;
   int last_status_ = 0;
   int solves_ = 0;
+  // Solutions of earlier solves that the programme, as its bounds now
+  // stand, still allows: each a value per atom (covers_range, narrow).
+  std::deque<std::vector<double>> points_;
 };
 
-// Integers: the range is what whole numbers within the LP bounds allow.
-constexpr double kEps = 1e-6;
 bool is_primary_value(std::optional<long> v, int threshold) { return v && *v >= 1 && *v < threshold; }
 
 // Something a requester must not narrow: a linear form of cell rows and
@@ -792,10 +870,10 @@ DisclosureOutcome protect(Report& report, const std::vector<EarlierAnswer>& all_
     set_earlier(true);
     std::vector<Sensitive> out;
     for (auto& x : list) {
-      CellRange r = p.range(x.terms);
-      if (!r.feasible) continue;
-      if (r.min) x.lo = std::max(x.lo, std::ceil(*r.min - kEps));
-      if (r.max) x.hi = std::min(x.hi, std::floor(*r.max + kEps));
+      const auto r = p.narrow(x.terms, x.lo, x.hi);
+      if (!r) continue;
+      x.lo = r->first;
+      x.hi = r->second;
       if (x.lo <= x.hi) out.push_back(std::move(x));
     }
     set_earlier(false);
