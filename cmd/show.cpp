@@ -3,6 +3,7 @@
 #include "case_id.hpp"
 #include "cli.hpp"
 #include "failure.hpp"
+#include "text.hpp"
 #include "workflow.hpp"
 
 namespace prevent::cli {
@@ -59,6 +60,11 @@ int run_show(const Globals& g, const ShowOptions& o) {
       id = *renumbered;
     }
   Case c = store.load_case(id);
+  // The case holds the ID, and another copy gave it offline to a case a
+  // sync renumbered: that one is named too.
+  for (const auto& other : c.number_also_given_to)
+    notice(g, fmt::format("{} was also given offline to another case, which a sync renumbered {} (`prevent show {}`)",
+                          id.str(), terminal_safe(other), terminal_safe(other)));
   // Without the key (docs/encryption.md): `[encrypted]` in place of each
   // sealed value.
   Case shown = c;

@@ -305,6 +305,7 @@ struct RecordFields<Case> {
   static constexpr auto fields = std::tuple{
       field("id", &Case::id),
       field("previous_ids", &Case::previous_ids),
+      field("number_also_given_to", &Case::number_also_given_to),
       field("referral", &Case::referral),
       field("related", &Case::related),
       field("triage", &Case::triage),

@@ -191,6 +191,10 @@ struct Case {
   // The IDs the case had before: a case numbered offline on two copies of
   // the store at once is renumbered by `prevent sync` (docs/team.md).
   std::vector<std::string> previous_ids;
+  // The cases another copy gave this case's number offline, which a sync
+  // renumbered (each one's `previous_ids` holds this case's ID): how
+  // `prevent show ID` finds them although this case holds the ID.
+  std::vector<std::string> number_also_given_to;
   Referral referral;
   std::vector<std::string> related;
   std::optional<Triage> triage;

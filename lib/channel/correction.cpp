@@ -46,8 +46,8 @@ bool is_decision(const std::string& pattern) {
 }
 
 // The ID that names the case, and the lists prevent keeps itself.
-constexpr std::string_view kKeptByPrevent[] = {"id",     "previous_ids", "related",  "corrections", "previous",
-                                               "voided", "erasure",      "conflicts"};
+constexpr std::string_view kKeptByPrevent[] = {"id",       "previous_ids", "number_also_given_to", "related",
+                                               "corrections", "previous", "voided", "erasure", "conflicts"};
 
 // The kind of a leaf field of member type T (Personal<T> unwrapped).
 template <class T>
@@ -281,7 +281,8 @@ std::vector<std::string> apply_correction(Case& c, const std::vector<FieldValue>
                        name),
            "a decision recorded in error is voided and recorded again: `prevent void --help`");
     if (path[0] == "related" || path[0] == "corrections" || path[0] == "previous" || path[0] == "voided" ||
-        path[0] == "erasure" || path[0] == "conflicts" || path[0] == "previous_ids")
+        path[0] == "erasure" || path[0] == "conflicts" || path[0] == "previous_ids" ||
+        path[0] == "number_also_given_to")
       fail(Exit::invalid_data, fmt::format("{}: kept by prevent itself, not correctable (command line)", path[0]));
     auto rule = std::find_if(field_rules().begin(), field_rules().end(),
                              [&](const FieldRule& r) { return r.pattern == pattern; });

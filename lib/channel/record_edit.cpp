@@ -156,7 +156,8 @@ std::vector<FieldValue> edit_as_corrections(const Case& before, const Case& afte
     if (top == "related")
       refuse_edit(change.field, "kept by prevent itself (SPEC rule 10 links the referrals of one person)", where,
                   "a wrong link is reported by `prevent check`; leave `related` as it was");
-    if (top == "corrections" || top == "voided" || top == "previous" || top == "conflicts" || top == "previous_ids")
+    if (top == "corrections" || top == "voided" || top == "previous" || top == "conflicts" || top == "previous_ids" ||
+        top == "number_also_given_to")
       refuse_edit(change.field, "kept by prevent itself, not correctable", where,
                   fmt::format("leave `{}` as it was", top));
     if (auto hint = decision_hint(edit_pattern_of(field), id))

@@ -627,6 +627,14 @@ class TreeMerge {
       ours_.overrides[path] = std::nullopt;
       ours_.overrides[new_path] = write_case(c);
       plan_.renumbered.emplace_back(old_id, new_id);
+      // The case that keeps the number names the one renumbered, so that
+      // `prevent show OLD-ID` can point to it (its sealed values, if any,
+      // are copied as they are).
+      Case kept = read_case(*theirs_.read(path), path, config_);
+      if (std::find(kept.number_also_given_to.begin(), kept.number_also_given_to.end(), new_id) ==
+          kept.number_also_given_to.end())
+        kept.number_also_given_to.push_back(new_id);
+      theirs_.overrides[path] = write_case(kept);
       // This side's references to the old ID (made since the base: the ID
       // did not exist there) are to this case.
       for (const auto& [p, s] : ours) {

@@ -151,11 +151,16 @@ test_a_case_numbered_on_both_sides_is_renumbered_on_the_side_not_pushed() {
     assert_file_exists "$T/A/cases/$year/$new.yaml"
     pv "$T/A" "$AS_OF" check records
     assert_rc 0
-    # `show OLD-ID`: the case that holds the ID now (A's) where there is
-    # one; where none does (here, A's case taken away by hand: prevent
-    # never deletes one), the case renumbered from it, with a notice.
+    # `show OLD-ID`: the case that holds the ID now (A's), which names the
+    # case renumbered from it (`number_also_given_to`), with a notice, on
+    # both copies; where no case holds the ID (here, A's case taken away
+    # by hand: prevent never deletes one), the case renumbered from it.
+    assert_eq "$(case_field "$T/A" "$a_id" "d['number_also_given_to']")" "['$new']" "number_also_given_to"
+    assert_eq "$(case_field "$T/B" "$a_id" "d['number_also_given_to']")" "['$new']" "number_also_given_to on B"
     pv_ok "$T/A" "$AS_OF" show "$a_id"
     assert_stdout_contains "Velmira Cottish"
+    assert_stderr_contains "$a_id was also given offline to another case, which a sync renumbered $new (\`prevent show $new\`)"
+    pv_ok "$T/A" "$AS_OF" check
     git -C "$T/A" rm -q "cases/$year/$a_id.yaml"
     git -C "$T/A" commit -q --no-verify -m "test: the case at the old ID taken away"
     pv_ok "$T/A" "$AS_OF" show "$b_id"

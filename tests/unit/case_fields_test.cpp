@@ -65,6 +65,7 @@ Case full_case() {
   c.referral.concern_type = "islamist";
   c.referral.concern_summary = PersonalText("Summary phrase Okkvan");
   c.previous_ids = {"PRV-2024-0004", "PRV-2024-0005"};
+  c.number_also_given_to = {"PRV-2024-0031", "PRV-2024-0032"};
   c.related = {"PRV-2023-0002", "PRV-2022-0011"};
   Triage t;
   t.completed = d("2024-03-04");
