@@ -45,8 +45,10 @@ struct MergeSide {
 // either side made alone is held. A change both made the same way is taken
 // in each. Lists of plain values (`related`, `signposted_to`) and lists
 // whose entries are never changed (`corrections`, `conflicts`, a meeting's
-// `declarations`) merge as they do without holding: they never decide a
-// rule, and the corrections are the history of what each side did.
+// `declarations`) merge as they do without holding: a conflict on a whole
+// list is not one `resolve` takes, and the corrections are the history of
+// what each side did. (A rule such a list decides, a signposted triage's
+// services, can so stay broken: sync reports it.)
 enum class MergeHold { none, theirs, both };
 
 struct CaseMerge {

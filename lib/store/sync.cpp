@@ -491,12 +491,13 @@ struct MergePlan {
 
 class TreeMerge {
  public:
-  // `hold_for_rules`: the changes that together break a rule are held as
-  // conflicts (run()); false gives the merge of the versions before that
-  // (a merge commit they made is still what prevent's merge gave).
+  // `earlier`: the merge of the versions of prevent before 2026-12-08,
+  // which held nothing for a rule (run()) and did not name a renumbered
+  // case in the case that kept its number: a merge commit they made is
+  // still what prevent's merge gave (sync_merge_differs).
   TreeMerge(git_repository* repo, const git_oid& head, const git_oid& theirs, const git_oid& base,
-            const SealHooks* hooks = nullptr, bool hold_for_rules = true)
-      : repo_(repo), head_(head), theirs_id_(theirs), base_id_(base), hooks_(hooks), hold_for_rules_(hold_for_rules) {
+            const SealHooks* hooks = nullptr, bool earlier = false)
+      : repo_(repo), head_(head), theirs_id_(theirs), base_id_(base), hooks_(hooks), earlier_(earlier) {
     git::Commit hc = lookup_commit(repo, head), tc = lookup_commit(repo, theirs), bc = lookup_commit(repo, base);
     ours_ = Side{repo, tree_of(hc.get()), {}, {}};
     theirs_ = Side{repo, tree_of(tc.get()), {}, {}};
@@ -515,25 +516,52 @@ class TreeMerge {
     for (const auto& p : paths) merge_path(p);
     auto breaks = check_rules(ours_changes, theirs_changes);
     // Two changes that each kept the rules can break one together (SPEC
-    // §4; docs/team.md, "A rule broken by the merge"). The case's record
-    // and the meetings it is heard at are merged again with the changes
-    // the other copy made alone held as conflicts, the base's values in
-    // place; when that is not enough, this copy's too. What then still
-    // breaks a rule (a change both made, prevent.yaml) is reported.
-    for (MergeHold hold : {MergeHold::theirs, MergeHold::both}) {
-      if (breaks.empty() || !hold_for_rules_) break;
-      std::set<std::string> files;
+    // §4; docs/team.md, "A rule broken by the merge"). Each case that
+    // breaks one is taken a stage further, until none breaks or none can
+    // go further: (1) its record merged again with the changes the other
+    // copy made alone held as conflicts, the base's values in place; (2)
+    // the meetings it is heard at too; (3) both, with this copy's changes
+    // held as well. A hold can break another case (a meeting held for one
+    // case is another's meeting): that case goes through the stages in
+    // turn. A file is only ever held more, so this ends. What then still
+    // breaks a rule (a change both made alike, prevent.yaml) is reported.
+    std::map<std::string, std::pair<std::string, std::string>> ever_broken;  // path: ID, rule
+    std::map<std::string, int> stage;                                         // path: stage reached
+    for (bool moved = !earlier_; moved && !breaks.empty();) {
+      moved = false;
+      std::map<std::string, MergeHold> raise;
+      auto hold_at_least = [&](const std::string& f, MergeHold h) {
+        const MergeHold now = held_.count(f) ? held_.at(f) : MergeHold::none;
+        if (now == MergeHold::both || now == h) return;
+        if (h == MergeHold::theirs && now != MergeHold::none) return;
+        auto& r = raise[f];
+        if (r != MergeHold::both) r = h;
+      };
       for (const auto& b : breaks) {
-        files.insert(b.path);
-        for (const auto& d : b.meetings) files.insert(fmt::format("panels/{}.yaml", d.str()));
-        if (std::none_of(plan_.held_for_rules.begin(), plan_.held_for_rules.end(),
-                         [&](const auto& h) { return h.first == b.id; }))
-          plan_.held_for_rules.emplace_back(b.id, b.why);
+        ever_broken.emplace(b.path, std::make_pair(b.id, b.why));
+        int& st = stage[b.path];
+        if (st == 3) continue;
+        ++st;
+        moved = true;
+        const MergeHold h = st == 3 ? MergeHold::both : MergeHold::theirs;
+        hold_at_least(b.path, h);
+        if (st >= 2)
+          for (const auto& d : b.meetings) hold_at_least(fmt::format("panels/{}.yaml", d.str()), h);
       }
-      for (const auto& f : files) merge_path(f, hold);
+      for (const auto& [f, h] : raise) {
+        held_[f] = h;
+        merge_path(f, h);
+      }
       breaks = check_rules(ours_changes, theirs_changes);
     }
-    for (const auto& b : breaks) plan_.rule_breaks.emplace_back(b.id, b.why);
+    std::set<std::string> still;
+    for (const auto& b : breaks) {
+      plan_.rule_breaks.emplace_back(b.id, b.why);
+      still.insert(b.path);
+    }
+    // The cases a hold put right (a case still broken is reported as such).
+    for (const auto& [path, what] : ever_broken)
+      if (!still.count(path)) plan_.held_for_rules.push_back(what);
     for (const auto& [path, list] : conflicts_by_path_)
       plan_.conflicts.insert(plan_.conflicts.end(), list.begin(), list.end());
     plan_.merged_records = merged_paths_.size();
@@ -630,11 +658,13 @@ class TreeMerge {
       // The case that keeps the number names the one renumbered, so that
       // `prevent show OLD-ID` can point to it (its sealed values, if any,
       // are copied as they are).
-      Case kept = read_case(*theirs_.read(path), path, config_);
-      if (std::find(kept.number_also_given_to.begin(), kept.number_also_given_to.end(), new_id) ==
-          kept.number_also_given_to.end())
-        kept.number_also_given_to.push_back(new_id);
-      theirs_.overrides[path] = write_case(kept);
+      if (!earlier_) {
+        Case kept = read_case(*theirs_.read(path), path, config_);
+        if (std::find(kept.number_also_given_to.begin(), kept.number_also_given_to.end(), new_id) ==
+            kept.number_also_given_to.end())
+          kept.number_also_given_to.push_back(new_id);
+        theirs_.overrides[path] = write_case(kept);
+      }
       // This side's references to the old ID (made since the base: the ID
       // did not exist there) are to this case.
       for (const auto& [p, s] : ours) {
@@ -661,8 +691,16 @@ class TreeMerge {
     const auto t = theirs_.read(path);
     if (hold != MergeHold::none && (!b || !o || !t || o == t || !(is_case_record_path(path) || is_meeting_record_path(path))))
       return;
-    std::erase_if(plan_.files, [&](const FileWrite& f) { return f.path == path; });
-    conflicts_by_path_.erase(path);
+    // A record merged again for a rule: what its first merge noted goes.
+    if (hold != MergeHold::none) {
+      std::erase_if(plan_.files, [&](const FileWrite& f) { return f.path == path; });
+      conflicts_by_path_.erase(path);
+      plan_.resealed.erase(path);
+      merged_paths_.erase(path);
+      std::string prefix;
+      int year = 0;
+      if (auto n = case_number(path, &prefix, &year)) std::erase(plan_.case_ids, CaseId{prefix, year, *n}.str());
+    }
     std::optional<std::string> m;
     if (path == "prevent.yaml" && merged_config_text_)
       m = merged_config_text_;
@@ -736,6 +774,10 @@ class TreeMerge {
         try {
           check_case_rules(c, ctx);
         } catch (const Failure& f) {
+          // Only a refusal is a broken rule: a rule that cannot be asked
+          // without the case's key (a sealed date of birth) is not, as
+          // `check` reports it.
+          if (f.code() != Exit::refused) continue;
           RuleBreak b{p, c.id, f.what(), {}};
           for (const auto& h : c.panel) b.meetings.push_back(h.meeting);
           auto held_at = [&](const std::vector<Review>& reviews) {
@@ -779,7 +821,7 @@ class TreeMerge {
       if (r.conflicted())
         r = merge_cases(base ? &*base : nullptr, ours, theirs, last_change(repo_, head_, base_id_, path),
                         last_change(repo_, theirs_id_, base_id_, path), hold);
-      merged_paths_.insert(path);
+      if (b != o && b != t) merged_paths_.insert(path);  // changed on both sides
       if (r.merged.erasure) {
         // Erased on one side (SPEC's duty to forget): no value of the other
         // side's survives it, nor a conflict left between two erased values.
@@ -810,7 +852,7 @@ class TreeMerge {
       if (r.conflicted())
         r = merge_meetings(base ? &*base : nullptr, ours, theirs, last_change(repo_, head_, base_id_, path),
                            last_change(repo_, theirs_id_, base_id_, path), hold);
-      merged_paths_.insert(path);
+      if (b != o && b != t) merged_paths_.insert(path);  // changed on both sides
       for (auto& c : r.conflicts) {
         conflicts_by_path_[path].push_back(fmt::format("{} {}", r.merged.date.str(), c.field));
         r.merged.conflicts.push_back(std::move(c));
@@ -824,12 +866,13 @@ class TreeMerge {
   git_repository* repo_;
   git_oid head_, theirs_id_, base_id_;
   const SealHooks* hooks_;
-  bool hold_for_rules_;
+  bool earlier_;
   Side ours_, theirs_, base_, ours_real_;
   // Each record's conflicts, by path (a record merged again for a rule
   // replaces its first merge's), and the records merged by field.
   std::map<std::string, std::vector<std::string>> conflicts_by_path_;
   std::set<std::string> merged_paths_;
+  std::map<std::string, MergeHold> held_;  // files merged again for a rule, and how
   Config config_;
   std::optional<std::string> merged_config_text_;  // prevent.yaml merged line by line
   MergePlan plan_;
@@ -1039,10 +1082,10 @@ std::optional<std::string> sync_merge_differs(const Store& store, const ObjectId
   if (git_merge_base(&base, repo, &p1, &p2) != 0) return "its parents have no history in common";
   git::Commit first = lookup_commit(repo, p1);
   git::Tree before = tree_of(first.get()), after = tree_of(c.get());
-  auto differs = [&](bool hold_for_rules) -> std::optional<std::string> {
+  auto differs = [&](bool earlier) -> std::optional<std::string> {
     MergePlan plan;
     try {
-      plan = TreeMerge(repo, p1, p2, base, nullptr, hold_for_rules).run();
+      plan = TreeMerge(repo, p1, p2, base, nullptr, earlier).run();
     } catch (const Failure& f) {
       return fmt::format("prevent would not merge its parents: {}", f.what());
     }
@@ -1064,10 +1107,11 @@ std::optional<std::string> sync_merge_differs(const Store& store, const ObjectId
         return fmt::format("it changes {}, which prevent's merge of its parents leaves", terminal_safe(path));
     return std::nullopt;
   };
-  auto why = differs(true);
-  // A merge made before a rule broken by both sides' changes was held as
-  // conflicts (docs/team.md) is what prevent's merge then gave.
-  if (why && !differs(false)) return std::nullopt;
+  auto why = differs(false);
+  // A merge made by an earlier prevent (which held nothing for a rule, and
+  // named no renumbered case in the case that kept its number) is what
+  // prevent's merge then gave.
+  if (why && !differs(true)) return std::nullopt;
   return why;
 }
 

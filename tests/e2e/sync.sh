@@ -172,6 +172,41 @@ test_a_case_numbered_on_both_sides_is_renumbered_on_the_side_not_pushed() {
     assert_rc 3
 }
 
+# A renumbering merge made by an earlier prevent did not name the
+# renumbered case in the case that kept the number: check still takes it
+# for prevent's merge (its tree is what that prevent's merge gave), and a
+# merge whose tree neither gives is still an error.
+test_a_renumbering_merge_of_an_earlier_prevent_is_accepted() {
+    team
+    refer_ok "$T/A" name="Velmira Cottish" summary="Fictional referral at A"
+    local a_id="$ID"
+    refer_ok "$T/B" name="Dorrin Halvesk" summary="Fictional referral at B"
+    pv_ok "$T/A" "$AS_OF" sync
+    pv_ok "$T/B" "$AS_OF" sync
+    local file
+    file="$(cd "$T/B" && ls cases/*/"$a_id".yaml)"
+    assert_contains "$(cat "$T/B/$file")" "number_also_given_to" "the kept case"
+    # The same merge as an earlier prevent made it: the kept case as A wrote it.
+    git -C "$T/B" show "HEAD^2:$file" >"$T/B/$file"
+    git -C "$T/B" add "$file"
+    local tree merge
+    tree="$(git -C "$T/B" write-tree)"
+    merge="$(git -C "$T/B" log -1 --format=%B HEAD | git -C "$T/B" commit-tree "$tree" -p HEAD^1 -p HEAD^2)"
+    git -C "$T/B" reset -q --hard "$merge"
+    pv "$T/B" "$AS_OF" check history
+    assert_rc 0
+    assert_not_contains "$(stdout)" "sync merge" "check's findings"
+    # A hand edit in that file is not either prevent's merge.
+    sed -i 's/^\(  *\)agency: .*/\1agency: Fictional Forged Agency/' "$T/B/$file"
+    git -C "$T/B" add "$file"
+    tree="$(git -C "$T/B" write-tree)"
+    merge="$(git -C "$T/B" log -1 --format=%B HEAD | git -C "$T/B" commit-tree "$tree" -p HEAD^1 -p HEAD^2)"
+    git -C "$T/B" reset -q --hard "$merge"
+    pv "$T/B" "$AS_OF" check history
+    assert_rc 6
+    assert_stdout_contains "is not prevent's merge of its parents"
+}
+
 test_a_meeting_changed_two_ways_keeps_its_conflict() {
     team
     meeting_ok "$T/A" 2026-11-12

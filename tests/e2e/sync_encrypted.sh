@@ -234,4 +234,28 @@ test_refuses_a_remote_key_store_with_a_key_out_of_place() {
     assert_eq "$(git -C "$T/B" rev-parse refs/prevent/keys)" "$keys_before" "B's key store"
 }
 
+# A rule that needs the case's key to be asked (the age on a consent's
+# date, of a person 17 at referral: the date of birth is sealed) is not a
+# broken rule: the merge checks the rules without keys, and two notes made
+# on the two copies merge as they do in a plain store, with no conflict.
+test_a_rule_that_needs_the_key_holds_nothing() {
+    team
+    pv_ok "$T/A" "$AS_OF" triage "$BASE_ID" --outcome channel-panel --date 2026-11-05 --s36-date 2026-11-05 --s36-by "Prevent Lead"
+    meeting_ok "$T/A" 2026-11-12
+    pv_ok "$T/A" "$AS_OF" panel decide 2026-11-12 "$BASE_ID" --decision adopt --method consensus
+    pv_ok "$T/A" "$AS_OF" panel consent "$BASE_ID" --status given --by parent-guardian --date 2026-11-13
+    pv_ok "$T/A" "$AS_OF" sync
+    pv_ok "$T/B" "$AS_OF" sync
+    pv_ok "$T/A" "$AS_OF" note "$BASE_ID" --date 2026-11-20 --kind contact --with "Example Police" --text "Fictional note A"
+    pv_ok "$T/B" "$AS_OF" note "$BASE_ID" --date 2026-11-21 --kind contact --with "Example School" --text "Fictional note B"
+    pv_ok "$T/A" "$AS_OF" sync
+    pv "$T/B" "$AS_OF" sync
+    assert_rc 0
+    assert_stdout_empty
+    assert_stderr_not_contains "held as conflicts"
+    assert_eq "$(case_field "$T/B" "$BASE_ID" "len(d['chronology'])")" "2" "chronology entries"
+    pv_ok "$T/A" "$AS_OF" sync
+    assert_converged
+}
+
 run_tests "$@"
