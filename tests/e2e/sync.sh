@@ -598,6 +598,23 @@ Prevent-Action: note" || fail "git commit failed"
     assert_rc 4
 }
 
+# A change of prevent.yaml made on one copy and merged by a sync is one
+# finding of `check config`: the commit that made it, walked as a commit
+# the merge brought in, not the merge again.
+test_a_configuration_change_merged_in_is_listed_once() {
+    team
+    sed -i 's/^suppression_threshold: .*/suppression_threshold: 7/' "$T/A/prevent.yaml"
+    git -C "$T/A" commit -q -a --no-verify -m "Raise the suppression threshold" || fail "git commit failed"
+    git -C "$T/A" push -q origin HEAD 2>/dev/null || fail "git push failed"
+    pv_ok "$T/B" "$AS_OF" note "$BASE_ID" --date 2026-11-11 --kind contact --with "Example School" --text "Fictional note B"
+    pv_ok "$T/B" "$AS_OF" sync
+    assert_eq "$(git -C "$T/B" rev-list --merges --count HEAD)" "1" "merge commits"
+    pv "$T/B" "$AS_OF" check config
+    assert_rc 0
+    assert_eq "$(grep -c "configuration change" "$OUT")" "1" "configuration change findings"
+    assert_stdout_contains "suppression_threshold"
+}
+
 test_a_plain_git_merge_is_still_a_notice() {
     team
     refer_ok "$T/A" name="Velmira Cottish" summary="Fictional referral at A"

@@ -748,8 +748,13 @@ class ConfigChanges {
         // vocabularies.<name>[<key>], removed
         if (f.starts_with("vocabularies.") && f.ends_with("]") && !c.to && f.find('[') != std::string_view::npos) {
           const size_t open = f.find('[');
-          removed_.push_back({std::string(f.substr(13, open - 13)), std::string(f.substr(open + 1, f.size() - open - 2)),
-                              m.short_id()});
+          Removed r{std::string(f.substr(13, open - 13)), std::string(f.substr(open + 1, f.size() - open - 2)),
+                    m.short_id()};
+          // Once per entry: a removal made on another copy and merged is
+          // walked once, but an entry removed twice is one finding.
+          if (std::none_of(removed_.begin(), removed_.end(),
+                           [&](const Removed& x) { return x.vocabulary == r.vocabulary && x.key == r.key; }))
+            removed_.push_back(std::move(r));
         }
       }
     }
@@ -901,6 +906,19 @@ std::vector<Finding> check_repository(const Store& store) {
   return out;
 }
 
+// Whether a merge's prevent.yaml is the one its second parent holds.
+bool config_from_other_parent(git_commit* merge, git_tree* tree) {
+  git_commit* raw = nullptr;
+  if (git_commit_parentcount(merge) < 2 || git_commit_parent(&raw, merge, 1) < 0) return false;
+  git::Commit other(raw);
+  git_tree* t = nullptr;
+  if (git_commit_tree(&t, raw) < 0) return false;
+  git::Tree other_tree(t);
+  const git_tree_entry* a = git_tree_entry_byname(tree, "prevent.yaml");
+  const git_tree_entry* b = git_tree_entry_byname(other_tree.get(), "prevent.yaml");
+  return a && b && git_oid_equal(git_tree_entry_id(a), git_tree_entry_id(b));
+}
+
 std::vector<Finding> check_history(const Store& store, HistoryChecks which) {
   std::vector<Finding> out;
   git_repository* repo = store.git().raw();
@@ -919,7 +937,10 @@ std::vector<Finding> check_history(const Store& store, HistoryChecks which) {
         out.push_back({Finding::Level::error, Exit::store, "authors",
                        fmt::format("commit {} changed records without an author {} ({})", m.short_id(),
                                    m.author_name.empty() ? "name" : "e-mail", paths_text(changes))});
-      if (which.config) config.step(store, s, out);
+      // A merge whose prevent.yaml is its other parent's brought the change
+      // in: the commit that made it, among those walked, is reported.
+      if (which.config && !(chain && s.meta.merge() && config_from_other_parent(s.commit, s.tree)))
+        config.step(store, s, out);
       if (!which.history) return;
       if (chain) dates.push_back({*git_commit_id(s.commit), m.commit_time, m.hand_edit()});
       for (const auto& c : changes)
@@ -993,8 +1014,16 @@ std::vector<Finding> check_history(const Store& store, HistoryChecks which) {
       // What a merge brought in through its other parents: made on another
       // copy, or pushed to the shared remote by anyone who can push, and
       // held to the same checks (docs/audit.md, "Merges").
-      if (s.meta.merge() && (which.history || which.authors || which.config))
-        walk_merged_history(store.git(), s.commit, [&](const HistoryStep& side) { check_commit(side, false); });
+      if (s.meta.merge() && (which.history || which.authors || which.config)) {
+        // One merge's commits that cannot be read are reported, and the
+        // walk goes on with the rest of the history.
+        try {
+          walk_merged_history(store.git(), s.commit, [&](const HistoryStep& side) { check_commit(side, false); });
+        } catch (const Failure& f) {
+          out.push_back(error(which.history ? "history" : which.authors ? "authors" : "config",
+                              fmt::format("{} (the commits merge {} brought in)", f.what(), s.meta.short_id())));
+        }
+      }
     });
   } catch (const Failure& f) {
     out.push_back(error(which.history ? "history" : which.authors ? "authors" : "config", f.what()));
