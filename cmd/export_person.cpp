@@ -131,6 +131,15 @@ int run_export_person(const Globals& g, const ExportOptions& o) {
   SubjectAccess sa{store.config().area, id.str(), as_of, {}};
   for (auto& c : p.cases) {
     std::vector<RecordChange> history = history_of(store, c);
+    // Another person's case, given this case's number offline and
+    // renumbered by a sync, is not this person's data: neither its ID nor
+    // the change that wrote it goes into the export.
+    c.number_also_given_to.clear();
+    std::erase_if(history, [](RecordChange& r) {
+      const size_t had = r.changes.size();
+      std::erase_if(r.changes, [](const FieldChange& f) { return f.field.starts_with("number_also_given_to"); });
+      return had > 0 && r.changes.empty();
+    });
     sa.referrals.push_back({std::move(c), std::move(history)});
   }
   const std::string text = o.format == "html" ? render_subject_access_html(sa, store.config())

@@ -160,6 +160,11 @@ test_a_case_numbered_on_both_sides_is_renumbered_on_the_side_not_pushed() {
     pv_ok "$T/A" "$AS_OF" show "$a_id"
     assert_stdout_contains "Velmira Cottish"
     assert_stderr_contains "$a_id was also given offline to another case, which a sync renumbered $new (\`prevent show $new\`)"
+    # Another person's case is not in this person's subject access export.
+    pv_ok "$T/A" "$AS_OF" export-person "$a_id"
+    assert_stdout_contains "Velmira Cottish"
+    assert_not_contains "$(stdout)" "$new" "the export"
+    assert_not_contains "$(stdout)" "number_also_given_to" "the export"
     pv_ok "$T/A" "$AS_OF" check
     git -C "$T/A" rm -q "cases/$year/$a_id.yaml"
     git -C "$T/A" commit -q --no-verify -m "test: the case at the old ID taken away"
