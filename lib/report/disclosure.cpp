@@ -281,10 +281,10 @@ class Programme {
 
  private:
   static constexpr double kRoundEps = 1e-6;
-  // How far outside a row's bounds a solution may lie (GLPK's primal
-  // feasibility tolerance is 1e-7, relative), and how many solutions are
-  // kept as points.
-  static constexpr double kPointEps = 1e-6;
+  // How far outside a row's bounds a kept solution may lie: well inside
+  // the rounding of kRoundEps (a point further out than this is dropped,
+  // which only costs a solve), and how many solutions are kept as points.
+  static constexpr double kPointEps = 1e-9;
   static constexpr size_t kMaxPoints = 512;
 
   std::vector<std::pair<int, double>> objective_of(const std::vector<std::pair<int, double>>& row_terms) const {
@@ -318,7 +318,7 @@ class Programme {
     std::erase_if(points_, [&](const std::vector<double>& x) {
       double v = 0;
       for (size_t i = 0; i < row.columns.size(); ++i) v += row.coefficients[i] * x[row.columns[i]];
-      return v < lo - kPointEps * std::max(1.0, std::abs(lo)) || v > hi + kPointEps * std::max(1.0, std::abs(hi));
+      return v < lo - kPointEps * (1.0 + std::abs(lo)) || v > hi + kPointEps * (1.0 + std::abs(hi));
     });
   }
 
