@@ -570,6 +570,14 @@ test_check_reports_a_hand_edit_hidden_in_a_sync_merge() {
     assert_no_personal_data "$(stdout)" "check's findings"
 }
 
+# B works offline (a note), then syncs: one merge commit brings in what A
+# pushed with plain git.
+b_merges_what_a_pushed() {
+    pv_ok "$T/B" "$AS_OF" note "$BASE_ID" --date 2026-11-11 --kind contact --with "Example School" --text "Fictional note B"
+    pv_ok "$T/B" "$AS_OF" sync
+    assert_eq "$(git -C "$T/B" rev-list --merges --count HEAD)" "1" "merge commits"
+}
+
 # What a sync merge brought in through its second parent is checked as the
 # first-parent history is (docs/audit.md, "Merges"): a hand edit pushed to
 # the shared remote, with a trailer copied from a real action or with
@@ -589,10 +597,7 @@ Prevent-Action: note" || fail "git commit failed"
     local plain
     plain="$(git -C "$T/A" rev-parse --short=12 HEAD)"
     git -C "$T/A" push -q origin HEAD 2>/dev/null || fail "git push failed"
-    # B works offline, then merges A's history in.
-    pv_ok "$T/B" "$AS_OF" note "$BASE_ID" --date 2026-11-11 --kind contact --with "Example School" --text "Fictional note B"
-    pv_ok "$T/B" "$AS_OF" sync
-    assert_eq "$(git -C "$T/B" rev-list --merges --count HEAD)" "1" "merge commits"
+    b_merges_what_a_pushed
     pv "$T/B" "$AS_OF" check history
     assert_rc 0
     assert_stdout_contains "hand edit: commit $forged by"
@@ -611,9 +616,7 @@ test_a_configuration_change_merged_in_is_listed_once() {
     sed -i 's/^suppression_threshold: .*/suppression_threshold: 7/' "$T/A/prevent.yaml"
     git -C "$T/A" commit -q -a --no-verify -m "Raise the suppression threshold" || fail "git commit failed"
     git -C "$T/A" push -q origin HEAD 2>/dev/null || fail "git push failed"
-    pv_ok "$T/B" "$AS_OF" note "$BASE_ID" --date 2026-11-11 --kind contact --with "Example School" --text "Fictional note B"
-    pv_ok "$T/B" "$AS_OF" sync
-    assert_eq "$(git -C "$T/B" rev-list --merges --count HEAD)" "1" "merge commits"
+    b_merges_what_a_pushed
     pv "$T/B" "$AS_OF" check config
     assert_rc 0
     assert_eq "$(grep -c "configuration change" "$OUT")" "1" "configuration change findings"

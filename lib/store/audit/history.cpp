@@ -457,6 +457,30 @@ void walk_history(const GitRepo& git, const std::function<void(const HistoryStep
   }
 }
 
+// Calls `fn` with commit `id` as a step: its tree, and its first parent's
+// tree and commit time (none for a first commit).
+static void history_step_of(git_repository* repo, const git_oid& id, const std::function<void(const HistoryStep&)>& fn) {
+  git_commit* c = nullptr;
+  if (git_commit_lookup(&c, repo, &id) < 0) history_fail("cannot read a commit of the history");
+  git::Commit commit(c);
+  git_tree* t = nullptr;
+  if (git_commit_tree(&t, c) < 0) history_fail("cannot read the files of a commit");
+  git::Tree tree(t);
+  git::Tree parent_tree;
+  std::optional<std::int64_t> parent_time;
+  if (git_commit_parentcount(c) > 0) {
+    git_commit* p = nullptr;
+    if (git_commit_parent(&p, c, 0) < 0) history_fail("cannot read a commit of the history");
+    git::Commit parent(p);
+    git_tree* pt = nullptr;
+    if (git_commit_tree(&pt, p) < 0) history_fail("cannot read the files of a commit");
+    parent_tree.reset(pt);
+    parent_time = git_commit_time(p);
+  }
+  CommitMeta meta = meta_of(c);
+  fn(HistoryStep{meta, c, tree.get(), parent_tree.get(), parent_time});
+}
+
 void walk_merged_history(const GitRepo& git, git_commit* merge, const std::function<void(const HistoryStep&)>& fn) {
   const unsigned parents = git_commit_parentcount(merge);
   if (parents < 2) return;
@@ -471,27 +495,7 @@ void walk_merged_history(const GitRepo& git, git_commit* merge, const std::funct
   if (git_revwalk_hide(raw, git_commit_parent_id(merge, 0)) < 0) history_fail("cannot read a commit of the history");
   git_oid id;
   int rc = 0;
-  while ((rc = git_revwalk_next(&id, raw)) == 0) {
-    git_commit* c = nullptr;
-    if (git_commit_lookup(&c, repo, &id) < 0) history_fail("cannot read a commit a merge brought in");
-    git::Commit commit(c);
-    git_tree* t = nullptr;
-    if (git_commit_tree(&t, c) < 0) history_fail("cannot read the files of a commit");
-    git::Tree tree(t);
-    git::Tree parent_tree;
-    std::optional<std::int64_t> parent_time;
-    if (git_commit_parentcount(c) > 0) {
-      git_commit* p = nullptr;
-      if (git_commit_parent(&p, c, 0) < 0) history_fail("cannot read a commit a merge brought in");
-      git::Commit parent(p);
-      git_tree* pt = nullptr;
-      if (git_commit_tree(&pt, p) < 0) history_fail("cannot read the files of a commit");
-      parent_tree.reset(pt);
-      parent_time = git_commit_time(p);
-    }
-    CommitMeta meta = meta_of(c);
-    fn(HistoryStep{meta, c, tree.get(), parent_tree.get(), parent_time});
-  }
+  while ((rc = git_revwalk_next(&id, raw)) == 0) history_step_of(repo, id, fn);
   if (rc != GIT_ITEROVER) history_fail("cannot read a commit a merge brought in");
 }
 
@@ -643,31 +647,13 @@ std::vector<LogEntry> case_history(const Store& store, const CaseId& id, const L
   VersionCache cache;
   // Only the commits the index names: each is compared with its first
   // parent, as in the walk.
-  for (const git_oid& cid : log_index_commits(store.git(), path, id.str())) {
-    git_commit* c = nullptr;
-    if (git_commit_lookup(&c, repo, &cid) < 0) history_fail("cannot read a commit of the history");
-    git::Commit commit(c);
-    git_tree* t = nullptr;
-    if (git_commit_tree(&t, c) < 0) history_fail("cannot read the files of a commit");
-    git::Tree tree(t);
-    git::Tree parent_tree;
-    std::optional<std::int64_t> parent_time;
-    if (git_commit_parentcount(c) > 0) {
-      git_commit* p = nullptr;
-      if (git_commit_parent(&p, c, 0) < 0) history_fail("cannot read a commit of the history");
-      git::Commit parent(p);
-      git_tree* pt = nullptr;
-      if (git_commit_tree(&pt, p) < 0) history_fail("cannot read the files of a commit");
-      parent_tree.reset(pt);
-      parent_time = git_commit_time(p);
-    }
-    std::optional<git_oid> now = record_at(tree.get(), path);
-    std::optional<git_oid> previous = record_at(parent_tree.get(), path);
-    if (now) ever = true;
-    CommitMeta meta = meta_of(c);
-    HistoryStep step{meta, c, tree.get(), parent_tree.get(), parent_time};
-    case_step(store, id, path, filter, show, step, previous, now, cache, out);
-  }
+  for (const git_oid& cid : log_index_commits(store.git(), path, id.str()))
+    history_step_of(repo, cid, [&](const HistoryStep& step) {
+      std::optional<git_oid> now = record_at(step.tree, path);
+      std::optional<git_oid> previous = record_at(step.parent_tree, path);
+      if (now) ever = true;
+      case_step(store, id, path, filter, show, step, previous, now, cache, out);
+    });
   if (!ever) no_such_case(id);
   add_signatures(store, out);
   return out;
