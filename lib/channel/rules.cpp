@@ -299,18 +299,21 @@ class Checker {
 
 void check_case_rules(const Case& c, const RuleContext& ctx) { Checker(c, ctx).run(); }
 
-bool case_business_at(const Case& c, Date date) {
-  for (const auto& h : c.panel)
-    if (h.meeting == date) return true;
-  auto held_there = [&](const std::vector<Review>& reviews) {
+std::vector<Date> business_meetings(const Case& c) {
+  std::vector<Date> out;
+  for (const auto& h : c.panel) out.push_back(h.meeting);
+  auto held_at = [&](const std::vector<Review>& reviews) {
     for (const auto& r : reviews)
-      if (r.meeting && *r.meeting == date) return true;
-    return false;
+      if (r.meeting) out.push_back(*r.meeting);
   };
-  if (held_there(c.reviews)) return true;
-  for (const auto& e : c.previous)
-    if (held_there(e.reviews)) return true;
-  return false;
+  held_at(c.reviews);
+  for (const auto& e : c.previous) held_at(e.reviews);
+  return out;
+}
+
+bool case_business_at(const Case& c, Date date) {
+  const auto dates = business_meetings(c);
+  return std::find(dates.begin(), dates.end(), date) != dates.end();
 }
 
 namespace {

@@ -56,6 +56,9 @@ struct RuleContext {
 // decision heard there, or a review held there (`meeting: DATE`), closing
 // or reopening cases included, in the current episode or an earlier one.
 bool case_business_at(const Case& c, Date date);
+// The dates of every meeting the case has business at, as case_business_at
+// counts it (a date may repeat).
+std::vector<Date> business_meetings(const Case& c);
 
 // Rule 4 on a meeting being changed (`panel attend`): while case business
 // is recorded at it (`cases`: their IDs), it keeps a police representative

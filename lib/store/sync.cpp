@@ -778,15 +778,7 @@ class TreeMerge {
           // without the case's key (a sealed date of birth) is not, as
           // `check` reports it.
           if (f.code() != Exit::refused) continue;
-          RuleBreak b{p, c.id, f.what(), {}};
-          for (const auto& h : c.panel) b.meetings.push_back(h.meeting);
-          auto held_at = [&](const std::vector<Review>& reviews) {
-            for (const auto& r : reviews)
-              if (r.meeting) b.meetings.push_back(*r.meeting);
-          };
-          held_at(c.reviews);
-          for (const auto& e : c.previous) held_at(e.reviews);
-          out.push_back(std::move(b));
+          out.push_back(RuleBreak{p, c.id, f.what(), business_meetings(c)});
         }
       } catch (const Failure&) {
         // Not readable: check reports it.
