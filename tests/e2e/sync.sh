@@ -259,6 +259,7 @@ test_a_merge_that_breaks_a_rule_holds_the_decision() {
     assert_not_contains "$(stdout)" "rule " "stdout"
     assert_stderr_contains "the two copies' changes to $BASE_ID together break a rule (refused by rule 4"
     assert_stderr_contains "held as conflicts"
+    assert_no_personal_data "$(stdout)$(stderr)" "sync's output"
     # The record is as it was: awaiting panel, with no decision; the
     # meeting keeps B's change; the rules hold.
     assert_eq "$(case_field "$T/B" "$BASE_ID" "len(d.get('panel', []))")" "0" "panel entries in place"
